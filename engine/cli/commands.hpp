@@ -1,0 +1,26 @@
+#pragma once
+// The subcommands of the `ulcsim` program. Each takes the arguments after its name and
+// returns the process exit status; input problems are thrown as ulcsim::InputError or
+// UsageError and mapped to status 2 once, in main().
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ulcsim::cli {
+
+/// A command line that does not follow a command's syntax (exit status 2).
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct Command {
+    const char* name;
+    const char* summary;
+    int (*run)(const std::vector<std::string>& args);
+};
+
+int validate_command(const std::vector<std::string>& args);
+
+} // namespace ulcsim::cli

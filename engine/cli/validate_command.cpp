@@ -1,0 +1,107 @@
+#include "commands.hpp"
+#include "terminal_format.hpp"
+#include "ulcsim/input_error.hpp"
+#include "ulcsim/scenario.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <iostream>
+#include <set>
+
+namespace ulcsim::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+void print_summary(const Scenario& s, std::ostream& out) {
+    const RunSettings& run = s.run;
+    out << "  run          " << run.name << ": " << run.start.to_string() << " … "
+        << run.last_month().to_string() << " (" << run.months << " months), " << run.replicates
+        << " replicates, seed " << run.seed << '\n';
+
+    std::set<std::string> provinces;
+    for (std::size_t r : s.regions) provinces.insert(s.region_table.regions()[r].province_code);
+    out << "  regions      " << s.regions.size() << " kabupaten/kota in " << provinces.size()
+        << (provinces.size() == 1 ? " province" : " provinces");
+    if (s.regions.size() <= 3) {
+        out << " (";
+        for (std::size_t i = 0; i < s.regions.size(); ++i)
+            out << (i ? ", " : "") << s.region_table.regions()[s.regions[i]].name;
+        out << ")";
+    }
+    out << '\n';
+
+    const std::int64_t workers = s.total_employed_workers();
+    const auto agents =
+        static_cast<std::int64_t>(static_cast<double>(workers) / s.population.scale_workers_per_agent);
+    out << "  workers      " << with_thousands(workers) << " employed (scale "
+        << s.population.scale_workers_per_agent << ": about " << with_thousands(agents)
+        << " agents)\n";
+
+    for (const FundingProgramme& p : s.programmes) {
+        int months = 0;
+        for (const CoverageWindow& w : p.windows) months += w.months();
+        out << "  programme    " << p.name << " ("
+            << programme_kind_names[static_cast<std::size_t>(p.kind)] << "): "
+            << p.windows.size() << (p.windows.size() == 1 ? " window, " : " windows, ") << months
+            << " funded months";
+        if (p.quota_workers) out << ", quota " << with_thousands(*p.quota_workers);
+        if (!p.budget_idr_per_year.empty()) out << ", budget " << rupiah(p.total_budget_idr());
+        out << '\n';
+    }
+    out << "  policies     " << s.policies.size() << ", observations " << s.observations.size()
+        << ", ULC at " << s.ulc.threshold * 100 << "% "
+        << coverage_measure_names[static_cast<std::size_t>(s.ulc.measure)] << '\n';
+}
+
+} // namespace
+
+int validate_command(const std::vector<std::string>& args) {
+    std::vector<std::string> files;
+    std::vector<std::string> overrides;
+    bool quiet = false;
+    po::options_description options("Usage: ulcsim validate FILE... [options]\n\n"
+                                    "Reads each scenario file (with its extends chain and the\n"
+                                    "--set overrides), checks it completely and reports every\n"
+                                    "problem as FILE:LINE:COLUMN: error: KEY: message.\n"
+                                    "Exit status: 0 all valid, 2 any problem.\n\nOptions");
+    options.add_options()("help,h", "show this help")(
+        "set", po::value<std::vector<std::string>>(&overrides)->composing(),
+        "override a scenario key: --set key.path=value (repeatable)")(
+        "quiet,q", po::bool_switch(&quiet), "print nothing for valid files");
+    po::options_description hidden;
+    hidden.add_options()("file", po::value<std::vector<std::string>>(&files));
+    po::options_description all;
+    all.add(options).add(hidden);
+    po::positional_options_description positional;
+    positional.add("file", -1);
+
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    if (vm.count("help")) {
+        std::cout << options << '\n';
+        return 0;
+    }
+    po::notify(vm);
+    if (files.empty()) throw UsageError("validate: no scenario file given (see ulcsim validate --help)");
+
+    int status = 0;
+    for (const std::string& file : files) {
+        try {
+            const Scenario scenario = load_scenario(file, overrides);
+            if (!quiet) {
+                std::cout << file << ": valid\n";
+                print_summary(scenario, std::cout);
+            }
+        } catch (const InputError& e) {
+            for (const Diagnostic& d : e.diagnostics()) std::cerr << d.format() << '\n';
+            std::cerr << file << ": " << e.diagnostics().size()
+                      << (e.diagnostics().size() == 1 ? " problem\n" : " problems\n");
+            status = 2;
+        }
+    }
+    return status;
+}
+
+} // namespace ulcsim::cli

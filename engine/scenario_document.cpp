@@ -1,0 +1,260 @@
+#include "scenario_document.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace ulcsim::detail {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Arrays of tables at the top level that merge entry by entry, matched by `name`.
+constexpr std::string_view named_arrays[] = {"programme", "policy"};
+
+// toml++ drops source positions when a node is copied but keeps them when it is moved, so
+// every transfer between trees goes through a move of the concrete node type.
+void assign_moved(toml::table& destination, const toml::key& key, toml::node& node) {
+    node.visit([&](auto& concrete) { destination.insert_or_assign(key, std::move(concrete)); });
+}
+
+void push_moved(toml::array& destination, toml::node& node) {
+    node.visit([&](auto& concrete) { destination.push_back(std::move(concrete)); });
+}
+
+std::optional<std::string_view> name_of(const toml::node& entry) {
+    if (const auto* t = entry.as_table())
+        if (const auto* n = t->get_as<std::string>("name")) return std::string_view(n->get());
+    return std::nullopt;
+}
+
+void merge_named(toml::array& base, toml::array& child) {
+    for (toml::node& entry : child) {
+        const auto name = name_of(entry);
+        toml::node* match = nullptr;
+        if (name)
+            for (toml::node& candidate : base)
+                if (name_of(candidate) == name) match = &candidate;
+        if (match && match->is_table() && entry.is_table())
+            merge_scenario_tables(*match->as_table(), *entry.as_table());
+        else
+            push_moved(base, entry);
+    }
+}
+
+void merge(toml::table& base, toml::table& child, bool top_level) {
+    for (auto&& [key, value] : child) {
+        toml::node* existing = base.get(key.str());
+        if (existing && existing->is_table() && value.is_table()) {
+            merge(*existing->as_table(), *value.as_table(), false);
+        } else if (top_level && existing && existing->is_array() && value.is_array() &&
+                   std::find(std::begin(named_arrays), std::end(named_arrays), key.str()) !=
+                       std::end(named_arrays)) {
+            merge_named(*existing->as_array(), *value.as_array());
+        } else {
+            assign_moved(base, key, value);
+        }
+    }
+}
+
+std::optional<std::string> read_text(const fs::path& file, std::string& why) {
+    std::error_code ec;
+    if (fs::is_directory(file, ec)) {
+        why = "is a directory";
+        return std::nullopt;
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        why = std::strerror(errno);
+        return std::nullopt;
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+std::optional<toml::table> parse_text(const std::string& text, const std::string& source_name,
+                                      Diagnostics& diagnostics) {
+    try {
+        return toml::parse(text, source_name);
+    } catch (const toml::parse_error& e) {
+        diagnostics.add(location_of(e.source(), SourceLocation{source_name, 0, 0, false}), "",
+                        "invalid TOML: " + std::string(e.description()));
+        return std::nullopt;
+    }
+}
+
+/// Loads `file` and everything it extends. `chain` holds the canonical paths of the files
+/// that are extending this one, to detect cycles.
+std::optional<toml::table> load_with_bases(const fs::path& file, std::vector<fs::path>& chain,
+                                           Diagnostics& diagnostics) {
+    std::string why;
+    const auto text = read_text(file, why);
+    if (!text) {
+        diagnostics.add(SourceLocation{file.string(), 0, 0, false}, "",
+                        "cannot open file (" + why + ")");
+        return std::nullopt;
+    }
+    auto document = parse_text(*text, file.string(), diagnostics);
+    if (!document) return std::nullopt;
+
+    const toml::node* extends = document->get("extends");
+    if (!extends) return document;
+    const SourceLocation here{file.string(), 1, 1, false};
+    const auto* base_name = extends->as_string();
+    if (!base_name) {
+        diagnostics.add(location_of(extends->source(), here), "extends",
+                        "expected a string, got " + std::string(describe_type(extends->type())));
+        return std::nullopt;
+    }
+    const fs::path base_file = (file.parent_path() / base_name->get()).lexically_normal();
+    std::error_code ec;
+    const fs::path canonical = fs::weakly_canonical(base_file, ec);
+    if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
+        std::string cycle;
+        for (const fs::path& p : chain) cycle += p.filename().string() + " → ";
+        diagnostics.add(location_of(extends->source(), here), "extends",
+                        "cycle in extends: " + cycle + canonical.filename().string());
+        return std::nullopt;
+    }
+    if (!read_text(base_file, why)) {
+        diagnostics.add(location_of(extends->source(), here), "extends",
+                        "cannot open '" + base_file.string() + "' (" + why + ")");
+        return std::nullopt;
+    }
+    chain.push_back(canonical);
+    auto base = load_with_bases(base_file, chain, diagnostics);
+    chain.pop_back();
+    if (!base) return std::nullopt;
+    document->erase("extends");
+    merge(*base, *document, true);
+    return base;
+}
+
+bool is_index(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::vector<std::string> split_path(std::string_view path) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t dot = path.find('.', start);
+        parts.emplace_back(path.substr(start, dot - start));
+        if (dot == std::string_view::npos) break;
+        start = dot + 1;
+    }
+    return parts;
+}
+
+std::string quoted_toml_string(std::string_view text) {
+    std::string out = "\"";
+    for (const char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
+void apply_override(toml::table& root, const std::string& text, Diagnostics& diagnostics) {
+    const std::string source_name = std::string(command_line_prefix) + text;
+    const SourceLocation here{source_name, 0, 0, true};
+    const std::size_t eq = text.find('=');
+    if (eq == std::string::npos || eq == 0) {
+        diagnostics.add(here, "", "expected KEY=VALUE, e.g. --set run.seed=7");
+        return;
+    }
+    const std::string key_text = text.substr(0, eq);
+    const std::string value_text = text.substr(eq + 1);
+    const std::vector<std::string> parts = split_path(key_text);
+    if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
+        diagnostics.add(here, key_text, "expected KEY=VALUE with a dotted key, e.g. run.seed");
+        return;
+    }
+
+    // The value is TOML if it parses as TOML, otherwise a plain string. Parsing it as a
+    // document with the argument as its source name gives the node a source position.
+    std::optional<toml::table> holder;
+    try {
+        holder = toml::parse("value = " + value_text, source_name);
+    } catch (const toml::parse_error&) {
+        holder = toml::parse("value = " + quoted_toml_string(value_text), source_name);
+    }
+    toml::node& value = *holder->get("value");
+
+    toml::source_region key_source;
+    key_source.path = std::make_shared<const std::string>(source_name);
+    toml::table* current = &root;
+    std::string walked;
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+        walked += (walked.empty() ? "" : ".") + parts[i];
+        toml::node* next = current->get(parts[i]);
+        if (!next) {
+            current->insert(toml::key(parts[i], key_source), toml::table{});
+            next = current->get(parts[i]);
+        }
+        if (auto* t = next->as_table()) {
+            current = t;
+        } else if (auto* array = next->as_array(); array && array->is_array_of_tables()) {
+            // programme.NAME.key or programme.INDEX.key
+            const std::string& selector = parts[++i];
+            toml::table* entry = nullptr;
+            if (is_index(selector)) {
+                const std::size_t index = std::stoul(selector);
+                if (index < array->size()) entry = array->get(index)->as_table();
+            } else {
+                for (toml::node& candidate : *array)
+                    if (name_of(candidate) == selector) entry = candidate.as_table();
+            }
+            if (!entry || i + 1 >= parts.size()) {
+                std::string names;
+                for (toml::node& candidate : *array)
+                    if (const auto n = name_of(candidate))
+                        names += (names.empty() ? "" : ", ") + std::string(*n);
+                diagnostics.add(here, walked,
+                                "no entry '" + selector + "'" +
+                                    (names.empty() ? "" : " (entries: " + names + ")"));
+                return;
+            }
+            walked += "." + selector;
+            current = entry;
+        } else {
+            diagnostics.add(here, walked,
+                            "is " + std::string(describe_type(next->type())) + ", not a table");
+            return;
+        }
+    }
+    const toml::key last(parts.back(), key_source);
+    if (current->contains(parts.back()))
+        assign_moved(*current, toml::key(parts.back()), value);
+    else
+        assign_moved(*current, last, value);
+}
+
+} // namespace
+
+void merge_scenario_tables(toml::table& base, toml::table& child) { merge(base, child, false); }
+
+std::optional<toml::table> load_scenario_document(const std::filesystem::path& file,
+                                                  const std::vector<std::string>& overrides,
+                                                  Diagnostics& diagnostics) {
+    std::error_code ec;
+    std::vector<fs::path> chain{fs::weakly_canonical(file, ec)};
+    auto document = load_with_bases(file, chain, diagnostics);
+    if (!document) return std::nullopt;
+    for (const std::string& text : overrides) apply_override(*document, text, diagnostics);
+    return document;
+}
+
+} // namespace ulcsim::detail

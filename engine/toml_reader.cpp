@@ -1,0 +1,348 @@
+#include "toml_reader.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace ulcsim::detail {
+
+namespace {
+
+std::string format_number(double v) {
+    if (std::isinf(v)) return v > 0 ? "∞" : "-∞";
+    if (std::isnan(v)) return "nan";
+    char buf[64];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+} // namespace
+
+std::string Range::describe() const {
+    return (lo_open ? "(" : "[") + format_number(lo) + ", " + format_number(hi) +
+           (std::isinf(hi) ? ")" : "]");
+}
+
+SourceLocation location_of(const toml::source_region& region, const SourceLocation& fallback) {
+    if (!region.path) return fallback;
+    SourceLocation where;
+    where.file = *region.path;
+    where.line = static_cast<int>(region.begin.line);
+    where.column = static_cast<int>(region.begin.column);
+    where.from_command_line = where.file.starts_with(command_line_prefix);
+    return where;
+}
+
+std::string_view describe_type(toml::node_type type) {
+    switch (type) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a floating-point number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    case toml::node_type::none: break;
+    }
+    return "nothing";
+}
+
+void Diagnostics::add(SourceLocation where, std::string key, std::string message) {
+    problems_.push_back({std::move(where), std::move(key), std::move(message)});
+}
+
+std::optional<std::string_view> closest_match(std::string_view word,
+                                              std::span<const std::string_view> candidates) {
+    // Longer words tolerate more typos: "apbd_kota" is three edits from "apbd_kabkota".
+    std::optional<std::string_view> best;
+    std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+    for (std::string_view c : candidates) {
+        std::size_t d = edit_distance(word, c);
+        const bool prefix = word.size() >= 3 && (c.starts_with(word) || word.starts_with(c));
+        if (prefix) d = std::min<std::size_t>(d, 2);
+        if (d < best_distance) {
+            best_distance = d;
+            best = c;
+        }
+    }
+    return best;
+}
+
+TableReader::TableReader(const toml::table* table, std::string path, Diagnostics& diagnostics,
+                         SourceLocation where)
+    : table_(table), path_(std::move(path)), diagnostics_(diagnostics), where_(std::move(where)) {
+    if (table_) where_ = location_of(table_->source(), where_);
+}
+
+std::string TableReader::key_path(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+}
+
+SourceLocation TableReader::location_of_key(std::string_view key) const {
+    if (table_) {
+        const auto it = table_->find(key);
+        if (it != table_->end()) return location_of(it->first.source(), where_);
+    }
+    return where_;
+}
+
+SourceLocation TableReader::location_of_value(const toml::node& node) const {
+    return location_of(node.source(), where_);
+}
+
+const toml::node* TableReader::get(std::string_view key) {
+    if (std::find(known_.begin(), known_.end(), key) == known_.end()) known_.push_back(key);
+    return table_ ? table_->get(key) : nullptr;
+}
+
+void TableReader::type_error(std::string_view key, const toml::node& node,
+                             std::string_view expected) {
+    diagnostics_.add(location_of_value(node), key_path(key),
+                     "expected " + std::string(expected) + ", got " +
+                         std::string(describe_type(node.type())));
+}
+
+std::optional<double> TableReader::number(std::string_view key, Range range) {
+    const toml::node* node = get(key);
+    if (!node) return std::nullopt;
+    double v = 0;
+    if (const auto* i = node->as_integer())
+        v = static_cast<double>(i->get());
+    else if (const auto* f = node->as_floating_point())
+        v = f->get();
+    else {
+        type_error(key, *node, "a number");
+        return std::nullopt;
+    }
+    if (!range.contains(v)) {
+        diagnostics_.add(location_of_value(*node), key_path(key),
+                         format_number(v) + " is out of range " + range.describe());
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<std::int64_t> TableReader::integer(std::string_view key, std::int64_t lo,
+                                                 std::int64_t hi) {
+    const toml::node* node = get(key);
+    if (!node) return std::nullopt;
+    const auto* i = node->as_integer();
+    if (!i) {
+        type_error(key, *node, "an integer");
+        return std::nullopt;
+    }
+    const std::int64_t v = i->get();
+    if (v < lo || v > hi) {
+        const std::string upper = hi == std::numeric_limits<std::int64_t>::max()
+                                      ? std::string("∞)")
+                                      : std::to_string(hi) + "]";
+        diagnostics_.add(location_of_value(*node), key_path(key),
+                         std::to_string(v) + " is out of range [" + std::to_string(lo) + ", " +
+                             upper);
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<std::string> TableReader::string(std::string_view key) {
+    const toml::node* node = get(key);
+    if (!node) return std::nullopt;
+    const auto* s = node->as_string();
+    if (!s) {
+        type_error(key, *node, "a string");
+        return std::nullopt;
+    }
+    return s->get();
+}
+
+std::optional<bool> TableReader::boolean(std::string_view key) {
+    const toml::node* node = get(key);
+    if (!node) return std::nullopt;
+    const auto* b = node->as_boolean();
+    if (!b) {
+        type_error(key, *node, "a boolean");
+        return std::nullopt;
+    }
+    return b->get();
+}
+
+std::optional<Month> TableReader::month(std::string_view key, Month lo, Month hi) {
+    const toml::node* node = get(key);
+    if (!node) return std::nullopt;
+    const auto* s = node->as_string();
+    if (!s) {
+        diagnostics_.add(location_of_value(*node), key_path(key),
+                         "expected a string, got " + std::string(describe_type(node->type())) +
+                             (node->is_date() || node->is_date_time()
+                                  ? " (write months as \"YYYY-MM\", in quotes)"
+                                  : ""));
+        return std::nullopt;
+    }
+    const auto m = Month::parse(s->get());
+    if (!m) {
+        diagnostics_.add(location_of_value(*node), key_path(key),
+                         "'" + s->get() + "' is not a month (\"YYYY-MM\")");
+        return std::nullopt;
+    }
+    if (*m < lo || *m > hi) {
+        diagnostics_.add(location_of_value(*node), key_path(key),
+                         "'" + s->get() + "' is out of range [" + lo.to_string() + ", " +
+                             hi.to_string() + "]");
+        return std::nullopt;
+    }
+    return m;
+}
+
+std::optional<std::size_t> TableReader::choice(std::string_view key,
+                                               std::span<const std::string_view> choices) {
+    const toml::node* node = get(key);
+    const auto text = string(key);
+    if (!text) return std::nullopt;
+    for (std::size_t i = 0; i < choices.size(); ++i)
+        if (choices[i] == *text) return i;
+    std::string allowed;
+    for (std::string_view c : choices) allowed += (allowed.empty() ? "" : ", ") + std::string(c);
+    std::string message = "'" + *text + "' is not one of: " + allowed;
+    if (const auto close = closest_match(*text, choices))
+        message += " (did you mean '" + std::string(*close) + "'?)";
+    diagnostics_.add(location_of_value(*node), key_path(key), std::move(message));
+    return std::nullopt;
+}
+
+std::optional<std::vector<std::pair<std::string, const toml::node*>>>
+TableReader::string_array(std::string_view key) {
+    const toml::node* node = get(key);
+    if (!node) return std::nullopt;
+    const auto* array = node->as_array();
+    if (!array) {
+        type_error(key, *node, "an array");
+        return std::nullopt;
+    }
+    std::vector<std::pair<std::string, const toml::node*>> out;
+    bool ok = true;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+        const toml::node& element = *array->get(i);
+        if (const auto* s = element.as_string()) {
+            out.emplace_back(s->get(), &element);
+        } else {
+            diagnostics_.add(location_of_value(element),
+                             key_path(key) + "[" + std::to_string(i) + "]",
+                             "expected a string, got " +
+                                 std::string(describe_type(element.type())));
+            ok = false;
+        }
+    }
+    if (!ok) return std::nullopt;
+    return out;
+}
+
+std::optional<std::vector<double>> TableReader::number_array(std::string_view key, Range range) {
+    const toml::node* node = get(key);
+    if (!node) return std::nullopt;
+    const auto* array = node->as_array();
+    if (!array) {
+        type_error(key, *node, "an array");
+        return std::nullopt;
+    }
+    std::vector<double> out;
+    bool ok = true;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+        const toml::node& element = *array->get(i);
+        const std::string element_key = key_path(key) + "[" + std::to_string(i) + "]";
+        double v = 0;
+        if (const auto* n = element.as_integer())
+            v = static_cast<double>(n->get());
+        else if (const auto* f = element.as_floating_point())
+            v = f->get();
+        else {
+            diagnostics_.add(location_of_value(element), element_key,
+                             "expected a number, got " +
+                                 std::string(describe_type(element.type())));
+            ok = false;
+            continue;
+        }
+        if (!range.contains(v)) {
+            diagnostics_.add(location_of_value(element), element_key,
+                             format_number(v) + " is out of range " + range.describe());
+            ok = false;
+        }
+        out.push_back(v);
+    }
+    if (!ok) return std::nullopt;
+    return out;
+}
+
+TableReader TableReader::table(std::string_view key) {
+    const toml::node* node = get(key);
+    if (node && !node->is_table()) {
+        type_error(key, *node, "a table");
+        node = nullptr;
+    }
+    return TableReader(node ? node->as_table() : nullptr, key_path(key), diagnostics_, where_);
+}
+
+std::vector<TableReader> TableReader::array_of_tables(std::string_view key) {
+    std::vector<TableReader> out;
+    const toml::node* node = get(key);
+    if (!node) return out;
+    const auto* array = node->as_array();
+    if (!array || !array->is_array_of_tables()) {
+        if (array && array->empty()) return out;
+        type_error(key, *node, "an array of tables");
+        return out;
+    }
+    for (std::size_t i = 0; i < array->size(); ++i)
+        out.emplace_back(array->get(i)->as_table(), key_path(key) + "[" + std::to_string(i) + "]",
+                         diagnostics_, location_of_value(*node));
+    return out;
+}
+
+void TableReader::missing(std::string_view key) {
+    diagnostics_.add(where_, key_path(key), "missing required key");
+}
+
+void TableReader::error(std::string_view key, std::string message) {
+    const toml::node* node = table_ ? table_->get(key) : nullptr;
+    diagnostics_.add(node ? location_of_value(*node) : where_, key_path(key), std::move(message));
+}
+
+void TableReader::error_at(const toml::node& node, std::string key_path, std::string message) {
+    diagnostics_.add(location_of_value(node), std::move(key_path), std::move(message));
+}
+
+std::vector<std::string_view> TableReader::keys() const {
+    std::vector<std::string_view> out;
+    if (table_)
+        for (const auto& [k, v] : *table_) out.push_back(k.str());
+    return out;
+}
+
+void TableReader::finish() {
+    if (!table_) return;
+    for (const auto& [k, v] : *table_) {
+        if (std::find(known_.begin(), known_.end(), k.str()) != known_.end()) continue;
+        std::string message = "unknown key";
+        if (const auto close = closest_match(k.str(), known_))
+            message += " (did you mean '" + std::string(*close) + "'?)";
+        diagnostics_.add(location_of(k.source(), where_), key_path(k.str()), std::move(message));
+    }
+}
+
+} // namespace ulcsim::detail

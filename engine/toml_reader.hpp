@@ -1,0 +1,120 @@
+#pragma once
+// Reading a merged TOML tree into scenario structs while collecting every problem: wrong
+// types, ranges, unknown keys (with suggestions), missing required keys. Each problem names
+// the file, line and column the offending value came from — after `extends` merging and
+// `--set`, values keep the source position of the file or argument that defined them.
+
+#include "ulcsim/calendar.hpp"
+#include "ulcsim/input_error.hpp"
+
+#include <toml++/toml.h>
+
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ulcsim::detail {
+
+inline constexpr double infinity = std::numeric_limits<double>::infinity();
+
+/// Closed interval [lo, hi]; `lo_open` makes it (lo, hi].
+struct Range {
+    double lo = -infinity;
+    double hi = infinity;
+    bool lo_open = false;
+
+    bool contains(double v) const { return (lo_open ? v > lo : v >= lo) && v <= hi; }
+    std::string describe() const;
+};
+inline constexpr Range share_range{0, 1};
+inline constexpr Range hazard_range{0, 10};
+inline constexpr Range coefficient_range{-20, 20};
+inline constexpr Range money_range{0, infinity};
+
+/// The prefix that marks a source path as a `--set` argument rather than a file.
+inline constexpr std::string_view command_line_prefix = "--set ";
+
+SourceLocation location_of(const toml::source_region& region, const SourceLocation& fallback);
+
+/// "a string", "an integer", ... for messages.
+std::string_view describe_type(toml::node_type type);
+
+/// Collects problems; thrown together as one InputError.
+class Diagnostics {
+public:
+    void add(SourceLocation where, std::string key, std::string message);
+    bool empty() const { return problems_.empty(); }
+    std::vector<Diagnostic>& problems() { return problems_; }
+
+private:
+    std::vector<Diagnostic> problems_;
+};
+
+/// The closest of `candidates` to `word`: within max(2, length/3) edits, or a prefix either way.
+std::optional<std::string_view> closest_match(std::string_view word,
+                                              std::span<const std::string_view> candidates);
+
+/// Reads one TOML table. Every accessor records its key as known, so that finish() can
+/// report the keys nobody asked for as unknown — call finish() after all accessors.
+class TableReader {
+public:
+    /// `table` may be null (the table is absent): accessors then return nothing, and
+    /// missing-key problems point at `where`.
+    TableReader(const toml::table* table, std::string path, Diagnostics& diagnostics,
+                SourceLocation where);
+
+    bool present() const { return table_ != nullptr; }
+    const std::string& path() const { return path_; }
+    /// Full key path of a key in this table: "programme[0].window".
+    std::string key_path(std::string_view key) const;
+    const SourceLocation& location() const { return where_; }
+    SourceLocation location_of_key(std::string_view key) const;
+    SourceLocation location_of_value(const toml::node& node) const;
+    Diagnostics& diagnostics() { return diagnostics_; }
+
+    /// The raw node under `key`, or null; marks the key as known.
+    const toml::node* get(std::string_view key);
+
+    std::optional<double> number(std::string_view key, Range range);
+    std::optional<std::int64_t> integer(std::string_view key, std::int64_t lo, std::int64_t hi);
+    std::optional<std::string> string(std::string_view key);
+    std::optional<bool> boolean(std::string_view key);
+    std::optional<Month> month(std::string_view key, Month lo = Month(2000, 1),
+                               Month hi = Month(2100, 12));
+    /// A string that must be one of `choices`; returns its index.
+    std::optional<std::size_t> choice(std::string_view key,
+                                      std::span<const std::string_view> choices);
+    /// An array of strings, each with its node for locating problems.
+    std::optional<std::vector<std::pair<std::string, const toml::node*>>>
+    string_array(std::string_view key);
+    /// An array of numbers, each checked against `range`.
+    std::optional<std::vector<double>> number_array(std::string_view key, Range range);
+
+    TableReader table(std::string_view key);
+    std::vector<TableReader> array_of_tables(std::string_view key);
+
+    /// Reports `key` as missing (a required key not given).
+    void missing(std::string_view key);
+    /// Reports a problem with the value under `key` (or with the table if it is absent).
+    void error(std::string_view key, std::string message);
+    void error_at(const toml::node& node, std::string key_path, std::string message);
+    /// Reports keys that no accessor asked for.
+    void finish();
+
+    /// Keys of the table, in file order where known.
+    std::vector<std::string_view> keys() const;
+
+private:
+    void type_error(std::string_view key, const toml::node& node, std::string_view expected);
+
+    const toml::table* table_;
+    std::string path_;
+    Diagnostics& diagnostics_;
+    SourceLocation where_;
+    std::vector<std::string_view> known_;
+};
+
+} // namespace ulcsim::detail

@@ -1,0 +1,43 @@
+#pragma once
+/// \file
+/// Errors in user input (scenario files, region data, command-line overrides). Every problem
+/// carries where it is and which key it concerns, and all problems of an input are gathered
+/// before anything is thrown, so that a user fixes a file in one pass.
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ulcsim {
+
+/// Where in the input a problem is. `file` is a path, or the text of a `--set` argument when
+/// `from_command_line` is true; line and column are 1-based, 0 when unknown.
+struct SourceLocation {
+    std::string file;
+    int line = 0;
+    int column = 0;
+    bool from_command_line = false;
+};
+
+/// One problem: where, which key (full dotted path, may be empty), and what is wrong.
+struct Diagnostic {
+    SourceLocation where;
+    std::string key;
+    std::string message;
+
+    /// "FILE:LINE:COLUMN: error: KEY: MESSAGE", or "--set K=V: error: KEY: MESSAGE".
+    std::string format() const;
+};
+
+/// Thrown when input is invalid; carries every problem found. The CLI maps it to exit 2.
+class InputError : public std::runtime_error {
+public:
+    explicit InputError(std::vector<Diagnostic> diagnostics);
+    explicit InputError(Diagnostic diagnostic);
+    const std::vector<Diagnostic>& diagnostics() const noexcept { return diagnostics_; }
+
+private:
+    std::vector<Diagnostic> diagnostics_;
+};
+
+} // namespace ulcsim

@@ -1,0 +1,259 @@
+#pragma once
+/// \file
+/// A scenario: plain, immutable, validated data describing one simulation — regions,
+/// population, behaviour, funding programmes, policies and observations. Built by
+/// load_scenario() from a TOML file (with `extends` and `--set` resolved) and validated
+/// completely before anything runs. Field names carry units; scenarios/README.md documents
+/// every key.
+
+#include "ulcsim/calendar.hpp"
+#include "ulcsim/regions.hpp"
+#include "ulcsim/worker_attributes.hpp"
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ulcsim {
+
+struct RunSettings {
+    std::string name;
+    std::string description;
+    Month start;
+    int months = 12;
+    std::uint64_t seed = 1;
+    int replicates = 10;
+
+    Month last_month() const { return start + (months - 1); }
+};
+
+struct InitialCoverage {
+    double formal_employer = 0.55;
+    double informal_self = 0.10;
+    double vulnerable_self = 0.05;
+};
+
+/// Per-region overrides of the region data and population defaults; unset fields inherit.
+struct RegionPopulationOverride {
+    std::size_t region = 0; ///< index into RegionTable::regions()
+    std::optional<std::int64_t> employed_workers;
+    std::optional<double> formal_share;
+    std::optional<double> vulnerable_share_of_informal;
+    std::optional<double> km_to_office;
+    std::optional<double> commuting_share;
+    std::optional<double> formal_employer;
+    std::optional<double> informal_self;
+    std::optional<double> vulnerable_self;
+};
+
+struct PopulationSpec {
+    double scale_workers_per_agent = 1;
+    std::optional<double> formal_share; ///< unset: the region data's (BPS, by province)
+    double vulnerable_share_of_informal = 0.25;
+    double commuting_share = 0;
+    InitialCoverage initial_coverage;
+    std::array<double, segment_count> awareness_mean{0.6, 0.35, 0.2};
+    std::array<double, segment_count> fears_bansos_share{0.0, 0.15, 0.40};
+    std::array<double, age_band_count> age_band_shares{0.15, 0.23, 0.24, 0.21, 0.13, 0.04};
+    std::array<std::array<double, income_band_count>, segment_count> income_band_shares{{
+        {0.10, 0.20, 0.30, 0.25, 0.15},
+        {0.20, 0.30, 0.25, 0.15, 0.10},
+        {0.60, 0.30, 0.10, 0.00, 0.00},
+    }};
+    std::array<std::array<double, occupation_count>, segment_count> occupation_shares{};
+    std::vector<RegionPopulationOverride> region_overrides;
+};
+
+/// Formal workers living in `from` whose employer is registered in `to`.
+struct CommutingFlow {
+    std::size_t from = 0;
+    std::size_t to = 0;
+    double share = 0;
+};
+
+/// Behaviour as hazards per month (p = 1 − exp(−h)); names match the scenario keys so that
+/// calibration can address them.
+struct Behaviour {
+    double h0_self = 0.008;
+    double b_aware = 1.0;
+    double b_peer = 1.0;
+    double b_income = 0.15;
+    double b_fear = 0.7;
+    double b_dist = 0.01;
+    double registration_success = 0.5;
+    double h_lapse = 0.065;
+    double b_lapse_income = -0.1;
+    double autodebit_share = 0.1;
+    double h_lapse_autodebit = 0.015;
+    int arrears_months = 3;
+    double h_reinstate = 0.1;
+    double continue_after_subsidy = 0.33;
+    double h0_register = 0.01;
+    double h_employer_lapse = 0.008;
+    double h_formal_to_informal = 0.008;
+    double h_informal_to_formal = 0.005;
+    double h_informal_to_vulnerable = 0.003;
+    double h_vulnerable_to_informal = 0.004;
+    double entry_rate = 0.0025;
+    int exit_age_years = 70;
+    double awareness_decay = 0.02;
+    double awareness_peer_gain = 0.05;
+    std::array<double, age_band_count> mortality_hazard{0.0000833, 0.000125, 0.000208,
+                                                       0.0005,    0.00117,  0.00333};
+    std::array<double, occupation_count> accident_hazard{};
+};
+
+struct Benefits {
+    double jkm_idr = 42'000'000;
+    double jkm_waiting_idr = 10'000'000;
+    int jkm_waiting_months = 3;
+    double jkk_mean_claim_idr = 5'000'000;
+    double jkk_fatal_share = 0.02;
+    double self_premium_idr_per_month = 16'800;
+};
+
+enum class ProgrammeKind : std::uint8_t {
+    apbd_province,
+    apbd_kabkota,
+    dbhcht,
+    dbh_sawit,
+    dana_desa,
+    csr,
+    baznas,
+    sponsor,
+    other,
+};
+inline constexpr std::array<std::string_view, 9> programme_kind_names{
+    "apbd_province", "apbd_kabkota", "dbhcht",  "dbh_sawit", "dana_desa",
+    "csr",           "baznas",       "sponsor", "other"};
+
+enum class VillageScope : std::uint8_t { all, desa, kelurahan };
+enum class Targeting : std::uint8_t { random, lowest_income_first };
+
+struct CoverageWindow {
+    Month start;
+    Month end; ///< inclusive
+    std::optional<std::int64_t> quota_workers;
+
+    int months() const { return end - start + 1; }
+};
+
+struct Eligibility {
+    std::array<bool, segment_count> segments{false, false, true};
+    std::array<bool, occupation_count> occupations{true, true, true, true, true,
+                                                   true, true, true, true, true};
+    int max_income_band = 4;
+    int min_age_years = 15;
+    int max_age_years = 100;
+};
+
+/// A funding programme paying premiums of eligible uncovered workers over its windows.
+struct FundingProgramme {
+    std::string name;
+    ProgrammeKind kind = ProgrammeKind::other;
+    std::string description;
+    std::string source;
+    std::vector<std::size_t> regions; ///< indices into RegionTable::regions()
+    VillageScope villages = VillageScope::all;
+    double premium_idr_per_month = 16'800;
+    std::optional<std::int64_t> quota_workers; ///< sponsors × workers_per_sponsor if given
+    std::optional<std::int64_t> sponsors;
+    std::optional<std::int64_t> workers_per_sponsor;
+    std::optional<std::int64_t> outreach_per_month;
+    double acceptance = 0.9;
+    double fear_acceptance_factor = 0.5;
+    Targeting targeting = Targeting::random;
+    bool renewal = true;
+    double continue_after_subsidy = 0.33;
+    double member_lapse_per_month = 0;
+    std::map<int, double> budget_idr_per_year; ///< empty: no budget limit
+    Eligibility eligibility;
+    std::vector<CoverageWindow> windows; ///< ordered, non-overlapping
+
+    double total_budget_idr() const;
+};
+
+enum class PolicyKind : std::uint8_t { enforcement, campaign };
+
+struct Policy {
+    std::string name;
+    PolicyKind kind = PolicyKind::campaign;
+    std::string description;
+    std::string source;
+    std::vector<std::size_t> regions;
+    Month start;
+    std::optional<Month> end; ///< inclusive; open-ended when absent
+    double register_multiplier = 1;
+    double awareness_gain = 0;
+    double fear_reduction = 0;
+    std::optional<double> registration_success;
+
+    bool in_force(Month m) const { return start <= m && (!end || m <= *end); }
+};
+
+/// Which segments an observation or output aggregates.
+enum class SegmentGroup : std::uint8_t { all, formal, informal, vulnerable, bpu };
+inline constexpr std::array<std::string_view, 5> segment_group_names{"all", "formal", "informal",
+                                                                     "vulnerable", "bpu"};
+
+/// coverage_share: participants registered in the region / resident workers (can exceed 1);
+/// resident_coverage: covered residents / resident workers.
+enum class CoverageMeasure : std::uint8_t { coverage_share, resident_coverage };
+inline constexpr std::array<std::string_view, 2> coverage_measure_names{"coverage_share",
+                                                                        "resident_coverage"};
+
+enum class EvidenceStatus : std::uint8_t { exact, quoted, estimate };
+
+struct Observation {
+    std::string region_code;      ///< kab/kota, province, or "ID"
+    std::vector<std::size_t> regions; ///< the kab/kota it aggregates
+    SegmentGroup segment = SegmentGroup::all;
+    Month month;
+    double value = 0;
+    CoverageMeasure measure = CoverageMeasure::coverage_share;
+    std::string source;
+    EvidenceStatus status = EvidenceStatus::quoted;
+    double weight = 1;
+};
+
+struct UlcDefinition {
+    double threshold = 1.0;
+    CoverageMeasure measure = CoverageMeasure::coverage_share;
+};
+
+/// A complete, validated scenario. Immutable after load_scenario().
+struct Scenario {
+    std::filesystem::path file;
+    std::string resolved_toml; ///< the merged scenario (extends and --set applied) as TOML
+    RunSettings run;
+    RegionTable region_table;
+    std::vector<std::size_t> regions; ///< indices into region_table.regions(), in code order
+    PopulationSpec population;
+    std::vector<CommutingFlow> commuting;
+    Behaviour behaviour;
+    Benefits benefits;
+    std::vector<FundingProgramme> programmes;
+    std::vector<Policy> policies;
+    std::vector<Observation> observations;
+    UlcDefinition ulc;
+
+    /// Employed workers of a region after the scenario's overrides.
+    std::int64_t employed_workers(std::size_t region) const;
+    std::int64_t total_employed_workers() const;
+};
+
+/// Reads a scenario file, resolves `extends`, applies `--set` overrides ("key.path=value"),
+/// and validates the result. Throws InputError listing every problem found.
+Scenario load_scenario(const std::filesystem::path& file,
+                       const std::vector<std::string>& overrides = {});
+
+/// Default behaviour and population values that scenarios/README.md documents, exposed so that
+/// tests can check the documentation against the code.
+Behaviour default_behaviour();
+PopulationSpec default_population();
+
+} // namespace ulcsim

@@ -1,0 +1,42 @@
+#pragma once
+// Fixtures shared by the test programs: where the sources and the built program are, a
+// scratch directory that cleans up after itself, and running `ulcsim` as a user would.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace ulcsim::test {
+
+std::filesystem::path source_dir();
+std::filesystem::path scenarios_dir();
+
+/// What a finished process left behind.
+struct ProcessResult {
+    int status = -1;
+    std::string out;
+    std::string err;
+};
+
+/// Runs the built `ulcsim` with `args` (no shell interpretation of the arguments).
+ProcessResult run_program(const std::vector<std::string>& args);
+
+/// A fresh directory under the system temp dir, removed when the object goes away.
+class ScratchDir {
+public:
+    ScratchDir();
+    ~ScratchDir();
+    ScratchDir(const ScratchDir&) = delete;
+    ScratchDir& operator=(const ScratchDir&) = delete;
+
+    const std::filesystem::path& path() const { return path_; }
+    /// Writes `text` to `name` inside the directory and returns the file's path.
+    std::filesystem::path write(const std::string& name, const std::string& text) const;
+
+private:
+    std::filesystem::path path_;
+};
+
+std::string read_file(const std::filesystem::path& file);
+
+} // namespace ulcsim::test
