@@ -14,9 +14,10 @@ CsvReader::CsvReader(const std::filesystem::path& file,
     : path_(file.string()) {
     std::ifstream in(file, std::ios::binary);
     if (!in)
-        throw InputError(Diagnostic{{path_, 0, 0, false},
-                                    "",
-                                    std::string("cannot open file (") + std::strerror(errno) + ")"});
+        throw InputError(
+            Diagnostic{{path_, 0, 0, false},
+                       "",
+                       std::string("cannot open file (") + std::strerror(errno) + ")"});
     std::ostringstream buffer;
     buffer << in.rdbuf();
     content_ = buffer.str();
@@ -95,7 +96,8 @@ std::string_view CsvReader::text(std::string_view column) const {
 void CsvReader::error(std::string_view column, std::string message) {
     const std::size_t i = column_index(column);
     const int col = i < field_columns_.size() ? field_columns_[i] : 1;
-    problems_.push_back({{path_, record_line_, col, false}, std::string(column), std::move(message)});
+    problems_.push_back(
+        {{path_, record_line_, col, false}, std::string(column), std::move(message)});
 }
 
 std::optional<std::int64_t> CsvReader::optional_integer(std::string_view column) {

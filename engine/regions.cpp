@@ -42,9 +42,9 @@ RegionTable RegionTable::load(const std::filesystem::path& data_dir) {
     table.data_dir_ = data_dir;
 
     detail::CsvReader provinces(data_dir / "provinces.csv",
-                                {"code", "name", "n_kabkota", "n_desa", "n_kelurahan",
-                                 "population", "employed_workers", "formal_share",
-                                 "bpjstk_active_2023_12", "bpjstk_nonactive_2023_12"});
+                                {"code", "name", "n_kabkota", "n_desa", "n_kelurahan", "population",
+                                 "employed_workers", "formal_share", "bpjstk_active_2023_12",
+                                 "bpjstk_nonactive_2023_12"});
     while (provinces.next()) {
         Province p;
         p.code = provinces.text("code");

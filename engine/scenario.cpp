@@ -44,7 +44,8 @@ void read_int(TableReader& t, std::string_view key, int& target, int lo, int hi)
 template <std::size_t N>
 void read_named_numbers(TableReader& t, const std::array<std::string_view, N>& names,
                         std::array<double, N>& target, Range range) {
-    for (std::size_t i = 0; i < N; ++i) read_into(target[i], t.number(names[i], range));
+    for (std::size_t i = 0; i < N; ++i)
+        read_into(target[i], t.number(names[i], range));
 }
 
 /// Shares that must sum to one: reported against the table that holds them.
@@ -103,16 +104,17 @@ private:
             // Relative to the file that set it, so a scenario works from any directory.
             const toml::node* node = t.get("data_dir");
             const SourceLocation where = t.location_of_value(*node);
-            std::filesystem::path base =
-                where.from_command_line ? std::filesystem::path()
-                                        : std::filesystem::path(where.file).parent_path();
+            std::filesystem::path base = where.from_command_line
+                                             ? std::filesystem::path()
+                                             : std::filesystem::path(where.file).parent_path();
             data_dir = base / *dir;
         }
         bool loaded = true;
         try {
             s_.region_table = RegionTable::load(data_dir);
         } catch (const InputError& e) {
-            for (const Diagnostic& d : e.diagnostics()) diag_.add(d.where, d.key, d.message);
+            for (const Diagnostic& d : e.diagnostics())
+                diag_.add(d.where, d.key, d.message);
             loaded = false;
         }
         const auto include = t.string_array("include");
@@ -153,7 +155,8 @@ private:
                 for (std::size_t r : expanded)
                     if (chosen.erase(r) == 0) {
                         t.error_at(*node, key,
-                                   "'" + code + "' is not in the scenario's regions (not included)");
+                                   "'" + code +
+                                       "' is not in the scenario's regions (not included)");
                         ok = false;
                         break;
                     }
@@ -326,10 +329,9 @@ private:
         }
         for (const auto& [from, total] : outflow)
             if (total > 1 + 1e-9)
-                last_entry[from]->error("share", "commuting shares out of '" +
-                                                     s_.region_table.regions()[from].code +
-                                                     "' sum to " + format_share(total) +
-                                                     ", more than 1");
+                last_entry[from]->error(
+                    "share", "commuting shares out of '" + s_.region_table.regions()[from].code +
+                                 "' sum to " + format_share(total) + ", more than 1");
     }
 
     void read_behaviour() {
@@ -428,7 +430,8 @@ private:
             const auto index = index_of(names, name);
             if (!index) {
                 std::string allowed;
-                for (std::string_view n : names) allowed += (allowed.empty() ? "" : ", ") + std::string(n);
+                for (std::string_view n : names)
+                    allowed += (allowed.empty() ? "" : ", ") + std::string(n);
                 t.error_at(*node, path, "'" + name + "' is not one of: " + allowed);
             } else if (chosen[*index]) {
                 t.error_at(*node, path, "duplicate: '" + name + "' is listed twice");
@@ -460,15 +463,13 @@ private:
             if (const auto v = t.integer("outreach_per_month", 1, int64_max))
                 p.outreach_per_month = v;
             read_number(t, "acceptance", p.acceptance, detail::share_range);
-            read_number(t, "fear_acceptance_factor", p.fear_acceptance_factor,
-                        detail::share_range);
-            static constexpr std::array<std::string_view, 2> targeting_names{
-                "random", "lowest_income_first"};
+            read_number(t, "fear_acceptance_factor", p.fear_acceptance_factor, detail::share_range);
+            static constexpr std::array<std::string_view, 2> targeting_names{"random",
+                                                                             "lowest_income_first"};
             read_choice(t, "targeting", targeting_names, p.targeting);
             read_into(p.renewal, t.boolean("renewal"));
             p.continue_after_subsidy = s_.behaviour.continue_after_subsidy;
-            read_number(t, "continue_after_subsidy", p.continue_after_subsidy,
-                        detail::share_range);
+            read_number(t, "continue_after_subsidy", p.continue_after_subsidy, detail::share_range);
             read_number(t, "member_lapse_per_month", p.member_lapse_per_month,
                         detail::hazard_range);
 
@@ -478,8 +479,9 @@ private:
                 t.error("workers_per_sponsor", "needs sponsors too");
             if (p.sponsors && p.workers_per_sponsor) {
                 if (t.get("quota_workers"))
-                    t.error("quota_workers",
-                            "give either quota_workers or sponsors × workers_per_sponsor, not both");
+                    t.error(
+                        "quota_workers",
+                        "give either quota_workers or sponsors × workers_per_sponsor, not both");
                 p.quota_workers = *p.sponsors * *p.workers_per_sponsor;
             }
 
@@ -524,8 +526,7 @@ private:
             int year = 0;
             const auto [ptr, ec] = std::from_chars(key.data(), key.data() + key.size(), year);
             const auto amount = budget.number(key, detail::money_range);
-            if (ec != std::errc() || ptr != key.data() + key.size() || year < 2000 ||
-                year > 2100) {
+            if (ec != std::errc() || ptr != key.data() + key.size() || year < 2000 || year > 2100) {
                 budget.error(key, "'" + std::string(key) + "' is not a year (2000 … 2100)");
                 continue;
             }
@@ -533,8 +534,8 @@ private:
                 return w.start.year() <= year && year <= w.end.year();
             });
             if (!funded && !p.windows.empty())
-                budget.error(key, "no window of this programme has a month in " +
-                                      std::to_string(year));
+                budget.error(key,
+                             "no window of this programme has a month in " + std::to_string(year));
             if (amount) p.budget_idr_per_year[year] = *amount;
         }
         budget.finish();
@@ -548,8 +549,8 @@ private:
         read_int(r, "min_age_years", e.min_age_years, 15, 100);
         read_int(r, "max_age_years", e.max_age_years, 15, 100);
         if (e.max_age_years < e.min_age_years)
-            r.error("max_age_years", "is below min_age_years (" +
-                                         std::to_string(e.min_age_years) + ")");
+            r.error("max_age_years",
+                    "is below min_age_years (" + std::to_string(e.min_age_years) + ")");
         r.finish();
     }
 
@@ -606,7 +607,8 @@ private:
                             t.error("region", "unknown region code '" + *code + "'");
                         for (std::size_t r : expanded) {
                             if (!in_scenario(r)) {
-                                t.error("region", "'" + *code + "' is not in the scenario's regions");
+                                t.error("region",
+                                        "'" + *code + "' is not in the scenario's regions");
                                 break;
                             }
                             o.regions.push_back(r);
@@ -682,23 +684,38 @@ PopulationSpec default_population() {
                          std::initializer_list<std::pair<std::string_view, double>> shares) {
         auto& row = p.occupation_shares[static_cast<std::size_t>(segment)];
         row.fill(0);
-        for (const auto& [name, share] : shares) row[*index_of(occupation_names, name)] = share;
+        for (const auto& [name, share] : shares)
+            row[*index_of(occupation_names, name)] = share;
     };
-    mix(Segment::formal, {{"other", 0.70}, {"construction", 0.10}, {"transport", 0.05},
-                          {"trader", 0.10}, {"tobacco", 0.05}});
-    mix(Segment::informal, {{"farmer", 0.30}, {"fisher", 0.03}, {"tobacco", 0.02},
-                            {"trader", 0.30}, {"transport", 0.10}, {"construction", 0.08},
+    mix(Segment::formal, {{"other", 0.70},
+                          {"construction", 0.10},
+                          {"transport", 0.05},
+                          {"trader", 0.10},
+                          {"tobacco", 0.05}});
+    mix(Segment::informal, {{"farmer", 0.30},
+                            {"fisher", 0.03},
+                            {"tobacco", 0.02},
+                            {"trader", 0.30},
+                            {"transport", 0.10},
+                            {"construction", 0.08},
                             {"other", 0.17}});
-    mix(Segment::vulnerable, {{"farmer", 0.30}, {"fisher", 0.05}, {"tobacco", 0.05},
-                              {"religious", 0.05}, {"transport", 0.10}, {"trader", 0.15},
-                              {"construction", 0.08}, {"waste", 0.05}, {"community", 0.07},
+    mix(Segment::vulnerable, {{"farmer", 0.30},
+                              {"fisher", 0.05},
+                              {"tobacco", 0.05},
+                              {"religious", 0.05},
+                              {"transport", 0.10},
+                              {"trader", 0.15},
+                              {"construction", 0.08},
+                              {"waste", 0.05},
+                              {"community", 0.07},
                               {"other", 0.10}});
     return p;
 }
 
 double FundingProgramme::total_budget_idr() const {
     double total = 0;
-    for (const auto& [year, amount] : budget_idr_per_year) total += amount;
+    for (const auto& [year, amount] : budget_idr_per_year)
+        total += amount;
     return total;
 }
 
@@ -710,7 +727,8 @@ std::int64_t Scenario::employed_workers(std::size_t region) const {
 
 std::int64_t Scenario::total_employed_workers() const {
     std::int64_t total = 0;
-    for (std::size_t r : regions) total += employed_workers(r);
+    for (std::size_t r : regions)
+        total += employed_workers(r);
     return total;
 }
 

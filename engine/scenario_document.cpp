@@ -115,7 +115,8 @@ std::optional<toml::table> load_with_bases(const fs::path& file, std::vector<fs:
     const fs::path canonical = fs::weakly_canonical(base_file, ec);
     if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
         std::string cycle;
-        for (const fs::path& p : chain) cycle += p.filename().string() + " → ";
+        for (const fs::path& p : chain)
+            cycle += p.filename().string() + " → ";
         diagnostics.add(location_of(extends->source(), here), "extends",
                         "cycle in extends: " + cycle + canonical.filename().string());
         return std::nullopt;
@@ -135,7 +136,8 @@ std::optional<toml::table> load_with_bases(const fs::path& file, std::vector<fs:
 }
 
 bool is_index(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::vector<std::string> split_path(std::string_view path) {
@@ -244,7 +246,9 @@ void apply_override(toml::table& root, const std::string& text, Diagnostics& dia
 
 } // namespace
 
-void merge_scenario_tables(toml::table& base, toml::table& child) { merge(base, child, false); }
+void merge_scenario_tables(toml::table& base, toml::table& child) {
+    merge(base, child, false);
+}
 
 std::optional<toml::table> load_scenario_document(const std::filesystem::path& file,
                                                   const std::vector<std::string>& overrides,
@@ -253,7 +257,8 @@ std::optional<toml::table> load_scenario_document(const std::filesystem::path& f
     std::vector<fs::path> chain{fs::weakly_canonical(file, ec)};
     auto document = load_with_bases(file, chain, diagnostics);
     if (!document) return std::nullopt;
-    for (const std::string& text : overrides) apply_override(*document, text, diagnostics);
+    for (const std::string& text : overrides)
+        apply_override(*document, text, diagnostics);
     return document;
 }
 

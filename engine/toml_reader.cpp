@@ -18,7 +18,8 @@ std::string format_number(double v) {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i) {
         std::size_t diagonal = row[0];
         row[0] = i;
@@ -50,16 +51,26 @@ SourceLocation location_of(const toml::source_region& region, const SourceLocati
 
 std::string_view describe_type(toml::node_type type) {
     switch (type) {
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a floating-point number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    case toml::node_type::none: break;
+    case toml::node_type::table:
+        return "a table";
+    case toml::node_type::array:
+        return "an array";
+    case toml::node_type::string:
+        return "a string";
+    case toml::node_type::integer:
+        return "an integer";
+    case toml::node_type::floating_point:
+        return "a floating-point number";
+    case toml::node_type::boolean:
+        return "a boolean";
+    case toml::node_type::date:
+        return "a date";
+    case toml::node_type::time:
+        return "a time";
+    case toml::node_type::date_time:
+        return "a date-time";
+    case toml::node_type::none:
+        break;
     }
     return "nothing";
 }
@@ -218,7 +229,8 @@ std::optional<std::size_t> TableReader::choice(std::string_view key,
     for (std::size_t i = 0; i < choices.size(); ++i)
         if (choices[i] == *text) return i;
     std::string allowed;
-    for (std::string_view c : choices) allowed += (allowed.empty() ? "" : ", ") + std::string(c);
+    for (std::string_view c : choices)
+        allowed += (allowed.empty() ? "" : ", ") + std::string(c);
     std::string message = "'" + *text + "' is not one of: " + allowed;
     if (const auto close = closest_match(*text, choices))
         message += " (did you mean '" + std::string(*close) + "'?)";
@@ -242,10 +254,9 @@ TableReader::string_array(std::string_view key) {
         if (const auto* s = element.as_string()) {
             out.emplace_back(s->get(), &element);
         } else {
-            diagnostics_.add(location_of_value(element),
-                             key_path(key) + "[" + std::to_string(i) + "]",
-                             "expected a string, got " +
-                                 std::string(describe_type(element.type())));
+            diagnostics_.add(
+                location_of_value(element), key_path(key) + "[" + std::to_string(i) + "]",
+                "expected a string, got " + std::string(describe_type(element.type())));
             ok = false;
         }
     }
@@ -330,7 +341,8 @@ void TableReader::error_at(const toml::node& node, std::string key_path, std::st
 std::vector<std::string_view> TableReader::keys() const {
     std::vector<std::string_view> out;
     if (table_)
-        for (const auto& [k, v] : *table_) out.push_back(k.str());
+        for (const auto& [k, v] : *table_)
+            out.push_back(k.str());
     return out;
 }
 

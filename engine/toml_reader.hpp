@@ -7,13 +7,12 @@
 #include "ulcsim/calendar.hpp"
 #include "ulcsim/input_error.hpp"
 
-#include <toml++/toml.h>
-
 #include <limits>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <toml++/toml.h>
 #include <vector>
 
 namespace ulcsim::detail {

@@ -4,9 +4,8 @@
 
 #include "support/test_support.hpp"
 
-#include <gtest/gtest.h>
-
 #include <fstream>
+#include <gtest/gtest.h>
 #include <sstream>
 
 namespace {
@@ -38,7 +37,8 @@ Case read_case(const fs::path& file) {
     while (std::getline(in, line) && line.starts_with("#")) {
         if (line.starts_with("# args:")) {
             std::istringstream words(line.substr(7));
-            for (std::string w; words >> w;) c.args.push_back(w);
+            for (std::string w; words >> w;)
+                c.args.push_back(w);
         } else if (line.starts_with("# expect:")) {
             const std::string body = line.substr(9);
             const auto bar = body.find(" | ");
@@ -54,8 +54,8 @@ Case read_case(const fs::path& file) {
 
 std::vector<fs::path> case_files() {
     std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(ulcsim::test::source_dir() / "tests" /
-                                                    "bad_input"))
+    for (const auto& entry :
+         fs::directory_iterator(ulcsim::test::source_dir() / "tests" / "bad_input"))
         if (entry.path().extension() == ".toml") files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     return files;
@@ -113,4 +113,6 @@ INSTANTIATE_TEST_SUITE_P(Corpus, BadInput, ::testing::ValuesIn(case_files()),
                              return "case_" + name;
                          });
 
-TEST(BadInputCorpus, IsLargeEnough) { EXPECT_GE(case_files().size(), 30u); }
+TEST(BadInputCorpus, IsLargeEnough) {
+    EXPECT_GE(case_files().size(), 30u);
+}

@@ -13,8 +13,8 @@ TEST(Month, ParsesYearAndMonth) {
 }
 
 TEST(Month, RejectsEverythingButYYYYMM) {
-    for (const char* bad : {"2024-7", "2024-13", "2024-00", "24-07", "2024/07", "2024-07-01",
-                            "", "abcd-ef", " 2024-07", "2024-0a"})
+    for (const char* bad : {"2024-7", "2024-13", "2024-00", "24-07", "2024/07", "2024-07-01", "",
+                            "abcd-ef", " 2024-07", "2024-0a"})
         EXPECT_FALSE(Month::parse(bad)) << bad;
 }
 

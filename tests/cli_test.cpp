@@ -28,7 +28,8 @@ TEST(Cli, NoCommandIsBadUsage) {
 TEST(Cli, UnknownCommandIsBadUsage) {
     const auto r = run_program({"simulate"});
     EXPECT_EQ(r.status, 2);
-    EXPECT_EQ(r.err, "ulcsim: error: unknown command 'simulate' (run 'ulcsim --help' for the list)\n");
+    EXPECT_EQ(r.err,
+              "ulcsim: error: unknown command 'simulate' (run 'ulcsim --help' for the list)\n");
 }
 
 TEST(Cli, UnknownOptionIsBadUsage) {
@@ -64,7 +65,8 @@ TEST(Cli, ValidScenarioPrintsItsHeadlines) {
 
 TEST(Cli, SeveralFilesAreAllCheckedAndTheWorstStatusWins) {
     ulcsim::test::ScratchDir dir;
-    const auto bad = dir.write("bad.toml", "[run]\nstart = \"2024-13\"\n[regions]\ninclude = [\"33.71\"]\n");
+    const auto bad =
+        dir.write("bad.toml", "[run]\nstart = \"2024-13\"\n[regions]\ninclude = [\"33.71\"]\n");
     const auto good = (ulcsim::test::scenarios_dir() / "sawahlunto.toml").string();
     const auto r = run_program({"validate", bad.string(), good});
     EXPECT_EQ(r.status, 2);

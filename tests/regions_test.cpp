@@ -5,9 +5,8 @@
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/regions.hpp"
 
-#include <gtest/gtest.h>
-
 #include <fstream>
+#include <gtest/gtest.h>
 #include <numeric>
 #include <set>
 
@@ -18,8 +17,7 @@ using ulcsim::RegionTable;
 namespace {
 
 const RegionTable& shipped() {
-    static const RegionTable table =
-        RegionTable::load(ulcsim::test::scenarios_dir() / "data");
+    static const RegionTable table = RegionTable::load(ulcsim::test::scenarios_dir() / "data");
     return table;
 }
 
@@ -62,7 +60,8 @@ TEST(RegionData, HasEveryDesaAndKelurahan) {
 
 TEST(RegionData, NationalEmploymentMatchesBpsAugust2024) {
     std::int64_t employed = 0;
-    for (const auto& r : shipped().regions()) employed += r.employed_workers;
+    for (const auto& r : shipped().regions())
+        employed += r.employed_workers;
     // BPS Sakernas August 2024: 144.64 million employed (DOMAIN.md §3.1).
     EXPECT_NEAR(static_cast<double>(employed), 144.64e6, 0.02 * 144.64e6);
 }
@@ -101,7 +100,8 @@ TEST(RegionData, KnownRegionsHaveTheirPublishedFigures) {
 
 TEST(RegionData, CodesAreUnique) {
     std::set<std::string> codes;
-    for (const auto& r : shipped().regions()) EXPECT_TRUE(codes.insert(r.code).second) << r.code;
+    for (const auto& r : shipped().regions())
+        EXPECT_TRUE(codes.insert(r.code).second) << r.code;
 }
 
 TEST(RegionDataLoader, ReportsMissingFolder) {

@@ -78,8 +78,8 @@ h_lapse = 0.05
 )");
     const Scenario s = load_scenario(child);
     EXPECT_EQ(s.run.name, "child");
-    EXPECT_EQ(s.run.months, 36);    // from the base
-    EXPECT_EQ(s.run.seed, 11u);     // from the base
+    EXPECT_EQ(s.run.months, 36); // from the base
+    EXPECT_EQ(s.run.seed, 11u);  // from the base
     EXPECT_DOUBLE_EQ(s.behaviour.h_lapse, 0.05);
     EXPECT_DOUBLE_EQ(s.behaviour.h0_self, 0.009); // sibling key in the base survives
     EXPECT_EQ(s.programmes.size(), 2u);
@@ -179,11 +179,11 @@ TEST_F(Composition, SelfExtensionIsACycle) {
 }
 
 TEST_F(Composition, SetOverridesNumbersStringsAndProgrammesByNameOrIndex) {
-    const Scenario s = load_scenario(
-        base, {"run.seed=99", "run.start=2024-02", "run.name=from the command line",
-               "programme.kota-magelang-apbd.premium_idr_per_month=20000",
-               "programme.1.quota_workers=7", "regions.include=[\"33.71\"]",
-               "population.age_bands.65+=0.04", "behaviour.b_peer=1.5"});
+    const Scenario s =
+        load_scenario(base, {"run.seed=99", "run.start=2024-02", "run.name=from the command line",
+                             "programme.kota-magelang-apbd.premium_idr_per_month=20000",
+                             "programme.1.quota_workers=7", "regions.include=[\"33.71\"]",
+                             "population.age_bands.65+=0.04", "behaviour.b_peer=1.5"});
     EXPECT_EQ(s.run.seed, 99u);
     EXPECT_EQ(s.run.start, Month(2024, 2));
     EXPECT_EQ(s.run.name, "from the command line");

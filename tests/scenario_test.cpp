@@ -46,7 +46,8 @@ bool has_problem(const std::vector<Diagnostic>& problems, int line, const std::s
 
 std::string dump(const std::vector<Diagnostic>& problems) {
     std::string out;
-    for (const Diagnostic& d : problems) out += d.format() + "\n";
+    for (const Diagnostic& d : problems)
+        out += d.format() + "\n";
     return out;
 }
 
@@ -77,16 +78,19 @@ TEST(Scenario, DefaultSharesSumToOne) {
     const PopulationSpec p = default_population();
     for (const auto& row : p.occupation_shares) {
         double sum = 0;
-        for (double v : row) sum += v;
+        for (double v : row)
+            sum += v;
         EXPECT_NEAR(sum, 1, 1e-12);
     }
     for (const auto& row : p.income_band_shares) {
         double sum = 0;
-        for (double v : row) sum += v;
+        for (double v : row)
+            sum += v;
         EXPECT_NEAR(sum, 1, 1e-12);
     }
     double ages = 0;
-    for (double v : p.age_band_shares) ages += v;
+    for (double v : p.age_band_shares)
+        ages += v;
     EXPECT_NEAR(ages, 1, 1e-12);
 }
 
@@ -168,7 +172,8 @@ include = ["34"]
 exclude = ["34.71"]
 )");
     EXPECT_EQ(s.regions.size(), 4u);
-    for (std::size_t r : s.regions) EXPECT_NE(s.region_table.regions()[r].code, "34.71");
+    for (std::size_t r : s.regions)
+        EXPECT_NE(s.region_table.regions()[r].code, "34.71");
 }
 
 TEST(Scenario, RegionOverridesReplaceTheData) {
@@ -199,8 +204,8 @@ registration_success = 1.5
         << dump(problems);
     EXPECT_TRUE(has_problem(problems, 8, "behaviour.h_lapse", "-0.1 is out of range [0, 10]"))
         << dump(problems);
-    EXPECT_TRUE(has_problem(problems, 9, "behaviour.registration_success",
-                            "1.5 is out of range [0, 1]"))
+    EXPECT_TRUE(
+        has_problem(problems, 9, "behaviour.registration_success", "1.5 is out of range [0, 1]"))
         << dump(problems);
 }
 
@@ -232,8 +237,8 @@ end = "2024-03"
 start = "2024-01"
 end = "2024-02"
 )");
-    EXPECT_TRUE(has_problem(problems, 10, "programme[0].regions[0]",
-                            "is not in the scenario's regions"))
+    EXPECT_TRUE(
+        has_problem(problems, 10, "programme[0].regions[0]", "is not in the scenario's regions"))
         << dump(problems);
     EXPECT_TRUE(has_problem(problems, 13, "programme[0].window[0].end", "ends before it starts"))
         << dump(problems);

@@ -5,9 +5,8 @@
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/version.hpp"
 
-#include <boost/program_options/errors.hpp>
-
 #include <array>
+#include <boost/program_options/errors.hpp>
 #include <iostream>
 #include <string_view>
 
@@ -26,7 +25,8 @@ void print_help(std::ostream& out) {
            "Usage: ulcsim COMMAND [ARGS...]\n"
            "       ulcsim COMMAND --help\n\n"
            "Commands:\n";
-    for (const Command& c : commands) out << "  " << c.name << "    " << c.summary << '\n';
+    for (const Command& c : commands)
+        out << "  " << c.name << "    " << c.summary << '\n';
     out << "\nExit status: 0 success, 2 bad input, 1 internal failure.\n"
            "Scenario language: scenarios/README.md\n";
 }
@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
     try {
         return dispatch(argc, argv);
     } catch (const ulcsim::InputError& e) {
-        for (const ulcsim::Diagnostic& d : e.diagnostics()) std::cerr << d.format() << '\n';
+        for (const ulcsim::Diagnostic& d : e.diagnostics())
+            std::cerr << d.format() << '\n';
         return 2;
     } catch (const ulcsim::cli::UsageError& e) {
         std::cerr << "ulcsim: error: " << e.what() << '\n';

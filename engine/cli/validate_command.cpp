@@ -4,7 +4,6 @@
 #include "ulcsim/scenario.hpp"
 
 #include <boost/program_options.hpp>
-
 #include <iostream>
 #include <set>
 
@@ -21,7 +20,8 @@ void print_summary(const Scenario& s, std::ostream& out) {
         << " replicates, seed " << run.seed << '\n';
 
     std::set<std::string> provinces;
-    for (std::size_t r : s.regions) provinces.insert(s.region_table.regions()[r].province_code);
+    for (std::size_t r : s.regions)
+        provinces.insert(s.region_table.regions()[r].province_code);
     out << "  regions      " << s.regions.size() << " kabupaten/kota in " << provinces.size()
         << (provinces.size() == 1 ? " province" : " provinces");
     if (s.regions.size() <= 3) {
@@ -33,19 +33,19 @@ void print_summary(const Scenario& s, std::ostream& out) {
     out << '\n';
 
     const std::int64_t workers = s.total_employed_workers();
-    const auto agents =
-        static_cast<std::int64_t>(static_cast<double>(workers) / s.population.scale_workers_per_agent);
+    const auto agents = static_cast<std::int64_t>(static_cast<double>(workers) /
+                                                  s.population.scale_workers_per_agent);
     out << "  workers      " << with_thousands(workers) << " employed (scale "
         << s.population.scale_workers_per_agent << ": about " << with_thousands(agents)
         << " agents)\n";
 
     for (const FundingProgramme& p : s.programmes) {
         int months = 0;
-        for (const CoverageWindow& w : p.windows) months += w.months();
+        for (const CoverageWindow& w : p.windows)
+            months += w.months();
         out << "  programme    " << p.name << " ("
-            << programme_kind_names[static_cast<std::size_t>(p.kind)] << "): "
-            << p.windows.size() << (p.windows.size() == 1 ? " window, " : " windows, ") << months
-            << " funded months";
+            << programme_kind_names[static_cast<std::size_t>(p.kind)] << "): " << p.windows.size()
+            << (p.windows.size() == 1 ? " window, " : " windows, ") << months << " funded months";
         if (p.quota_workers) out << ", quota " << with_thousands(*p.quota_workers);
         if (!p.budget_idr_per_year.empty()) out << ", budget " << rupiah(p.total_budget_idr());
         out << '\n';
@@ -84,7 +84,8 @@ int validate_command(const std::vector<std::string>& args) {
         return 0;
     }
     po::notify(vm);
-    if (files.empty()) throw UsageError("validate: no scenario file given (see ulcsim validate --help)");
+    if (files.empty())
+        throw UsageError("validate: no scenario file given (see ulcsim validate --help)");
 
     int status = 0;
     for (const std::string& file : files) {
@@ -95,7 +96,8 @@ int validate_command(const std::vector<std::string>& args) {
                 print_summary(scenario, std::cout);
             }
         } catch (const InputError& e) {
-            for (const Diagnostic& d : e.diagnostics()) std::cerr << d.format() << '\n';
+            for (const Diagnostic& d : e.diagnostics())
+                std::cerr << d.format() << '\n';
             std::cerr << file << ": " << e.diagnostics().size()
                       << (e.diagnostics().size() == 1 ? " problem\n" : " problems\n");
             status = 2;

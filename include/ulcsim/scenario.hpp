@@ -103,7 +103,7 @@ struct Behaviour {
     double awareness_decay = 0.02;
     double awareness_peer_gain = 0.05;
     std::array<double, age_band_count> mortality_hazard{0.0000833, 0.000125, 0.000208,
-                                                       0.0005,    0.00117,  0.00333};
+                                                        0.0005,    0.00117,  0.00333};
     std::array<double, occupation_count> accident_hazard{};
 };
 
@@ -209,7 +209,7 @@ inline constexpr std::array<std::string_view, 2> coverage_measure_names{"coverag
 enum class EvidenceStatus : std::uint8_t { exact, quoted, estimate };
 
 struct Observation {
-    std::string region_code;      ///< kab/kota, province, or "ID"
+    std::string region_code;          ///< kab/kota, province, or "ID"
     std::vector<std::size_t> regions; ///< the kab/kota it aggregates
     SegmentGroup segment = SegmentGroup::all;
     Month month;

@@ -1,19 +1,22 @@
 #include "support/test_support.hpp"
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <atomic>
+#include <fcntl.h>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace ulcsim::test {
 
-std::filesystem::path source_dir() { return ULCSIM_SOURCE_DIR; }
-std::filesystem::path scenarios_dir() { return source_dir() / "scenarios"; }
+std::filesystem::path source_dir() {
+    return ULCSIM_SOURCE_DIR;
+}
+std::filesystem::path scenarios_dir() {
+    return source_dir() / "scenarios";
+}
 
 std::string read_file(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
@@ -38,7 +41,8 @@ ProcessResult run_program(const std::vector<std::string>& args) {
         std::string program = ULCSIM_PROGRAM;
         argv.push_back(program.data());
         std::vector<std::string> copies = args;
-        for (std::string& a : copies) argv.push_back(a.data());
+        for (std::string& a : copies)
+            argv.push_back(a.data());
         argv.push_back(nullptr);
         execv(program.c_str(), argv.data());
         _exit(127);

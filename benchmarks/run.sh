@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Regenerates results/BENCHMARKS.md from scratch: a Release build, every benchmark program
+# run with repetitions, medians and spreads tabulated with the machine they ran on.
+#
+#   benchmarks/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$(nproc)" >/dev/null
+out=build/release/benchmark-results
+mkdir -p "$out" results
+for program in build/release/benchmarks/*_benchmark; do
+  name=$(basename "$program")
+  echo "==> $name" >&2
+  "$program" --benchmark_repetitions=7 --benchmark_report_aggregates_only=true \
+    --benchmark_out="$out/$name.json" --benchmark_out_format=json >/dev/null
+done
+python3 benchmarks/render_results.py "$out"/*.json > results/BENCHMARKS.md
+echo "wrote results/BENCHMARKS.md" >&2

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what ulcsim needs from Debian's packages, builds it (Release) and runs the default
+# scenario. Safe to run again: installed packages are skipped, the build is incremental.
+#
+#   ./setup.sh              install, build, run the default scenario
+#   ./setup.sh --deps-only  only install the packages (what CI does before the tests)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(
+  cmake make g++ pkg-config python3 python3-h5py python3-numpy
+  libboost-program-options-dev libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools
+  libtomlplusplus-dev librandom123-dev libgtest-dev libbenchmark-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "setup.sh: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  echo "==> installing ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${packages[@]}"
+fi
+[ "${1:-}" = "--deps-only" ] && exit 0
+
+echo "==> building (Release) in build/release"
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$(nproc)"
+
+scenario=scenarios/kota-magelang-2025.toml
+echo "==> checking the default scenario: $scenario"
+build/release/engine/cli/ulcsim validate "$scenario"
+echo
+echo "The program is build/release/engine/cli/ulcsim; 'ulcsim --help' lists its commands."
+echo "Simulation runs ('ulcsim run') arrive with the engine; scenario files are described in"
+echo "scenarios/README.md."
