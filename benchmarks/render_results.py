@@ -24,7 +24,9 @@ def cpu_model():
 def main(files):
     print("# Benchmarks\n")
     print("Regenerate with `benchmarks/run.sh` (never edit by hand). Each row is the median "
-          "of 7 repetitions; spread is the coefficient of variation across them.\n")
+          "of 7 repetitions; spread is the coefficient of variation across them. Google "
+          "Benchmark's warning 'Library was built as DEBUG' concerns Debian's libbenchmark "
+          "package itself; ulcsim is built Release.\n")
     context = json.loads(Path(files[0]).read_text())["context"]
     print("| machine | |\n|---|---|")
     print(f"| CPU | {cpu_model()}, {context.get('num_cpus')} logical cores, "
