@@ -130,24 +130,30 @@ void TableReader::type_error(std::string_view key, const toml::node& node,
                          std::string(describe_type(node.type())));
 }
 
-std::optional<double> TableReader::number(std::string_view key, Range range) {
-    const toml::node* node = get(key);
-    if (!node) return std::nullopt;
+std::optional<double> TableReader::checked_number(const toml::node& node, const std::string& path,
+                                                  Range range) {
     double v = 0;
-    if (const auto* i = node->as_integer())
+    if (const auto* i = node.as_integer())
         v = static_cast<double>(i->get());
-    else if (const auto* f = node->as_floating_point())
+    else if (const auto* f = node.as_floating_point())
         v = f->get();
     else {
-        type_error(key, *node, "a number");
+        diagnostics_.add(location_of_value(node), path,
+                         "expected a number, got " + std::string(describe_type(node.type())));
         return std::nullopt;
     }
     if (!range.contains(v)) {
-        diagnostics_.add(location_of_value(*node), key_path(key),
+        diagnostics_.add(location_of_value(node), path,
                          format_number(v) + " is out of range " + range.describe());
         return std::nullopt;
     }
     return v;
+}
+
+std::optional<double> TableReader::number(std::string_view key, Range range) {
+    const toml::node* node = get(key);
+    if (!node) return std::nullopt;
+    return checked_number(*node, key_path(key), range);
 }
 
 std::optional<std::int64_t> TableReader::integer(std::string_view key, std::int64_t lo,
@@ -275,26 +281,10 @@ std::optional<std::vector<double>> TableReader::number_array(std::string_view ke
     std::vector<double> out;
     bool ok = true;
     for (std::size_t i = 0; i < array->size(); ++i) {
-        const toml::node& element = *array->get(i);
-        const std::string element_key = key_path(key) + "[" + std::to_string(i) + "]";
-        double v = 0;
-        if (const auto* n = element.as_integer())
-            v = static_cast<double>(n->get());
-        else if (const auto* f = element.as_floating_point())
-            v = f->get();
-        else {
-            diagnostics_.add(location_of_value(element), element_key,
-                             "expected a number, got " +
-                                 std::string(describe_type(element.type())));
-            ok = false;
-            continue;
-        }
-        if (!range.contains(v)) {
-            diagnostics_.add(location_of_value(element), element_key,
-                             format_number(v) + " is out of range " + range.describe());
-            ok = false;
-        }
-        out.push_back(v);
+        const auto v =
+            checked_number(*array->get(i), key_path(key) + "[" + std::to_string(i) + "]", range);
+        ok = ok && v.has_value();
+        out.push_back(v.value_or(0));
     }
     if (!ok) return std::nullopt;
     return out;

@@ -108,6 +108,9 @@ public:
 
 private:
     void type_error(std::string_view key, const toml::node& node, std::string_view expected);
+    /// The node as a number within `range`, or a reported problem under `path`.
+    std::optional<double> checked_number(const toml::node& node, const std::string& path,
+                                         Range range);
 
     const toml::table* table_;
     std::string path_;
