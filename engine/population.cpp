@@ -67,8 +67,8 @@ std::vector<RegionPlan> plan_regions(const Scenario& s) {
         const RegionPopulationOverride* o = nullptr;
         for (const auto& candidate : pop.region_overrides)
             if (candidate.region == r) o = &candidate;
-        const auto pick_value = [&](std::optional<double> RegionPopulationOverride::*field,
-                                    double fallback) {
+        const auto override_or = [&](std::optional<double> RegionPopulationOverride::*field,
+                                     double fallback) {
             return o && (o->*field) ? *(o->*field) : fallback;
         };
 
@@ -79,11 +79,11 @@ std::vector<RegionPlan> plan_regions(const Scenario& s) {
         if (next_agent > std::numeric_limits<std::uint32_t>::max())
             throw std::length_error("more than 2^32 agents: raise population.scale");
 
-        const double formal_share = pick_value(&RegionPopulationOverride::formal_share,
-                                               pop.formal_share.value_or(data.formal_share));
+        const double formal_share = override_or(&RegionPopulationOverride::formal_share,
+                                                pop.formal_share.value_or(data.formal_share));
         const double vulnerable_share =
-            pick_value(&RegionPopulationOverride::vulnerable_share_of_informal,
-                       pop.vulnerable_share_of_informal);
+            override_or(&RegionPopulationOverride::vulnerable_share_of_informal,
+                        pop.vulnerable_share_of_informal);
         p.formal = static_cast<std::uint32_t>(std::llround(p.agents * formal_share));
         const std::uint32_t non_formal = p.agents - p.formal;
         const auto vulnerable =
@@ -91,12 +91,12 @@ std::vector<RegionPlan> plan_regions(const Scenario& s) {
         p.informal = non_formal - vulnerable;
         p.villages = static_cast<std::uint16_t>(std::max(1, data.villages()));
 
-        p.coverage[0] = CounterRng::threshold(pick_value(&RegionPopulationOverride::formal_employer,
-                                                         pop.initial_coverage.formal_employer));
-        p.coverage[1] = CounterRng::threshold(pick_value(&RegionPopulationOverride::informal_self,
-                                                         pop.initial_coverage.informal_self));
-        p.coverage[2] = CounterRng::threshold(pick_value(&RegionPopulationOverride::vulnerable_self,
-                                                         pop.initial_coverage.vulnerable_self));
+        p.coverage[0] = CounterRng::threshold(override_or(
+            &RegionPopulationOverride::formal_employer, pop.initial_coverage.formal_employer));
+        p.coverage[1] = CounterRng::threshold(override_or(&RegionPopulationOverride::informal_self,
+                                                          pop.initial_coverage.informal_self));
+        p.coverage[2] = CounterRng::threshold(override_or(
+            &RegionPopulationOverride::vulnerable_self, pop.initial_coverage.vulnerable_self));
 
         // Explicit flows first, then the unnamed commuting share (registered outside the
         // scenario); the rest register at home.
@@ -109,7 +109,7 @@ std::vector<RegionPlan> plan_regions(const Scenario& s) {
                                         static_cast<std::uint16_t>(to - s.regions.begin()));
         }
         const double outside =
-            pick_value(&RegionPopulationOverride::commuting_share, pop.commuting_share);
+            override_or(&RegionPopulationOverride::commuting_share, pop.commuting_share);
         if (outside > 0) {
             running = std::min(1.0, running + outside);
             p.registration.emplace_back(CounterRng::threshold(running), outside_scenario);

@@ -5,23 +5,17 @@
 #include "support/test_support.hpp"
 #include "ulcsim/population.hpp"
 
+#include <cmath>
 #include <gtest/gtest.h>
 #include <tbb/task_arena.h>
-
-#include <cmath>
 
 using namespace ulcsim;
 
 namespace {
 
-Scenario scenario_from(const std::string& text) {
-    static test::ScratchDir dir;
-    return load_scenario(dir.write("population.toml", text));
-}
-
 const Scenario& jawa_tengah_sample() {
     // Jawa Tengah at 1 agent per 100 workers: about 209,000 agents over 35 regions.
-    static const Scenario s = scenario_from(R"(
+    static const Scenario s = test::load_scenario_text(R"(
 [run]
 start = "2024-01"
 seed = 42
@@ -191,7 +185,7 @@ TEST(Population, SameSeedSameAgentsForAnyThreadCount) {
 }
 
 TEST(Population, KelurahanOnlyCityUsesItsSeventeenKelurahan) {
-    const Scenario s = scenario_from(R"(
+    const Scenario s = test::load_scenario_text(R"(
 [run]
 start = "2024-01"
 [regions]

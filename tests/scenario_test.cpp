@@ -31,11 +31,6 @@ std::vector<Diagnostic> problems_of(const std::string& text,
     return {};
 }
 
-Scenario load_text(const std::string& text) {
-    static test::ScratchDir dir; // the file must outlive nothing but the call
-    return load_scenario(dir.write("scenario.toml", text));
-}
-
 bool has_problem(const std::vector<Diagnostic>& problems, int line, const std::string& key,
                  const std::string& text) {
     for (const Diagnostic& d : problems)
@@ -54,7 +49,7 @@ std::string dump(const std::vector<Diagnostic>& problems) {
 } // namespace
 
 TEST(Scenario, MinimalFileGetsDocumentedDefaults) {
-    const Scenario s = load_text(minimal);
+    const Scenario s = test::load_scenario_text(minimal);
     EXPECT_EQ(s.run.name, "scenario");
     EXPECT_EQ(s.run.start, Month(2024, 1));
     EXPECT_EQ(s.run.months, 12);
@@ -95,7 +90,7 @@ TEST(Scenario, DefaultSharesSumToOne) {
 }
 
 TEST(Scenario, ReadsAProgrammeCompletely) {
-    const Scenario s = load_text(R"(
+    const Scenario s = test::load_scenario_text(R"(
 [run]
 start = "2024-01"
 months = 24
@@ -150,7 +145,7 @@ end = "2025-12"
 }
 
 TEST(Scenario, SponsorsTimesWorkersIsTheQuota) {
-    const Scenario s = load_text(std::string(minimal) + R"(
+    const Scenario s = test::load_scenario_text(std::string(minimal) + R"(
 [[programme]]
 name = "asn-peduli"
 kind = "sponsor"
@@ -164,7 +159,7 @@ end = "2024-12"
 }
 
 TEST(Scenario, ProvinceCodesExpandAndExcludeRemoves) {
-    const Scenario s = load_text(R"(
+    const Scenario s = test::load_scenario_text(R"(
 [run]
 start = "2024-01"
 [regions]
@@ -177,7 +172,7 @@ exclude = ["34.71"]
 }
 
 TEST(Scenario, RegionOverridesReplaceTheData) {
-    const Scenario s = load_text(std::string(minimal) + R"(
+    const Scenario s = test::load_scenario_text(std::string(minimal) + R"(
 [[population.region]]
 region = "33.71"
 employed_workers = 60000

@@ -1,6 +1,7 @@
 #include "commands.hpp"
 #include "terminal_format.hpp"
 #include "ulcsim/input_error.hpp"
+#include "ulcsim/population.hpp"
 #include "ulcsim/scenario.hpp"
 
 #include <boost/program_options.hpp>
@@ -33,11 +34,11 @@ void print_summary(const Scenario& s, std::ostream& out) {
     out << '\n';
 
     const std::int64_t workers = s.total_employed_workers();
-    const auto agents = static_cast<std::int64_t>(static_cast<double>(workers) /
-                                                  s.population.scale_workers_per_agent);
+    std::int64_t agents = 0;
+    for (std::size_t k = 0; k < s.regions.size(); ++k)
+        agents += agents_in_region(s, k);
     out << "  workers      " << with_thousands(workers) << " employed (scale "
-        << s.population.scale_workers_per_agent << ": about " << with_thousands(agents)
-        << " agents)\n";
+        << s.population.scale_workers_per_agent << ": " << with_thousands(agents) << " agents)\n";
 
     for (const FundingProgramme& p : s.programmes) {
         int months = 0;

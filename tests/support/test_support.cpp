@@ -77,4 +77,9 @@ std::filesystem::path ScratchDir::write(const std::string& name, const std::stri
     return file;
 }
 
+Scenario load_scenario_text(const std::string& toml) {
+    const ScratchDir dir;
+    return load_scenario(dir.write("scenario.toml", toml));
+}
+
 } // namespace ulcsim::test

@@ -2,6 +2,8 @@
 // Fixtures shared by the test programs: where the sources and the built program are, a
 // scratch directory that cleans up after itself, and running `ulcsim` as a user would.
 
+#include "ulcsim/scenario.hpp"
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -38,5 +40,8 @@ private:
 };
 
 std::string read_file(const std::filesystem::path& file);
+
+/// Loads a scenario written inline in a test (relative paths resolve in a scratch folder).
+Scenario load_scenario_text(const std::string& toml);
 
 } // namespace ulcsim::test
