@@ -14,7 +14,7 @@ void philox_blocks(benchmark::State& state) {
     std::uint32_t sink = 0;
     for (auto _ : state) {
         for (int i = 0; i < 1024; ++i) {
-            const auto w = rng.words(agent++, 7, ulcsim::DrawPurpose::mortality);
+            const auto w = rng.words(agent++, 7, ulcsim::DrawPurpose::month_events);
             sink ^= w[0] ^ w[1] ^ w[2] ^ w[3];
         }
         benchmark::DoNotOptimize(sink);
@@ -32,7 +32,7 @@ void bernoulli_from_words(benchmark::State& state) {
     std::int64_t events = 0;
     for (auto _ : state) {
         for (int i = 0; i < 1024; ++i) {
-            const auto w = rng.words(agent++, 7, ulcsim::DrawPurpose::self_lapse);
+            const auto w = rng.words(agent++, 7, ulcsim::DrawPurpose::programme_offer);
             for (std::uint32_t word : w)
                 events += ulcsim::CounterRng::happens(word, threshold);
         }

@@ -1,6 +1,6 @@
 #include "ulcsim/population.hpp"
 
-#include "ulcsim/rng.hpp"
+#include "worker_synthesis.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,56 +11,24 @@
 
 namespace ulcsim {
 
+namespace detail {
+
 namespace {
 
 static_assert(Population::bytes_per_agent <= 16, "the national run needs ≤ 16 bytes per agent");
 
-/// Cumulative integer thresholds of a categorical distribution: category k is chosen when a
-/// 32-bit word falls below cumulative[k] and not below cumulative[k − 1].
-template <std::size_t N>
-std::array<std::uint64_t, N> cumulative_thresholds(const std::array<double, N>& shares) {
-    std::array<std::uint64_t, N> out{};
-    double total = 0;
-    for (double s : shares)
-        total += s;
-    double running = 0;
-    for (std::size_t k = 0; k < N; ++k) {
-        running += shares[k];
-        out[k] = CounterRng::threshold(total > 0 ? running / total : 0);
-    }
-    // The last category with a positive share takes every remaining word, so rounding of the
-    // shares can never leave a draw without a category.
-    for (std::size_t k = N; k-- > 0;)
-        if (shares[k] > 0) {
-            out[k] = std::uint64_t{1} << 32;
-            break;
-        }
-    return out;
+/// Awareness with the requested mean: uniform on [0, 2m] below one half, on [2m − 1, 1] above.
+std::uint8_t draw_awareness(std::uint32_t word, double mean) {
+    const double lo = mean <= 0.5 ? 0 : 2 * mean - 1;
+    const double hi = mean <= 0.5 ? 2 * mean : 1;
+    return static_cast<std::uint8_t>(std::lround(255 * (lo + (hi - lo) * CounterRng::unit(word))));
 }
 
-template <std::size_t N>
-std::size_t pick(std::uint32_t word, const std::array<std::uint64_t, N>& cumulative) {
-    for (std::size_t k = 0; k < N; ++k)
-        if (word < cumulative[k]) return k;
-    return N - 1;
-}
+} // namespace
 
-/// Everything synthesis needs about one scenario region, resolved once.
-struct RegionPlan {
-    std::uint32_t first_agent = 0;
-    std::uint32_t agents = 0;
-    std::uint32_t formal = 0;   ///< agents [first, first + formal) are formal
-    std::uint32_t informal = 0; ///< then informal, then vulnerable
-    std::uint16_t villages = 1;
-    std::array<std::uint64_t, segment_count> coverage{}; ///< threshold per segment
-    /// Registration destinations of formal workers: cumulative thresholds and regions.
-    std::vector<std::pair<std::uint64_t, std::uint16_t>> registration;
-};
-
-std::vector<RegionPlan> plan_regions(const Scenario& s) {
+WorkerSynthesis::WorkerSynthesis(const Scenario& s) : scenario_(s) {
     const PopulationSpec& pop = s.population;
-    std::vector<RegionPlan> plans(s.regions.size());
-    std::uint64_t next_agent = 0;
+    plans_.resize(s.regions.size());
     for (std::size_t k = 0; k < s.regions.size(); ++k) {
         const std::size_t r = s.regions[k];
         const Region& data = s.region_table.regions()[r];
@@ -72,24 +40,21 @@ std::vector<RegionPlan> plan_regions(const Scenario& s) {
             return o && (o->*field) ? *(o->*field) : fallback;
         };
 
-        RegionPlan& p = plans[k];
-        p.first_agent = static_cast<std::uint32_t>(next_agent);
+        RegionPlan& p = plans_[k];
         p.agents = agents_in_region(s, k);
-        next_agent += p.agents;
-        if (next_agent > std::numeric_limits<std::uint32_t>::max())
-            throw std::length_error("more than 2^32 agents: raise population.scale");
-
-        const double formal_share = override_or(&RegionPopulationOverride::formal_share,
-                                                pop.formal_share.value_or(data.formal_share));
-        const double vulnerable_share =
+        p.formal_share = override_or(&RegionPopulationOverride::formal_share,
+                                     pop.formal_share.value_or(data.formal_share));
+        p.vulnerable_share_of_informal =
             override_or(&RegionPopulationOverride::vulnerable_share_of_informal,
                         pop.vulnerable_share_of_informal);
-        p.formal = static_cast<std::uint32_t>(std::llround(p.agents * formal_share));
+        p.km_to_office = override_or(&RegionPopulationOverride::km_to_office, data.km_to_office);
+        p.formal = static_cast<std::uint32_t>(std::llround(p.agents * p.formal_share));
         const std::uint32_t non_formal = p.agents - p.formal;
         const auto vulnerable =
-            static_cast<std::uint32_t>(std::llround(non_formal * vulnerable_share));
+            static_cast<std::uint32_t>(std::llround(non_formal * p.vulnerable_share_of_informal));
         p.informal = non_formal - vulnerable;
         p.villages = static_cast<std::uint16_t>(std::max(1, data.villages()));
+        p.desa = static_cast<std::uint16_t>(data.villages() > 0 ? data.desa : 1);
 
         p.coverage[0] = CounterRng::threshold(override_or(
             &RegionPopulationOverride::formal_employer, pop.initial_coverage.formal_employer));
@@ -115,17 +80,91 @@ std::vector<RegionPlan> plan_regions(const Scenario& s) {
             p.registration.emplace_back(CounterRng::threshold(running), outside_scenario);
         }
     }
-    return plans;
+
+    for (std::size_t g = 0; g < segment_count; ++g) {
+        occupation_cdf_[g] = cumulative_thresholds(pop.occupation_shares[g]);
+        income_cdf_[g] = cumulative_thresholds(pop.income_band_shares[g]);
+        fear_threshold_[g] = CounterRng::threshold(pop.fears_bansos_share[g]);
+    }
+    age_cdf_ = cumulative_thresholds(pop.age_band_shares);
+    autodebit_ = CounterRng::threshold(s.behaviour.autodebit_share);
+    oldest_ = std::max(age_band_first_year.back(), s.behaviour.exit_age_years - 1);
 }
 
-/// Awareness with the requested mean: uniform on [0, 2m] below one half, on [2m − 1, 1] above.
-std::uint8_t draw_awareness(std::uint32_t word, double mean) {
-    const double lo = mean <= 0.5 ? 0 : 2 * mean - 1;
-    const double hi = mean <= 0.5 ? 2 * mean : 1;
-    return static_cast<std::uint8_t>(std::lround(255 * (lo + (hi - lo) * CounterRng::unit(word))));
+void WorkerSynthesis::place_and_traits(Population& out, std::uint32_t a, std::size_t k,
+                                       std::size_t g, const DrawWords& place,
+                                       const DrawWords& trait, bool young) const {
+    const RegionPlan& p = plans_[k];
+    out.region[a] = static_cast<std::uint16_t>(k);
+    out.village[a] = static_cast<std::uint16_t>((std::uint64_t{place[0]} * p.villages) >> 32);
+    std::uint16_t registered = static_cast<std::uint16_t>(k);
+    if (g == 0)
+        for (const auto& [threshold, to] : p.registration)
+            if (place[1] < threshold) {
+                registered = to;
+                break;
+            }
+    out.registration_region[a] = registered;
+
+    const std::size_t band = young ? 0 : pick(trait[1], age_cdf_);
+    const int first = age_band_first_year[band];
+    const int last = band + 1 < age_band_count ? age_band_first_year[band + 1] - 1 : oldest_;
+    out.age_years[a] =
+        static_cast<std::uint8_t>(first + ((std::uint64_t{trait[2]} * (last - first + 1)) >> 32));
+    out.income_band[a] = static_cast<std::uint8_t>(pick(trait[3], income_cdf_[g]));
 }
 
-} // namespace
+void WorkerSynthesis::starting_worker(Population& out, const CounterRng& rng, std::uint32_t a,
+                                      std::size_t k, std::uint32_t j) const {
+    const RegionPlan& p = plans_[k];
+    const std::size_t g = j < p.formal ? 0 : j < p.formal + p.informal ? 1 : 2;
+    const auto place = rng.words(a, 0, DrawPurpose::synthesis_place);
+    const auto trait = rng.words(a, 0, DrawPurpose::synthesis_traits);
+    const auto cover = rng.words(a, 0, DrawPurpose::synthesis_coverage);
+    place_and_traits(out, a, k, g, place, trait, false);
+
+    const bool fears = cover[0] < fear_threshold_[g];
+    out.awareness[a] = draw_awareness(cover[1], scenario_.population.awareness_mean[g]);
+    Payer payer = Payer::none;
+    if (cover[2] < p.coverage[g])
+        payer = g == 0                  ? Payer::employer
+                : cover[3] < autodebit_ ? Payer::self_autodebit
+                                        : Payer::self;
+    out.payer[a] = static_cast<std::uint8_t>(payer);
+    // Starting members joined before the run (covered_since 0: past any waiting period);
+    // self-payers have paid up to the month before the run and decide each month.
+    out.covered_since[a] = 0;
+    out.paid_until[a] = payer == Payer::employer ? paid_indefinitely
+                        : payer == Payer::none   ? 0
+                                                 : static_cast<std::uint16_t>(month_origin - 1);
+    const auto occupation = static_cast<Occupation>(pick(trait[0], occupation_cdf_[g]));
+    out.traits[a] =
+        Population::pack_traits(static_cast<Segment>(g), occupation, fears, payer != Payer::none);
+}
+
+void WorkerSynthesis::entrant(Population& out, const CounterRng& rng, std::uint32_t a,
+                              std::size_t k, int month) const {
+    const RegionPlan& p = plans_[k];
+    const auto m = static_cast<std::uint32_t>(month);
+    const auto place = rng.words(a, m, DrawPurpose::entry, 0);
+    const auto trait = rng.words(a, m, DrawPurpose::entry, 1);
+    const auto more = rng.words(a, m, DrawPurpose::entry, 2);
+    const double u = CounterRng::unit(more[0]);
+    const double formal = p.formal_share;
+    const std::size_t g = u < formal                                                         ? 0
+                          : u < formal + (1 - formal) * (1 - p.vulnerable_share_of_informal) ? 1
+                                                                                             : 2;
+    place_and_traits(out, a, k, g, place, trait, true);
+    out.awareness[a] = draw_awareness(more[1], scenario_.population.awareness_mean[g]);
+    out.payer[a] = static_cast<std::uint8_t>(Payer::none);
+    out.covered_since[a] = 0;
+    out.paid_until[a] = 0;
+    const auto occupation = static_cast<Occupation>(pick(trait[0], occupation_cdf_[g]));
+    out.traits[a] = Population::pack_traits(static_cast<Segment>(g), occupation,
+                                            more[2] < fear_threshold_[g], false);
+}
+
+} // namespace detail
 
 std::uint32_t agents_in_region(const Scenario& scenario, std::size_t scenario_region) {
     const double workers =
@@ -134,84 +173,56 @@ std::uint32_t agents_in_region(const Scenario& scenario, std::size_t scenario_re
         std::llround(workers / scenario.population.scale_workers_per_agent));
 }
 
-Population synthesise_population(const Scenario& s, std::uint32_t replicate) {
-    const std::vector<RegionPlan> plans = plan_regions(s);
-    const std::size_t total = plans.empty() ? 0 : plans.back().first_agent + plans.back().agents;
-    const PopulationSpec& pop = s.population;
-    const Behaviour& behaviour = s.behaviour;
+std::uint32_t region_capacity(std::uint32_t agents, double entry_rate, int months) {
+    // Follows the largest labour force entrants could make (no one ever leaving), with the
+    // count rounded up each month as the monthly entrant draw may round it.
+    double labour_force = agents;
+    for (int t = 0; t < months; ++t)
+        labour_force += std::ceil(entry_rate * labour_force);
+    if (labour_force > std::numeric_limits<std::uint32_t>::max())
+        throw std::length_error("more than 2^32 agents: raise population.scale");
+    return static_cast<std::uint32_t>(labour_force);
+}
 
-    std::array<std::array<std::uint64_t, occupation_count>, segment_count> occupation_cdf;
-    std::array<std::array<std::uint64_t, income_band_count>, segment_count> income_cdf;
-    std::array<std::uint64_t, segment_count> fear_threshold;
-    for (std::size_t g = 0; g < segment_count; ++g) {
-        occupation_cdf[g] = cumulative_thresholds(pop.occupation_shares[g]);
-        income_cdf[g] = cumulative_thresholds(pop.income_band_shares[g]);
-        fear_threshold[g] = CounterRng::threshold(pop.fears_bansos_share[g]);
-    }
-    const auto age_cdf = cumulative_thresholds(pop.age_band_shares);
-    const auto autodebit = CounterRng::threshold(behaviour.autodebit_share);
-    const int oldest = std::max(age_band_first_year.back(), behaviour.exit_age_years - 1);
+Population synthesise_population(const Scenario& s, std::uint32_t replicate, int entrant_months) {
+    const detail::WorkerSynthesis synthesis(s);
+    const auto& plans = synthesis.plans();
 
     Population out;
+    out.region_slots.resize(plans.size());
+    std::uint64_t total = 0;
+    for (std::size_t k = 0; k < plans.size(); ++k) {
+        RegionSlots& slots = out.region_slots[k];
+        slots.first = static_cast<std::uint32_t>(total);
+        slots.used = plans[k].agents;
+        slots.capacity = region_capacity(plans[k].agents, s.behaviour.entry_rate, entrant_months);
+        total += slots.capacity;
+        if (total > std::numeric_limits<std::uint32_t>::max())
+            throw std::length_error("more than 2^32 agents: raise population.scale");
+    }
+
     out.region.resize(total);
-    out.village.resize(total);
-    out.registration_region.resize(total);
+    out.village.assign(total, 0);
+    out.registration_region.assign(total, 0);
     out.covered_since.assign(total, 0);
     out.paid_until.assign(total, 0);
-    out.traits.resize(total);
-    out.age_years.resize(total);
-    out.income_band.resize(total);
-    out.awareness.resize(total);
-    out.payer.resize(total);
+    out.traits.assign(total, no_worker);
+    out.age_years.assign(total, 0);
+    out.income_band.assign(total, 0);
+    out.awareness.assign(total, 0);
+    out.payer.assign(total, 0);
 
     const CounterRng rng(s.run.seed, replicate);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, plans.size()), [&](const auto& regions) {
         for (std::size_t k = regions.begin(); k != regions.end(); ++k) {
-            const RegionPlan& p = plans[k];
-            tbb::parallel_for(
-                tbb::blocked_range<std::uint32_t>(0, p.agents, 4096), [&](const auto& range) {
-                    for (std::uint32_t j = range.begin(); j != range.end(); ++j) {
-                        const std::uint32_t a = p.first_agent + j;
-                        const std::size_t g = j < p.formal ? 0 : j < p.formal + p.informal ? 1 : 2;
-                        const auto place = rng.words(a, 0, DrawPurpose::synthesis_place);
-                        const auto trait = rng.words(a, 0, DrawPurpose::synthesis_traits);
-                        const auto cover = rng.words(a, 0, DrawPurpose::synthesis_coverage);
-
-                        out.region[a] = static_cast<std::uint16_t>(k);
-                        out.village[a] = static_cast<std::uint16_t>(
-                            (std::uint64_t{place[0]} * p.villages) >> 32);
-                        std::uint16_t registered = static_cast<std::uint16_t>(k);
-                        if (g == 0)
-                            for (const auto& [threshold, to] : p.registration)
-                                if (place[1] < threshold) {
-                                    registered = to;
-                                    break;
-                                }
-                        out.registration_region[a] = registered;
-
-                        const auto occupation =
-                            static_cast<Occupation>(pick(trait[0], occupation_cdf[g]));
-                        const std::size_t band = pick(trait[1], age_cdf);
-                        const int first = age_band_first_year[band];
-                        const int last =
-                            band + 1 < age_band_count ? age_band_first_year[band + 1] - 1 : oldest;
-                        out.age_years[a] = static_cast<std::uint8_t>(
-                            first + ((std::uint64_t{trait[2]} * (last - first + 1)) >> 32));
-                        out.income_band[a] =
-                            static_cast<std::uint8_t>(pick(trait[3], income_cdf[g]));
-
-                        const bool fears = cover[0] < fear_threshold[g];
-                        out.awareness[a] = draw_awareness(cover[1], pop.awareness_mean[g]);
-                        Payer payer = Payer::none;
-                        if (cover[2] < p.coverage[g])
-                            payer = g == 0                 ? Payer::employer
-                                    : cover[3] < autodebit ? Payer::self_autodebit
-                                                           : Payer::self;
-                        out.payer[a] = static_cast<std::uint8_t>(payer);
-                        out.traits[a] = Population::pack_traits(static_cast<Segment>(g), occupation,
-                                                                fears, payer != Payer::none);
-                    }
-                });
+            const RegionSlots slots = out.region_slots[k];
+            std::fill_n(out.region.begin() + slots.first, slots.capacity,
+                        static_cast<std::uint16_t>(k));
+            tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, slots.used, 4096),
+                              [&](const auto& range) {
+                                  for (std::uint32_t j = range.begin(); j != range.end(); ++j)
+                                      synthesis.starting_worker(out, rng, slots.first + j, k, j);
+                              });
         }
     });
     return out;

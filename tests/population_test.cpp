@@ -90,9 +90,10 @@ TEST(Population, InitialCoverageAndTraitsFollowTheirShares) {
     for (std::size_t i = 0; i < p.size(); ++i) {
         const auto g = static_cast<std::size_t>(p.segment(i));
         n[g] += 1;
-        covered[g] += p.covered(i);
+        covered[g] +=
+            p.covered(i, -1); // the synthesised state is the end of the month before the run
         fearful[g] += p.fears_bansos(i);
-        EXPECT_EQ(p.ever_covered(i), p.covered(i));
+        EXPECT_EQ(p.ever_covered(i), p.covered(i, -1));
         if (g == 2) {
             vulnerable_occupations[static_cast<std::size_t>(p.occupation(i))] += 1;
             vulnerable_income[p.income_band[i]] += 1;

@@ -26,9 +26,9 @@ TEST(Philox, MatchesRandom123KnownAnswers) {
 
 TEST(CounterRng, IsPhiloxOfItsCoordinates) {
     const CounterRng rng(0x299f31d0a4093822ull, 7);
-    const auto w = rng.words(123456, 42, DrawPurpose::self_lapse, 3);
+    const auto w = rng.words(123456, 42, DrawPurpose::programme_offer, 3);
     const auto expected = r123::Philox4x32()(
-        {{123456u, (42u << 16) | static_cast<std::uint32_t>(DrawPurpose::self_lapse), 7u, 3u}},
+        {{123456u, (42u << 16) | static_cast<std::uint32_t>(DrawPurpose::programme_offer), 7u, 3u}},
         {{0xa4093822u, 0x299f31d0u}});
     for (int i = 0; i < 4; ++i)
         EXPECT_EQ(w[i], expected[i]);
@@ -37,19 +37,19 @@ TEST(CounterRng, IsPhiloxOfItsCoordinates) {
 TEST(CounterRng, EveryCoordinateSelectsADifferentStream) {
     const CounterRng base(1, 0);
     std::set<std::uint32_t> first_words{
-        base.words(5, 10, DrawPurpose::mortality)[0],
-        base.words(6, 10, DrawPurpose::mortality)[0],
-        base.words(5, 11, DrawPurpose::mortality)[0],
-        base.words(5, 10, DrawPurpose::accident)[0],
-        base.words(5, 10, DrawPurpose::mortality, 1)[0],
-        CounterRng(2, 0).words(5, 10, DrawPurpose::mortality)[0],
-        CounterRng(1, 1).words(5, 10, DrawPurpose::mortality)[0],
-        CounterRng(1ull << 32 | 1, 0).words(5, 10, DrawPurpose::mortality)[0],
+        base.words(5, 10, DrawPurpose::month_events)[0],
+        base.words(6, 10, DrawPurpose::month_events)[0],
+        base.words(5, 11, DrawPurpose::month_events)[0],
+        base.words(5, 10, DrawPurpose::entry)[0],
+        base.words(5, 10, DrawPurpose::month_events, 1)[0],
+        CounterRng(2, 0).words(5, 10, DrawPurpose::month_events)[0],
+        CounterRng(1, 1).words(5, 10, DrawPurpose::month_events)[0],
+        CounterRng(1ull << 32 | 1, 0).words(5, 10, DrawPurpose::month_events)[0],
     };
     EXPECT_EQ(first_words.size(), 8u);
     // and the same coordinates give the same words, whoever asks and in whatever order
-    EXPECT_EQ(base.words(5, 10, DrawPurpose::mortality),
-              CounterRng(1, 0).words(5, 10, DrawPurpose::mortality));
+    EXPECT_EQ(base.words(5, 10, DrawPurpose::month_events),
+              CounterRng(1, 0).words(5, 10, DrawPurpose::month_events));
 }
 
 TEST(CounterRng, UniformsPassAChiSquareTest) {
@@ -80,7 +80,7 @@ TEST(CounterRng, BernoulliFrequencyMatchesTheProbability) {
         std::int64_t hits = 0;
         constexpr std::uint32_t agents = 250'000;
         for (std::uint32_t a = 0; a < agents; ++a)
-            for (std::uint32_t w : rng.words(a, 1, DrawPurpose::self_enrolment))
+            for (std::uint32_t w : rng.words(a, 1, DrawPurpose::month_events))
                 hits += CounterRng::happens(w, t);
         const double n = 4.0 * agents;
         const double sd = std::sqrt(n * p * (1 - p));
@@ -102,4 +102,11 @@ TEST(CounterRng, HazardBecomesAMonthlyProbability) {
     EXPECT_NEAR(CounterRng::probability_from_hazard(0.065), 1 - std::exp(-0.065), 1e-15);
     // small hazards keep their precision (expm1, not 1 - exp)
     EXPECT_NEAR(CounterRng::probability_from_hazard(1e-12), 1e-12, 1e-24);
+}
+
+TEST(CounterRng, FastProbabilityFromHazardMatchesExpm1WithinADrawsResolution) {
+    for (double h : {0.0, 1e-9, 1e-4, 0.0065, 0.05, 0.1, 0.1249, 0.125, 0.5, 3.0})
+        EXPECT_NEAR(CounterRng::fast_probability_from_hazard(h),
+                    CounterRng::probability_from_hazard(h), 0x1p-33)
+            << "h = " << h;
 }

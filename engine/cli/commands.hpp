@@ -15,6 +15,12 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// The user stopped the run (Ctrl-C); exit status 130, nothing left under the output name.
+class Interrupted : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 struct Command {
     const char* name;
     const char* summary;
@@ -22,5 +28,6 @@ struct Command {
 };
 
 int validate_command(const std::vector<std::string>& args);
+int run_command(const std::vector<std::string>& args);
 
 } // namespace ulcsim::cli

@@ -14,7 +14,8 @@ namespace {
 
 using ulcsim::cli::Command;
 
-constexpr std::array<Command, 1> commands{{
+constexpr std::array<Command, 2> commands{{
+    {"run", "simulate a scenario and write its monthly series to HDF5", ulcsim::cli::run_command},
     {"validate", "check scenario files and report every problem", ulcsim::cli::validate_command},
 }};
 
@@ -27,7 +28,7 @@ void print_help(std::ostream& out) {
            "Commands:\n";
     for (const Command& c : commands)
         out << "  " << c.name << "    " << c.summary << '\n';
-    out << "\nExit status: 0 success, 2 bad input, 1 internal failure.\n"
+    out << "\nExit status: 0 success, 2 bad input, 1 internal failure, 130 interrupted.\n"
            "Scenario language: scenarios/README.md\n";
 }
 
@@ -60,6 +61,9 @@ int main(int argc, char** argv) {
         for (const ulcsim::Diagnostic& d : e.diagnostics())
             std::cerr << d.format() << '\n';
         return 2;
+    } catch (const ulcsim::cli::Interrupted& e) {
+        std::cerr << "ulcsim: " << e.what() << '\n';
+        return 130;
     } catch (const ulcsim::cli::UsageError& e) {
         std::cerr << "ulcsim: error: " << e.what() << '\n';
         return 2;

@@ -25,6 +25,24 @@ enum class Payer : std::uint8_t {
 /// Registration region of an agent whose employer is registered outside the scenario.
 inline constexpr std::uint16_t outside_scenario = 0xFFFF;
 
+/// The segment bits of a slot that holds no worker: reserved for a later entrant, or freed by
+/// a death or by ageing out.
+inline constexpr std::uint8_t no_worker = 3;
+
+/// Months in the covered_since and paid_until columns are run months + month_origin, so that
+/// coverage that began before the run (covered_since 0) and employer coverage that is paid
+/// for as long as it lasts (paid_indefinitely) fit in 16 bits.
+inline constexpr std::uint16_t month_origin = 64;
+inline constexpr std::uint16_t paid_indefinitely = 0xFFFF;
+
+/// Each region's agents are one contiguous block of slots: [first, first + used) hold its
+/// workers and later entrants, [first + used, first + capacity) are reserved for entrants.
+struct RegionSlots {
+    std::uint32_t first = 0;
+    std::uint32_t capacity = 0;
+    std::uint32_t used = 0;
+};
+
 class Population {
 public:
     /// Bytes per agent over all columns; the national run (≈ 145 M agents) must fit in
@@ -32,7 +50,10 @@ public:
     static constexpr std::size_t bytes_per_agent =
         5 * sizeof(std::uint16_t) + 5 * sizeof(std::uint8_t);
 
+    /// Slots, including those reserved for entrants.
     std::size_t size() const { return region.size(); }
+
+    bool in_labour_force(std::size_t i) const { return (traits[i] & 0x3u) != no_worker; }
 
     Segment segment(std::size_t i) const { return static_cast<Segment>(traits[i] & 0x3u); }
     Occupation occupation(std::size_t i) const {
@@ -40,7 +61,11 @@ public:
     }
     bool fears_bansos(std::size_t i) const { return (traits[i] >> 6) & 1u; }
     bool ever_covered(std::size_t i) const { return (traits[i] >> 7) & 1u; }
-    bool covered(std::size_t i) const { return payer[i] != static_cast<std::uint8_t>(Payer::none); }
+    /// Covered in run month `month`: someone pays, and has paid for that month.
+    bool covered(std::size_t i, int month) const {
+        return payer[i] != static_cast<std::uint8_t>(Payer::none) &&
+               paid_until[i] >= month + month_origin;
+    }
 
     static std::uint8_t pack_traits(Segment s, Occupation o, bool fears, bool ever) {
         return static_cast<std::uint8_t>(
@@ -59,14 +84,22 @@ public:
     std::vector<std::uint8_t> income_band; ///< 0 (lowest) … 4
     std::vector<std::uint8_t> awareness;   ///< 0 … 255
     std::vector<std::uint8_t> payer;       ///< Payer
+
+    std::vector<RegionSlots> region_slots; ///< by scenario region (not per agent)
 };
 
 /// Number of agents a scenario region gets: its employed workers / scale, rounded.
 std::uint32_t agents_in_region(const Scenario& scenario, std::size_t scenario_region);
 
-/// Builds replicate `replicate`'s agents. Regions are indexed by their position in
-/// scenario.regions. Runs in parallel in the caller's TBB arena; the result does not depend
-/// on how many threads it has.
-Population synthesise_population(const Scenario& scenario, std::uint32_t replicate);
+/// Slots a region needs so that entrants over `months` months can never overflow it: the
+/// labour force grows by at most ceil(entry_rate × labour force) a month.
+std::uint32_t region_capacity(std::uint32_t agents, double entry_rate, int months);
+
+/// Builds replicate `replicate`'s agents, the state at the start of the run's first month,
+/// with room for `entrant_months` months of entrants. Regions are indexed by their position
+/// in scenario.regions. Runs in parallel in the caller's TBB arena; the result does not
+/// depend on how many threads it has.
+Population synthesise_population(const Scenario& scenario, std::uint32_t replicate,
+                                 int entrant_months = 0);
 
 } // namespace ulcsim

@@ -1,0 +1,144 @@
+#include "month_parameters.hpp"
+
+#include "ulcsim/rng.hpp"
+#include "worker_synthesis.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ulcsim::detail {
+
+namespace {
+
+std::uint64_t threshold_from_hazard(double h) {
+    return CounterRng::threshold(CounterRng::probability_from_hazard(h));
+}
+
+std::uint32_t threshold_16(double p) {
+    return static_cast<std::uint32_t>(std::clamp(std::lround(p * 65536.0), 0L, 65536L));
+}
+
+} // namespace
+
+MonthParameters make_month_parameters(const Scenario& s) {
+    const Behaviour& b = s.behaviour;
+    MonthParameters m;
+    m.exit_age_years = b.exit_age_years;
+    m.arrears_months = b.arrears_months;
+
+    for (int age = 0; age < 256; ++age) {
+        std::size_t band = 0;
+        for (std::size_t k = 0; k < age_band_count; ++k)
+            if (age >= age_band_first_year[k]) band = k;
+        m.death_by_age[static_cast<std::size_t>(age)] =
+            threshold_from_hazard(b.mortality_hazard[band]);
+    }
+    for (std::size_t o = 0; o < occupation_count; ++o)
+        m.accident[o] = threshold_from_hazard(b.accident_hazard[o]);
+    m.fatal_share_16 = threshold_16(s.benefits.jkk_fatal_share);
+
+    // Competing moves: the probability that any move happens is 1 − exp(−Σh), shared among
+    // the destinations in proportion to their hazards.
+    const std::array<std::array<double, segment_count>, segment_count> hazards{{
+        {0, b.h_formal_to_informal, 0},
+        {b.h_informal_to_formal, 0, b.h_informal_to_vulnerable},
+        {b.h_informal_to_formal, b.h_vulnerable_to_informal, 0},
+    }};
+    for (std::size_t g = 0; g < segment_count; ++g) {
+        double total = 0;
+        for (double h : hazards[g])
+            total += h;
+        const double p_any = CounterRng::probability_from_hazard(total);
+        double running = 0;
+        for (std::size_t d = 0; d < segment_count; ++d) {
+            running += total > 0 ? p_any * hazards[g][d] / total : 0;
+            m.move[g][d] = CounterRng::threshold(running);
+        }
+    }
+    m.employer_lapse = threshold_from_hazard(b.h_employer_lapse);
+    for (std::size_t band = 0; band < income_band_count; ++band) {
+        m.self_lapse[0][band] = threshold_from_hazard(
+            b.h_lapse * std::exp(b.b_lapse_income * static_cast<double>(band)));
+        m.self_lapse[1][band] = threshold_from_hazard(
+            b.h_lapse_autodebit * std::exp(b.b_lapse_income * static_cast<double>(band)));
+    }
+    m.reinstate = threshold_from_hazard(b.h_reinstate);
+    m.autodebit_16 = threshold_16(b.autodebit_share);
+    m.awareness_keep = 1 - b.awareness_decay;
+
+    m.self_hazard.resize(256 * income_band_count * 2);
+    for (unsigned a = 0; a < 256; ++a)
+        for (unsigned band = 0; band < income_band_count; ++band)
+            for (unsigned f = 0; f < 2; ++f)
+                m.self_hazard[self_hazard_index(a, band, f)] =
+                    b.h0_self * std::exp(b.b_aware * a / 255.0 + b.b_income * band - b.b_fear * f);
+
+    const std::size_t regions = s.regions.size();
+    m.employer_registration.assign(regions, 0);
+    m.registration_success.assign(regions, 0);
+    m.fear_reduction_16.assign(regions, 0);
+    m.village_first.assign(regions + 1, 0);
+    const WorkerSynthesis synthesis(s);
+    for (std::size_t k = 0; k < regions; ++k)
+        m.village_first[k + 1] = m.village_first[k] + synthesis.plans()[k].villages;
+    m.village_self_factor.assign(m.village_first[regions], 1.0);
+    m.village_awareness_gain.assign(m.village_first[regions], 0.0f);
+
+    m.member_dropout.resize(s.programmes.size());
+    m.continue_after.resize(s.programmes.size());
+    m.acceptance.resize(s.programmes.size());
+    for (std::size_t k = 0; k < s.programmes.size(); ++k) {
+        const FundingProgramme& p = s.programmes[k];
+        m.member_dropout[k] = threshold_from_hazard(p.member_lapse_per_month);
+        m.continue_after[k] = CounterRng::threshold(p.continue_after_subsidy);
+        m.acceptance[k] = {CounterRng::threshold(p.acceptance),
+                           CounterRng::threshold(p.acceptance * p.fear_acceptance_factor)};
+    }
+    return m;
+}
+
+void update_month_parameters(MonthParameters& m, const Scenario& s, int t,
+                             const std::vector<std::uint32_t>& village_covered,
+                             const std::vector<std::uint32_t>& village_workers) {
+    const Behaviour& b = s.behaviour;
+    const Month month = s.run.start + t;
+    m.t = t;
+    m.now = static_cast<std::uint16_t>(t + month_origin);
+    m.calendar_index = month.index();
+
+    for (std::size_t k = 0; k < s.regions.size(); ++k) {
+        const std::size_t r = s.regions[k];
+        double multiplier = 1;
+        double success = b.registration_success;
+        double gain = 0;
+        double keep_fear = 1;
+        for (const Policy& p : s.policies) {
+            if (!p.in_force(month) ||
+                std::find(p.regions.begin(), p.regions.end(), r) == p.regions.end())
+                continue;
+            if (p.kind == PolicyKind::enforcement) multiplier *= p.register_multiplier;
+            if (p.kind == PolicyKind::campaign) {
+                gain += p.awareness_gain;
+                keep_fear *= 1 - p.fear_reduction;
+                if (p.registration_success) success = *p.registration_success;
+            }
+        }
+        m.employer_registration[k] = threshold_from_hazard(b.h0_register * multiplier);
+        m.registration_success[k] = success;
+        m.fear_reduction_16[k] = threshold_16(1 - keep_fear);
+
+        const Region& data = s.region_table.regions()[r];
+        double km = data.km_to_office;
+        for (const auto& o : s.population.region_overrides)
+            if (o.region == r && o.km_to_office) km = *o.km_to_office;
+        for (std::uint32_t v = m.village_first[k]; v < m.village_first[k + 1]; ++v) {
+            const double coverage =
+                village_workers[v] > 0 ? double(village_covered[v]) / village_workers[v] : 0.0;
+            m.village_self_factor[v] = std::exp(b.b_peer * coverage - b.b_dist * km);
+            m.village_awareness_gain[v] =
+                static_cast<float>(255.0 * (gain + b.awareness_peer_gain * coverage));
+        }
+    }
+}
+
+} // namespace ulcsim::detail

@@ -1,0 +1,67 @@
+#pragma once
+// The calendar phase: everything the per-agent phases need for one month, resolved once so
+// that the hot loop only looks up integer thresholds and small tables. Policies in force,
+// campaign gains and last month's village coverage enter here.
+
+#include "ulcsim/population.hpp"
+#include "ulcsim/scenario.hpp"
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace ulcsim::detail {
+
+/// Index of the self-paid hazard table: awareness (256) × income band (5) × fears (2).
+inline std::size_t self_hazard_index(unsigned awareness, unsigned income_band, unsigned fears) {
+    return (awareness * income_band_count + income_band) * 2 + fears;
+}
+
+struct MonthParameters {
+    int t = 0;              ///< run month
+    std::uint16_t now = 0;  ///< t + month_origin, as in the paid_until column
+    int calendar_index = 0; ///< Month::index() of this month (birthdays)
+    int exit_age_years = 70;
+    int arrears_months = 3;
+
+    std::array<std::uint64_t, 256> death_by_age{};
+    std::array<std::uint64_t, occupation_count> accident{};
+    std::uint64_t fatal_share_16 = 0; ///< share of accidents that kill, as a 16-bit threshold
+    /// Segment moves: from segment g, cumulative thresholds over destinations (formal,
+    /// informal, vulnerable); staying is the rest.
+    std::array<std::array<std::uint64_t, segment_count>, segment_count> move{};
+    std::uint64_t employer_lapse = 0;
+    std::array<std::array<std::uint64_t, income_band_count>, 2> self_lapse{}; ///< [autodebit]
+    std::uint64_t reinstate = 0;
+    std::uint64_t autodebit_16 = 0;
+    double awareness_keep = 1;
+
+    // By scenario region.
+    std::vector<std::uint64_t> employer_registration;
+    std::vector<double> registration_success;
+    std::vector<std::uint32_t> fear_reduction_16;
+    std::vector<std::uint32_t> village_first; ///< global index of the region's first village
+
+    // By global village.
+    std::vector<double> village_self_factor;   ///< exp(b_peer·coverage − b_dist·km)
+    std::vector<float> village_awareness_gain; ///< per month, on the 0–255 scale
+
+    /// h0_self · exp(b_aware·a/255 + b_income·band − b_fear·fears)
+    std::vector<double> self_hazard;
+
+    // By programme.
+    std::vector<std::uint64_t> member_dropout;
+    std::vector<std::uint64_t> continue_after; ///< continue self-paid at window end or dropout
+    std::vector<std::array<std::uint64_t, 2>> acceptance; ///< [fears]
+};
+
+/// Builds the parts that do not change from month to month.
+MonthParameters make_month_parameters(const Scenario& s);
+
+/// The calendar phase: policies in force in run month t and last month's village coverage
+/// (covered and workers by global village).
+void update_month_parameters(MonthParameters& m, const Scenario& s, int t,
+                             const std::vector<std::uint32_t>& village_covered,
+                             const std::vector<std::uint32_t>& village_workers);
+
+} // namespace ulcsim::detail

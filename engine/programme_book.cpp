@@ -1,0 +1,156 @@
+#include "programme_book.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ulcsim::detail {
+
+namespace {
+
+std::int64_t workers_to_agents(std::int64_t workers, double scale) {
+    // A quota of workers never admits more agents than it pays for.
+    return static_cast<std::int64_t>(std::floor(static_cast<double>(workers) / scale + 1e-9));
+}
+
+} // namespace
+
+ProgrammeBook::ProgrammeBook(const Scenario& s)
+    : scenario_(s), first_year_(s.run.start.year()), state_(s.programmes.size()) {
+    const int years = s.run.last_month().year() - first_year_ + 1;
+    for (std::size_t k = 0; k < state_.size(); ++k) {
+        const FundingProgramme& p = s.programmes[k];
+        State& st = state_[k];
+        st.cost_by_year.assign(static_cast<std::size_t>(years), 0.0);
+        st.committed_by_year.assign(static_cast<std::size_t>(years), 0.0);
+        st.budget_by_year.assign(
+            static_cast<std::size_t>(years),
+            p.budget_idr_per_year.empty() ? std::numeric_limits<double>::infinity() : 0.0);
+        for (const auto& [year, amount] : p.budget_idr_per_year)
+            if (year >= first_year_ && year < first_year_ + years)
+                st.budget_by_year[static_cast<std::size_t>(year - first_year_)] = amount;
+    }
+}
+
+void ProgrammeBook::begin_month(int t) {
+    t_ = t;
+    const Month now = scenario_.run.start + t;
+    const double scale = scenario_.population.scale_workers_per_agent;
+    for (std::size_t k = 0; k < state_.size(); ++k) {
+        const FundingProgramme& p = scenario_.programmes[k];
+        State& st = state_[k];
+        st.enrolled_now = 0;
+        const int previous = st.window;
+        st.window = -1;
+        for (std::size_t w = 0; w < p.windows.size(); ++w)
+            if (p.windows[w].start <= now && now <= p.windows[w].end)
+                st.window = static_cast<int>(w);
+        std::fill(st.cost_by_year.begin(), st.cost_by_year.end(), 0.0);
+        st.renews_now = false;
+        st.unlimited = false;
+        if (st.window < 0) continue;
+        const CoverageWindow& w = p.windows[static_cast<std::size_t>(st.window)];
+        st.window_end = t + (w.end - now);
+        // Renewal carries members over only into a window that starts the month after
+        // theirs ended: members between windows are no longer covered by the programme.
+        st.renews_now = p.renewal && w.start == now && previous >= 0 && previous != st.window &&
+                        p.windows[static_cast<std::size_t>(previous)].end + 1 == now;
+        for (Month m = now; m <= w.end; m = m + 1) {
+            const int y = m.year() - first_year_;
+            if (y >= 0 && y < static_cast<int>(st.cost_by_year.size()))
+                st.cost_by_year[static_cast<std::size_t>(y)] += p.premium_idr_per_month * scale;
+        }
+        st.unlimited = !w.quota_workers && !p.quota_workers && !p.outreach_per_month &&
+                       p.budget_idr_per_year.empty();
+    }
+}
+
+std::int64_t ProgrammeBook::affordable(const State& s) const {
+    std::int64_t n = unlimited;
+    for (std::size_t y = 0; y < s.cost_by_year.size(); ++y) {
+        const double cost = s.cost_by_year[y];
+        if (cost <= 0 || std::isinf(s.budget_by_year[y])) continue;
+        const double left = s.budget_by_year[y] - s.committed_by_year[y];
+        if (left < cost) return 0;
+        // floor(left / cost), corrected for the rounding of the division
+        auto fit = static_cast<std::int64_t>(left / cost);
+        while (static_cast<double>(fit + 1) * cost <= left)
+            ++fit;
+        while (fit > 0 && static_cast<double>(fit) * cost > left)
+            --fit;
+        n = std::min(n, fit);
+    }
+    return n;
+}
+
+std::int64_t ProgrammeBook::quota_agents(std::size_t k) const {
+    const FundingProgramme& p = scenario_.programmes[k];
+    const State& st = state_[k];
+    const double scale = scenario_.population.scale_workers_per_agent;
+    std::optional<std::int64_t> quota = p.quota_workers;
+    if (st.window >= 0 && p.windows[static_cast<std::size_t>(st.window)].quota_workers)
+        quota = p.windows[static_cast<std::size_t>(st.window)].quota_workers;
+    return quota ? workers_to_agents(*quota, scale) : unlimited;
+}
+
+std::int64_t ProgrammeBook::most_places(std::size_t k) const {
+    const FundingProgramme& p = scenario_.programmes[k];
+    const State& st = state_[k];
+    if (st.window < 0) return 0;
+    std::int64_t n = affordable(st);
+    // Members who leave during the month free places, so only the whole quota bounds it.
+    const std::int64_t quota = quota_agents(k);
+    if (quota != unlimited) n = std::min(n, quota);
+    if (p.outreach_per_month)
+        n = std::min(n, workers_to_agents(*p.outreach_per_month,
+                                          scenario_.population.scale_workers_per_agent));
+    return n;
+}
+
+std::int64_t ProgrammeBook::open_places(std::size_t k, std::int64_t members) const {
+    const FundingProgramme& p = scenario_.programmes[k];
+    const State& st = state_[k];
+    if (st.window < 0) return 0;
+    std::int64_t n = affordable(st);
+    const std::int64_t quota = quota_agents(k);
+    if (quota != unlimited) n = std::min(n, std::max<std::int64_t>(quota - members, 0));
+    if (p.outreach_per_month)
+        n = std::min(n, std::max<std::int64_t>(
+                            workers_to_agents(*p.outreach_per_month,
+                                              scenario_.population.scale_workers_per_agent) -
+                                st.enrolled_now,
+                            0));
+    return n;
+}
+
+std::int64_t ProgrammeBook::renewal_places(std::size_t k) const {
+    const State& st = state_[k];
+    if (!st.renews_now) return 0;
+    return std::min(affordable(st), quota_agents(k));
+}
+
+void ProgrammeBook::enrol(std::size_t k, std::int64_t n, bool renewal) {
+    State& st = state_[k];
+    for (std::size_t y = 0; y < st.cost_by_year.size(); ++y)
+        st.committed_by_year[y] += static_cast<double>(n) * st.cost_by_year[y];
+    if (!renewal) st.enrolled_now += n;
+}
+
+void ProgrammeBook::release(std::size_t k, std::int64_t n) {
+    State& st = state_[k];
+    if (st.window < 0) return;
+    for (std::size_t y = 0; y < st.cost_by_year.size(); ++y)
+        st.committed_by_year[y] -= static_cast<double>(n) * st.cost_by_year[y];
+}
+
+double ProgrammeBook::committed_this_year(std::size_t k) const {
+    const int y = (scenario_.run.start + t_).year() - first_year_;
+    return state_[k].committed_by_year[static_cast<std::size_t>(y)];
+}
+
+double ProgrammeBook::budget_this_year(std::size_t k) const {
+    const int y = (scenario_.run.start + t_).year() - first_year_;
+    const double b = state_[k].budget_by_year[static_cast<std::size_t>(y)];
+    return std::isinf(b) ? 0.0 : b;
+}
+
+} // namespace ulcsim::detail

@@ -1,0 +1,81 @@
+#pragma once
+// The money and membership side of funding programmes during a run: which window is open,
+// how many new members a programme may still take this month (outreach, quota, budget),
+// and the fiscal-year commitments. A worker enrolled in a window commits the programme to
+// pay the premium for every remaining month of the window; a member who leaves early returns
+// the months not yet paid. Commitments never exceed a year's budget.
+//
+// Amounts are per agent: an agent stands for `scale` workers, so it costs premium × scale.
+
+#include "ulcsim/scenario.hpp"
+
+#include <cstdint>
+#include <limits>
+#include <utility>
+#include <vector>
+
+namespace ulcsim::detail {
+
+inline constexpr std::int64_t unlimited = std::numeric_limits<std::int64_t>::max();
+
+class ProgrammeBook {
+public:
+    ProgrammeBook(const Scenario& scenario);
+
+    /// Moves to run month `t`: opens and closes windows.
+    void begin_month(int t);
+
+    std::size_t size() const { return state_.size(); }
+
+    /// Open window this month, or -1.
+    int window(std::size_t k) const { return state_[k].window; }
+    /// Run month of the last month of the open window.
+    int window_end(std::size_t k) const { return state_[k].window_end; }
+    /// This is the first month of a window that takes over the members of the previous one.
+    bool renews_now(std::size_t k) const { return state_[k].renews_now; }
+    /// Neither quota, outreach nor budget limits this programme: every accepting eligible
+    /// worker is enrolled.
+    bool unlimited_enrolment(std::size_t k) const { return state_[k].unlimited; }
+
+    /// New members programme k may take now, given its current members and the new members
+    /// already taken this month (outreach).
+    std::int64_t open_places(std::size_t k, std::int64_t members) const;
+    /// Members programme k may renew into the window opening now.
+    std::int64_t renewal_places(std::size_t k) const;
+    /// An upper bound on open_places over the month, before anyone has left: the size of the
+    /// candidate lists needed this month.
+    std::int64_t most_places(std::size_t k) const;
+
+    /// `n` agents enrolled now (or renewed into the window opening now).
+    void enrol(std::size_t k, std::int64_t n, bool renewal);
+    /// `n` members left during the month before being paid for it.
+    void release(std::size_t k, std::int64_t n);
+
+    /// The fiscal year's commitments so far and its budget, per agent-scaled rupiah.
+    double committed_this_year(std::size_t k) const;
+    double budget_this_year(std::size_t k) const;
+    std::int64_t enrolled_this_month(std::size_t k) const { return state_[k].enrolled_now; }
+
+private:
+    struct State {
+        int window = -1;
+        int window_end = 0;
+        bool renews_now = false;
+        bool unlimited = false;
+        std::int64_t enrolled_now = 0;
+        /// Cost per agent of the rest of the open window, by year index, from this month.
+        std::vector<double> cost_by_year;
+        std::vector<double> committed_by_year;
+        std::vector<double> budget_by_year; ///< +inf when the programme has no budget table
+    };
+
+    std::int64_t affordable(const State& s) const;
+    std::int64_t quota_agents(std::size_t k) const;
+
+    const Scenario& scenario_;
+    int first_year_ = 0;
+    int t_ = -1;
+    std::vector<State> state_;
+};
+
+} // namespace ulcsim::detail

@@ -1,0 +1,887 @@
+#include "ulcsim/simulation.hpp"
+
+#include "month_parameters.hpp"
+#include "programme_book.hpp"
+#include "ulcsim/population.hpp"
+#include "ulcsim/rng.hpp"
+#include "worker_synthesis.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+#include <tbb/task_arena.h>
+
+namespace ulcsim {
+
+namespace {
+
+using detail::MonthParameters;
+using detail::ProgrammeBook;
+
+// Agents are processed in chunks that never cross a region's block of slots. Inside a chunk
+// each phase runs over every agent before the next phase starts, so that each phase is a
+// named, separately timed loop while the chunk's columns stay in the core's cache.
+constexpr std::uint32_t chunk_size = 2048;
+
+constexpr std::uint8_t payer_none = static_cast<std::uint8_t>(Payer::none);
+constexpr std::uint8_t payer_employer = static_cast<std::uint8_t>(Payer::employer);
+constexpr std::uint8_t payer_self = static_cast<std::uint8_t>(Payer::self);
+constexpr std::uint8_t payer_self_autodebit = static_cast<std::uint8_t>(Payer::self_autodebit);
+constexpr std::uint8_t programme_base = static_cast<std::uint8_t>(Payer::programme_base);
+
+enum Phase : std::size_t {
+    phase_synthesis,
+    phase_calendar,
+    phase_draws,
+    phase_demography,
+    phase_accidents,
+    phase_coverage,
+    phase_allocation,
+    phase_awareness,
+    phase_tally,
+};
+
+// The tally keeps counts; the two money metrics become money when the month is recorded.
+// Until then the jkm_paid_idr cell counts the JKM claims paid at the waiting-period amount.
+constexpr auto reduced_jkm_claims = SeriesMetric::jkm_paid_idr;
+
+// Start-of-month state of an agent, kept per chunk for the flows of the tally.
+constexpr std::uint8_t start_in_labour_force = 1;
+constexpr std::uint8_t start_covered = 2;
+constexpr int start_segment_shift = 2;
+
+std::uint8_t segment_of(std::uint8_t traits) {
+    return traits & 0x3u;
+}
+std::uint8_t with_segment(std::uint8_t traits, unsigned g) {
+    return static_cast<std::uint8_t>((traits & ~0x3u) | g);
+}
+constexpr std::uint8_t ever_covered_bit = 0x80;
+constexpr std::uint8_t fears_bit = 0x40;
+
+/// Keeps the `capacity` smallest keys pushed (a max-heap), without allocating.
+struct SmallestKeys {
+    std::vector<std::uint64_t> keys;
+    std::size_t capacity = 0;
+
+    void reset(std::size_t k) {
+        keys.clear();
+        capacity = k;
+    }
+    void push(std::uint64_t key) {
+        if (keys.size() < capacity) {
+            keys.push_back(key);
+            std::push_heap(keys.begin(), keys.end());
+        } else if (capacity > 0 && key < keys.front()) {
+            std::pop_heap(keys.begin(), keys.end());
+            keys.back() = key;
+            std::push_heap(keys.begin(), keys.end());
+        }
+    }
+};
+
+/// What one thread counts during the agent pass. Integer counts, so the combination over
+/// threads is exact and independent of which thread processed which chunk.
+struct ThreadTally {
+    std::vector<std::int64_t> counts; ///< [region][segment][metric]
+    std::vector<std::uint32_t> village_workers;
+    std::vector<std::uint32_t> village_covered;
+    std::vector<std::int64_t> members;    ///< per programme, covered by it at the end of the pass
+    std::vector<std::int64_t> left;       ///< per programme
+    std::vector<std::int64_t> released;   ///< per programme: left before the month was paid
+    std::vector<std::int64_t> enrolled;   ///< per programme: enrolled in the pass (no limits)
+    std::vector<SmallestKeys> candidates; ///< per programme
+    std::array<double, PhaseTimes::count> seconds{};
+
+    void clear() {
+        std::fill(counts.begin(), counts.end(), 0);
+        std::fill(village_workers.begin(), village_workers.end(), 0);
+        std::fill(village_covered.begin(), village_covered.end(), 0);
+        std::fill(members.begin(), members.end(), 0);
+        std::fill(left.begin(), left.end(), 0);
+        std::fill(released.begin(), released.end(), 0);
+        std::fill(enrolled.begin(), enrolled.end(), 0);
+    }
+};
+
+struct Chunk {
+    std::uint32_t begin;
+    std::uint32_t end;
+};
+
+class Simulation {
+public:
+    Simulation(const Scenario& s, std::uint32_t replicate, const SimulationOptions& options)
+        : s_(s), options_(options), rng_(s.run.seed, replicate), synthesis_(s), book_(s),
+          result_(static_cast<std::size_t>(s.run.months), s.regions.size(), s.programmes.size()) {
+        const auto started = Clock::now();
+        pop_ = synthesise_population(s, replicate, s.run.months);
+        result_.phase_times.seconds[phase_synthesis] += seconds_since(started);
+        params_ = detail::make_month_parameters(s);
+        for (const detail::RegionPlan& plan : synthesis_.plans())
+            desa_.push_back(plan.desa);
+        set_up_programmes();
+        set_up_tallies();
+    }
+
+    ReplicateSeries run() {
+        tally_starting_population();
+        for (int t = 0; t < s_.run.months; ++t) {
+            month(t);
+            if (options_.on_month) options_.on_month(t + 1);
+        }
+        for (const ThreadTally& tt : threads_)
+            for (std::size_t p = 0; p < PhaseTimes::count; ++p)
+                result_.phase_times.seconds[p] += tt.seconds[p];
+        return std::move(result_);
+    }
+
+private:
+    using Clock = std::chrono::steady_clock;
+    static double seconds_since(Clock::time_point t) {
+        return std::chrono::duration<double>(Clock::now() - t).count();
+    }
+
+    std::size_t cell(std::size_t region, std::size_t segment, SeriesMetric m) const {
+        return (region * segment_count + segment) * series_metric_count +
+               static_cast<std::size_t>(m);
+    }
+
+    void set_up_programmes() {
+        const std::size_t programmes = s_.programmes.size();
+        region_programmes_.assign(s_.regions.size(), {});
+        programme_regions_.assign(programmes, {});
+        candidate_capacity_.assign(programmes, 0);
+        for (std::size_t j = 0; j < programmes; ++j) {
+            const FundingProgramme& p = s_.programmes[j];
+            std::int64_t slots = 0;
+            for (std::size_t r : p.regions) {
+                const auto k = static_cast<std::size_t>(
+                    std::lower_bound(s_.regions.begin(), s_.regions.end(), r) - s_.regions.begin());
+                region_programmes_[k].push_back(static_cast<std::uint16_t>(j));
+                programme_regions_[j].push_back(k);
+                slots += pop_.region_slots[k].capacity;
+            }
+            // The most new members the programme can take in a month: it bounds how many
+            // candidates are kept.
+            const double scale = s_.population.scale_workers_per_agent;
+            std::int64_t most = slots;
+            std::int64_t largest_quota = 0;
+            bool every_window_has_quota = true;
+            for (const CoverageWindow& w : p.windows) {
+                const auto quota = w.quota_workers ? w.quota_workers : p.quota_workers;
+                if (!quota)
+                    every_window_has_quota = false;
+                else
+                    largest_quota = std::max(largest_quota, *quota);
+            }
+            if (every_window_has_quota)
+                most = std::min(
+                    most,
+                    static_cast<std::int64_t>(static_cast<double>(largest_quota) / scale) + 1);
+            if (p.outreach_per_month)
+                most = std::min(most, static_cast<std::int64_t>(
+                                          static_cast<double>(*p.outreach_per_month) / scale) +
+                                          1);
+            if (!p.budget_idr_per_year.empty() && p.premium_idr_per_month > 0) {
+                double largest = 0;
+                for (const auto& [year, amount] : p.budget_idr_per_year)
+                    largest = std::max(largest, amount);
+                most = std::min(
+                    most,
+                    static_cast<std::int64_t>(largest / (p.premium_idr_per_month * scale)) + 1);
+            }
+            candidate_capacity_[j] = most;
+        }
+        // An earlier programme may take some of a later one's best candidates in the same
+        // month, so a later programme keeps that many more.
+        for (std::size_t j = programmes; j-- > 0;)
+            for (std::size_t i = 0; i < j; ++i)
+                candidate_capacity_[j] += candidate_capacity_[i];
+        members_.assign(programmes, 0);
+        recruiting_.assign(programmes, 0);
+        keep_.assign(programmes, 0);
+        window_end_.assign(programmes, 0);
+    }
+
+    void set_up_tallies() {
+        const std::size_t threads =
+            static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+        const std::size_t villages = params_.village_first.back();
+        threads_.resize(threads);
+        std::size_t merged = 0;
+        for (std::size_t j = 0; j < s_.programmes.size(); ++j)
+            merged = std::max(merged, static_cast<std::size_t>(candidate_capacity_[j]));
+        for (ThreadTally& tt : threads_) {
+            tt.counts.assign(s_.regions.size() * segment_count * series_metric_count, 0);
+            tt.village_workers.assign(villages, 0);
+            tt.village_covered.assign(villages, 0);
+            tt.members.assign(s_.programmes.size(), 0);
+            tt.left.assign(s_.programmes.size(), 0);
+            tt.released.assign(s_.programmes.size(), 0);
+            tt.enrolled.assign(s_.programmes.size(), 0);
+            tt.candidates.resize(s_.programmes.size());
+            for (std::size_t j = 0; j < s_.programmes.size(); ++j)
+                tt.candidates[j].keys.reserve(static_cast<std::size_t>(candidate_capacity_[j]));
+        }
+        merge_.reserve(merged * threads);
+        totals_.counts.assign(threads_.front().counts.size(), 0);
+        totals_.village_workers.assign(villages, 0);
+        totals_.village_covered.assign(villages, 0);
+        totals_.members.assign(s_.programmes.size(), 0);
+        totals_.left.assign(s_.programmes.size(), 0);
+        totals_.released.assign(s_.programmes.size(), 0);
+        totals_.enrolled.assign(s_.programmes.size(), 0);
+        allocated_.assign(s_.programmes.size(), 0);
+        renewed_.assign(s_.programmes.size(), 0);
+        labour_force_.assign(s_.regions.size(), 0);
+
+        std::size_t chunks = 0;
+        for (const RegionSlots& r : pop_.region_slots)
+            chunks += (r.capacity + chunk_size - 1) / chunk_size;
+        chunks_.reserve(chunks);
+    }
+
+    ThreadTally& this_thread() {
+        return threads_[static_cast<std::size_t>(tbb::this_task_arena::current_thread_index())];
+    }
+
+    void tally_starting_population() {
+        for (std::size_t k = 0; k < pop_.region_slots.size(); ++k) {
+            const RegionSlots& r = pop_.region_slots[k];
+            labour_force_[k] = r.used;
+            for (std::uint32_t a = r.first; a < r.first + r.used; ++a) {
+                const std::size_t v = params_.village_first[k] + pop_.village[a];
+                ++totals_.village_workers[v];
+                if (pop_.covered(a, -1)) ++totals_.village_covered[v];
+            }
+        }
+    }
+
+    // ---- the month ------------------------------------------------------------------
+
+    void month(int t) {
+        auto started = Clock::now();
+        calendar(t);
+        result_.phase_times.seconds[phase_calendar] += seconds_since(started);
+
+        for (ThreadTally& tt : threads_) {
+            tt.clear();
+            for (std::size_t j = 0; j < s_.programmes.size(); ++j)
+                tt.candidates[j].reset(recruiting_[j] ? keep_[j] : 0);
+        }
+        chunks_.clear();
+        for (const RegionSlots& r : pop_.region_slots)
+            for (std::uint32_t b = r.first; b < r.first + r.used; b += chunk_size)
+                chunks_.push_back({b, std::min(b + chunk_size, r.first + r.used)});
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks_.size(), 1),
+                          [&](const tbb::blocked_range<std::size_t>& range) {
+                              ThreadTally& tt = this_thread();
+                              for (std::size_t c = range.begin(); c != range.end(); ++c)
+                                  process_chunk(chunks_[c], tt);
+                          });
+        combine();
+
+        started = Clock::now();
+        allocate_programme_places();
+        result_.phase_times.seconds[phase_allocation] += seconds_since(started);
+
+        started = Clock::now();
+        enter_new_workers(t);
+        result_.phase_times.seconds[phase_demography] += seconds_since(started);
+
+        started = Clock::now();
+        record(t);
+        result_.phase_times.seconds[phase_tally] += seconds_since(started);
+    }
+
+    /// Phase 1: programme windows and budgets, policies in force, village coverage; members
+    /// renewed into a window that opens now.
+    void calendar(int t) {
+        detail::update_month_parameters(params_, s_, t, totals_.village_covered,
+                                        totals_.village_workers);
+        book_.begin_month(t);
+        std::fill(renewed_.begin(), renewed_.end(), 0);
+        for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
+            window_end_[j] = book_.window(j) >= 0
+                                 ? static_cast<std::uint16_t>(book_.window_end(j) + month_origin)
+                                 : 0;
+            if (book_.renews_now(j)) renew_members(j);
+        }
+        std::int64_t earlier = 0;
+        for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
+            recruiting_[j] =
+                book_.window(j) >= 0 && (book_.unlimited_enrolment(j) || book_.most_places(j) > 0);
+            if (!recruiting_[j] || book_.unlimited_enrolment(j)) continue;
+            const std::int64_t most = book_.most_places(j);
+            keep_[j] = static_cast<std::size_t>(std::min(candidate_capacity_[j], most + earlier));
+            earlier += most;
+        }
+    }
+
+    /// Members whose window ended last month move into the window opening now, as far as
+    /// the quota and the budget allow; the others meet the end of their subsidy this month.
+    void renew_members(std::size_t j) {
+        const auto member = static_cast<std::uint8_t>(programme_base + j);
+        const auto ended = static_cast<std::uint16_t>(params_.now - 1);
+        const std::int64_t places = book_.renewal_places(j);
+        const bool everyone = members_[j] <= places;
+        for (ThreadTally& tt : threads_)
+            tt.candidates[j].reset(everyone ? 0 : static_cast<std::size_t>(places));
+        const auto t = static_cast<std::uint32_t>(params_.t);
+        std::int64_t renewed = 0;
+        for (std::size_t k : programme_regions_[j]) {
+            const RegionSlots r = pop_.region_slots[k];
+            if (everyone) {
+                for (std::uint32_t a = r.first; a < r.first + r.used; ++a)
+                    if (pop_.payer[a] == member && pop_.paid_until[a] == ended) {
+                        pop_.paid_until[a] = window_end_[j];
+                        ++renewed;
+                    }
+                continue;
+            }
+            tbb::parallel_for(
+                tbb::blocked_range<std::uint32_t>(r.first, r.first + r.used, 4096),
+                [&](const tbb::blocked_range<std::uint32_t>& range) {
+                    SmallestKeys& keys = this_thread().candidates[j];
+                    for (std::uint32_t a = range.begin(); a != range.end(); ++a)
+                        if (pop_.payer[a] == member && pop_.paid_until[a] == ended)
+                            keys.push(std::uint64_t{rng_.words(a, t, DrawPurpose::programme_renewal,
+                                                               static_cast<std::uint32_t>(j))[0]}
+                                          << 32 |
+                                      a);
+                });
+        }
+        if (!everyone) {
+            merge_candidates(j);
+            for (std::size_t i = 0; i < merge_.size() && renewed < places; ++i) {
+                const auto a = static_cast<std::uint32_t>(merge_[i]);
+                pop_.paid_until[a] = window_end_[j];
+                ++renewed;
+            }
+        }
+        book_.enrol(j, renewed, true);
+        renewed_[j] = renewed;
+    }
+
+    void merge_candidates(std::size_t j) {
+        merge_.clear();
+        for (ThreadTally& tt : threads_)
+            merge_.insert(merge_.end(), tt.candidates[j].keys.begin(), tt.candidates[j].keys.end());
+        // Keys are unique (they end in the agent's slot), so the order does not depend on
+        // which thread kept which key.
+        tbb::parallel_sort(merge_.begin(), merge_.end());
+    }
+
+    // ---- the per-agent phases, chunk by chunk ---------------------------------------
+
+    struct ChunkScratch {
+        std::array<DrawWords, chunk_size> draws;
+        std::array<std::uint8_t, chunk_size> start;
+    };
+
+    void process_chunk(Chunk c, ThreadTally& tt) {
+        ChunkScratch scratch;
+        const bool timed = options_.profile;
+        auto mark = timed ? Clock::now() : Clock::time_point{};
+        const auto lap = [&](Phase p) {
+            if (!timed) return;
+            const auto now = Clock::now();
+            tt.seconds[p] += std::chrono::duration<double>(now - mark).count();
+            mark = now;
+        };
+        draws(c, scratch);
+        lap(phase_draws);
+        demography(c, scratch, tt);
+        lap(phase_demography);
+        work_accidents(c, scratch, tt);
+        lap(phase_accidents);
+        coverage(c, scratch, tt);
+        lap(phase_coverage);
+        awareness(c, scratch);
+        lap(phase_awareness);
+        tally(c, scratch, tt);
+        lap(phase_tally);
+    }
+
+    /// One Philox block per agent and month: words for death or accident, segment move,
+    /// the coverage event and awareness. Also the start-of-month state for the flows.
+    void draws(Chunk c, ChunkScratch& x) const {
+        const auto t = static_cast<std::uint32_t>(params_.t);
+        const std::uint16_t was_paid = static_cast<std::uint16_t>(params_.now - 1);
+        for (std::uint32_t a = c.begin; a < c.end; ++a) {
+            const std::uint32_t i = a - c.begin;
+            const std::uint8_t g = segment_of(pop_.traits[a]);
+            if (g == no_worker) {
+                x.start[i] = 0;
+                continue;
+            }
+            const bool covered = pop_.payer[a] != payer_none && pop_.paid_until[a] >= was_paid;
+            x.start[i] = static_cast<std::uint8_t>(
+                start_in_labour_force | (covered ? start_covered : 0) | (g << start_segment_shift));
+            x.draws[i] = rng_.words(a, t, DrawPurpose::month_events);
+        }
+    }
+
+    bool has_birthday(std::uint32_t a) const {
+        return (static_cast<std::uint32_t>(params_.calendar_index) + a) % 12 == 0;
+    }
+
+    /// A worker leaves the labour force (death, ageing out). A programme member's unpaid
+    /// months return to the budget.
+    void leave_labour_force(std::uint32_t a, ThreadTally& tt) {
+        leave_programme(a, tt);
+        pop_.traits[a] = no_worker;
+        pop_.payer[a] = payer_none;
+        pop_.paid_until[a] = 0;
+    }
+
+    void leave_programme(std::uint32_t a, ThreadTally& tt) {
+        const std::uint8_t p = pop_.payer[a];
+        if (p < programme_base) return;
+        const std::size_t j = p - programme_base;
+        ++tt.left[j];
+        if (pop_.paid_until[a] >= params_.now) ++tt.released[j];
+    }
+
+    void jkm_claim(std::uint32_t a, std::size_t k, std::size_t g, ThreadTally& tt) {
+        ++tt.counts[cell(k, g, SeriesMetric::jkm_claims)];
+        if (params_.now - pop_.covered_since[a] < s_.benefits.jkm_waiting_months)
+            ++tt.counts[cell(k, g, reduced_jkm_claims)];
+    }
+
+    /// Phase 2: deaths by age, ageing out, moves between formal, informal and vulnerable.
+    void demography(Chunk c, const ChunkScratch& x, ThreadTally& tt) {
+        for (std::uint32_t a = c.begin; a < c.end; ++a) {
+            const std::uint32_t i = a - c.begin;
+            if (!(x.start[i] & start_in_labour_force)) continue;
+            const DrawWords& w = x.draws[i];
+            const std::size_t k = pop_.region[a];
+            std::size_t g = segment_of(pop_.traits[a]);
+            if (w[0] < params_.death_by_age[pop_.age_years[a]]) {
+                ++tt.counts[cell(k, g, SeriesMetric::deaths)];
+                if (x.start[i] & start_covered) jkm_claim(a, k, g, tt);
+                leave_labour_force(a, tt);
+                continue;
+            }
+            if (has_birthday(a) && ++pop_.age_years[a] >= params_.exit_age_years) {
+                ++tt.counts[cell(k, g, SeriesMetric::aged_out)];
+                leave_labour_force(a, tt);
+                continue;
+            }
+            const auto& move = params_.move[g];
+            if (w[1] < move[segment_count - 1]) {
+                std::size_t d = 0;
+                while (w[1] >= move[d])
+                    ++d;
+                // A formal worker who leaves the job loses the employer's coverage.
+                if (g == 0 && pop_.payer[a] == payer_employer) {
+                    pop_.payer[a] = payer_none;
+                    pop_.paid_until[a] = 0;
+                }
+                pop_.traits[a] = with_segment(pop_.traits[a], static_cast<unsigned>(d));
+                g = d;
+            }
+        }
+    }
+
+    /// Phase 3: work accidents by occupation; a covered one is a JKK claim, and a fatal one
+    /// ends the worker's life. They use the part of the death word above the death
+    /// threshold, so deaths and accidents keep their exact monthly probabilities.
+    void work_accidents(Chunk c, const ChunkScratch& x, ThreadTally& tt) {
+        for (std::uint32_t a = c.begin; a < c.end; ++a) {
+            const std::uint32_t i = a - c.begin;
+            if (segment_of(pop_.traits[a]) == no_worker) continue;
+            const std::uint8_t age_at_start =
+                static_cast<std::uint8_t>(pop_.age_years[a] - (has_birthday(a) ? 1 : 0));
+            const std::uint64_t above = x.draws[i][0] - params_.death_by_age[age_at_start];
+            const std::uint64_t risk = params_.accident[(pop_.traits[a] >> 2) & 0xFu];
+            if (above >= risk) continue;
+            const std::size_t k = pop_.region[a];
+            const std::size_t g = segment_of(pop_.traits[a]);
+            ++tt.counts[cell(k, g, SeriesMetric::accidents)];
+            if (x.start[i] & start_covered) ++tt.counts[cell(k, g, SeriesMetric::jkk_claims)];
+            if ((above << 16) < risk * params_.fatal_share_16) {
+                ++tt.counts[cell(k, g, SeriesMetric::deaths)];
+                leave_labour_force(a, tt);
+            }
+        }
+    }
+
+    std::uint64_t self_enrolment_threshold(std::uint32_t a, std::size_t k) const {
+        const unsigned fears = (pop_.traits[a] & fears_bit) ? 1u : 0u;
+        const double h = params_.self_hazard[detail::self_hazard_index(
+                             pop_.awareness[a], pop_.income_band[a], fears)] *
+                         params_.village_self_factor[params_.village_first[k] + pop_.village[a]];
+        return static_cast<std::uint64_t>(CounterRng::fast_probability_from_hazard(h) *
+                                          params_.registration_success[k] * 0x1p32);
+    }
+
+    /// A self-payer's continuation after the end of a subsidy: pays on (perhaps by
+    /// auto-debit) or falls into arrears from the last funded month.
+    void after_subsidy(std::uint32_t a, std::size_t j) {
+        const auto r =
+            rng_.words(a, static_cast<std::uint32_t>(params_.t), DrawPurpose::month_events, 1);
+        if (r[1] < params_.continue_after[j]) {
+            pop_.payer[a] = (r[2] >> 16) < params_.autodebit_16 ? payer_self_autodebit : payer_self;
+            pop_.paid_until[a] = params_.now;
+        } else {
+            pop_.payer[a] = payer_self;
+            pop_.paid_until[a] = std::min<std::uint16_t>(
+                pop_.paid_until[a], static_cast<std::uint16_t>(params_.now - 1));
+        }
+    }
+
+    /// Phase 4: employer registration and lapse, self-paid lapse, arrears and reinstatement,
+    /// the end of subsidies, self-paid enrolment, and programme offers.
+    void coverage(Chunk c, const ChunkScratch& x, ThreadTally& tt) {
+        const std::uint16_t now = params_.now;
+        const auto t = static_cast<std::uint32_t>(params_.t);
+        for (std::uint32_t a = c.begin; a < c.end; ++a) {
+            const std::uint32_t i = a - c.begin;
+            const std::uint8_t g = segment_of(pop_.traits[a]);
+            if (g == no_worker) continue;
+            const std::size_t k = pop_.region[a];
+            const std::uint32_t w = x.draws[i][2];
+            const std::uint8_t p = pop_.payer[a];
+            const std::uint16_t paid = pop_.paid_until[a];
+
+            if (g == 0 && p != payer_employer) {
+                const std::uint32_t word =
+                    p == payer_none ? w : rng_.words(a, t, DrawPurpose::month_events, 1)[0];
+                if (word < params_.employer_registration[k]) {
+                    leave_programme(a, tt);
+                    if (!(x.start[i] & start_covered)) pop_.covered_since[a] = now;
+                    pop_.payer[a] = payer_employer;
+                    pop_.paid_until[a] = paid_indefinitely;
+                    pop_.traits[a] |= ever_covered_bit;
+                    continue;
+                }
+            }
+
+            if (p == payer_none && g == 0) {
+                // An unregistered wage earner waits for the employer; only programmes that
+                // admit formal workers may still cover him.
+            } else if (p == payer_employer) {
+                if (w < params_.employer_lapse) {
+                    pop_.payer[a] = payer_none;
+                    pop_.paid_until[a] = 0;
+                }
+            } else if (p == payer_self || p == payer_self_autodebit) {
+                if (paid + 1 >= now) {
+                    const std::size_t autodebit = p == payer_self_autodebit ? 1 : 0;
+                    if (w >= params_.self_lapse[autodebit][pop_.income_band[a]])
+                        pop_.paid_until[a] = now;
+                } else if (now - 1 - paid > params_.arrears_months) {
+                    pop_.payer[a] = payer_none; // past the arrears period: membership ends
+                    pop_.paid_until[a] = 0;
+                } else if (w < params_.reinstate) {
+                    pop_.paid_until[a] = now;
+                }
+            } else if (p >= programme_base) {
+                const std::size_t j = p - programme_base;
+                if (paid >= now) {
+                    if (w < params_.member_dropout[j]) {
+                        leave_programme(a, tt);
+                        after_subsidy(a, j);
+                    }
+                } else {
+                    leave_programme(a, tt);
+                    after_subsidy(a, j);
+                }
+            } else {
+                const std::uint64_t enrol = self_enrolment_threshold(a, k);
+                if (w < enrol) {
+                    pop_.payer[a] = (std::uint64_t{w} << 16) < enrol * params_.autodebit_16
+                                        ? payer_self_autodebit
+                                        : payer_self;
+                    pop_.paid_until[a] = now;
+                    pop_.covered_since[a] = now;
+                    pop_.traits[a] |= ever_covered_bit;
+                }
+            }
+
+            // Programme offers go to workers uncovered at the start of the month who are
+            // still uncovered: never to someone who just lapsed or just joined.
+            if ((x.start[i] & start_covered) || region_programmes_[k].empty()) continue;
+            if (pop_.payer[a] != payer_none &&
+                !(pop_.payer[a] <= payer_self_autodebit && pop_.payer[a] >= payer_self &&
+                  pop_.paid_until[a] < now))
+                continue;
+            offer_programmes(a, k, tt);
+        }
+    }
+
+    bool eligible(std::uint32_t a, std::size_t k, const FundingProgramme& p) const {
+        const Eligibility& e = p.eligibility;
+        const std::uint8_t traits = pop_.traits[a];
+        if (!e.segments[segment_of(traits)] || !e.occupations[(traits >> 2) & 0xFu]) return false;
+        if (pop_.income_band[a] > e.max_income_band) return false;
+        if (pop_.age_years[a] < e.min_age_years || pop_.age_years[a] > e.max_age_years)
+            return false;
+        if (p.villages != VillageScope::all) {
+            const bool desa = pop_.village[a] < desa_[k];
+            if ((p.villages == VillageScope::desa) != desa) return false;
+        }
+        return true;
+    }
+
+    void offer_programmes(std::uint32_t a, std::size_t k, ThreadTally& tt) {
+        const auto t = static_cast<std::uint32_t>(params_.t);
+        for (const std::uint16_t j : region_programmes_[k]) {
+            if (!recruiting_[j] || !eligible(a, k, s_.programmes[j])) continue;
+            const auto offer = rng_.words(a, t, DrawPurpose::programme_offer, j);
+            const unsigned fears = (pop_.traits[a] & fears_bit) ? 1u : 0u;
+            if (offer[0] >= params_.acceptance[j][fears]) continue;
+            if (book_.unlimited_enrolment(j)) {
+                join_programme(a, j);
+                ++tt.enrolled[j];
+                return;
+            }
+            const FundingProgramme& p = s_.programmes[j];
+            const std::uint64_t priority =
+                p.targeting == Targeting::lowest_income_first
+                    ? std::uint64_t{pop_.income_band[a]} << 29 | (offer[1] >> 3)
+                    : offer[1];
+            tt.candidates[j].push(priority << 32 | a);
+        }
+    }
+
+    void join_programme(std::uint32_t a, std::size_t j) {
+        pop_.payer[a] = static_cast<std::uint8_t>(programme_base + j);
+        pop_.paid_until[a] = window_end_[j];
+        pop_.covered_since[a] = params_.now;
+        pop_.traits[a] |= ever_covered_bit;
+    }
+
+    /// Phase 5: campaigns and covered neighbours raise awareness, it decays; campaigns
+    /// lift the fear of losing bansos. Awareness is rounded stochastically so that small
+    /// monthly changes accumulate on the 0–255 scale.
+    void awareness(Chunk c, const ChunkScratch& x) {
+        for (std::uint32_t a = c.begin; a < c.end; ++a) {
+            const std::uint32_t i = a - c.begin;
+            if (segment_of(pop_.traits[a]) == no_worker) continue;
+            const std::size_t k = pop_.region[a];
+            const std::uint32_t w = x.draws[i][3];
+            const double level =
+                pop_.awareness[a] * params_.awareness_keep +
+                params_.village_awareness_gain[params_.village_first[k] + pop_.village[a]] +
+                (w & 0xFFFFu) * 0x1p-16;
+            pop_.awareness[a] = static_cast<std::uint8_t>(std::clamp(level, 0.0, 255.0));
+            if ((pop_.traits[a] & fears_bit) && (w >> 16) < params_.fear_reduction_16[k])
+                pop_.traits[a] &= static_cast<std::uint8_t>(~fears_bit);
+        }
+    }
+
+    /// Phase 6: stocks at the end of the month and flows against the start of it.
+    void tally(Chunk c, const ChunkScratch& x, ThreadTally& tt) {
+        const std::uint16_t now = params_.now;
+        for (std::uint32_t a = c.begin; a < c.end; ++a) {
+            const std::uint32_t i = a - c.begin;
+            const std::uint8_t start = x.start[i];
+            if (!(start & start_in_labour_force)) continue;
+            const std::size_t k = pop_.region[a];
+            const std::size_t g0 = start >> start_segment_shift;
+            const std::uint8_t g = segment_of(pop_.traits[a]);
+            const bool was_covered = start & start_covered;
+            if (g == no_worker) {
+                if (was_covered) ++tt.counts[cell(k, g0, SeriesMetric::covered_exits)];
+                continue;
+            }
+            const std::uint8_t p = pop_.payer[a];
+            const bool covered = p != payer_none && pop_.paid_until[a] >= now;
+            const std::size_t v = params_.village_first[k] + pop_.village[a];
+            ++tt.counts[cell(k, g, SeriesMetric::labour_force)];
+            ++tt.village_workers[v];
+            if (covered) {
+                ++tt.village_covered[v];
+                ++tt.counts[cell(k, g, SeriesMetric::covered)];
+                std::size_t registered = k;
+                if (p == payer_employer) {
+                    ++tt.counts[cell(k, g, SeriesMetric::covered_employer)];
+                    registered = pop_.registration_region[a];
+                } else if (p >= programme_base) {
+                    ++tt.counts[cell(k, g, SeriesMetric::covered_programme)];
+                    ++tt.members[p - programme_base];
+                } else {
+                    ++tt.counts[cell(k, g, SeriesMetric::covered_self)];
+                }
+                if (registered != outside_scenario)
+                    ++tt.counts[cell(registered, g, SeriesMetric::covered_registered)];
+            } else if (p != payer_none) {
+                ++tt.counts[cell(k, g, SeriesMetric::in_arrears)];
+            }
+            if (was_covered && !covered) ++tt.counts[cell(k, g0, SeriesMetric::lapsed)];
+            if (!was_covered && covered) ++tt.counts[cell(k, g, SeriesMetric::enrolled)];
+            if (was_covered && covered && g != g0) {
+                ++tt.counts[cell(k, g0, SeriesMetric::covered_moved_out)];
+                ++tt.counts[cell(k, g, SeriesMetric::covered_moved_in)];
+            }
+        }
+    }
+
+    // ---- after the agent pass -------------------------------------------------------
+
+    void combine() {
+        totals_.clear();
+        // Integer sums: the result is the same whichever thread counted what.
+        for (const ThreadTally& tt : threads_) {
+            for (std::size_t i = 0; i < tt.counts.size(); ++i)
+                totals_.counts[i] += tt.counts[i];
+            for (std::size_t v = 0; v < tt.village_workers.size(); ++v) {
+                totals_.village_workers[v] += tt.village_workers[v];
+                totals_.village_covered[v] += tt.village_covered[v];
+            }
+            for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
+                totals_.members[j] += tt.members[j];
+                totals_.left[j] += tt.left[j];
+                totals_.released[j] += tt.released[j];
+                totals_.enrolled[j] += tt.enrolled[j];
+            }
+        }
+        for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
+            book_.release(j, totals_.released[j]);
+            book_.enrol(j, totals_.enrolled[j], false);
+        }
+    }
+
+    /// Programmes with limited places take the accepting candidates with the smallest keys,
+    /// in the order the scenario lists them; a worker taken by an earlier programme is
+    /// skipped by the later ones.
+    void allocate_programme_places() {
+        std::fill(allocated_.begin(), allocated_.end(), 0);
+        for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
+            if (!recruiting_[j] || book_.unlimited_enrolment(j)) continue;
+            std::int64_t places = book_.open_places(j, totals_.members[j]);
+            if (places <= 0) continue;
+            merge_candidates(j);
+            std::int64_t taken = 0;
+            for (std::size_t c = 0; c < merge_.size() && taken < places; ++c) {
+                const auto a = static_cast<std::uint32_t>(merge_[c]);
+                const std::uint8_t p = pop_.payer[a];
+                const bool in_arrears = p != payer_none && p < programme_base;
+                if (p >= programme_base || p == payer_employer) continue;
+                const std::size_t k = pop_.region[a];
+                const std::size_t g = segment_of(pop_.traits[a]);
+                if (in_arrears) --totals_.counts[cell(k, g, SeriesMetric::in_arrears)];
+                join_programme(a, j);
+                ++totals_.counts[cell(k, g, SeriesMetric::covered)];
+                ++totals_.counts[cell(k, g, SeriesMetric::covered_programme)];
+                ++totals_.counts[cell(k, g, SeriesMetric::covered_registered)];
+                ++totals_.counts[cell(k, g, SeriesMetric::enrolled)];
+                ++totals_.village_covered[params_.village_first[k] + pop_.village[a]];
+                ++taken;
+            }
+            book_.enrol(j, taken, false);
+            totals_.members[j] += taken;
+            allocated_[j] = taken;
+        }
+    }
+
+    /// New workers join at the end of the month, uncovered, in each region's reserved
+    /// slots: entry_rate × last month's labour force, rounded up or down at random.
+    void enter_new_workers(int t) {
+        const auto month = static_cast<std::uint32_t>(t);
+        const double rate = s_.behaviour.entry_rate;
+        if (rate <= 0) return;
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(0, pop_.region_slots.size(), 1),
+            [&](const tbb::blocked_range<std::size_t>& range) {
+                for (std::size_t k = range.begin(); k != range.end(); ++k) {
+                    RegionSlots& r = pop_.region_slots[k];
+                    const double expected = rate * static_cast<double>(labour_force_[k]);
+                    const auto u = rng_.words(r.first, month, DrawPurpose::entry, 3)[0];
+                    auto n = static_cast<std::uint32_t>(expected + CounterRng::unit(u));
+                    n = std::min(n, r.capacity - r.used);
+                    for (std::uint32_t a = r.first + r.used; a < r.first + r.used + n; ++a) {
+                        synthesis_.entrant(pop_, rng_, a, k, t);
+                        const std::size_t g = segment_of(pop_.traits[a]);
+                        ++totals_.counts[cell(k, g, SeriesMetric::labour_force)];
+                        ++totals_.counts[cell(k, g, SeriesMetric::entrants)];
+                        ++totals_.village_workers[params_.village_first[k] + pop_.village[a]];
+                    }
+                    r.used += n;
+                }
+            });
+    }
+
+    void record(int t) {
+        const auto month = static_cast<std::size_t>(t);
+        const double scale = s_.population.scale_workers_per_agent;
+        const Benefits& b = s_.benefits;
+        for (std::size_t k = 0; k < s_.regions.size(); ++k) {
+            std::int64_t lf = 0;
+            for (std::size_t g = 0; g < segment_count; ++g) {
+                const auto segment = static_cast<Segment>(g);
+                for (std::size_t m = 0; m < series_metric_count; ++m)
+                    result_.at(static_cast<SeriesMetric>(m), month, k, segment) =
+                        static_cast<double>(
+                            totals_.counts[cell(k, g, static_cast<SeriesMetric>(m))]) *
+                        scale;
+                const auto claims = totals_.counts[cell(k, g, SeriesMetric::jkm_claims)];
+                const auto reduced = totals_.counts[cell(k, g, reduced_jkm_claims)];
+                result_.at(SeriesMetric::jkm_paid_idr, month, k, segment) =
+                    (static_cast<double>(claims - reduced) * b.jkm_idr +
+                     static_cast<double>(reduced) * b.jkm_waiting_idr) *
+                    scale;
+                result_.at(SeriesMetric::jkk_paid_idr, month, k, segment) =
+                    static_cast<double>(totals_.counts[cell(k, g, SeriesMetric::jkk_claims)]) *
+                    b.jkk_mean_claim_idr * scale;
+                lf += totals_.counts[cell(k, g, SeriesMetric::labour_force)];
+            }
+            labour_force_[k] = lf;
+        }
+        for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
+            const double premium = s_.programmes[j].premium_idr_per_month;
+            members_[j] = totals_.members[j];
+            const auto n = [&](std::int64_t v) { return static_cast<double>(v) * scale; };
+            result_.at(ProgrammeMetric::members, month, j) = n(totals_.members[j]);
+            result_.at(ProgrammeMetric::enrolled, month, j) =
+                n(totals_.enrolled[j] + allocated_[j]);
+            result_.at(ProgrammeMetric::renewed, month, j) = n(renewed_[j]);
+            result_.at(ProgrammeMetric::left, month, j) = n(totals_.left[j]);
+            result_.at(ProgrammeMetric::spent_idr, month, j) = n(totals_.members[j]) * premium;
+            result_.at(ProgrammeMetric::committed_idr, month, j) = book_.committed_this_year(j);
+            result_.at(ProgrammeMetric::budget_idr, month, j) = book_.budget_this_year(j);
+        }
+    }
+
+    const Scenario& s_;
+    const SimulationOptions& options_;
+    CounterRng rng_;
+    detail::WorkerSynthesis synthesis_;
+    ProgrammeBook book_;
+    ReplicateSeries result_;
+    Population pop_;
+    MonthParameters params_;
+
+    std::vector<std::vector<std::uint16_t>> region_programmes_; ///< by scenario region
+    std::vector<std::vector<std::size_t>> programme_regions_;
+    std::vector<std::int64_t> candidate_capacity_;
+    std::vector<std::uint8_t> recruiting_;
+    std::vector<std::size_t> keep_;
+    std::vector<std::uint16_t> window_end_; ///< paid_until of members joining now
+    std::vector<std::int64_t> members_;     ///< at the end of last month
+    std::vector<std::int64_t> allocated_;
+    std::vector<std::int64_t> renewed_;
+    std::vector<std::int64_t> labour_force_; ///< by region, at the end of last month
+    std::vector<std::uint16_t> desa_;
+
+    std::vector<ThreadTally> threads_;
+    ThreadTally totals_;
+    std::vector<std::uint64_t> merge_;
+    std::vector<Chunk> chunks_;
+};
+
+} // namespace
+
+ReplicateSeries simulate_replicate(const Scenario& scenario, std::uint32_t replicate,
+                                   const SimulationOptions& options) {
+    Simulation simulation(scenario, replicate, options);
+    return simulation.run();
+}
+
+} // namespace ulcsim

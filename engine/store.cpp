@@ -1,0 +1,724 @@
+#include "ulcsim/store.hpp"
+
+#include "ulcsim/version.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <hdf5.h>
+#include <limits>
+#include <span>
+#include <stdexcept>
+#include <string_view>
+#include <system_error>
+#include <unistd.h>
+#include <utility>
+
+namespace ulcsim {
+namespace {
+
+// HDF5 prints its whole error stack to stderr by default; users get our one-line messages
+// instead. The setting is per thread in thread-safe builds, so every entry point calls this.
+void silence_hdf5() {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
+// The innermost entry of HDF5's error stack is the most specific ("component not found",
+// "unable to open file: ... errno = 2 ..."), so that is the one worth showing.
+std::string hdf5_reason() {
+    std::string reason;
+    H5Ewalk2(
+        H5E_DEFAULT, H5E_WALK_UPWARD,
+        [](unsigned n, const H5E_error2_t* error, void* data) -> herr_t {
+            if (n == 0 && error && error->desc) *static_cast<std::string*>(data) = error->desc;
+            return 0;
+        },
+        &reason);
+    H5Eclear2(H5E_DEFAULT);
+    return reason.empty() ? "HDF5 error" : reason;
+}
+
+// Every error names the file and the object, so that a message alone says what went wrong.
+[[noreturn]] void fail(const std::filesystem::path& file, std::string_view action,
+                       std::string_view object) {
+    throw std::runtime_error(file.string() + ": cannot " + std::string(action) + " '" +
+                             std::string(object) + "': " + hdf5_reason());
+}
+
+template <typename T>
+T check(T result, const std::filesystem::path& file, std::string_view action,
+        std::string_view object) {
+    if (result < 0) fail(file, action, object);
+    return result;
+}
+
+/// Owns one HDF5 identifier; Close is the matching H5?close.
+template <herr_t (*Close)(hid_t)>
+class Handle {
+public:
+    Handle() = default;
+    explicit Handle(hid_t id) : id_(id) {}
+    ~Handle() { reset(); }
+    Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)) {}
+    Handle& operator=(Handle&& other) noexcept {
+        if (this != &other) {
+            reset();
+            id_ = std::exchange(other.id_, H5I_INVALID_HID);
+        }
+        return *this;
+    }
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
+
+    hid_t get() const { return id_; }
+    /// Closes now and reports whether HDF5 could, for the paths that must know (commit).
+    herr_t close() { return id_ >= 0 ? Close(std::exchange(id_, H5I_INVALID_HID)) : 0; }
+    void reset() noexcept {
+        if (id_ >= 0) Close(std::exchange(id_, H5I_INVALID_HID));
+    }
+
+private:
+    hid_t id_ = H5I_INVALID_HID;
+};
+
+using File = Handle<H5Fclose>;
+using Group = Handle<H5Gclose>;
+using Dataset = Handle<H5Dclose>;
+using Attribute = Handle<H5Aclose>;
+using Dataspace = Handle<H5Sclose>;
+using Datatype = Handle<H5Tclose>;
+using PropertyList = Handle<H5Pclose>;
+using Object = Handle<H5Oclose>;
+
+/// Opens an identifier, or throws naming the file and the object.
+template <typename H>
+H open(hid_t id, const std::filesystem::path& file, std::string_view action,
+       std::string_view object) {
+    if (id < 0) fail(file, action, object);
+    return H(id);
+}
+
+std::string join(std::string_view parent, std::string_view name) {
+    if (parent == "/") return "/" + std::string(name);
+    return std::string(parent) + "/" + std::string(name);
+}
+
+// ---- writing --------------------------------------------------------------------------------
+
+/// Where the writer is, for error messages.
+struct Context {
+    std::filesystem::path file;
+};
+
+// Variable-length UTF-8 strings: h5py reads them as str, h5dump prints them, and the
+// scenario text can exceed the 64 KiB an attribute may hold inline.
+Datatype utf8_string_type(const Context& c) {
+    auto type = open<Datatype>(H5Tcopy(H5T_C_S1), c.file, "create string type for", "/");
+    check(H5Tset_size(type.get(), H5T_VARIABLE), c.file, "size string type for", "/");
+    check(H5Tset_cset(type.get(), H5T_CSET_UTF8), c.file, "set UTF-8 on string type for", "/");
+    return type;
+}
+
+Dataspace vector_space(std::size_t n, const Context& c, std::string_view object) {
+    const hsize_t dims[1] = {n};
+    return open<Dataspace>(H5Screate_simple(1, dims, nullptr), c.file, "create dataspace for",
+                           object);
+}
+
+std::vector<const char*> c_strings(const std::vector<std::string>& values) {
+    std::vector<const char*> pointers;
+    pointers.reserve(values.size());
+    for (const std::string& v : values)
+        pointers.push_back(v.c_str());
+    return pointers;
+}
+
+void write_attribute(hid_t object, std::string_view object_name, const std::string& name,
+                     hid_t file_type, hid_t memory_type, hid_t space, const void* value,
+                     const Context& c) {
+    const std::string what = std::string(object_name) + "@" + name;
+    auto attribute = open<Attribute>(
+        H5Acreate2(object, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT), c.file,
+        "create attribute", what);
+    check(H5Awrite(attribute.get(), memory_type, value), c.file, "write attribute", what);
+    check(attribute.close(), c.file, "close attribute", what);
+}
+
+void write_string_attribute(hid_t object, std::string_view object_name, const std::string& name,
+                            const std::string& value, const Context& c) {
+    const Datatype type = utf8_string_type(c);
+    const auto space =
+        open<Dataspace>(H5Screate(H5S_SCALAR), c.file, "create dataspace for", object_name);
+    const char* pointer = value.c_str();
+    write_attribute(object, object_name, name, type.get(), type.get(), space.get(), &pointer, c);
+}
+
+void write_strings_attribute(hid_t object, std::string_view object_name, const std::string& name,
+                             const std::vector<std::string>& values, const Context& c) {
+    const Datatype type = utf8_string_type(c);
+    const Dataspace space = vector_space(values.size(), c, object_name);
+    const std::vector<const char*> pointers = c_strings(values);
+    write_attribute(object, object_name, name, type.get(), type.get(), space.get(), pointers.data(),
+                    c);
+}
+
+template <typename T>
+void write_scalar_attribute(hid_t object, std::string_view object_name, const std::string& name,
+                            hid_t file_type, hid_t memory_type, T value, const Context& c) {
+    const auto space =
+        open<Dataspace>(H5Screate(H5S_SCALAR), c.file, "create dataspace for", object_name);
+    write_attribute(object, object_name, name, file_type, memory_type, space.get(), &value, c);
+}
+
+// Time tracking off everywhere: object headers would otherwise carry the creation second and
+// two runs of the same scenario would not be byte-identical.
+PropertyList untimed(hid_t property_class, const Context& c, std::string_view object) {
+    auto list =
+        open<PropertyList>(H5Pcreate(property_class), c.file, "create property list for", object);
+    check(H5Pset_obj_track_times(list.get(), 0), c.file, "disable time tracking for", object);
+    return list;
+}
+
+Group create_group(hid_t parent, const std::string& path, const Context& c) {
+    const PropertyList gcpl = untimed(H5P_GROUP_CREATE, c, path);
+    return open<Group>(H5Gcreate2(parent, path.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT),
+                       c.file, "create group", path);
+}
+
+void describe(hid_t dataset, const std::string& path, const std::vector<std::string>& dimensions,
+              const std::string& units, const Context& c) {
+    write_strings_attribute(dataset, path, "dimensions", dimensions, c);
+    write_string_attribute(dataset, path, "units", units, c);
+}
+
+void write_string_dataset(hid_t file, const std::string& path,
+                          const std::vector<std::string>& values, const std::string& dimension,
+                          const std::string& units, const Context& c) {
+    const Datatype type = utf8_string_type(c);
+    const Dataspace space = vector_space(values.size(), c, path);
+    const PropertyList dcpl = untimed(H5P_DATASET_CREATE, c, path);
+    auto dataset = open<Dataset>(H5Dcreate2(file, path.c_str(), type.get(), space.get(),
+                                            H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                                 c.file, "create dataset", path);
+    if (!values.empty()) {
+        const std::vector<const char*> pointers = c_strings(values);
+        check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
+              c.file, "write dataset", path);
+    }
+    describe(dataset.get(), path, {dimension}, units, c);
+    check(dataset.close(), c.file, "close dataset", path);
+}
+
+// Contiguous storage allocated at creation: where each dataset lies in the file then does not
+// depend on the order replicates arrive in, so runs at any thread count give the same bytes.
+Dataset create_number_dataset(hid_t file, const std::string& path, std::span<const hsize_t> dims,
+                              const std::vector<std::string>& dimensions, const std::string& units,
+                              const Context& c) {
+    const auto space =
+        open<Dataspace>(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+                        c.file, "create dataspace for", path);
+    const PropertyList dcpl = untimed(H5P_DATASET_CREATE, c, path);
+    check(H5Pset_layout(dcpl.get(), H5D_CONTIGUOUS), c.file, "set layout of", path);
+    check(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), c.file, "set allocation of", path);
+    auto dataset = open<Dataset>(H5Dcreate2(file, path.c_str(), H5T_IEEE_F64LE, space.get(),
+                                            H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                                 c.file, "create dataset", path);
+    describe(dataset.get(), path, dimensions, units, c);
+    return dataset;
+}
+
+std::string units_of(std::string_view metric) {
+    return metric.ends_with("_idr") ? "IDR" : "workers";
+}
+
+std::filesystem::path temporary_path_for(const std::filesystem::path& output) {
+    std::filesystem::path temporary = output;
+    temporary += ".tmp-" + std::to_string(::getpid());
+    return temporary;
+}
+
+// ---- reading --------------------------------------------------------------------------------
+
+struct Reclaim {
+    hid_t type;
+    hid_t space;
+    void* buffer;
+    // H5Treclaim is declared by the 1.10.8 headers but missing from Debian's 1.10 library.
+#if H5_VERSION_GE(1, 12, 0)
+    ~Reclaim() {
+        H5Treclaim(type, space, H5P_DEFAULT, buffer);
+    }
+#else
+    ~Reclaim() {
+        H5Dvlen_reclaim(type, space, H5P_DEFAULT, buffer);
+    }
+#endif
+};
+
+/// Reads every string of a dataset or attribute, fixed or variable length. `read` performs the
+/// H5Dread or H5Aread into a buffer of the given memory type.
+std::vector<std::string> read_strings(hid_t file_type, hid_t space, std::string_view object,
+                                      const std::filesystem::path& file,
+                                      const std::function<herr_t(hid_t, void*)>& read) {
+    if (H5Tget_class(file_type) != H5T_STRING)
+        throw std::runtime_error(file.string() + ": '" + std::string(object) +
+                                 "' does not hold strings");
+    const hssize_t points = check(H5Sget_simple_extent_npoints(space), file, "size", object);
+    const auto n = static_cast<std::size_t>(points);
+    // The native type keeps the stored character set: HDF5 will not convert ASCII to UTF-8.
+    const auto memory_type = open<Datatype>(H5Tget_native_type(file_type, H5T_DIR_ASCEND), file,
+                                            "get string type of", object);
+    std::vector<std::string> values;
+    values.reserve(n);
+    if (n == 0) return values;
+    const htri_t variable = check(H5Tis_variable_str(file_type), file, "inspect", object);
+    if (variable > 0) {
+        std::vector<char*> pointers(n, nullptr);
+        check(read(memory_type.get(), pointers.data()), file, "read", object);
+        const Reclaim reclaim{memory_type.get(), space, pointers.data()};
+        for (const char* p : pointers)
+            values.emplace_back(p ? p : "");
+        return values;
+    }
+    const std::size_t size = H5Tget_size(file_type);
+    if (size == 0) fail(file, "get string size of", object);
+    const H5T_str_t padding = H5Tget_strpad(file_type);
+    std::vector<char> buffer(n * size);
+    check(read(memory_type.get(), buffer.data()), file, "read", object);
+    for (std::size_t i = 0; i < n; ++i) {
+        std::string_view text(buffer.data() + i * size, size);
+        text = text.substr(0, std::min(text.size(), text.find('\0')));
+        if (padding == H5T_STR_SPACEPAD) text = text.substr(0, text.find_last_not_of(' ') + 1);
+        values.emplace_back(text);
+    }
+    return values;
+}
+
+} // namespace
+
+// ---- RunFileWriter --------------------------------------------------------------------------
+
+struct RunFileWriter::Impl {
+    std::filesystem::path output;
+    std::filesystem::path temporary;
+    Context context;
+    RunInfo info;
+    std::size_t regions = 0;
+    std::size_t programmes = 0;
+    bool created = false;
+    bool committed = false;
+    std::vector<bool> written;
+    // Declared before the datasets so that it is closed after them.
+    File file;
+    std::array<Dataset, series_metric_count> series;
+    std::array<Dataset, programme_metric_count> programme_series;
+
+    Impl() = default;
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    // Here rather than in ~RunFileWriter so that a constructor that throws half way also
+    // removes its temporary file. Swallows everything: it runs while exceptions unwind.
+    ~Impl() {
+        if (committed || !created) return;
+        for (Dataset& d : series)
+            d.reset();
+        for (Dataset& d : programme_series)
+            d.reset();
+        file.reset();
+        std::error_code ec;
+        std::filesystem::remove(temporary, ec);
+    }
+
+    void close_all() {
+        for (Dataset& d : series)
+            check(d.close(), context.file, "close dataset", "/series");
+        for (Dataset& d : programme_series)
+            check(d.close(), context.file, "close dataset", "/programs");
+        check(file.close(), context.file, "close file", "/");
+    }
+};
+
+RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario& scenario,
+                             const RunInfo& info)
+    : impl_(std::make_unique<Impl>()) {
+    silence_hdf5();
+    if (info.months < 0) throw std::invalid_argument("run file: negative month count");
+    Impl& s = *impl_;
+    s.output = output;
+    s.temporary = temporary_path_for(output);
+    s.context.file = s.temporary;
+    s.info = info;
+    s.regions = scenario.regions.size();
+    s.programmes = scenario.programmes.size();
+    s.written.assign(info.replicates, false);
+    const Context& c = s.context;
+
+    // HDF5's own message for this ("unable to open file … errno = 2") names the temporary
+    // file, not the one the user asked for.
+    const std::filesystem::path directory =
+        output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
+    std::error_code ec;
+    if (!std::filesystem::is_directory(directory, ec))
+        throw std::runtime_error("cannot create run file " + output.string() + ": directory " +
+                                 directory.string() + " does not exist");
+
+    {
+        const PropertyList fcpl = untimed(H5P_FILE_CREATE, c, "/");
+        // SEMI: closing the file fails while anything in it is still open, instead of quietly
+        // leaving it open until later, after the rename.
+        const auto fapl =
+            open<PropertyList>(H5Pcreate(H5P_FILE_ACCESS), c.file, "create property list for", "/");
+        check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_SEMI), c.file, "configure", "/");
+        s.file = File(H5Fcreate(s.temporary.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()));
+        if (s.file.get() < 0)
+            throw std::runtime_error("cannot create run file " + output.string() + " (as " +
+                                     s.temporary.string() + "): " + hdf5_reason());
+        s.created = true;
+    }
+    const hid_t f = s.file.get();
+
+    {
+        Group meta = create_group(f, "/meta", c);
+        const hid_t g = meta.get();
+        write_string_attribute(g, "/meta", "scenario_toml", scenario.resolved_toml, c);
+        write_string_attribute(g, "/meta", "scenario_name", scenario.run.name, c);
+        write_scalar_attribute(g, "/meta", "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, info.seed, c);
+        write_string_attribute(g, "/meta", "start_month", info.start.to_string(), c);
+        write_scalar_attribute(g, "/meta", "months", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                               std::int64_t{info.months}, c);
+        write_scalar_attribute(g, "/meta", "replicates", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                               std::int64_t{info.replicates}, c);
+        write_scalar_attribute(g, "/meta", "threads", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                               std::int64_t{info.threads}, c);
+        write_string_attribute(g, "/meta", "engine_version", std::string(engine_version()), c);
+        write_scalar_attribute(g, "/meta", "scale_workers_per_agent", H5T_IEEE_F64LE,
+                               H5T_NATIVE_DOUBLE, scenario.population.scale_workers_per_agent, c);
+        check(meta.close(), c.file, "close group", "/meta");
+    }
+
+    std::vector<std::string> months;
+    for (int i = 0; i < info.months; ++i)
+        months.push_back((info.start + i).to_string());
+    write_string_dataset(f, "/months", months, "month", "YYYY-MM", c);
+
+    {
+        Group group = create_group(f, "/regions", c);
+        std::vector<std::string> codes, names, provinces;
+        const auto table = scenario.region_table.regions();
+        for (const std::size_t r : scenario.regions) {
+            if (r >= table.size())
+                throw std::invalid_argument("run file: scenario region index out of range");
+            codes.push_back(table[r].code);
+            names.push_back(table[r].name);
+            provinces.push_back(table[r].province_code);
+        }
+        write_string_dataset(f, "/regions/code", codes, "region", "Kemendagri code", c);
+        write_string_dataset(f, "/regions/name", names, "region", "text", c);
+        write_string_dataset(f, "/regions/province", provinces, "region",
+                             "Kemendagri province code", c);
+        check(group.close(), c.file, "close group", "/regions");
+    }
+
+    const hsize_t replicates = info.replicates;
+    const auto months_count = static_cast<hsize_t>(info.months);
+    {
+        Group group = create_group(f, "/series", c);
+        write_strings_attribute(group.get(), "/series", "segments",
+                                {segment_names.begin(), segment_names.end()}, c);
+        const std::array<hsize_t, 4> dims{replicates, months_count, s.regions, segment_count};
+        for (std::size_t m = 0; m < series_metric_count; ++m) {
+            const std::string path = join("/series", series_metric_names[m]);
+            s.series[m] =
+                create_number_dataset(f, path, dims, {"replicate", "month", "region", "segment"},
+                                      units_of(series_metric_names[m]), c);
+        }
+        check(group.close(), c.file, "close group", "/series");
+    }
+    {
+        Group group = create_group(f, "/programs", c);
+        std::vector<std::string> names;
+        for (const FundingProgramme& p : scenario.programmes)
+            names.push_back(p.name);
+        write_string_dataset(f, "/programs/names", names, "programme", "text", c);
+        const std::array<hsize_t, 3> dims{replicates, months_count, s.programmes};
+        for (std::size_t m = 0; m < programme_metric_count; ++m) {
+            const std::string path = join("/programs", programme_metric_names[m]);
+            s.programme_series[m] =
+                create_number_dataset(f, path, dims, {"replicate", "month", "programme"},
+                                      units_of(programme_metric_names[m]), c);
+        }
+        check(group.close(), c.file, "close group", "/programs");
+    }
+}
+
+RunFileWriter::~RunFileWriter() = default;
+
+const std::filesystem::path& RunFileWriter::temporary_path() const {
+    return impl_->temporary;
+}
+
+namespace {
+
+void write_block(hid_t dataset, std::span<const hsize_t> dims, std::uint32_t replicate,
+                 const double* values, const std::string& path, const Context& c) {
+    std::vector<hsize_t> start(dims.size(), 0);
+    std::vector<hsize_t> count(dims.begin(), dims.end());
+    start[0] = replicate;
+    count[0] = 1;
+    hsize_t elements = 1;
+    for (const hsize_t n : count)
+        elements *= n;
+    if (elements == 0) return; // no months, regions or programmes: nothing to select
+    const auto file_space =
+        open<Dataspace>(H5Dget_space(dataset), c.file, "get dataspace of", path);
+    check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                              nullptr),
+          c.file, "select replicate in", path);
+    const auto memory_space =
+        open<Dataspace>(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr),
+                        c.file, "create dataspace for", path);
+    check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, memory_space.get(), file_space.get(), H5P_DEFAULT,
+                   values),
+          c.file, "write replicate to", path);
+}
+
+} // namespace
+
+void RunFileWriter::write_replicate(std::uint32_t replicate, const ReplicateSeries& series) {
+    silence_hdf5();
+    Impl& s = *impl_;
+    if (s.committed) throw std::logic_error("run file: write_replicate after commit");
+    if (replicate >= s.info.replicates)
+        throw std::invalid_argument("run file " + s.output.string() + ": replicate " +
+                                    std::to_string(replicate) + " out of range (replicates " +
+                                    std::to_string(s.info.replicates) + ")");
+    if (series.months != static_cast<std::size_t>(s.info.months) || series.regions != s.regions ||
+        series.programmes != s.programmes ||
+        series.series.size() != series_metric_count * series.series_block() ||
+        series.programme_series.size() != programme_metric_count * series.programme_block())
+        throw std::invalid_argument(
+            "run file " + s.output.string() + ": replicate series is " +
+            std::to_string(series.months) + " months x " + std::to_string(series.regions) +
+            " regions x " + std::to_string(series.programmes) + " programmes, the file " +
+            std::to_string(s.info.months) + " x " + std::to_string(s.regions) + " x " +
+            std::to_string(s.programmes));
+
+    const hsize_t months = series.months;
+    const std::array<hsize_t, 4> series_dims{s.info.replicates, months, s.regions, segment_count};
+    for (std::size_t m = 0; m < series_metric_count; ++m)
+        write_block(s.series[m].get(), series_dims, replicate,
+                    series.series.data() + m * series.series_block(),
+                    join("/series", series_metric_names[m]), s.context);
+    const std::array<hsize_t, 3> programme_dims{s.info.replicates, months, s.programmes};
+    for (std::size_t m = 0; m < programme_metric_count; ++m)
+        write_block(s.programme_series[m].get(), programme_dims, replicate,
+                    series.programme_series.data() + m * series.programme_block(),
+                    join("/programs", programme_metric_names[m]), s.context);
+    s.written[replicate] = true;
+}
+
+void RunFileWriter::commit() {
+    silence_hdf5();
+    Impl& s = *impl_;
+    if (s.committed) throw std::logic_error("run file: commit called twice");
+    // A replicate never written would read back as zeros, indistinguishable from a run in
+    // which nothing happened.
+    const auto missing = std::find(s.written.begin(), s.written.end(), false);
+    if (missing != s.written.end())
+        throw std::logic_error("run file " + s.output.string() + ": replicate " +
+                               std::to_string(missing - s.written.begin()) + " was never written");
+    check(H5Fflush(s.file.get(), H5F_SCOPE_LOCAL), s.context.file, "flush", "/");
+    s.close_all();
+    std::error_code ec;
+    std::filesystem::rename(s.temporary, s.output, ec);
+    if (ec)
+        throw std::runtime_error("cannot rename " + s.temporary.string() + " to " +
+                                 s.output.string() + ": " + ec.message());
+    s.committed = true;
+}
+
+// ---- RunFileReader --------------------------------------------------------------------------
+
+struct RunFileReader::Impl {
+    std::filesystem::path path;
+    File file;
+
+    Object open_object(const std::string& name) const {
+        return open<Object>(H5Oopen(file.get(), name.c_str(), H5P_DEFAULT), path, "open", name);
+    }
+    Attribute open_attribute(const std::string& object, const std::string& name) const {
+        const Object o = open_object(object);
+        return open<Attribute>(H5Aopen(o.get(), name.c_str(), H5P_DEFAULT), path, "open attribute",
+                               object + "@" + name);
+    }
+    std::vector<std::string> attribute_strings(const std::string& object,
+                                               const std::string& name) const {
+        const Attribute a = open_attribute(object, name);
+        const std::string what = object + "@" + name;
+        const auto type = open<Datatype>(H5Aget_type(a.get()), path, "get type of", what);
+        const auto space = open<Dataspace>(H5Aget_space(a.get()), path, "get dataspace of", what);
+        return read_strings(
+            type.get(), space.get(), what, path,
+            [&](hid_t memory_type, void* buffer) { return H5Aread(a.get(), memory_type, buffer); });
+    }
+    /// A numeric attribute holding exactly one value.
+    Attribute scalar_attribute(const std::string& object, const std::string& name,
+                               H5T_class_t& type_class, std::size_t& size, bool& is_signed) const {
+        Attribute a = open_attribute(object, name);
+        const std::string what = object + "@" + name;
+        const auto type = open<Datatype>(H5Aget_type(a.get()), path, "get type of", what);
+        const auto space = open<Dataspace>(H5Aget_space(a.get()), path, "get dataspace of", what);
+        if (check(H5Sget_simple_extent_npoints(space.get()), path, "size", what) != 1)
+            throw std::runtime_error(path.string() + ": attribute '" + what +
+                                     "' is not a single value");
+        type_class = H5Tget_class(type.get());
+        size = H5Tget_size(type.get());
+        is_signed = type_class == H5T_INTEGER && H5Tget_sign(type.get()) == H5T_SGN_2;
+        if (type_class != H5T_INTEGER && type_class != H5T_FLOAT)
+            throw std::runtime_error(path.string() + ": attribute '" + what + "' is not a number");
+        return a;
+    }
+};
+
+RunFileReader::RunFileReader(const std::filesystem::path& path) : impl_(std::make_unique<Impl>()) {
+    silence_hdf5();
+    impl_->path = path;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw std::runtime_error("cannot read run file " + path.string() + ": no such file");
+    impl_->file = File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (impl_->file.get() < 0)
+        throw std::runtime_error("cannot read run file " + path.string() + ": " + hdf5_reason());
+    const htri_t has_meta = H5Lexists(impl_->file.get(), "meta", H5P_DEFAULT);
+    if (has_meta <= 0) {
+        H5Eclear2(H5E_DEFAULT);
+        throw std::runtime_error("cannot read run file " + path.string() +
+                                 ": not a ulcsim run file (no /meta)");
+    }
+}
+
+RunFileReader::~RunFileReader() = default;
+
+StoredArray RunFileReader::array(const std::string& dataset) const {
+    silence_hdf5();
+    const std::filesystem::path& path = impl_->path;
+    const auto d = open<Dataset>(H5Dopen2(impl_->file.get(), dataset.c_str(), H5P_DEFAULT), path,
+                                 "open dataset", dataset);
+    const auto type = open<Datatype>(H5Dget_type(d.get()), path, "get type of", dataset);
+    const H5T_class_t type_class = H5Tget_class(type.get());
+    if (type_class != H5T_FLOAT && type_class != H5T_INTEGER)
+        throw std::runtime_error(path.string() + ": dataset '" + dataset + "' is not numeric");
+    const auto space = open<Dataspace>(H5Dget_space(d.get()), path, "get dataspace of", dataset);
+    const int rank = check(H5Sget_simple_extent_ndims(space.get()), path, "get rank of", dataset);
+    std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+    check(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr), path, "get shape of",
+          dataset);
+    StoredArray result;
+    std::size_t elements = 1;
+    for (const hsize_t n : dims) {
+        result.dims.push_back(n);
+        elements *= n;
+    }
+    result.values.resize(elements);
+    if (elements > 0)
+        check(H5Dread(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                      result.values.data()),
+              path, "read dataset", dataset);
+    return result;
+}
+
+std::vector<std::string> RunFileReader::strings(const std::string& dataset) const {
+    silence_hdf5();
+    const std::filesystem::path& path = impl_->path;
+    const auto d = open<Dataset>(H5Dopen2(impl_->file.get(), dataset.c_str(), H5P_DEFAULT), path,
+                                 "open dataset", dataset);
+    const auto type = open<Datatype>(H5Dget_type(d.get()), path, "get type of", dataset);
+    const auto space = open<Dataspace>(H5Dget_space(d.get()), path, "get dataspace of", dataset);
+    if (check(H5Sget_simple_extent_ndims(space.get()), path, "get rank of", dataset) > 1)
+        throw std::runtime_error(path.string() + ": dataset '" + dataset +
+                                 "' is not one-dimensional");
+    return read_strings(
+        type.get(), space.get(), dataset, path, [&](hid_t memory_type, void* buffer) {
+            return H5Dread(d.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
+        });
+}
+
+std::string RunFileReader::string_attribute(const std::string& object,
+                                            const std::string& name) const {
+    silence_hdf5();
+    std::vector<std::string> values = impl_->attribute_strings(object, name);
+    if (values.size() != 1)
+        throw std::runtime_error(impl_->path.string() + ": attribute '" + object + "@" + name +
+                                 "' is not a single string");
+    return std::move(values.front());
+}
+
+std::vector<std::string> RunFileReader::strings_attribute(const std::string& object,
+                                                          const std::string& name) const {
+    silence_hdf5();
+    return impl_->attribute_strings(object, name);
+}
+
+std::int64_t RunFileReader::integer_attribute(const std::string& object,
+                                              const std::string& name) const {
+    silence_hdf5();
+    const std::string what = object + "@" + name;
+    H5T_class_t type_class{};
+    std::size_t size = 0;
+    bool is_signed = false;
+    const Attribute a = impl_->scalar_attribute(object, name, type_class, size, is_signed);
+    if (type_class != H5T_INTEGER)
+        throw std::runtime_error(impl_->path.string() + ": attribute '" + what +
+                                 "' is not an integer");
+    // HDF5 would clamp an unsigned 64-bit value above INT64_MAX silently; refuse instead.
+    if (!is_signed && size >= sizeof(std::uint64_t)) {
+        std::uint64_t value = 0;
+        check(H5Aread(a.get(), H5T_NATIVE_UINT64, &value), impl_->path, "read attribute", what);
+        if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+            throw std::runtime_error(impl_->path.string() + ": attribute '" + what +
+                                     "' does not fit a signed 64-bit integer");
+        return static_cast<std::int64_t>(value);
+    }
+    std::int64_t value = 0;
+    check(H5Aread(a.get(), H5T_NATIVE_INT64, &value), impl_->path, "read attribute", what);
+    return value;
+}
+
+double RunFileReader::number_attribute(const std::string& object, const std::string& name) const {
+    silence_hdf5();
+    H5T_class_t type_class{};
+    std::size_t size = 0;
+    bool is_signed = false;
+    const Attribute a = impl_->scalar_attribute(object, name, type_class, size, is_signed);
+    double value = 0;
+    check(H5Aread(a.get(), H5T_NATIVE_DOUBLE, &value), impl_->path, "read attribute",
+          object + "@" + name);
+    return value;
+}
+
+std::vector<std::string> RunFileReader::members(const std::string& group) const {
+    silence_hdf5();
+    const std::filesystem::path& path = impl_->path;
+    const auto g = open<Group>(H5Gopen2(impl_->file.get(), group.c_str(), H5P_DEFAULT), path,
+                               "open group", group);
+    H5G_info_t info{};
+    check(H5Gget_info(g.get(), &info), path, "list group", group);
+    std::vector<std::string> names;
+    for (hsize_t i = 0; i < info.nlinks; ++i) {
+        const ssize_t length = check(H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i,
+                                                        nullptr, 0, H5P_DEFAULT),
+                                     path, "list group", group);
+        std::string name(static_cast<std::size_t>(length) + 1, '\0');
+        check(H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(),
+                                 name.size(), H5P_DEFAULT),
+              path, "list group", group);
+        name.resize(static_cast<std::size_t>(length));
+        names.push_back(std::move(name));
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+} // namespace ulcsim

@@ -1,0 +1,30 @@
+#pragma once
+/// \file
+/// One replicate of a scenario: synthesise the population, then run the monthly phases —
+/// calendar, demography and labour market, work accidents, coverage (employer registration,
+/// self-paid enrolment, lapse and reinstatement, programme windows and allocation),
+/// awareness, tally — for every month of the run. Deterministic: the result is a pure
+/// function of (scenario, seed, replicate), whatever the number of threads of the TBB arena
+/// it runs in.
+
+#include "ulcsim/scenario.hpp"
+#include "ulcsim/tally.hpp"
+
+#include <cstdint>
+#include <functional>
+
+namespace ulcsim {
+
+struct SimulationOptions {
+    /// Time each phase (adds two clock reads per phase per chunk of agents).
+    bool profile = false;
+    /// Called on the calling thread after each month with the number of months done.
+    std::function<void(int months_done)> on_month;
+};
+
+/// Runs replicate `replicate` of the scenario (months and seed from scenario.run) in the
+/// calling thread's TBB arena.
+ReplicateSeries simulate_replicate(const Scenario& scenario, std::uint32_t replicate,
+                                   const SimulationOptions& options = {});
+
+} // namespace ulcsim
