@@ -112,9 +112,11 @@ struct Chunk {
     std::uint32_t end;
 };
 
-class Simulation {
+} // namespace
+
+class ReplicateSimulation::Impl {
 public:
-    Simulation(const Scenario& s, std::uint32_t replicate, const SimulationOptions& options)
+    Impl(const Scenario& s, std::uint32_t replicate, const SimulationOptions& options)
         : s_(s), options_(options), rng_(s.run.seed, replicate), synthesis_(s), book_(s),
           result_(static_cast<std::size_t>(s.run.months), s.regions.size(), s.programmes.size()) {
         const auto started = Clock::now();
@@ -127,17 +129,25 @@ public:
         set_up_tallies();
     }
 
-    ReplicateSeries run() {
-        tally_starting_population();
-        for (int t = 0; t < s_.run.months; ++t) {
-            month(t);
-            if (options_.on_month) options_.on_month(t + 1);
-        }
-        for (const ThreadTally& tt : threads_)
+    int months_done() const { return months_done_; }
+
+    void step() {
+        if (months_done_ == 0) tally_starting_population();
+        month(months_done_);
+        ++months_done_;
+        if (options_.on_month) options_.on_month(months_done_);
+    }
+
+    ReplicateSeries take_series() {
+        for (ThreadTally& tt : threads_) {
             for (std::size_t p = 0; p < PhaseTimes::count; ++p)
                 result_.phase_times.seconds[p] += tt.seconds[p];
+            tt.seconds.fill(0);
+        }
         return std::move(result_);
     }
+
+    const Population& population() const { return pop_; }
 
 private:
     using Clock = std::chrono::steady_clock;
@@ -850,7 +860,7 @@ private:
     }
 
     const Scenario& s_;
-    const SimulationOptions& options_;
+    const SimulationOptions options_; // a copy: callers may pass a temporary
     CounterRng rng_;
     detail::WorkerSynthesis synthesis_;
     ProgrammeBook book_;
@@ -874,14 +884,24 @@ private:
     ThreadTally totals_;
     std::vector<std::uint64_t> merge_;
     std::vector<Chunk> chunks_;
+    int months_done_ = 0;
 };
 
-} // namespace
+ReplicateSimulation::ReplicateSimulation(const Scenario& scenario, std::uint32_t replicate,
+                                         const SimulationOptions& options)
+    : impl_(std::make_unique<Impl>(scenario, replicate, options)) {}
+ReplicateSimulation::~ReplicateSimulation() = default;
+int ReplicateSimulation::months_done() const { return impl_->months_done(); }
+void ReplicateSimulation::step() { impl_->step(); }
+ReplicateSeries ReplicateSimulation::take_series() { return impl_->take_series(); }
+const Population& ReplicateSimulation::population() const { return impl_->population(); }
 
 ReplicateSeries simulate_replicate(const Scenario& scenario, std::uint32_t replicate,
                                    const SimulationOptions& options) {
-    Simulation simulation(scenario, replicate, options);
-    return simulation.run();
+    ReplicateSimulation simulation(scenario, replicate, options);
+    while (simulation.months_done() < scenario.run.months)
+        simulation.step();
+    return simulation.take_series();
 }
 
 } // namespace ulcsim

@@ -7,11 +7,13 @@
 /// function of (scenario, seed, replicate), whatever the number of threads of the TBB arena
 /// it runs in.
 
+#include "ulcsim/population.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/tally.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 
 namespace ulcsim {
 
@@ -20,6 +22,31 @@ struct SimulationOptions {
     bool profile = false;
     /// Called on the calling thread after each month with the number of months done.
     std::function<void(int months_done)> on_month;
+};
+
+/// One replicate, month by month: for callers that need the state between months
+/// (benchmarks of the monthly step, checkpoints). Construction synthesises the population.
+/// Every call must be made from inside the same TBB arena.
+class ReplicateSimulation {
+public:
+    ReplicateSimulation(const Scenario& scenario, std::uint32_t replicate,
+                        const SimulationOptions& options = {});
+    ~ReplicateSimulation();
+    ReplicateSimulation(const ReplicateSimulation&) = delete;
+    ReplicateSimulation& operator=(const ReplicateSimulation&) = delete;
+
+    /// Months simulated so far.
+    int months_done() const;
+    /// Simulates the next month. Precondition: months_done() < scenario.run.months.
+    void step();
+    /// The series so far (months not yet simulated are zero); moves them out.
+    ReplicateSeries take_series();
+    /// Agents now, and the slots reserved for entrants.
+    const Population& population() const;
+
+private:
+    class Impl;
+    std::unique_ptr<Impl> impl_;
 };
 
 /// Runs replicate `replicate` of the scenario (months and seed from scenario.run) in the
