@@ -64,12 +64,13 @@ void ProgrammeBook::begin_month(int t) {
     }
 }
 
-std::int64_t ProgrammeBook::affordable(const State& s) const {
+std::int64_t ProgrammeBook::affordable(const State& s, std::int64_t leaving) const {
     std::int64_t n = unlimited;
     for (std::size_t y = 0; y < s.cost_by_year.size(); ++y) {
         const double cost = s.cost_by_year[y];
         if (cost <= 0 || std::isinf(s.budget_by_year[y])) continue;
-        const double left = s.budget_by_year[y] - s.committed_by_year[y];
+        const double left = s.budget_by_year[y] - s.committed_by_year[y] +
+                            static_cast<double>(leaving) * cost;
         if (left < cost) return 0;
         // floor(left / cost), corrected for the rounding of the division
         auto fit = static_cast<std::int64_t>(left / cost);
@@ -92,11 +93,11 @@ std::int64_t ProgrammeBook::quota_agents(std::size_t k) const {
     return quota ? workers_to_agents(*quota, scale) : unlimited;
 }
 
-std::int64_t ProgrammeBook::most_places(std::size_t k) const {
+std::int64_t ProgrammeBook::most_places(std::size_t k, std::int64_t members) const {
     const FundingProgramme& p = scenario_.programmes[k];
     const State& st = state_[k];
     if (st.window < 0) return 0;
-    std::int64_t n = affordable(st);
+    std::int64_t n = affordable(st, members);
     // Members who leave during the month free places, so only the whole quota bounds it.
     const std::int64_t quota = quota_agents(k);
     if (quota != unlimited) n = std::min(n, quota);

@@ -42,9 +42,9 @@ public:
     std::int64_t open_places(std::size_t k, std::int64_t members) const;
     /// Members programme k may renew into the window opening now.
     std::int64_t renewal_places(std::size_t k) const;
-    /// An upper bound on open_places over the month, before anyone has left: the size of the
-    /// candidate lists needed this month.
-    std::int64_t most_places(std::size_t k) const;
+    /// An upper bound on open_places over the month, whoever of the `members` leaves and
+    /// returns the unpaid rest of the window: how many candidates must be kept this month.
+    std::int64_t most_places(std::size_t k, std::int64_t members) const;
 
     /// `n` agents enrolled now (or renewed into the window opening now).
     void enrol(std::size_t k, std::int64_t n, bool renewal);
@@ -69,7 +69,8 @@ private:
         std::vector<double> budget_by_year; ///< +inf when the programme has no budget table
     };
 
-    std::int64_t affordable(const State& s) const;
+    /// New members the budget allows, if `leaving` members returned their commitments first.
+    std::int64_t affordable(const State& s, std::int64_t leaving = 0) const;
     std::int64_t quota_agents(std::size_t k) const;
 
     const Scenario& scenario_;

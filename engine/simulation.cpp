@@ -323,10 +323,11 @@ private:
         }
         std::int64_t earlier = 0;
         for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
-            recruiting_[j] =
-                book_.window(j) >= 0 && (book_.unlimited_enrolment(j) || book_.most_places(j) > 0);
+            // Members who leave this month free their places and their budget: last month's
+            // members (renewed ones among them) bound how many may leave.
+            const std::int64_t most = book_.most_places(j, members_[j]);
+            recruiting_[j] = book_.window(j) >= 0 && (book_.unlimited_enrolment(j) || most > 0);
             if (!recruiting_[j] || book_.unlimited_enrolment(j)) continue;
-            const std::int64_t most = book_.most_places(j);
             keep_[j] = static_cast<std::size_t>(std::min(candidate_capacity_[j], most + earlier));
             earlier += most;
         }
@@ -768,8 +769,12 @@ private:
             std::int64_t places = book_.open_places(j, totals_.members[j]);
             if (places <= 0) continue;
             merge_candidates(j);
+            // Each thread kept its keep_[j] smallest keys, so the first keep_[j] of the merged
+            // list are the smallest of all candidates whichever thread saw whom; beyond them
+            // the list would depend on the threads.
+            const std::size_t usable = std::min(merge_.size(), keep_[j]);
             std::int64_t taken = 0;
-            for (std::size_t c = 0; c < merge_.size() && taken < places; ++c) {
+            for (std::size_t c = 0; c < usable && taken < places; ++c) {
                 const auto a = static_cast<std::uint32_t>(merge_[c]);
                 const std::uint8_t p = pop_.payer[a];
                 const bool in_arrears = p != payer_none && p < programme_base;
