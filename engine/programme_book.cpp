@@ -69,8 +69,8 @@ std::int64_t ProgrammeBook::affordable(const State& s, std::int64_t leaving) con
     for (std::size_t y = 0; y < s.cost_by_year.size(); ++y) {
         const double cost = s.cost_by_year[y];
         if (cost <= 0 || std::isinf(s.budget_by_year[y])) continue;
-        const double left = s.budget_by_year[y] - s.committed_by_year[y] +
-                            static_cast<double>(leaving) * cost;
+        const double left =
+            s.budget_by_year[y] - s.committed_by_year[y] + static_cast<double>(leaving) * cost;
         if (left < cost) return 0;
         // floor(left / cost), corrected for the rounding of the division
         auto fit = static_cast<std::int64_t>(left / cost);

@@ -896,10 +896,18 @@ ReplicateSimulation::ReplicateSimulation(const Scenario& scenario, std::uint32_t
                                          const SimulationOptions& options)
     : impl_(std::make_unique<Impl>(scenario, replicate, options)) {}
 ReplicateSimulation::~ReplicateSimulation() = default;
-int ReplicateSimulation::months_done() const { return impl_->months_done(); }
-void ReplicateSimulation::step() { impl_->step(); }
-ReplicateSeries ReplicateSimulation::take_series() { return impl_->take_series(); }
-const Population& ReplicateSimulation::population() const { return impl_->population(); }
+int ReplicateSimulation::months_done() const {
+    return impl_->months_done();
+}
+void ReplicateSimulation::step() {
+    impl_->step();
+}
+ReplicateSeries ReplicateSimulation::take_series() {
+    return impl_->take_series();
+}
+const Population& ReplicateSimulation::population() const {
+    return impl_->population();
+}
 
 ReplicateSeries simulate_replicate(const Scenario& scenario, std::uint32_t replicate,
                                    const SimulationOptions& options) {

@@ -27,7 +27,8 @@ std::string homogeneous_scenario(const std::string& segment_shares, const std::s
     return R"(
 [run]
 start = "2024-01"
-months = )" + std::to_string(months) +
+months = )" +
+           std::to_string(months) +
            R"(
 seed = 20240701
 [regions]
@@ -64,7 +65,8 @@ entry_rate = 0
 exit_age_years = 100
 awareness_decay = 0
 awareness_peer_gain = 0
-)" + behaviour + R"(
+)" + behaviour +
+           R"(
 [behaviour.mortality]
 "15-24" = 0
 "25-34" = 0
@@ -86,7 +88,9 @@ other = 0
 )" + rest;
 }
 
-double p_of(double hazard) { return -std::expm1(-hazard); }
+double p_of(double hazard) {
+    return -std::expm1(-hazard);
+}
 
 /// Mean covered share per month over all agents of all replicates, and the number of
 /// agent-trajectories behind it.

@@ -48,10 +48,9 @@ void check_accounting(const Scenario& s, const ReplicateSeries& r) {
                 const auto at = [&](SeriesMetric m, std::size_t month) {
                     return r.at(m, month, k, g);
                 };
-                ASSERT_EQ(at(SeriesMetric::covered, t),
-                          at(SeriesMetric::covered_employer, t) +
-                              at(SeriesMetric::covered_self, t) +
-                              at(SeriesMetric::covered_programme, t))
+                ASSERT_EQ(at(SeriesMetric::covered, t), at(SeriesMetric::covered_employer, t) +
+                                                            at(SeriesMetric::covered_self, t) +
+                                                            at(SeriesMetric::covered_programme, t))
                     << s.run.name << " month " << t << " region " << k << " segment " << gi;
                 if (t == 0) continue;
                 ASSERT_EQ(at(SeriesMetric::covered, t),
@@ -89,8 +88,8 @@ void check_accounting(const Scenario& s, const ReplicateSeries& r) {
                 in_regions += sum_over_segments(r, SeriesMetric::covered_programme, t, k);
             EXPECT_LE(members, in_regions) << p.name;
             if (!window) {
-                EXPECT_EQ(members, 0) << p.name << " has members outside its windows in "
-                                      << month.to_string();
+                EXPECT_EQ(members, 0)
+                    << p.name << " has members outside its windows in " << month.to_string();
                 EXPECT_EQ(r.at(ProgrammeMetric::enrolled, t, j), 0) << p.name;
                 continue;
             }
@@ -173,9 +172,9 @@ TEST(Simulation, SameSeedSameRunDifferentSeedDifferentRun) {
 }
 
 TEST(Simulation, EntrantsFollowTheEntryRateAndFitTheReservedSlots) {
-    const Scenario s = load_scenario(test::scenarios_dir() / "jawa-tengah.toml",
-                                     {"population.scale=200", "run.months=60",
-                                      "behaviour.entry_rate=0.01"});
+    const Scenario s =
+        load_scenario(test::scenarios_dir() / "jawa-tengah.toml",
+                      {"population.scale=200", "run.months=60", "behaviour.entry_rate=0.01"});
     ReplicateSimulation sim(s, 0);
     while (sim.months_done() < s.run.months)
         sim.step();
@@ -248,8 +247,7 @@ TEST(Simulation, CoverageShareCountsWorkersWhereTheirEmployerRegistersThem) {
                                      {"population.scale=2", "run.months=3"});
     const ReplicateSeries r = simulate_replicate(s, 0);
     const auto sawahlunto = static_cast<std::size_t>(
-        std::lower_bound(s.regions.begin(), s.regions.end(),
-                         *s.region_table.find_region("13.73")) -
+        std::lower_bound(s.regions.begin(), s.regions.end(), *s.region_table.find_region("13.73")) -
         s.regions.begin());
     for (std::size_t t = 0; t < r.months; ++t) {
         EXPECT_GT(sum_over_segments(r, SeriesMetric::covered_registered, t, sawahlunto),
@@ -268,8 +266,9 @@ const Scenario& magelang_2024(const std::vector<std::string>& more = {}) {
     static std::map<std::vector<std::string>, Scenario> cache;
     auto it = cache.find(more);
     if (it == cache.end())
-        it = cache.emplace(more, load_scenario(test::scenarios_dir() / "kota-magelang-2024.toml",
-                                               more))
+        it = cache
+                 .emplace(more,
+                          load_scenario(test::scenarios_dir() / "kota-magelang-2024.toml", more))
                  .first;
     return it->second;
 }

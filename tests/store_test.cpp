@@ -87,43 +87,8 @@ bool present(const fs::path& p) {
     return fs::exists(p, ec);
 }
 
-/// Runs any program found on PATH, capturing its output (test_support runs only ulcsim).
-test::ProcessResult run_command(const std::vector<std::string>& args) {
-    const ScratchDir scratch;
-    const std::string out_file = (scratch.path() / "stdout").string();
-    const std::string err_file = (scratch.path() / "stderr").string();
-    const pid_t pid = fork();
-    if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) {
-        const int out = open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int err = open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (out < 0 || err < 0) _exit(126);
-        dup2(out, STDOUT_FILENO);
-        dup2(err, STDERR_FILENO);
-        std::vector<std::string> copies = args;
-        std::vector<char*> argv;
-        for (std::string& a : copies)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execvp(argv[0], argv.data());
-        _exit(127);
-    }
-    int wstatus = 0;
-    waitpid(pid, &wstatus, 0);
-    test::ProcessResult result;
-    result.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-    result.out = test::read_file(out_file);
-    result.err = test::read_file(err_file);
-    return result;
-}
-
-/// A python3 that has h5py and NumPy, or "" when there is none. The first python3 on PATH
-/// may be a private one (pyenv, venv) without Debian's python3-h5py, so try the system's too.
-std::string python_with_h5py() {
-    for (const char* candidate : {"python3", "/usr/bin/python3"})
-        if (run_command({candidate, "-c", "import h5py, numpy"}).status == 0) return candidate;
-    return "";
-}
+using test::python_with_h5py;
+using test::run_command;
 
 // ---- round trip -----------------------------------------------------------------------------
 

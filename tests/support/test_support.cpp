@@ -25,7 +25,7 @@ std::string read_file(const std::filesystem::path& file) {
     return buffer.str();
 }
 
-ProcessResult run_program(const std::vector<std::string>& args) {
+ProcessResult run_command(const std::vector<std::string>& args) {
     ScratchDir scratch;
     const std::string out_file = (scratch.path() / "stdout").string();
     const std::string err_file = (scratch.path() / "stderr").string();
@@ -37,14 +37,12 @@ ProcessResult run_program(const std::vector<std::string>& args) {
         if (out < 0 || err < 0) _exit(126);
         dup2(out, STDOUT_FILENO);
         dup2(err, STDERR_FILENO);
-        std::vector<char*> argv;
-        std::string program = ULCSIM_PROGRAM;
-        argv.push_back(program.data());
         std::vector<std::string> copies = args;
+        std::vector<char*> argv;
         for (std::string& a : copies)
             argv.push_back(a.data());
         argv.push_back(nullptr);
-        execv(program.c_str(), argv.data());
+        execvp(argv[0], argv.data());
         _exit(127);
     }
     int wstatus = 0;
@@ -54,6 +52,18 @@ ProcessResult run_program(const std::vector<std::string>& args) {
     result.out = read_file(out_file);
     result.err = read_file(err_file);
     return result;
+}
+
+ProcessResult run_program(const std::vector<std::string>& args) {
+    std::vector<std::string> command{ULCSIM_PROGRAM};
+    command.insert(command.end(), args.begin(), args.end());
+    return run_command(command);
+}
+
+std::string python_with_h5py() {
+    for (const char* candidate : {"python3", "/usr/bin/python3"})
+        if (run_command({candidate, "-c", "import h5py, numpy"}).status == 0) return candidate;
+    return "";
 }
 
 ScratchDir::ScratchDir() {

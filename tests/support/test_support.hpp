@@ -22,6 +22,13 @@ struct ProcessResult {
 
 /// Runs the built `ulcsim` with `args` (no shell interpretation of the arguments).
 ProcessResult run_program(const std::vector<std::string>& args);
+/// Runs any program (args[0], looked up on PATH), capturing its output.
+ProcessResult run_command(const std::vector<std::string>& args);
+
+/// A python3 that has h5py and NumPy, or "" when there is none. The first python3 on PATH
+/// may be a private one (pyenv, venv) without Debian's python3-h5py, so the system's is
+/// tried too.
+std::string python_with_h5py();
 
 /// A fresh directory under the system temp dir, removed when the object goes away.
 class ScratchDir {
