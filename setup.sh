@@ -34,9 +34,10 @@ cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)"
 
 scenario=scenarios/kota-magelang-2025.toml
-echo "==> checking the default scenario: $scenario"
-build/release/engine/cli/ulcsim validate "$scenario"
+mkdir -p runs
+echo "==> running the default scenario: $scenario"
+build/release/engine/cli/ulcsim run "$scenario" -o runs/kota-magelang-2025.h5
 echo
 echo "The program is build/release/engine/cli/ulcsim; 'ulcsim --help' lists its commands."
-echo "Simulation runs ('ulcsim run') arrive with the engine; scenario files are described in"
-echo "scenarios/README.md."
+echo "The run file runs/kota-magelang-2025.h5 opens with h5py, pandas or h5dump (layout in"
+echo "README.md); scenario files are described in scenarios/README.md."
