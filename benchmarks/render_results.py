@@ -2,6 +2,7 @@
 """Turns Google Benchmark JSON files into results/BENCHMARKS.md (medians, spreads, machine)."""
 import json
 import platform
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,69 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
+def medians(data):
+    """The median rows of one program's results, by run name."""
+    return {b["run_name"]: b for b in data["benchmarks"] if b.get("aggregate_name") == "median"}
+
+
+def monthly_step_section(results):
+    """Headline figures of the monthly step, set against the Philox rate of the same run."""
+    step = results.get("monthly_step_benchmark")
+    if step is None:
+        return
+    by_threads = {int(b["arena_threads"]): b for b in medians(step).values()}
+    if not by_threads:
+        return
+    rng = results.get("rng_benchmark")
+    philox = next((b["items_per_second"] for name, b in medians(rng).items()
+                   if name.startswith("philox_blocks")), None) if rng else None
+    context = step["context"]
+    threads = sorted(by_threads)
+    first = by_threads[threads[0]]
+    per_repetition = re.search(r"/iterations:(\d+)", first["run_name"])
+    months = int(per_repetition.group(1)) * first["repetitions"] if per_repetition else None
+    timed = f"months 1–{months} of the run" if months else "the run's first months"
+    print("## Monthly step\n")
+    print(f"`ReplicateSimulation::step()`, one month per iteration, on "
+          f"`{context.get('monthly_step_scenario', '?')}`: "
+          f"{int(context.get('monthly_step_agents', 0)):,} agents at the start. Each thread "
+          "count synthesises its population once, outside the timing, and its repetitions "
+          f"continue one another, so together they time {timed}; the spread therefore "
+          "includes the change of cost along the run (entrants, programme windows, slots left "
+          "empty by deaths) as well as noise. An agent-month is one agent in the labour force "
+          "simulated for one month.\n")
+    print("| | " + " | ".join(f"{t} thread{'s' if t > 1 else ''}" for t in threads) + " |")
+    print("|---|" + "---:|" * len(threads))
+    print("| agent-months per second (median) | " + " | ".join(
+        f"{by_threads[t]['agent_months_per_second'] / 1e6:.1f} M" for t in threads) + " |")
+    print("| time per month (median) | " + " | ".join(
+        f"{by_threads[t]['real_time']:.0f} {by_threads[t]['time_unit']}" for t in threads) + " |")
+    if philox:
+        print("| share of the random-number limit | " + " | ".join(
+            f"{by_threads[t]['agent_months_per_second'] / (t * philox) * 100:.0f}%"
+            for t in threads) + " |")
+    print()
+    if 1 in by_threads and len(threads) > 1:
+        top = threads[-1]
+        speedup = (by_threads[top]["agent_months_per_second"] /
+                   by_threads[1]["agent_months_per_second"])
+        print(f"- Speed-up, {top} threads over 1 (medians of this run): {speedup:.2f}× "
+              f"({speedup / top * 100:.0f}% parallel efficiency).")
+    print(f"- Memory: {first['bytes_per_agent']:g} bytes per agent in the columns; "
+          f"{first['bytes_per_agent_with_reserve']:.1f} bytes per agent counting the slots "
+          "reserved for entrants, which are sized for the whole horizon (`run.months` above; "
+          "shorter runs reserve less).")
+    if philox:
+        print(f"- Random-number limit: `philox_blocks` (rng_benchmark, below) makes "
+              f"{philox / 1e6:.0f} M Philox4x32-10 blocks per second on one core. "
+              "Assumed: the step draws about "
+              "one block per agent-month on its common path (its draws phase; the rarer "
+              "events draw more), and the limit grows with the threads (threads × one "
+              "core's rate). The share is agent-months per second over that limit: how "
+              "far the step is from being bound by generating random numbers alone.")
+    print()
+
+
 def main(files):
     print("# Benchmarks\n")
     print("Regenerate with `benchmarks/run.sh` (never edit by hand). Each row is the median "
@@ -38,6 +102,7 @@ def main(files):
     print(f"| compiler | {command_output('c++', '--version').splitlines()[0]} |")
     print(f"| flags | CMake Release (-O3 -DNDEBUG) |")
     print(f"| date | {context.get('date')} |\n")
+    monthly_step_section({Path(f).stem: json.loads(Path(f).read_text()) for f in files})
     for f in files:
         data = json.loads(Path(f).read_text())
         print(f"## {Path(f).stem}\n")

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates results/BENCHMARKS.md from scratch: a Release build, every benchmark program
 # run with repetitions, medians and spreads tabulated with the machine they ran on.
+# The "Monthly step" section sets monthly_step_benchmark (about half a minute: 10 million
+# agents, 1 and 2 threads) against rng_benchmark's Philox rate, so both must come from the
+# same run; run it on an otherwise idle machine, as its 2-thread row needs both cores.
 #
 #   benchmarks/run.sh
 set -euo pipefail
