@@ -1,7 +1,6 @@
 #include "month_parameters.hpp"
 
 #include "ulcsim/rng.hpp"
-#include "worker_synthesis.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -20,7 +19,7 @@ std::uint32_t threshold_16(double p) {
 
 } // namespace
 
-MonthParameters make_month_parameters(const Scenario& s) {
+MonthParameters make_month_parameters(const Scenario& s, const std::vector<RegionPlan>& plans) {
     const Behaviour& b = s.behaviour;
     MonthParameters m;
     m.exit_age_years = b.exit_age_years;
@@ -78,9 +77,8 @@ MonthParameters make_month_parameters(const Scenario& s) {
     m.registration_success.assign(regions, 0);
     m.fear_reduction_16.assign(regions, 0);
     m.village_first.assign(regions + 1, 0);
-    const WorkerSynthesis synthesis(s);
     for (std::size_t k = 0; k < regions; ++k)
-        m.village_first[k + 1] = m.village_first[k] + synthesis.plans()[k].villages;
+        m.village_first[k + 1] = m.village_first[k] + plans[k].villages;
     m.village_self_factor.assign(m.village_first[regions], 1.0);
     m.village_awareness_gain.assign(m.village_first[regions], 0.0f);
 

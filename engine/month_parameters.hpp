@@ -5,6 +5,7 @@
 
 #include "ulcsim/population.hpp"
 #include "ulcsim/scenario.hpp"
+#include "worker_synthesis.hpp"
 
 #include <array>
 #include <cstdint>
@@ -55,8 +56,8 @@ struct MonthParameters {
     std::vector<std::array<std::uint64_t, 2>> acceptance; ///< [fears]
 };
 
-/// Builds the parts that do not change from month to month.
-MonthParameters make_month_parameters(const Scenario& s);
+/// Builds the parts that do not change from month to month; `plans` give the villages.
+MonthParameters make_month_parameters(const Scenario& s, const std::vector<RegionPlan>& plans);
 
 /// The calendar phase: policies in force in run month t and last month's village coverage
 /// (covered and workers by global village).

@@ -93,34 +93,31 @@ std::int64_t ProgrammeBook::quota_agents(std::size_t k) const {
     return quota ? workers_to_agents(*quota, scale) : unlimited;
 }
 
-std::int64_t ProgrammeBook::most_places(std::size_t k, std::int64_t members) const {
+std::int64_t ProgrammeBook::places(std::size_t k, std::int64_t leaving, std::int64_t members,
+                                   std::int64_t enrolled) const {
     const FundingProgramme& p = scenario_.programmes[k];
     const State& st = state_[k];
     if (st.window < 0) return 0;
-    std::int64_t n = affordable(st, members);
-    // Members who leave during the month free places, so only the whole quota bounds it.
-    const std::int64_t quota = quota_agents(k);
-    if (quota != unlimited) n = std::min(n, quota);
-    if (p.outreach_per_month)
-        n = std::min(n, workers_to_agents(*p.outreach_per_month,
-                                          scenario_.population.scale_workers_per_agent));
-    return n;
-}
-
-std::int64_t ProgrammeBook::open_places(std::size_t k, std::int64_t members) const {
-    const FundingProgramme& p = scenario_.programmes[k];
-    const State& st = state_[k];
-    if (st.window < 0) return 0;
-    std::int64_t n = affordable(st);
+    std::int64_t n = affordable(st, leaving);
     const std::int64_t quota = quota_agents(k);
     if (quota != unlimited) n = std::min(n, std::max<std::int64_t>(quota - members, 0));
     if (p.outreach_per_month)
         n = std::min(n, std::max<std::int64_t>(
                             workers_to_agents(*p.outreach_per_month,
                                               scenario_.population.scale_workers_per_agent) -
-                                st.enrolled_now,
+                                enrolled,
                             0));
     return n;
+}
+
+std::int64_t ProgrammeBook::most_places(std::size_t k, std::int64_t members) const {
+    // As if every member left first: their money and places come back, the whole quota is
+    // free and nobody has been enrolled yet this month.
+    return places(k, members, 0, 0);
+}
+
+std::int64_t ProgrammeBook::open_places(std::size_t k, std::int64_t members) const {
+    return places(k, 0, members, state_[k].enrolled_now);
 }
 
 std::int64_t ProgrammeBook::renewal_places(std::size_t k) const {

@@ -72,6 +72,10 @@ private:
     /// New members the budget allows, if `leaving` members returned their commitments first.
     std::int64_t affordable(const State& s, std::int64_t leaving = 0) const;
     std::int64_t quota_agents(std::size_t k) const;
+    /// New members allowed once `leaving` members have returned their commitments, with
+    /// `members` in the programme and `enrolled` already taken this month.
+    std::int64_t places(std::size_t k, std::int64_t leaving, std::int64_t members,
+                        std::int64_t enrolled) const;
 
     const Scenario& scenario_;
     int first_year_ = 0;

@@ -96,6 +96,17 @@ struct ThreadTally {
     std::vector<SmallestKeys> candidates; ///< per programme
     std::array<double, PhaseTimes::count> seconds{};
 
+    void size(std::size_t regions, std::size_t villages, std::size_t programmes) {
+        counts.assign(regions * segment_count * series_metric_count, 0);
+        village_workers.assign(villages, 0);
+        village_covered.assign(villages, 0);
+        members.assign(programmes, 0);
+        left.assign(programmes, 0);
+        released.assign(programmes, 0);
+        enrolled.assign(programmes, 0);
+        candidates.resize(programmes);
+    }
+
     void clear() {
         std::fill(counts.begin(), counts.end(), 0);
         std::fill(village_workers.begin(), village_workers.end(), 0);
@@ -122,7 +133,7 @@ public:
         const auto started = Clock::now();
         pop_ = synthesise_population(s, replicate, s.run.months);
         result_.phase_times.seconds[phase_synthesis] += seconds_since(started);
-        params_ = detail::make_month_parameters(s);
+        params_ = detail::make_month_parameters(s, synthesis_.plans());
         for (const detail::RegionPlan& plan : synthesis_.plans())
             desa_.push_back(plan.desa);
         set_up_programmes();
@@ -226,25 +237,12 @@ private:
         for (std::size_t j = 0; j < s_.programmes.size(); ++j)
             merged = std::max(merged, static_cast<std::size_t>(candidate_capacity_[j]));
         for (ThreadTally& tt : threads_) {
-            tt.counts.assign(s_.regions.size() * segment_count * series_metric_count, 0);
-            tt.village_workers.assign(villages, 0);
-            tt.village_covered.assign(villages, 0);
-            tt.members.assign(s_.programmes.size(), 0);
-            tt.left.assign(s_.programmes.size(), 0);
-            tt.released.assign(s_.programmes.size(), 0);
-            tt.enrolled.assign(s_.programmes.size(), 0);
-            tt.candidates.resize(s_.programmes.size());
+            tt.size(s_.regions.size(), villages, s_.programmes.size());
             for (std::size_t j = 0; j < s_.programmes.size(); ++j)
                 tt.candidates[j].keys.reserve(static_cast<std::size_t>(candidate_capacity_[j]));
         }
         merge_.reserve(merged * threads);
-        totals_.counts.assign(threads_.front().counts.size(), 0);
-        totals_.village_workers.assign(villages, 0);
-        totals_.village_covered.assign(villages, 0);
-        totals_.members.assign(s_.programmes.size(), 0);
-        totals_.left.assign(s_.programmes.size(), 0);
-        totals_.released.assign(s_.programmes.size(), 0);
-        totals_.enrolled.assign(s_.programmes.size(), 0);
+        totals_.size(s_.regions.size(), villages, s_.programmes.size());
         allocated_.assign(s_.programmes.size(), 0);
         renewed_.assign(s_.programmes.size(), 0);
         labour_force_.assign(s_.regions.size(), 0);

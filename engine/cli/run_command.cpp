@@ -1,3 +1,4 @@
+#include "command_line.hpp"
 #include "commands.hpp"
 #include "progress.hpp"
 #include "terminal_format.hpp"
@@ -139,18 +140,8 @@ int run_command(const std::vector<std::string>& args) {
         "quiet,q", po::bool_switch(&quiet), "no progress and no summary");
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::string>(&file));
-    po::options_description all;
-    all.add(options).add(hidden);
-    po::positional_options_description positional;
-    positional.add("file", 1);
-
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    if (vm.count("help")) {
-        std::cout << options << '\n';
-        return 0;
-    }
-    po::notify(vm);
+    if (!parse_command_line(args, options, hidden, 1, vm)) return 0;
     if (file.empty()) throw UsageError("run: no scenario file given (see ulcsim run --help)");
     if (vm.count("replicates") && (replicates < 1 || replicates > 100'000))
         throw UsageError("--replicates must be between 1 and 100000");

@@ -1,3 +1,4 @@
+#include "command_line.hpp"
 #include "commands.hpp"
 #include "terminal_format.hpp"
 #include "ulcsim/input_error.hpp"
@@ -73,18 +74,8 @@ int validate_command(const std::vector<std::string>& args) {
         "quiet,q", po::bool_switch(&quiet), "print nothing for valid files");
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::vector<std::string>>(&files));
-    po::options_description all;
-    all.add(options).add(hidden);
-    po::positional_options_description positional;
-    positional.add("file", -1);
-
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    if (vm.count("help")) {
-        std::cout << options << '\n';
-        return 0;
-    }
-    po::notify(vm);
+    if (!parse_command_line(args, options, hidden, -1, vm)) return 0;
     if (files.empty())
         throw UsageError("validate: no scenario file given (see ulcsim validate --help)");
 

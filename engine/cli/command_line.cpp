@@ -1,0 +1,26 @@
+#include "command_line.hpp"
+
+#include <iostream>
+
+namespace ulcsim::cli {
+
+namespace po = boost::program_options;
+
+bool parse_command_line(const std::vector<std::string>& args,
+                        const po::options_description& options,
+                        const po::options_description& positional, int max_positional,
+                        po::variables_map& vm) {
+    po::options_description all;
+    all.add(options).add(positional);
+    po::positional_options_description bare;
+    bare.add(positional.options().front()->long_name().c_str(), max_positional);
+    po::store(po::command_line_parser(args).options(all).positional(bare).run(), vm);
+    if (vm.count("help")) {
+        std::cout << options << '\n';
+        return false;
+    }
+    po::notify(vm);
+    return true;
+}
+
+} // namespace ulcsim::cli

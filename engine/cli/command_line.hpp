@@ -1,0 +1,19 @@
+#pragma once
+// The parsing every command shares: its options, the scenario files as positional
+// arguments, and --help.
+
+#include <boost/program_options.hpp>
+#include <string>
+#include <vector>
+
+namespace ulcsim::cli {
+
+/// Parses `args` into `vm`: `options` are shown by --help; `positional` is the (hidden)
+/// option that takes up to `max_positional` bare arguments (-1: any number). Returns false
+/// when --help was asked for and printed: the command should then exit 0.
+bool parse_command_line(const std::vector<std::string>& args,
+                        const boost::program_options::options_description& options,
+                        const boost::program_options::options_description& positional,
+                        int max_positional, boost::program_options::variables_map& vm);
+
+} // namespace ulcsim::cli
