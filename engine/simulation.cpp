@@ -89,11 +89,12 @@ struct ThreadTally {
     std::vector<std::int64_t> counts; ///< [region][segment][metric]
     std::vector<std::uint32_t> village_workers;
     std::vector<std::uint32_t> village_covered;
-    std::vector<std::int64_t> members;    ///< per programme, covered by it at the end of the pass
-    std::vector<std::int64_t> left;       ///< per programme
-    std::vector<std::int64_t> released;   ///< per programme: left before the month was paid
-    std::vector<std::int64_t> enrolled;   ///< per programme: enrolled in the pass (no limits)
-    std::vector<SmallestKeys> candidates; ///< per programme
+    std::vector<std::int64_t> members;  ///< per programme, covered by it at the end of the pass
+    std::vector<std::int64_t> left;     ///< per programme
+    std::vector<std::int64_t> released; ///< per programme: left before the month was paid
+    std::vector<std::int64_t> enrolled; ///< per programme: enrolled in the pass (no limits)
+    std::vector<std::int64_t> programme_members; ///< [region][segment][programme]
+    std::vector<SmallestKeys> candidates;        ///< per programme
     std::array<double, PhaseTimes::count> seconds{};
 
     void size(std::size_t regions, std::size_t villages, std::size_t programmes) {
@@ -104,6 +105,7 @@ struct ThreadTally {
         left.assign(programmes, 0);
         released.assign(programmes, 0);
         enrolled.assign(programmes, 0);
+        programme_members.assign(regions * segment_count * programmes, 0);
         candidates.resize(programmes);
     }
 
@@ -115,6 +117,7 @@ struct ThreadTally {
         std::fill(left.begin(), left.end(), 0);
         std::fill(released.begin(), released.end(), 0);
         std::fill(enrolled.begin(), enrolled.end(), 0);
+        std::fill(programme_members.begin(), programme_members.end(), 0);
     }
 };
 
@@ -169,6 +172,10 @@ private:
     std::size_t cell(std::size_t region, std::size_t segment, SeriesMetric m) const {
         return (region * segment_count + segment) * series_metric_count +
                static_cast<std::size_t>(m);
+    }
+
+    std::size_t member_cell(std::size_t region, std::size_t segment, std::size_t programme) const {
+        return (region * segment_count + segment) * s_.programmes.size() + programme;
     }
 
     void set_up_programmes() {
@@ -523,7 +530,7 @@ private:
     std::uint64_t self_enrolment_threshold(std::uint32_t a, std::size_t k) const {
         const unsigned fears = (pop_.traits[a] & fears_bit) ? 1u : 0u;
         const double h = params_.self_hazard[detail::self_hazard_index(
-                             pop_.awareness[a], pop_.income_band[a], fears)] *
+                             pop_.awareness[a], pop_.income_band_of(a), fears)] *
                          params_.village_self_factor[params_.village_first[k] + pop_.village[a]];
         return static_cast<std::uint64_t>(CounterRng::fast_probability_from_hazard(h) *
                                           params_.registration_success[k] * 0x1p32);
@@ -582,7 +589,7 @@ private:
             } else if (p == payer_self || p == payer_self_autodebit) {
                 if (paid + 1 >= now) {
                     const std::size_t autodebit = p == payer_self_autodebit ? 1 : 0;
-                    if (w >= params_.self_lapse[autodebit][pop_.income_band[a]])
+                    if (w >= params_.self_lapse[autodebit][pop_.income_band_of(a)])
                         pop_.paid_until[a] = now;
                 } else if (now - 1 - paid > params_.arrears_months) {
                     pop_.payer[a] = payer_none; // past the arrears period: membership ends
@@ -628,7 +635,7 @@ private:
         const Eligibility& e = p.eligibility;
         const std::uint8_t traits = pop_.traits[a];
         if (!e.segments[segment_of(traits)] || !e.occupations[(traits >> 2) & 0xFu]) return false;
-        if (pop_.income_band[a] > e.max_income_band) return false;
+        if (pop_.income_band_of(a) > e.max_income_band) return false;
         if (pop_.age_years[a] < e.min_age_years || pop_.age_years[a] > e.max_age_years)
             return false;
         if (p.villages != VillageScope::all) {
@@ -653,7 +660,7 @@ private:
             const FundingProgramme& p = s_.programmes[j];
             const std::uint64_t priority =
                 p.targeting == Targeting::lowest_income_first
-                    ? std::uint64_t{pop_.income_band[a]} << 29 | (offer[1] >> 3)
+                    ? static_cast<std::uint64_t>(pop_.income_band_of(a)) << 29 | (offer[1] >> 3)
                     : offer[1];
             tt.candidates[j].push(priority << 32 | a);
         }
@@ -664,6 +671,7 @@ private:
         pop_.paid_until[a] = window_end_[j];
         pop_.covered_since[a] = params_.now;
         pop_.traits[a] |= ever_covered_bit;
+        pop_.income_band[a] |= former_member_bit;
     }
 
     /// Phase 5: campaigns and covered neighbours raise awareness, it decays; campaigns
@@ -715,9 +723,12 @@ private:
                 } else if (p >= programme_base) {
                     ++tt.counts[cell(k, g, SeriesMetric::covered_programme)];
                     ++tt.members[p - programme_base];
+                    ++tt.programme_members[member_cell(k, g, p - programme_base)];
                 } else {
                     ++tt.counts[cell(k, g, SeriesMetric::covered_self)];
                 }
+                if (p < programme_base && pop_.former_member(a))
+                    ++tt.counts[cell(k, g, SeriesMetric::covered_former_members)];
                 if (registered != outside_scenario)
                     ++tt.counts[cell(registered, g, SeriesMetric::covered_registered)];
             } else if (p != payer_none) {
@@ -740,6 +751,8 @@ private:
         for (const ThreadTally& tt : threads_) {
             for (std::size_t i = 0; i < tt.counts.size(); ++i)
                 totals_.counts[i] += tt.counts[i];
+            for (std::size_t i = 0; i < tt.programme_members.size(); ++i)
+                totals_.programme_members[i] += tt.programme_members[i];
             for (std::size_t v = 0; v < tt.village_workers.size(); ++v) {
                 totals_.village_workers[v] += tt.village_workers[v];
                 totals_.village_covered[v] += tt.village_covered[v];
@@ -785,6 +798,7 @@ private:
                 ++totals_.counts[cell(k, g, SeriesMetric::covered_programme)];
                 ++totals_.counts[cell(k, g, SeriesMetric::covered_registered)];
                 ++totals_.counts[cell(k, g, SeriesMetric::enrolled)];
+                ++totals_.programme_members[member_cell(k, g, j)];
                 ++totals_.village_covered[params_.village_first[k] + pop_.village[a]];
                 ++taken;
             }
@@ -843,6 +857,12 @@ private:
                 result_.at(SeriesMetric::jkk_paid_idr, month, k, segment) =
                     static_cast<double>(totals_.counts[cell(k, g, SeriesMetric::jkk_claims)]) *
                     b.jkk_mean_claim_idr * scale;
+                double premiums = 0;
+                for (std::size_t j = 0; j < s_.programmes.size(); ++j)
+                    premiums +=
+                        static_cast<double>(totals_.programme_members[member_cell(k, g, j)]) *
+                        s_.programmes[j].premium_idr_per_month;
+                result_.at(SeriesMetric::programme_paid_idr, month, k, segment) = premiums * scale;
                 lf += totals_.counts[cell(k, g, SeriesMetric::labour_force)];
             }
             labour_force_[k] = lf;

@@ -60,6 +60,9 @@ void check_accounting(const Scenario& s, const ReplicateSeries& r) {
                               at(SeriesMetric::covered_moved_out, t))
                     << s.run.name << " month " << t << " region " << k << " segment " << gi;
                 ASSERT_LE(at(SeriesMetric::covered, t), at(SeriesMetric::labour_force, t));
+                ASSERT_LE(at(SeriesMetric::covered_former_members, t),
+                          at(SeriesMetric::covered_employer, t) +
+                              at(SeriesMetric::covered_self, t));
             }
             if (t == 0) continue;
             // Segment moves shift workers between segments; only these change the total.
@@ -70,6 +73,16 @@ void check_accounting(const Scenario& s, const ReplicateSeries& r) {
                           sum_over_segments(r, SeriesMetric::aged_out, t, k))
                 << s.run.name << " month " << t << " region " << k;
         }
+
+    // The programmes' spending, counted by where their members live, is what they spent.
+    for (std::size_t t = 0; t < r.months; ++t) {
+        double spent = 0, by_region = 0;
+        for (std::size_t j = 0; j < s.programmes.size(); ++j)
+            spent += r.at(ProgrammeMetric::spent_idr, t, j);
+        for (std::size_t k = 0; k < r.regions; ++k)
+            by_region += sum_over_segments(r, SeriesMetric::programme_paid_idr, t, k);
+        ASSERT_NEAR(by_region, spent, 1e-9 * spent) << s.run.name << " month " << t;
+    }
 
     for (std::size_t j = 0; j < s.programmes.size(); ++j) {
         const FundingProgramme& p = s.programmes[j];

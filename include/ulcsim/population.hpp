@@ -35,6 +35,12 @@ inline constexpr std::uint8_t no_worker = 3;
 inline constexpr std::uint16_t month_origin = 64;
 inline constexpr std::uint16_t paid_indefinitely = 0xFFFF;
 
+/// The income band (0 … 4) needs 3 bits of its byte; the top bit records that the worker has
+/// been a programme member, so that what is left of a programme after its funding ends can
+/// be counted without a column of its own.
+inline constexpr std::uint8_t income_band_mask = 0x07;
+inline constexpr std::uint8_t former_member_bit = 0x80;
+
 /// Each region's agents are one contiguous block of slots: [first, first + used) hold its
 /// workers and later entrants, [first + used, first + capacity) are reserved for entrants.
 struct RegionSlots {
@@ -61,6 +67,9 @@ public:
     }
     bool fears_bansos(std::size_t i) const { return (traits[i] >> 6) & 1u; }
     bool ever_covered(std::size_t i) const { return (traits[i] >> 7) & 1u; }
+    /// Has been paid for by a funding programme at some time in the run.
+    bool former_member(std::size_t i) const { return income_band[i] & former_member_bit; }
+    int income_band_of(std::size_t i) const { return income_band[i] & income_band_mask; }
     /// Covered in run month `month`: someone pays, and has paid for that month.
     bool covered(std::size_t i, int month) const {
         return payer[i] != static_cast<std::uint8_t>(Payer::none) &&
@@ -81,7 +90,7 @@ public:
     std::vector<std::uint16_t> paid_until;          ///< last month paid for
     std::vector<std::uint8_t> traits;               ///< segment, occupation, fears, ever covered
     std::vector<std::uint8_t> age_years;
-    std::vector<std::uint8_t> income_band; ///< 0 (lowest) … 4
+    std::vector<std::uint8_t> income_band; ///< 0 (lowest) … 4, and former_member_bit
     std::vector<std::uint8_t> awareness;   ///< 0 … 255
     std::vector<std::uint8_t> payer;       ///< Payer
 

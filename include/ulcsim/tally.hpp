@@ -18,29 +18,32 @@ namespace ulcsim {
 ///                + covered_moved_in − covered_moved_out.
 /// Append new metrics at the end: the order is the order of datasets in outputs.
 enum class SeriesMetric : std::uint8_t {
-    labour_force,       ///< resident workers
-    covered,            ///< residents with active coverage (paid for this month)
-    covered_employer,   ///< … paid by their employer (PU)
-    covered_self,       ///< … paying themselves (BPU mandiri, incl. auto-debit)
-    covered_programme,  ///< … paid by a funding programme
-    covered_registered, ///< active participants registered in this region (employer's region
-                        ///< for PU, residence for BPU); over labour_force: the coverage share
-    in_arrears,         ///< BPU members past their paid months, within the arrears period
-    enrolled,           ///< became covered this month (new, reinstated, or entrants)
-    lapsed,             ///< were covered last month, stayed in the labour force, are not now
-    covered_exits,      ///< were covered last month and left the labour force (death, age)
-    covered_moved_in,   ///< covered workers who moved into this segment and stayed covered
-    covered_moved_out,  ///< covered workers who moved out of this segment and stayed covered
-    entrants,           ///< new workers joining the labour force
-    deaths,             ///< deaths in the labour force (any cause, covered or not)
-    aged_out,           ///< left the labour force at the exit age
-    accidents,          ///< work accidents (covered or not)
-    jkm_claims,         ///< deaths of covered workers not caused by a work accident
-    jkk_claims,         ///< work accidents of covered workers
-    jkm_paid_idr,       ///< JKM benefits paid (Rp42 million, or the waiting-period amount)
-    jkk_paid_idr,       ///< JKK benefits paid (mean claim × claims)
+    labour_force,           ///< resident workers
+    covered,                ///< residents with active coverage (paid for this month)
+    covered_employer,       ///< … paid by their employer (PU)
+    covered_self,           ///< … paying themselves (BPU mandiri, incl. auto-debit)
+    covered_programme,      ///< … paid by a funding programme
+    covered_registered,     ///< active participants registered in this region (employer's region
+                            ///< for PU, residence for BPU); over labour_force: the coverage share
+    in_arrears,             ///< BPU members past their paid months, within the arrears period
+    enrolled,               ///< became covered this month (new, reinstated, or entrants)
+    lapsed,                 ///< were covered last month, stayed in the labour force, are not now
+    covered_exits,          ///< were covered last month and left the labour force (death, age)
+    covered_moved_in,       ///< covered workers who moved into this segment and stayed covered
+    covered_moved_out,      ///< covered workers who moved out of this segment and stayed covered
+    entrants,               ///< new workers joining the labour force
+    deaths,                 ///< deaths in the labour force (any cause, covered or not)
+    aged_out,               ///< left the labour force at the exit age
+    accidents,              ///< work accidents (covered or not)
+    jkm_claims,             ///< deaths of covered workers not caused by a work accident
+    jkk_claims,             ///< work accidents of covered workers
+    jkm_paid_idr,           ///< JKM benefits paid (Rp42 million, or the waiting-period amount)
+    jkk_paid_idr,           ///< JKK benefits paid (mean claim × claims)
+    covered_former_members, ///< covered residents not paid for by a programme now who were
+                            ///< programme members earlier in the run (what funding leaves)
+    programme_paid_idr,     ///< premiums programmes paid for this month's members living here
 };
-inline constexpr std::size_t series_metric_count = 20;
+inline constexpr std::size_t series_metric_count = 22;
 inline constexpr std::array<std::string_view, series_metric_count> series_metric_names{
     "labour_force",
     "covered",
@@ -61,7 +64,9 @@ inline constexpr std::array<std::string_view, series_metric_count> series_metric
     "jkm_claims",
     "jkk_claims",
     "jkm_paid_idr",
-    "jkk_paid_idr"};
+    "jkk_paid_idr",
+    "covered_former_members",
+    "programme_paid_idr"};
 
 /// Series by [month, programme].
 enum class ProgrammeMetric : std::uint8_t {
