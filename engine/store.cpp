@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <unistd.h>
 #include <utility>
 
@@ -142,7 +143,10 @@ void write_attribute(hid_t object, std::string_view object_name, const std::stri
     auto attribute = open<Attribute>(
         H5Acreate2(object, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT), c.file,
         "create attribute", what);
-    check(H5Awrite(attribute.get(), memory_type, value), c.file, "write attribute", what);
+    // HDF5 refuses a null buffer even for no elements, and an empty vector's data() may be one.
+    const hssize_t points = check(H5Sget_simple_extent_npoints(space), c.file, "size", what);
+    if (points > 0)
+        check(H5Awrite(attribute.get(), memory_type, value), c.file, "write attribute", what);
     check(attribute.close(), c.file, "close attribute", what);
 }
 
@@ -239,6 +243,111 @@ std::filesystem::path temporary_path_for(const std::filesystem::path& output) {
     return temporary;
 }
 
+std::filesystem::path scratch_path_for(const std::filesystem::path& output) {
+    std::filesystem::path scratch = output;
+    scratch += ".replicates.tmp-" + std::to_string(::getpid());
+    return scratch;
+}
+
+// HDF5's own message for this ("unable to open file … errno = 2") names the temporary file,
+// not the one the user asked for.
+void require_directory_of(const std::filesystem::path& output, std::string_view kind) {
+    const std::filesystem::path directory =
+        output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
+    std::error_code ec;
+    if (!std::filesystem::is_directory(directory, ec))
+        throw std::runtime_error("cannot create " + std::string(kind) + " " + output.string() +
+                                 ": directory " + directory.string() + " does not exist");
+}
+
+/// Creates (truncating) the file at c.file; the handle is invalid when HDF5 could not, so that
+/// the caller can say which of its files that was.
+File create_file(const Context& c) {
+    const PropertyList fcpl = untimed(H5P_FILE_CREATE, c, "/");
+    // SEMI: closing the file fails while anything in it is still open, instead of quietly
+    // leaving it open until later, after the rename.
+    const auto fapl =
+        open<PropertyList>(H5Pcreate(H5P_FILE_ACCESS), c.file, "create property list for", "/");
+    check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_SEMI), c.file, "configure", "/");
+    return File(H5Fcreate(c.file.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()));
+}
+
+// ---- named arrays (ArrayWriter) --------------------------------------------------------------
+// Shared by RunFileWriter and ResultFileWriter; `file` is the open file, c names it.
+
+// Groups are created one by one with create_group rather than through
+// H5Pset_create_intermediate_group, whose groups would carry creation times and make the file
+// differ from one run to the next.
+void create_parent_groups(hid_t file, const std::string& path, const Context& c) {
+    std::vector<std::string> components;
+    for (std::size_t begin = 0; begin <= path.size();) {
+        const std::size_t end = std::min(path.find('/', begin), path.size());
+        if (end > begin) components.push_back(path.substr(begin, end - begin));
+        begin = end + 1;
+    }
+    if (components.empty())
+        throw std::invalid_argument(c.file.string() + ": '" + path + "' names no object");
+    std::string parent;
+    for (std::size_t i = 0; i + 1 < components.size(); ++i) {
+        parent += "/" + components[i];
+        const htri_t exists =
+            check(H5Lexists(file, parent.c_str(), H5P_DEFAULT), c.file, "look up", parent);
+        if (exists > 0) continue;
+        Group group = create_group(file, parent, c);
+        check(group.close(), c.file, "close group", parent);
+    }
+}
+
+void write_array_to(hid_t file, const std::string& path, const std::vector<std::size_t>& dims,
+                    const std::vector<std::string>& dimension_names, const std::string& units,
+                    const std::vector<double>& values, const Context& c) {
+    std::string shape;
+    std::size_t elements = 1;
+    bool overflow = false;
+    for (const std::size_t n : dims) {
+        shape += (shape.empty() ? "" : " x ") + std::to_string(n);
+        overflow = overflow || (n != 0 && elements > std::numeric_limits<std::size_t>::max() / n);
+        elements *= n;
+    }
+    // A wrapped product could match values.size() and let H5Dwrite read past the buffer.
+    if (overflow && std::find(dims.begin(), dims.end(), 0) == dims.end())
+        throw std::invalid_argument(c.file.string() + ": array '" + path + "' of shape [" + shape +
+                                    "] is too large");
+    if (dimension_names.size() != dims.size())
+        throw std::invalid_argument(c.file.string() + ": array '" + path + "' has " +
+                                    std::to_string(dims.size()) + " dimensions but " +
+                                    std::to_string(dimension_names.size()) + " dimension names");
+    if (values.size() != elements)
+        throw std::invalid_argument(c.file.string() + ": array '" + path + "' of shape [" + shape +
+                                    "] needs " + std::to_string(elements) + " values, got " +
+                                    std::to_string(values.size()));
+    create_parent_groups(file, path, c);
+    const std::vector<hsize_t> shape_dims(dims.begin(), dims.end());
+    Dataset dataset = create_number_dataset(file, path, shape_dims, dimension_names, units, c);
+    if (elements > 0)
+        check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                       values.data()),
+              c.file, "write dataset", path);
+    check(dataset.close(), c.file, "close dataset", path);
+}
+
+void write_strings_to(hid_t file, const std::string& path, const std::vector<std::string>& values,
+                      const std::string& dimension, const std::string& units, const Context& c) {
+    create_parent_groups(file, path, c);
+    write_string_dataset(file, path, values, dimension, units, c);
+}
+
+template <typename Value>
+void write_attribute_to(hid_t file, const std::string& object, const std::string& name,
+                        const Value& value, const Context& c) {
+    Object o = open<Object>(H5Oopen(file, object.c_str(), H5P_DEFAULT), c.file, "open", object);
+    if constexpr (std::is_same_v<Value, std::string>)
+        write_string_attribute(o.get(), object, name, value, c);
+    else
+        write_strings_attribute(o.get(), object, name, value, c);
+    check(o.close(), c.file, "close", object);
+}
+
 // ---- reading --------------------------------------------------------------------------------
 
 struct Reclaim {
@@ -304,14 +413,19 @@ struct RunFileWriter::Impl {
     std::filesystem::path output;
     std::filesystem::path temporary;
     Context context;
+    /// Where /series and /programs/<metric> live: the output itself, or the scratch file when
+    /// the replicates are not kept.
+    Context replicates_context;
     RunInfo info;
     std::size_t regions = 0;
     std::size_t programmes = 0;
     bool created = false;
+    bool scratch_created = false;
     bool committed = false;
     std::vector<bool> written;
-    // Declared before the datasets so that it is closed after them.
+    // Declared before the datasets so that they are closed after them.
     File file;
+    File scratch_file;
     std::array<Dataset, series_metric_count> series;
     std::array<Dataset, programme_metric_count> programme_series;
 
@@ -319,24 +433,47 @@ struct RunFileWriter::Impl {
     Impl(const Impl&) = delete;
     Impl& operator=(const Impl&) = delete;
     // Here rather than in ~RunFileWriter so that a constructor that throws half way also
-    // removes its temporary file. Swallows everything: it runs while exceptions unwind.
+    // removes its files. Swallows everything: it runs while exceptions unwind.
     ~Impl() {
-        if (committed || !created) return;
         for (Dataset& d : series)
             d.reset();
         for (Dataset& d : programme_series)
             d.reset();
+        scratch_file.reset();
         file.reset();
         std::error_code ec;
-        std::filesystem::remove(temporary, ec);
+        // The scratch file goes in every case: after a commit too, should commit() have failed
+        // to remove it.
+        if (scratch_created) std::filesystem::remove(replicates_context.file, ec);
+        if (created && !committed) std::filesystem::remove(temporary, ec);
     }
 
     void close_all() {
         for (Dataset& d : series)
-            check(d.close(), context.file, "close dataset", "/series");
+            check(d.close(), replicates_context.file, "close dataset", "/series");
         for (Dataset& d : programme_series)
-            check(d.close(), context.file, "close dataset", "/programs");
+            check(d.close(), replicates_context.file, "close dataset", "/programs");
+        check(scratch_file.close(), replicates_context.file, "close file", "/");
         check(file.close(), context.file, "close file", "/");
+    }
+
+    hid_t replicates_file() const { return info.keep_replicates ? file.get() : scratch_file.get(); }
+
+    void require_open(std::string_view operation) const {
+        if (committed)
+            throw std::logic_error("run file " + output.string() + ": " + std::string(operation) +
+                                   " after commit");
+    }
+
+    // A replicate never written would read back as zeros, indistinguishable from a run in
+    // which nothing happened.
+    void require_all_written(std::string_view operation) const {
+        const auto missing = std::find(written.begin(), written.end(), false);
+        if (missing != written.end())
+            throw std::logic_error(
+                "run file " + output.string() + ": replicate " +
+                std::to_string(missing - written.begin()) + " was never written" +
+                (operation == "commit" ? "" : " (" + std::string(operation) + ")"));
     }
 };
 
@@ -349,35 +486,30 @@ RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario
     s.output = output;
     s.temporary = temporary_path_for(output);
     s.context.file = s.temporary;
+    s.replicates_context.file = info.keep_replicates ? s.temporary : scratch_path_for(output);
     s.info = info;
     s.regions = scenario.regions.size();
     s.programmes = scenario.programmes.size();
     s.written.assign(info.replicates, false);
     const Context& c = s.context;
+    const Context& rc = s.replicates_context;
 
-    // HDF5's own message for this ("unable to open file … errno = 2") names the temporary
-    // file, not the one the user asked for.
-    const std::filesystem::path directory =
-        output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
-    std::error_code ec;
-    if (!std::filesystem::is_directory(directory, ec))
-        throw std::runtime_error("cannot create run file " + output.string() + ": directory " +
-                                 directory.string() + " does not exist");
-
-    {
-        const PropertyList fcpl = untimed(H5P_FILE_CREATE, c, "/");
-        // SEMI: closing the file fails while anything in it is still open, instead of quietly
-        // leaving it open until later, after the rename.
-        const auto fapl =
-            open<PropertyList>(H5Pcreate(H5P_FILE_ACCESS), c.file, "create property list for", "/");
-        check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_SEMI), c.file, "configure", "/");
-        s.file = File(H5Fcreate(s.temporary.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()));
-        if (s.file.get() < 0)
-            throw std::runtime_error("cannot create run file " + output.string() + " (as " +
-                                     s.temporary.string() + "): " + hdf5_reason());
-        s.created = true;
+    require_directory_of(output, "run file");
+    s.file = create_file(c);
+    if (s.file.get() < 0)
+        throw std::runtime_error("cannot create run file " + output.string() + " (as " +
+                                 s.temporary.string() + "): " + hdf5_reason());
+    s.created = true;
+    if (!info.keep_replicates) {
+        s.scratch_file = create_file(rc);
+        if (s.scratch_file.get() < 0)
+            throw std::runtime_error("cannot create the replicates' scratch file for run file " +
+                                     output.string() + " (as " + rc.file.string() +
+                                     "): " + hdf5_reason());
+        s.scratch_created = true;
     }
     const hid_t f = s.file.get();
+    const hid_t rf = s.replicates_file();
 
     {
         Group meta = create_group(f, "/meta", c);
@@ -395,6 +527,8 @@ RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario
         write_string_attribute(g, "/meta", "engine_version", std::string(engine_version()), c);
         write_scalar_attribute(g, "/meta", "scale_workers_per_agent", H5T_IEEE_F64LE,
                                H5T_NATIVE_DOUBLE, scenario.population.scale_workers_per_agent, c);
+        write_scalar_attribute(g, "/meta", "replicates_kept", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                               std::int64_t{info.keep_replicates ? 1 : 0}, c);
         check(meta.close(), c.file, "close group", "/meta");
     }
 
@@ -424,17 +558,17 @@ RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario
     const hsize_t replicates = info.replicates;
     const auto months_count = static_cast<hsize_t>(info.months);
     {
-        Group group = create_group(f, "/series", c);
+        Group group = create_group(rf, "/series", rc);
         write_strings_attribute(group.get(), "/series", "segments",
-                                {segment_names.begin(), segment_names.end()}, c);
+                                {segment_names.begin(), segment_names.end()}, rc);
         const std::array<hsize_t, 4> dims{replicates, months_count, s.regions, segment_count};
         for (std::size_t m = 0; m < series_metric_count; ++m) {
             const std::string path = join("/series", series_metric_names[m]);
             s.series[m] =
-                create_number_dataset(f, path, dims, {"replicate", "month", "region", "segment"},
-                                      units_of(series_metric_names[m]), c);
+                create_number_dataset(rf, path, dims, {"replicate", "month", "region", "segment"},
+                                      units_of(series_metric_names[m]), rc);
         }
-        check(group.close(), c.file, "close group", "/series");
+        check(group.close(), rc.file, "close group", "/series");
     }
     {
         Group group = create_group(f, "/programs", c);
@@ -442,13 +576,16 @@ RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario
         for (const FundingProgramme& p : scenario.programmes)
             names.push_back(p.name);
         write_string_dataset(f, "/programs/names", names, "programme", "text", c);
+        Group scratch_group;
+        if (!info.keep_replicates) scratch_group = create_group(rf, "/programs", rc);
         const std::array<hsize_t, 3> dims{replicates, months_count, s.programmes};
         for (std::size_t m = 0; m < programme_metric_count; ++m) {
             const std::string path = join("/programs", programme_metric_names[m]);
             s.programme_series[m] =
-                create_number_dataset(f, path, dims, {"replicate", "month", "programme"},
-                                      units_of(programme_metric_names[m]), c);
+                create_number_dataset(rf, path, dims, {"replicate", "month", "programme"},
+                                      units_of(programme_metric_names[m]), rc);
         }
+        check(scratch_group.close(), rc.file, "close group", "/programs");
         check(group.close(), c.file, "close group", "/programs");
     }
 }
@@ -461,27 +598,66 @@ const std::filesystem::path& RunFileWriter::temporary_path() const {
 
 namespace {
 
+/// The block of `dataset` (shape `dims`) from `start` along the first two axes, all of the
+/// others: one replicate when writing, every replicate and some months when reading.
+Dataspace select_block(hid_t dataset, std::span<const hsize_t> dims, std::array<hsize_t, 2> start,
+                       std::array<hsize_t, 2> count, const std::string& path, const Context& c) {
+    std::vector<hsize_t> offsets(dims.size(), 0);
+    std::vector<hsize_t> counts(dims.begin(), dims.end());
+    for (std::size_t i = 0; i < 2; ++i) {
+        offsets[i] = start[i];
+        counts[i] = count[i];
+    }
+    auto file_space = open<Dataspace>(H5Dget_space(dataset), c.file, "get dataspace of", path);
+    check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, offsets.data(), nullptr,
+                              counts.data(), nullptr),
+          c.file, "select block of", path);
+    return file_space;
+}
+
+std::size_t block_elements(std::span<const hsize_t> dims, std::array<hsize_t, 2> count) {
+    hsize_t elements = count[0] * count[1];
+    for (std::size_t i = 2; i < dims.size(); ++i)
+        elements *= dims[i];
+    return static_cast<std::size_t>(elements);
+}
+
+Dataspace block_memory_space(std::span<const hsize_t> dims, std::array<hsize_t, 2> count,
+                             const std::string& path, const Context& c) {
+    std::vector<hsize_t> counts(dims.begin(), dims.end());
+    counts[0] = count[0];
+    counts[1] = count[1];
+    return open<Dataspace>(
+        H5Screate_simple(static_cast<int>(counts.size()), counts.data(), nullptr), c.file,
+        "create dataspace for", path);
+}
+
 void write_block(hid_t dataset, std::span<const hsize_t> dims, std::uint32_t replicate,
                  const double* values, const std::string& path, const Context& c) {
-    std::vector<hsize_t> start(dims.size(), 0);
-    std::vector<hsize_t> count(dims.begin(), dims.end());
-    start[0] = replicate;
-    count[0] = 1;
-    hsize_t elements = 1;
-    for (const hsize_t n : count)
-        elements *= n;
-    if (elements == 0) return; // no months, regions or programmes: nothing to select
-    const auto file_space =
-        open<Dataspace>(H5Dget_space(dataset), c.file, "get dataspace of", path);
-    check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
-                              nullptr),
-          c.file, "select replicate in", path);
-    const auto memory_space =
-        open<Dataspace>(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr),
-                        c.file, "create dataspace for", path);
+    const std::array<hsize_t, 2> start{replicate, 0};
+    const std::array<hsize_t, 2> count{1, dims[1]};
+    // No months, regions or programmes: nothing to select.
+    if (block_elements(dims, count) == 0) return;
+    const Dataspace file_space = select_block(dataset, dims, start, count, path, c);
+    const Dataspace memory_space = block_memory_space(dims, count, path, c);
     check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, memory_space.get(), file_space.get(), H5P_DEFAULT,
                    values),
           c.file, "write replicate to", path);
+}
+
+std::vector<double> read_block(hid_t dataset, std::span<const hsize_t> dims,
+                               std::size_t first_month, std::size_t months, const std::string& path,
+                               const Context& c) {
+    const std::array<hsize_t, 2> start{0, first_month};
+    const std::array<hsize_t, 2> count{dims[0], months};
+    std::vector<double> values(block_elements(dims, count));
+    if (values.empty()) return values;
+    const Dataspace file_space = select_block(dataset, dims, start, count, path, c);
+    const Dataspace memory_space = block_memory_space(dims, count, path, c);
+    check(H5Dread(dataset, H5T_NATIVE_DOUBLE, memory_space.get(), file_space.get(), H5P_DEFAULT,
+                  values.data()),
+          c.file, "read", path);
+    return values;
 }
 
 } // namespace
@@ -489,7 +665,7 @@ void write_block(hid_t dataset, std::span<const hsize_t> dims, std::uint32_t rep
 void RunFileWriter::write_replicate(std::uint32_t replicate, const ReplicateSeries& series) {
     silence_hdf5();
     Impl& s = *impl_;
-    if (s.committed) throw std::logic_error("run file: write_replicate after commit");
+    s.require_open("write_replicate");
     if (replicate >= s.info.replicates)
         throw std::invalid_argument("run file " + s.output.string() + ": replicate " +
                                     std::to_string(replicate) + " out of range (replicates " +
@@ -510,27 +686,192 @@ void RunFileWriter::write_replicate(std::uint32_t replicate, const ReplicateSeri
     for (std::size_t m = 0; m < series_metric_count; ++m)
         write_block(s.series[m].get(), series_dims, replicate,
                     series.series.data() + m * series.series_block(),
-                    join("/series", series_metric_names[m]), s.context);
+                    join("/series", series_metric_names[m]), s.replicates_context);
     const std::array<hsize_t, 3> programme_dims{s.info.replicates, months, s.programmes};
     for (std::size_t m = 0; m < programme_metric_count; ++m)
         write_block(s.programme_series[m].get(), programme_dims, replicate,
                     series.programme_series.data() + m * series.programme_block(),
-                    join("/programs", programme_metric_names[m]), s.context);
+                    join("/programs", programme_metric_names[m]), s.replicates_context);
     s.written[replicate] = true;
+}
+
+std::vector<double> RunFileWriter::read_series(SeriesMetric metric, std::size_t first_month,
+                                               std::size_t months) const {
+    silence_hdf5();
+    const Impl& s = *impl_;
+    const auto m = static_cast<std::size_t>(metric);
+    if (m >= series_metric_count)
+        throw std::invalid_argument("run file " + s.output.string() + ": no series metric " +
+                                    std::to_string(m));
+    const auto total = static_cast<std::size_t>(s.info.months);
+    if (first_month > total || months > total - first_month)
+        throw std::invalid_argument("run file " + s.output.string() + ": months [" +
+                                    std::to_string(first_month) + ", " +
+                                    std::to_string(first_month) + " + " + std::to_string(months) +
+                                    ") out of range (months " + std::to_string(total) + ")");
+    s.require_open("read_series");
+    s.require_all_written("read_series");
+    const std::array<hsize_t, 4> dims{s.info.replicates, total, s.regions, segment_count};
+    return read_block(s.series[m].get(), dims, first_month, months,
+                      join("/series", series_metric_names[m]), s.replicates_context);
+}
+
+std::vector<double> RunFileWriter::read_programme_series(ProgrammeMetric metric) const {
+    silence_hdf5();
+    const Impl& s = *impl_;
+    const auto m = static_cast<std::size_t>(metric);
+    if (m >= programme_metric_count)
+        throw std::invalid_argument("run file " + s.output.string() + ": no programme metric " +
+                                    std::to_string(m));
+    s.require_open("read_programme_series");
+    s.require_all_written("read_programme_series");
+    const auto total = static_cast<std::size_t>(s.info.months);
+    const std::array<hsize_t, 3> dims{s.info.replicates, total, s.programmes};
+    return read_block(s.programme_series[m].get(), dims, 0, total,
+                      join("/programs", programme_metric_names[m]), s.replicates_context);
+}
+
+void RunFileWriter::write_array(const std::string& path, const std::vector<std::size_t>& dims,
+                                const std::vector<std::string>& dimension_names,
+                                const std::string& units, const std::vector<double>& values) {
+    silence_hdf5();
+    impl_->require_open("write_array");
+    write_array_to(impl_->file.get(), path, dims, dimension_names, units, values, impl_->context);
+}
+
+void RunFileWriter::write_strings(const std::string& path, const std::vector<std::string>& values,
+                                  const std::string& dimension, const std::string& units) {
+    silence_hdf5();
+    impl_->require_open("write_strings");
+    write_strings_to(impl_->file.get(), path, values, dimension, units, impl_->context);
+}
+
+void RunFileWriter::write_attribute(const std::string& object, const std::string& name,
+                                    const std::string& value) {
+    silence_hdf5();
+    impl_->require_open("write_attribute");
+    write_attribute_to(impl_->file.get(), object, name, value, impl_->context);
+}
+
+void RunFileWriter::write_attribute(const std::string& object, const std::string& name,
+                                    const std::vector<std::string>& values) {
+    silence_hdf5();
+    impl_->require_open("write_attribute");
+    write_attribute_to(impl_->file.get(), object, name, values, impl_->context);
 }
 
 void RunFileWriter::commit() {
     silence_hdf5();
     Impl& s = *impl_;
     if (s.committed) throw std::logic_error("run file: commit called twice");
-    // A replicate never written would read back as zeros, indistinguishable from a run in
-    // which nothing happened.
-    const auto missing = std::find(s.written.begin(), s.written.end(), false);
-    if (missing != s.written.end())
-        throw std::logic_error("run file " + s.output.string() + ": replicate " +
-                               std::to_string(missing - s.written.begin()) + " was never written");
+    s.require_all_written("commit");
     check(H5Fflush(s.file.get(), H5F_SCOPE_LOCAL), s.context.file, "flush", "/");
     s.close_all();
+    // The scratch file is not worth failing the run over: ~Impl tries again.
+    if (s.scratch_created) {
+        std::error_code ec;
+        std::filesystem::remove(s.replicates_context.file, ec);
+        if (!ec) s.scratch_created = false;
+    }
+    std::error_code ec;
+    std::filesystem::rename(s.temporary, s.output, ec);
+    if (ec)
+        throw std::runtime_error("cannot rename " + s.temporary.string() + " to " +
+                                 s.output.string() + ": " + ec.message());
+    s.committed = true;
+}
+
+// ---- ResultFileWriter -----------------------------------------------------------------------
+
+struct ResultFileWriter::Impl {
+    std::filesystem::path output;
+    std::filesystem::path temporary;
+    Context context;
+    bool created = false;
+    bool committed = false;
+    File file;
+
+    Impl() = default;
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    // As RunFileWriter::Impl: also runs when the constructor throws. Swallows everything.
+    ~Impl() {
+        if (committed || !created) return;
+        file.reset();
+        std::error_code ec;
+        std::filesystem::remove(temporary, ec);
+    }
+
+    void require_open(std::string_view operation) const {
+        if (committed)
+            throw std::logic_error("result file " + output.string() + ": " +
+                                   std::string(operation) + " after commit");
+    }
+};
+
+ResultFileWriter::ResultFileWriter(const std::filesystem::path& output)
+    : impl_(std::make_unique<Impl>()) {
+    silence_hdf5();
+    Impl& s = *impl_;
+    s.output = output;
+    s.temporary = temporary_path_for(output);
+    s.context.file = s.temporary;
+    const Context& c = s.context;
+
+    require_directory_of(output, "result file");
+    s.file = create_file(c);
+    if (s.file.get() < 0)
+        throw std::runtime_error("cannot create result file " + output.string() + " (as " +
+                                 s.temporary.string() + "): " + hdf5_reason());
+    s.created = true;
+
+    Group meta = create_group(s.file.get(), "/meta", c);
+    write_string_attribute(meta.get(), "/meta", "engine_version", std::string(engine_version()), c);
+    check(meta.close(), c.file, "close group", "/meta");
+}
+
+ResultFileWriter::~ResultFileWriter() = default;
+
+const std::filesystem::path& ResultFileWriter::temporary_path() const {
+    return impl_->temporary;
+}
+
+void ResultFileWriter::write_array(const std::string& path, const std::vector<std::size_t>& dims,
+                                   const std::vector<std::string>& dimension_names,
+                                   const std::string& units, const std::vector<double>& values) {
+    silence_hdf5();
+    impl_->require_open("write_array");
+    write_array_to(impl_->file.get(), path, dims, dimension_names, units, values, impl_->context);
+}
+
+void ResultFileWriter::write_strings(const std::string& path,
+                                     const std::vector<std::string>& values,
+                                     const std::string& dimension, const std::string& units) {
+    silence_hdf5();
+    impl_->require_open("write_strings");
+    write_strings_to(impl_->file.get(), path, values, dimension, units, impl_->context);
+}
+
+void ResultFileWriter::write_attribute(const std::string& object, const std::string& name,
+                                       const std::string& value) {
+    silence_hdf5();
+    impl_->require_open("write_attribute");
+    write_attribute_to(impl_->file.get(), object, name, value, impl_->context);
+}
+
+void ResultFileWriter::write_attribute(const std::string& object, const std::string& name,
+                                       const std::vector<std::string>& values) {
+    silence_hdf5();
+    impl_->require_open("write_attribute");
+    write_attribute_to(impl_->file.get(), object, name, values, impl_->context);
+}
+
+void ResultFileWriter::commit() {
+    silence_hdf5();
+    Impl& s = *impl_;
+    if (s.committed) throw std::logic_error("result file: commit called twice");
+    check(H5Fflush(s.file.get(), H5F_SCOPE_LOCAL), s.context.file, "flush", "/");
+    check(s.file.close(), s.context.file, "close file", "/");
     std::error_code ec;
     std::filesystem::rename(s.temporary, s.output, ec);
     if (ec)

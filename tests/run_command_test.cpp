@@ -4,6 +4,7 @@
 #include "support/test_support.hpp"
 #include "ulcsim/store.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <gtest/gtest.h>
 
@@ -31,9 +32,12 @@ TEST(RunCommand, WritesARunFileThatH5pyReads) {
     const auto r = test::run_program(
         {"run", magelang(), "-o", out.string(), "--replicates", "2", "--months", "14"});
     ASSERT_EQ(r.status, 0) << r.err;
-    EXPECT_NE(r.out.find("magelang.h5: written"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("magelang.h5, "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("magelang.summary.csv: written"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("kota-magelang-apbd: at most 2,0"), std::string::npos) << r.out;
-    EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"magelang.h5"})
+    auto written = entries(dir.path());
+    std::sort(written.begin(), written.end());
+    EXPECT_EQ(written, (std::vector<std::string>{"magelang.h5", "magelang.summary.csv"}))
         << "no temporary file is left beside the output";
 
     const RunFileReader file(out);

@@ -8,7 +8,10 @@
 #include <algorithm>
 #include <chrono>
 #include <fcntl.h>
+#include <functional>
 #include <gtest/gtest.h>
+#include <initializer_list>
+#include <limits>
 #include <stdexcept>
 #include <sys/wait.h>
 #include <thread>
@@ -70,16 +73,44 @@ ReplicateSeries fake_series(const Scenario& s, const RunInfo& info, std::uint32_
     return r;
 }
 
-std::vector<ReplicateSeries> write_run(const fs::path& output, const Scenario& s,
-                                       const RunInfo& info) {
-    std::vector<ReplicateSeries> written;
-    RunFileWriter writer(output, s, info);
+void write_replicates(RunFileWriter& writer, const Scenario& s, const RunInfo& info,
+                      std::vector<ReplicateSeries>& written) {
     for (std::uint32_t r = 0; r < info.replicates; ++r) {
         written.push_back(fake_series(s, info, r));
         writer.write_replicate(r, written.back());
     }
+}
+
+std::vector<ReplicateSeries> write_run(const fs::path& output, const Scenario& s,
+                                       const RunInfo& info) {
+    std::vector<ReplicateSeries> written;
+    RunFileWriter writer(output, s, info);
+    write_replicates(writer, s, info, written);
     writer.commit();
     return written;
+}
+
+fs::path scratch_path(const fs::path& output) {
+    return fs::path(output.string() + ".replicates.tmp-" + std::to_string(getpid()));
+}
+
+std::vector<std::string> directory_listing(const fs::path& dir) {
+    std::vector<std::string> names;
+    for (const fs::directory_entry& e : fs::directory_iterator(dir))
+        names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+/// What a call threw: its message, or "no exception".
+template <typename Exception, typename Call>
+std::string thrown(Call&& call) {
+    try {
+        call();
+    } catch (const Exception& e) {
+        return e.what();
+    }
+    return "no exception";
 }
 
 bool present(const fs::path& p) {
@@ -178,6 +209,7 @@ TEST(RunFile, WritesTheTablesAndAttributes) {
     EXPECT_EQ(reader.string_attribute("/meta", "engine_version"), engine_version());
     EXPECT_EQ(reader.number_attribute("/meta", "scale_workers_per_agent"),
               s.population.scale_workers_per_agent);
+    EXPECT_EQ(reader.integer_attribute("/meta", "replicates_kept"), 1);
     // Integers read as numbers too.
     EXPECT_EQ(reader.number_attribute("/meta", "months"), 5.0);
 
@@ -303,6 +335,409 @@ TEST(RunFile, RejectsSeriesOfTheWrongShape) {
     EXPECT_NO_THROW(writer.write_replicate(1, ReplicateSeries(T, G, P)));
 }
 
+// ---- replicates in a scratch file (keep_replicates = false) ---------------------------------
+
+TEST(RunFile, WithoutReplicatesTheSeriesStayOutOfTheOutput) {
+    const ScratchDir dir;
+    const Scenario& s = sawahlunto();
+    RunInfo info = small_run(s);
+    info.keep_replicates = false;
+    const fs::path file = dir.path() / "run.h5";
+    {
+        RunFileWriter writer(file, s, info);
+        EXPECT_TRUE(present(scratch_path(file)));
+        std::vector<ReplicateSeries> written;
+        write_replicates(writer, s, info, written);
+        writer.commit();
+        EXPECT_FALSE(present(scratch_path(file)));
+    }
+    EXPECT_EQ(directory_listing(dir.path()), (std::vector<std::string>{"run.h5"}));
+
+    const RunFileReader reader(file);
+    EXPECT_EQ(reader.members("/"),
+              (std::vector<std::string>{"meta", "months", "programs", "regions"}));
+    EXPECT_EQ(reader.members("/programs"), (std::vector<std::string>{"names"}));
+    EXPECT_EQ(reader.integer_attribute("/meta", "replicates_kept"), 0);
+    EXPECT_EQ(reader.integer_attribute("/meta", "replicates"), 2);
+    std::vector<std::string> programmes;
+    for (const FundingProgramme& p : s.programmes)
+        programmes.push_back(p.name);
+    EXPECT_EQ(reader.strings("/programs/names"), programmes);
+    EXPECT_EQ(reader.strings("/regions/code").size(), s.regions.size());
+    EXPECT_EQ(reader.strings("/months").size(), 5u);
+}
+
+TEST(RunFile, WithoutReplicatesAnUncommittedRunLeavesNothingBehind) {
+    const ScratchDir dir;
+    const Scenario& s = magelang();
+    RunInfo info = small_run(s);
+    info.keep_replicates = false;
+    const fs::path file = dir.path() / "run.h5";
+    {
+        RunFileWriter writer(file, s, info);
+        writer.write_replicate(0, fake_series(s, info, 0));
+        EXPECT_EQ(directory_listing(dir.path()),
+                  (std::vector<std::string>{scratch_path(file).filename().string(),
+                                            writer.temporary_path().filename().string()}));
+    }
+    EXPECT_TRUE(fs::is_empty(dir.path()));
+    {
+        RunFileWriter writer(file, s, info);
+        writer.write_replicate(1, fake_series(s, info, 1));
+        EXPECT_THROW(writer.commit(), std::logic_error);
+    }
+    EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+// The output file is created first: a scratch file that cannot be created must not leave the
+// output's temporary behind.
+TEST(RunFile, AScratchFileThatCannotBeCreatedLeavesNothingBehind) {
+    const ScratchDir dir;
+    const Scenario& s = magelang();
+    RunInfo info = small_run(s);
+    info.keep_replicates = false;
+    const fs::path file = dir.path() / "run.h5";
+    // A directory where the scratch file should go makes HDF5's create fail.
+    fs::create_directory(scratch_path(file));
+    const std::string message =
+        thrown<std::runtime_error>([&] { RunFileWriter writer(file, s, info); });
+    EXPECT_NE(message.find(file.string()), std::string::npos) << message;
+    EXPECT_EQ(directory_listing(dir.path()),
+              (std::vector<std::string>{scratch_path(file).filename().string()}));
+}
+
+// ---- reading the replicates back ------------------------------------------------------------
+
+TEST(RunFile, ReadSeriesReturnsWhatWasWrittenInBothModes) {
+    const Scenario& s = sawahlunto();
+    for (const bool keep : {true, false}) {
+        SCOPED_TRACE(keep ? "replicates kept" : "replicates in scratch file");
+        const ScratchDir dir;
+        RunInfo info = small_run(s);
+        info.keep_replicates = keep;
+        RunFileWriter writer(dir.path() / "run.h5", s, info);
+        std::vector<ReplicateSeries> written;
+        // Out of order, as threads deliver them.
+        written.push_back(fake_series(s, info, 0));
+        written.push_back(fake_series(s, info, 1));
+        writer.write_replicate(1, written[1]);
+        writer.write_replicate(0, written[0]);
+
+        const std::size_t R = 2, G = s.regions.size(), K = 3, P = s.programmes.size();
+        const std::size_t first = 1, T = 3;
+        for (std::size_t m = 0; m < series_metric_count; ++m) {
+            const auto metric = static_cast<SeriesMetric>(m);
+            const std::vector<double> values = writer.read_series(metric, first, T);
+            ASSERT_EQ(values.size(), R * T * G * K) << series_metric_names[m];
+            for (std::size_t r = 0; r < R; ++r)
+                for (std::size_t t = 0; t < T; ++t)
+                    for (std::size_t g = 0; g < G; ++g)
+                        for (std::size_t k = 0; k < K; ++k)
+                            ASSERT_EQ(values[((r * T + t) * G + g) * K + k],
+                                      written[r].at(metric, first + t, g, static_cast<Segment>(k)))
+                                << series_metric_names[m] << " [" << r << "," << t << "," << g
+                                << "," << k << "]";
+        }
+        const std::vector<double> all = writer.read_series(SeriesMetric::covered, 0, 5);
+        ASSERT_EQ(all.size(), R * 5 * G * K);
+        EXPECT_EQ(all.back(), written[1].at(SeriesMetric::covered, 4, G - 1, Segment::vulnerable));
+        EXPECT_TRUE(writer.read_series(SeriesMetric::covered, 5, 0).empty());
+
+        for (std::size_t m = 0; m < programme_metric_count; ++m) {
+            const auto metric = static_cast<ProgrammeMetric>(m);
+            const std::vector<double> values = writer.read_programme_series(metric);
+            ASSERT_EQ(values.size(), R * 5 * P) << programme_metric_names[m];
+            for (std::size_t r = 0; r < R; ++r)
+                for (std::size_t t = 0; t < 5; ++t)
+                    for (std::size_t p = 0; p < P; ++p)
+                        ASSERT_EQ(values[(r * 5 + t) * P + p], written[r].at(metric, t, p))
+                            << programme_metric_names[m] << " [" << r << "," << t << "," << p
+                            << "]";
+        }
+        writer.commit();
+        EXPECT_THROW(writer.read_series(SeriesMetric::covered, 0, 1), std::logic_error);
+        EXPECT_THROW(writer.read_programme_series(ProgrammeMetric::members), std::logic_error);
+    }
+}
+
+TEST(RunFile, ReadSeriesRejectsMonthsOutsideTheRun) {
+    const ScratchDir dir;
+    const Scenario& s = magelang();
+    const RunInfo info = small_run(s);
+    RunFileWriter writer(dir.path() / "run.h5", s, info);
+    std::vector<ReplicateSeries> written;
+    write_replicates(writer, s, info, written);
+    EXPECT_THROW(writer.read_series(SeriesMetric::covered, 4, 2), std::invalid_argument);
+    EXPECT_THROW(writer.read_series(SeriesMetric::covered, 6, 0), std::invalid_argument);
+    EXPECT_THROW(writer.read_series(SeriesMetric::covered, 0, 6), std::invalid_argument);
+    // first + months wraps around to a small number.
+    EXPECT_THROW(
+        writer.read_series(SeriesMetric::covered, 2, std::numeric_limits<std::size_t>::max()),
+        std::invalid_argument);
+    EXPECT_EQ(writer.read_series(SeriesMetric::covered, 4, 1).size(), 2u * 1 * 1 * 3);
+}
+
+TEST(RunFile, ReadSeriesNeedsEveryReplicate) {
+    const ScratchDir dir;
+    const Scenario& s = magelang();
+    for (const bool keep : {true, false}) {
+        RunInfo info = small_run(s);
+        info.keep_replicates = keep;
+        RunFileWriter writer(dir.path() / "run.h5", s, info);
+        EXPECT_THROW(writer.read_series(SeriesMetric::covered, 0, 5), std::logic_error);
+        writer.write_replicate(1, fake_series(s, info, 1));
+        const std::string message =
+            thrown<std::logic_error>([&] { writer.read_series(SeriesMetric::covered, 1, 2); });
+        EXPECT_NE(message.find("replicate 0"), std::string::npos) << message;
+        EXPECT_THROW(writer.read_programme_series(ProgrammeMetric::spent_idr), std::logic_error);
+        writer.write_replicate(0, fake_series(s, info, 0));
+        EXPECT_NO_THROW(writer.read_series(SeriesMetric::covered, 1, 2));
+        EXPECT_NO_THROW(writer.read_programme_series(ProgrammeMetric::spent_idr));
+    }
+}
+
+// ---- named arrays ---------------------------------------------------------------------------
+
+/// Runs `fill` on each kind of ArrayWriter (a run file keeping its replicates, one keeping
+/// only summaries, a result file), commits, and hands the file to `inspect`.
+void for_each_array_writer(const std::function<void(ArrayWriter&)>& fill,
+                           const std::function<void(const RunFileReader&)>& inspect) {
+    const Scenario& s = magelang();
+    for (const bool keep : {true, false}) {
+        SCOPED_TRACE(keep ? "run file" : "run file without replicates");
+        const ScratchDir dir;
+        RunInfo info = small_run(s);
+        info.keep_replicates = keep;
+        const fs::path file = dir.path() / "run.h5";
+        {
+            RunFileWriter writer(file, s, info);
+            std::vector<ReplicateSeries> written;
+            write_replicates(writer, s, info, written);
+            fill(writer);
+            writer.commit();
+            EXPECT_THROW(fill(writer), std::logic_error);
+        }
+        inspect(RunFileReader(file));
+    }
+    SCOPED_TRACE("result file");
+    const ScratchDir dir;
+    const fs::path file = dir.path() / "result.h5";
+    {
+        ResultFileWriter writer(file);
+        fill(writer);
+        writer.commit();
+        EXPECT_THROW(fill(writer), std::logic_error);
+    }
+    inspect(RunFileReader(file));
+}
+
+std::vector<double> counting(std::size_t n) {
+    std::vector<double> values(n);
+    for (std::size_t i = 0; i < n; ++i)
+        values[i] = static_cast<double>(i) * 1.5 - 3;
+    return values;
+}
+
+TEST(ArrayWriter, ArraysRoundTripUnderNestedGroups) {
+    for_each_array_writer(
+        [](ArrayWriter& w) {
+            w.write_array("/summary/province/covered", {2, 3, 4}, {"statistic", "month", "region"},
+                          "workers", counting(24));
+            // The parent groups exist now; a sibling reuses them.
+            w.write_array("/summary/province/lapsed", {4}, {"region"}, "workers", counting(4));
+            w.write_array("/summary/total", {1}, {"statistic"}, "IDR", {42.0});
+        },
+        [](const RunFileReader& r) {
+            const StoredArray covered = r.array("/summary/province/covered");
+            EXPECT_EQ(covered.dims, (std::vector<std::size_t>{2, 3, 4}));
+            EXPECT_EQ(covered.values, counting(24));
+            EXPECT_EQ(r.strings_attribute("/summary/province/covered", "dimensions"),
+                      (std::vector<std::string>{"statistic", "month", "region"}));
+            EXPECT_EQ(r.string_attribute("/summary/province/covered", "units"), "workers");
+            EXPECT_EQ(r.array("/summary/province/lapsed").values, counting(4));
+            EXPECT_EQ(r.array("/summary/total").values, std::vector<double>{42.0});
+            EXPECT_EQ(r.string_attribute("/summary/total", "units"), "IDR");
+            EXPECT_EQ(r.members("/summary"), (std::vector<std::string>{"province", "total"}));
+            EXPECT_EQ(r.members("/summary/province"),
+                      (std::vector<std::string>{"covered", "lapsed"}));
+        });
+}
+
+TEST(ArrayWriter, ZeroSizedArraysAreCreatedEmpty) {
+    for_each_array_writer(
+        [](ArrayWriter& w) {
+            w.write_array("/empty/programmes", {3, 0}, {"month", "programme"}, "IDR", {});
+        },
+        [](const RunFileReader& r) {
+            const StoredArray a = r.array("/empty/programmes");
+            EXPECT_EQ(a.dims, (std::vector<std::size_t>{3, 0}));
+            EXPECT_TRUE(a.values.empty());
+            EXPECT_EQ(r.strings_attribute("/empty/programmes", "dimensions"),
+                      (std::vector<std::string>{"month", "programme"}));
+        });
+}
+
+TEST(ArrayWriter, ScalarsAndEmptyAttributeLists) {
+    for_each_array_writer(
+        [](ArrayWriter& w) {
+            w.write_array("/scalars/total", {}, {}, "IDR", {7.5});
+            w.write_attribute("/scalars", "none", std::vector<std::string>{});
+        },
+        [](const RunFileReader& r) {
+            const StoredArray total = r.array("/scalars/total");
+            EXPECT_TRUE(total.dims.empty());
+            EXPECT_EQ(total.values, std::vector<double>{7.5});
+            EXPECT_TRUE(r.strings_attribute("/scalars/total", "dimensions").empty());
+            EXPECT_TRUE(r.strings_attribute("/scalars", "none").empty());
+        });
+}
+
+TEST(ArrayWriter, StringsAndAttributes) {
+    for_each_array_writer(
+        [](ArrayWriter& w) {
+            w.write_strings("/summary/province/code", {"13", "33"}, "province",
+                            "Kemendagri province code");
+            w.write_strings("/labels", {}, "label", "text");
+            w.write_array("/summary/province/covered", {2}, {"province"}, "workers", {1, 2});
+            w.write_attribute("/summary", "statistics", std::vector<std::string>{"mean", "p05"});
+            w.write_attribute("/summary", "note", "over replicates");
+            w.write_attribute("/summary/province/covered", "metric", "covered");
+        },
+        [](const RunFileReader& r) {
+            EXPECT_EQ(r.strings("/summary/province/code"), (std::vector<std::string>{"13", "33"}));
+            EXPECT_EQ(r.strings_attribute("/summary/province/code", "dimensions"),
+                      (std::vector<std::string>{"province"}));
+            EXPECT_EQ(r.string_attribute("/summary/province/code", "units"),
+                      "Kemendagri province code");
+            EXPECT_TRUE(r.strings("/labels").empty());
+            EXPECT_EQ(r.strings_attribute("/summary", "statistics"),
+                      (std::vector<std::string>{"mean", "p05"}));
+            EXPECT_EQ(r.string_attribute("/summary", "note"), "over replicates");
+            EXPECT_EQ(r.string_attribute("/summary/province/covered", "metric"), "covered");
+        });
+}
+
+TEST(ArrayWriter, RunFileArraysGoToTheOutputNotTheScratchFile) {
+    const ScratchDir dir;
+    const Scenario& s = magelang();
+    RunInfo info = small_run(s);
+    info.keep_replicates = false;
+    const fs::path file = dir.path() / "run.h5";
+    {
+        RunFileWriter writer(file, s, info);
+        std::vector<ReplicateSeries> written;
+        write_replicates(writer, s, info, written);
+        const std::vector<double> covered = writer.read_series(SeriesMetric::covered, 0, 5);
+        writer.write_array("/summary/covered", {2, 5, 1, 3},
+                           {"replicate", "month", "region", "segment"}, "workers", covered);
+        // Beside the replicates' names, not in a /programs of the scratch file.
+        writer.write_strings("/programs/statistics", {"mean"}, "statistic", "text");
+        writer.write_attribute("/programs/names", "note", "kept");
+        writer.commit();
+    }
+    const RunFileReader reader(file);
+    EXPECT_EQ(reader.members("/"),
+              (std::vector<std::string>{"meta", "months", "programs", "regions", "summary"}));
+    EXPECT_EQ(reader.members("/programs"), (std::vector<std::string>{"names", "statistics"}));
+    EXPECT_EQ(reader.string_attribute("/programs/names", "note"), "kept");
+    const StoredArray covered = reader.array("/summary/covered");
+    EXPECT_EQ(covered.dims, (std::vector<std::size_t>{2, 5, 1, 3}));
+    EXPECT_EQ(covered.values[3 * 5 + 2],
+              fake_series(s, info, 1).at(SeriesMetric::covered, 0, 0, Segment::vulnerable));
+}
+
+TEST(ArrayWriter, MismatchedSizesAreRejectedNamingThePath) {
+    const ScratchDir dir;
+    ResultFileWriter result(dir.path() / "result.h5");
+    RunFileWriter run(dir.path() / "run.h5", magelang(), small_run(magelang()));
+    for (ArrayWriter* w : std::initializer_list<ArrayWriter*>{&result, &run}) {
+        const std::string values = thrown<std::invalid_argument>([&] {
+            w->write_array("/summary/province/covered", {2, 3}, {"a", "b"}, "workers", counting(5));
+        });
+        EXPECT_NE(values.find("/summary/province/covered"), std::string::npos) << values;
+        const std::string names = thrown<std::invalid_argument>([&] {
+            w->write_array("/summary/x", {2, 3}, {"a"}, "workers", counting(6));
+        });
+        EXPECT_NE(names.find("/summary/x"), std::string::npos) << names;
+        const std::string huge = thrown<std::invalid_argument>([&] {
+            w->write_array("/summary/huge", {std::size_t{1} << 33, std::size_t{1} << 33, 4},
+                           {"a", "b", "c"}, "workers", {});
+        });
+        EXPECT_NE(huge.find("/summary/huge"), std::string::npos) << huge;
+        EXPECT_THROW(w->write_array("/", {1}, {"a"}, "workers", {1}), std::invalid_argument);
+    }
+    result.commit();
+    // Nothing was created by the rejected calls.
+    EXPECT_EQ(RunFileReader(dir.path() / "result.h5").members("/"),
+              (std::vector<std::string>{"meta"}));
+}
+
+TEST(ArrayWriter, HDF5ErrorsNameTheFileAndObject) {
+    const ScratchDir dir;
+    ResultFileWriter writer(dir.path() / "result.h5");
+    writer.write_array("/summary/covered", {1}, {"a"}, "workers", {1});
+    const std::string file = writer.temporary_path().string();
+    const std::string twice = thrown<std::runtime_error>(
+        [&] { writer.write_array("/summary/covered", {1}, {"a"}, "workers", {1}); });
+    EXPECT_NE(twice.find(file), std::string::npos) << twice;
+    EXPECT_NE(twice.find("/summary/covered"), std::string::npos) << twice;
+    const std::string under_dataset = thrown<std::runtime_error>(
+        [&] { writer.write_array("/summary/covered/x", {1}, {"a"}, "workers", {1}); });
+    EXPECT_NE(under_dataset.find("/summary/covered"), std::string::npos) << under_dataset;
+    const std::string missing =
+        thrown<std::runtime_error>([&] { writer.write_attribute("/nowhere", "note", "x"); });
+    EXPECT_NE(missing.find(file), std::string::npos) << missing;
+    EXPECT_NE(missing.find("/nowhere"), std::string::npos) << missing;
+    writer.write_attribute("/summary", "note", "x");
+    const std::string again =
+        thrown<std::runtime_error>([&] { writer.write_attribute("/summary", "note", "y"); });
+    EXPECT_NE(again.find("/summary@note"), std::string::npos) << again;
+    // The writer is still usable after an error.
+    writer.write_array("/summary/lapsed", {1}, {"a"}, "workers", {2});
+    EXPECT_NO_THROW(writer.commit());
+}
+
+// ---- result files ---------------------------------------------------------------------------
+
+TEST(ResultFile, CommitRenamesTheTemporaryFile) {
+    const ScratchDir dir;
+    const fs::path file = dir.path() / "compare.h5";
+    ResultFileWriter writer(file);
+    const fs::path temporary = writer.temporary_path();
+    EXPECT_EQ(temporary, dir.path() / ("compare.h5.tmp-" + std::to_string(getpid())));
+    EXPECT_TRUE(present(temporary));
+    EXPECT_FALSE(present(file));
+    writer.write_array("/difference/covered", {2}, {"month"}, "workers", {1, 2});
+    writer.commit();
+    EXPECT_EQ(directory_listing(dir.path()), (std::vector<std::string>{"compare.h5"}));
+    EXPECT_THROW(writer.commit(), std::logic_error);
+    const RunFileReader reader(file);
+    EXPECT_EQ(reader.string_attribute("/meta", "engine_version"), engine_version());
+    EXPECT_EQ(reader.members("/"), (std::vector<std::string>{"difference", "meta"}));
+}
+
+TEST(ResultFile, AnUncommittedFileLeavesNothingBehind) {
+    const ScratchDir dir;
+    const fs::path file = dir.path() / "compare.h5";
+    EXPECT_THROW(
+        {
+            ResultFileWriter writer(file);
+            writer.write_array("/difference/covered", {2}, {"month"}, "workers", {1, 2});
+            throw std::runtime_error("interrupted");
+        },
+        std::runtime_error);
+    EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+TEST(ResultFile, MissingDirectoryIsAnErrorNamingThePath) {
+    const ScratchDir dir;
+    const fs::path file = dir.path() / "no-such-dir" / "compare.h5";
+    const std::string message = thrown<std::runtime_error>([&] { ResultFileWriter w(file); });
+    EXPECT_NE(message.find(file.string()), std::string::npos) << message;
+    EXPECT_NE(message.find("does not exist"), std::string::npos) << message;
+    EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
 // ---- reproducibility and outside readers -----------------------------------------------------
 
 TEST(RunFile, SameDataGivesByteIdenticalFiles) {
@@ -313,6 +748,62 @@ TEST(RunFile, SameDataGivesByteIdenticalFiles) {
     // HDF5 timestamps have one-second resolution: make sure a stored time would differ.
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));
     write_run(dir.path() / "b.h5", s, info);
+    const std::string a = test::read_file(dir.path() / "a.h5");
+    EXPECT_FALSE(a.empty());
+    EXPECT_TRUE(a == test::read_file(dir.path() / "b.h5"));
+}
+
+/// A run whose writer also reads the replicates back (or not) and adds a summary array.
+void write_summarised_run(const fs::path& output, bool keep_replicates, bool read_back) {
+    const Scenario& s = sawahlunto();
+    RunInfo info = small_run(s);
+    info.keep_replicates = keep_replicates;
+    RunFileWriter writer(output, s, info);
+    std::vector<ReplicateSeries> written;
+    write_replicates(writer, s, info, written);
+    if (read_back) {
+        for (std::size_t m = 0; m < series_metric_count; ++m)
+            writer.read_series(static_cast<SeriesMetric>(m), 1, 3);
+        for (std::size_t m = 0; m < programme_metric_count; ++m)
+            writer.read_programme_series(static_cast<ProgrammeMetric>(m));
+    }
+    writer.write_array("/summary/province/covered", {2, 3}, {"statistic", "month"}, "workers",
+                       counting(6));
+    writer.write_attribute("/summary", "statistics", std::vector<std::string>{"mean", "p95"});
+    writer.commit();
+}
+
+TEST(RunFile, ReadingBackAndScratchReplicatesKeepFilesByteIdentical) {
+    const ScratchDir dir;
+    write_summarised_run(dir.path() / "a-kept.h5", true, false);
+    write_summarised_run(dir.path() / "a-summaries.h5", false, false);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    write_summarised_run(dir.path() / "b-kept.h5", true, true);
+    write_summarised_run(dir.path() / "b-summaries.h5", false, true);
+    const std::string kept = test::read_file(dir.path() / "a-kept.h5");
+    const std::string summaries = test::read_file(dir.path() / "a-summaries.h5");
+    EXPECT_FALSE(kept.empty());
+    EXPECT_FALSE(summaries.empty());
+    EXPECT_LT(summaries.size(), kept.size());
+    EXPECT_TRUE(kept == test::read_file(dir.path() / "b-kept.h5"));
+    EXPECT_TRUE(summaries == test::read_file(dir.path() / "b-summaries.h5"));
+}
+
+TEST(ResultFile, SameDataGivesByteIdenticalFiles) {
+    const ScratchDir dir;
+    const auto write = [](const fs::path& output) {
+        ResultFileWriter writer(output);
+        writer.write_strings("/scenarios/name", {"baseline", "funded"}, "scenario", "text");
+        writer.write_array("/difference/province/covered", {2, 3, 2},
+                           {"statistic", "month", "province"}, "workers", counting(12));
+        writer.write_array("/difference/province/none", {0, 2}, {"month", "province"}, "IDR", {});
+        writer.write_attribute("/difference", "statistics", std::vector<std::string>{"mean"});
+        writer.write_attribute("/scenarios/name", "note", "as given");
+        writer.commit();
+    };
+    write(dir.path() / "a.h5");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    write(dir.path() / "b.h5");
     const std::string a = test::read_file(dir.path() / "a.h5");
     EXPECT_FALSE(a.empty());
     EXPECT_TRUE(a == test::read_file(dir.path() / "b.h5"));

@@ -29,5 +29,7 @@ struct Command {
 
 int validate_command(const std::vector<std::string>& args);
 int run_command(const std::vector<std::string>& args);
+int compare_command(const std::vector<std::string>& args);
+int sweep_command(const std::vector<std::string>& args);
 
 } // namespace ulcsim::cli

@@ -14,8 +14,13 @@ namespace {
 
 using ulcsim::cli::Command;
 
-constexpr std::array<Command, 2> commands{{
-    {"run", "simulate a scenario and write its monthly series to HDF5", ulcsim::cli::run_command},
+constexpr std::array<Command, 4> commands{{
+    {"run", "simulate a scenario's replicates; write their series and statistics to HDF5 and CSV",
+     ulcsim::cli::run_command},
+    {"compare", "paired differences between scenarios with common random numbers",
+     ulcsim::cli::compare_command},
+    {"sweep", "an ensemble at every point of a grid of scenario values",
+     ulcsim::cli::sweep_command},
     {"validate", "check scenario files and report every problem", ulcsim::cli::validate_command},
 }};
 

@@ -1,6 +1,9 @@
 #include "terminal_format.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <iomanip>
+#include <sstream>
 
 namespace ulcsim::cli {
 
@@ -17,7 +20,61 @@ std::string with_thousands(std::int64_t value) {
 }
 
 std::string rupiah(double amount) {
-    return "Rp" + with_thousands(static_cast<std::int64_t>(std::llround(amount)));
+    const auto whole = static_cast<std::int64_t>(std::llround(amount));
+    return whole < 0 ? "-Rp" + with_thousands(-whole) : "Rp" + with_thousands(whole);
+}
+
+std::size_t display_width(std::string_view text) {
+    std::size_t width = 0;
+    for (const char c : text)
+        if ((static_cast<unsigned char>(c) & 0xC0u) != 0x80u) ++width; // not a continuation byte
+    return width;
+}
+
+std::string measure_value(double value, const std::string& units, bool difference) {
+    if (std::isnan(value)) return "n/a";
+    const std::string sign = difference && value >= 0 ? "+" : "";
+    if (units == "share") {
+        std::ostringstream out;
+        out << std::fixed << std::setprecision(difference ? 2 : 1) << sign << value * 100
+            << (difference ? " pp" : "%");
+        return out.str();
+    }
+    if (units.starts_with("IDR")) return sign + rupiah(value);
+    return sign + with_thousands(std::llround(value));
+}
+
+std::string measure_with_interval(double mean, double p05, double p95, const std::string& units,
+                                  bool difference) {
+    if (std::isnan(mean)) return "n/a";
+    return measure_value(mean, units, difference) + " [" + measure_value(p05, units, difference) +
+           ", " + measure_value(p95, units, difference) + "]";
+}
+
+void print_table(const std::vector<std::vector<std::string>>& rows, std::ostream& out) {
+    std::vector<std::size_t> width;
+    for (const auto& row : rows) {
+        width.resize(std::max(width.size(), row.size()), 0);
+        for (std::size_t c = 0; c < row.size(); ++c)
+            width[c] = std::max(width[c], display_width(row[c]));
+    }
+    for (const auto& row : rows) {
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            const std::string pad(width[c] - display_width(row[c]), ' ');
+            if (c == 0)
+                out << "  " << row[c] << pad;
+            else
+                out << "   " << pad << row[c];
+        }
+        out << '\n';
+    }
+}
+
+std::string csv_number(double value) {
+    if (std::isnan(value)) return "";
+    std::ostringstream out;
+    out << std::setprecision(12) << value;
+    return out.str();
 }
 
 } // namespace ulcsim::cli

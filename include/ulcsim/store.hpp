@@ -10,10 +10,14 @@
 ///   /series/<metric>           [replicate, month, region, segment] float64
 ///   /programs/<metric>         [replicate, month, programme] float64
 ///   /programs/names
+///   /summary/…                 statistics over replicates (see ulcsim/summary.hpp)
 /// Every dataset carries a `dimensions` attribute naming its axes and a `units` attribute;
 /// /series has a `segments` attribute (formal, informal, vulnerable).
 /// The file is written under a temporary name beside the output and renamed on commit(), so
-/// an interrupted run never leaves a partial file under the requested name.
+/// an interrupted run never leaves a partial file under the requested name. With
+/// RunInfo::keep_replicates false (`--keep summaries`) /series and /programs go to a scratch
+/// file beside it instead, read back for the summaries and removed: the output then holds
+/// /meta, /months, /regions, /programs/names and /summary only.
 
 #include "ulcsim/calendar.hpp"
 #include "ulcsim/scenario.hpp"
@@ -34,9 +38,32 @@ struct RunInfo {
     int months = 0;
     std::uint32_t replicates = 1;
     int threads = 1;
+    /// Keep every replicate's series in the output (false: only the summaries).
+    bool keep_replicates = true;
 };
 
-class RunFileWriter {
+/// Named arrays written into an HDF5 file by path, for the outputs beyond the replicates
+/// (summaries, comparisons, sweeps). Missing groups on the path are created. Each dataset
+/// gets the `dimensions` and `units` attributes of the run-file layout.
+class ArrayWriter {
+public:
+    virtual ~ArrayWriter() = default;
+    /// A float64 dataset of shape `dims` (row-major `values`); dimension_names.size() ==
+    /// dims.size(). Throws std::invalid_argument when the sizes disagree.
+    virtual void write_array(const std::string& path, const std::vector<std::size_t>& dims,
+                             const std::vector<std::string>& dimension_names,
+                             const std::string& units, const std::vector<double>& values) = 0;
+    /// A one-dimensional dataset of UTF-8 strings.
+    virtual void write_strings(const std::string& path, const std::vector<std::string>& values,
+                               const std::string& dimension, const std::string& units) = 0;
+    /// A string or list-of-strings attribute on an existing group or dataset.
+    virtual void write_attribute(const std::string& object, const std::string& name,
+                                 const std::string& value) = 0;
+    virtual void write_attribute(const std::string& object, const std::string& name,
+                                 const std::vector<std::string>& values) = 0;
+};
+
+class RunFileWriter final : public ArrayWriter {
 public:
     /// Creates the temporary file and writes /meta, /months, /regions and empty datasets.
     /// Throws std::runtime_error naming the path when the file cannot be created.
@@ -47,11 +74,58 @@ public:
     RunFileWriter(const RunFileWriter&) = delete;
     RunFileWriter& operator=(const RunFileWriter&) = delete;
 
-    /// Writes one replicate's slice of every /series and /programs dataset.
+    /// Writes one replicate's slice of every /series and /programs dataset. Replicates may
+    /// arrive in any order; the file's bytes do not depend on it.
     void write_replicate(std::uint32_t replicate, const ReplicateSeries& series);
+    /// Reads back /series/<metric> for every replicate and months [first_month,
+    /// first_month + months): [replicate][month][region][segment]. Every replicate must have
+    /// been written.
+    std::vector<double> read_series(SeriesMetric metric, std::size_t first_month,
+                                    std::size_t months) const;
+    /// Reads back /programs/<metric>: [replicate][month][programme].
+    std::vector<double> read_programme_series(ProgrammeMetric metric) const;
+
+    void write_array(const std::string& path, const std::vector<std::size_t>& dims,
+                     const std::vector<std::string>& dimension_names, const std::string& units,
+                     const std::vector<double>& values) override;
+    void write_strings(const std::string& path, const std::vector<std::string>& values,
+                       const std::string& dimension, const std::string& units) override;
+    void write_attribute(const std::string& object, const std::string& name,
+                         const std::string& value) override;
+    void write_attribute(const std::string& object, const std::string& name,
+                         const std::vector<std::string>& values) override;
+
     /// Flushes, closes and renames the temporary file to the output name.
     void commit();
 
+    const std::filesystem::path& temporary_path() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// The output of `compare` and `sweep`: an HDF5 file of named arrays, written under a
+/// temporary name and renamed on commit() like a run file.
+class ResultFileWriter final : public ArrayWriter {
+public:
+    /// Throws std::runtime_error naming the path when the file cannot be created.
+    explicit ResultFileWriter(const std::filesystem::path& output);
+    /// Removes the temporary file unless commit() succeeded.
+    ~ResultFileWriter() override;
+    ResultFileWriter(const ResultFileWriter&) = delete;
+    ResultFileWriter& operator=(const ResultFileWriter&) = delete;
+
+    void write_array(const std::string& path, const std::vector<std::size_t>& dims,
+                     const std::vector<std::string>& dimension_names, const std::string& units,
+                     const std::vector<double>& values) override;
+    void write_strings(const std::string& path, const std::vector<std::string>& values,
+                       const std::string& dimension, const std::string& units) override;
+    void write_attribute(const std::string& object, const std::string& name,
+                         const std::string& value) override;
+    void write_attribute(const std::string& object, const std::string& name,
+                         const std::vector<std::string>& values) override;
+    void commit();
     const std::filesystem::path& temporary_path() const;
 
 private:

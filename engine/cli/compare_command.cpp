@@ -1,0 +1,271 @@
+#include "command_line.hpp"
+#include "commands.hpp"
+#include "ensemble_command.hpp"
+#include "terminal_format.hpp"
+#include "ulcsim/ensemble.hpp"
+#include "ulcsim/outcome.hpp"
+#include "ulcsim/scenario.hpp"
+#include "ulcsim/store.hpp"
+
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+namespace ulcsim::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+using Stats = std::array<double, summary_statistic_count>;
+constexpr std::size_t mean = 0, p05 = 2, p95 = 8;
+
+std::string with_interval(const Stats& s, const std::string& units, bool difference) {
+    return measure_with_interval(s[mean], s[p05], s[p95], units, difference);
+}
+
+} // namespace
+
+int compare_command(const std::vector<std::string>& args) {
+    std::vector<std::string> files;
+    std::vector<std::string> at;
+    int after = 12;
+    bool independent = false;
+    EnsembleCommandOptions common;
+    po::options_description options(
+        "Usage: ulcsim compare BASE.toml OTHER.toml [MORE.toml…] [options]\n\n"
+        "Runs every scenario with common random numbers (the same seed and replicates: the\n"
+        "same draws for the same worker) and reports paired differences against the first:\n"
+        "mean and 90% interval (5th–95th percentile over replicates) of coverage at chosen\n"
+        "months, covered worker-months, programme money, the cost per added covered\n"
+        "worker-year, and former members still covered some months after funding ends.\n"
+        "Writes a table to the terminal, the figures to HDF5 (-o) and a CSV beside it.\n"
+        "The run settings (start, months, seed, replicates) are the first scenario's.\n"
+        "Exit status: 0 done, 2 bad input, 1 internal failure, 130 interrupted.\n\nOptions");
+    options.add_options()("help,h", "show this help");
+    common.add_to(options, "HDF5 file to write (default: <base>-vs-<other>.h5); the CSV is "
+                           "beside it with the extension .csv");
+    options.add_options()("at", po::value<std::vector<std::string>>(&at)->composing(),
+                          "report coverage in month YYYY-MM (repeatable; default: every "
+                          "December and the last month)")(
+        "after", po::value<int>(&after),
+        "count former programme members still covered this many months after funding ends "
+        "(default 12)")("independent-seeds", po::bool_switch(&independent),
+                        "give each scenario its own seed (seed + position) instead of common "
+                        "random numbers: shows how much wider the intervals would be");
+    po::options_description hidden;
+    hidden.add_options()("file", po::value<std::vector<std::string>>(&files));
+    po::variables_map vm;
+    if (!parse_command_line(args, options, hidden, -1, vm)) return 0;
+    if (files.size() < 2)
+        throw UsageError("compare: give at least two scenario files (see ulcsim compare --help)");
+    if (after < 0 || after > 1200) throw UsageError("--after must be between 0 and 1200");
+    const std::vector<std::string> overrides = common.scenario_overrides(vm);
+    const int threads = common.thread_count(vm);
+
+    // Every scenario is loaded (and all their problems reported) before anything runs.
+    std::vector<Scenario> scenarios;
+    for (const std::string& f : files)
+        scenarios.push_back(load_scenario(f, overrides));
+    const RunSettings& base = scenarios.front().run;
+    for (std::size_t i = 1; i < scenarios.size(); ++i) {
+        const RunSettings& r = scenarios[i].run;
+        if (r.start != base.start || r.months != base.months)
+            throw UsageError("compare: " + files[i] + " runs " + r.start.to_string() + " for " +
+                             std::to_string(r.months) + " months, " + files[0] + " " +
+                             base.start.to_string() + " for " + std::to_string(base.months) +
+                             " months: paired months need the same run.start and run.months");
+    }
+    // Common random numbers: the base's seed and replicates for all of them.
+    for (std::size_t i = 1; i < scenarios.size(); ++i) {
+        scenarios[i].run.seed = base.seed + (independent ? i : 0);
+        scenarios[i].run.replicates = base.replicates;
+    }
+
+    OutcomeSettings settings;
+    settings.start = base.start;
+    settings.months = base.months;
+    settings.months_after_funding = after;
+    for (const std::string& text : at) {
+        const auto month = Month::parse(text);
+        if (!month) throw UsageError("--at " + text + ": expected a month YYYY-MM");
+        if (*month < base.start || *month > base.last_month())
+            throw UsageError("--at " + text + ": outside the run (" + base.start.to_string() +
+                             " … " + base.last_month().to_string() + ")");
+        settings.coverage_months.push_back(*month);
+    }
+    if (settings.coverage_months.empty())
+        settings.coverage_months = default_coverage_months(base.start, base.months);
+    const std::vector<OutcomeMeasure> measures = outcome_measures(settings);
+
+    std::string default_name = scenarios[0].run.name;
+    for (std::size_t i = 1; i < scenarios.size(); ++i)
+        default_name += "-vs-" + scenarios[i].run.name;
+    const std::filesystem::path out_path = common.output_path(default_name + ".h5");
+    std::filesystem::path csv_path = out_path;
+    csv_path.replace_extension(".csv");
+
+    const auto replicates = static_cast<std::uint32_t>(base.replicates);
+    const std::size_t S = scenarios.size(), M = measures.size(),
+                      T = static_cast<std::size_t>(base.months);
+    if (!common.quiet)
+        std::cerr << "ulcsim compare: " << S << " scenarios × " << replicates
+                  << (replicates == 1 ? " replicate" : " replicates") << " × " << base.months
+                  << " months, "
+                  << (independent
+                          ? "independent seeds"
+                          : "common random numbers (seed " + std::to_string(base.seed) + ")")
+                  << ", on " << threads << (threads == 1 ? " thread" : " threads") << " → "
+                  << out_path.string() << '\n';
+
+    ResultFileWriter writer(out_path);
+    // [scenario][replicate][measure] and the monthly totals for the file.
+    std::vector<std::vector<std::vector<double>>> values(
+        S, std::vector<std::vector<double>>(replicates));
+    std::vector<std::vector<ReplicateOutcome>> outcomes(S,
+                                                        std::vector<ReplicateOutcome>(replicates));
+    std::vector<EnsembleMember> members;
+    for (const Scenario& s : scenarios)
+        members.push_back({&s, {0, replicates}});
+    EnsembleOptions ensemble;
+    ensemble.threads = threads;
+    ensemble.on_replicate = [&](std::size_t i, std::uint32_t r, ReplicateSeries&& series) {
+        outcomes[i][r] = outcome_of(series);
+        values[i][r] = measure_values(outcomes[i][r], settings);
+    };
+    run_ensemble_with_progress(members, ensemble, common.quiet);
+
+    // Statistics: [scenario][measure]; differences against the base for the others.
+    std::vector<std::vector<Stats>> levels(S), differences(S);
+    std::vector<std::vector<std::vector<double>>> paired(S);
+    for (std::size_t i = 0; i < S; ++i) {
+        levels[i] = measure_statistics(values[i], settings, false);
+        if (i == 0) continue;
+        for (std::uint32_t r = 0; r < replicates; ++r)
+            paired[i].push_back(paired_differences(values[i][r], values[0][r], settings));
+        differences[i] = measure_statistics(paired[i], settings, true);
+    }
+
+    // ---- HDF5 ----
+    std::vector<std::string> names, tomls, measure_names, measure_units, statistics;
+    for (const Scenario& s : scenarios) {
+        names.push_back(s.run.name);
+        tomls.push_back(s.resolved_toml);
+    }
+    for (const OutcomeMeasure& m : measures) {
+        measure_names.push_back(m.name);
+        measure_units.push_back(m.units);
+    }
+    for (const auto n : summary_statistic_names)
+        statistics.emplace_back(n);
+    writer.write_attribute("/meta", "method",
+                           independent ? "independent seeds (seed + position of the scenario)"
+                                       : "common random numbers: same seed and replicates");
+    writer.write_strings("/scenarios/name", names, "scenario", "text");
+    writer.write_strings("/scenarios/scenario_toml", tomls, "scenario", "TOML");
+    writer.write_strings("/measures/name", measure_names, "measure", "text");
+    writer.write_strings("/measures/units", measure_units, "measure", "text");
+    writer.write_strings("/statistic", statistics, "statistic", "text");
+    std::vector<std::string> months;
+    for (std::size_t t = 0; t < T; ++t)
+        months.push_back((base.start + static_cast<int>(t)).to_string());
+    writer.write_strings("/months", months, "month", "YYYY-MM");
+    std::vector<double> flat_values, flat_levels, flat_differences;
+    for (std::size_t i = 0; i < S; ++i) {
+        for (std::size_t m = 0; m < M; ++m)
+            for (std::uint32_t r = 0; r < replicates; ++r)
+                flat_values.push_back(values[i][r][m]);
+        for (std::size_t m = 0; m < M; ++m)
+            for (std::size_t st = 0; st < summary_statistic_count; ++st) {
+                flat_levels.push_back(levels[i][m][st]);
+                flat_differences.push_back(i == 0 ? 0.0 : differences[i][m][st]);
+            }
+    }
+    writer.write_array("/values", {S, M, replicates}, {"scenario", "measure", "replicate"},
+                       "see /measures/units", flat_values);
+    writer.write_array("/statistics", {S, M, summary_statistic_count},
+                       {"scenario", "measure", "statistic"}, "see /measures/units", flat_levels);
+    writer.write_array(
+        "/differences", {S, M, summary_statistic_count}, {"scenario", "measure", "statistic"},
+        "see /measures/units; scenario minus the first, paired by replicate", flat_differences);
+    const auto monthly = [&](const std::string& path, const std::string& units, auto field) {
+        std::vector<double> flat;
+        for (std::size_t i = 0; i < S; ++i)
+            for (std::uint32_t r = 0; r < replicates; ++r)
+                for (std::size_t t = 0; t < T; ++t)
+                    flat.push_back(field(outcomes[i][r], t));
+        writer.write_array(path, {S, replicates, T}, {"scenario", "replicate", "month"}, units,
+                           flat);
+    };
+    monthly("/monthly/coverage_rate", "share", [](const ReplicateOutcome& o, std::size_t t) {
+        return o.labour_force[t] > 0 ? o.covered[t] / o.labour_force[t] : std::nan("");
+    });
+    monthly("/monthly/covered", "workers",
+            [](const ReplicateOutcome& o, std::size_t t) { return o.covered[t]; });
+    monthly("/monthly/labour_force", "workers",
+            [](const ReplicateOutcome& o, std::size_t t) { return o.labour_force[t]; });
+    monthly("/monthly/programme_members", "workers",
+            [](const ReplicateOutcome& o, std::size_t t) { return o.programme_members[t]; });
+    monthly("/monthly/programme_spent_idr", "IDR",
+            [](const ReplicateOutcome& o, std::size_t t) { return o.programme_spent_idr[t]; });
+    monthly("/monthly/former_members_covered", "workers",
+            [](const ReplicateOutcome& o, std::size_t t) { return o.former_members_covered[t]; });
+
+    // ---- CSV ----
+    std::filesystem::path csv_temporary = csv_path;
+    csv_temporary += ".tmp";
+    try {
+        std::ofstream csv(csv_temporary);
+        csv << "measure,units,scenario,mean,p05,p95,difference_mean,difference_p05,difference_"
+               "p95\n";
+        for (std::size_t m = 0; m < M; ++m)
+            for (std::size_t i = 0; i < S; ++i) {
+                csv << measures[m].name << ',' << measures[m].units << ',' << names[i] << ','
+                    << csv_number(levels[i][m][mean]) << ',' << csv_number(levels[i][m][p05]) << ','
+                    << csv_number(levels[i][m][p95]);
+                for (const std::size_t st : {mean, p05, p95})
+                    csv << ',' << (i == 0 ? "" : csv_number(differences[i][m][st]));
+                csv << '\n';
+            }
+        if (!csv.flush()) throw std::runtime_error("cannot write " + csv_temporary.string());
+        csv.close();
+        writer.commit();
+        std::filesystem::rename(csv_temporary, csv_path);
+    } catch (...) {
+        std::error_code ec;
+        std::filesystem::remove(csv_temporary, ec);
+        throw;
+    }
+
+    if (common.quiet) return 0;
+    // ---- terminal ----
+    std::cout << out_path.string() << ", " << csv_path.string() << ": written\n\n"
+              << "Against " << names[0] << ": mean [90% interval over " << replicates
+              << " paired replicates" << (independent ? ", independent seeds" : "") << "]\n";
+    std::vector<std::vector<std::string>> table;
+    std::vector<std::string> header{"", names[0]};
+    for (std::size_t i = 1; i < S; ++i) {
+        header.push_back(names[i]);
+        header.push_back("difference");
+    }
+    table.push_back(header);
+    for (std::size_t m = 0; m < M; ++m) {
+        const OutcomeMeasure& om = measures[m];
+        std::vector<std::string> row{om.label};
+        row.push_back(om.difference_only ? "" : measure_value(levels[0][m][mean], om.units, false));
+        for (std::size_t i = 1; i < S; ++i) {
+            row.push_back(om.difference_only ? ""
+                                             : measure_value(levels[i][m][mean], om.units, false));
+            row.push_back(with_interval(differences[i][m], om.units, !om.difference_only));
+        }
+        table.push_back(row);
+    }
+    print_table(table, std::cout);
+    return 0;
+}
+
+} // namespace ulcsim::cli

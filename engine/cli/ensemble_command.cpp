@@ -1,0 +1,124 @@
+#include "ensemble_command.hpp"
+
+#include "commands.hpp"
+#include "progress.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <iomanip>
+#include <sstream>
+#include <tbb/task_arena.h>
+
+namespace ulcsim::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+extern "C" void request_stop(int) {
+    stop_requested = true;
+}
+
+/// Ctrl-C ends the run between months: the temporary output is removed, nothing is left
+/// under the output name.
+class StopOnSignal {
+public:
+    StopOnSignal() {
+        stop_requested = false;
+        previous_int_ = std::signal(SIGINT, request_stop);
+        previous_term_ = std::signal(SIGTERM, request_stop);
+    }
+    ~StopOnSignal() {
+        std::signal(SIGINT, previous_int_);
+        std::signal(SIGTERM, previous_term_);
+    }
+    StopOnSignal(const StopOnSignal&) = delete;
+    StopOnSignal& operator=(const StopOnSignal&) = delete;
+
+private:
+    void (*previous_int_)(int);
+    void (*previous_term_)(int);
+};
+
+} // namespace
+
+void EnsembleCommandOptions::add_to(po::options_description& options,
+                                    const std::string& output_help) {
+    options.add_options()("output,o", po::value<std::string>(&output), output_help.c_str())(
+        "replicates", po::value<int>(&replicates), "replicates (default: run.replicates)")(
+        "threads", po::value<int>(&threads),
+        "worker threads (default: every core); the output does not depend on it")(
+        "seed", po::value<std::uint64_t>(&seed), "random seed (default: run.seed)")(
+        "months", po::value<int>(&months), "months to simulate (default: run.months)")(
+        "set", po::value<std::vector<std::string>>(&overrides)->composing(),
+        "override a scenario key: --set key.path=value (repeatable)")(
+        "quiet,q", po::bool_switch(&quiet), "no progress and no summary");
+}
+
+std::vector<std::string>
+EnsembleCommandOptions::scenario_overrides(const po::variables_map& vm) const {
+    if (vm.count("replicates") && (replicates < 1 || replicates > 100'000))
+        throw UsageError("--replicates must be between 1 and 100000");
+    if (vm.count("months") && (months < 1 || months > 1200))
+        throw UsageError("--months must be between 1 and 1200");
+    if (vm.count("threads") && (threads < 1 || threads > 1024))
+        throw UsageError("--threads must be between 1 and 1024");
+    std::vector<std::string> all = overrides;
+    if (vm.count("replicates")) all.push_back("run.replicates=" + std::to_string(replicates));
+    if (vm.count("months")) all.push_back("run.months=" + std::to_string(months));
+    if (vm.count("seed")) all.push_back("run.seed=" + std::to_string(seed));
+    return all;
+}
+
+int EnsembleCommandOptions::thread_count(const po::variables_map& vm) const {
+    return vm.count("threads") ? threads : tbb::this_task_arena::max_concurrency();
+}
+
+std::filesystem::path EnsembleCommandOptions::output_path(const std::string& default_name) const {
+    const std::filesystem::path out = output.empty() ? default_name : output;
+    const std::filesystem::path directory =
+        out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
+    if (!std::filesystem::is_directory(directory))
+        throw UsageError("cannot write " + out.string() + ": directory " + directory.string() +
+                         " does not exist");
+    return out;
+}
+
+std::string byte_size(double bytes) {
+    static constexpr const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+    std::size_t u = 0;
+    while (bytes >= 1000 && u + 1 < std::size(units)) {
+        bytes /= 1000;
+        ++u;
+    }
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(bytes < 10 && u > 0 ? 1 : 0) << bytes << ' ' << units[u];
+    return out.str();
+}
+
+void run_ensemble_with_progress(const std::vector<EnsembleMember>& members, EnsembleOptions options,
+                                bool quiet) {
+    StopOnSignal stop_on_signal;
+    std::int64_t total = 0;
+    for (const EnsembleMember& m : members)
+        total += starting_agents(*m.scenario) * m.scenario->run.months * m.replicates.count;
+    Progress progress(total, quiet);
+    options.on_progress = [&](const EnsembleProgress& p) {
+        if (stop_requested) throw Interrupted("interrupted: nothing written");
+        // The last replicate's months are all simulated before it is stored: 100% waits
+        // for the store.
+        const std::int64_t done = p.replicates_done < p.replicates_total
+                                      ? std::min(p.agent_months_done, total - 1)
+                                      : total;
+        progress.update(done, "replicates " + std::to_string(p.replicates_done) + "/" +
+                                  std::to_string(p.replicates_total));
+    };
+    run_ensemble(members, options);
+    if (stop_requested) throw Interrupted("interrupted: nothing written");
+    progress.finish();
+}
+
+} // namespace ulcsim::cli

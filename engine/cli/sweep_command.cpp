@@ -1,0 +1,341 @@
+#include "command_line.hpp"
+#include "commands.hpp"
+#include "ensemble_command.hpp"
+#include "terminal_format.hpp"
+#include "ulcsim/ensemble.hpp"
+#include "ulcsim/outcome.hpp"
+#include "ulcsim/scenario.hpp"
+#include "ulcsim/store.hpp"
+
+#include <boost/program_options.hpp>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace ulcsim::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+/// One axis of the grid: a scenario key and the values it takes, as --set text.
+struct Axis {
+    std::string key;
+    std::vector<std::string> values;
+};
+
+bool whole_number(std::string_view text, long long& value) {
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return error == std::errc() && end == text.data() + text.size();
+}
+
+bool real_number(std::string_view text, double& value) {
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return error == std::errc() && end == text.data() + text.size() && std::isfinite(value);
+}
+
+/// key=from:to:steps (evenly spaced numbers or months, `steps` values) or key=a,b,c.
+Axis parse_axis(const std::string& spec) {
+    const std::string where = "--vary " + spec + ": ";
+    const auto equals = spec.find('=');
+    if (equals == std::string::npos || equals == 0)
+        throw UsageError(where + "expected KEY=FROM:TO:STEPS or KEY=V1,V2,…");
+    Axis axis{spec.substr(0, equals), {}};
+    const std::string range = spec.substr(equals + 1);
+    if (range.find(':') == std::string::npos) {
+        std::istringstream list(range);
+        for (std::string v; std::getline(list, v, ',');) {
+            if (v.empty()) throw UsageError(where + "an empty value in the list");
+            axis.values.push_back(v);
+        }
+        if (axis.values.empty()) throw UsageError(where + "no values");
+        return axis;
+    }
+    std::vector<std::string> parts;
+    std::istringstream fields(range);
+    for (std::string p; std::getline(fields, p, ':');)
+        parts.push_back(p);
+    long long steps = 0;
+    if (parts.size() != 3 || !whole_number(parts[2], steps))
+        throw UsageError(where + "expected FROM:TO:STEPS with a whole number of steps");
+    if (steps < 1 || steps > 1000) throw UsageError(where + "STEPS must be between 1 and 1000");
+    const auto n = static_cast<std::size_t>(steps);
+    const auto fraction = [&](std::size_t i) {
+        return n == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(n - 1);
+    };
+    long long a = 0, b = 0;
+    double x = 0, y = 0;
+    const auto from = Month::parse(parts[0]), to = Month::parse(parts[1]);
+    if (from && to) {
+        const int span = *to - *from;
+        if (n > 1 && span % static_cast<int>(n - 1) != 0)
+            throw UsageError(where + std::to_string(span) + " months do not divide into " +
+                             std::to_string(n - 1) + " equal steps");
+        for (std::size_t i = 0; i < n; ++i)
+            axis.values.push_back(
+                (*from + static_cast<int>(std::lround(fraction(i) * span))).to_string());
+    } else if (whole_number(parts[0], a) && whole_number(parts[1], b) &&
+               (n == 1 || (b - a) % static_cast<long long>(n - 1) == 0)) {
+        const long long step = n == 1 ? 0 : (b - a) / static_cast<long long>(n - 1);
+        for (std::size_t i = 0; i < n; ++i)
+            axis.values.push_back(std::to_string(a + step * static_cast<long long>(i)));
+    } else if (real_number(parts[0], x) && real_number(parts[1], y)) {
+        for (std::size_t i = 0; i < n; ++i) {
+            std::ostringstream v;
+            v.precision(12);
+            v << x + (y - x) * fraction(i);
+            std::string text = v.str();
+            // TOML reads 1e+06 as a float but 2 as an integer; a float key needs the point.
+            if (text.find_first_of(".e") == std::string::npos &&
+                (parts[0].find_first_of(".e") != std::string::npos ||
+                 parts[1].find_first_of(".e") != std::string::npos))
+                text += ".0";
+            axis.values.push_back(text);
+        }
+    } else {
+        throw UsageError(where + "FROM and TO must both be numbers or both months YYYY-MM");
+    }
+    return axis;
+}
+
+using Stats = std::array<double, summary_statistic_count>;
+constexpr std::size_t mean = 0, p05 = 2, p95 = 8;
+
+} // namespace
+
+int sweep_command(const std::vector<std::string>& args) {
+    std::string file;
+    std::vector<std::string> vary;
+    int after = 12;
+    EnsembleCommandOptions common;
+    po::options_description options(
+        "Usage: ulcsim sweep FILE --vary KEY=FROM:TO:STEPS [--vary …] [options]\n\n"
+        "Runs an ensemble at every point of a grid of scenario values (the product of the\n"
+        "--vary axes, the first varying slowest), all with the same seed and replicates so\n"
+        "that points differ only by the values, and reports the outcomes of each point and\n"
+        "their paired differences against the first point. KEY is any scenario key as for\n"
+        "--set (programme.NAME.budget_idr_per_year.2025, programme.NAME.window.0.end,\n"
+        "programme.NAME.continue_after_subsidy, …). Values: FROM:TO:STEPS gives STEPS evenly\n"
+        "spaced numbers or months (2025-06:2025-12:7); V1,V2,… lists them (true,false).\n"
+        "Writes a table, HDF5 with the grid as dimensions (-o), and a CSV beside it.\n"
+        "Exit status: 0 done, 2 bad input, 1 internal failure, 130 interrupted.\n\nOptions");
+    options.add_options()("help,h", "show this help")(
+        "vary", po::value<std::vector<std::string>>(&vary)->composing(),
+        "an axis of the grid (repeatable)");
+    common.add_to(options, "HDF5 file to write (default: <run.name>-sweep.h5); the CSV is "
+                           "beside it with the extension .csv");
+    options.add_options()("after", po::value<int>(&after),
+                          "count former programme members still covered this many months after "
+                          "funding ends (default 12)");
+    po::options_description hidden;
+    hidden.add_options()("file", po::value<std::string>(&file));
+    po::variables_map vm;
+    if (!parse_command_line(args, options, hidden, 1, vm)) return 0;
+    if (file.empty()) throw UsageError("sweep: no scenario file given (see ulcsim sweep --help)");
+    if (vary.empty()) throw UsageError("sweep: give at least one --vary KEY=FROM:TO:STEPS");
+    if (after < 0 || after > 1200) throw UsageError("--after must be between 0 and 1200");
+    std::vector<Axis> axes;
+    std::size_t points = 1;
+    for (const std::string& spec : vary) {
+        axes.push_back(parse_axis(spec));
+        for (std::size_t i = 0; i + 1 < axes.size(); ++i)
+            if (axes[i].key == axes.back().key)
+                throw UsageError("--vary " + spec + ": " + axes.back().key + " is varied twice");
+        points *= axes.back().values.size();
+        if (points > 10'000) throw UsageError("sweep: more than 10000 grid points");
+    }
+    const std::vector<std::string> overrides = common.scenario_overrides(vm);
+    const int threads = common.thread_count(vm);
+
+    // Every point is loaded and validated before anything runs. Its values are --set
+    // overrides applied after the command's own, so a bad value names its --set.
+    std::vector<Scenario> scenarios;
+    std::vector<std::vector<std::size_t>> coordinates;
+    for (std::size_t point = 0; point < points; ++point) {
+        std::vector<std::size_t> at(axes.size());
+        std::size_t rest = point;
+        for (std::size_t a = axes.size(); a-- > 0;) {
+            at[a] = rest % axes[a].values.size();
+            rest /= axes[a].values.size();
+        }
+        std::vector<std::string> point_overrides = overrides;
+        for (std::size_t a = 0; a < axes.size(); ++a)
+            point_overrides.push_back(axes[a].key + "=" + axes[a].values[at[a]]);
+        scenarios.push_back(load_scenario(file, point_overrides));
+        coordinates.push_back(at);
+    }
+    const RunSettings& base = scenarios.front().run;
+    for (const Scenario& s : scenarios)
+        if (s.run.start != base.start || s.run.months != base.months || s.run.seed != base.seed ||
+            s.run.replicates != base.replicates)
+            throw UsageError("sweep: the grid may not vary run.start, run.months, run.seed or "
+                             "run.replicates (use --months, --seed, --replicates instead)");
+
+    OutcomeSettings settings;
+    settings.start = base.start;
+    settings.months = base.months;
+    settings.months_after_funding = after;
+    settings.coverage_months = {base.last_month()};
+    const std::vector<OutcomeMeasure> measures = outcome_measures(settings);
+
+    const std::filesystem::path out_path = common.output_path(base.name + "-sweep.h5");
+    std::filesystem::path csv_path = out_path;
+    csv_path.replace_extension(".csv");
+    const auto replicates = static_cast<std::uint32_t>(base.replicates);
+    if (!common.quiet)
+        std::cerr << "ulcsim sweep " << base.name << ": " << points << " grid points × "
+                  << replicates << (replicates == 1 ? " replicate" : " replicates") << " × "
+                  << base.months << " months, common random numbers, on " << threads
+                  << (threads == 1 ? " thread" : " threads") << " → " << out_path.string() << '\n';
+
+    ResultFileWriter writer(out_path);
+    std::vector<std::vector<std::vector<double>>> values(
+        points, std::vector<std::vector<double>>(replicates));
+    std::vector<EnsembleMember> members;
+    for (const Scenario& s : scenarios)
+        members.push_back({&s, {0, replicates}});
+    EnsembleOptions ensemble;
+    ensemble.threads = threads;
+    ensemble.on_replicate = [&](std::size_t i, std::uint32_t r, ReplicateSeries&& series) {
+        values[i][r] = measure_values(outcome_of(series), settings);
+    };
+    run_ensemble_with_progress(members, ensemble, common.quiet);
+
+    const std::size_t M = measures.size();
+    std::vector<std::vector<Stats>> levels(points), differences(points);
+    for (std::size_t i = 0; i < points; ++i) {
+        levels[i] = measure_statistics(values[i], settings, false);
+        std::vector<std::vector<double>> paired;
+        for (std::uint32_t r = 0; r < replicates; ++r)
+            paired.push_back(paired_differences(values[i][r], values[0][r], settings));
+        differences[i] = measure_statistics(paired, settings, true);
+    }
+
+    // ---- HDF5: [axis 0, axis 1, …, measure, statistic | replicate] ----
+    std::vector<std::size_t> grid_dims;
+    std::vector<std::string> grid_names, keys;
+    for (std::size_t a = 0; a < axes.size(); ++a) {
+        grid_dims.push_back(axes[a].values.size());
+        grid_names.push_back("axis_" + std::to_string(a));
+        keys.push_back(axes[a].key);
+        writer.write_strings("/grid/axis_" + std::to_string(a), axes[a].values,
+                             "axis_" + std::to_string(a), "scenario value (TOML text)");
+        writer.write_attribute("/grid/axis_" + std::to_string(a), "key", axes[a].key);
+    }
+    writer.write_strings("/grid/keys", keys, "axis", "scenario key");
+    writer.write_attribute("/meta", "scenario_toml", scenarios.front().resolved_toml);
+    writer.write_attribute("/meta", "method",
+                           "common random numbers: every point has the same seed and replicates; "
+                           "differences are against the first point, paired by replicate");
+    std::vector<std::string> measure_names, measure_units, statistics;
+    for (const OutcomeMeasure& m : measures) {
+        measure_names.push_back(m.name);
+        measure_units.push_back(m.units);
+    }
+    for (const auto n : summary_statistic_names)
+        statistics.emplace_back(n);
+    writer.write_strings("/measures/name", measure_names, "measure", "text");
+    writer.write_strings("/measures/units", measure_units, "measure", "text");
+    writer.write_strings("/statistic", statistics, "statistic", "text");
+    std::vector<double> flat_levels, flat_differences, flat_values;
+    for (std::size_t i = 0; i < points; ++i)
+        for (std::size_t m = 0; m < M; ++m) {
+            for (std::size_t st = 0; st < summary_statistic_count; ++st) {
+                flat_levels.push_back(levels[i][m][st]);
+                flat_differences.push_back(differences[i][m][st]);
+            }
+            for (std::uint32_t r = 0; r < replicates; ++r)
+                flat_values.push_back(values[i][r][m]);
+        }
+    const auto dims_with = [&](std::size_t last, const std::string& name) {
+        std::pair<std::vector<std::size_t>, std::vector<std::string>> d{grid_dims, grid_names};
+        d.first.push_back(M);
+        d.second.push_back("measure");
+        d.first.push_back(last);
+        d.second.push_back(name);
+        return d;
+    };
+    const auto [stat_dims, stat_names] = dims_with(summary_statistic_count, "statistic");
+    const auto [value_dims, value_names] = dims_with(replicates, "replicate");
+    writer.write_array("/statistics", stat_dims, stat_names, "see /measures/units", flat_levels);
+    writer.write_array("/differences", stat_dims, stat_names,
+                       "see /measures/units; point minus the first point, paired by replicate",
+                       flat_differences);
+    writer.write_array("/values", value_dims, value_names, "see /measures/units", flat_values);
+
+    // ---- CSV: one row per point ----
+    std::filesystem::path csv_temporary = csv_path;
+    csv_temporary += ".tmp";
+    try {
+        std::ofstream csv(csv_temporary);
+        for (const Axis& a : axes)
+            csv << a.key << ',';
+        for (std::size_t m = 0; m < M; ++m) {
+            const std::string& n = measures[m].name;
+            csv << (m ? "," : "") << n << "_mean," << n << "_p05," << n << "_p95," << n
+                << "_difference_mean," << n << "_difference_p05," << n << "_difference_p95";
+        }
+        csv << '\n';
+        for (std::size_t i = 0; i < points; ++i) {
+            for (std::size_t a = 0; a < axes.size(); ++a)
+                csv << axes[a].values[coordinates[i][a]] << ',';
+            for (std::size_t m = 0; m < M; ++m) {
+                csv << (m ? "," : "") << csv_number(levels[i][m][mean]) << ','
+                    << csv_number(levels[i][m][p05]) << ',' << csv_number(levels[i][m][p95]);
+                for (const std::size_t st : {mean, p05, p95})
+                    csv << ',' << csv_number(differences[i][m][st]);
+            }
+            csv << '\n';
+        }
+        if (!csv.flush()) throw std::runtime_error("cannot write " + csv_temporary.string());
+        csv.close();
+        writer.commit();
+        std::filesystem::rename(csv_temporary, csv_path);
+    } catch (...) {
+        std::error_code ec;
+        std::filesystem::remove(csv_temporary, ec);
+        throw;
+    }
+
+    if (common.quiet) return 0;
+    std::cout << out_path.string() << ", " << csv_path.string() << ": written\n\n"
+              << "Mean [90% interval over " << replicates
+              << " replicates]; differences against the first point, paired by replicate\n";
+    std::vector<std::vector<std::string>> table;
+    std::vector<std::string> header = keys;
+    // The measures a planner reads first; the rest are in the files.
+    const std::size_t coverage = 0, worker_months = 1, money = 3, cost = 4, former = 5;
+    header.push_back(measures[coverage].label);
+    header.push_back("Δ covered worker-months");
+    header.push_back("money spent");
+    header.push_back("cost per added covered worker-year");
+    header.push_back(measures[former].label);
+    table.push_back(header);
+    for (std::size_t i = 0; i < points; ++i) {
+        std::vector<std::string> row;
+        for (std::size_t a = 0; a < axes.size(); ++a)
+            row.push_back(axes[a].values[coordinates[i][a]]);
+        const auto level = [&](std::size_t m) {
+            return measure_with_interval(levels[i][m][mean], levels[i][m][p05], levels[i][m][p95],
+                                         measures[m].units, false);
+        };
+        const auto difference = [&](std::size_t m) {
+            if (i == 0) return std::string("(base)");
+            return measure_with_interval(differences[i][m][mean], differences[i][m][p05],
+                                         differences[i][m][p95], measures[m].units, m != cost);
+        };
+        row.push_back(level(coverage));
+        row.push_back(difference(worker_months));
+        row.push_back(measure_value(levels[i][money][mean], measures[money].units, false));
+        row.push_back(difference(cost));
+        row.push_back(level(former));
+        table.push_back(row);
+    }
+    print_table(table, std::cout);
+    return 0;
+}
+
+} // namespace ulcsim::cli

@@ -1,0 +1,354 @@
+#include "ulcsim/summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <iomanip>
+#include <limits>
+#include <stdexcept>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+namespace ulcsim {
+
+namespace {
+
+constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
+
+bool is_ratio(std::size_t metric) {
+    return metric == coverage_rate_metric || metric == coverage_share_metric;
+}
+
+/// The series metric a summary metric sums (the numerator of a ratio).
+SeriesMetric numerator(std::size_t metric) {
+    if (metric == coverage_rate_metric) return SeriesMetric::covered;
+    if (metric == coverage_share_metric) return SeriesMetric::covered_registered;
+    return static_cast<SeriesMetric>(metric);
+}
+
+/// Sums of one cell per replicate: the numerator and, for ratios, the labour force.
+struct CellSums {
+    std::vector<double> numerator;
+    std::vector<double> denominator;
+
+    void reset(std::size_t replicates) {
+        numerator.assign(replicates, 0);
+        denominator.assign(replicates, 0);
+    }
+};
+
+void store(std::vector<double>& out, const std::array<double, summary_statistic_count>& stats,
+           std::size_t month, std::size_t area, std::size_t segment, std::size_t months,
+           std::size_t areas) {
+    for (std::size_t s = 0; s < summary_statistic_count; ++s)
+        out[summary_index(static_cast<Statistic>(s), month, area, segment, months, areas)] =
+            stats[s];
+}
+
+} // namespace
+
+std::string_view summary_metric_name(std::size_t metric) {
+    if (metric == coverage_rate_metric) return "coverage_rate";
+    if (metric == coverage_share_metric) return "coverage_share";
+    if (metric >= series_metric_count) throw std::out_of_range("summary metric");
+    return series_metric_names[metric];
+}
+
+std::string_view summary_metric_units(std::size_t metric) {
+    if (is_ratio(metric)) return "share";
+    return summary_metric_name(metric).ends_with("_idr") ? "IDR" : "workers";
+}
+
+double quantile_of_sorted(std::span<const double> sorted, double p) {
+    if (sorted.empty()) return not_a_number;
+    const double h = static_cast<double>(sorted.size() - 1) * p;
+    const auto below = static_cast<std::size_t>(std::floor(h));
+    const std::size_t above = std::min(below + 1, sorted.size() - 1);
+    return sorted[below] + (h - static_cast<double>(below)) * (sorted[above] - sorted[below]);
+}
+
+std::array<double, summary_statistic_count> summarise(std::span<double> values) {
+    std::array<double, summary_statistic_count> out;
+    out.fill(not_a_number);
+    if (values.empty() ||
+        std::any_of(values.begin(), values.end(), [](double v) { return std::isnan(v); }))
+        return out;
+    // Sums in replicate order (before sorting), so the mean is the one a reader computes
+    // from the stored series in that order.
+    double sum = 0;
+    for (const double v : values)
+        sum += v;
+    const auto n = static_cast<double>(values.size());
+    const double mean = sum / n;
+    double squares = 0;
+    for (const double v : values)
+        squares += (v - mean) * (v - mean);
+    out[0] = mean;
+    out[1] = values.size() > 1 ? std::sqrt(squares / (n - 1)) : 0.0;
+    std::sort(values.begin(), values.end());
+    for (std::size_t q = 0; q < summary_quantile_levels.size(); ++q)
+        out[2 + q] = quantile_of_sorted(values, summary_quantile_levels[q]);
+    return out;
+}
+
+SummaryAreas summary_areas(const Scenario& scenario) {
+    SummaryAreas areas;
+    const auto table = scenario.region_table.regions();
+    const auto provinces = scenario.region_table.provinces();
+    for (const std::size_t r : scenario.regions) {
+        const std::string& code = table[r].province_code;
+        const auto found =
+            std::find(areas.province_codes.begin(), areas.province_codes.end(), code);
+        if (found != areas.province_codes.end()) {
+            areas.province_of_region.push_back(
+                static_cast<std::size_t>(found - areas.province_codes.begin()));
+            continue;
+        }
+        areas.province_of_region.push_back(areas.province_codes.size());
+        areas.province_codes.push_back(code);
+        const auto p = scenario.region_table.find_province(code);
+        areas.province_names.push_back(p ? provinces[*p].name : code);
+    }
+    return areas;
+}
+
+MetricSummary summarise_metric(std::size_t metric, const SummaryShape& shape,
+                               const SeriesBlockReader& read, std::size_t block_bytes) {
+    if (metric >= summary_metric_count) throw std::out_of_range("summary metric");
+    const std::size_t R = shape.replicates, T = shape.months, K = shape.regions;
+    const std::size_t P = shape.areas.province_codes.size();
+    const std::size_t S = summary_segment_count;
+    const std::size_t stats = summary_statistic_count;
+    MetricSummary out;
+    out.region.assign(stats * T * K * S, not_a_number);
+    out.province.assign(stats * T * P * S, not_a_number);
+    out.nation.assign(stats * T * S, not_a_number);
+    if (R == 0 || T == 0) return out;
+
+    const bool ratio = is_ratio(metric);
+    const std::size_t bytes_per_month = R * K * segment_count * sizeof(double) * (ratio ? 2 : 1);
+    const std::size_t block =
+        std::clamp<std::size_t>(block_bytes / std::max<std::size_t>(bytes_per_month, 1), 1, T);
+
+    for (std::size_t first = 0; first < T; first += block) {
+        const std::size_t months = std::min(block, T - first);
+        const std::vector<double> num = read(numerator(metric), first, months);
+        const std::vector<double> den =
+            ratio ? read(SeriesMetric::labour_force, first, months) : std::vector<double>{};
+        if (num.size() != R * months * K * segment_count || (ratio && den.size() != num.size()))
+            throw std::logic_error("summary: a block of the series has the wrong size");
+        const auto at = [&](const std::vector<double>& v, std::size_t r, std::size_t tb,
+                            std::size_t k, std::size_t g) {
+            return v[((r * months + tb) * K + k) * segment_count + g];
+        };
+
+        // Months are independent: each writes only its own cells, so the result does not
+        // depend on how the loop is split.
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, months, 1), [&](const auto& range) {
+            std::vector<CellSums> province(P * S), nation(S);
+            CellSums cell;
+            std::vector<double> values(R);
+            const auto finish = [&](const CellSums& c) {
+                for (std::size_t r = 0; r < R; ++r)
+                    values[r] = ratio ? (c.denominator[r] > 0 ? c.numerator[r] / c.denominator[r]
+                                                              : not_a_number)
+                                      : c.numerator[r];
+                return summarise(values);
+            };
+            for (std::size_t tb = range.begin(); tb != range.end(); ++tb) {
+                const std::size_t t = first + tb;
+                for (CellSums& c : province)
+                    c.reset(R);
+                for (CellSums& c : nation)
+                    c.reset(R);
+                for (std::size_t k = 0; k < K; ++k) {
+                    const std::size_t p = shape.areas.province_of_region[k];
+                    CellSums all;
+                    all.reset(R);
+                    for (std::size_t g = 0; g < S; ++g) {
+                        CellSums& c = g < segment_count ? cell : all;
+                        if (g < segment_count) {
+                            c.reset(R);
+                            for (std::size_t r = 0; r < R; ++r) {
+                                c.numerator[r] = at(num, r, tb, k, g);
+                                if (ratio) c.denominator[r] = at(den, r, tb, k, g);
+                                all.numerator[r] += c.numerator[r];
+                                all.denominator[r] += c.denominator[r];
+                            }
+                        }
+                        for (std::size_t r = 0; r < R; ++r) {
+                            province[p * S + g].numerator[r] += c.numerator[r];
+                            province[p * S + g].denominator[r] += c.denominator[r];
+                            nation[g].numerator[r] += c.numerator[r];
+                            nation[g].denominator[r] += c.denominator[r];
+                        }
+                        store(out.region, finish(c), t, k, g, T, K);
+                    }
+                }
+                for (std::size_t p = 0; p < P; ++p)
+                    for (std::size_t g = 0; g < S; ++g)
+                        store(out.province, finish(province[p * S + g]), t, p, g, T, P);
+                for (std::size_t g = 0; g < S; ++g)
+                    store(out.nation, finish(nation[g]), t, 0, g, T, 1);
+            }
+        });
+    }
+    return out;
+}
+
+std::vector<double> summarise_programme_metric(const std::vector<double>& values,
+                                               std::size_t replicates, std::size_t months,
+                                               std::size_t programmes) {
+    if (values.size() != replicates * months * programmes)
+        throw std::logic_error("summary: programme series has the wrong size");
+    std::vector<double> out(summary_statistic_count * months * programmes, not_a_number);
+    std::vector<double> cell(replicates);
+    for (std::size_t t = 0; t < months; ++t)
+        for (std::size_t j = 0; j < programmes; ++j) {
+            for (std::size_t r = 0; r < replicates; ++r)
+                cell[r] = values[(r * months + t) * programmes + j];
+            const auto stats = summarise(cell);
+            for (std::size_t s = 0; s < summary_statistic_count; ++s)
+                out[(s * months + t) * programmes + j] = stats[s];
+        }
+    return out;
+}
+
+const MetricSummary& EnsembleSummary::metric(std::size_t summary_metric) const {
+    for (std::size_t i = 0; i < kept_metrics.size(); ++i)
+        if (kept_metrics[i] == summary_metric) return kept[i];
+    throw std::logic_error("summary: metric " + std::string(summary_metric_name(summary_metric)) +
+                           " was not kept");
+}
+
+EnsembleSummary write_summary(RunFileWriter& run, const Scenario& scenario,
+                              std::size_t replicates) {
+    EnsembleSummary summary;
+    SummaryShape& shape = summary.shape;
+    shape.replicates = replicates;
+    shape.months = static_cast<std::size_t>(scenario.run.months);
+    shape.regions = scenario.regions.size();
+    shape.areas = summary_areas(scenario);
+    summary.kept_metrics = {static_cast<std::size_t>(SeriesMetric::labour_force),
+                            static_cast<std::size_t>(SeriesMetric::covered),
+                            coverage_rate_metric,
+                            coverage_share_metric,
+                            static_cast<std::size_t>(SeriesMetric::programme_paid_idr),
+                            static_cast<std::size_t>(SeriesMetric::jkm_paid_idr),
+                            static_cast<std::size_t>(SeriesMetric::jkk_paid_idr)};
+    summary.kept.resize(summary.kept_metrics.size());
+
+    const std::vector<std::string> statistics(summary_statistic_names.begin(),
+                                              summary_statistic_names.end());
+    const std::vector<std::string> segments(summary_segment_names.begin(),
+                                            summary_segment_names.end());
+    run.write_strings("/summary/statistic", statistics, "statistic", "text");
+    run.write_attribute("/summary", "segments", segments);
+    run.write_attribute("/summary", "quantile_method",
+                        "linear interpolation between order statistics (Hyndman & Fan type 7, "
+                        "NumPy's default)");
+    run.write_strings("/summary/province/code", shape.areas.province_codes, "province",
+                      "Kemendagri province code");
+    run.write_strings("/summary/province/name", shape.areas.province_names, "province", "text");
+
+    const SeriesBlockReader read = [&run](SeriesMetric m, std::size_t first, std::size_t months) {
+        return run.read_series(m, first, months);
+    };
+    const std::size_t T = shape.months, K = shape.regions;
+    const std::size_t P = shape.areas.province_codes.size(), S = summary_segment_count;
+    for (std::size_t m = 0; m < summary_metric_count; ++m) {
+        MetricSummary s = summarise_metric(m, shape, read);
+        const std::string name(summary_metric_name(m));
+        const std::string units(summary_metric_units(m));
+        run.write_array("/summary/" + name, {summary_statistic_count, T, K, S},
+                        {"statistic", "month", "region", "segment"}, units, s.region);
+        run.write_array("/summary/province/" + name, {summary_statistic_count, T, P, S},
+                        {"statistic", "month", "province", "segment"}, units, s.province);
+        run.write_array("/summary/nation/" + name, {summary_statistic_count, T, S},
+                        {"statistic", "month", "segment"}, units, s.nation);
+        for (std::size_t i = 0; i < summary.kept_metrics.size(); ++i)
+            if (summary.kept_metrics[i] == m) summary.kept[i] = std::move(s);
+    }
+
+    for (const FundingProgramme& p : scenario.programmes)
+        summary.programme_names.push_back(p.name);
+    const std::size_t J = scenario.programmes.size();
+    for (std::size_t m = 0; m < programme_metric_count; ++m) {
+        const auto metric = static_cast<ProgrammeMetric>(m);
+        summary.programmes[m] =
+            summarise_programme_metric(run.read_programme_series(metric), replicates, T, J);
+        const std::string name(programme_metric_names[m]);
+        run.write_array("/summary/programs/" + name, {summary_statistic_count, T, J},
+                        {"statistic", "month", "programme"},
+                        name.ends_with("_idr") ? "IDR" : "workers", summary.programmes[m]);
+    }
+    return summary;
+}
+
+namespace {
+
+std::string csv_field(const std::string& text) {
+    if (text.find_first_of(",\"\n") == std::string::npos) return text;
+    std::string quoted = "\"";
+    for (const char c : text) {
+        if (c == '"') quoted += '"';
+        quoted += c;
+    }
+    return quoted + '"';
+}
+
+} // namespace
+
+void write_summary_csv(const std::filesystem::path& csv, const Scenario& scenario,
+                       const EnsembleSummary& summary) {
+    std::ofstream out(csv);
+    if (!out) throw std::runtime_error("cannot write " + csv.string());
+    const SummaryShape& shape = summary.shape;
+    const std::size_t T = shape.months, K = shape.regions;
+    const std::size_t P = shape.areas.province_codes.size();
+    // Shares as fractions and money in whole rupiah: what a spreadsheet formats best.
+    out << std::setprecision(10);
+    out << "level,code,name,segment,month";
+    const std::vector<std::size_t>& metrics = summary.kept_metrics;
+    for (const std::size_t m : metrics) {
+        const std::string name(summary_metric_name(m));
+        out << ',' << name << "_mean," << name << "_p05," << name << "_p95";
+    }
+    out << '\n';
+    const auto table = scenario.region_table.regions();
+    const auto rows = [&](const std::string& level, std::size_t areas, auto code, auto name,
+                          auto values_of) {
+        for (std::size_t a = 0; a < areas; ++a)
+            for (std::size_t g = 0; g < summary_segment_count; ++g)
+                for (std::size_t t = 0; t < T; ++t) {
+                    out << level << ',' << csv_field(code(a)) << ',' << csv_field(name(a)) << ','
+                        << summary_segment_names[g] << ','
+                        << (scenario.run.start + static_cast<int>(t)).to_string();
+                    for (std::size_t i = 0; i < metrics.size(); ++i) {
+                        const std::vector<double>& v = values_of(summary.kept[i]);
+                        for (const Statistic s :
+                             {Statistic::mean, Statistic::p05, Statistic::p95}) {
+                            const double x = v[summary_index(s, t, a, g, T, areas)];
+                            out << ',';
+                            if (!std::isnan(x)) out << x;
+                        }
+                    }
+                    out << '\n';
+                }
+    };
+    rows(
+        "region", K, [&](std::size_t k) { return table[scenario.regions[k]].code; },
+        [&](std::size_t k) { return table[scenario.regions[k]].name; },
+        [](const MetricSummary& s) -> const std::vector<double>& { return s.region; });
+    rows(
+        "province", P, [&](std::size_t p) { return shape.areas.province_codes[p]; },
+        [&](std::size_t p) { return shape.areas.province_names[p]; },
+        [](const MetricSummary& s) -> const std::vector<double>& { return s.province; });
+    rows(
+        "nation", 1, [](std::size_t) { return std::string("ID"); },
+        [](std::size_t) { return std::string("all regions of the scenario"); },
+        [](const MetricSummary& s) -> const std::vector<double>& { return s.nation; });
+    if (!out.flush()) throw std::runtime_error("cannot write " + csv.string());
+}
+
+} // namespace ulcsim
