@@ -67,23 +67,23 @@ int compare_command(const std::vector<std::string>& args) {
     const std::vector<std::string> overrides = common.scenario_overrides(vm);
     const int threads = common.thread_count(vm);
 
-    // Every scenario is loaded (and all their problems reported) before anything runs.
+    // Every scenario is loaded (and all their problems reported) before anything runs. The
+    // others take the base's seed and replicates (common random numbers) as overrides, so
+    // that the scenario each records is the one that ran.
     std::vector<Scenario> scenarios;
-    for (const std::string& f : files)
-        scenarios.push_back(load_scenario(f, overrides));
-    const RunSettings& base = scenarios.front().run;
-    for (std::size_t i = 1; i < scenarios.size(); ++i) {
-        const RunSettings& r = scenarios[i].run;
+    scenarios.push_back(load_scenario(files[0], overrides));
+    const RunSettings base = scenarios.front().run;
+    for (std::size_t i = 1; i < files.size(); ++i) {
+        std::vector<std::string> paired = overrides;
+        paired.push_back("run.seed=" + std::to_string(base.seed + (independent ? i : 0)));
+        paired.push_back("run.replicates=" + std::to_string(base.replicates));
+        scenarios.push_back(load_scenario(files[i], paired));
+        const RunSettings& r = scenarios.back().run;
         if (r.start != base.start || r.months != base.months)
             throw UsageError("compare: " + files[i] + " runs " + r.start.to_string() + " for " +
                              std::to_string(r.months) + " months, " + files[0] + " " +
                              base.start.to_string() + " for " + std::to_string(base.months) +
                              " months: paired months need the same run.start and run.months");
-    }
-    // Common random numbers: the base's seed and replicates for all of them.
-    for (std::size_t i = 1; i < scenarios.size(); ++i) {
-        scenarios[i].run.seed = base.seed + (independent ? i : 0);
-        scenarios[i].run.replicates = base.replicates;
     }
 
     OutcomeSettings settings;
