@@ -85,6 +85,80 @@ def monthly_step_section(results):
     print()
 
 
+# What results/BENCHMARKS.md holds the ensemble's 2-thread speed-up against.
+ENSEMBLE_SPEEDUP_GOAL = 1.8
+
+
+def ensemble_section(results):
+    """Ensemble throughput by scenario and thread count, and the speed-up from 1 to 2 threads."""
+    data = results.get("ensemble_benchmark")
+    if data is None:
+        return
+    # case -> threads -> aggregate name -> row
+    cases = {}
+    for b in data["benchmarks"]:
+        m = re.match(r"ensemble/([^/]+)/threads:(\d+)/", b.get("run_name", ""))
+        if m and b.get("aggregate_name") in ("median", "cv"):
+            cases.setdefault(m.group(1), {}).setdefault(int(m.group(2)), {})[
+                b["aggregate_name"]] = b
+    cases = {c: {t: agg for t, agg in by.items() if "median" in agg} for c, by in cases.items()}
+    cases = {c: by for c, by in cases.items() if by}
+    if not cases:
+        return
+    context = data["context"]
+    print("## Ensemble throughput\n")
+    print("`ulcsim::run_ensemble`: per iteration, every replicate of the scenario from "
+          "synthesis to its last month, on 1 and 2 threads in the same run. "
+          "`kota_magelang_2025` is a planner's typical ensemble of small replicates, which the "
+          "threads run side by side. `jawa_tengah_x20` runs its replicates one at a time "
+          "(`concurrent_replicates = 1`), so a second thread can only help inside a replicate, "
+          "across its agents. An agent-month here is one of the agents a replicate starts with, "
+          "simulated for one month, as the ensemble's progress counts them (the monthly step "
+          "above counts the labour force of each month instead). Cores busy is the process's "
+          "CPU time over wall time; TBB workers waiting for work count as busy while they spin, "
+          "so it is an upper bound on the cores doing useful work.\n")
+    print("| scenario | agents | months × replicates | threads | replicates at once | "
+          "agent-months per second (median) | spread (cv) | replicates per second (median) | "
+          "cores busy |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for case, by_threads in cases.items():
+        scenario = context.get(f"ensemble_{case}_scenario", case)
+        for t in sorted(by_threads):
+            med = by_threads[t]["median"]
+            cv = by_threads[t].get("cv", {}).get("real_time")
+            spread = f"{cv * 100:.1f}%" if cv is not None else "–"
+            print(f"| `{scenario}` | {int(med['agents']):,} | "
+                  f"{int(med['months'])} × {int(med['replicates'])} | {t} | "
+                  f"{int(med['concurrent_replicates'])} | "
+                  f"{med['agent_months_per_second'] / 1e6:.1f} M | {spread} | "
+                  f"{med['replicates_per_second']:.2f} | "
+                  f"{med['cpu_time'] / med['real_time']:.2f} |")
+    print()
+    for case, by_threads in cases.items():
+        if 1 not in by_threads or 2 not in by_threads:
+            continue
+        one, two = by_threads[1]["median"], by_threads[2]["median"]
+        speedup = two["agent_months_per_second"] / one["agent_months_per_second"]
+        verdict = ("meets" if speedup >= ENSEMBLE_SPEEDUP_GOAL else "falls short of")
+        line = (f"- `{case}`: speed-up, 2 threads over 1 (medians of this run): "
+                f"{speedup:.2f}× ({speedup / 2 * 100:.0f}% parallel efficiency), which "
+                f"{verdict} the goal of {ENSEMBLE_SPEEDUP_GOAL:g}×.")
+        busy = two["cpu_time"] / two["real_time"]
+        if speedup < ENSEMBLE_SPEEDUP_GOAL and busy < 1.5:
+            line += (f" The 2-thread run kept only {busy:.2f} cores busy: either another job "
+                     "had the second core or the ensemble left it idle, so this run cannot "
+                     "tell which; the figure is only meaningful from an otherwise idle "
+                     "machine.")
+        print(line)
+    load = context.get("load_avg")
+    cpus = context.get("num_cpus")
+    if load:
+        print(f"- Load average when `ensemble_benchmark` started: "
+              f"{', '.join(f'{x:.2f}' for x in load)} (1, 5, 15 min) on {cpus} logical cores; "
+              "anything near the core count means other work shared the cores.")
+    print()
+
+
 def main(files):
     print("# Benchmarks\n")
     print("Regenerate with `benchmarks/run.sh` (never edit by hand). Each row is the median "
@@ -102,7 +176,9 @@ def main(files):
     print(f"| compiler | {command_output('c++', '--version').splitlines()[0]} |")
     print(f"| flags | CMake Release (-O3 -DNDEBUG) |")
     print(f"| date | {context.get('date')} |\n")
-    monthly_step_section({Path(f).stem: json.loads(Path(f).read_text()) for f in files})
+    results = {Path(f).stem: json.loads(Path(f).read_text()) for f in files}
+    monthly_step_section(results)
+    ensemble_section(results)
     for f in files:
         data = json.loads(Path(f).read_text())
         print(f"## {Path(f).stem}\n")
