@@ -251,6 +251,14 @@ std::filesystem::path scratch_path_for(const std::filesystem::path& output) {
 
 // HDF5's own message for this ("unable to open file … errno = 2") names the temporary file,
 // not the one the user asked for.
+void move_into_place(const std::filesystem::path& temporary, const std::filesystem::path& output) {
+    std::error_code ec;
+    std::filesystem::rename(temporary, output, ec);
+    if (ec)
+        throw std::runtime_error("cannot rename " + temporary.string() + " to " + output.string() +
+                                 ": " + ec.message());
+}
+
 void require_directory_of(const std::filesystem::path& output, std::string_view kind) {
     const std::filesystem::path directory =
         output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
@@ -407,6 +415,53 @@ std::vector<std::string> read_strings(hid_t file_type, hid_t space, std::string_
 
 } // namespace
 
+// ---- ArrayWriter ----------------------------------------------------------------------------
+
+static_assert(std::is_same_v<hid_t, std::int64_t>, "ArrayWriter keeps the file as an int64");
+
+void ArrayWriter::write_into(std::int64_t file, std::string what, std::filesystem::path file_name) {
+    file_ = file;
+    what_ = std::move(what);
+    file_name_ = std::move(file_name);
+}
+
+void ArrayWriter::stop_writing() {
+    file_ = -1;
+}
+
+void ArrayWriter::require_writable(const char* operation) const {
+    if (file_ < 0) throw std::logic_error(what_ + ": " + operation + " after commit");
+}
+
+void ArrayWriter::write_array(const std::string& path, const std::vector<std::size_t>& dims,
+                              const std::vector<std::string>& dimension_names,
+                              const std::string& units, const std::vector<double>& values) {
+    silence_hdf5();
+    require_writable("write_array");
+    write_array_to(file_, path, dims, dimension_names, units, values, Context{file_name_});
+}
+
+void ArrayWriter::write_strings(const std::string& path, const std::vector<std::string>& values,
+                                const std::string& dimension, const std::string& units) {
+    silence_hdf5();
+    require_writable("write_strings");
+    write_strings_to(file_, path, values, dimension, units, Context{file_name_});
+}
+
+void ArrayWriter::write_attribute(const std::string& object, const std::string& name,
+                                  const std::string& value) {
+    silence_hdf5();
+    require_writable("write_attribute");
+    write_attribute_to(file_, object, name, value, Context{file_name_});
+}
+
+void ArrayWriter::write_attribute(const std::string& object, const std::string& name,
+                                  const std::vector<std::string>& values) {
+    silence_hdf5();
+    require_writable("write_attribute");
+    write_attribute_to(file_, object, name, values, Context{file_name_});
+}
+
 // ---- RunFileWriter --------------------------------------------------------------------------
 
 struct RunFileWriter::Impl {
@@ -500,6 +555,7 @@ RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario
         throw std::runtime_error("cannot create run file " + output.string() + " (as " +
                                  s.temporary.string() + "): " + hdf5_reason());
     s.created = true;
+    write_into(s.file.get(), "run file " + output.string(), s.temporary);
     if (!info.keep_replicates) {
         s.scratch_file = create_file(rc);
         if (s.scratch_file.get() < 0)
@@ -731,41 +787,13 @@ std::vector<double> RunFileWriter::read_programme_series(ProgrammeMetric metric)
                       join("/programs", programme_metric_names[m]), s.replicates_context);
 }
 
-void RunFileWriter::write_array(const std::string& path, const std::vector<std::size_t>& dims,
-                                const std::vector<std::string>& dimension_names,
-                                const std::string& units, const std::vector<double>& values) {
-    silence_hdf5();
-    impl_->require_open("write_array");
-    write_array_to(impl_->file.get(), path, dims, dimension_names, units, values, impl_->context);
-}
-
-void RunFileWriter::write_strings(const std::string& path, const std::vector<std::string>& values,
-                                  const std::string& dimension, const std::string& units) {
-    silence_hdf5();
-    impl_->require_open("write_strings");
-    write_strings_to(impl_->file.get(), path, values, dimension, units, impl_->context);
-}
-
-void RunFileWriter::write_attribute(const std::string& object, const std::string& name,
-                                    const std::string& value) {
-    silence_hdf5();
-    impl_->require_open("write_attribute");
-    write_attribute_to(impl_->file.get(), object, name, value, impl_->context);
-}
-
-void RunFileWriter::write_attribute(const std::string& object, const std::string& name,
-                                    const std::vector<std::string>& values) {
-    silence_hdf5();
-    impl_->require_open("write_attribute");
-    write_attribute_to(impl_->file.get(), object, name, values, impl_->context);
-}
-
 void RunFileWriter::commit() {
     silence_hdf5();
     Impl& s = *impl_;
     if (s.committed) throw std::logic_error("run file: commit called twice");
     s.require_all_written("commit");
     check(H5Fflush(s.file.get(), H5F_SCOPE_LOCAL), s.context.file, "flush", "/");
+    stop_writing();
     s.close_all();
     // The scratch file is not worth failing the run over: ~Impl tries again.
     if (s.scratch_created) {
@@ -773,11 +801,7 @@ void RunFileWriter::commit() {
         std::filesystem::remove(s.replicates_context.file, ec);
         if (!ec) s.scratch_created = false;
     }
-    std::error_code ec;
-    std::filesystem::rename(s.temporary, s.output, ec);
-    if (ec)
-        throw std::runtime_error("cannot rename " + s.temporary.string() + " to " +
-                                 s.output.string() + ": " + ec.message());
+    move_into_place(s.temporary, s.output);
     s.committed = true;
 }
 
@@ -801,12 +825,6 @@ struct ResultFileWriter::Impl {
         std::error_code ec;
         std::filesystem::remove(temporary, ec);
     }
-
-    void require_open(std::string_view operation) const {
-        if (committed)
-            throw std::logic_error("result file " + output.string() + ": " +
-                                   std::string(operation) + " after commit");
-    }
 };
 
 ResultFileWriter::ResultFileWriter(const std::filesystem::path& output)
@@ -824,6 +842,7 @@ ResultFileWriter::ResultFileWriter(const std::filesystem::path& output)
         throw std::runtime_error("cannot create result file " + output.string() + " (as " +
                                  s.temporary.string() + "): " + hdf5_reason());
     s.created = true;
+    write_into(s.file.get(), "result file " + output.string(), s.temporary);
 
     Group meta = create_group(s.file.get(), "/meta", c);
     write_string_attribute(meta.get(), "/meta", "engine_version", std::string(engine_version()), c);
@@ -836,47 +855,14 @@ const std::filesystem::path& ResultFileWriter::temporary_path() const {
     return impl_->temporary;
 }
 
-void ResultFileWriter::write_array(const std::string& path, const std::vector<std::size_t>& dims,
-                                   const std::vector<std::string>& dimension_names,
-                                   const std::string& units, const std::vector<double>& values) {
-    silence_hdf5();
-    impl_->require_open("write_array");
-    write_array_to(impl_->file.get(), path, dims, dimension_names, units, values, impl_->context);
-}
-
-void ResultFileWriter::write_strings(const std::string& path,
-                                     const std::vector<std::string>& values,
-                                     const std::string& dimension, const std::string& units) {
-    silence_hdf5();
-    impl_->require_open("write_strings");
-    write_strings_to(impl_->file.get(), path, values, dimension, units, impl_->context);
-}
-
-void ResultFileWriter::write_attribute(const std::string& object, const std::string& name,
-                                       const std::string& value) {
-    silence_hdf5();
-    impl_->require_open("write_attribute");
-    write_attribute_to(impl_->file.get(), object, name, value, impl_->context);
-}
-
-void ResultFileWriter::write_attribute(const std::string& object, const std::string& name,
-                                       const std::vector<std::string>& values) {
-    silence_hdf5();
-    impl_->require_open("write_attribute");
-    write_attribute_to(impl_->file.get(), object, name, values, impl_->context);
-}
-
 void ResultFileWriter::commit() {
     silence_hdf5();
     Impl& s = *impl_;
     if (s.committed) throw std::logic_error("result file: commit called twice");
     check(H5Fflush(s.file.get(), H5F_SCOPE_LOCAL), s.context.file, "flush", "/");
+    stop_writing();
     check(s.file.close(), s.context.file, "close file", "/");
-    std::error_code ec;
-    std::filesystem::rename(s.temporary, s.output, ec);
-    if (ec)
-        throw std::runtime_error("cannot rename " + s.temporary.string() + " to " +
-                                 s.output.string() + ": " + ec.message());
+    move_into_place(s.temporary, s.output);
     s.committed = true;
 }
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <iomanip>
 #include <limits>
 #include <stdexcept>
@@ -299,15 +298,13 @@ std::string csv_field(const std::string& text) {
 
 } // namespace
 
-void write_summary_csv(const std::filesystem::path& csv, const Scenario& scenario,
+void write_summary_csv(std::ostream& out, const Scenario& scenario,
                        const EnsembleSummary& summary) {
-    std::ofstream out(csv);
-    if (!out) throw std::runtime_error("cannot write " + csv.string());
     const SummaryShape& shape = summary.shape;
     const std::size_t T = shape.months, K = shape.regions;
     const std::size_t P = shape.areas.province_codes.size();
     // Shares as fractions and money in whole rupiah: what a spreadsheet formats best.
-    out << std::setprecision(10);
+    const auto precision = out.precision(10);
     out << "level,code,name,segment,month";
     const std::vector<std::size_t>& metrics = summary.kept_metrics;
     for (const std::size_t m : metrics) {
@@ -348,7 +345,7 @@ void write_summary_csv(const std::filesystem::path& csv, const Scenario& scenari
         "nation", 1, [](std::size_t) { return std::string("ID"); },
         [](std::size_t) { return std::string("all regions of the scenario"); },
         [](const MetricSummary& s) -> const std::vector<double>& { return s.nation; });
-    if (!out.flush()) throw std::runtime_error("cannot write " + csv.string());
+    out.precision(precision);
 }
 
 } // namespace ulcsim

@@ -216,30 +216,22 @@ int compare_command(const std::vector<std::string>& args) {
             [](const ReplicateOutcome& o, std::size_t t) { return o.former_members_covered[t]; });
 
     // ---- CSV ----
-    std::filesystem::path csv_temporary = csv_path;
-    csv_temporary += ".tmp";
-    try {
-        std::ofstream csv(csv_temporary);
-        csv << "measure,units,scenario,mean,p05,p95,difference_mean,difference_p05,difference_"
-               "p95\n";
-        for (std::size_t m = 0; m < M; ++m)
-            for (std::size_t i = 0; i < S; ++i) {
-                csv << measures[m].name << ',' << measures[m].units << ',' << names[i] << ','
-                    << csv_number(levels[i][m][mean]) << ',' << csv_number(levels[i][m][p05]) << ','
-                    << csv_number(levels[i][m][p95]);
-                for (const std::size_t st : {mean, p05, p95})
-                    csv << ',' << (i == 0 ? "" : csv_number(differences[i][m][st]));
-                csv << '\n';
-            }
-        if (!csv.flush()) throw std::runtime_error("cannot write " + csv_temporary.string());
-        csv.close();
-        writer.commit();
-        std::filesystem::rename(csv_temporary, csv_path);
-    } catch (...) {
-        std::error_code ec;
-        std::filesystem::remove(csv_temporary, ec);
-        throw;
-    }
+    commit_with_csv(
+        csv_path,
+        [&](std::ostream& csv) {
+            csv << "measure,units,scenario,mean,p05,p95,difference_mean,difference_p05,difference_"
+                   "p95\n";
+            for (std::size_t m = 0; m < M; ++m)
+                for (std::size_t i = 0; i < S; ++i) {
+                    csv << measures[m].name << ',' << measures[m].units << ',' << names[i] << ','
+                        << csv_number(levels[i][m][mean]) << ',' << csv_number(levels[i][m][p05])
+                        << ',' << csv_number(levels[i][m][p95]);
+                    for (const std::size_t st : {mean, p05, p95})
+                        csv << ',' << (i == 0 ? "" : csv_number(differences[i][m][st]));
+                    csv << '\n';
+                }
+        },
+        [&] { writer.commit(); });
 
     if (common.quiet) return 0;
     // ---- terminal ----

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <fstream>
 #include <iomanip>
 #include <sstream>
 #include <tbb/task_arena.h>
@@ -85,6 +86,26 @@ std::filesystem::path EnsembleCommandOptions::output_path(const std::string& def
         throw UsageError("cannot write " + out.string() + ": directory " + directory.string() +
                          " does not exist");
     return out;
+}
+
+void commit_with_csv(const std::filesystem::path& csv,
+                     const std::function<void(std::ostream&)>& write_csv,
+                     const std::function<void()>& commit) {
+    std::filesystem::path temporary = csv;
+    temporary += ".tmp";
+    try {
+        std::ofstream out(temporary);
+        if (!out) throw std::runtime_error("cannot write " + temporary.string());
+        write_csv(out);
+        out.close();
+        if (!out) throw std::runtime_error("cannot write " + temporary.string());
+        commit();
+        std::filesystem::rename(temporary, csv);
+    } catch (...) {
+        std::error_code ec;
+        std::filesystem::remove(temporary, ec);
+        throw;
+    }
 }
 
 std::string byte_size(double bytes) {

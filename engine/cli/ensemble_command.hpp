@@ -7,6 +7,8 @@
 #include <boost/program_options.hpp>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,12 @@ struct EnsembleCommandOptions {
     /// --threads, or every core.
     int thread_count(const boost::program_options::variables_map& vm) const;
 };
+
+/// Writes the CSV beside an HDF5 output under a temporary name, commits the HDF5 file, then
+/// renames the CSV: both appear only when both are complete, and neither after a failure.
+void commit_with_csv(const std::filesystem::path& csv,
+                     const std::function<void(std::ostream&)>& write_csv,
+                     const std::function<void()>& commit);
 
 /// A size in bytes for people: "1.2 GB", "340 kB".
 std::string byte_size(double bytes);

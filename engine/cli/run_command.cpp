@@ -169,19 +169,9 @@ int run_command(const std::vector<std::string>& args) {
     run_ensemble_with_progress({{&scenario, {0, replicates}}}, ensemble, common.quiet);
 
     const EnsembleSummary summary = write_summary(writer, scenario, replicates);
-    // The CSV is written first, under a temporary name, so that the run file (the record
-    // of the run) only appears once both are complete.
-    std::filesystem::path csv_temporary = csv_path;
-    csv_temporary += ".tmp";
-    try {
-        write_summary_csv(csv_temporary, scenario, summary);
-        writer.commit();
-        std::filesystem::rename(csv_temporary, csv_path);
-    } catch (...) {
-        std::error_code ec;
-        std::filesystem::remove(csv_temporary, ec);
-        throw;
-    }
+    commit_with_csv(
+        csv_path, [&](std::ostream& csv) { write_summary_csv(csv, scenario, summary); },
+        [&] { writer.commit(); });
 
     if (!common.quiet) {
         std::cout << out_path.string() << ", " << csv_path.string() << ": written\n";

@@ -267,38 +267,30 @@ int sweep_command(const std::vector<std::string>& args) {
     writer.write_array("/values", value_dims, value_names, "see /measures/units", flat_values);
 
     // ---- CSV: one row per point ----
-    std::filesystem::path csv_temporary = csv_path;
-    csv_temporary += ".tmp";
-    try {
-        std::ofstream csv(csv_temporary);
-        for (const Axis& a : axes)
-            csv << a.key << ',';
-        for (std::size_t m = 0; m < M; ++m) {
-            const std::string& n = measures[m].name;
-            csv << (m ? "," : "") << n << "_mean," << n << "_p05," << n << "_p95," << n
-                << "_difference_mean," << n << "_difference_p05," << n << "_difference_p95";
-        }
-        csv << '\n';
-        for (std::size_t i = 0; i < points; ++i) {
-            for (std::size_t a = 0; a < axes.size(); ++a)
-                csv << axes[a].values[coordinates[i][a]] << ',';
+    commit_with_csv(
+        csv_path,
+        [&](std::ostream& csv) {
+            for (const Axis& a : axes)
+                csv << a.key << ',';
             for (std::size_t m = 0; m < M; ++m) {
-                csv << (m ? "," : "") << csv_number(levels[i][m][mean]) << ','
-                    << csv_number(levels[i][m][p05]) << ',' << csv_number(levels[i][m][p95]);
-                for (const std::size_t st : {mean, p05, p95})
-                    csv << ',' << csv_number(differences[i][m][st]);
+                const std::string& n = measures[m].name;
+                csv << (m ? "," : "") << n << "_mean," << n << "_p05," << n << "_p95," << n
+                    << "_difference_mean," << n << "_difference_p05," << n << "_difference_p95";
             }
             csv << '\n';
-        }
-        if (!csv.flush()) throw std::runtime_error("cannot write " + csv_temporary.string());
-        csv.close();
-        writer.commit();
-        std::filesystem::rename(csv_temporary, csv_path);
-    } catch (...) {
-        std::error_code ec;
-        std::filesystem::remove(csv_temporary, ec);
-        throw;
-    }
+            for (std::size_t i = 0; i < points; ++i) {
+                for (std::size_t a = 0; a < axes.size(); ++a)
+                    csv << axes[a].values[coordinates[i][a]] << ',';
+                for (std::size_t m = 0; m < M; ++m) {
+                    csv << (m ? "," : "") << csv_number(levels[i][m][mean]) << ','
+                        << csv_number(levels[i][m][p05]) << ',' << csv_number(levels[i][m][p95]);
+                    for (const std::size_t st : {mean, p05, p95})
+                        csv << ',' << csv_number(differences[i][m][st]);
+                }
+                csv << '\n';
+            }
+        },
+        [&] { writer.commit(); });
 
     if (common.quiet) return 0;
     std::cout << out_path.string() << ", " << csv_path.string() << ": written\n\n"

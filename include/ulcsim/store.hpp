@@ -47,20 +47,38 @@ struct RunInfo {
 /// gets the `dimensions` and `units` attributes of the run-file layout.
 class ArrayWriter {
 public:
-    virtual ~ArrayWriter() = default;
     /// A float64 dataset of shape `dims` (row-major `values`); dimension_names.size() ==
     /// dims.size(). Throws std::invalid_argument when the sizes disagree.
-    virtual void write_array(const std::string& path, const std::vector<std::size_t>& dims,
-                             const std::vector<std::string>& dimension_names,
-                             const std::string& units, const std::vector<double>& values) = 0;
+    void write_array(const std::string& path, const std::vector<std::size_t>& dims,
+                     const std::vector<std::string>& dimension_names, const std::string& units,
+                     const std::vector<double>& values);
     /// A one-dimensional dataset of UTF-8 strings.
-    virtual void write_strings(const std::string& path, const std::vector<std::string>& values,
-                               const std::string& dimension, const std::string& units) = 0;
+    void write_strings(const std::string& path, const std::vector<std::string>& values,
+                       const std::string& dimension, const std::string& units);
     /// A string or list-of-strings attribute on an existing group or dataset.
-    virtual void write_attribute(const std::string& object, const std::string& name,
-                                 const std::string& value) = 0;
-    virtual void write_attribute(const std::string& object, const std::string& name,
-                                 const std::vector<std::string>& values) = 0;
+    void write_attribute(const std::string& object, const std::string& name,
+                         const std::string& value);
+    void write_attribute(const std::string& object, const std::string& name,
+                         const std::vector<std::string>& values);
+
+protected:
+    ArrayWriter() = default;
+    ~ArrayWriter() = default;
+    ArrayWriter(const ArrayWriter&) = delete;
+    ArrayWriter& operator=(const ArrayWriter&) = delete;
+
+    /// The arrays go into `file` (an open HDF5 file identifier), written as `file_name`;
+    /// `what` names the output in errors ("run file out.h5").
+    void write_into(std::int64_t file, std::string what, std::filesystem::path file_name);
+    /// After commit: writing again is a logic error.
+    void stop_writing();
+
+private:
+    void require_writable(const char* operation) const;
+
+    std::int64_t file_ = -1;
+    std::string what_;
+    std::filesystem::path file_name_;
 };
 
 class RunFileWriter final : public ArrayWriter {
@@ -85,16 +103,6 @@ public:
     /// Reads back /programs/<metric>: [replicate][month][programme].
     std::vector<double> read_programme_series(ProgrammeMetric metric) const;
 
-    void write_array(const std::string& path, const std::vector<std::size_t>& dims,
-                     const std::vector<std::string>& dimension_names, const std::string& units,
-                     const std::vector<double>& values) override;
-    void write_strings(const std::string& path, const std::vector<std::string>& values,
-                       const std::string& dimension, const std::string& units) override;
-    void write_attribute(const std::string& object, const std::string& name,
-                         const std::string& value) override;
-    void write_attribute(const std::string& object, const std::string& name,
-                         const std::vector<std::string>& values) override;
-
     /// Flushes, closes and renames the temporary file to the output name.
     void commit();
 
@@ -112,19 +120,10 @@ public:
     /// Throws std::runtime_error naming the path when the file cannot be created.
     explicit ResultFileWriter(const std::filesystem::path& output);
     /// Removes the temporary file unless commit() succeeded.
-    ~ResultFileWriter() override;
+    ~ResultFileWriter();
     ResultFileWriter(const ResultFileWriter&) = delete;
     ResultFileWriter& operator=(const ResultFileWriter&) = delete;
 
-    void write_array(const std::string& path, const std::vector<std::size_t>& dims,
-                     const std::vector<std::string>& dimension_names, const std::string& units,
-                     const std::vector<double>& values) override;
-    void write_strings(const std::string& path, const std::vector<std::string>& values,
-                       const std::string& dimension, const std::string& units) override;
-    void write_attribute(const std::string& object, const std::string& name,
-                         const std::string& value) override;
-    void write_attribute(const std::string& object, const std::string& name,
-                         const std::vector<std::string>& values) override;
     void commit();
     const std::filesystem::path& temporary_path() const;
 

@@ -20,6 +20,7 @@
 #include <array>
 #include <cstddef>
 #include <functional>
+#include <ostream>
 #include <span>
 #include <string>
 #include <string_view>
@@ -115,9 +116,8 @@ struct EnsembleSummary {
 /// returns the part kept for the CSV and the terminal.
 EnsembleSummary write_summary(RunFileWriter& run, const Scenario& scenario, std::size_t replicates);
 
-/// Writes `<csv>`: one row per area (region, province, nation) × segment × month with the
+/// The summary CSV: one row per area (region, province, nation) × segment × month with the
 /// mean and 90% interval (p05, p95) of the labour force, coverage and money.
-void write_summary_csv(const std::filesystem::path& csv, const Scenario& scenario,
-                       const EnsembleSummary& summary);
+void write_summary_csv(std::ostream& out, const Scenario& scenario, const EnsembleSummary& summary);
 
 } // namespace ulcsim
