@@ -40,4 +40,6 @@ build/release/engine/cli/ulcsim run "$scenario" -o runs/kota-magelang-2025.h5
 echo
 echo "The program is build/release/engine/cli/ulcsim; 'ulcsim --help' lists its commands."
 echo "The run file runs/kota-magelang-2025.h5 opens with h5py, pandas or h5dump (layout in"
-echo "README.md); scenario files are described in scenarios/README.md."
+echo "README.md), runs/kota-magelang-2025.summary.csv in a spreadsheet; scenario files are"
+echo "described in scenarios/README.md. To see what the 2025 year buys against stopping in 2024:"
+echo "  build/release/engine/cli/ulcsim compare scenarios/kota-magelang-2024.toml $scenario"
