@@ -2,7 +2,6 @@
 #include "commands.hpp"
 #include "ensemble_command.hpp"
 #include "terminal_format.hpp"
-#include "ulcsim/ensemble.hpp"
 #include "ulcsim/outcome.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
@@ -10,7 +9,6 @@
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -123,75 +121,32 @@ int compare_command(const std::vector<std::string>& args) {
                   << out_path.string() << '\n';
 
     ResultFileWriter writer(out_path);
-    // [scenario][replicate][measure] and the monthly totals for the file.
-    std::vector<std::vector<std::vector<double>>> values(
-        S, std::vector<std::vector<double>>(replicates));
+    // The monthly totals for the file: [scenario][replicate].
     std::vector<std::vector<ReplicateOutcome>> outcomes(S,
                                                         std::vector<ReplicateOutcome>(replicates));
-    std::vector<EnsembleMember> members;
-    for (const Scenario& s : scenarios)
-        members.push_back({&s, {0, replicates}});
-    EnsembleOptions ensemble;
-    ensemble.threads = threads;
-    ensemble.on_replicate = [&](std::size_t i, std::uint32_t r, ReplicateSeries&& series) {
-        outcomes[i][r] = outcome_of(series);
-        values[i][r] = measure_values(outcomes[i][r], settings);
-    };
-    run_ensemble_with_progress(members, ensemble, common.quiet);
-
-    // Statistics: [scenario][measure]; differences against the base for the others.
-    std::vector<std::vector<Stats>> levels(S), differences(S);
-    std::vector<std::vector<std::vector<double>>> paired(S);
-    for (std::size_t i = 0; i < S; ++i) {
-        levels[i] = measure_statistics(values[i], settings, false);
-        if (i == 0) continue;
-        for (std::uint32_t r = 0; r < replicates; ++r)
-            paired[i].push_back(paired_differences(values[i][r], values[0][r], settings));
-        differences[i] = measure_statistics(paired[i], settings, true);
-    }
+    const MeasuredScenarios measured = measure_scenarios(
+        scenarios, replicates, settings, threads, common.quiet,
+        [&](std::size_t i, std::uint32_t r, const ReplicateOutcome& o) { outcomes[i][r] = o; });
+    const auto& levels = measured.levels;
+    const auto& differences = measured.differences;
 
     // ---- HDF5 ----
-    std::vector<std::string> names, tomls, measure_names, measure_units, statistics;
+    std::vector<std::string> names, tomls;
     for (const Scenario& s : scenarios) {
         names.push_back(s.run.name);
         tomls.push_back(s.resolved_toml);
     }
-    for (const OutcomeMeasure& m : measures) {
-        measure_names.push_back(m.name);
-        measure_units.push_back(m.units);
-    }
-    for (const auto n : summary_statistic_names)
-        statistics.emplace_back(n);
     writer.write_attribute("/meta", "method",
                            independent ? "independent seeds (seed + position of the scenario)"
                                        : "common random numbers: same seed and replicates");
     writer.write_strings("/scenarios/name", names, "scenario", "text");
     writer.write_strings("/scenarios/scenario_toml", tomls, "scenario", "TOML");
-    writer.write_strings("/measures/name", measure_names, "measure", "text");
-    writer.write_strings("/measures/units", measure_units, "measure", "text");
-    writer.write_strings("/statistic", statistics, "statistic", "text");
     std::vector<std::string> months;
     for (std::size_t t = 0; t < T; ++t)
         months.push_back((base.start + static_cast<int>(t)).to_string());
     writer.write_strings("/months", months, "month", "YYYY-MM");
-    std::vector<double> flat_values, flat_levels, flat_differences;
-    for (std::size_t i = 0; i < S; ++i) {
-        for (std::size_t m = 0; m < M; ++m)
-            for (std::uint32_t r = 0; r < replicates; ++r)
-                flat_values.push_back(values[i][r][m]);
-        for (std::size_t m = 0; m < M; ++m)
-            for (std::size_t st = 0; st < summary_statistic_count; ++st) {
-                flat_levels.push_back(levels[i][m][st]);
-                flat_differences.push_back(i == 0 ? 0.0 : differences[i][m][st]);
-            }
-    }
-    writer.write_array("/values", {S, M, replicates}, {"scenario", "measure", "replicate"},
-                       "see /measures/units", flat_values);
-    writer.write_array("/statistics", {S, M, summary_statistic_count},
-                       {"scenario", "measure", "statistic"}, "see /measures/units", flat_levels);
-    writer.write_array(
-        "/differences", {S, M, summary_statistic_count}, {"scenario", "measure", "statistic"},
-        "see /measures/units; scenario minus the first, paired by replicate", flat_differences);
+    write_measured(writer, measures, measured, {S}, {"scenario"},
+                   "see /measures/units; scenario minus the first, paired by replicate");
     const auto monthly = [&](const std::string& path, const std::string& units, auto field) {
         std::vector<double> flat;
         for (std::size_t i = 0; i < S; ++i)

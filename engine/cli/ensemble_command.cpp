@@ -142,4 +142,73 @@ void run_ensemble_with_progress(const std::vector<EnsembleMember>& members, Ense
     progress.finish();
 }
 
+MeasuredScenarios measure_scenarios(
+    const std::vector<Scenario>& scenarios, std::uint32_t replicates,
+    const OutcomeSettings& settings, int threads, bool quiet,
+    const std::function<void(std::size_t, std::uint32_t, const ReplicateOutcome&)>& on_outcome) {
+    const std::size_t S = scenarios.size();
+    MeasuredScenarios m;
+    m.values.assign(S, std::vector<std::vector<double>>(replicates));
+    std::vector<EnsembleMember> members;
+    for (const Scenario& s : scenarios)
+        members.push_back({&s, {0, replicates}});
+    EnsembleOptions ensemble;
+    ensemble.threads = threads;
+    ensemble.on_replicate = [&](std::size_t i, std::uint32_t r, ReplicateSeries&& series) {
+        const ReplicateOutcome outcome = outcome_of(series);
+        m.values[i][r] = measure_values(outcome, settings);
+        if (on_outcome) on_outcome(i, r, outcome);
+    };
+    run_ensemble_with_progress(members, ensemble, quiet);
+
+    for (std::size_t i = 0; i < S; ++i) {
+        m.levels.push_back(measure_statistics(m.values[i], settings, false));
+        std::vector<std::vector<double>> paired;
+        for (std::uint32_t r = 0; r < replicates; ++r)
+            paired.push_back(paired_differences(m.values[i][r], m.values[0][r], settings));
+        m.differences.push_back(measure_statistics(paired, settings, true));
+    }
+    return m;
+}
+
+void write_measured(ArrayWriter& out, const std::vector<OutcomeMeasure>& measures,
+                    const MeasuredScenarios& measured, const std::vector<std::size_t>& leading,
+                    const std::vector<std::string>& leading_names,
+                    const std::string& difference_units) {
+    std::vector<std::string> names, units;
+    for (const OutcomeMeasure& m : measures) {
+        names.push_back(m.name);
+        units.push_back(m.units);
+    }
+    out.write_strings("/measures/name", names, "measure", "text");
+    out.write_strings("/measures/units", units, "measure", "text");
+    out.write_strings("/statistic",
+                      {summary_statistic_names.begin(), summary_statistic_names.end()}, "statistic",
+                      "text");
+
+    const std::size_t M = measures.size();
+    const std::size_t replicates = measured.values.empty() ? 0 : measured.values[0].size();
+    std::vector<double> values, levels, differences;
+    for (std::size_t i = 0; i < measured.values.size(); ++i)
+        for (std::size_t m = 0; m < M; ++m) {
+            for (std::size_t r = 0; r < replicates; ++r)
+                values.push_back(measured.values[i][r][m]);
+            for (std::size_t st = 0; st < summary_statistic_count; ++st) {
+                levels.push_back(measured.levels[i][m][st]);
+                differences.push_back(measured.differences[i][m][st]);
+            }
+        }
+    const auto shape = [&](std::size_t last, const std::string& name) {
+        std::pair<std::vector<std::size_t>, std::vector<std::string>> d{leading, leading_names};
+        d.first.insert(d.first.end(), {M, last});
+        d.second.insert(d.second.end(), {"measure", name});
+        return d;
+    };
+    const auto [value_dims, value_names] = shape(replicates, "replicate");
+    const auto [statistic_dims, statistic_names] = shape(summary_statistic_count, "statistic");
+    out.write_array("/values", value_dims, value_names, "see /measures/units", values);
+    out.write_array("/statistics", statistic_dims, statistic_names, "see /measures/units", levels);
+    out.write_array("/differences", statistic_dims, statistic_names, difference_units, differences);
+}
+
 } // namespace ulcsim::cli

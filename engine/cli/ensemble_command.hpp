@@ -3,6 +3,8 @@
 // output path check, Ctrl-C, and progress on stderr.
 
 #include "ulcsim/ensemble.hpp"
+#include "ulcsim/outcome.hpp"
+#include "ulcsim/store.hpp"
 
 #include <boost/program_options.hpp>
 #include <cstdint>
@@ -51,5 +53,31 @@ std::string byte_size(double bytes);
 /// SIGTERM stop it with Interrupted ("interrupted: nothing written").
 void run_ensemble_with_progress(const std::vector<EnsembleMember>& members, EnsembleOptions options,
                                 bool quiet);
+
+/// What compare and sweep report: every scenario's outcome measures per replicate, their
+/// statistics, and the paired differences against the first scenario (zero for itself).
+struct MeasuredScenarios {
+    using Statistics = std::array<double, summary_statistic_count>;
+    std::vector<std::vector<std::vector<double>>> values; ///< [scenario][replicate][measure]
+    std::vector<std::vector<Statistics>> levels;          ///< [scenario][measure]
+    std::vector<std::vector<Statistics>> differences;     ///< [scenario][measure]
+};
+
+/// Runs `replicates` replicates of every scenario (with progress, see
+/// run_ensemble_with_progress) and measures them; `on_outcome`, when given, also sees each
+/// replicate's monthly totals.
+MeasuredScenarios
+measure_scenarios(const std::vector<Scenario>& scenarios, std::uint32_t replicates,
+                  const OutcomeSettings& settings, int threads, bool quiet,
+                  const std::function<void(std::size_t scenario, std::uint32_t replicate,
+                                           const ReplicateOutcome&)>& on_outcome = {});
+
+/// Writes /measures/name, /measures/units, /statistic, and /values [leading…, measure,
+/// replicate], /statistics and /differences [leading…, measure, statistic], where the
+/// leading dimensions (named `leading_names`) enumerate the scenarios in row-major order.
+void write_measured(ArrayWriter& out, const std::vector<OutcomeMeasure>& measures,
+                    const MeasuredScenarios& measured, const std::vector<std::size_t>& leading,
+                    const std::vector<std::string>& leading_names,
+                    const std::string& difference_units);
 
 } // namespace ulcsim::cli

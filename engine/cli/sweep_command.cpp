@@ -2,7 +2,6 @@
 #include "commands.hpp"
 #include "ensemble_command.hpp"
 #include "terminal_format.hpp"
-#include "ulcsim/ensemble.hpp"
 #include "ulcsim/outcome.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
@@ -11,7 +10,6 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -101,7 +99,6 @@ Axis parse_axis(const std::string& spec) {
     return axis;
 }
 
-using Stats = std::array<double, summary_statistic_count>;
 constexpr std::size_t mean = 0, p05 = 2, p95 = 8;
 
 } // namespace
@@ -192,27 +189,11 @@ int sweep_command(const std::vector<std::string>& args) {
                   << (threads == 1 ? " thread" : " threads") << " → " << out_path.string() << '\n';
 
     ResultFileWriter writer(out_path);
-    std::vector<std::vector<std::vector<double>>> values(
-        points, std::vector<std::vector<double>>(replicates));
-    std::vector<EnsembleMember> members;
-    for (const Scenario& s : scenarios)
-        members.push_back({&s, {0, replicates}});
-    EnsembleOptions ensemble;
-    ensemble.threads = threads;
-    ensemble.on_replicate = [&](std::size_t i, std::uint32_t r, ReplicateSeries&& series) {
-        values[i][r] = measure_values(outcome_of(series), settings);
-    };
-    run_ensemble_with_progress(members, ensemble, common.quiet);
-
+    const MeasuredScenarios measured =
+        measure_scenarios(scenarios, replicates, settings, threads, common.quiet);
+    const auto& levels = measured.levels;
+    const auto& differences = measured.differences;
     const std::size_t M = measures.size();
-    std::vector<std::vector<Stats>> levels(points), differences(points);
-    for (std::size_t i = 0; i < points; ++i) {
-        levels[i] = measure_statistics(values[i], settings, false);
-        std::vector<std::vector<double>> paired;
-        for (std::uint32_t r = 0; r < replicates; ++r)
-            paired.push_back(paired_differences(values[i][r], values[0][r], settings));
-        differences[i] = measure_statistics(paired, settings, true);
-    }
 
     // ---- HDF5: [axis 0, axis 1, …, measure, statistic | replicate] ----
     std::vector<std::size_t> grid_dims;
@@ -230,41 +211,8 @@ int sweep_command(const std::vector<std::string>& args) {
     writer.write_attribute("/meta", "method",
                            "common random numbers: every point has the same seed and replicates; "
                            "differences are against the first point, paired by replicate");
-    std::vector<std::string> measure_names, measure_units, statistics;
-    for (const OutcomeMeasure& m : measures) {
-        measure_names.push_back(m.name);
-        measure_units.push_back(m.units);
-    }
-    for (const auto n : summary_statistic_names)
-        statistics.emplace_back(n);
-    writer.write_strings("/measures/name", measure_names, "measure", "text");
-    writer.write_strings("/measures/units", measure_units, "measure", "text");
-    writer.write_strings("/statistic", statistics, "statistic", "text");
-    std::vector<double> flat_levels, flat_differences, flat_values;
-    for (std::size_t i = 0; i < points; ++i)
-        for (std::size_t m = 0; m < M; ++m) {
-            for (std::size_t st = 0; st < summary_statistic_count; ++st) {
-                flat_levels.push_back(levels[i][m][st]);
-                flat_differences.push_back(differences[i][m][st]);
-            }
-            for (std::uint32_t r = 0; r < replicates; ++r)
-                flat_values.push_back(values[i][r][m]);
-        }
-    const auto dims_with = [&](std::size_t last, const std::string& name) {
-        std::pair<std::vector<std::size_t>, std::vector<std::string>> d{grid_dims, grid_names};
-        d.first.push_back(M);
-        d.second.push_back("measure");
-        d.first.push_back(last);
-        d.second.push_back(name);
-        return d;
-    };
-    const auto [stat_dims, stat_names] = dims_with(summary_statistic_count, "statistic");
-    const auto [value_dims, value_names] = dims_with(replicates, "replicate");
-    writer.write_array("/statistics", stat_dims, stat_names, "see /measures/units", flat_levels);
-    writer.write_array("/differences", stat_dims, stat_names,
-                       "see /measures/units; point minus the first point, paired by replicate",
-                       flat_differences);
-    writer.write_array("/values", value_dims, value_names, "see /measures/units", flat_values);
+    write_measured(writer, measures, measured, grid_dims, grid_names,
+                   "see /measures/units; point minus the first point, paired by replicate");
 
     // ---- CSV: one row per point ----
     commit_with_csv(
