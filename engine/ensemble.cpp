@@ -5,8 +5,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
+#include <string>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -40,6 +43,12 @@ void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOpti
     for (const EnsembleMember& m : members) {
         if (!m.scenario) throw std::invalid_argument("run_ensemble: member without a scenario");
         most = std::max(most, m.replicates.count);
+        if (options.on_checkpoint && (options.checkpoint_after_months < 0 ||
+                                      options.checkpoint_after_months > m.scenario->run.months))
+            throw std::invalid_argument("run_ensemble: checkpoint after " +
+                                        std::to_string(options.checkpoint_after_months) +
+                                        " months is outside a run of " +
+                                        std::to_string(m.scenario->run.months) + " months");
     }
     EnsembleProgress progress;
     std::vector<std::int64_t> per_month(members.size());
@@ -66,6 +75,7 @@ void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOpti
     std::atomic<std::uint32_t> replicates_done{0};
     std::atomic<bool> failed{false};
     std::mutex report; // serialises the callbacks
+    std::mutex load;   // serialises start_state
     std::exception_ptr first_error;
 
     const auto fail = [&](std::exception_ptr error) {
@@ -102,9 +112,48 @@ void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOpti
                     agent_months_done += per_month[job.member];
                     notify(false);
                 };
+                std::optional<ReplicateState> start;
+                if (options.start_state) {
+                    std::lock_guard lock(load);
+                    start = options.start_state(job.member, job.replicate);
+                }
+                const bool checkpoint = static_cast<bool>(options.on_checkpoint);
+                const int months = s.run.months;
+                const int capture = checkpoint ? options.checkpoint_after_months : months;
+                std::unique_ptr<ReplicateSimulation> replicate;
                 ReplicateSeries series;
-                tbb::this_task_arena::isolate(
-                    [&] { series = simulate_replicate(s, job.replicate, sim); });
+                std::optional<ReplicateState> state;
+                // The months up to the checkpoint, then the rest; the callback runs outside
+                // the isolated region.
+                tbb::this_task_arena::isolate([&] {
+                    replicate =
+                        start ? std::make_unique<ReplicateSimulation>(s, std::move(*start), sim)
+                              : std::make_unique<ReplicateSimulation>(s, job.replicate, sim);
+                    start.reset();
+                    while (replicate->months_done() < capture)
+                        replicate->step();
+                    if (!checkpoint) return;
+                    if (capture == months) {
+                        series = replicate->take_series();
+                        state = replicate->take_state();
+                        replicate.reset();
+                    } else {
+                        state = replicate->capture_state();
+                    }
+                });
+                if (state) {
+                    std::lock_guard lock(report);
+                    if (failed) return;
+                    options.on_checkpoint(job.member, job.replicate, std::move(*state));
+                    state.reset();
+                }
+                if (replicate)
+                    tbb::this_task_arena::isolate([&] {
+                        while (replicate->months_done() < months)
+                            replicate->step();
+                        series = replicate->take_series();
+                        replicate.reset();
+                    });
                 ++replicates_done;
                 if (options.on_replicate) {
                     std::lock_guard lock(report);

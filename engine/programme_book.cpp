@@ -31,6 +31,28 @@ ProgrammeBook::ProgrammeBook(const Scenario& s)
     }
 }
 
+void ProgrammeBook::restore_commitments(std::size_t k, int first_year,
+                                        const std::vector<double>& committed) {
+    State& st = state_[k];
+    for (std::size_t i = 0; i < committed.size(); ++i) {
+        const int y = first_year + static_cast<int>(i) - first_year_;
+        if (y >= 0 && y < static_cast<int>(st.committed_by_year.size()))
+            st.committed_by_year[static_cast<std::size_t>(y)] = committed[i];
+    }
+}
+
+void ProgrammeBook::continue_from_previous_month() {
+    const Month previous = scenario_.run.start + (-1);
+    for (std::size_t k = 0; k < state_.size(); ++k) {
+        const FundingProgramme& p = scenario_.programmes[k];
+        State& st = state_[k];
+        st.window = -1;
+        for (std::size_t w = 0; w < p.windows.size(); ++w)
+            if (p.windows[w].start <= previous && previous <= p.windows[w].end)
+                st.window = static_cast<int>(w);
+    }
+}
+
 void ProgrammeBook::begin_month(int t) {
     t_ = t;
     const Month now = scenario_.run.start + t;

@@ -56,6 +56,22 @@ public:
     double budget_this_year(std::size_t k) const;
     std::int64_t enrolled_this_month(std::size_t k) const { return state_[k].enrolled_now; }
 
+    // Checkpoints: the state carried from one month to the next is the commitments and the
+    // window open last month (renewal looks at it).
+    /// Calendar year of committed_by_year(k)[0]: the year of the run's first month.
+    int first_year() const { return first_year_; }
+    /// Commitments (IDR) by fiscal year from first_year().
+    const std::vector<double>& committed_by_year(std::size_t k) const {
+        return state_[k].committed_by_year;
+    }
+    /// Before the first begin_month of a run that continues another: programme k's
+    /// commitments for the years from `first_year` (years outside this run are dropped).
+    void restore_commitments(std::size_t k, int first_year, const std::vector<double>& committed);
+    /// Before the first begin_month of a run that continues another: the windows open in the
+    /// month before the run's first, as if that month had been simulated, so that members
+    /// renew into a window opening in the first month.
+    void continue_from_previous_month();
+
 private:
     struct State {
         int window = -1;

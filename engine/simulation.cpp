@@ -2,6 +2,7 @@
 
 #include "month_parameters.hpp"
 #include "programme_book.hpp"
+#include "ulcsim/input_error.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/rng.hpp"
 #include "worker_synthesis.hpp"
@@ -9,6 +10,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
@@ -132,7 +135,8 @@ class ReplicateSimulation::Impl {
 public:
     Impl(const Scenario& s, std::uint32_t replicate, const SimulationOptions& options)
         : s_(s), options_(options), rng_(s.run.seed, replicate), synthesis_(s), book_(s),
-          result_(static_cast<std::size_t>(s.run.months), s.regions.size(), s.programmes.size()) {
+          result_(static_cast<std::size_t>(s.run.months), s.regions.size(), s.programmes.size()),
+          replicate_(replicate) {
         const auto started = Clock::now();
         pop_ = synthesise_population(s, replicate, s.run.months);
         result_.phase_times.seconds[phase_synthesis] += seconds_since(started);
@@ -141,15 +145,87 @@ public:
             desa_.push_back(plan.desa);
         set_up_programmes();
         set_up_tallies();
+        tally_starting_population();
+    }
+
+    /// Continues from a checkpoint: the agents and the tallies carried from month to month
+    /// come from the state; month t of this run is month offset_ + t of the draws and of the
+    /// population's month columns.
+    Impl(const Scenario& s, ReplicateState&& state, const SimulationOptions& options)
+        : s_(s), options_(options), rng_(state.seed, state.replicate), synthesis_(s), book_(s),
+          result_(static_cast<std::size_t>(s.run.months), s.regions.size(), s.programmes.size()),
+          replicate_(state.replicate) {
+        check_state(state);
+        offset_ = state.months_since_origin();
+        pop_ = std::move(state.population);
+        // Programmes by name: the state's programme j is this scenario's to[j].
+        std::vector<std::uint8_t> to(state.programme_names.size(), payer_none);
+        for (std::size_t j = 0; j < state.programme_names.size(); ++j)
+            for (std::size_t i = 0; i < s.programmes.size(); ++i)
+                if (s.programmes[i].name == state.programme_names[j])
+                    to[j] = static_cast<std::uint8_t>(programme_base + i);
+        for (std::uint8_t& p : pop_.payer)
+            if (p >= programme_base) {
+                const std::size_t j = p - programme_base;
+                if (j >= to.size() || to[j] == payer_none)
+                    throw InputError(
+                        Diagnostic{{"checkpoint", 0, 0, false},
+                                   "programme",
+                                   "an agent is a member of programme " +
+                                       (j < to.size() ? "'" + state.programme_names[j] + "'"
+                                                      : std::to_string(j)) +
+                                       ", which the scenario does not have"});
+                p = to[j];
+            }
+        params_ = detail::make_month_parameters(s, synthesis_.plans());
+        for (const detail::RegionPlan& plan : synthesis_.plans())
+            desa_.push_back(plan.desa);
+        set_up_programmes();
+        set_up_tallies();
+        labour_force_ = std::move(state.labour_force);
+        totals_.village_workers = std::move(state.village_workers);
+        totals_.village_covered = std::move(state.village_covered);
+        book_.continue_from_previous_month();
+        for (std::size_t j = 0; j < state.programme_names.size(); ++j) {
+            if (to[j] == payer_none) continue;
+            const std::size_t i = to[j] - programme_base;
+            members_[i] = state.programme_members[j];
+            book_.restore_commitments(i, state.commitment_first_year, state.committed_idr[j]);
+        }
     }
 
     int months_done() const { return months_done_; }
 
     void step() {
-        if (months_done_ == 0) tally_starting_population();
         month(months_done_);
         ++months_done_;
         if (options_.on_month) options_.on_month(months_done_);
+    }
+
+    /// The state after months_done_ months, but for the agents.
+    ReplicateState state_without_agents() const {
+        ReplicateState state;
+        state.seed = s_.run.seed;
+        state.replicate = replicate_;
+        state.origin = s_.run.start + (-offset_);
+        state.month = s_.run.start + months_done_;
+        state.scale_workers_per_agent = s_.population.scale_workers_per_agent;
+        for (const std::size_t r : s_.regions)
+            state.region_codes.push_back(s_.region_table.regions()[r].code);
+        for (const detail::RegionPlan& plan : synthesis_.plans()) {
+            state.villages.push_back(plan.villages);
+            state.desa.push_back(plan.desa);
+        }
+        for (const FundingProgramme& p : s_.programmes)
+            state.programme_names.push_back(p.name);
+        state.labour_force = labour_force_;
+        state.village_workers = totals_.village_workers;
+        state.village_covered = totals_.village_covered;
+        state.programme_members = members_;
+        state.commitment_first_year = book_.first_year();
+        for (std::size_t j = 0; j < s_.programmes.size(); ++j)
+            state.committed_idr.push_back(book_.committed_by_year(j));
+        return state;
     }
 
     ReplicateSeries take_series() {
@@ -162,8 +238,43 @@ public:
     }
 
     const Population& population() const { return pop_; }
+    Population take_population() { return std::move(pop_); }
 
 private:
+    /// The checks of check_branch that concern one replicate, and the shape of its state.
+    void check_state(const ReplicateState& state) const {
+        CheckpointInfo info = checkpoint_info_of(state);
+        info.file = "checkpoint of replicate " + std::to_string(state.replicate);
+        // How many replicates run is the ensemble's concern, not this replicate's.
+        info.replicates = static_cast<std::uint32_t>(std::max(s_.run.replicates, 1));
+        check_branch(s_, info);
+        const std::size_t slots = state.population.size();
+        const auto bad = [&](const std::string& what) {
+            throw std::invalid_argument("checkpoint of replicate " +
+                                        std::to_string(state.replicate) + ": " + what);
+        };
+        const Population& p = state.population;
+        for (const auto* column :
+             {&p.village, &p.registration_region, &p.covered_since, &p.paid_until})
+            if (column->size() != slots) bad("agent columns of different lengths");
+        for (const auto* column : {&p.traits, &p.age_years, &p.income_band, &p.awareness, &p.payer})
+            if (column->size() != slots) bad("agent columns of different lengths");
+        if (p.region_slots.size() != s_.regions.size() ||
+            state.labour_force.size() != s_.regions.size())
+            bad("not one entry per region");
+        for (const RegionSlots& r : p.region_slots)
+            if (r.used > r.capacity || r.first > slots || r.capacity > slots - r.first)
+                bad("region slots outside the agents");
+        std::size_t villages = 0;
+        for (const std::uint16_t v : state.villages)
+            villages += v;
+        if (state.village_workers.size() != villages || state.village_covered.size() != villages)
+            bad("not one entry per village");
+        if (state.programme_members.size() != state.programme_names.size() ||
+            state.committed_idr.size() != state.programme_names.size())
+            bad("not one entry per programme");
+    }
+
     using Clock = std::chrono::steady_clock;
     static double seconds_since(Clock::time_point t) {
         return std::chrono::duration<double>(Clock::now() - t).count();
@@ -305,7 +416,7 @@ private:
         result_.phase_times.seconds[phase_allocation] += seconds_since(started);
 
         started = Clock::now();
-        enter_new_workers(t);
+        enter_new_workers(t + offset_);
         result_.phase_times.seconds[phase_demography] += seconds_since(started);
 
         started = Clock::now();
@@ -318,12 +429,16 @@ private:
     void calendar(int t) {
         detail::update_month_parameters(params_, s_, t, totals_.village_covered,
                                         totals_.village_workers);
+        // The calendar is this run's; draws and month columns count from the origin.
+        params_.t = t + offset_;
+        params_.now = static_cast<std::uint16_t>(params_.t + month_origin);
         book_.begin_month(t);
         std::fill(renewed_.begin(), renewed_.end(), 0);
         for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
-            window_end_[j] = book_.window(j) >= 0
-                                 ? static_cast<std::uint16_t>(book_.window_end(j) + month_origin)
-                                 : 0;
+            window_end_[j] =
+                book_.window(j) >= 0
+                    ? static_cast<std::uint16_t>(book_.window_end(j) + offset_ + month_origin)
+                    : 0;
             if (book_.renews_now(j)) renew_members(j);
         }
         std::int64_t earlier = 0;
@@ -907,13 +1022,28 @@ private:
     ThreadTally totals_;
     std::vector<std::uint64_t> merge_;
     std::vector<Chunk> chunks_;
+    std::uint32_t replicate_ = 0;
+    int offset_ = 0; ///< months from the origin (the run that synthesised the agents) to ours
     int months_done_ = 0;
 };
 
 ReplicateSimulation::ReplicateSimulation(const Scenario& scenario, std::uint32_t replicate,
                                          const SimulationOptions& options)
     : impl_(std::make_unique<Impl>(scenario, replicate, options)) {}
+ReplicateSimulation::ReplicateSimulation(const Scenario& scenario, ReplicateState state,
+                                         const SimulationOptions& options)
+    : impl_(std::make_unique<Impl>(scenario, std::move(state), options)) {}
 ReplicateSimulation::~ReplicateSimulation() = default;
+ReplicateState ReplicateSimulation::capture_state() const {
+    ReplicateState state = impl_->state_without_agents();
+    state.population = impl_->population();
+    return state;
+}
+ReplicateState ReplicateSimulation::take_state() {
+    ReplicateState state = impl_->state_without_agents();
+    state.population = impl_->take_population();
+    return state;
+}
 int ReplicateSimulation::months_done() const {
     return impl_->months_done();
 }

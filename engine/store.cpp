@@ -1,5 +1,6 @@
 #include "ulcsim/store.hpp"
 
+#include "ulcsim/input_error.hpp"
 #include "ulcsim/version.hpp"
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <functional>
 #include <hdf5.h>
 #include <limits>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string_view>
@@ -217,20 +219,26 @@ void write_string_dataset(hid_t file, const std::string& path,
 
 // Contiguous storage allocated at creation: where each dataset lies in the file then does not
 // depend on the order replicates arrive in, so runs at any thread count give the same bytes.
-Dataset create_number_dataset(hid_t file, const std::string& path, std::span<const hsize_t> dims,
-                              const std::vector<std::string>& dimensions, const std::string& units,
-                              const Context& c) {
+Dataset create_typed_dataset(hid_t file, const std::string& path, std::span<const hsize_t> dims,
+                             const std::vector<std::string>& dimensions, const std::string& units,
+                             hid_t file_type, const Context& c) {
     const auto space =
         open<Dataspace>(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
                         c.file, "create dataspace for", path);
     const PropertyList dcpl = untimed(H5P_DATASET_CREATE, c, path);
     check(H5Pset_layout(dcpl.get(), H5D_CONTIGUOUS), c.file, "set layout of", path);
     check(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), c.file, "set allocation of", path);
-    auto dataset = open<Dataset>(H5Dcreate2(file, path.c_str(), H5T_IEEE_F64LE, space.get(),
-                                            H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+    auto dataset = open<Dataset>(H5Dcreate2(file, path.c_str(), file_type, space.get(), H5P_DEFAULT,
+                                            dcpl.get(), H5P_DEFAULT),
                                  c.file, "create dataset", path);
     describe(dataset.get(), path, dimensions, units, c);
     return dataset;
+}
+
+Dataset create_number_dataset(hid_t file, const std::string& path, std::span<const hsize_t> dims,
+                              const std::vector<std::string>& dimensions, const std::string& units,
+                              const Context& c) {
+    return create_typed_dataset(file, path, dims, dimensions, units, H5T_IEEE_F64LE, c);
 }
 
 std::string units_of(std::string_view metric) {
@@ -483,6 +491,11 @@ struct RunFileWriter::Impl {
     File scratch_file;
     std::array<Dataset, series_metric_count> series;
     std::array<Dataset, programme_metric_count> programme_series;
+    /// /checkpoint, created by the first write_checkpoint: its per-replicate datasets by
+    /// path, what every replicate's state must share with the first, and which were written.
+    std::vector<std::pair<std::string, Dataset>> checkpoint;
+    std::optional<ReplicateState> checkpoint_shape; ///< the first state, without its agents
+    std::vector<bool> checkpoint_written;
 
     Impl() = default;
     Impl(const Impl&) = delete;
@@ -493,6 +506,8 @@ struct RunFileWriter::Impl {
         for (Dataset& d : series)
             d.reset();
         for (Dataset& d : programme_series)
+            d.reset();
+        for (auto& [path, d] : checkpoint)
             d.reset();
         scratch_file.reset();
         file.reset();
@@ -508,6 +523,8 @@ struct RunFileWriter::Impl {
             check(d.close(), replicates_context.file, "close dataset", "/series");
         for (Dataset& d : programme_series)
             check(d.close(), replicates_context.file, "close dataset", "/programs");
+        for (auto& [path, d] : checkpoint)
+            check(d.close(), context.file, "close dataset", path);
         check(scratch_file.close(), replicates_context.file, "close file", "/");
         check(file.close(), context.file, "close file", "/");
     }
@@ -792,6 +809,12 @@ void RunFileWriter::commit() {
     Impl& s = *impl_;
     if (s.committed) throw std::logic_error("run file: commit called twice");
     s.require_all_written("commit");
+    const auto no_checkpoint =
+        std::find(s.checkpoint_written.begin(), s.checkpoint_written.end(), false);
+    if (no_checkpoint != s.checkpoint_written.end())
+        throw std::logic_error("run file " + s.output.string() + ": replicate " +
+                               std::to_string(no_checkpoint - s.checkpoint_written.begin()) +
+                               " has no checkpoint");
     check(H5Fflush(s.file.get(), H5F_SCOPE_LOCAL), s.context.file, "flush", "/");
     stop_writing();
     s.close_all();
@@ -803,6 +826,469 @@ void RunFileWriter::commit() {
     }
     move_into_place(s.temporary, s.output);
     s.committed = true;
+}
+
+// ---- checkpoints ----------------------------------------------------------------------------
+
+namespace {
+
+template <typename T>
+struct Hdf5Type;
+template <>
+struct Hdf5Type<std::uint8_t> {
+    static hid_t file() { return H5T_STD_U8LE; }
+    static hid_t memory() { return H5T_NATIVE_UINT8; }
+};
+template <>
+struct Hdf5Type<std::uint16_t> {
+    static hid_t file() { return H5T_STD_U16LE; }
+    static hid_t memory() { return H5T_NATIVE_UINT16; }
+};
+template <>
+struct Hdf5Type<std::uint32_t> {
+    static hid_t file() { return H5T_STD_U32LE; }
+    static hid_t memory() { return H5T_NATIVE_UINT32; }
+};
+template <>
+struct Hdf5Type<std::int64_t> {
+    static hid_t file() { return H5T_STD_I64LE; }
+    static hid_t memory() { return H5T_NATIVE_INT64; }
+};
+template <>
+struct Hdf5Type<double> {
+    static hid_t file() { return H5T_IEEE_F64LE; }
+    static hid_t memory() { return H5T_NATIVE_DOUBLE; }
+};
+
+const std::string checkpoint_group = "/checkpoint";
+
+/// A column of the agents: its name, units and where it is in a Population.
+template <typename T>
+struct AgentColumn {
+    const char* name;
+    const char* units;
+    std::vector<T> Population::*column;
+};
+
+constexpr const char* month_units =
+    "months from /checkpoint@origin_month + 64 (0: before the origin or never)";
+
+const std::array<AgentColumn<std::uint16_t>, 5> agent_columns_16{{
+    {"region", "index into /checkpoint/region_code", &Population::region},
+    {"village", "desa/kelurahan of the region (desa first)", &Population::village},
+    {"registration_region",
+     "index into /checkpoint/region_code of the employer's registration (65535: outside)",
+     &Population::registration_region},
+    {"covered_since", month_units, &Population::covered_since},
+    {"paid_until", "months from /checkpoint@origin_month + 64 (65535: while employed)",
+     &Population::paid_until},
+}};
+
+const std::array<AgentColumn<std::uint8_t>, 5> agent_columns_8{{
+    {"traits",
+     "bits 0-1 segment (formal, informal, vulnerable; 3: no worker), 2-5 occupation, "
+     "6 fears bansos, 7 ever covered",
+     &Population::traits},
+    {"age_years", "years", &Population::age_years},
+    {"income_band", "bits 0-2 income band (0 lowest … 4), bit 7 former programme member",
+     &Population::income_band},
+    {"awareness", "0 … 255", &Population::awareness},
+    {"payer",
+     "0 none, 1 employer, 2 self, 3 self by auto-debit, 4 + j programme j of "
+     "/checkpoint/programme_name",
+     &Population::payer},
+}};
+
+std::string agents_path(const char* name) {
+    return checkpoint_group + "/agents/" + name;
+}
+
+/// Writes replicate `replicate`'s row of a [replicate, …] dataset.
+template <typename T>
+void write_row(hid_t dataset, std::span<const hsize_t> dims, std::uint32_t replicate,
+               const std::vector<T>& values, const std::string& path, const Context& c) {
+    const std::array<hsize_t, 2> start{replicate, 0};
+    const std::array<hsize_t, 2> count{1, dims[1]};
+    if (values.size() != block_elements(dims, count))
+        throw std::invalid_argument(c.file.string() + ": '" + path + "' needs " +
+                                    std::to_string(block_elements(dims, count)) +
+                                    " values per replicate, got " + std::to_string(values.size()));
+    if (values.empty()) return;
+    const Dataspace file_space = select_block(dataset, dims, start, count, path, c);
+    const Dataspace memory_space = block_memory_space(dims, count, path, c);
+    check(H5Dwrite(dataset, Hdf5Type<T>::memory(), memory_space.get(), file_space.get(),
+                   H5P_DEFAULT, values.data()),
+          c.file, "write checkpoint to", path);
+}
+
+template <typename T>
+void write_whole(hid_t file, const std::string& path, const std::vector<T>& values,
+                 const std::string& dimension, const std::string& units, const Context& c) {
+    const std::array<hsize_t, 1> dims{values.size()};
+    Dataset d = create_typed_dataset(file, path, dims, {dimension}, units, Hdf5Type<T>::file(), c);
+    if (!values.empty())
+        check(
+            H5Dwrite(d.get(), Hdf5Type<T>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+            c.file, "write dataset", path);
+    check(d.close(), c.file, "close dataset", path);
+}
+
+std::vector<double> flatten(const std::vector<std::vector<double>>& rows) {
+    std::vector<double> out;
+    for (const auto& row : rows)
+        out.insert(out.end(), row.begin(), row.end());
+    return out;
+}
+
+template <typename T, typename Get>
+std::vector<T> per_region(const Population& p, Get get) {
+    std::vector<T> out;
+    for (const RegionSlots& r : p.region_slots)
+        out.push_back(get(r));
+    return out;
+}
+
+} // namespace
+
+void RunFileWriter::write_checkpoint(const ReplicateState& state) {
+    silence_hdf5();
+    Impl& s = *impl_;
+    s.require_open("write_checkpoint");
+    const Context& c = s.context;
+    const std::string where = "run file " + s.output.string() + ": checkpoint of replicate " +
+                              std::to_string(state.replicate);
+    if (state.replicate >= s.info.replicates)
+        throw std::invalid_argument(where + " out of range (replicates " +
+                                    std::to_string(s.info.replicates) + ")");
+    const Population& pop = state.population;
+    const hsize_t R = s.info.replicates;
+    const hsize_t slots = pop.size();
+    const hsize_t regions = state.region_codes.size();
+    const hsize_t programmes = state.programme_names.size();
+    std::size_t village_total = 0;
+    for (const std::uint16_t v : state.villages)
+        village_total += v;
+    const hsize_t villages = village_total;
+    const hsize_t years = state.committed_idr.empty() ? 0 : state.committed_idr.front().size();
+    for (const auto& row : state.committed_idr)
+        if (row.size() != years) throw std::invalid_argument(where + ": ragged commitments");
+
+    if (!s.checkpoint_shape) {
+        const hid_t f = s.file.get();
+        Group group = create_group(f, checkpoint_group, c);
+        const hid_t g = group.get();
+        const std::string& name = checkpoint_group;
+        write_scalar_attribute(g, name, "format_version", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                               std::int64_t{checkpoint_format_version}, c);
+        write_string_attribute(g, name, "month", state.month.to_string(), c);
+        write_string_attribute(g, name, "origin_month", state.origin.to_string(), c);
+        write_scalar_attribute(g, name, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, state.seed, c);
+        write_scalar_attribute(g, name, "replicates", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                               static_cast<std::int64_t>(R), c);
+        write_scalar_attribute(g, name, "scale_workers_per_agent", H5T_IEEE_F64LE,
+                               H5T_NATIVE_DOUBLE, state.scale_workers_per_agent, c);
+        write_scalar_attribute(g, name, "slots", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                               static_cast<std::int64_t>(slots), c);
+        write_string_attribute(g, name, "engine_version", std::string(engine_version()), c);
+
+        write_string_dataset(f, name + "/region_code", state.region_codes, "region",
+                             "Kemendagri code", c);
+        write_whole(f, name + "/villages", state.villages, "region", "desa and kelurahan", c);
+        write_whole(f, name + "/desa", state.desa, "region", "desa (villages [0, desa))", c);
+        write_string_dataset(f, name + "/programme_name", state.programme_names, "programme",
+                             "text", c);
+        std::vector<std::int64_t> year_values;
+        for (hsize_t y = 0; y < years; ++y)
+            year_values.push_back(state.commitment_first_year + static_cast<std::int64_t>(y));
+        write_whole(f, name + "/year", year_values, "year", "fiscal year", c);
+
+        const auto add = [&](const std::string& path, std::vector<hsize_t> dims,
+                             std::vector<std::string> names, const std::string& units, hid_t type) {
+            dims.insert(dims.begin(), R);
+            names.insert(names.begin(), "replicate");
+            s.checkpoint.emplace_back(path,
+                                      create_typed_dataset(f, path, dims, names, units, type, c));
+        };
+        Group agents = create_group(f, name + "/agents", c);
+        for (const auto& column : agent_columns_16)
+            add(agents_path(column.name), {slots}, {"slot"}, column.units, H5T_STD_U16LE);
+        for (const auto& column : agent_columns_8)
+            add(agents_path(column.name), {slots}, {"slot"}, column.units, H5T_STD_U8LE);
+        check(agents.close(), c.file, "close group", name + "/agents");
+        add(name + "/region_first", {regions}, {"region"}, "slot", H5T_STD_U32LE);
+        add(name + "/region_capacity", {regions}, {"region"}, "slots", H5T_STD_U32LE);
+        add(name + "/region_used", {regions}, {"region"}, "slots", H5T_STD_U32LE);
+        add(name + "/labour_force", {regions}, {"region"}, "agents", H5T_STD_I64LE);
+        add(name + "/village_workers", {villages}, {"village"}, "agents", H5T_STD_U32LE);
+        add(name + "/village_covered", {villages}, {"village"}, "agents", H5T_STD_U32LE);
+        add(name + "/programme_members", {programmes}, {"programme"}, "agents", H5T_STD_I64LE);
+        add(name + "/committed_idr", {programmes, years}, {"programme", "year"}, "IDR",
+            H5T_IEEE_F64LE);
+        check(group.close(), c.file, "close group", name);
+
+        ReplicateState shape = state;
+        shape.population = Population{};
+        shape.population.region_slots = pop.region_slots;
+        s.checkpoint_shape = std::move(shape);
+        s.checkpoint_written.assign(R, false);
+    } else {
+        const ReplicateState& first = *s.checkpoint_shape;
+        std::size_t first_villages = 0;
+        for (const std::uint16_t v : first.villages)
+            first_villages += v;
+        const bool same =
+            state.seed == first.seed && state.origin == first.origin &&
+            state.month == first.month &&
+            state.scale_workers_per_agent == first.scale_workers_per_agent &&
+            state.region_codes == first.region_codes && state.villages == first.villages &&
+            state.desa == first.desa && state.programme_names == first.programme_names &&
+            state.commitment_first_year == first.commitment_first_year &&
+            village_total == first_villages &&
+            years == (first.committed_idr.empty() ? 0 : first.committed_idr.front().size()) &&
+            s.checkpoint.size() == agent_columns_16.size() + agent_columns_8.size() + 8;
+        const std::size_t first_slots = first.population.region_slots.empty()
+                                            ? 0
+                                            : first.population.region_slots.back().first +
+                                                  first.population.region_slots.back().capacity;
+        if (!same || first_slots != slots)
+            throw std::invalid_argument(where +
+                                        " does not match the first replicate's (month, origin, "
+                                        "seed, scale, regions, programmes or slots)");
+    }
+    if (pop.region_slots.size() != regions || state.labour_force.size() != regions ||
+        state.programme_members.size() != programmes || state.committed_idr.size() != programmes)
+        throw std::invalid_argument(where + ": not one entry per region or programme");
+
+    std::size_t d = 0;
+    const auto next = [&]() -> std::pair<std::string, Dataset>& { return s.checkpoint.at(d++); };
+    const auto dims_of = [&](hid_t dataset, const std::string& path) {
+        const auto space = open<Dataspace>(H5Dget_space(dataset), c.file, "get dataspace of", path);
+        std::vector<hsize_t> dims(static_cast<std::size_t>(
+            check(H5Sget_simple_extent_ndims(space.get()), c.file, "get rank of", path)));
+        check(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr), c.file, "get shape of",
+              path);
+        return dims;
+    };
+    const auto write = [&](const auto& values) {
+        auto& [path, dataset] = next();
+        const std::vector<hsize_t> dims = dims_of(dataset.get(), path);
+        write_row(dataset.get(), dims, state.replicate, values, path, c);
+    };
+    for (const auto& column : agent_columns_16)
+        write(pop.*column.column);
+    for (const auto& column : agent_columns_8)
+        write(pop.*column.column);
+    write(per_region<std::uint32_t>(pop, [](const RegionSlots& r) { return r.first; }));
+    write(per_region<std::uint32_t>(pop, [](const RegionSlots& r) { return r.capacity; }));
+    write(per_region<std::uint32_t>(pop, [](const RegionSlots& r) { return r.used; }));
+    write(state.labour_force);
+    write(state.village_workers);
+    write(state.village_covered);
+    write(state.programme_members);
+    write(flatten(state.committed_idr));
+    s.checkpoint_written[state.replicate] = true;
+}
+
+// ---- CheckpointReader -----------------------------------------------------------------------
+
+struct CheckpointReader::Impl {
+    std::filesystem::path path;
+    std::unique_ptr<RunFileReader> run_file;
+    File file;
+    CheckpointInfo info;
+
+    /// An unsigned 64-bit attribute (the seed may not fit RunFileReader's signed one).
+    std::uint64_t unsigned_attribute(const std::string& object, const std::string& name) const {
+        const std::string what = object + "@" + name;
+        const auto o =
+            open<Object>(H5Oopen(file.get(), object.c_str(), H5P_DEFAULT), path, "open", object);
+        const auto a = open<Attribute>(H5Aopen(o.get(), name.c_str(), H5P_DEFAULT), path,
+                                       "open attribute", what);
+        std::uint64_t value = 0;
+        check(H5Aread(a.get(), H5T_NATIVE_UINT64, &value), path, "read attribute", what);
+        return value;
+    }
+
+    std::vector<hsize_t> dims(const std::string& dataset) const {
+        const auto d = open<Dataset>(H5Dopen2(file.get(), dataset.c_str(), H5P_DEFAULT), path,
+                                     "open dataset", dataset);
+        const auto space =
+            open<Dataspace>(H5Dget_space(d.get()), path, "get dataspace of", dataset);
+        std::vector<hsize_t> out(static_cast<std::size_t>(
+            check(H5Sget_simple_extent_ndims(space.get()), path, "get rank of", dataset)));
+        check(H5Sget_simple_extent_dims(space.get(), out.data(), nullptr), path, "get shape of",
+              dataset);
+        return out;
+    }
+
+    /// Replicate `replicate`'s row of a [replicate, …] dataset, or the whole of any other
+    /// (replicate < 0).
+    template <typename T>
+    std::vector<T> read(const std::string& dataset, std::int64_t replicate = -1) const {
+        const auto d = open<Dataset>(H5Dopen2(file.get(), dataset.c_str(), H5P_DEFAULT), path,
+                                     "open dataset", dataset);
+        const std::vector<hsize_t> shape = dims(dataset);
+        const Context c{path};
+        if (replicate < 0) {
+            std::size_t n = 1;
+            for (const hsize_t k : shape)
+                n *= k;
+            std::vector<T> values(n);
+            if (n > 0)
+                check(H5Dread(d.get(), Hdf5Type<T>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                              values.data()),
+                      path, "read dataset", dataset);
+            return values;
+        }
+        if (shape.size() < 2 || static_cast<hsize_t>(replicate) >= shape[0])
+            throw std::runtime_error(path.string() + ": '" + dataset + "' has no replicate " +
+                                     std::to_string(replicate));
+        const std::array<hsize_t, 2> start{static_cast<hsize_t>(replicate), 0};
+        const std::array<hsize_t, 2> count{1, shape[1]};
+        std::vector<T> values(block_elements(shape, count));
+        if (values.empty()) return values;
+        const Dataspace file_space = select_block(d.get(), shape, start, count, dataset, c);
+        const Dataspace memory_space = block_memory_space(shape, count, dataset, c);
+        check(H5Dread(d.get(), Hdf5Type<T>::memory(), memory_space.get(), file_space.get(),
+                      H5P_DEFAULT, values.data()),
+              path, "read", dataset);
+        return values;
+    }
+
+    template <typename T>
+    std::vector<T> require(std::vector<T> values, std::size_t n, const std::string& what) const {
+        if (values.size() != n)
+            throw std::runtime_error(path.string() + ": " + what + " has " +
+                                     std::to_string(values.size()) + " values, expected " +
+                                     std::to_string(n));
+        return values;
+    }
+};
+
+CheckpointReader::CheckpointReader(const std::filesystem::path& path)
+    : impl_(std::make_unique<Impl>()) {
+    silence_hdf5();
+    Impl& s = *impl_;
+    s.path = path;
+    const auto refuse = [&](const std::string& message) {
+        throw InputError(Diagnostic{{path.string(), 0, 0, false}, "", message});
+    };
+    try {
+        s.run_file = std::make_unique<RunFileReader>(path);
+    } catch (const std::runtime_error& e) {
+        refuse(std::string("cannot start from this checkpoint: ") + e.what());
+    }
+    s.file = File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (s.file.get() < 0) refuse("cannot read the checkpoint: " + hdf5_reason());
+    const htri_t has = H5Lexists(s.file.get(), "checkpoint", H5P_DEFAULT);
+    if (has <= 0) {
+        H5Eclear2(H5E_DEFAULT);
+        refuse("the run file has no checkpoint (/checkpoint): write one with ulcsim run … "
+               "--checkpoint-at YYYY-MM");
+    }
+    const RunFileReader& r = *s.run_file;
+    const std::string& g = checkpoint_group;
+    const std::int64_t version = r.integer_attribute(g, "format_version");
+    if (version != checkpoint_format_version)
+        refuse("checkpoint format " + std::to_string(version) + ", this ulcsim reads format " +
+               std::to_string(checkpoint_format_version));
+    CheckpointInfo& info = s.info;
+    info.file = path;
+    const auto month = [&](const char* name) {
+        const std::string text = r.string_attribute(g, name);
+        const std::optional<Month> m = Month::parse(text);
+        if (!m) refuse("/checkpoint@" + std::string(name) + " is not a month: '" + text + "'");
+        return *m;
+    };
+    info.month = month("month");
+    info.origin = month("origin_month");
+    info.seed = s.unsigned_attribute(g, "seed");
+    info.scale_workers_per_agent = r.number_attribute(g, "scale_workers_per_agent");
+    const std::int64_t replicates = r.integer_attribute(g, "replicates");
+    if (replicates < 0 || replicates > std::numeric_limits<std::uint32_t>::max())
+        refuse("/checkpoint@replicates is " + std::to_string(replicates));
+    info.replicates = static_cast<std::uint32_t>(replicates);
+    info.region_codes = r.strings(g + "/region_code");
+    info.programme_names = r.strings(g + "/programme_name");
+    const std::size_t K = info.region_codes.size(), J = info.programme_names.size();
+    info.villages = s.require(s.read<std::uint16_t>(g + "/villages"), K, "/checkpoint/villages");
+    info.desa = s.require(s.read<std::uint16_t>(g + "/desa"), K, "/checkpoint/desa");
+    const auto used = s.require(s.read<std::uint32_t>(g + "/region_used"), info.replicates * K,
+                                "/checkpoint/region_used");
+    const auto capacity = s.require(s.read<std::uint32_t>(g + "/region_capacity"),
+                                    info.replicates * K, "/checkpoint/region_capacity");
+    const auto members = s.require(s.read<std::int64_t>(g + "/programme_members"),
+                                   info.replicates * J, "/checkpoint/programme_members");
+    for (std::size_t i = 0; i < info.replicates; ++i) {
+        info.region_used.emplace_back(used.begin() + static_cast<std::ptrdiff_t>(i * K),
+                                      used.begin() + static_cast<std::ptrdiff_t>((i + 1) * K));
+        info.region_capacity.emplace_back(capacity.begin() + static_cast<std::ptrdiff_t>(i * K),
+                                          capacity.begin() +
+                                              static_cast<std::ptrdiff_t>((i + 1) * K));
+        info.programme_members.emplace_back(members.begin() + static_cast<std::ptrdiff_t>(i * J),
+                                            members.begin() +
+                                                static_cast<std::ptrdiff_t>((i + 1) * J));
+    }
+}
+
+CheckpointReader::~CheckpointReader() = default;
+
+const CheckpointInfo& CheckpointReader::info() const {
+    return impl_->info;
+}
+
+ReplicateState CheckpointReader::state(std::uint32_t replicate) const {
+    silence_hdf5();
+    const Impl& s = *impl_;
+    const CheckpointInfo& info = s.info;
+    if (replicate >= info.replicates)
+        throw std::invalid_argument(s.path.string() + ": no checkpoint of replicate " +
+                                    std::to_string(replicate) + " (it holds " +
+                                    std::to_string(info.replicates) + ")");
+    const std::string& g = checkpoint_group;
+    const std::size_t K = info.region_codes.size(), J = info.programme_names.size();
+    const auto r = static_cast<std::int64_t>(replicate);
+    ReplicateState state;
+    state.seed = info.seed;
+    state.replicate = replicate;
+    state.origin = info.origin;
+    state.month = info.month;
+    state.scale_workers_per_agent = info.scale_workers_per_agent;
+    state.region_codes = info.region_codes;
+    state.villages = info.villages;
+    state.desa = info.desa;
+    state.programme_names = info.programme_names;
+
+    Population& pop = state.population;
+    const auto slots = static_cast<std::size_t>(s.run_file->integer_attribute(g, "slots"));
+    for (const auto& column : agent_columns_16)
+        pop.*column.column = s.require(s.read<std::uint16_t>(agents_path(column.name), r), slots,
+                                       agents_path(column.name));
+    for (const auto& column : agent_columns_8)
+        pop.*column.column = s.require(s.read<std::uint8_t>(agents_path(column.name), r), slots,
+                                       agents_path(column.name));
+    const auto first = s.require(s.read<std::uint32_t>(g + "/region_first", r), K, "region_first");
+    for (std::size_t k = 0; k < K; ++k)
+        pop.region_slots.push_back(
+            {first[k], info.region_capacity[replicate][k], info.region_used[replicate][k]});
+    std::size_t villages = 0;
+    for (const std::uint16_t v : info.villages)
+        villages += v;
+    state.labour_force = s.require(s.read<std::int64_t>(g + "/labour_force", r), K, "labour_force");
+    state.village_workers =
+        s.require(s.read<std::uint32_t>(g + "/village_workers", r), villages, "village_workers");
+    state.village_covered =
+        s.require(s.read<std::uint32_t>(g + "/village_covered", r), villages, "village_covered");
+    state.programme_members = info.programme_members[replicate];
+    const auto years = s.read<std::int64_t>(g + "/year");
+    state.commitment_first_year = years.empty() ? info.month.year() : static_cast<int>(years[0]);
+    const auto committed =
+        s.require(s.read<double>(g + "/committed_idr", r), J * years.size(), "committed_idr");
+    for (std::size_t j = 0; j < J; ++j)
+        state.committed_idr.emplace_back(
+            committed.begin() + static_cast<std::ptrdiff_t>(j * years.size()),
+            committed.begin() + static_cast<std::ptrdiff_t>((j + 1) * years.size()));
+    return state;
 }
 
 // ---- ResultFileWriter -----------------------------------------------------------------------

@@ -1,5 +1,7 @@
 #include "command_line.hpp"
 
+#include "commands.hpp"
+
 #include <iostream>
 
 namespace ulcsim::cli {
@@ -21,6 +23,12 @@ bool parse_command_line(const std::vector<std::string>& args,
     }
     po::notify(vm);
     return true;
+}
+
+Month month_option(const std::string& option, const std::string& text) {
+    const auto month = Month::parse(text);
+    if (!month) throw UsageError(option + " " + text + ": expected a month YYYY-MM");
+    return *month;
 }
 
 } // namespace ulcsim::cli

@@ -2,6 +2,8 @@
 // The parsing every command shares: its options, the scenario files as positional
 // arguments, and --help.
 
+#include "ulcsim/calendar.hpp"
+
 #include <boost/program_options.hpp>
 #include <string>
 #include <vector>
@@ -15,5 +17,8 @@ bool parse_command_line(const std::vector<std::string>& args,
                         const boost::program_options::options_description& options,
                         const boost::program_options::options_description& positional,
                         int max_positional, boost::program_options::variables_map& vm);
+
+/// The month an option names ("2025-12"); a UsageError naming the option otherwise.
+Month month_option(const std::string& option, const std::string& text);
 
 } // namespace ulcsim::cli

@@ -31,5 +31,8 @@ int validate_command(const std::vector<std::string>& args);
 int run_command(const std::vector<std::string>& args);
 int compare_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args);
+int forecast_command(const std::vector<std::string>& args);
+int calibrate_command(const std::vector<std::string>& args);
+int target_command(const std::vector<std::string>& args);
 
 } // namespace ulcsim::cli

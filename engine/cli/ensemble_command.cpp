@@ -91,19 +91,31 @@ std::filesystem::path EnsembleCommandOptions::output_path(const std::string& def
 void commit_with_csv(const std::filesystem::path& csv,
                      const std::function<void(std::ostream&)>& write_csv,
                      const std::function<void()>& commit) {
-    std::filesystem::path temporary = csv;
-    temporary += ".tmp";
+    commit_with_text_files({{csv, write_csv}}, commit);
+}
+
+void commit_with_text_files(const std::vector<TextOutput>& csvs,
+                            const std::function<void()>& commit) {
+    const auto temporary = [](const std::filesystem::path& path) {
+        std::filesystem::path t = path;
+        t += ".tmp";
+        return t;
+    };
     try {
-        std::ofstream out(temporary);
-        if (!out) throw std::runtime_error("cannot write " + temporary.string());
-        write_csv(out);
-        out.close();
-        if (!out) throw std::runtime_error("cannot write " + temporary.string());
+        for (const TextOutput& csv : csvs) {
+            std::ofstream out(temporary(csv.path));
+            if (!out) throw std::runtime_error("cannot write " + temporary(csv.path).string());
+            csv.write(out);
+            out.close();
+            if (!out) throw std::runtime_error("cannot write " + temporary(csv.path).string());
+        }
         commit();
-        std::filesystem::rename(temporary, csv);
+        for (const TextOutput& csv : csvs)
+            std::filesystem::rename(temporary(csv.path), csv.path);
     } catch (...) {
         std::error_code ec;
-        std::filesystem::remove(temporary, ec);
+        for (const TextOutput& csv : csvs)
+            std::filesystem::remove(temporary(csv.path), ec);
         throw;
     }
 }

@@ -46,6 +46,15 @@ void commit_with_csv(const std::filesystem::path& csv,
                      const std::function<void(std::ostream&)>& write_csv,
                      const std::function<void()>& commit);
 
+/// A text file (CSV, TOML) to put beside an HDF5 output, and what writes it.
+struct TextOutput {
+    std::filesystem::path path;
+    std::function<void(std::ostream&)> write;
+};
+/// commit_with_csv for several text files: all of them appear only when all are complete.
+void commit_with_text_files(const std::vector<TextOutput>& csvs,
+                            const std::function<void()>& commit);
+
 /// A size in bytes for people: "1.2 GB", "340 kB".
 std::string byte_size(double bytes);
 

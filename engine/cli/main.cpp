@@ -14,13 +14,19 @@ namespace {
 
 using ulcsim::cli::Command;
 
-constexpr std::array<Command, 4> commands{{
+constexpr std::array<Command, 7> commands{{
     {"run", "simulate a scenario's replicates; write their series and statistics to HDF5 and CSV",
      ulcsim::cli::run_command},
     {"compare", "paired differences between scenarios with common random numbers",
      ulcsim::cli::compare_command},
     {"sweep", "an ensemble at every point of a grid of scenario values",
      ulcsim::cli::sweep_command},
+    {"forecast", "when coverage reaches the ULC threshold: first-passage months by region",
+     ulcsim::cli::forecast_command},
+    {"calibrate", "fit behaviour parameters to observed coverage; posterior draws",
+     ulcsim::cli::calibrate_command},
+    {"target", "goal seeking: the smallest programme budget or months that reach a target",
+     ulcsim::cli::target_command},
     {"validate", "check scenario files and report every problem", ulcsim::cli::validate_command},
 }};
 

@@ -2,7 +2,9 @@
 #include "commands.hpp"
 #include "ensemble_command.hpp"
 #include "terminal_format.hpp"
+#include "ulcsim/checkpoint.hpp"
 #include "ulcsim/ensemble.hpp"
+#include "ulcsim/population.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
 #include "ulcsim/summary.hpp"
@@ -11,6 +13,8 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <sstream>
 
 namespace ulcsim::cli {
@@ -92,11 +96,28 @@ void print_profile(const PhaseTimes& total, std::ostream& out) {
             << "%\n";
 }
 
+/// The month of --checkpoint-at, checked against the run: after its first month (the
+/// state before it is the synthesised population) and at most the month after its last.
+Month checkpoint_month(const std::string& text, const Scenario& s) {
+    const std::optional<Month> m = Month::parse(text);
+    if (!m) throw UsageError("--checkpoint-at: '" + text + "' is not a month (YYYY-MM)");
+    const Month last = s.run.last_month() + 1;
+    if (!(s.run.start < *m && *m <= last))
+        throw UsageError("--checkpoint-at " + text +
+                         " is outside the run: the checkpoint month "
+                         "must be after its first month " +
+                         s.run.start.to_string() + " and no later than " + last.to_string() +
+                         ", the month after its last");
+    return *m;
+}
+
 } // namespace
 
 int run_command(const std::vector<std::string>& args) {
     std::string file;
     std::string keep = "all";
+    std::string checkpoint_at;
+    std::string from_checkpoint;
     bool profile = false;
     EnsembleCommandOptions common;
     po::options_description options(
@@ -105,13 +126,24 @@ int run_command(const std::vector<std::string>& args) {
         "monthly series and their statistics over replicates to an HDF5 run file (h5py,\n"
         "pandas and h5dump read it; layout in README.md), and the statistics a spreadsheet\n"
         "needs to <output without .h5>.summary.csv.\n"
+        "Branching: --checkpoint-at YYYY-MM stores the agents' state at that month; another\n"
+        "scenario (run.start = that month) continues from it with --from-checkpoint RUN.h5,\n"
+        "and reproduces the rest of the first run exactly when it changes nothing.\n"
         "Exit status: 0 done, 2 bad input, 1 internal failure, 130 interrupted.\n\nOptions");
     options.add_options()("help,h", "show this help");
     common.add_to(options, "run file to write (default: <run.name>.h5 in the current directory)");
     options.add_options()("keep", po::value<std::string>(&keep),
                           "all: every replicate's series and the summaries (default); "
                           "summaries: only the summaries, for large ensembles")(
-        "profile", po::bool_switch(&profile), "print the time spent in each phase");
+        "profile", po::bool_switch(&profile), "print the time spent in each phase")(
+        "checkpoint-at", po::value<std::string>(&checkpoint_at),
+        "YYYY-MM: also store every replicate's state at the start of this month in "
+        "/checkpoint (after the first month, at most the month after the last), for scenarios "
+        "to branch from")(
+        "from-checkpoint", po::value<std::string>(&from_checkpoint),
+        "RUN.h5: continue the replicates from the checkpoint in this run file instead of "
+        "simulating the past: run.start must be the checkpoint's month, the seed is the "
+        "checkpoint's, and the replicates default to all it holds");
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::string>(&file));
     po::variables_map vm;
@@ -119,23 +151,66 @@ int run_command(const std::vector<std::string>& args) {
     if (file.empty()) throw UsageError("run: no scenario file given (see ulcsim run --help)");
     if (keep != "all" && keep != "summaries")
         throw UsageError("--keep must be 'all' or 'summaries', not '" + keep + "'");
-    const std::vector<std::string> overrides = common.scenario_overrides(vm);
+    std::vector<std::string> overrides = common.scenario_overrides(vm);
     const int threads = common.thread_count(vm);
 
+    std::unique_ptr<CheckpointReader> checkpoint;
+    if (vm.count("from-checkpoint")) {
+        checkpoint = std::make_unique<CheckpointReader>(from_checkpoint);
+        const CheckpointInfo& c = checkpoint->info();
+        if (vm.count("seed") && common.seed != c.seed)
+            throw UsageError("--seed " + std::to_string(common.seed) + " differs from the seed " +
+                             std::to_string(c.seed) + " of the checkpoint in " + from_checkpoint +
+                             ": a branch keeps the checkpoint's seed");
+        // Applied last, and so recorded in the resolved scenario.
+        overrides.push_back("run.seed=" + std::to_string(c.seed));
+        if (!vm.count("replicates"))
+            overrides.push_back("run.replicates=" + std::to_string(c.replicates));
+    }
+
     const Scenario scenario = load_scenario(file, overrides);
+    if (checkpoint) check_branch(scenario, checkpoint->info());
+    std::optional<Month> capture;
+    if (vm.count("checkpoint-at")) capture = checkpoint_month(checkpoint_at, scenario);
     const std::filesystem::path out_path = common.output_path(scenario.run.name + ".h5");
     std::filesystem::path csv_path = out_path;
     csv_path.replace_extension(".summary.csv");
 
-    const std::int64_t agents = starting_agents(scenario);
     const auto replicates = static_cast<std::uint32_t>(scenario.run.replicates);
-    const OutputSize size = output_size(scenario);
+    std::int64_t agents = starting_agents(scenario);
+    if (checkpoint) {
+        agents = 0;
+        for (const std::uint32_t used : checkpoint->info().region_used.at(0))
+            agents += used;
+    }
+    OutputSize size = output_size(scenario);
+    if (capture) {
+        // Every slot, the entrant room included, as its columns hold it.
+        double slots = 0;
+        if (checkpoint) {
+            for (const std::uint32_t capacity : checkpoint->info().region_capacity.at(0))
+                slots += capacity;
+        } else {
+            for (std::size_t k = 0; k < scenario.regions.size(); ++k)
+                slots += region_capacity(agents_in_region(scenario, k),
+                                         scenario.behaviour.entry_rate, scenario.run.months);
+        }
+        size.summaries += static_cast<double>(replicates) * slots *
+                          static_cast<double>(Population::bytes_per_agent);
+    }
     const bool keep_replicates = keep == "all";
     if (!common.quiet) {
         std::cerr << "ulcsim run " << scenario.run.name << ": " << with_thousands(agents)
                   << " agents × " << scenario.run.months << " months × " << replicates
                   << (replicates == 1 ? " replicate" : " replicates") << " on " << threads
                   << (threads == 1 ? " thread" : " threads") << " → " << out_path.string() << '\n';
+        if (checkpoint)
+            std::cerr << "  from the checkpoint in " << from_checkpoint << " ("
+                      << checkpoint->info().month.to_string() << ", agents synthesised for "
+                      << checkpoint->info().origin.to_string() << ")\n";
+        if (capture)
+            std::cerr << "  checkpoint: every replicate's state at the start of "
+                      << capture->to_string() << " (/checkpoint)\n";
         std::cerr << "  output about "
                   << byte_size(size.summaries + (keep_replicates ? size.replicates : 0)) << " ("
                   << (keep_replicates ? "replicates " + byte_size(size.replicates) + " + " : "")
@@ -156,6 +231,12 @@ int run_command(const std::vector<std::string>& args) {
     info.threads = threads;
     info.keep_replicates = keep_replicates;
     RunFileWriter writer(out_path, scenario, info);
+    if (checkpoint) {
+        writer.write_attribute("/meta", "from_checkpoint", from_checkpoint);
+        writer.write_attribute("/meta", "checkpoint_month", checkpoint->info().month.to_string());
+        writer.write_attribute("/meta", "checkpoint_origin_month",
+                               checkpoint->info().origin.to_string());
+    }
 
     PhaseTimes phase_times;
     EnsembleOptions ensemble;
@@ -166,6 +247,16 @@ int run_command(const std::vector<std::string>& args) {
         for (std::size_t p = 0; p < PhaseTimes::count; ++p)
             phase_times.seconds[p] += series.phase_times.seconds[p];
     };
+    if (checkpoint)
+        ensemble.start_state = [&](std::size_t, std::uint32_t r) {
+            return std::optional<ReplicateState>(checkpoint->state(r));
+        };
+    if (capture) {
+        ensemble.checkpoint_after_months = *capture - scenario.run.start;
+        ensemble.on_checkpoint = [&](std::size_t, std::uint32_t, ReplicateState&& state) {
+            writer.write_checkpoint(state);
+        };
+    }
     run_ensemble_with_progress({{&scenario, {0, replicates}}}, ensemble, common.quiet);
 
     const EnsembleSummary summary = write_summary(writer, scenario, replicates);

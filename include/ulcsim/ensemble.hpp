@@ -7,11 +7,13 @@
 /// what an ensemble produces does not depend on the number of threads or the order in which
 /// replicates finish; only the order of the on_replicate calls does.
 
+#include "ulcsim/checkpoint.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/tally.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace ulcsim {
@@ -50,6 +52,19 @@ struct EnsembleOptions {
     /// Called after simulated months, one call at a time (calls may be skipped while another
     /// is in progress). Throwing from it stops the ensemble: run_ensemble rethrows.
     std::function<void(const EnsembleProgress&)> on_progress;
+
+    /// Where replicates start: when set and it returns a state for (member, replicate), the
+    /// replicate continues from that checkpoint (ReplicateSimulation's constructor from a
+    /// state) instead of synthesising its agents. Called one call at a time, once per
+    /// replicate, just before it runs (so that only the replicates in flight hold a state).
+    std::function<std::optional<ReplicateState>(std::size_t member, std::uint32_t replicate)>
+        start_state;
+    /// With on_checkpoint set: every replicate's state after this many months (0 … the
+    /// member's run.months) is passed to on_checkpoint, one call at a time, in no
+    /// particular order, as soon as the replicate reaches it.
+    int checkpoint_after_months = 0;
+    std::function<void(std::size_t member, std::uint32_t replicate, ReplicateState&& state)>
+        on_checkpoint;
 };
 
 /// Agents a replicate of the scenario starts with (before entrants).

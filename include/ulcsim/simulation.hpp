@@ -7,6 +7,7 @@
 /// function of (scenario, seed, replicate), whatever the number of threads of the TBB arena
 /// it runs in.
 
+#include "ulcsim/checkpoint.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/tally.hpp"
@@ -25,11 +26,19 @@ struct SimulationOptions {
 };
 
 /// One replicate, month by month: for callers that need the state between months
-/// (benchmarks of the monthly step, checkpoints). Construction synthesises the population.
-/// Every call must be made from inside the same TBB arena.
+/// (benchmarks of the monthly step, checkpoints). Construction synthesises the population,
+/// or continues from a checkpoint. Every call must be made from inside the same TBB arena.
 class ReplicateSimulation {
 public:
     ReplicateSimulation(const Scenario& scenario, std::uint32_t replicate,
+                        const SimulationOptions& options = {});
+    /// Continues replicate state.replicate from a checkpoint, without synthesis: month t of
+    /// this run is month (scenario.run.start − state.origin) + t of the random draws, so a
+    /// scenario that changes nothing reproduces the run that wrote the checkpoint.
+    /// Programmes are matched by name (their members' payer is renumbered). Throws
+    /// InputError when the scenario cannot continue from it (check_branch, but for the
+    /// number of replicates).
+    ReplicateSimulation(const Scenario& scenario, ReplicateState state,
                         const SimulationOptions& options = {});
     ~ReplicateSimulation();
     ReplicateSimulation(const ReplicateSimulation&) = delete;
@@ -41,8 +50,15 @@ public:
     void step();
     /// The series so far (months not yet simulated are zero); moves them out.
     ReplicateSeries take_series();
-    /// Agents now, and the slots reserved for entrants.
+    /// Agents now, and the slots reserved for entrants. After a start from a checkpoint, the
+    /// month columns count from the checkpoint's origin, not from scenario.run.start.
     const Population& population() const;
+    /// The state after months_done() months (a copy): a scenario starting at
+    /// scenario.run.start + months_done() continues from it.
+    ReplicateState capture_state() const;
+    /// The same, moving the agents out: nothing may be called afterwards but take_series()
+    /// and the destructor.
+    ReplicateState take_state();
 
 private:
     class Impl;

@@ -11,6 +11,17 @@
 ///   /programs/<metric>         [replicate, month, programme] float64
 ///   /programs/names
 ///   /summary/…                 statistics over replicates (see ulcsim/summary.hpp)
+///   /checkpoint                optional (`run --checkpoint-at`): every replicate's state at
+///                              the start of a month (ulcsim/checkpoint.hpp). Attributes
+///                              format_version, month, origin_month, seed, replicates,
+///                              scale_workers_per_agent, slots, engine_version;
+///                              region_code, villages, desa [region]; programme_name
+///                              [programme]; year [year]; agents/<column> [replicate, slot]
+///                              uint8/uint16 (the Population columns); region_first,
+///                              region_capacity, region_used, labour_force [replicate,
+///                              region]; village_workers, village_covered [replicate,
+///                              village]; programme_members [replicate, programme];
+///                              committed_idr [replicate, programme, year]
 /// Every dataset carries a `dimensions` attribute naming its axes and a `units` attribute;
 /// /series has a `segments` attribute (formal, informal, vulnerable).
 /// The file is written under a temporary name beside the output and renamed on commit(), so
@@ -20,6 +31,7 @@
 /// /meta, /months, /regions, /programs/names and /summary only.
 
 #include "ulcsim/calendar.hpp"
+#include "ulcsim/checkpoint.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/tally.hpp"
 
@@ -103,6 +115,12 @@ public:
     /// Reads back /programs/<metric>: [replicate][month][programme].
     std::vector<double> read_programme_series(ProgrammeMetric metric) const;
 
+    /// Writes one replicate's state into /checkpoint, created by the first call from that
+    /// state's shape (every later state must have the same month, origin, seed, scale,
+    /// regions, programmes and slots). Replicates may arrive in any order; the file's bytes
+    /// do not depend on it. Once one is written, commit() requires all of them.
+    void write_checkpoint(const ReplicateState& state);
+
     /// Flushes, closes and renames the temporary file to the output name.
     void commit();
 
@@ -126,6 +144,26 @@ public:
 
     void commit();
     const std::filesystem::path& temporary_path() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// The checkpoint of a run file, read back one replicate at a time (so that an ensemble
+/// holds only the states of the replicates it is running).
+class CheckpointReader {
+public:
+    /// Reads the description (CheckpointInfo). Throws InputError naming the file when it is
+    /// not a run file, has no /checkpoint, or one of another format version.
+    explicit CheckpointReader(const std::filesystem::path& run_file);
+    ~CheckpointReader();
+    CheckpointReader(const CheckpointReader&) = delete;
+    CheckpointReader& operator=(const CheckpointReader&) = delete;
+
+    const CheckpointInfo& info() const;
+    /// Replicate `replicate`'s state. Not to be called from two threads at once.
+    ReplicateState state(std::uint32_t replicate) const;
 
 private:
     struct Impl;

@@ -1,0 +1,334 @@
+#include "ulcsim/calibration.hpp"
+
+#include "ulcsim/ensemble.hpp"
+#include "ulcsim/forecast.hpp"
+#include "ulcsim/summary.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace ulcsim {
+
+namespace {
+
+enum class Kind { share, hazard, coefficient };
+
+struct Fittable {
+    const char* key;
+    Kind kind;
+    double Behaviour::*behaviour = nullptr;
+    double InitialCoverage::*initial = nullptr;
+};
+
+// continue_after_subsidy is left out: load_scenario copies it into every programme that does
+// not set its own, so changing the behaviour value alone would not change the run.
+const std::array<Fittable, 24> fittables{{
+    {"behaviour.h0_self", Kind::hazard, &Behaviour::h0_self},
+    {"behaviour.b_aware", Kind::coefficient, &Behaviour::b_aware},
+    {"behaviour.b_peer", Kind::coefficient, &Behaviour::b_peer},
+    {"behaviour.b_income", Kind::coefficient, &Behaviour::b_income},
+    {"behaviour.b_fear", Kind::coefficient, &Behaviour::b_fear},
+    {"behaviour.b_dist", Kind::coefficient, &Behaviour::b_dist},
+    {"behaviour.registration_success", Kind::share, &Behaviour::registration_success},
+    {"behaviour.h_lapse", Kind::hazard, &Behaviour::h_lapse},
+    {"behaviour.b_lapse_income", Kind::coefficient, &Behaviour::b_lapse_income},
+    {"behaviour.autodebit_share", Kind::share, &Behaviour::autodebit_share},
+    {"behaviour.h_lapse_autodebit", Kind::hazard, &Behaviour::h_lapse_autodebit},
+    {"behaviour.h_reinstate", Kind::hazard, &Behaviour::h_reinstate},
+    {"behaviour.h0_register", Kind::hazard, &Behaviour::h0_register},
+    {"behaviour.h_employer_lapse", Kind::hazard, &Behaviour::h_employer_lapse},
+    {"behaviour.h_formal_to_informal", Kind::hazard, &Behaviour::h_formal_to_informal},
+    {"behaviour.h_informal_to_formal", Kind::hazard, &Behaviour::h_informal_to_formal},
+    {"behaviour.h_informal_to_vulnerable", Kind::hazard, &Behaviour::h_informal_to_vulnerable},
+    {"behaviour.h_vulnerable_to_informal", Kind::hazard, &Behaviour::h_vulnerable_to_informal},
+    {"behaviour.entry_rate", Kind::hazard, &Behaviour::entry_rate},
+    {"behaviour.awareness_decay", Kind::share, &Behaviour::awareness_decay},
+    {"behaviour.awareness_peer_gain", Kind::share, &Behaviour::awareness_peer_gain},
+    {"population.initial_coverage.formal_employer", Kind::share, nullptr,
+     &InitialCoverage::formal_employer},
+    {"population.initial_coverage.informal_self", Kind::share, nullptr,
+     &InitialCoverage::informal_self},
+    {"population.initial_coverage.vulnerable_self", Kind::share, nullptr,
+     &InitialCoverage::vulnerable_self},
+}};
+
+const Fittable& find_fittable(const std::string& name) {
+    for (const Fittable& f : fittables) {
+        const std::string_view key = f.key;
+        if (key == name || (key.starts_with("behaviour.") && key.substr(10) == name)) return f;
+    }
+    std::string known;
+    for (const Fittable& f : fittables)
+        known += (known.empty() ? "" : ", ") + std::string(f.key);
+    throw std::invalid_argument("'" + name + "' cannot be fitted; fittable keys: " + known);
+}
+
+double& value_in(Scenario& s, const Fittable& f) {
+    return f.behaviour ? s.behaviour.*(f.behaviour) : s.population.initial_coverage.*(f.initial);
+}
+double value_of(const Scenario& s, const Fittable& f) {
+    return f.behaviour ? s.behaviour.*(f.behaviour) : s.population.initial_coverage.*(f.initial);
+}
+
+ParameterBounds default_prior(Kind kind, double value) {
+    switch (kind) {
+    case Kind::share:
+        return {0, 1};
+    case Kind::hazard:
+        // Hazards are only known to an order of magnitude (DOMAIN.md §5): a factor of 5 either
+        // way, kept within the validated range [0, 10].
+        return value > 0 ? ParameterBounds{value / 5, std::min(value * 5, 10.0)}
+                         : ParameterBounds{0, 0.1};
+    case Kind::coefficient: {
+        const double half = std::max(1.0, 2 * std::abs(value));
+        return {std::max(value - half, -20.0), std::min(value + half, 20.0)};
+    }
+    }
+    return {0, 1};
+}
+
+std::vector<Segment> segments_of(SegmentGroup group) {
+    switch (group) {
+    case SegmentGroup::all:
+        return {Segment::formal, Segment::informal, Segment::vulnerable};
+    case SegmentGroup::formal:
+        return {Segment::formal};
+    case SegmentGroup::informal:
+        return {Segment::informal};
+    case SegmentGroup::vulnerable:
+        return {Segment::vulnerable};
+    case SegmentGroup::bpu:
+        return {Segment::informal, Segment::vulnerable};
+    }
+    return {};
+}
+
+} // namespace
+
+std::vector<std::string> fittable_keys() {
+    std::vector<std::string> keys;
+    for (const Fittable& f : fittables)
+        keys.emplace_back(f.key);
+    return keys;
+}
+
+CalibrationParameter calibration_parameter(const Scenario& scenario, const std::string& name) {
+    const Fittable& f = find_fittable(name);
+    const double value = value_of(scenario, f);
+    return {f.key, value, default_prior(f.kind, value)};
+}
+
+void set_parameter(Scenario& scenario, const std::string& key, double value) {
+    value_in(scenario, find_fittable(key)) = value;
+}
+
+double get_parameter(const Scenario& scenario, const std::string& key) {
+    return value_of(scenario, find_fittable(key));
+}
+
+double simulated_observation(const ReplicateSeries& series, const Scenario& scenario,
+                             const Observation& o) {
+    std::vector<std::size_t> regions;
+    for (const std::size_t r : o.regions) {
+        const auto at = std::lower_bound(scenario.regions.begin(), scenario.regions.end(), r);
+        if (at == scenario.regions.end() || *at != r)
+            throw std::invalid_argument("observation of " + o.region_code +
+                                        ": region not in the scenario");
+        regions.push_back(static_cast<std::size_t>(at - scenario.regions.begin()));
+    }
+    const int month = o.month - scenario.run.start;
+    if (month < 0 || static_cast<std::size_t>(month) >= series.months)
+        throw std::invalid_argument("observation of " + o.region_code + " in " +
+                                    o.month.to_string() + ": outside the simulated months");
+    const std::vector<Segment> segments = segments_of(o.segment);
+    return group_coverage(series, regions, segments, o.measure, static_cast<std::size_t>(month));
+}
+
+double observation_loss(const std::vector<Observation>& observations,
+                        const std::vector<double>& simulated) {
+    if (observations.size() != simulated.size())
+        throw std::invalid_argument("observation_loss: sizes differ");
+    double sum = 0, weights = 0;
+    for (std::size_t i = 0; i < observations.size(); ++i) {
+        const double e = simulated[i] - observations[i].value;
+        sum += observations[i].weight * e * e;
+        weights += observations[i].weight;
+    }
+    return weights > 0 ? sum / weights : std::numeric_limits<double>::quiet_NaN();
+}
+
+CalibrationProblem::CalibrationProblem(const Scenario& base,
+                                       std::vector<CalibrationParameter> parameters,
+                                       std::vector<Observation> observations, int threads)
+    : base_(base), parameters_(std::move(parameters)), observations_(std::move(observations)),
+      threads_(threads) {
+    if (parameters_.empty()) throw std::invalid_argument("calibration: no parameters to fit");
+    if (observations_.empty()) throw std::invalid_argument("calibration: no observations");
+    Month last = observations_.front().month;
+    for (const Observation& o : observations_)
+        last = std::max(last, o.month);
+    // Months after the last observation cannot change the loss.
+    base_.run.months = last - base_.run.start + 1;
+}
+
+Eigen::VectorXd CalibrationProblem::start() const {
+    Eigen::VectorXd x(static_cast<Eigen::Index>(parameters_.size()));
+    for (std::size_t i = 0; i < parameters_.size(); ++i)
+        x[static_cast<Eigen::Index>(i)] = parameters_[i].start;
+    return x;
+}
+
+std::vector<ParameterBounds> CalibrationProblem::priors() const {
+    std::vector<ParameterBounds> b;
+    for (const CalibrationParameter& p : parameters_)
+        b.push_back(p.prior);
+    return b;
+}
+
+Scenario CalibrationProblem::scenario_at(const Scenario& base, const Eigen::VectorXd& point) const {
+    Scenario s = base;
+    for (std::size_t i = 0; i < parameters_.size(); ++i)
+        set_parameter(s, parameters_[i].key, point[static_cast<Eigen::Index>(i)]);
+    return s;
+}
+
+std::vector<std::vector<std::vector<double>>>
+CalibrationProblem::simulate(const std::vector<Eigen::VectorXd>& points,
+                             const std::vector<std::uint64_t>& seeds,
+                             std::uint32_t replicates) const {
+    if (seeds.size() != points.size())
+        throw std::invalid_argument("CalibrationProblem::simulate: one seed per point");
+    std::vector<Scenario> scenarios;
+    scenarios.reserve(points.size());
+    for (std::size_t p = 0; p < points.size(); ++p) {
+        scenarios.push_back(scenario_at(base_, points[p]));
+        scenarios.back().run.seed = seeds[p];
+        scenarios.back().run.replicates = static_cast<int>(replicates);
+    }
+    std::vector<EnsembleMember> members;
+    for (const Scenario& s : scenarios)
+        members.push_back({&s, {0, replicates}});
+    std::vector<std::vector<std::vector<double>>> out(points.size(),
+                                                      std::vector<std::vector<double>>(replicates));
+    EnsembleOptions options;
+    options.threads = threads_;
+    options.on_replicate = [&](std::size_t p, std::uint32_t r, ReplicateSeries&& series) {
+        std::vector<double>& values = out[p][r];
+        for (const Observation& o : observations_)
+            values.push_back(simulated_observation(series, scenarios[p], o));
+    };
+    run_ensemble(members, options);
+    simulations_ += static_cast<std::int64_t>(points.size() * replicates);
+    if (on_batch) on_batch(simulations_);
+    return out;
+}
+
+std::vector<double> CalibrationProblem::losses(const std::vector<Eigen::VectorXd>& points,
+                                               std::uint32_t replicates) const {
+    const auto simulated =
+        simulate(points, std::vector<std::uint64_t>(points.size(), base_.run.seed), replicates);
+    std::vector<double> loss;
+    for (const std::vector<double>& means : replicate_means(simulated))
+        loss.push_back(observation_loss(observations_, means));
+    return loss;
+}
+
+std::vector<std::vector<double>>
+replicate_means(const std::vector<std::vector<std::vector<double>>>& simulated) {
+    std::vector<std::vector<double>> means;
+    for (const auto& by_replicate : simulated) {
+        std::vector<double> m(by_replicate.empty() ? 0 : by_replicate[0].size(), 0);
+        for (const std::vector<double>& values : by_replicate)
+            for (std::size_t i = 0; i < values.size(); ++i)
+                m[i] += values[i];
+        for (double& v : m)
+            v /= static_cast<double>(by_replicate.size());
+        means.push_back(std::move(m));
+    }
+    return means;
+}
+
+namespace {
+
+/// A seed of its own for proposal `point` of ABC batch `batch` (SplitMix64 finaliser).
+std::uint64_t abc_seed(std::uint64_t seed, std::uint32_t batch, std::size_t point) {
+    std::uint64_t z = seed ^ ((std::uint64_t{batch} << 32) | static_cast<std::uint64_t>(point));
+    z += 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+} // namespace
+
+CalibrationResult calibrate(const CalibrationProblem& problem,
+                            const CalibrationSettings& settings) {
+    CalibrationResult result;
+    const auto loss = [&](const std::vector<Eigen::VectorXd>& points) {
+        return problem.losses(points, settings.replicates);
+    };
+    const Eigen::VectorXd start = problem.start();
+    const auto at_start =
+        replicate_means(problem.simulate({start}, {settings.seed}, settings.replicates));
+    result.simulated_at_start = at_start.front();
+    result.start_loss = observation_loss(problem.observations(), result.simulated_at_start);
+
+    NelderMeadOptions nm;
+    nm.max_evaluations = settings.max_evaluations;
+    result.estimate = nelder_mead(loss, start, problem.priors(), nm);
+
+    const auto at_estimate =
+        problem.simulate({result.estimate.minimum}, {settings.seed}, settings.replicates).front();
+    const std::size_t n = problem.observations().size();
+    for (std::size_t i = 0; i < n; ++i) {
+        std::vector<double> values;
+        for (const std::vector<double>& replicate : at_estimate)
+            values.push_back(replicate[i]);
+        const auto stats = summarise(values);
+        result.simulated_mean.push_back(stats[static_cast<std::size_t>(Statistic::mean)]);
+        result.simulated_p05.push_back(stats[static_cast<std::size_t>(Statistic::p05)]);
+        result.simulated_p95.push_back(stats[static_cast<std::size_t>(Statistic::p95)]);
+    }
+
+    if (settings.particles > 0) {
+        AbcSmcOptions abc;
+        abc.particles = settings.particles;
+        abc.max_generations = settings.generations;
+        abc.min_acceptance_rate = settings.min_acceptance_rate;
+        abc.target_tolerance = settings.tolerance;
+        abc.seed = settings.seed;
+        const auto distance = [&](const std::vector<Eigen::VectorXd>& points, std::uint32_t batch) {
+            std::vector<std::uint64_t> seeds;
+            for (std::size_t p = 0; p < points.size(); ++p)
+                seeds.push_back(abc_seed(settings.seed, batch, p));
+            std::vector<double> d;
+            for (const auto& by_replicate : problem.simulate(points, seeds, 1))
+                d.push_back(std::sqrt(observation_loss(problem.observations(), by_replicate[0])));
+            return d;
+        };
+        result.posterior = abc_smc(distance, problem.priors(), abc);
+        result.has_posterior = true;
+    }
+    return result;
+}
+
+std::vector<std::size_t> draws_for_replicates(const Eigen::VectorXd& weights,
+                                              std::size_t replicates) {
+    if (weights.size() == 0) throw std::invalid_argument("draws_for_replicates: no draws");
+    std::vector<std::size_t> chosen;
+    double cumulative = weights[0];
+    Eigen::Index d = 0;
+    const double total = weights.sum();
+    for (std::size_t r = 0; r < replicates; ++r) {
+        const double u = (static_cast<double>(r) + 0.5) / static_cast<double>(replicates) * total;
+        while (cumulative < u && d + 1 < weights.size())
+            cumulative += weights[++d];
+        chosen.push_back(static_cast<std::size_t>(d));
+    }
+    return chosen;
+}
+
+} // namespace ulcsim

@@ -1,0 +1,356 @@
+#include "calibration_options.hpp"
+#include "command_line.hpp"
+#include "commands.hpp"
+#include "ensemble_command.hpp"
+#include "forecast_output.hpp"
+#include "terminal_format.hpp"
+#include "ulcsim/calibration.hpp"
+#include "ulcsim/ensemble.hpp"
+#include "ulcsim/forecast.hpp"
+#include "ulcsim/scenario.hpp"
+#include "ulcsim/store.hpp"
+#include "ulcsim/summary.hpp"
+
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+namespace ulcsim::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+/// Parameter values per replicate when parameter uncertainty enters the forecast: the
+/// posterior draw each replicate uses, and the scenario it runs.
+struct ReplicateParameters {
+    std::vector<std::string> keys;
+    std::vector<std::size_t> draw;           ///< by replicate
+    std::vector<std::vector<double>> values; ///< [replicate][parameter]
+    std::vector<Scenario> scenarios;         ///< by replicate
+};
+
+ReplicateParameters parameters_per_replicate(const Scenario& base,
+                                             const std::vector<std::string>& keys,
+                                             const std::vector<std::vector<double>>& draws,
+                                             const std::vector<double>& weights) {
+    ReplicateParameters p;
+    p.keys = keys;
+    const auto R = static_cast<std::size_t>(base.run.replicates);
+    p.draw = draws_for_replicates(Eigen::Map<const Eigen::VectorXd>(
+                                      weights.data(), static_cast<Eigen::Index>(weights.size())),
+                                  R);
+    for (std::size_t r = 0; r < R; ++r) {
+        p.values.push_back(draws[p.draw[r]]);
+        Scenario s = base;
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            set_parameter(s, keys[i], draws[p.draw[r]][i]);
+        p.scenarios.push_back(std::move(s));
+    }
+    return p;
+}
+
+void write_replicate_parameters(ArrayWriter& out, const ReplicateParameters& p,
+                                const std::string& source) {
+    const std::size_t R = p.draw.size(), P = p.keys.size();
+    std::vector<double> draw, values;
+    for (std::size_t r = 0; r < R; ++r) {
+        draw.push_back(static_cast<double>(p.draw[r]));
+        values.insert(values.end(), p.values[r].begin(), p.values[r].end());
+    }
+    out.write_strings("/forecast/posterior/parameter", p.keys, "parameter", "scenario key");
+    out.write_array("/forecast/posterior/draw", {R}, {"replicate"}, "index into the posterior",
+                    draw);
+    out.write_array("/forecast/posterior/values", {R, P}, {"replicate", "parameter"},
+                    "the parameters' units", values);
+    out.write_attribute("/forecast/posterior", "source", source);
+}
+
+/// How the held-out observations of a backtest compare with the forecast made without them.
+struct Backtest {
+    Month cut_off;
+    std::vector<Observation> held_out;
+    std::vector<std::vector<double>> predicted; ///< [observation][replicate]
+};
+
+constexpr std::array<double, 5> backtest_levels{0.025, 0.10, 0.50, 0.90, 0.975};
+
+struct BacktestRow {
+    std::array<double, backtest_levels.size()> quantiles{};
+    double mean = 0;
+    bool inside_80 = false;
+    bool inside_95 = false;
+};
+
+BacktestRow backtest_row(const Observation& o, std::vector<double> predicted) {
+    BacktestRow row;
+    std::sort(predicted.begin(), predicted.end());
+    for (std::size_t q = 0; q < backtest_levels.size(); ++q)
+        row.quantiles[q] = quantile_of_sorted(predicted, backtest_levels[q]);
+    for (const double v : predicted)
+        row.mean += v / static_cast<double>(predicted.size());
+    row.inside_80 = row.quantiles[1] <= o.value && o.value <= row.quantiles[3];
+    row.inside_95 = row.quantiles[0] <= o.value && o.value <= row.quantiles[4];
+    return row;
+}
+
+void write_backtest(ArrayWriter& out, const Backtest& b, std::ostream* csv) {
+    const std::size_t N = b.held_out.size();
+    std::vector<std::string> region, segment, month;
+    std::vector<double> observed, mean, quantiles, error, inside_80, inside_95;
+    if (csv)
+        *csv << "region,segment,month,measure,observed,predicted_mean,p02_5,p10,p50,p90,p97_5,"
+                "error,inside_80,inside_95\n";
+    for (std::size_t i = 0; i < N; ++i) {
+        const Observation& o = b.held_out[i];
+        const BacktestRow row = backtest_row(o, b.predicted[i]);
+        region.push_back(o.region_code);
+        segment.emplace_back(segment_group_names[static_cast<std::size_t>(o.segment)]);
+        month.push_back(o.month.to_string());
+        observed.push_back(o.value);
+        mean.push_back(row.mean);
+        quantiles.insert(quantiles.end(), row.quantiles.begin(), row.quantiles.end());
+        error.push_back(row.mean - o.value);
+        inside_80.push_back(row.inside_80);
+        inside_95.push_back(row.inside_95);
+        if (!csv) continue;
+        *csv << o.region_code << ',' << segment.back() << ',' << month.back() << ','
+             << coverage_measure_names[static_cast<std::size_t>(o.measure)] << ','
+             << csv_number(o.value) << ',' << csv_number(row.mean);
+        for (const double q : row.quantiles)
+            *csv << ',' << csv_number(q);
+        *csv << ',' << csv_number(row.mean - o.value) << ',' << row.inside_80 << ','
+             << row.inside_95 << '\n';
+    }
+    out.write_strings("/backtest/region", region, "observation", "Kemendagri code");
+    out.write_strings("/backtest/segment", segment, "observation", "segment group");
+    out.write_strings("/backtest/month", month, "observation", "YYYY-MM");
+    out.write_array("/backtest/observed", {N}, {"observation"}, "share", observed);
+    out.write_array("/backtest/predicted_mean", {N}, {"observation"}, "share", mean);
+    out.write_array("/backtest/predicted_quantile", {N, backtest_levels.size()},
+                    {"observation", "quantile"}, "share", quantiles);
+    out.write_array("/backtest/quantile_level", {backtest_levels.size()}, {"quantile"},
+                    "probability", {backtest_levels.begin(), backtest_levels.end()});
+    out.write_array("/backtest/error", {N}, {"observation"}, "share (predicted mean − observed)",
+                    error);
+    out.write_array("/backtest/inside_80", {N}, {"observation"}, "1: inside the 80% interval",
+                    inside_80);
+    out.write_array("/backtest/inside_95", {N}, {"observation"}, "1: inside the 95% interval",
+                    inside_95);
+    out.write_attribute("/backtest", "cut_off", b.cut_off.to_string());
+}
+
+void print_backtest(const Backtest& b, std::ostream& out) {
+    out << "Backtest: fitted on the observations before " << b.cut_off.to_string()
+        << ", predicted the " << b.held_out.size() << " after it\n";
+    std::vector<std::vector<std::string>> table{{"observation", "observed",
+                                                 "predicted [80% interval]", "95% interval",
+                                                 "error", "inside 80%", "inside 95%"}};
+    double squared = 0, absolute = 0;
+    int in80 = 0, in95 = 0;
+    for (std::size_t i = 0; i < b.held_out.size(); ++i) {
+        const Observation& o = b.held_out[i];
+        const BacktestRow row = backtest_row(o, b.predicted[i]);
+        const double e = row.mean - o.value;
+        squared += e * e;
+        absolute += std::abs(e);
+        in80 += row.inside_80;
+        in95 += row.inside_95;
+        table.push_back(
+            {o.region_code + " " +
+                 std::string(segment_group_names[static_cast<std::size_t>(o.segment)]) + " " +
+                 o.month.to_string(),
+             measure_value(o.value, "share", false),
+             measure_with_interval(row.mean, row.quantiles[1], row.quantiles[3], "share", false),
+             measure_value(row.quantiles[0], "share", false) + " … " +
+                 measure_value(row.quantiles[4], "share", false),
+             measure_value(e, "share", true), row.inside_80 ? "yes" : "no",
+             row.inside_95 ? "yes" : "no"});
+    }
+    print_table(table, out);
+    const auto n = static_cast<double>(b.held_out.size());
+    out << "Mean absolute error " << measure_value(absolute / n, "share", true).substr(1)
+        << ", root mean squared error "
+        << measure_value(std::sqrt(squared / n), "share", true).substr(1) << "; " << in80 << " of "
+        << b.held_out.size() << " inside the 80% interval, " << in95
+        << " inside the 95% interval.\n";
+}
+
+} // namespace
+
+int forecast_command(const std::vector<std::string>& args) {
+    std::string file;
+    std::string threshold;
+    std::vector<std::string> by_text;
+    std::string posterior_file;
+    std::string backtest_text;
+    EnsembleCommandOptions common;
+    CalibrationCommandOptions calibration;
+    po::options_description options(
+        "Usage: ulcsim forecast FILE [options]\n\n"
+        "When does coverage reach the scenario's ULC threshold (or --threshold)? Runs the\n"
+        "scenario like `ulcsim run` and, for every kabupaten/kota, province and all regions\n"
+        "together, finds the first month of each replicate in which coverage is at or above\n"
+        "the threshold. Prints the median month, 80% and 95% intervals, the probability of\n"
+        "being there by each --by month and how many replicates never get there within the\n"
+        "run. Writes the run file with /forecast (layout in README.md), <output>.summary.csv\n"
+        "and <output>.forecast.csv.\n"
+        "Exit status: 0 done, 2 bad input, 1 internal failure, 130 interrupted.\n\nOptions");
+    options.add_options()("help,h", "show this help");
+    common.add_to(options, "run file to write (default: <run.name>-forecast.h5)");
+    options.add_options()("threshold", po::value<std::string>(&threshold),
+                          "coverage to reach, as a share (0.5149) or a percentage (51.49%); "
+                          "default: the scenario's ulc.threshold")(
+        "by", po::value<std::vector<std::string>>(&by_text)->composing(),
+        "report the probability of reaching it by month YYYY-MM (repeatable; default: every "
+        "December and the last month of the run)")(
+        "posterior", po::value<std::string>(&posterior_file),
+        "FIT.h5 from `ulcsim calibrate`: each replicate runs with a posterior draw of the "
+        "fitted parameters, so that their uncertainty enters the intervals")(
+        "backtest", po::value<std::string>(&backtest_text),
+        "YYYY-MM: calibrate (--fit …) on the observations before this month, forecast with "
+        "the posterior, and report how the observations from this month on compare");
+    po::options_description fitting("Calibration for --backtest");
+    calibration.add_to(fitting);
+    options.add(fitting);
+    po::options_description hidden;
+    hidden.add_options()("file", po::value<std::string>(&file));
+    po::variables_map vm;
+    if (!parse_command_line(args, options, hidden, 1, vm)) return 0;
+    if (file.empty())
+        throw UsageError("forecast: no scenario file given (see ulcsim forecast --help)");
+    std::vector<std::string> overrides = common.scenario_overrides(vm);
+    if (vm.count("threshold"))
+        overrides.push_back("ulc.threshold=" + threshold_value("--threshold", threshold));
+    const int threads = common.thread_count(vm);
+
+    if (vm.count("posterior") && vm.count("backtest"))
+        throw UsageError("--posterior and --backtest cannot be combined: a backtest makes its "
+                         "own posterior from the observations before the cut-off");
+    if (!vm.count("backtest") && !calibration.fit.empty())
+        throw UsageError("--fit is for --backtest; to calibrate, use ulcsim calibrate");
+
+    Scenario scenario = load_scenario(file, overrides);
+    std::optional<Backtest> backtest;
+    std::optional<ReplicateParameters> per_replicate;
+    std::optional<CalibrationProblem> backtest_problem;
+    std::optional<CalibrationResult> backtest_fit;
+    std::string parameter_source;
+    if (vm.count("backtest")) {
+        backtest.emplace();
+        backtest->cut_off = month_option("--backtest", backtest_text);
+        for (const Observation& o : scenario.observations)
+            if (o.month >= backtest->cut_off) backtest->held_out.push_back(o);
+        if (backtest->held_out.empty())
+            throw UsageError("--backtest " + backtest_text + ": no observations from " +
+                             backtest_text + " on to predict");
+        std::vector<CalibrationParameter> parameters = calibration.parameters(scenario);
+        const CalibrationSettings calibration_settings = calibration.settings(scenario);
+        if (calibration_settings.particles == 0)
+            throw UsageError("--backtest needs a posterior: --particles must not be 0");
+        CalibrationProblem& problem =
+            backtest_problem.emplace(scenario, std::move(parameters),
+                                     observations_to_fit(scenario, backtest->cut_off), threads);
+        if (!common.quiet)
+            std::cerr << "ulcsim forecast --backtest " << backtest_text << ": calibrating on "
+                      << problem.observations().size() << " observations before it\n";
+        const CalibrationResult& fitted = backtest_fit.emplace(
+            run_calibration(problem, calibration_settings, common.quiet));
+        if (!common.quiet) print_calibration(problem, fitted, std::cerr);
+        std::vector<std::string> keys;
+        for (const CalibrationParameter& p : problem.parameters())
+            keys.push_back(p.key);
+        std::vector<std::vector<double>> draws;
+        for (Eigen::Index d = 0; d < fitted.posterior.draws.rows(); ++d)
+            draws.emplace_back(fitted.posterior.draws.row(d).begin(),
+                               fitted.posterior.draws.row(d).end());
+        per_replicate = parameters_per_replicate(
+            scenario, keys, draws,
+            {fitted.posterior.weights.begin(), fitted.posterior.weights.end()});
+        parameter_source = "backtest: ABC-SMC on the observations before " + backtest_text;
+    } else if (vm.count("posterior")) {
+        const PosteriorDraws posterior = read_posterior(posterior_file);
+        per_replicate =
+            parameters_per_replicate(scenario, posterior.keys, posterior.draws, posterior.weights);
+        parameter_source = posterior_file;
+    }
+    ForecastSettings settings;
+    settings.threshold = scenario.ulc.threshold;
+    settings.measure = scenario.ulc.measure;
+    settings.by = by_months(by_text, scenario.run);
+
+    const std::filesystem::path out_path = common.output_path(scenario.run.name + "-forecast.h5");
+    const auto replicates = static_cast<std::uint32_t>(scenario.run.replicates);
+    if (!common.quiet)
+        std::cerr << "ulcsim forecast " << scenario.run.name << ": "
+                  << coverage_measure_names[static_cast<std::size_t>(settings.measure)] << " ≥ "
+                  << percent_text(settings.threshold) << ", " << replicates
+                  << (replicates == 1 ? " replicate" : " replicates") << " × "
+                  << scenario.run.months << " months on " << threads
+                  << (threads == 1 ? " thread" : " threads") << " → " << out_path.string() << '\n';
+
+    RunInfo info;
+    info.seed = scenario.run.seed;
+    info.start = scenario.run.start;
+    info.months = scenario.run.months;
+    info.replicates = replicates;
+    info.threads = threads;
+    RunFileWriter writer(out_path, scenario, info);
+    ForecastBuilder builder(scenario, settings, replicates);
+    EnsembleOptions ensemble;
+    ensemble.threads = threads;
+    if (backtest)
+        backtest->predicted.assign(backtest->held_out.size(), std::vector<double>(replicates));
+    ensemble.on_replicate = [&](std::size_t, std::uint32_t r, ReplicateSeries&& series) {
+        writer.write_replicate(r, series);
+        builder.add(r, series);
+        if (backtest)
+            for (std::size_t i = 0; i < backtest->held_out.size(); ++i)
+                backtest->predicted[i][r] =
+                    simulated_observation(series, scenario, backtest->held_out[i]);
+    };
+    std::vector<EnsembleMember> members;
+    if (per_replicate)
+        for (std::uint32_t r = 0; r < replicates; ++r)
+            members.push_back({&per_replicate->scenarios[r], {r, 1}});
+    else
+        members.push_back({&scenario, {0, replicates}});
+    run_ensemble_with_progress(members, ensemble, common.quiet);
+
+    const EnsembleSummary summary = write_summary(writer, scenario, replicates);
+    const Forecast forecast = builder.finish();
+    write_forecast(writer, forecast);
+    if (per_replicate) write_replicate_parameters(writer, *per_replicate, parameter_source);
+    const ForecastCsvPaths csv = forecast_csv_paths(out_path);
+    std::vector<TextOutput> texts{
+        {csv.summary, [&](std::ostream& out) { write_summary_csv(out, scenario, summary); }},
+        {csv.forecast, [&](std::ostream& out) { write_forecast_csv(out, forecast); }}};
+    std::filesystem::path backtest_csv = out_path;
+    backtest_csv.replace_extension(".backtest.csv");
+    if (backtest) {
+        write_calibration(writer, *backtest_problem, *backtest_fit);
+        std::ostringstream rows;
+        write_backtest(writer, *backtest, &rows);
+        texts.push_back({backtest_csv, [text = rows.str()](std::ostream& out) { out << text; }});
+    }
+    commit_with_text_files(texts, [&] { writer.commit(); });
+
+    if (!common.quiet) {
+        std::cout << out_path.string() << ", " << csv.summary.string() << ", "
+                  << csv.forecast.string() << (backtest ? ", " + backtest_csv.string() : "")
+                  << ": written\n\n";
+        print_forecast(forecast, std::cout);
+        if (per_replicate)
+            std::cout << "Parameter uncertainty: each replicate ran with a posterior draw ("
+                      << parameter_source << ").\n";
+        if (backtest) {
+            std::cout << '\n';
+            print_backtest(*backtest, std::cout);
+        }
+    }
+    return 0;
+}
+
+} // namespace ulcsim::cli

@@ -1,0 +1,258 @@
+#include "ulcsim/forecast.hpp"
+
+#include "ulcsim/summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+namespace ulcsim {
+
+namespace {
+
+constexpr std::array<Segment, segment_count> all_segments{Segment::formal, Segment::informal,
+                                                          Segment::vulnerable};
+
+} // namespace
+
+double group_coverage(const ReplicateSeries& series, std::span<const std::size_t> regions,
+                      std::span<const Segment> segments, CoverageMeasure measure,
+                      std::size_t month) {
+    const SeriesMetric numerator = measure == CoverageMeasure::coverage_share
+                                       ? SeriesMetric::covered_registered
+                                       : SeriesMetric::covered;
+    double covered = 0, workers = 0;
+    for (const std::size_t k : regions)
+        for (const Segment g : segments) {
+            covered += series.at(numerator, month, k, g);
+            workers += series.at(SeriesMetric::labour_force, month, k, g);
+        }
+    return workers > 0 ? covered / workers : std::numeric_limits<double>::quiet_NaN();
+}
+
+std::vector<ForecastArea> forecast_areas(const Scenario& scenario) {
+    const auto table = scenario.region_table.regions();
+    const SummaryAreas provinces = summary_areas(scenario);
+    std::vector<ForecastArea> areas;
+    std::vector<ForecastArea> by_province(provinces.province_codes.size());
+    ForecastArea whole;
+    const bool national = scenario.regions.size() == table.size();
+    whole.code = national ? "ID" : "all";
+    whole.name = national ? "Indonesia" : "all regions of the scenario";
+    whole.level = "scenario";
+    for (std::size_t k = 0; k < scenario.regions.size(); ++k) {
+        const Region& r = table[scenario.regions[k]];
+        areas.push_back({r.code, r.name, "kabkota", {k}});
+        by_province[provinces.province_of_region[k]].regions.push_back(k);
+        whole.regions.push_back(k);
+    }
+    for (std::size_t p = 0; p < by_province.size(); ++p) {
+        // A province of one kab/kota would repeat that kab/kota's row.
+        if (by_province[p].regions.size() < 2) continue;
+        const std::size_t in_province =
+            scenario.region_table.expand(provinces.province_codes[p]).size();
+        by_province[p].code = provinces.province_codes[p];
+        by_province[p].name = provinces.province_names[p];
+        if (by_province[p].regions.size() < in_province)
+            by_province[p].name += " (" + std::to_string(by_province[p].regions.size()) + " of " +
+                                   std::to_string(in_province) + " kab/kota)";
+        by_province[p].level = "province";
+        areas.push_back(std::move(by_province[p]));
+    }
+    areas.push_back(std::move(whole));
+    return areas;
+}
+
+int first_passage(std::span<const double> coverage, double threshold) {
+    for (std::size_t t = 0; t < coverage.size(); ++t)
+        if (coverage[t] >= threshold) return static_cast<int>(t);
+    return -1;
+}
+
+std::vector<int> first_passages(const ReplicateSeries& series,
+                                const std::vector<ForecastArea>& areas, double threshold,
+                                CoverageMeasure measure) {
+    std::vector<int> first(areas.size(), -1);
+    std::vector<double> coverage(series.months);
+    for (std::size_t a = 0; a < areas.size(); ++a) {
+        for (std::size_t t = 0; t < series.months; ++t)
+            coverage[t] = group_coverage(series, areas[a].regions, all_segments, measure, t);
+        first[a] = first_passage(coverage, threshold);
+    }
+    return first;
+}
+
+FirstPassageDistribution first_passage_distribution(std::span<const int> first_months,
+                                                    std::span<const int> by) {
+    if (first_months.empty())
+        throw std::invalid_argument("first_passage_distribution: no replicates");
+    // Never reaching the threshold sorts last, as a month beyond any in the run.
+    std::vector<long> sorted;
+    sorted.reserve(first_months.size());
+    FirstPassageDistribution d;
+    for (const int m : first_months) {
+        sorted.push_back(m < 0 ? std::numeric_limits<long>::max() : m);
+        if (m < 0) ++d.never;
+    }
+    std::sort(sorted.begin(), sorted.end());
+    const auto n = static_cast<double>(sorted.size());
+    for (std::size_t q = 0; q < forecast_quantile_levels.size(); ++q) {
+        // Type 1: the smallest order statistic x_(k) with k/n ≥ level, k = ceil(n·level).
+        const double k = std::ceil(n * forecast_quantile_levels[q] - 1e-9);
+        const auto index = static_cast<std::size_t>(std::clamp(k, 1.0, n)) - 1;
+        const long v = sorted[index];
+        d.quantiles[q] = v == std::numeric_limits<long>::max() ? -1 : static_cast<int>(v);
+    }
+    for (const int b : by) {
+        const auto reached = std::count_if(first_months.begin(), first_months.end(),
+                                           [&](int m) { return m >= 0 && m <= b; });
+        d.probability_by.push_back(static_cast<double>(reached) / n);
+    }
+    return d;
+}
+
+void Forecast::finish() {
+    std::vector<int> by;
+    for (const Month m : settings.by)
+        by.push_back(m - start);
+    distributions.clear();
+    for (const std::vector<int>& months_by_replicate : first_month)
+        distributions.push_back(first_passage_distribution(months_by_replicate, by));
+}
+
+ForecastBuilder::ForecastBuilder(const Scenario& scenario, ForecastSettings settings,
+                                 std::size_t replicates)
+    : replicates_(replicates) {
+    if (replicates == 0) throw std::invalid_argument("ForecastBuilder: no replicates");
+    forecast_.settings = std::move(settings);
+    forecast_.start = scenario.run.start;
+    forecast_.months = scenario.run.months;
+    forecast_.areas = forecast_areas(scenario);
+    forecast_.first_month.assign(forecast_.areas.size(), std::vector<int>(replicates, -1));
+    start_coverage_.assign(forecast_.areas.size(), std::vector<double>(replicates, 0));
+}
+
+void ForecastBuilder::add(std::uint32_t replicate, const ReplicateSeries& series) {
+    if (replicate >= replicates_) throw std::out_of_range("ForecastBuilder: replicate");
+    const std::vector<int> first = first_passages(
+        series, forecast_.areas, forecast_.settings.threshold, forecast_.settings.measure);
+    for (std::size_t a = 0; a < first.size(); ++a) {
+        forecast_.first_month[a][replicate] = first[a];
+        start_coverage_[a][replicate] = group_coverage(series, forecast_.areas[a].regions,
+                                                       all_segments, forecast_.settings.measure, 0);
+    }
+    ++added_;
+}
+
+Forecast ForecastBuilder::finish() {
+    if (added_ != replicates_)
+        throw std::logic_error("ForecastBuilder: " + std::to_string(added_) + " of " +
+                               std::to_string(replicates_) + " replicates added");
+    forecast_.start_coverage_mean.clear();
+    // Summed in replicate order, so that the mean does not depend on the order in which
+    // replicates finished.
+    for (const std::vector<double>& by_replicate : start_coverage_) {
+        double sum = 0;
+        for (const double v : by_replicate)
+            sum += v;
+        forecast_.start_coverage_mean.push_back(sum / static_cast<double>(replicates_));
+    }
+    forecast_.finish();
+    return std::move(forecast_);
+}
+
+namespace {
+
+std::string month_text(const Forecast& f, int month) {
+    return month < 0 ? "after " + (f.start + (f.months - 1)).to_string()
+                     : (f.start + month).to_string();
+}
+
+std::string csv_text(const std::string& text) {
+    if (text.find_first_of(",\"\n") == std::string::npos) return text;
+    std::string quoted = "\"";
+    for (const char c : text) {
+        if (c == '"') quoted += '"';
+        quoted += c;
+    }
+    return quoted + '"';
+}
+
+} // namespace
+
+void write_forecast(ArrayWriter& out, const Forecast& f) {
+    const std::size_t A = f.areas.size();
+    const std::size_t R = A == 0 ? 0 : f.first_month[0].size();
+    std::vector<std::string> codes, names, levels;
+    for (const ForecastArea& a : f.areas) {
+        codes.push_back(a.code);
+        names.push_back(a.name);
+        levels.emplace_back(a.level);
+    }
+    out.write_strings("/forecast/areas/code", codes, "area", "Kemendagri code");
+    out.write_strings("/forecast/areas/name", names, "area", "text");
+    out.write_strings("/forecast/areas/level", levels, "area", "kabkota, province or scenario");
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const auto month_value = [&](int m) { return m < 0 ? nan : static_cast<double>(m); };
+    const std::string months_units = "months after " + f.start.to_string() +
+                                     "; NaN: not within "
+                                     "the run";
+    std::vector<double> first, quantiles, never, probability, start;
+    for (std::size_t a = 0; a < A; ++a) {
+        for (const int m : f.first_month[a])
+            first.push_back(month_value(m));
+        for (const int m : f.distributions[a].quantiles)
+            quantiles.push_back(month_value(m));
+        never.push_back(static_cast<double>(f.distributions[a].never));
+        for (const double p : f.distributions[a].probability_by)
+            probability.push_back(p);
+        start.push_back(f.start_coverage_mean[a]);
+    }
+    out.write_array("/forecast/first_month", {A, R}, {"area", "replicate"}, months_units, first);
+    out.write_array("/forecast/quantile", {A, forecast_quantile_levels.size()},
+                    {"area", "quantile"}, months_units, quantiles);
+    out.write_array("/forecast/quantile_level", {forecast_quantile_levels.size()}, {"quantile"},
+                    "probability",
+                    {forecast_quantile_levels.begin(), forecast_quantile_levels.end()});
+    out.write_array("/forecast/never", {A}, {"area"}, "replicates", never);
+    std::vector<std::string> by;
+    for (const Month m : f.settings.by)
+        by.push_back(m.to_string());
+    out.write_strings("/forecast/by", by, "by", "YYYY-MM");
+    out.write_array("/forecast/probability_by", {A, by.size()}, {"area", "by"}, "probability",
+                    probability);
+    out.write_array("/forecast/start_coverage", {A}, {"area"}, "share (mean over replicates)",
+                    start);
+    out.write_array("/forecast/threshold", {1}, {"value"}, "share", {f.settings.threshold});
+    out.write_attribute(
+        "/forecast", "measure",
+        std::string(coverage_measure_names[static_cast<std::size_t>(f.settings.measure)]));
+}
+
+void write_forecast_csv(std::ostream& out, const Forecast& f) {
+    out << "level,code,name,threshold,measure,start_coverage,median,p10,p90,p02_5,p97_5,"
+           "replicates,never";
+    for (const Month m : f.settings.by)
+        out << ",probability_by_" << m.to_string();
+    out << '\n';
+    out.precision(12);
+    for (std::size_t a = 0; a < f.areas.size(); ++a) {
+        const ForecastArea& area = f.areas[a];
+        const FirstPassageDistribution& d = f.distributions[a];
+        out << area.level << ',' << csv_text(area.code) << ',' << csv_text(area.name) << ','
+            << f.settings.threshold << ','
+            << coverage_measure_names[static_cast<std::size_t>(f.settings.measure)] << ','
+            << f.start_coverage_mean[a];
+        // Columns in the reading order median, 80%, 95%; quantiles are stored by level.
+        for (const std::size_t q : {2, 1, 3, 0, 4})
+            out << ',' << month_text(f, d.quantiles[q]);
+        out << ',' << f.first_month[a].size() << ',' << d.never;
+        for (const double p : d.probability_by)
+            out << ',' << p;
+        out << '\n';
+    }
+}
+
+} // namespace ulcsim
