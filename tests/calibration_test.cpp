@@ -158,7 +158,7 @@ TEST(Calibration, RecoversKnownParametersFromAPerturbedStart) {
     EXPECT_NEAR(result.estimate.minimum[1], true_employer_lapse, 0.10 * true_employer_lapse);
     EXPECT_LT(result.estimate.loss, result.start_loss / 100);
     // Posterior: the truth inside the weighted 90% interval of each parameter, and the
-    // interval well inside the prior (measured: 11% of its width for h0_self, 25% for the
+    // interval well inside the prior (measured: 8% of its width for h0_self, 25% for the
     // weakly identified employer lapse).
     ASSERT_TRUE(result.has_posterior);
     const double truths[] = {true_h0_self, true_employer_lapse};
