@@ -170,16 +170,6 @@ std::string month_text(const Forecast& f, int month) {
                      : (f.start + month).to_string();
 }
 
-std::string csv_text(const std::string& text) {
-    if (text.find_first_of(",\"\n") == std::string::npos) return text;
-    std::string quoted = "\"";
-    for (const char c : text) {
-        if (c == '"') quoted += '"';
-        quoted += c;
-    }
-    return quoted + '"';
-}
-
 } // namespace
 
 void write_forecast(ArrayWriter& out, const Forecast& f) {
@@ -241,7 +231,7 @@ void write_forecast_csv(std::ostream& out, const Forecast& f) {
     for (std::size_t a = 0; a < f.areas.size(); ++a) {
         const ForecastArea& area = f.areas[a];
         const FirstPassageDistribution& d = f.distributions[a];
-        out << area.level << ',' << csv_text(area.code) << ',' << csv_text(area.name) << ','
+        out << area.level << ',' << csv_field(area.code) << ',' << csv_field(area.name) << ','
             << f.settings.threshold << ','
             << coverage_measure_names[static_cast<std::size_t>(f.settings.measure)] << ','
             << f.start_coverage_mean[a];

@@ -284,8 +284,6 @@ EnsembleSummary write_summary(RunFileWriter& run, const Scenario& scenario,
     return summary;
 }
 
-namespace {
-
 std::string csv_field(const std::string& text) {
     if (text.find_first_of(",\"\n") == std::string::npos) return text;
     std::string quoted = "\"";
@@ -295,8 +293,6 @@ std::string csv_field(const std::string& text) {
     }
     return quoted + '"';
 }
-
-} // namespace
 
 void write_summary_csv(std::ostream& out, const Scenario& scenario,
                        const EnsembleSummary& summary) {

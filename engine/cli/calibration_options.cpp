@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "terminal_format.hpp"
+#include "ulcsim/summary.hpp"
 #include "ulcsim/version.hpp"
 
 #include <algorithm>
@@ -334,19 +335,13 @@ void write_calibration_csv(std::ostream& out, const CalibrationProblem& problem,
     const auto& observations = problem.observations();
     for (std::size_t i = 0; i < observations.size(); ++i) {
         const Observation& o = observations[i];
-        std::string source = o.source;
-        std::string quoted = "\"";
-        for (const char c : source) {
-            if (c == '"') quoted += '"';
-            quoted += c;
-        }
         out << o.region_code << ',' << segment_group_names[static_cast<std::size_t>(o.segment)]
             << ',' << o.month.to_string() << ','
             << coverage_measure_names[static_cast<std::size_t>(o.measure)] << ','
             << csv_number(o.value) << ',' << csv_number(o.weight) << ','
             << csv_number(r.simulated_at_start[i]) << ',' << csv_number(r.simulated_mean[i]) << ','
             << csv_number(r.simulated_p05[i]) << ',' << csv_number(r.simulated_p95[i]) << ','
-            << quoted << "\"\n";
+            << csv_field(o.source) << '\n';
     }
 }
 
