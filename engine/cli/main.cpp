@@ -5,7 +5,9 @@
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/version.hpp"
 
+#include <algorithm>
 #include <array>
+#include <iomanip>
 #include <boost/program_options/errors.hpp>
 #include <iostream>
 #include <string_view>
@@ -37,8 +39,12 @@ void print_help(std::ostream& out) {
            "Usage: ulcsim COMMAND [ARGS...]\n"
            "       ulcsim COMMAND --help\n\n"
            "Commands:\n";
+    std::size_t width = 0;
     for (const Command& c : commands)
-        out << "  " << c.name << "    " << c.summary << '\n';
+        width = std::max(width, std::string_view(c.name).size());
+    for (const Command& c : commands)
+        out << "  " << std::left << std::setw(static_cast<int>(width + 2)) << c.name << c.summary
+            << '\n';
     out << "\nExit status: 0 success, 2 bad input, 1 internal failure, 130 interrupted.\n"
            "Scenario language: scenarios/README.md\n";
 }
