@@ -56,9 +56,12 @@ const std::array<Fittable, 24> fittables{{
 }};
 
 const Fittable& find_fittable(const std::string& name) {
+    // Behaviour keys may be named without their table: "h0_self".
+    constexpr std::string_view behaviour = "behaviour.";
     for (const Fittable& f : fittables) {
         const std::string_view key = f.key;
-        if (key == name || (key.starts_with("behaviour.") && key.substr(10) == name)) return f;
+        if (key == name || (key.starts_with(behaviour) && key.substr(behaviour.size()) == name))
+            return f;
     }
     std::string known;
     for (const Fittable& f : fittables)

@@ -1395,6 +1395,17 @@ struct RunFileReader::Impl {
     }
 };
 
+RunInfo run_info_of(const Scenario& scenario, int threads, bool keep_replicates) {
+    RunInfo info;
+    info.seed = scenario.run.seed;
+    info.start = scenario.run.start;
+    info.months = scenario.run.months;
+    info.replicates = static_cast<std::uint32_t>(scenario.run.replicates);
+    info.threads = threads;
+    info.keep_replicates = keep_replicates;
+    return info;
+}
+
 RunFileReader::RunFileReader(const std::filesystem::path& path) : impl_(std::make_unique<Impl>()) {
     silence_hdf5();
     impl_->path = path;

@@ -42,6 +42,14 @@ std::string toml_number(double v) {
     return text;
 }
 
+/// "mean [p05, p95]" of parameter i's posterior.
+std::string posterior_summary(const AbcPosterior& posterior, const Eigen::VectorXd& mean,
+                              std::size_t i) {
+    return number(mean[static_cast<Eigen::Index>(i)]) + " [" +
+           number(weighted_quantile(posterior, i, 0.05)) + ", " +
+           number(weighted_quantile(posterior, i, 0.95)) + "]";
+}
+
 std::string percentage_points(double share_difference) {
     std::ostringstream out;
     out << std::fixed << std::setprecision(2) << share_difference * 100 << " pp";
@@ -198,13 +206,11 @@ void print_calibration(const CalibrationProblem& problem, const CalibrationResul
            "numbers; posterior: ABC-SMC)\n";
     std::vector<std::vector<std::string>> table{
         {"parameter", "prior", "start", "estimate", "posterior mean [90%]"}};
+    const Eigen::VectorXd mean = r.has_posterior ? posterior_mean(r.posterior) : Eigen::VectorXd();
     for (std::size_t i = 0; i < parameters.size(); ++i) {
         const auto e = static_cast<Eigen::Index>(i);
-        std::string posterior = "";
-        if (r.has_posterior)
-            posterior = number(posterior_mean(r.posterior)[e]) + " [" +
-                        number(weighted_quantile(r.posterior, i, 0.05)) + ", " +
-                        number(weighted_quantile(r.posterior, i, 0.95)) + "]";
+        const std::string posterior =
+            r.has_posterior ? posterior_summary(r.posterior, mean, i) : std::string();
         table.push_back(
             {parameters[i].key,
              number(parameters[i].prior.lower) + " … " + number(parameters[i].prior.upper),
@@ -242,6 +248,8 @@ void write_calibration(ArrayWriter& out, const CalibrationProblem& problem,
     const std::size_t P = parameters.size();
     std::vector<std::string> keys;
     std::vector<double> start, lower, upper, estimate, mean, p05, p95;
+    const Eigen::VectorXd posterior =
+        r.has_posterior ? posterior_mean(r.posterior) : Eigen::VectorXd();
     for (std::size_t i = 0; i < P; ++i) {
         const auto e = static_cast<Eigen::Index>(i);
         keys.push_back(parameters[i].key);
@@ -250,7 +258,7 @@ void write_calibration(ArrayWriter& out, const CalibrationProblem& problem,
         upper.push_back(parameters[i].prior.upper);
         estimate.push_back(r.estimate.minimum[e]);
         if (r.has_posterior) {
-            mean.push_back(posterior_mean(r.posterior)[e]);
+            mean.push_back(posterior[e]);
             p05.push_back(weighted_quantile(r.posterior, i, 0.05));
             p95.push_back(weighted_quantile(r.posterior, i, 0.95));
         }
@@ -389,11 +397,10 @@ void write_calibrated_scenario(std::ostream& out, const std::filesystem::path& w
     if (r.has_posterior) {
         out << "# Posterior (ABC-SMC, " << r.posterior.draws.rows()
             << " particles): mean [5%, 95%]\n";
+        const Eigen::VectorXd mean = posterior_mean(r.posterior);
         for (std::size_t i = 0; i < parameters.size(); ++i)
-            out << "#   " << parameters[i].key << ": "
-                << number(posterior_mean(r.posterior)[static_cast<Eigen::Index>(i)]) << " ["
-                << number(weighted_quantile(r.posterior, i, 0.05)) << ", "
-                << number(weighted_quantile(r.posterior, i, 0.95)) << "]\n";
+            out << "#   " << parameters[i].key << ": " << posterior_summary(r.posterior, mean, i)
+                << '\n';
     }
     out << "# Fit report: " << report.filename().string()
         << " (observed vs simulated, loss, posterior draws).\n";

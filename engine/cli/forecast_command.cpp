@@ -13,6 +13,7 @@
 
 #include <boost/program_options.hpp>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -68,61 +69,63 @@ void write_replicate_parameters(ArrayWriter& out, const ReplicateParameters& p,
     out.write_attribute("/forecast/posterior", "source", source);
 }
 
+constexpr std::array<double, 5> backtest_levels{0.025, 0.10, 0.50, 0.90, 0.975};
+
+/// The prediction of one held-out observation: its distribution over replicates.
+struct BacktestRow {
+    std::array<double, backtest_levels.size()> quantiles{};
+    double mean = 0;
+    double error = 0; ///< mean − observed
+    bool inside_80 = false;
+    bool inside_95 = false;
+};
+
 /// How the held-out observations of a backtest compare with the forecast made without them.
 struct Backtest {
     Month cut_off;
     std::vector<Observation> held_out;
     std::vector<std::vector<double>> predicted; ///< [observation][replicate]
+    std::vector<BacktestRow> rows;              ///< by observation, once scored
+
+    void score() {
+        rows.clear();
+        for (std::size_t i = 0; i < held_out.size(); ++i) {
+            std::vector<double> sorted = predicted[i];
+            std::sort(sorted.begin(), sorted.end());
+            BacktestRow row;
+            for (std::size_t q = 0; q < backtest_levels.size(); ++q)
+                row.quantiles[q] = quantile_of_sorted(sorted, backtest_levels[q]);
+            for (const double v : sorted)
+                row.mean += v / static_cast<double>(sorted.size());
+            const double observed = held_out[i].value;
+            row.error = row.mean - observed;
+            row.inside_80 = row.quantiles[1] <= observed && observed <= row.quantiles[3];
+            row.inside_95 = row.quantiles[0] <= observed && observed <= row.quantiles[4];
+            rows.push_back(row);
+        }
+    }
 };
 
-constexpr std::array<double, 5> backtest_levels{0.025, 0.10, 0.50, 0.90, 0.975};
-
-struct BacktestRow {
-    std::array<double, backtest_levels.size()> quantiles{};
-    double mean = 0;
-    bool inside_80 = false;
-    bool inside_95 = false;
-};
-
-BacktestRow backtest_row(const Observation& o, std::vector<double> predicted) {
-    BacktestRow row;
-    std::sort(predicted.begin(), predicted.end());
-    for (std::size_t q = 0; q < backtest_levels.size(); ++q)
-        row.quantiles[q] = quantile_of_sorted(predicted, backtest_levels[q]);
-    for (const double v : predicted)
-        row.mean += v / static_cast<double>(predicted.size());
-    row.inside_80 = row.quantiles[1] <= o.value && o.value <= row.quantiles[3];
-    row.inside_95 = row.quantiles[0] <= o.value && o.value <= row.quantiles[4];
-    return row;
+std::string segment_name(const Observation& o) {
+    return std::string(segment_group_names[static_cast<std::size_t>(o.segment)]);
 }
 
-void write_backtest(ArrayWriter& out, const Backtest& b, std::ostream* csv) {
+void write_backtest(ArrayWriter& out, const Backtest& b) {
     const std::size_t N = b.held_out.size();
     std::vector<std::string> region, segment, month;
     std::vector<double> observed, mean, quantiles, error, inside_80, inside_95;
-    if (csv)
-        *csv << "region,segment,month,measure,observed,predicted_mean,p02_5,p10,p50,p90,p97_5,"
-                "error,inside_80,inside_95\n";
     for (std::size_t i = 0; i < N; ++i) {
         const Observation& o = b.held_out[i];
-        const BacktestRow row = backtest_row(o, b.predicted[i]);
+        const BacktestRow& row = b.rows[i];
         region.push_back(o.region_code);
-        segment.emplace_back(segment_group_names[static_cast<std::size_t>(o.segment)]);
+        segment.push_back(segment_name(o));
         month.push_back(o.month.to_string());
         observed.push_back(o.value);
         mean.push_back(row.mean);
         quantiles.insert(quantiles.end(), row.quantiles.begin(), row.quantiles.end());
-        error.push_back(row.mean - o.value);
+        error.push_back(row.error);
         inside_80.push_back(row.inside_80);
         inside_95.push_back(row.inside_95);
-        if (!csv) continue;
-        *csv << o.region_code << ',' << segment.back() << ',' << month.back() << ','
-             << coverage_measure_names[static_cast<std::size_t>(o.measure)] << ','
-             << csv_number(o.value) << ',' << csv_number(row.mean);
-        for (const double q : row.quantiles)
-            *csv << ',' << csv_number(q);
-        *csv << ',' << csv_number(row.mean - o.value) << ',' << row.inside_80 << ','
-             << row.inside_95 << '\n';
     }
     out.write_strings("/backtest/region", region, "observation", "Kemendagri code");
     out.write_strings("/backtest/segment", segment, "observation", "segment group");
@@ -142,6 +145,21 @@ void write_backtest(ArrayWriter& out, const Backtest& b, std::ostream* csv) {
     out.write_attribute("/backtest", "cut_off", b.cut_off.to_string());
 }
 
+void write_backtest_csv(std::ostream& csv, const Backtest& b) {
+    csv << "region,segment,month,measure,observed,predicted_mean,p02_5,p10,p50,p90,p97_5,"
+           "error,inside_80,inside_95\n";
+    for (std::size_t i = 0; i < b.held_out.size(); ++i) {
+        const Observation& o = b.held_out[i];
+        const BacktestRow& row = b.rows[i];
+        csv << o.region_code << ',' << segment_name(o) << ',' << o.month.to_string() << ','
+            << coverage_measure_names[static_cast<std::size_t>(o.measure)] << ','
+            << csv_number(o.value) << ',' << csv_number(row.mean);
+        for (const double q : row.quantiles)
+            csv << ',' << csv_number(q);
+        csv << ',' << csv_number(row.error) << ',' << row.inside_80 << ',' << row.inside_95 << '\n';
+    }
+}
+
 void print_backtest(const Backtest& b, std::ostream& out) {
     out << "Backtest: fitted on the observations before " << b.cut_off.to_string()
         << ", predicted the " << b.held_out.size() << " after it\n";
@@ -152,30 +170,30 @@ void print_backtest(const Backtest& b, std::ostream& out) {
     int in80 = 0, in95 = 0;
     for (std::size_t i = 0; i < b.held_out.size(); ++i) {
         const Observation& o = b.held_out[i];
-        const BacktestRow row = backtest_row(o, b.predicted[i]);
-        const double e = row.mean - o.value;
-        squared += e * e;
-        absolute += std::abs(e);
+        const BacktestRow& row = b.rows[i];
+        squared += row.error * row.error;
+        absolute += std::abs(row.error);
         in80 += row.inside_80;
         in95 += row.inside_95;
         table.push_back(
-            {o.region_code + " " +
-                 std::string(segment_group_names[static_cast<std::size_t>(o.segment)]) + " " +
-                 o.month.to_string(),
+            {o.region_code + " " + segment_name(o) + " " + o.month.to_string(),
              measure_value(o.value, "share", false),
              measure_with_interval(row.mean, row.quantiles[1], row.quantiles[3], "share", false),
              measure_value(row.quantiles[0], "share", false) + " … " +
                  measure_value(row.quantiles[4], "share", false),
-             measure_value(e, "share", true), row.inside_80 ? "yes" : "no",
+             measure_value(row.error, "share", true), row.inside_80 ? "yes" : "no",
              row.inside_95 ? "yes" : "no"});
     }
     print_table(table, out);
     const auto n = static_cast<double>(b.held_out.size());
-    out << "Mean absolute error " << measure_value(absolute / n, "share", true).substr(1)
-        << ", root mean squared error "
-        << measure_value(std::sqrt(squared / n), "share", true).substr(1) << "; " << in80 << " of "
-        << b.held_out.size() << " inside the 80% interval, " << in95
-        << " inside the 95% interval.\n";
+    const auto points = [](double share) {
+        std::ostringstream text;
+        text << std::fixed << std::setprecision(2) << share * 100 << " pp";
+        return text.str();
+    };
+    out << "Mean absolute error " << points(absolute / n) << ", root mean squared error "
+        << points(std::sqrt(squared / n)) << "; " << in80 << " of " << b.held_out.size()
+        << " inside the 80% interval, " << in95 << " inside the 95% interval.\n";
 }
 
 } // namespace
@@ -256,8 +274,8 @@ int forecast_command(const std::vector<std::string>& args) {
         if (!common.quiet)
             std::cerr << "ulcsim forecast --backtest " << backtest_text << ": calibrating on "
                       << problem.observations().size() << " observations before it\n";
-        const CalibrationResult& fitted = backtest_fit.emplace(
-            run_calibration(problem, calibration_settings, common.quiet));
+        const CalibrationResult& fitted =
+            backtest_fit.emplace(run_calibration(problem, calibration_settings, common.quiet));
         if (!common.quiet) print_calibration(problem, fitted, std::cerr);
         std::vector<std::string> keys;
         for (const CalibrationParameter& p : problem.parameters())
@@ -291,13 +309,7 @@ int forecast_command(const std::vector<std::string>& args) {
                   << scenario.run.months << " months on " << threads
                   << (threads == 1 ? " thread" : " threads") << " → " << out_path.string() << '\n';
 
-    RunInfo info;
-    info.seed = scenario.run.seed;
-    info.start = scenario.run.start;
-    info.months = scenario.run.months;
-    info.replicates = replicates;
-    info.threads = threads;
-    RunFileWriter writer(out_path, scenario, info);
+    RunFileWriter writer(out_path, scenario, run_info_of(scenario, threads));
     ForecastBuilder builder(scenario, settings, replicates);
     EnsembleOptions ensemble;
     ensemble.threads = threads;
@@ -330,10 +342,11 @@ int forecast_command(const std::vector<std::string>& args) {
     std::filesystem::path backtest_csv = out_path;
     backtest_csv.replace_extension(".backtest.csv");
     if (backtest) {
+        backtest->score();
         write_calibration(writer, *backtest_problem, *backtest_fit);
-        std::ostringstream rows;
-        write_backtest(writer, *backtest, &rows);
-        texts.push_back({backtest_csv, [text = rows.str()](std::ostream& out) { out << text; }});
+        write_backtest(writer, *backtest);
+        texts.push_back(
+            {backtest_csv, [&](std::ostream& out) { write_backtest_csv(out, *backtest); }});
     }
     commit_with_text_files(texts, [&] { writer.commit(); });
 

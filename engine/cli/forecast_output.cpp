@@ -3,6 +3,7 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "terminal_format.hpp"
+#include "ulcsim/outcome.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -65,11 +66,7 @@ std::vector<Month> by_months(const std::vector<std::string>& texts, const RunSet
                              "); --months makes the run longer");
         months.push_back(m);
     }
-    if (months.empty())
-        for (int t = 0; t < run.months; ++t)
-            if ((run.start + t).to_string().ends_with("-12") || t == run.months - 1)
-                months.push_back(run.start + t);
-    return months;
+    return months.empty() ? default_coverage_months(run.start, run.months) : months;
 }
 
 std::string percent_text(double share) {

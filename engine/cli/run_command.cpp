@@ -223,14 +223,7 @@ int run_command(const std::vector<std::string>& args) {
         std::cerr << '\n';
     }
 
-    RunInfo info;
-    info.seed = scenario.run.seed;
-    info.start = scenario.run.start;
-    info.months = scenario.run.months;
-    info.replicates = replicates;
-    info.threads = threads;
-    info.keep_replicates = keep_replicates;
-    RunFileWriter writer(out_path, scenario, info);
+    RunFileWriter writer(out_path, scenario, run_info_of(scenario, threads, keep_replicates));
     if (checkpoint) {
         writer.write_attribute("/meta", "from_checkpoint", from_checkpoint);
         writer.write_attribute("/meta", "checkpoint_month", checkpoint->info().month.to_string());

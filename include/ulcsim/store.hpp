@@ -54,6 +54,10 @@ struct RunInfo {
     bool keep_replicates = true;
 };
 
+/// The RunInfo of a run of `scenario` as loaded (seed, start, months and replicates are its
+/// run settings).
+RunInfo run_info_of(const Scenario& scenario, int threads, bool keep_replicates = true);
+
 /// Named arrays written into an HDF5 file by path, for the outputs beyond the replicates
 /// (summaries, comparisons, sweeps). Missing groups on the path are created. Each dataset
 /// gets the `dimensions` and `units` attributes of the run-file layout.
