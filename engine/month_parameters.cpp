@@ -63,7 +63,7 @@ MonthParameters make_month_parameters(const Scenario& s, const std::vector<Regio
     }
     m.reinstate = threshold_from_hazard(b.h_reinstate);
     m.autodebit_16 = threshold_16(b.autodebit_share);
-    m.awareness_keep = 1 - b.awareness_decay;
+    m.awareness_keep_16 = std::llround(std::ldexp(1 - b.awareness_decay, 16));
 
     m.self_hazard.resize(256 * income_band_count * 2);
     for (unsigned a = 0; a < 256; ++a)
@@ -71,16 +71,18 @@ MonthParameters make_month_parameters(const Scenario& s, const std::vector<Regio
             for (unsigned f = 0; f < 2; ++f)
                 m.self_hazard[self_hazard_index(a, band, f)] =
                     b.h0_self * std::exp(b.b_aware * a / 255.0 + b.b_income * band - b.b_fear * f);
+    m.largest_self_hazard = *std::max_element(m.self_hazard.begin(), m.self_hazard.end());
 
     const std::size_t regions = s.regions.size();
     m.employer_registration.assign(regions, 0);
     m.registration_success.assign(regions, 0);
+    m.self_enrolment_bound.assign(regions, 0);
     m.fear_reduction_16.assign(regions, 0);
     m.village_first.assign(regions + 1, 0);
     for (std::size_t k = 0; k < regions; ++k)
         m.village_first[k + 1] = m.village_first[k] + plans[k].villages;
     m.village_self_factor.assign(m.village_first[regions], 1.0);
-    m.village_awareness_gain.assign(m.village_first[regions], 0.0f);
+    m.village_awareness_gain_16.assign(m.village_first[regions], 0);
 
     m.member_dropout.resize(s.programmes.size());
     m.continue_after.resize(s.programmes.size());
@@ -129,13 +131,22 @@ void update_month_parameters(MonthParameters& m, const Scenario& s, int t,
         double km = data.km_to_office;
         for (const auto& o : s.population.region_overrides)
             if (o.region == r && o.km_to_office) km = *o.km_to_office;
+        double largest_factor = 0;
         for (std::uint32_t v = m.village_first[k]; v < m.village_first[k + 1]; ++v) {
             const double coverage =
                 village_workers[v] > 0 ? double(village_covered[v]) / village_workers[v] : 0.0;
             m.village_self_factor[v] = std::exp(b.b_peer * coverage - b.b_dist * km);
-            m.village_awareness_gain[v] =
-                static_cast<float>(255.0 * (gain + b.awareness_peer_gain * coverage));
+            largest_factor = std::max(largest_factor, m.village_self_factor[v]);
+            m.village_awareness_gain_16[v] =
+                std::llround(std::ldexp(255.0 * (gain + b.awareness_peer_gain * coverage), 16));
         }
+        // As the simulation computes a worker's threshold, with the largest hazard: the
+        // probability rises with the hazard. The margin covers the last bit of rounding.
+        m.self_enrolment_bound[k] =
+            static_cast<std::uint64_t>(
+                CounterRng::fast_probability_from_hazard(m.largest_self_hazard * largest_factor) *
+                success * 0x1p32) +
+            2;
     }
 }
 

@@ -35,20 +35,26 @@ struct MonthParameters {
     std::array<std::array<std::uint64_t, income_band_count>, 2> self_lapse{}; ///< [autodebit]
     std::uint64_t reinstate = 0;
     std::uint64_t autodebit_16 = 0;
-    double awareness_keep = 1;
+    /// Awareness is updated in fixed point with 16 bits of fraction (integer arithmetic on
+    /// the hot path); the keep factor and the gains are rounded to 2⁻¹⁶.
+    std::int64_t awareness_keep_16 = 1 << 16;
 
     // By scenario region.
     std::vector<std::uint64_t> employer_registration;
     std::vector<double> registration_success;
+    /// Above every self-enrolment threshold of the region's workers this month, so that
+    /// the workers whose draw is above it (most of them) skip computing their own.
+    std::vector<std::uint64_t> self_enrolment_bound;
     std::vector<std::uint32_t> fear_reduction_16;
     std::vector<std::uint32_t> village_first; ///< global index of the region's first village
 
     // By global village.
-    std::vector<double> village_self_factor;   ///< exp(b_peer·coverage − b_dist·km)
-    std::vector<float> village_awareness_gain; ///< per month, on the 0–255 scale
+    std::vector<double> village_self_factor;             ///< exp(b_peer·coverage − b_dist·km)
+    std::vector<std::int64_t> village_awareness_gain_16; ///< this month, 0–255 scale × 2¹⁶
 
     /// h0_self · exp(b_aware·a/255 + b_income·band − b_fear·fears)
     std::vector<double> self_hazard;
+    double largest_self_hazard = 0;
 
     // By programme.
     std::vector<std::uint64_t> member_dropout;

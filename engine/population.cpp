@@ -95,7 +95,6 @@ void WorkerSynthesis::place_and_traits(Population& out, std::uint32_t a, std::si
                                        std::size_t g, const DrawWords& place,
                                        const DrawWords& trait, bool young) const {
     const RegionPlan& p = plans_[k];
-    out.region[a] = static_cast<std::uint16_t>(k);
     out.village[a] = static_cast<std::uint16_t>((std::uint64_t{place[0]} * p.villages) >> 32);
     std::uint16_t registered = static_cast<std::uint16_t>(k);
     if (g == 0)
@@ -173,6 +172,13 @@ std::uint32_t agents_in_region(const Scenario& scenario, std::size_t scenario_re
         std::llround(workers / scenario.population.scale_workers_per_agent));
 }
 
+std::size_t Population::region_of(std::uint32_t slot) const {
+    const auto after = std::upper_bound(
+        region_slots.begin(), region_slots.end(), slot,
+        [](std::uint32_t a, const RegionSlots& r) { return a < r.first; });
+    return static_cast<std::size_t>(after - region_slots.begin()) - 1;
+}
+
 std::uint32_t region_capacity(std::uint32_t agents, double entry_rate, int months) {
     // Follows the largest labour force entrants could make (no one ever leaving), with the
     // count rounded up each month as the monthly entrant draw may round it.
@@ -201,23 +207,22 @@ Population synthesise_population(const Scenario& s, std::uint32_t replicate, int
             throw std::length_error("more than 2^32 agents: raise population.scale");
     }
 
-    out.region.resize(total);
-    out.village.assign(total, 0);
-    out.registration_region.assign(total, 0);
-    out.covered_since.assign(total, 0);
-    out.paid_until.assign(total, 0);
-    out.traits.assign(total, no_worker);
-    out.age_years.assign(total, 0);
-    out.income_band.assign(total, 0);
-    out.awareness.assign(total, 0);
-    out.payer.assign(total, 0);
+    // Uninitialised: synthesis writes every column of the slots in use, an entrant those of
+    // its slot, and nothing reads the others.
+    out.village.resize(total);
+    out.registration_region.resize(total);
+    out.covered_since.resize(total);
+    out.paid_until.resize(total);
+    out.traits.resize(total);
+    out.age_years.resize(total);
+    out.income_band.resize(total);
+    out.awareness.resize(total);
+    out.payer.resize(total);
 
     const CounterRng rng(s.run.seed, replicate);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, plans.size()), [&](const auto& regions) {
         for (std::size_t k = regions.begin(); k != regions.end(); ++k) {
             const RegionSlots slots = out.region_slots[k];
-            std::fill_n(out.region.begin() + slots.first, slots.capacity,
-                        static_cast<std::uint16_t>(k));
             tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, slots.used, 4096),
                               [&](const auto& range) {
                                   for (std::uint32_t j = range.begin(); j != range.end(); ++j)

@@ -8,13 +8,15 @@
 #include "worker_synthesis.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
-#include <tbb/parallel_sort.h>
 #include <tbb/task_arena.h>
 
 namespace ulcsim {
@@ -65,23 +67,31 @@ std::uint8_t with_segment(std::uint8_t traits, unsigned g) {
 constexpr std::uint8_t ever_covered_bit = 0x80;
 constexpr std::uint8_t fears_bit = 0x40;
 
-/// Keeps the `capacity` smallest keys pushed (a max-heap), without allocating.
+/// Keeps at least the `capacity` smallest of the (unique) keys pushed. Keys below a cut-off
+/// are appended; when the buffer holds 1.5 × capacity it is cut back to its `capacity`
+/// smallest (nth_element), which lowers the cut-off. That is amortised O(1) per key, where
+/// a heap costs O(log capacity) — a cache miss per level when a national programme keeps
+/// millions of candidates.
 struct SmallestKeys {
     std::vector<std::uint64_t> keys;
     std::size_t capacity = 0;
+    std::uint64_t cutoff = 0; ///< no key at or above it can be among the smallest
+
+    static std::size_t buffer_for(std::size_t k) { return k + k / 2 + 1; }
 
     void reset(std::size_t k) {
         keys.clear();
         capacity = k;
+        cutoff = k > 0 ? std::numeric_limits<std::uint64_t>::max() : 0;
     }
     void push(std::uint64_t key) {
-        if (keys.size() < capacity) {
-            keys.push_back(key);
-            std::push_heap(keys.begin(), keys.end());
-        } else if (capacity > 0 && key < keys.front()) {
-            std::pop_heap(keys.begin(), keys.end());
-            keys.back() = key;
-            std::push_heap(keys.begin(), keys.end());
+        if (key >= cutoff) return;
+        keys.push_back(key);
+        if (keys.size() >= buffer_for(capacity)) {
+            const auto last = keys.begin() + static_cast<std::ptrdiff_t>(capacity) - 1;
+            std::nth_element(keys.begin(), last, keys.end());
+            cutoff = *last;
+            keys.resize(capacity);
         }
     }
 };
@@ -99,6 +109,8 @@ struct ThreadTally {
     std::vector<std::int64_t> programme_members; ///< [region][segment][programme]
     std::vector<SmallestKeys> candidates;        ///< per programme
     std::array<double, PhaseTimes::count> seconds{};
+    std::uint64_t agent_months = 0;  ///< when profiling
+    std::uint64_t philox_blocks = 0; ///< when profiling
 
     void size(std::size_t regions, std::size_t villages, std::size_t programmes) {
         counts.assign(regions * segment_count * series_metric_count, 0);
@@ -124,9 +136,11 @@ struct ThreadTally {
     }
 };
 
+/// Slots [begin, end) of one region's block.
 struct Chunk {
     std::uint32_t begin;
     std::uint32_t end;
+    std::size_t region;
 };
 
 } // namespace
@@ -146,6 +160,7 @@ public:
         set_up_programmes();
         set_up_tallies();
         tally_starting_population();
+        count_free_slots();
     }
 
     /// Continues from a checkpoint: the agents and the tallies carried from month to month
@@ -183,6 +198,7 @@ public:
         set_up_programmes();
         set_up_tallies();
         labour_force_ = std::move(state.labour_force);
+        count_free_slots();
         totals_.village_workers = std::move(state.village_workers);
         totals_.village_covered = std::move(state.village_covered);
         book_.continue_from_previous_month();
@@ -233,6 +249,9 @@ public:
             for (std::size_t p = 0; p < PhaseTimes::count; ++p)
                 result_.phase_times.seconds[p] += tt.seconds[p];
             tt.seconds.fill(0);
+            result_.phase_times.agent_months += tt.agent_months;
+            result_.phase_times.philox_blocks += tt.philox_blocks;
+            tt.agent_months = tt.philox_blocks = 0;
         }
         return std::move(result_);
     }
@@ -305,43 +324,48 @@ private:
                 slots += pop_.region_slots[k].capacity;
             }
             // The most new members the programme can take in a month: it bounds how many
-            // candidates are kept.
+            // candidates are kept. A window without quota, outreach or budget takes everyone
+            // who accepts at once and keeps no candidates.
             const double scale = s_.population.scale_workers_per_agent;
-            std::int64_t most = slots;
-            std::int64_t largest_quota = 0;
-            bool every_window_has_quota = true;
+            const auto agents = [&](double workers) {
+                return static_cast<std::int64_t>(workers / scale) + 1;
+            };
+            double largest_budget = 0;
+            for (const auto& [year, amount] : p.budget_idr_per_year)
+                largest_budget = std::max(largest_budget, amount);
+            std::int64_t most = 0;
             for (const CoverageWindow& w : p.windows) {
                 const auto quota = w.quota_workers ? w.quota_workers : p.quota_workers;
-                if (!quota)
-                    every_window_has_quota = false;
-                else
-                    largest_quota = std::max(largest_quota, *quota);
-            }
-            if (every_window_has_quota)
-                most = std::min(
-                    most,
-                    static_cast<std::int64_t>(static_cast<double>(largest_quota) / scale) + 1);
-            if (p.outreach_per_month)
-                most = std::min(most, static_cast<std::int64_t>(
-                                          static_cast<double>(*p.outreach_per_month) / scale) +
-                                          1);
-            if (!p.budget_idr_per_year.empty() && p.premium_idr_per_month > 0) {
-                double largest = 0;
-                for (const auto& [year, amount] : p.budget_idr_per_year)
-                    largest = std::max(largest, amount);
-                most = std::min(
-                    most,
-                    static_cast<std::int64_t>(largest / (p.premium_idr_per_month * scale)) + 1);
+                if (!quota && !p.outreach_per_month && p.budget_idr_per_year.empty()) continue;
+                std::int64_t window_most = slots;
+                if (quota) window_most = std::min(window_most, agents(static_cast<double>(*quota)));
+                if (p.outreach_per_month)
+                    window_most =
+                        std::min(window_most, agents(static_cast<double>(*p.outreach_per_month)));
+                if (!p.budget_idr_per_year.empty() && p.premium_idr_per_month > 0)
+                    window_most =
+                        std::min(window_most, agents(largest_budget / p.premium_idr_per_month));
+                most = std::max(most, window_most);
             }
             candidate_capacity_[j] = most;
         }
         // An earlier programme may take some of a later one's best candidates in the same
-        // month, so a later programme keeps that many more.
+        // month, so a later programme keeps that many more — but only one that recruits in
+        // some of the same regions can.
+        shares_regions_.assign(programmes * programmes, 0);
+        for (std::size_t i = 0; i < programmes; ++i)
+            for (std::size_t j = 0; j < programmes; ++j)
+                for (std::size_t k : programme_regions_[i])
+                    if (std::find(programme_regions_[j].begin(), programme_regions_[j].end(), k) !=
+                        programme_regions_[j].end())
+                        shares_regions_[i * programmes + j] = 1;
         for (std::size_t j = programmes; j-- > 0;)
             for (std::size_t i = 0; i < j; ++i)
-                candidate_capacity_[j] += candidate_capacity_[i];
+                if (shares_regions_[i * programmes + j])
+                    candidate_capacity_[j] += candidate_capacity_[i];
         members_.assign(programmes, 0);
         recruiting_.assign(programmes, 0);
+        most_.assign(programmes, 0);
         keep_.assign(programmes, 0);
         window_end_.assign(programmes, 0);
     }
@@ -357,9 +381,10 @@ private:
         for (ThreadTally& tt : threads_) {
             tt.size(s_.regions.size(), villages, s_.programmes.size());
             for (std::size_t j = 0; j < s_.programmes.size(); ++j)
-                tt.candidates[j].keys.reserve(static_cast<std::size_t>(candidate_capacity_[j]));
+                tt.candidates[j].keys.reserve(
+                    SmallestKeys::buffer_for(static_cast<std::size_t>(candidate_capacity_[j])));
         }
-        merge_.reserve(merged * threads);
+        merge_.reserve(SmallestKeys::buffer_for(merged) * threads);
         totals_.size(s_.regions.size(), villages, s_.programmes.size());
         allocated_.assign(s_.programmes.size(), 0);
         renewed_.assign(s_.programmes.size(), 0);
@@ -400,9 +425,11 @@ private:
                 tt.candidates[j].reset(recruiting_[j] ? keep_[j] : 0);
         }
         chunks_.clear();
-        for (const RegionSlots& r : pop_.region_slots)
+        for (std::size_t k = 0; k < pop_.region_slots.size(); ++k) {
+            const RegionSlots& r = pop_.region_slots[k];
             for (std::uint32_t b = r.first; b < r.first + r.used; b += chunk_size)
-                chunks_.push_back({b, std::min(b + chunk_size, r.first + r.used)});
+                chunks_.push_back({b, std::min(b + chunk_size, r.first + r.used), k});
+        }
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks_.size(), 1),
                           [&](const tbb::blocked_range<std::size_t>& range) {
                               ThreadTally& tt = this_thread();
@@ -441,15 +468,20 @@ private:
                     : 0;
             if (book_.renews_now(j)) renew_members(j);
         }
-        std::int64_t earlier = 0;
-        for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
+        const std::size_t programmes = s_.programmes.size();
+        for (std::size_t j = 0; j < programmes; ++j) {
             // Members who leave this month free their places and their budget: last month's
             // members (renewed ones among them) bound how many may leave.
-            const std::int64_t most = book_.most_places(j, members_[j]);
-            recruiting_[j] = book_.window(j) >= 0 && (book_.unlimited_enrolment(j) || most > 0);
+            most_[j] = book_.most_places(j, members_[j]);
+            recruiting_[j] = book_.window(j) >= 0 && (book_.unlimited_enrolment(j) || most_[j] > 0);
             if (!recruiting_[j] || book_.unlimited_enrolment(j)) continue;
-            keep_[j] = static_cast<std::size_t>(std::min(candidate_capacity_[j], most + earlier));
-            earlier += most;
+            std::int64_t earlier = 0;
+            for (std::size_t i = 0; i < j; ++i)
+                if (shares_regions_[i * programmes + j] && recruiting_[i] &&
+                    !book_.unlimited_enrolment(i))
+                    earlier += most_[i];
+            keep_[j] =
+                static_cast<std::size_t>(std::min(candidate_capacity_[j], most_[j] + earlier));
         }
     }
 
@@ -477,17 +509,21 @@ private:
             tbb::parallel_for(
                 tbb::blocked_range<std::uint32_t>(r.first, r.first + r.used, 4096),
                 [&](const tbb::blocked_range<std::uint32_t>& range) {
-                    SmallestKeys& keys = this_thread().candidates[j];
+                    ThreadTally& tt = this_thread();
+                    SmallestKeys& keys = tt.candidates[j];
                     for (std::uint32_t a = range.begin(); a != range.end(); ++a)
-                        if (pop_.payer[a] == member && pop_.paid_until[a] == ended)
+                        if (pop_.payer[a] == member && pop_.paid_until[a] == ended) {
+                            count_blocks(tt, 1);
                             keys.push(std::uint64_t{rng_.words(a, t, DrawPurpose::programme_renewal,
                                                                static_cast<std::uint32_t>(j))[0]}
                                           << 32 |
                                       a);
+                        }
                 });
         }
         if (!everyone) {
             merge_candidates(j);
+            merge_in_order(static_cast<std::size_t>(places));
             for (std::size_t i = 0; i < merge_.size() && renewed < places; ++i) {
                 const auto a = static_cast<std::uint32_t>(merge_[i]);
                 pop_.paid_until[a] = window_end_[j];
@@ -498,13 +534,26 @@ private:
         renewed_[j] = renewed;
     }
 
+    /// Gathers the threads' candidates for programme j; the first `usable` of them in key
+    /// order are the smallest of all, whichever thread kept which (merge_in_order).
     void merge_candidates(std::size_t j) {
         merge_.clear();
+        merge_ordered_ = 0;
         for (ThreadTally& tt : threads_)
             merge_.insert(merge_.end(), tt.candidates[j].keys.begin(), tt.candidates[j].keys.end());
-        // Keys are unique (they end in the agent's slot), so the order does not depend on
-        // which thread kept which key.
-        tbb::parallel_sort(merge_.begin(), merge_.end());
+    }
+
+    /// Puts the merged candidates [0, n) in key order, extending the ordered prefix: only as
+    /// many as the places to fill are sorted, not every candidate kept. Keys are unique (they
+    /// end in the agent's slot), so the order does not depend on the threads.
+    void merge_in_order(std::size_t n) {
+        n = std::min(n, merge_.size());
+        if (n <= merge_ordered_) return;
+        const auto from = merge_.begin() + static_cast<std::ptrdiff_t>(merge_ordered_);
+        const auto to = merge_.begin() + static_cast<std::ptrdiff_t>(n);
+        if (to != merge_.end()) std::nth_element(from, to - 1, merge_.end());
+        std::sort(from, to);
+        merge_ordered_ = n;
     }
 
     // ---- the per-agent phases, chunk by chunk ---------------------------------------
@@ -524,7 +573,11 @@ private:
             tt.seconds[p] += std::chrono::duration<double>(now - mark).count();
             mark = now;
         };
-        draws(c, scratch);
+        const std::uint32_t drawn = draws(c, scratch);
+        if (timed) {
+            tt.agent_months += drawn;
+            tt.philox_blocks += drawn;
+        }
         lap(phase_draws);
         demography(c, scratch, tt);
         lap(phase_demography);
@@ -540,7 +593,8 @@ private:
 
     /// One Philox block per agent and month: words for death or accident, segment move,
     /// the coverage event and awareness. Also the start-of-month state for the flows.
-    void draws(Chunk c, ChunkScratch& x) const {
+    std::uint32_t draws(Chunk c, ChunkScratch& x) const {
+        std::uint32_t drawn = 0;
         const auto t = static_cast<std::uint32_t>(params_.t);
         const std::uint16_t was_paid = static_cast<std::uint16_t>(params_.now - 1);
         for (std::uint32_t a = c.begin; a < c.end; ++a) {
@@ -554,7 +608,14 @@ private:
             x.start[i] = static_cast<std::uint8_t>(
                 start_in_labour_force | (covered ? start_covered : 0) | (g << start_segment_shift));
             x.draws[i] = rng_.words(a, t, DrawPurpose::month_events);
+            ++drawn;
         }
+        return drawn;
+    }
+
+    /// Blocks drawn outside the draws phase, counted when profiling.
+    void count_blocks(ThreadTally& tt, std::uint64_t n) const {
+        if (options_.profile) tt.philox_blocks += n;
     }
 
     bool has_birthday(std::uint32_t a) const {
@@ -586,11 +647,11 @@ private:
 
     /// Phase 2: deaths by age, ageing out, moves between formal, informal and vulnerable.
     void demography(Chunk c, const ChunkScratch& x, ThreadTally& tt) {
+        const std::size_t k = c.region;
         for (std::uint32_t a = c.begin; a < c.end; ++a) {
             const std::uint32_t i = a - c.begin;
             if (!(x.start[i] & start_in_labour_force)) continue;
             const DrawWords& w = x.draws[i];
-            const std::size_t k = pop_.region[a];
             std::size_t g = segment_of(pop_.traits[a]);
             if (w[0] < params_.death_by_age[pop_.age_years[a]]) {
                 ++tt.counts[cell(k, g, SeriesMetric::deaths)];
@@ -623,6 +684,7 @@ private:
     /// ends the worker's life. They use the part of the death word above the death
     /// threshold, so deaths and accidents keep their exact monthly probabilities.
     void work_accidents(Chunk c, const ChunkScratch& x, ThreadTally& tt) {
+        const std::size_t k = c.region;
         for (std::uint32_t a = c.begin; a < c.end; ++a) {
             const std::uint32_t i = a - c.begin;
             if (segment_of(pop_.traits[a]) == no_worker) continue;
@@ -631,7 +693,6 @@ private:
             const std::uint64_t above = x.draws[i][0] - params_.death_by_age[age_at_start];
             const std::uint64_t risk = params_.accident[(pop_.traits[a] >> 2) & 0xFu];
             if (above >= risk) continue;
-            const std::size_t k = pop_.region[a];
             const std::size_t g = segment_of(pop_.traits[a]);
             ++tt.counts[cell(k, g, SeriesMetric::accidents)];
             if (x.start[i] & start_covered) ++tt.counts[cell(k, g, SeriesMetric::jkk_claims)];
@@ -653,7 +714,8 @@ private:
 
     /// A self-payer's continuation after the end of a subsidy: pays on (perhaps by
     /// auto-debit) or falls into arrears from the last funded month.
-    void after_subsidy(std::uint32_t a, std::size_t j) {
+    void after_subsidy(std::uint32_t a, std::size_t j, ThreadTally& tt) {
+        count_blocks(tt, 1);
         const auto r =
             rng_.words(a, static_cast<std::uint32_t>(params_.t), DrawPurpose::month_events, 1);
         if (r[1] < params_.continue_after[j]) {
@@ -669,18 +731,19 @@ private:
     /// Phase 4: employer registration and lapse, self-paid lapse, arrears and reinstatement,
     /// the end of subsidies, self-paid enrolment, and programme offers.
     void coverage(Chunk c, const ChunkScratch& x, ThreadTally& tt) {
+        const std::size_t k = c.region;
         const std::uint16_t now = params_.now;
         const auto t = static_cast<std::uint32_t>(params_.t);
         for (std::uint32_t a = c.begin; a < c.end; ++a) {
             const std::uint32_t i = a - c.begin;
             const std::uint8_t g = segment_of(pop_.traits[a]);
             if (g == no_worker) continue;
-            const std::size_t k = pop_.region[a];
             const std::uint32_t w = x.draws[i][2];
             const std::uint8_t p = pop_.payer[a];
             const std::uint16_t paid = pop_.paid_until[a];
 
             if (g == 0 && p != payer_employer) {
+                if (p != payer_none) count_blocks(tt, 1);
                 const std::uint32_t word =
                     p == payer_none ? w : rng_.words(a, t, DrawPurpose::month_events, 1)[0];
                 if (word < params_.employer_registration[k]) {
@@ -717,13 +780,13 @@ private:
                 if (paid >= now) {
                     if (w < params_.member_dropout[j]) {
                         leave_programme(a, tt);
-                        after_subsidy(a, j);
+                        after_subsidy(a, j, tt);
                     }
                 } else {
                     leave_programme(a, tt);
-                    after_subsidy(a, j);
+                    after_subsidy(a, j, tt);
                 }
-            } else {
+            } else if (w < params_.self_enrolment_bound[k]) {
                 const std::uint64_t enrol = self_enrolment_threshold(a, k);
                 if (w < enrol) {
                     pop_.payer[a] = (std::uint64_t{w} << 16) < enrol * params_.autodebit_16
@@ -764,6 +827,7 @@ private:
         const auto t = static_cast<std::uint32_t>(params_.t);
         for (const std::uint16_t j : region_programmes_[k]) {
             if (!recruiting_[j] || !eligible(a, k, s_.programmes[j])) continue;
+            count_blocks(tt, 1);
             const auto offer = rng_.words(a, t, DrawPurpose::programme_offer, j);
             const unsigned fears = (pop_.traits[a] & fears_bit) ? 1u : 0u;
             if (offer[0] >= params_.acceptance[j][fears]) continue;
@@ -793,16 +857,18 @@ private:
     /// lift the fear of losing bansos. Awareness is rounded stochastically so that small
     /// monthly changes accumulate on the 0–255 scale.
     void awareness(Chunk c, const ChunkScratch& x) {
+        const std::size_t k = c.region;
+        const std::int64_t* gain_16 =
+            params_.village_awareness_gain_16.data() + params_.village_first[k];
         for (std::uint32_t a = c.begin; a < c.end; ++a) {
             const std::uint32_t i = a - c.begin;
             if (segment_of(pop_.traits[a]) == no_worker) continue;
-            const std::size_t k = pop_.region[a];
             const std::uint32_t w = x.draws[i][3];
-            const double level =
-                pop_.awareness[a] * params_.awareness_keep +
-                params_.village_awareness_gain[params_.village_first[k] + pop_.village[a]] +
-                (w & 0xFFFFu) * 0x1p-16;
-            pop_.awareness[a] = static_cast<std::uint8_t>(std::clamp(level, 0.0, 255.0));
+            const std::int64_t level = pop_.awareness[a] * params_.awareness_keep_16 +
+                                       gain_16[pop_.village[a]] +
+                                       static_cast<std::int64_t>(w & 0xFFFFu);
+            pop_.awareness[a] =
+                static_cast<std::uint8_t>(std::clamp<std::int64_t>(level >> 16, 0, 255));
             if ((pop_.traits[a] & fears_bit) && (w >> 16) < params_.fear_reduction_16[k])
                 pop_.traits[a] &= static_cast<std::uint8_t>(~fears_bit);
         }
@@ -810,12 +876,12 @@ private:
 
     /// Phase 6: stocks at the end of the month and flows against the start of it.
     void tally(Chunk c, const ChunkScratch& x, ThreadTally& tt) {
+        const std::size_t k = c.region;
         const std::uint16_t now = params_.now;
         for (std::uint32_t a = c.begin; a < c.end; ++a) {
             const std::uint32_t i = a - c.begin;
             const std::uint8_t start = x.start[i];
             if (!(start & start_in_labour_force)) continue;
-            const std::size_t k = pop_.region[a];
             const std::size_t g0 = start >> start_segment_shift;
             const std::uint8_t g = segment_of(pop_.traits[a]);
             const bool was_covered = start & start_covered;
@@ -901,11 +967,14 @@ private:
             const std::size_t usable = std::min(merge_.size(), keep_[j]);
             std::int64_t taken = 0;
             for (std::size_t c = 0; c < usable && taken < places; ++c) {
+                // Some candidates were taken by earlier programmes: order more as needed.
+                if (c == merge_ordered_)
+                    merge_in_order(c + static_cast<std::size_t>(places - taken) + c / 4 + 64);
                 const auto a = static_cast<std::uint32_t>(merge_[c]);
                 const std::uint8_t p = pop_.payer[a];
                 const bool in_arrears = p != payer_none && p < programme_base;
                 if (p >= programme_base || p == payer_employer) continue;
-                const std::size_t k = pop_.region[a];
+                const std::size_t k = pop_.region_of(a);
                 const std::size_t g = segment_of(pop_.traits[a]);
                 if (in_arrears) --totals_.counts[cell(k, g, SeriesMetric::in_arrears)];
                 join_programme(a, j);
@@ -923,11 +992,45 @@ private:
         }
     }
 
-    /// New workers join at the end of the month, uncovered, in each region's reserved
-    /// slots: entry_rate × last month's labour force, rounded up or down at random.
+    /// The first slot in [from, end) whose worker left, or `end`. Eight slots per step: a
+    /// byte of traits is no_worker when both of its segment bits are set.
+    std::uint32_t next_free_slot(std::uint32_t from, std::uint32_t end) const {
+        static_assert(std::endian::native == std::endian::little);
+        const std::uint8_t* traits = pop_.traits.data();
+        std::uint32_t a = from;
+        for (; a + 8 <= end; a += 8) {
+            std::uint64_t x;
+            std::memcpy(&x, traits + a, sizeof x);
+            const std::uint64_t free = x & (x >> 1) & 0x0101010101010101u;
+            if (free != 0) return a + static_cast<std::uint32_t>(std::countr_zero(free)) / 8;
+        }
+        for (; a < end; ++a)
+            if (segment_of(traits[a]) == no_worker) return a;
+        return end;
+    }
+
+    /// Slots of each region's block in use whose worker left, as the constructors find them.
+    void count_free_slots() {
+        free_slots_.assign(pop_.region_slots.size(), 0);
+        for (std::size_t k = 0; k < pop_.region_slots.size(); ++k) {
+            const RegionSlots& r = pop_.region_slots[k];
+            for (std::uint32_t a = r.first; a < r.first + r.used; ++a)
+                free_slots_[k] += segment_of(pop_.traits[a]) == no_worker;
+        }
+    }
+
+    /// New workers join at the end of the month, uncovered: entry_rate × last month's labour
+    /// force, rounded up or down at random. They take the slots of workers who left, lowest
+    /// first, before the region's reserved slots, so that the memory a run touches follows
+    /// its labour force rather than everyone who ever entered.
     void enter_new_workers(int t) {
         const auto month = static_cast<std::uint32_t>(t);
         const double rate = s_.behaviour.entry_rate;
+        for (std::size_t k = 0; k < s_.regions.size(); ++k)
+            for (std::size_t g = 0; g < segment_count; ++g)
+                free_slots_[k] +=
+                    static_cast<std::uint32_t>(totals_.counts[cell(k, g, SeriesMetric::deaths)] +
+                                               totals_.counts[cell(k, g, SeriesMetric::aged_out)]);
         if (rate <= 0) return;
         tbb::parallel_for(
             tbb::blocked_range<std::size_t>(0, pop_.region_slots.size(), 1),
@@ -937,15 +1040,24 @@ private:
                     const double expected = rate * static_cast<double>(labour_force_[k]);
                     const auto u = rng_.words(r.first, month, DrawPurpose::entry, 3)[0];
                     auto n = static_cast<std::uint32_t>(expected + CounterRng::unit(u));
-                    n = std::min(n, r.capacity - r.used);
-                    for (std::uint32_t a = r.first + r.used; a < r.first + r.used + n; ++a) {
+                    n = std::min(n, free_slots_[k] + (r.capacity - r.used));
+                    count_blocks(this_thread(), 1 + 3 * std::uint64_t{n});
+                    const auto enter = [&](std::uint32_t a) {
                         synthesis_.entrant(pop_, rng_, a, k, t);
                         const std::size_t g = segment_of(pop_.traits[a]);
                         ++totals_.counts[cell(k, g, SeriesMetric::labour_force)];
                         ++totals_.counts[cell(k, g, SeriesMetric::entrants)];
                         ++totals_.village_workers[params_.village_first[k] + pop_.village[a]];
+                    };
+                    const std::uint32_t reused = std::min(n, free_slots_[k]);
+                    std::uint32_t a = r.first;
+                    for (std::uint32_t i = 0; i < reused; ++i, ++a) {
+                        a = next_free_slot(a, r.first + r.used);
+                        enter(a);
                     }
-                    r.used += n;
+                    free_slots_[k] -= reused;
+                    for (std::uint32_t i = reused; i < n; ++i)
+                        enter(r.first + r.used++);
                 }
             });
     }
@@ -1010,17 +1122,21 @@ private:
     std::vector<std::vector<std::size_t>> programme_regions_;
     std::vector<std::int64_t> candidate_capacity_;
     std::vector<std::uint8_t> recruiting_;
+    std::vector<std::int64_t> most_;           ///< places that may open this month, by programme
+    std::vector<std::uint8_t> shares_regions_; ///< [i][j]: programmes i and j share a region
     std::vector<std::size_t> keep_;
     std::vector<std::uint16_t> window_end_; ///< paid_until of members joining now
     std::vector<std::int64_t> members_;     ///< at the end of last month
     std::vector<std::int64_t> allocated_;
     std::vector<std::int64_t> renewed_;
     std::vector<std::int64_t> labour_force_; ///< by region, at the end of last month
+    std::vector<std::uint32_t> free_slots_;  ///< by region: slots in use whose worker left
     std::vector<std::uint16_t> desa_;
 
     std::vector<ThreadTally> threads_;
     ThreadTally totals_;
     std::vector<std::uint64_t> merge_;
+    std::size_t merge_ordered_ = 0; ///< merge_[0, merge_ordered_) is in key order
     std::vector<Chunk> chunks_;
     std::uint32_t replicate_ = 0;
     int offset_ = 0; ///< months from the origin (the run that synthesised the agents) to ours

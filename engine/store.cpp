@@ -867,14 +867,13 @@ template <typename T>
 struct AgentColumn {
     const char* name;
     const char* units;
-    std::vector<T> Population::*column;
+    Column<T> Population::*column;
 };
 
 constexpr const char* month_units =
     "months from /checkpoint@origin_month + 64 (0: before the origin or never)";
 
-const std::array<AgentColumn<std::uint16_t>, 5> agent_columns_16{{
-    {"region", "index into /checkpoint/region_code", &Population::region},
+const std::array<AgentColumn<std::uint16_t>, 4> agent_columns_16{{
     {"village", "desa/kelurahan of the region (desa first)", &Population::village},
     {"registration_region",
      "index into /checkpoint/region_code of the employer's registration (65535: outside)",
@@ -919,6 +918,28 @@ void write_row(hid_t dataset, std::span<const hsize_t> dims, std::uint32_t repli
     check(H5Dwrite(dataset, Hdf5Type<T>::memory(), memory_space.get(), file_space.get(),
                    H5P_DEFAULT, values.data()),
           c.file, "write checkpoint to", path);
+}
+
+/// One replicate's row of an agent column: the slots in use, region by region. The others
+/// (reserved for entrants, uninitialised in memory) keep the dataset's fill value, 0.
+template <typename T>
+void write_agents_row(hid_t dataset, std::span<const hsize_t> dims, std::uint32_t replicate,
+                      const Column<T>& values, const std::vector<RegionSlots>& regions,
+                      const std::string& path, const Context& c) {
+    if (values.size() != dims[1])
+        throw std::invalid_argument(c.file.string() + ": '" + path + "' needs " +
+                                    std::to_string(dims[1]) + " slots per replicate, got " +
+                                    std::to_string(values.size()));
+    for (const RegionSlots& r : regions) {
+        if (r.used == 0) continue;
+        const std::array<hsize_t, 2> start{replicate, r.first};
+        const std::array<hsize_t, 2> count{1, r.used};
+        const Dataspace file_space = select_block(dataset, dims, start, count, path, c);
+        const Dataspace memory_space = block_memory_space(dims, count, path, c);
+        check(H5Dwrite(dataset, Hdf5Type<T>::memory(), memory_space.get(), file_space.get(),
+                       H5P_DEFAULT, values.data() + r.first),
+              c.file, "write checkpoint to", path);
+    }
 }
 
 template <typename T>
@@ -1074,10 +1095,15 @@ void RunFileWriter::write_checkpoint(const ReplicateState& state) {
         const std::vector<hsize_t> dims = dims_of(dataset.get(), path);
         write_row(dataset.get(), dims, state.replicate, values, path, c);
     };
+    const auto write_agents = [&](const auto& column) {
+        auto& [path, dataset] = next();
+        const std::vector<hsize_t> dims = dims_of(dataset.get(), path);
+        write_agents_row(dataset.get(), dims, state.replicate, column, pop.region_slots, path, c);
+    };
     for (const auto& column : agent_columns_16)
-        write(pop.*column.column);
+        write_agents(pop.*column.column);
     for (const auto& column : agent_columns_8)
-        write(pop.*column.column);
+        write_agents(pop.*column.column);
     write(per_region<std::uint32_t>(pop, [](const RegionSlots& r) { return r.first; }));
     write(per_region<std::uint32_t>(pop, [](const RegionSlots& r) { return r.capacity; }));
     write(per_region<std::uint32_t>(pop, [](const RegionSlots& r) { return r.used; }));
@@ -1261,12 +1287,15 @@ ReplicateState CheckpointReader::state(std::uint32_t replicate) const {
 
     Population& pop = state.population;
     const auto slots = static_cast<std::size_t>(s.run_file->integer_attribute(g, "slots"));
+    const auto read_agents = [&](auto& column, auto type, const char* name) {
+        const auto values =
+            s.require(s.read<decltype(type)>(agents_path(name), r), slots, agents_path(name));
+        column.assign(values.begin(), values.end());
+    };
     for (const auto& column : agent_columns_16)
-        pop.*column.column = s.require(s.read<std::uint16_t>(agents_path(column.name), r), slots,
-                                       agents_path(column.name));
+        read_agents(pop.*column.column, std::uint16_t{}, column.name);
     for (const auto& column : agent_columns_8)
-        pop.*column.column = s.require(s.read<std::uint8_t>(agents_path(column.name), r), slots,
-                                       agents_path(column.name));
+        read_agents(pop.*column.column, std::uint8_t{}, column.name);
     const auto first = s.require(s.read<std::uint32_t>(g + "/region_first", r), K, "region_first");
     for (std::size_t k = 0; k < K; ++k)
         pop.region_slots.push_back(

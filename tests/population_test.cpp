@@ -45,7 +45,7 @@ double z_score(double hits, double n, double p) {
 TEST(Population, FitsInSixteenBytesPerAgent) {
     EXPECT_LE(Population::bytes_per_agent, 16u);
     const Population p = synthesise_population(jawa_tengah_sample(), 0);
-    const std::size_t column_bytes = sizeof(p.region[0]) + sizeof(p.village[0]) +
+    const std::size_t column_bytes = sizeof(p.village[0]) +
                                      sizeof(p.registration_region[0]) + sizeof(p.covered_since[0]) +
                                      sizeof(p.paid_until[0]) + sizeof(p.traits[0]) +
                                      sizeof(p.age_years[0]) + sizeof(p.income_band[0]) +
@@ -57,8 +57,17 @@ TEST(Population, EachRegionGetsItsWorkersOverScale) {
     const Scenario& s = jawa_tengah_sample();
     const Population p = synthesise_population(s, 0);
     std::vector<std::uint32_t> counts(s.regions.size());
-    for (std::uint16_t r : p.region)
-        ++counts[r];
+    ASSERT_EQ(p.region_slots.size(), s.regions.size());
+    std::uint32_t next = 0;
+    for (std::size_t k = 0; k < s.regions.size(); ++k) {
+        const RegionSlots& r = p.region_slots[k];
+        EXPECT_EQ(r.first, next); // one block after the other, no room without entrants
+        EXPECT_EQ(r.capacity, r.used);
+        next = r.first + r.capacity;
+        counts[k] = r.used;
+        for (std::uint32_t a = r.first; a < r.first + r.used; ++a)
+            ASSERT_EQ(p.region_of(a), k);
+    }
     std::size_t total = 0;
     for (std::size_t k = 0; k < s.regions.size(); ++k) {
         const double expected = static_cast<double>(s.employed_workers(s.regions[k])) / 100;
@@ -127,7 +136,7 @@ TEST(Population, AgesAndVillagesStayInRange) {
     for (std::size_t i = 0; i < p.size(); ++i) {
         ASSERT_GE(p.age_years[i], 15);
         ASSERT_LT(p.age_years[i], s.behaviour.exit_age_years);
-        const Region& r = s.region_table.regions()[s.regions[p.region[i]]];
+        const Region& r = s.region_table.regions()[s.regions[p.region_of(static_cast<std::uint32_t>(i))]];
         ASSERT_LT(p.village[i], r.villages());
         ASSERT_LE(p.income_band[i], 4);
         if (p.segment(i) == Segment::formal) {
@@ -151,14 +160,14 @@ TEST(Population, CommutersRegisterWhereTheFlowsSay) {
     double formal = 0, commuting = 0;
     for (std::size_t i = 0; i < p.size(); ++i) {
         if (p.segment(i) != Segment::formal) {
-            EXPECT_EQ(p.registration_region[i], p.region[i]);
+            EXPECT_EQ(p.registration_region[i], p.region_of(static_cast<std::uint32_t>(i)));
             continue;
         }
-        if (p.region[i] == kab) {
+        if (p.region_of(static_cast<std::uint32_t>(i)) == kab) {
             formal += 1;
             commuting += p.registration_region[i] == kota;
         } else {
-            EXPECT_EQ(p.registration_region[i], p.region[i]);
+            EXPECT_EQ(p.registration_region[i], p.region_of(static_cast<std::uint32_t>(i)));
         }
     }
     EXPECT_LT(std::abs(z_score(commuting, formal, 0.2)), 4.5);
@@ -172,7 +181,11 @@ TEST(Population, SameSeedSameAgentsForAnyThreadCount) {
     };
     const Population one = build(1), two = build(2), four = build(4);
     for (const Population* other : {&two, &four}) {
-        EXPECT_EQ(one.region, other->region);
+        ASSERT_EQ(one.region_slots.size(), other->region_slots.size());
+        for (std::size_t k = 0; k < one.region_slots.size(); ++k) {
+            EXPECT_EQ(one.region_slots[k].first, other->region_slots[k].first);
+            EXPECT_EQ(one.region_slots[k].used, other->region_slots[k].used);
+        }
         EXPECT_EQ(one.village, other->village);
         EXPECT_EQ(one.registration_region, other->registration_region);
         EXPECT_EQ(one.traits, other->traits);

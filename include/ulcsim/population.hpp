@@ -9,6 +9,8 @@
 #include "ulcsim/worker_attributes.hpp"
 
 #include <cstdint>
+#include <memory>
+#include <utility>
 #include <vector>
 
 namespace ulcsim {
@@ -41,8 +43,38 @@ inline constexpr std::uint16_t paid_indefinitely = 0xFFFF;
 inline constexpr std::uint8_t income_band_mask = 0x07;
 inline constexpr std::uint8_t former_member_bit = 0x80;
 
+/// Leaves the elements of a resized column uninitialised. The slots reserved for entrants
+/// are then never written until an entrant takes one, and as a column of a large population
+/// is fresh memory from the kernel, the pages nobody writes are never given memory: a run
+/// costs the slots it uses, not the room it reserves.
+template <typename T>
+struct UninitialisedAllocator : std::allocator<T> {
+    using value_type = T;
+    template <typename U>
+    struct rebind {
+        using other = UninitialisedAllocator<U>;
+    };
+    UninitialisedAllocator() = default;
+    template <typename U>
+    UninitialisedAllocator(const UninitialisedAllocator<U>&) noexcept {}
+    template <typename U>
+    void construct(U* p) noexcept {
+        ::new (static_cast<void*>(p)) U;
+    }
+    template <typename U, typename... Args>
+    void construct(U* p, Args&&... args) {
+        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+};
+
+/// One attribute of every slot.
+template <typename T>
+using Column = std::vector<T, UninitialisedAllocator<T>>;
+
 /// Each region's agents are one contiguous block of slots: [first, first + used) hold its
 /// workers and later entrants, [first + used, first + capacity) are reserved for entrants.
+/// Slots in use whose worker left (no_worker) are taken by entrants before reserved ones.
+/// A slot's region is the block it is in, so the agents need no region column.
 struct RegionSlots {
     std::uint32_t first = 0;
     std::uint32_t capacity = 0;
@@ -51,13 +83,16 @@ struct RegionSlots {
 
 class Population {
 public:
-    /// Bytes per agent over all columns; the national run (≈ 145 M agents) must fit in
-    /// 16 bytes each.
+    /// Bytes per agent over all columns; the national run (≈ 145 M agents, and the
+    /// labour force it grows into) must fit in 16 bytes per starting agent.
     static constexpr std::size_t bytes_per_agent =
-        5 * sizeof(std::uint16_t) + 5 * sizeof(std::uint8_t);
+        4 * sizeof(std::uint16_t) + 5 * sizeof(std::uint8_t);
 
     /// Slots, including those reserved for entrants.
-    std::size_t size() const { return region.size(); }
+    std::size_t size() const { return traits.size(); }
+
+    /// The scenario region whose block holds slot `slot` (a binary search over the blocks).
+    std::size_t region_of(std::uint32_t slot) const;
 
     bool in_labour_force(std::size_t i) const { return (traits[i] & 0x3u) != no_worker; }
 
@@ -83,16 +118,16 @@ public:
     }
 
     // Columns (all the same length). Months are counted from the run's first month.
-    std::vector<std::uint16_t> region;              ///< where the worker lives (scenario region)
-    std::vector<std::uint16_t> village;             ///< desa first, then kelurahan
-    std::vector<std::uint16_t> registration_region; ///< where the employer registers them
-    std::vector<std::uint16_t> covered_since;       ///< month the current coverage began
-    std::vector<std::uint16_t> paid_until;          ///< last month paid for
-    std::vector<std::uint8_t> traits;               ///< segment, occupation, fears, ever covered
-    std::vector<std::uint8_t> age_years;
-    std::vector<std::uint8_t> income_band; ///< 0 (lowest) … 4, and former_member_bit
-    std::vector<std::uint8_t> awareness;   ///< 0 … 255
-    std::vector<std::uint8_t> payer;       ///< Payer
+    // Slots beyond a region's `used` are uninitialised.
+    Column<std::uint16_t> village;             ///< desa first, then kelurahan
+    Column<std::uint16_t> registration_region; ///< where the employer registers them
+    Column<std::uint16_t> covered_since;       ///< month the current coverage began
+    Column<std::uint16_t> paid_until;          ///< last month paid for
+    Column<std::uint8_t> traits;               ///< segment, occupation, fears, ever covered
+    Column<std::uint8_t> age_years;
+    Column<std::uint8_t> income_band; ///< 0 (lowest) … 4, and former_member_bit
+    Column<std::uint8_t> awareness;   ///< 0 … 255
+    Column<std::uint8_t> payer;       ///< Payer
 
     std::vector<RegionSlots> region_slots; ///< by scenario region (not per agent)
 };

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -96,6 +97,11 @@ struct PhaseTimes {
                                                                "awareness",
                                                                "tally"};
     std::array<double, count> seconds{};
+    /// Counted only when profiling: agents in the labour force summed over the months
+    /// simulated, and the Philox4x32-10 blocks (four 32-bit words each) drawn for them, so
+    /// that a benchmark can set the step against the random-number limit.
+    std::uint64_t agent_months = 0;
+    std::uint64_t philox_blocks = 0;
 };
 
 /// Everything one replicate produced.
