@@ -30,6 +30,21 @@ enum class DrawPurpose : std::uint16_t {
 /// Four 32-bit words per call; callers use all four before asking for another block.
 using DrawWords = std::array<std::uint32_t, 4>;
 
+class CounterRng;
+
+namespace detail {
+/// The batch functions of CounterRng with the kernel chosen by the caller rather than by the
+/// CPU: `vectorised = false` forces the portable path that CPUs without AVX2 run, so that
+/// tests and benchmarks can check and time it on an AVX2 machine. `true` still falls back to
+/// the portable path where the CPU lacks AVX2.
+void words_for_range(const CounterRng& rng, bool vectorised, std::uint32_t first_agent,
+                     std::uint32_t count, std::uint32_t month, DrawPurpose purpose,
+                     std::uint32_t block, DrawWords* out);
+void words_for_agents(const CounterRng& rng, bool vectorised, const std::uint32_t* agents,
+                      std::uint32_t count, std::uint32_t month, DrawPurpose purpose,
+                      std::uint32_t block, DrawWords* out);
+} // namespace detail
+
 class CounterRng {
 public:
     CounterRng(std::uint64_t seed, std::uint32_t replicate)
@@ -45,6 +60,19 @@ public:
         const auto out = r123::Philox4x32()(counter, key_);
         return {out[0], out[1], out[2], out[3]};
     }
+
+    /// out[i] = words(first_agent + i, month, purpose, block) for i < count, bit for bit;
+    /// agent numbers wrap modulo 2³² as in that expression. Eight blocks at a time where the
+    /// CPU has AVX2. Allocates nothing and touches only its arguments, so any number of
+    /// threads may call it at once.
+    void words_for_range(std::uint32_t first_agent, std::uint32_t count, std::uint32_t month,
+                         DrawPurpose purpose, std::uint32_t block, DrawWords* out) const;
+    /// out[i] = words(agents[i], month, purpose, block) for i < count, bit for bit; the
+    /// agents may come in any order and repeat. Same speed and guarantees as words_for_range.
+    void words_for_agents(const std::uint32_t* agents, std::uint32_t count, std::uint32_t month,
+                          DrawPurpose purpose, std::uint32_t block, DrawWords* out) const;
+    /// Whether the batch functions run the AVX2 kernel on this CPU (decided once per process).
+    static bool vectorised();
 
     /// A uniform number in [0, 1) with 32 bits of resolution.
     static double unit(std::uint32_t word) { return word * 0x1p-32; }
@@ -70,6 +98,12 @@ public:
     }
 
 private:
+    friend void detail::words_for_range(const CounterRng&, bool, std::uint32_t, std::uint32_t,
+                                        std::uint32_t, DrawPurpose, std::uint32_t, DrawWords*);
+    friend void detail::words_for_agents(const CounterRng&, bool, const std::uint32_t*,
+                                         std::uint32_t, std::uint32_t, DrawPurpose, std::uint32_t,
+                                         DrawWords*);
+
     r123::Philox4x32::key_type key_;
     std::uint32_t replicate_;
 };
