@@ -173,4 +173,28 @@ double ProgrammeBook::budget_this_year(std::size_t k) const {
     return std::isinf(b) ? 0.0 : b;
 }
 
+std::int64_t monthly_enrolment_bound(const Scenario& s, std::size_t programme, std::int64_t slots) {
+    const FundingProgramme& p = s.programmes[programme];
+    const double scale = s.population.scale_workers_per_agent;
+    const auto agents = [&](double workers) {
+        return static_cast<std::int64_t>(workers / scale) + 1;
+    };
+    double largest_budget = 0;
+    for (const auto& [year, amount] : p.budget_idr_per_year)
+        largest_budget = std::max(largest_budget, amount);
+    std::int64_t most = 0;
+    for (const CoverageWindow& w : p.windows) {
+        const auto quota = w.quota_workers ? w.quota_workers : p.quota_workers;
+        if (!quota && !p.outreach_per_month && p.budget_idr_per_year.empty()) continue;
+        std::int64_t window_most = slots;
+        if (quota) window_most = std::min(window_most, agents(static_cast<double>(*quota)));
+        if (p.outreach_per_month)
+            window_most = std::min(window_most, agents(static_cast<double>(*p.outreach_per_month)));
+        if (!p.budget_idr_per_year.empty() && p.premium_idr_per_month > 0)
+            window_most = std::min(window_most, agents(largest_budget / p.premium_idr_per_month));
+        most = std::max(most, window_most);
+    }
+    return most;
+}
+
 } // namespace ulcsim::detail

@@ -18,6 +18,13 @@ namespace ulcsim::detail {
 
 inline constexpr std::int64_t unlimited = std::numeric_limits<std::int64_t>::max();
 
+/// The most new members programme `programme` can take in a month, in agents, when its
+/// regions hold `slots` slots; 0 when every window takes everyone who accepts at once
+/// (no quota, outreach or budget), as then no candidates are kept. It bounds the
+/// candidates a month keeps.
+std::int64_t monthly_enrolment_bound(const Scenario& scenario, std::size_t programme,
+                                     std::int64_t slots);
+
 class ProgrammeBook {
 public:
     ProgrammeBook(const Scenario& scenario);

@@ -108,6 +108,11 @@ struct ThreadTally {
     std::vector<std::int64_t> enrolled; ///< per programme: enrolled in the pass (no limits)
     std::vector<std::int64_t> programme_members; ///< [region][segment][programme]
     std::vector<SmallestKeys> candidates;        ///< per programme
+    // Scratch of the chunk being processed: the workers offered programmes, those eligible
+    // for one programme, and their draws for it.
+    std::vector<std::uint32_t> offered;
+    std::vector<std::uint32_t> eligible;
+    std::vector<DrawWords> offer_words;
     std::array<double, PhaseTimes::count> seconds{};
     std::uint64_t agent_months = 0;  ///< when profiling
     std::uint64_t philox_blocks = 0; ///< when profiling
@@ -122,6 +127,9 @@ struct ThreadTally {
         enrolled.assign(programmes, 0);
         programme_members.assign(regions * segment_count * programmes, 0);
         candidates.resize(programmes);
+        offered.resize(chunk_size);
+        eligible.resize(chunk_size);
+        offer_words.resize(chunk_size);
     }
 
     void clear() {
@@ -179,8 +187,10 @@ public:
             for (std::size_t i = 0; i < s.programmes.size(); ++i)
                 if (s.programmes[i].name == state.programme_names[j])
                     to[j] = static_cast<std::uint8_t>(programme_base + i);
-        for (std::uint8_t& p : pop_.payer)
-            if (p >= programme_base) {
+        for (const RegionSlots& r : pop_.region_slots)
+            for (std::uint32_t a = r.first; a < r.first + r.used; ++a) {
+                std::uint8_t& p = pop_.payer[a];
+                if (p < programme_base) continue;
                 const std::size_t j = p - programme_base;
                 if (j >= to.size() || to[j] == payer_none)
                     throw InputError(
@@ -314,40 +324,15 @@ private:
         programme_regions_.assign(programmes, {});
         candidate_capacity_.assign(programmes, 0);
         for (std::size_t j = 0; j < programmes; ++j) {
-            const FundingProgramme& p = s_.programmes[j];
             std::int64_t slots = 0;
-            for (std::size_t r : p.regions) {
+            for (std::size_t r : s_.programmes[j].regions) {
                 const auto k = static_cast<std::size_t>(
                     std::lower_bound(s_.regions.begin(), s_.regions.end(), r) - s_.regions.begin());
                 region_programmes_[k].push_back(static_cast<std::uint16_t>(j));
                 programme_regions_[j].push_back(k);
                 slots += pop_.region_slots[k].capacity;
             }
-            // The most new members the programme can take in a month: it bounds how many
-            // candidates are kept. A window without quota, outreach or budget takes everyone
-            // who accepts at once and keeps no candidates.
-            const double scale = s_.population.scale_workers_per_agent;
-            const auto agents = [&](double workers) {
-                return static_cast<std::int64_t>(workers / scale) + 1;
-            };
-            double largest_budget = 0;
-            for (const auto& [year, amount] : p.budget_idr_per_year)
-                largest_budget = std::max(largest_budget, amount);
-            std::int64_t most = 0;
-            for (const CoverageWindow& w : p.windows) {
-                const auto quota = w.quota_workers ? w.quota_workers : p.quota_workers;
-                if (!quota && !p.outreach_per_month && p.budget_idr_per_year.empty()) continue;
-                std::int64_t window_most = slots;
-                if (quota) window_most = std::min(window_most, agents(static_cast<double>(*quota)));
-                if (p.outreach_per_month)
-                    window_most =
-                        std::min(window_most, agents(static_cast<double>(*p.outreach_per_month)));
-                if (!p.budget_idr_per_year.empty() && p.premium_idr_per_month > 0)
-                    window_most =
-                        std::min(window_most, agents(largest_budget / p.premium_idr_per_month));
-                most = std::max(most, window_most);
-            }
-            candidate_capacity_[j] = most;
+            candidate_capacity_[j] = detail::monthly_enrolment_bound(s_, j, slots);
         }
         // An earlier programme may take some of a later one's best candidates in the same
         // month, so a later programme keeps that many more — but only one that recruits in
@@ -576,7 +561,7 @@ private:
         const std::uint32_t drawn = draws(c, scratch);
         if (timed) {
             tt.agent_months += drawn;
-            tt.philox_blocks += drawn;
+            tt.philox_blocks += c.end - c.begin;
         }
         lap(phase_draws);
         demography(c, scratch, tt);
@@ -596,6 +581,9 @@ private:
     std::uint32_t draws(Chunk c, ChunkScratch& x) const {
         std::uint32_t drawn = 0;
         const auto t = static_cast<std::uint32_t>(params_.t);
+        // A block for every slot, empty ones too: eight at a time is faster than skipping.
+        rng_.words_for_range(c.begin, c.end - c.begin, t, DrawPurpose::month_events, 0,
+                             x.draws.data());
         const std::uint16_t was_paid = static_cast<std::uint16_t>(params_.now - 1);
         for (std::uint32_t a = c.begin; a < c.end; ++a) {
             const std::uint32_t i = a - c.begin;
@@ -607,7 +595,6 @@ private:
             const bool covered = pop_.payer[a] != payer_none && pop_.paid_until[a] >= was_paid;
             x.start[i] = static_cast<std::uint8_t>(
                 start_in_labour_force | (covered ? start_covered : 0) | (g << start_segment_shift));
-            x.draws[i] = rng_.words(a, t, DrawPurpose::month_events);
             ++drawn;
         }
         return drawn;
@@ -734,6 +721,7 @@ private:
         const std::size_t k = c.region;
         const std::uint16_t now = params_.now;
         const auto t = static_cast<std::uint32_t>(params_.t);
+        std::uint32_t offered = 0;
         for (std::uint32_t a = c.begin; a < c.end; ++a) {
             const std::uint32_t i = a - c.begin;
             const std::uint8_t g = segment_of(pop_.traits[a]);
@@ -805,8 +793,9 @@ private:
                 !(pop_.payer[a] <= payer_self_autodebit && pop_.payer[a] >= payer_self &&
                   pop_.paid_until[a] < now))
                 continue;
-            offer_programmes(a, k, tt);
+            tt.offered[offered++] = a;
         }
+        if (offered > 0) offer_programmes(k, offered, tt);
     }
 
     bool eligible(std::uint32_t a, std::size_t k, const FundingProgramme& p) const {
@@ -823,25 +812,41 @@ private:
         return true;
     }
 
-    void offer_programmes(std::uint32_t a, std::size_t k, ThreadTally& tt) {
+    /// The chunk's workers in tt.offered[0, n) meet the programmes of their region, one
+    /// programme after the other in the scenario's order, each programme's draws made in one
+    /// batch. A worker who accepts a programme without limits joins it and meets no later
+    /// programme; one who accepts a limited programme becomes its candidate and may also
+    /// be a later one's.
+    void offer_programmes(std::size_t k, std::uint32_t n, ThreadTally& tt) {
         const auto t = static_cast<std::uint32_t>(params_.t);
         for (const std::uint16_t j : region_programmes_[k]) {
-            if (!recruiting_[j] || !eligible(a, k, s_.programmes[j])) continue;
-            count_blocks(tt, 1);
-            const auto offer = rng_.words(a, t, DrawPurpose::programme_offer, j);
-            const unsigned fears = (pop_.traits[a] & fears_bit) ? 1u : 0u;
-            if (offer[0] >= params_.acceptance[j][fears]) continue;
-            if (book_.unlimited_enrolment(j)) {
-                join_programme(a, j);
-                ++tt.enrolled[j];
-                return;
-            }
+            if (!recruiting_[j]) continue;
             const FundingProgramme& p = s_.programmes[j];
-            const std::uint64_t priority =
-                p.targeting == Targeting::lowest_income_first
-                    ? static_cast<std::uint64_t>(pop_.income_band_of(a)) << 29 | (offer[1] >> 3)
-                    : offer[1];
-            tt.candidates[j].push(priority << 32 | a);
+            std::uint32_t m = 0;
+            for (std::uint32_t i = 0; i < n; ++i) {
+                const std::uint32_t a = tt.offered[i];
+                if (pop_.payer[a] < programme_base && eligible(a, k, p)) tt.eligible[m++] = a;
+            }
+            rng_.words_for_agents(tt.eligible.data(), m, t, DrawPurpose::programme_offer, j,
+                                  tt.offer_words.data());
+            count_blocks(tt, m);
+            const bool unlimited = book_.unlimited_enrolment(j);
+            for (std::uint32_t i = 0; i < m; ++i) {
+                const std::uint32_t a = tt.eligible[i];
+                const DrawWords& offer = tt.offer_words[i];
+                const unsigned fears = (pop_.traits[a] & fears_bit) ? 1u : 0u;
+                if (offer[0] >= params_.acceptance[j][fears]) continue;
+                if (unlimited) {
+                    join_programme(a, j);
+                    ++tt.enrolled[j];
+                    continue;
+                }
+                const std::uint64_t priority =
+                    p.targeting == Targeting::lowest_income_first
+                        ? static_cast<std::uint64_t>(pop_.income_band_of(a)) << 29 | (offer[1] >> 3)
+                        : offer[1];
+                tt.candidates[j].push(priority << 32 | a);
+            }
         }
     }
 

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <gtest/gtest.h>
+#include <regex>
+#include <sys/resource.h>
 
 using namespace ulcsim;
 namespace fs = std::filesystem;
@@ -103,6 +105,16 @@ TEST(RunCommand, BadInputStopsBeforeWritingAnything) {
          "--set behaviour.h_lapse=-1: error: behaviour.h_lapse:"},
         {{"run", "no-such.toml", "-o", out.string()}, "no-such.toml: error: cannot open file"},
         {{"run", "-o", out.string()}, "ulcsim: error: run: no scenario file given"},
+        {{"run", magelang(), "-o", out.string(), "--memory-limit", "lots"},
+         "ulcsim: error: --memory-limit 'lots': expected a size such as 2G"},
+        {{"run", magelang(), "-o", out.string(), "--memory-limit", "0"},
+         "ulcsim: error: --memory-limit '0': expected a size"},
+        {{"run", magelang(), "-o", out.string(), "--memory-limit", "-2G"},
+         "ulcsim: error: --memory-limit '-2G': expected a size"},
+        {{"run", magelang(), "-o", out.string(), "--memory-limit", "2Q"},
+         "ulcsim: error: --memory-limit '2Q': expected a size"},
+        {{"run", magelang(), "-o", out.string(), "--replicates-at-once", "0"},
+         "ulcsim: error: --replicates-at-once must be between 1 and 100000\n"},
     };
     for (const Case& c : cases) {
         const auto r = test::run_program(c.args);
@@ -121,4 +133,63 @@ TEST(RunCommand, ProfilePrintsEveryPhase) {
     for (const char* phase : {"calendar", "draws", "demography", "accidents", "coverage",
                               "programme allocation", "awareness", "tally"})
         EXPECT_NE(r.out.find(phase), std::string::npos) << phase;
+}
+
+TEST(RunCommand, ARunTooBigForTheMemoryLimitStopsAtOnceWithTheEstimate) {
+    const test::ScratchDir dir;
+    const fs::path out = dir.path() / "out.h5";
+    // The whole nation, one agent per worker: about 2.6 GB at most.
+    auto r = test::run_program({"run", (test::scenarios_dir() / "indonesia.toml").string(), "-o",
+                                out.string(), "--memory-limit", "1G"});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find("  memory: up to 2."), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("ulcsim: error: not enough memory: this run needs up to 2."),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("more than 1.0 GB (--memory-limit)"), std::string::npos) << r.err;
+    // One replicate: only fewer agents can help, and the suggestion fits.
+    EXPECT_EQ(r.err.find("--replicates-at-once"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("  --set population.scale=3 (3 workers per agent: up to "),
+              std::string::npos)
+        << r.err;
+    EXPECT_TRUE(entries(dir.path()).empty());
+
+    // Several replicates at once: holding fewer of them is the first way to fit.
+    r = test::run_program({"run", (test::scenarios_dir() / "jawa-tengah.toml").string(), "-o",
+                           out.string(), "--set", "population.scale=2", "--replicates", "8",
+                           "--replicates-at-once", "4", "--memory-limit", "400M"});
+    EXPECT_EQ(r.status, 2);
+    std::smatch fewer;
+    ASSERT_TRUE(std::regex_search(
+        r.err, fewer, std::regex("\n  --replicates-at-once ([0-9]+) \\(up to ([0-9]+) MB\\)")))
+        << r.err;
+    const int suggested = std::stoi(fewer[1]);
+    EXPECT_GE(suggested, 1);
+    EXPECT_LT(suggested, 4);
+    EXPECT_LE(std::stoi(fewer[2]), 400);
+    EXPECT_TRUE(entries(dir.path()).empty());
+}
+
+TEST(RunCommand, TheMemoryEstimateBoundsThePeakResidentMemory) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    GTEST_SKIP() << "sanitizers add their own memory";
+#endif
+    const test::ScratchDir dir;
+    // A million agents, two replicates side by side, then their summaries.
+    const auto r =
+        test::run_program({"run", (test::scenarios_dir() / "jawa-tengah.toml").string(), "-o",
+                           (dir.path() / "m.h5").string(), "--set", "population.scale=20",
+                           "--months", "24", "--replicates", "2", "--threads", "2"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.err, m, std::regex("  memory: up to ([0-9.]+) (kB|MB|GB) ")))
+        << r.err;
+    const double estimate = std::stod(m[1]) * (m[2] == "kB" ? 1e3 : m[2] == "MB" ? 1e6 : 1e9);
+    rusage usage{};
+    ASSERT_EQ(getrusage(RUSAGE_CHILDREN, &usage), 0);
+    const double peak = static_cast<double>(usage.ru_maxrss) * 1024;
+    EXPECT_LE(peak, estimate);
+    // An upper bound, but not a useless one.
+    EXPECT_GE(peak, estimate / 2.5) << "estimate " << estimate << " B, peak " << peak << " B";
 }

@@ -63,7 +63,8 @@ int compare_command(const std::vector<std::string>& args) {
         throw UsageError("compare: give at least two scenario files (see ulcsim compare --help)");
     if (after < 0 || after > 1200) throw UsageError("--after must be between 0 and 1200");
     const std::vector<std::string> overrides = common.scenario_overrides(vm);
-    const int threads = common.thread_count(vm);
+    const RunResources resources = common.resources(vm);
+    const int threads = resources.threads;
 
     // Every scenario is loaded (and all their problems reported) before anything runs. The
     // others take the base's seed and replicates (common random numbers) as overrides, so
@@ -125,7 +126,7 @@ int compare_command(const std::vector<std::string>& args) {
     std::vector<std::vector<ReplicateOutcome>> outcomes(S,
                                                         std::vector<ReplicateOutcome>(replicates));
     const MeasuredScenarios measured = measure_scenarios(
-        scenarios, replicates, settings, threads, common.quiet,
+        scenarios, replicates, settings, resources, common.quiet,
         [&](std::size_t i, std::uint32_t r, const ReplicateOutcome& o) { outcomes[i][r] = o; });
     const auto& levels = measured.levels;
     const auto& differences = measured.differences;

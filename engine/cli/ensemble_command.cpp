@@ -2,12 +2,17 @@
 
 #include "commands.hpp"
 #include "progress.hpp"
+#include "terminal_format.hpp"
+#include "ulcsim/memory.hpp"
+#include "ulcsim/population.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <fstream>
 #include <iomanip>
+#include <iostream>
 #include <sstream>
 #include <tbb/task_arena.h>
 
@@ -52,7 +57,12 @@ void EnsembleCommandOptions::add_to(po::options_description& options,
         "replicates", po::value<int>(&replicates), "replicates (default: run.replicates)")(
         "threads", po::value<int>(&threads),
         "worker threads (default: every core); the output does not depend on it")(
-        "seed", po::value<std::uint64_t>(&seed), "random seed (default: run.seed)")(
+        "replicates-at-once", po::value<std::size_t>(&replicates_at_once),
+        "most replicates in memory at once (default: one per thread)")(
+        "memory-limit", po::value<std::string>(&memory_limit),
+        "refuse to start a run estimated to need more, e.g. 2G, 1.5GiB (default: this "
+        "machine's memory)")("seed", po::value<std::uint64_t>(&seed),
+                             "random seed (default: run.seed)")(
         "months", po::value<int>(&months), "months to simulate (default: run.months)")(
         "set", po::value<std::vector<std::string>>(&overrides)->composing(),
         "override a scenario key: --set key.path=value (repeatable)")(
@@ -76,6 +86,128 @@ EnsembleCommandOptions::scenario_overrides(const po::variables_map& vm) const {
 
 int EnsembleCommandOptions::thread_count(const po::variables_map& vm) const {
     return vm.count("threads") ? threads : tbb::this_task_arena::max_concurrency();
+}
+
+RunResources EnsembleCommandOptions::resources(const po::variables_map& vm) const {
+    RunResources r;
+    r.threads = thread_count(vm);
+    if (vm.count("replicates-at-once")) {
+        if (replicates_at_once < 1 || replicates_at_once > 100'000)
+            throw UsageError("--replicates-at-once must be between 1 and 100000");
+        r.replicates_at_once = replicates_at_once;
+    }
+    if (vm.count("memory-limit")) {
+        r.memory_limit = parse_byte_size(memory_limit, "--memory-limit");
+        r.memory_limit_given = true;
+    } else {
+        r.memory_limit = usable_memory();
+    }
+    return r;
+}
+
+std::uint64_t parse_byte_size(const std::string& text, const std::string& option) {
+    const auto bad = [&] {
+        return UsageError(option + " '" + text +
+                          "': expected a size such as 2G, 1.5GiB, 800M or a number of bytes");
+    };
+    std::size_t end = 0;
+    double number = 0;
+    try {
+        number = std::stod(text, &end);
+    } catch (const std::exception&) {
+        throw bad();
+    }
+    std::string unit = text.substr(end);
+    if (!unit.empty() && unit.back() == 'B') unit.pop_back();
+    static const std::pair<const char*, double> units[] = {{"", 1},
+                                                           {"k", 1e3},
+                                                           {"K", 1e3},
+                                                           {"M", 1e6},
+                                                           {"G", 1e9},
+                                                           {"T", 1e12},
+                                                           {"Ki", 1024.0},
+                                                           {"Mi", 1048576.0},
+                                                           {"Gi", 1073741824.0},
+                                                           {"Ti", 1099511627776.0}};
+    for (const auto& [name, factor] : units)
+        if (unit == name) {
+            const double bytes = number * factor;
+            if (!(bytes >= 1) || bytes > 1e18) throw bad();
+            return static_cast<std::uint64_t>(bytes);
+        }
+    throw bad();
+}
+
+namespace {
+
+std::vector<Scenario> with_scale_times(const std::vector<EnsembleMember>& members, double factor,
+                                       std::vector<EnsembleMember>& out) {
+    std::vector<Scenario> scaled;
+    scaled.reserve(members.size());
+    for (const EnsembleMember& m : members) {
+        scaled.push_back(*m.scenario);
+        scaled.back().population.scale_workers_per_agent *= factor;
+    }
+    out.clear();
+    for (std::size_t i = 0; i < members.size(); ++i)
+        out.push_back({&scaled[i], members[i].replicates});
+    return scaled;
+}
+
+} // namespace
+
+void check_memory(const std::vector<EnsembleMember>& members, const RunResources& resources,
+                  bool quiet) {
+    const MemoryEstimate e =
+        estimate_memory(members, resources.threads, resources.replicates_at_once);
+    const auto limit = static_cast<double>(resources.memory_limit);
+    const std::string limit_text = resources.memory_limit == 0 ? "an unknown amount"
+                                   : resources.memory_limit_given
+                                       ? byte_size(limit) + " (--memory-limit)"
+                                       : byte_size(limit) + " (this machine)";
+    const std::string how =
+        std::to_string(e.replicates_at_once) +
+        (e.replicates_at_once == 1 ? " replicate" : " replicates at once, each") + " up to " +
+        byte_size(e.per_replicate) + ": " + with_thousands(e.slots) + " agent slots × " +
+        std::to_string(Population::bytes_per_agent) + " B = " + byte_size(e.agents) +
+        ", room for entrants included";
+    if (!quiet)
+        std::cerr << "  memory: up to " << byte_size(e.total()) << " (" << how << ") of "
+                  << limit_text << '\n';
+    if (resources.memory_limit == 0 || e.total() <= limit) return;
+
+    // The ways to make it fit: fewer replicates at once, then more workers per agent.
+    std::string fixes;
+    const double fit = std::floor((limit - e.fixed) / e.per_replicate);
+    if (e.replicates_at_once > 1 && fit >= 1 && e.fixed + e.ensemble <= limit)
+        fixes += "\n  --replicates-at-once " + std::to_string(static_cast<std::size_t>(fit)) +
+                 " (up to " + byte_size(e.fixed + std::max(e.per_replicate * fit, e.ensemble)) +
+                 ")";
+    const double scale = members.front().scenario->population.scale_workers_per_agent;
+    bool scaled_fits = false;
+    for (const double factor :
+         {2.0, 3.0, 4.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0}) {
+        std::vector<EnsembleMember> scaled_members;
+        const std::vector<Scenario> scaled = with_scale_times(members, factor, scaled_members);
+        for (const std::size_t replicates : {e.replicates_at_once, std::size_t{1}}) {
+            const MemoryEstimate smaller =
+                estimate_memory(scaled_members, resources.threads, replicates);
+            if (smaller.total() > limit) continue;
+            std::ostringstream value;
+            value << scale * factor;
+            fixes += "\n  --set population.scale=" + value.str() +
+                     (replicates != e.replicates_at_once ? " --replicates-at-once 1" : "") + " (" +
+                     value.str() + " workers per agent: up to " + byte_size(smaller.total()) + ")";
+            scaled_fits = true;
+            break;
+        }
+        if (scaled_fits) break;
+    }
+    throw UsageError("not enough memory: this run needs up to " + byte_size(e.total()) + " (" +
+                     how + "), more than " + limit_text + ". " +
+                     (fixes.empty() ? "Nothing on the command line makes it fit: it needs a "
+                                      "machine with more memory."
+                                    : "To make it fit, run with one of:" + fixes));
 }
 
 std::filesystem::path EnsembleCommandOptions::output_path(const std::string& default_name) const {
@@ -133,7 +265,10 @@ std::string byte_size(double bytes) {
 }
 
 void run_ensemble_with_progress(const std::vector<EnsembleMember>& members, EnsembleOptions options,
-                                bool quiet) {
+                                const RunResources& resources, bool quiet) {
+    check_memory(members, resources, quiet);
+    options.threads = resources.threads;
+    options.concurrent_replicates = resources.replicates_at_once;
     StopOnSignal stop_on_signal;
     std::int64_t total = 0;
     for (const EnsembleMember& m : members)
@@ -156,7 +291,7 @@ void run_ensemble_with_progress(const std::vector<EnsembleMember>& members, Ense
 
 MeasuredScenarios measure_scenarios(
     const std::vector<Scenario>& scenarios, std::uint32_t replicates,
-    const OutcomeSettings& settings, int threads, bool quiet,
+    const OutcomeSettings& settings, const RunResources& resources, bool quiet,
     const std::function<void(std::size_t, std::uint32_t, const ReplicateOutcome&)>& on_outcome) {
     const std::size_t S = scenarios.size();
     MeasuredScenarios m;
@@ -165,13 +300,12 @@ MeasuredScenarios measure_scenarios(
     for (const Scenario& s : scenarios)
         members.push_back({&s, {0, replicates}});
     EnsembleOptions ensemble;
-    ensemble.threads = threads;
     ensemble.on_replicate = [&](std::size_t i, std::uint32_t r, ReplicateSeries&& series) {
         const ReplicateOutcome outcome = outcome_of(series);
         m.values[i][r] = measure_values(outcome, settings);
         if (on_outcome) on_outcome(i, r, outcome);
     };
-    run_ensemble_with_progress(members, ensemble, quiet);
+    run_ensemble_with_progress(members, ensemble, resources, quiet);
 
     for (std::size_t i = 0; i < S; ++i) {
         m.levels.push_back(measure_statistics(m.values[i], settings, false));

@@ -16,6 +16,14 @@
 
 namespace ulcsim::cli {
 
+/// What an ensemble may use of the machine.
+struct RunResources {
+    int threads = 1;
+    std::size_t replicates_at_once = 0; ///< 0: one per thread
+    std::uint64_t memory_limit = 0;     ///< bytes; 0: unknown, not checked
+    bool memory_limit_given = false;    ///< from --memory-limit, not the machine's memory
+};
+
 struct EnsembleCommandOptions {
     std::string output;
     std::vector<std::string> overrides;
@@ -24,8 +32,11 @@ struct EnsembleCommandOptions {
     std::uint64_t seed = 0;
     int months = 0;
     bool quiet = false;
+    std::size_t replicates_at_once = 0;
+    std::string memory_limit;
 
-    /// Adds -o, --replicates, --threads, --seed, --months, --set and --quiet.
+    /// Adds -o, --replicates, --threads, --replicates-at-once, --memory-limit, --seed,
+    /// --months, --set and --quiet.
     void add_to(boost::program_options::options_description& options,
                 const std::string& output_help);
     /// Checks the values given and returns the --set overrides followed by the run options
@@ -38,7 +49,18 @@ struct EnsembleCommandOptions {
     std::filesystem::path output_path(const std::string& default_name) const;
     /// --threads, or every core.
     int thread_count(const boost::program_options::variables_map& vm) const;
+    /// The threads, --replicates-at-once and --memory-limit (or the machine's memory).
+    RunResources resources(const boost::program_options::variables_map& vm) const;
 };
+
+/// A size such as "2G", "1.5GiB", "800M", "512MiB" or "1000000" in bytes (k, M, G, T are
+/// powers of 1000; Ki, Mi, Gi, Ti of 1024; a trailing B is optional). UsageError otherwise.
+std::uint64_t parse_byte_size(const std::string& text, const std::string& option);
+
+/// Prints the memory the ensemble will need (unless quiet) and throws UsageError, saying
+/// how to make it fit, when that is more than the limit.
+void check_memory(const std::vector<EnsembleMember>& members, const RunResources& resources,
+                  bool quiet);
 
 /// Writes the CSV beside an HDF5 output under a temporary name, commits the HDF5 file, then
 /// renames the CSV: both appear only when both are complete, and neither after a failure.
@@ -58,10 +80,11 @@ void commit_with_text_files(const std::vector<TextOutput>& csvs,
 /// A size in bytes for people: "1.2 GB", "340 kB".
 std::string byte_size(double bytes);
 
-/// Runs the ensemble with a progress bar (or lines) on stderr unless quiet; Ctrl-C or
+/// Checks the memory (check_memory), then runs the ensemble with the resources' threads and
+/// replicates at once, with a progress bar (or lines) on stderr unless quiet; Ctrl-C or
 /// SIGTERM stop it with Interrupted ("interrupted: nothing written").
 void run_ensemble_with_progress(const std::vector<EnsembleMember>& members, EnsembleOptions options,
-                                bool quiet);
+                                const RunResources& resources, bool quiet);
 
 /// What compare and sweep report: every scenario's outcome measures per replicate, their
 /// statistics, and the paired differences against the first scenario (zero for itself).
@@ -77,7 +100,7 @@ struct MeasuredScenarios {
 /// replicate's monthly totals.
 MeasuredScenarios
 measure_scenarios(const std::vector<Scenario>& scenarios, std::uint32_t replicates,
-                  const OutcomeSettings& settings, int threads, bool quiet,
+                  const OutcomeSettings& settings, const RunResources& resources, bool quiet,
                   const std::function<void(std::size_t scenario, std::uint32_t replicate,
                                            const ReplicateOutcome&)>& on_outcome = {});
 

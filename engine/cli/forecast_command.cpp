@@ -242,7 +242,8 @@ int forecast_command(const std::vector<std::string>& args) {
     std::vector<std::string> overrides = common.scenario_overrides(vm);
     if (vm.count("threshold"))
         overrides.push_back("ulc.threshold=" + threshold_value("--threshold", threshold));
-    const int threads = common.thread_count(vm);
+    const RunResources resources = common.resources(vm);
+    const int threads = resources.threads;
 
     if (vm.count("posterior") && vm.count("backtest"))
         throw UsageError("--posterior and --backtest cannot be combined: a backtest makes its "
@@ -329,7 +330,7 @@ int forecast_command(const std::vector<std::string>& args) {
             members.push_back({&per_replicate->scenarios[r], {r, 1}});
     else
         members.push_back({&scenario, {0, replicates}});
-    run_ensemble_with_progress(members, ensemble, common.quiet);
+    run_ensemble_with_progress(members, ensemble, resources, common.quiet);
 
     const EnsembleSummary summary = write_summary(writer, scenario, replicates);
     const Forecast forecast = builder.finish();

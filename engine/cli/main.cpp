@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <array>
-#include <iomanip>
 #include <boost/program_options/errors.hpp>
+#include <iomanip>
 #include <iostream>
 #include <string_view>
 

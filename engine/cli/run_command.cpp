@@ -152,7 +152,8 @@ int run_command(const std::vector<std::string>& args) {
     if (keep != "all" && keep != "summaries")
         throw UsageError("--keep must be 'all' or 'summaries', not '" + keep + "'");
     std::vector<std::string> overrides = common.scenario_overrides(vm);
-    const int threads = common.thread_count(vm);
+    const RunResources resources = common.resources(vm);
+    const int threads = resources.threads;
 
     std::unique_ptr<CheckpointReader> checkpoint;
     if (vm.count("from-checkpoint")) {
@@ -250,7 +251,7 @@ int run_command(const std::vector<std::string>& args) {
             writer.write_checkpoint(state);
         };
     }
-    run_ensemble_with_progress({{&scenario, {0, replicates}}}, ensemble, common.quiet);
+    run_ensemble_with_progress({{&scenario, {0, replicates}}}, ensemble, resources, common.quiet);
 
     const EnsembleSummary summary = write_summary(writer, scenario, replicates);
     commit_with_csv(

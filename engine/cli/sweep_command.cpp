@@ -145,7 +145,8 @@ int sweep_command(const std::vector<std::string>& args) {
         if (points > 10'000) throw UsageError("sweep: more than 10000 grid points");
     }
     const std::vector<std::string> overrides = common.scenario_overrides(vm);
-    const int threads = common.thread_count(vm);
+    const RunResources resources = common.resources(vm);
+    const int threads = resources.threads;
 
     // Every point is loaded and validated before anything runs. Its values are --set
     // overrides applied after the command's own, so a bad value names its --set.
@@ -190,7 +191,7 @@ int sweep_command(const std::vector<std::string>& args) {
 
     ResultFileWriter writer(out_path);
     const MeasuredScenarios measured =
-        measure_scenarios(scenarios, replicates, settings, threads, common.quiet);
+        measure_scenarios(scenarios, replicates, settings, resources, common.quiet);
     const auto& levels = measured.levels;
     const auto& differences = measured.differences;
     const std::size_t M = measures.size();

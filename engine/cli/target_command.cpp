@@ -57,10 +57,11 @@ class GoalSeek {
 public:
     GoalSeek(std::string file, std::vector<std::string> overrides, const Scenario& base,
              std::size_t programme, bool vary_budget, std::string area, double reach, Month by,
-             int threads, bool quiet)
+             const RunResources& resources, bool quiet)
         : file_(std::move(file)), overrides_(std::move(overrides)),
           programme_(base.programmes[programme]), vary_budget_(vary_budget),
-          area_code_(std::move(area)), reach_(reach), by_(by), threads_(threads), quiet_(quiet) {
+          area_code_(std::move(area)), reach_(reach), by_(by), resources_(resources),
+          quiet_(quiet) {
         const std::vector<ForecastArea> areas = forecast_areas(base);
         for (const ForecastArea& a : areas)
             if (a.code == area_code_ || (area_code_.empty() && a.level == "scenario")) area_ = a;
@@ -126,7 +127,6 @@ public:
         std::vector<int> first(R, -1);
         std::vector<double> coverage(R);
         EnsembleOptions options;
-        options.threads = threads_;
         const std::vector<ForecastArea> areas{area_};
         const std::array<Segment, 3> segments{Segment::formal, Segment::informal,
                                               Segment::vulnerable};
@@ -137,7 +137,7 @@ public:
         };
         Scenario shortened = s;
         shortened.run.months = static_cast<int>(month) + 1;
-        run_ensemble_with_progress({{&shortened, {0, R}}}, options, true);
+        run_ensemble_with_progress({{&shortened, {0, R}}}, options, resources_, true);
         trial.replicates = R;
         for (const int m : first)
             trial.reached += m >= 0 && m <= static_cast<int>(month);
@@ -166,7 +166,7 @@ private:
     ForecastArea area_;
     double reach_;
     Month by_;
-    int threads_;
+    RunResources resources_;
     bool quiet_;
     std::map<std::int64_t, Trial> trials_;
 };
@@ -225,7 +225,7 @@ int target_command(const std::vector<std::string>& args) {
         throw UsageError("--probability must be above 0 and at most 1 (100%)");
     const Month by = month_option("--by", by_text);
     const std::vector<std::string> overrides = common.scenario_overrides(vm);
-    const int threads = common.thread_count(vm);
+    const RunResources resources = common.resources(vm);
 
     const Scenario base = load_scenario(file, overrides);
     if (by < base.run.start || by > base.run.last_month())
@@ -263,7 +263,7 @@ int target_command(const std::vector<std::string>& args) {
     if (highest < lowest + step)
         throw UsageError("--max " + std::to_string(most) + ": leaves nothing to search");
 
-    GoalSeek seek(file, overrides, base, programme, vary_budget, area, reach, by, threads,
+    GoalSeek seek(file, overrides, base, programme, vary_budget, area, reach, by, resources,
                   common.quiet);
     if (!common.quiet)
         std::cerr << "ulcsim target: smallest " << (vary_budget ? "yearly budget" : "funded months")

@@ -1,0 +1,115 @@
+#include "ulcsim/memory.hpp"
+
+#include "programme_book.hpp"
+#include "ulcsim/population.hpp"
+#include "ulcsim/summary.hpp"
+#include "ulcsim/tally.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace ulcsim {
+
+namespace {
+
+// Measured: `ulcsim run` on a one-region scenario peaks at about this much (program,
+// TBB, HDF5, the region table).
+constexpr double fixed_bytes = 40e6;
+
+double replicate_bytes(const Scenario& s, int threads, std::int64_t& slots_out, double& agents) {
+    const auto T = static_cast<double>(s.run.months);
+    const auto K = static_cast<double>(s.regions.size());
+    const auto J = static_cast<double>(s.programmes.size());
+    std::vector<std::int64_t> capacity(s.regions.size());
+    std::int64_t slots = 0;
+    double villages = 0;
+    for (std::size_t k = 0; k < s.regions.size(); ++k) {
+        capacity[k] = region_capacity(agents_in_region(s, k), s.behaviour.entry_rate, s.run.months);
+        slots += capacity[k];
+        villages += s.region_table.regions()[s.regions[k]].villages();
+    }
+    slots_out = slots;
+    agents = static_cast<double>(slots) * static_cast<double>(Population::bytes_per_agent);
+    const double series =
+        8 * T * (K * segment_count * series_metric_count + J * programme_metric_count);
+    // A tally per thread and their total.
+    const double tallies =
+        (threads + 1.0) * 8 * (K * segment_count * (series_metric_count + J) + villages + 4 * J);
+    // Each thread keeps up to 1.5 × a programme's monthly bound of candidates, and the
+    // allocation merges them.
+    double candidates = 0;
+    for (std::size_t j = 0; j < s.programmes.size(); ++j) {
+        std::int64_t programme_slots = 0;
+        for (const std::size_t r : s.programmes[j].regions) {
+            const auto k = static_cast<std::size_t>(
+                std::lower_bound(s.regions.begin(), s.regions.end(), r) - s.regions.begin());
+            if (k < capacity.size()) programme_slots += capacity[k];
+        }
+        candidates += static_cast<double>(detail::monthly_enrolment_bound(s, j, programme_slots));
+    }
+    candidates *= 1.5 * 8 * (2.0 * threads);
+    return agents + series + tallies + candidates;
+}
+
+} // namespace
+
+MemoryEstimate estimate_memory(const std::vector<EnsembleMember>& members, int threads,
+                               std::size_t replicates_at_once) {
+    MemoryEstimate e;
+    e.fixed = fixed_bytes;
+    std::size_t replicates = 0;
+    for (const EnsembleMember& m : members) {
+        if (m.replicates.count == 0) continue;
+        replicates += m.replicates.count;
+        const Scenario& s = *m.scenario;
+        std::int64_t slots = 0;
+        double agents = 0;
+        const double bytes = replicate_bytes(s, threads, slots, agents);
+        if (bytes > e.per_replicate) {
+            e.per_replicate = bytes;
+            e.agents = agents;
+            e.slots = slots;
+        }
+        // The summaries kept for the report and the statistics being computed, by region,
+        // province and nation, and the block of every replicate's series they are computed
+        // from, read back from the file (a metric and the labour force, at most 64 MiB each:
+        // summarise_metric).
+        const auto T = static_cast<double>(s.run.months);
+        const auto K = static_cast<double>(s.regions.size());
+        const double areas = K + static_cast<double>(summary_areas(s).province_codes.size()) + 1;
+        const double series_of_all =
+            8 * static_cast<double>(m.replicates.count) * T * K * segment_count;
+        e.ensemble += 8 * static_cast<double>(summary_statistic_count) * T * areas *
+                          summary_segment_count * 9 +
+                      2 * std::min(series_of_all, 64.0 * (1 << 20));
+    }
+    const std::size_t lanes = replicates_at_once > 0
+                                  ? replicates_at_once
+                                  : static_cast<std::size_t>(std::max(threads, 1));
+    e.replicates_at_once = std::max<std::size_t>(1, std::min(lanes, replicates));
+    return e;
+}
+
+std::uint64_t usable_memory() {
+    std::uint64_t total = 0;
+    std::ifstream meminfo("/proc/meminfo");
+    for (std::string line; std::getline(meminfo, line);)
+        if (line.rfind("MemTotal:", 0) == 0) {
+            std::istringstream in(line.substr(9));
+            std::uint64_t kib = 0;
+            if (in >> kib) total = kib * 1024;
+            break;
+        }
+    // A container's limit (cgroup v2, then v1) may be below the machine's memory.
+    for (const char* path :
+         {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+        std::ifstream in(path);
+        std::uint64_t limit = 0;
+        if (in >> limit && limit > 0 && (total == 0 || limit < total)) total = limit;
+    }
+    return total;
+}
+
+} // namespace ulcsim
