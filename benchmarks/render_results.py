@@ -401,9 +401,12 @@ def monthly_step_section(run):
         print(f"- Speed-up, {top} threads over 1 (medians of this run): {speedup:.2f}× "
               f"({speedup / top * 100:.0f}% parallel efficiency).")
     print(f"- Memory: {first['bytes_per_agent']:g} bytes per agent in the columns; "
-          f"{first['bytes_per_agent_with_reserve']:.1f} bytes per agent counting the slots "
-          "reserved for entrants, which are sized for the whole horizon (`run.months` above; "
-          "shorter runs reserve less).")
+          f"{first['bytes_per_agent_with_reserve']:.1f} bytes per agent of address space "
+          "counting the slots reserved for entrants, which are sized for the whole horizon "
+          "as if nobody left (`run.months` above). Entrants take the slots of workers who "
+          "left first, and reserved slots are never written until an entrant takes one, so "
+          "their pages cost no memory: the national run's peak resident memory, above, is "
+          "what a run costs.")
     if philox and blocks:
         rates = ", ".join(f"`{n}` {millions(r['items_per_second'])}" +
                           (f" ({r['label']})" if r.get("label") else "")
