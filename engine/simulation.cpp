@@ -208,9 +208,9 @@ public:
         count_free_slots();
     }
 
-    /// Continues from a checkpoint: the agents and the tallies carried from month to month
-    /// come from the state; month t of this run is month offset_ + t of the draws and of the
-    /// population's month columns.
+    /// Continues from a checkpoint: the agents, the programmes' members and commitments come
+    /// from the state, the stocks of the tally are counted from the agents; month t of this
+    /// run is month offset_ + t of the draws and of the population's month columns.
     Impl(const Scenario& s, ReplicateState&& state, const SimulationOptions& options)
         : s_(s), options_(options), rng_(state.seed, state.replicate), synthesis_(s), book_(s),
           result_(static_cast<std::size_t>(s.run.months), s.regions.size(), s.programmes.size()),
