@@ -1,0 +1,842 @@
+// `ulcsim inspect RUN.h5`: what a run file holds, in the terminal, for people without a
+// browser or h5py. Everything is read through RunFileReader (HDF5 stays in engine/store.cpp),
+// and the whole summary is composed before any of it is printed, so that a file that turns
+// out to be unreadable halfway leaves nothing on stdout, only the one-line error.
+
+#include "command_line.hpp"
+#include "commands.hpp"
+#include "ensemble_command.hpp"
+#include "forecast_output.hpp"
+#include "terminal_format.hpp"
+#include "ulcsim/input_error.hpp"
+#include "ulcsim/population.hpp"
+#include "ulcsim/store.hpp"
+#include "ulcsim/summary.hpp"
+#include "ulcsim/tally.hpp"
+
+#include <algorithm>
+#include <array>
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ulcsim::cli {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Labels are padded to the width `ulcsim run` uses for its headline, so that the two read
+// alike and the headline lines can be compared as they are.
+constexpr std::size_t label_width = 13;
+constexpr std::size_t text_width = 100;
+constexpr std::size_t most_forecast_kabkota = 20;
+constexpr std::size_t most_named_regions = 3;
+
+[[noreturn]] void refuse(const fs::path& file, const std::string& message) {
+    throw InputError(Diagnostic{{file.string(), 0, 0, false}, "", message});
+}
+
+std::string padded(std::string_view label) {
+    std::string out = "  " + std::string(label);
+    out.append(label_width > display_width(label) ? label_width - display_width(label) : 1, ' ');
+    return out;
+}
+
+/// `text` after a label, wrapped at word boundaries under the label's column.
+void print_wrapped(std::ostream& out, std::string_view label, const std::string& text) {
+    const std::string indent(2 + label_width, ' ');
+    std::istringstream words(text);
+    std::string word, line;
+    bool first = true;
+    const auto flush = [&] {
+        out << (first ? padded(label) : indent) << line << '\n';
+        first = false;
+        line.clear();
+    };
+    while (words >> word) {
+        if (!line.empty() &&
+            2 + label_width + display_width(line) + 1 + display_width(word) > text_width)
+            flush();
+        line += (line.empty() ? "" : " ") + word;
+    }
+    if (!line.empty() || first) flush();
+}
+
+void print_field(std::ostream& out, std::string_view label, const std::string& value) {
+    out << padded(label) << value << '\n';
+}
+
+// An HDF5 file starts with this signature at byte 0, or at 512, 1024, 2048, … when it has a
+// user block. Checking it tells "not HDF5 at all" from "HDF5, but damaged".
+bool has_hdf5_signature(const fs::path& file, std::uintmax_t size) {
+    static constexpr std::array<char, 8> signature{'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
+    std::ifstream in(file, std::ios::binary);
+    for (std::uintmax_t at = 0; at + signature.size() <= size; at = at == 0 ? 512 : 2 * at) {
+        std::array<char, 8> bytes{};
+        in.seekg(static_cast<std::streamoff>(at));
+        if (!in.read(bytes.data(), bytes.size())) return false;
+        if (bytes == signature) return true;
+    }
+    return false;
+}
+
+/// The store's messages start with "cannot read run file FILE: " or "FILE: "; the error
+/// line names the file already.
+std::string reason_without_file(std::string reason, const fs::path& file) {
+    for (const std::string& prefix :
+         {"cannot read run file " + file.string() + ": ", file.string() + ": "})
+        if (reason.starts_with(prefix)) return reason.substr(prefix.size());
+    return reason;
+}
+
+constexpr const char* what_inspect_reads =
+    "ulcsim inspect reads the run files of ulcsim run and forecast";
+
+std::unique_ptr<RunFileReader> open_run_file(const fs::path& file) {
+    std::error_code ec;
+    const fs::file_status status = fs::status(file, ec);
+    if (!fs::exists(status)) refuse(file, "no such file");
+    if (fs::is_directory(status))
+        refuse(file, std::string("a directory, not a run file (") + what_inspect_reads + ")");
+    if (!std::ifstream(file, std::ios::binary)) refuse(file, "cannot open it for reading");
+    const std::uintmax_t size = fs::file_size(file, ec);
+    if (ec || !has_hdf5_signature(file, size))
+        refuse(file, std::string("not an HDF5 file (") + what_inspect_reads + ")");
+    try {
+        return std::make_unique<RunFileReader>(file);
+    } catch (const std::runtime_error& e) {
+        const std::string reason = reason_without_file(e.what(), file);
+        if (reason.find("no /meta") != std::string::npos)
+            refuse(file, std::string("an HDF5 file, but not one ulcsim wrote: it has no /meta (") +
+                             what_inspect_reads + ")");
+        refuse(file, "cannot read this HDF5 file: " + reason);
+    }
+}
+
+// Older files and other commands' files lack some attributes and groups; their absence is
+// information, not an error.
+std::vector<std::string> members_of(const RunFileReader& r, const std::string& group) {
+    try {
+        return r.members(group);
+    } catch (const std::runtime_error&) {
+        return {};
+    }
+}
+
+bool contains(const std::vector<std::string>& names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::optional<std::string> text_attribute(const RunFileReader& r, const std::string& object,
+                                          const std::string& name) {
+    try {
+        return r.string_attribute(object, name);
+    } catch (const std::runtime_error&) {
+        return std::nullopt;
+    }
+}
+
+std::optional<std::int64_t> integer_attribute(const RunFileReader& r, const std::string& object,
+                                              const std::string& name) {
+    try {
+        return r.integer_attribute(object, name);
+    } catch (const std::runtime_error&) {
+        return std::nullopt;
+    }
+}
+
+std::optional<double> number_attribute(const RunFileReader& r, const std::string& object,
+                                       const std::string& name) {
+    try {
+        return r.number_attribute(object, name);
+    } catch (const std::runtime_error&) {
+        return std::nullopt;
+    }
+}
+
+void append_utf8(std::string& out, std::uint32_t code) {
+    if (code < 0x80) {
+        out += static_cast<char>(code);
+    } else if (code < 0x800) {
+        out += static_cast<char>(0xC0 | (code >> 6));
+        out += static_cast<char>(0x80 | (code & 0x3F));
+    } else if (code < 0x10000) {
+        out += static_cast<char>(0xE0 | (code >> 12));
+        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (code & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (code >> 18));
+        out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (code & 0x3F));
+    }
+}
+
+/// A one-line TOML string value ('literal' or "basic" with escapes); nullopt for anything
+/// else (a multi-line string: then the description is simply not shown).
+std::optional<std::string> toml_string(std::string_view v) {
+    if (v.size() < 2 || v.starts_with("'''") || v.starts_with("\"\"\"")) return std::nullopt;
+    if (v.front() == '\'') {
+        const std::size_t end = v.find('\'', 1);
+        if (end == std::string_view::npos) return std::nullopt;
+        return std::string(v.substr(1, end - 1));
+    }
+    if (v.front() != '"') return std::nullopt;
+    std::string out;
+    for (std::size_t i = 1; i < v.size(); ++i) {
+        const char c = v[i];
+        if (c == '"') return out;
+        if (c != '\\') {
+            out += c;
+            continue;
+        }
+        if (++i >= v.size()) return std::nullopt;
+        switch (v[i]) {
+        case 'n':
+            out += '\n';
+            break;
+        case 't':
+            out += '\t';
+            break;
+        case 'r':
+            out += '\r';
+            break;
+        case 'b':
+            out += '\b';
+            break;
+        case 'f':
+            out += '\f';
+            break;
+        case 'u':
+        case 'U': {
+            const std::size_t digits = v[i] == 'u' ? 4 : 8;
+            if (i + digits >= v.size()) return std::nullopt;
+            std::uint32_t code = 0;
+            for (std::size_t d = 1; d <= digits; ++d) {
+                const char h = v[i + d];
+                const int value = h >= '0' && h <= '9'   ? h - '0'
+                                  : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                                  : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                                         : -1;
+                if (value < 0) return std::nullopt;
+                code = code * 16 + static_cast<std::uint32_t>(value);
+            }
+            append_utf8(out, code);
+            i += digits;
+            break;
+        }
+        default:
+            out += v[i];
+        }
+    }
+    return std::nullopt;
+}
+
+/// `run.<key>` of the resolved scenario as ulcsim wrote it (one key per line, tables in
+/// [brackets]): the library offers no TOML reader, and the run file needs only this.
+std::optional<std::string> run_setting(const std::string& toml, std::string_view key) {
+    std::istringstream lines(toml);
+    std::string line;
+    bool in_run = false;
+    while (std::getline(lines, line)) {
+        const std::size_t start = line.find_first_not_of(" \t");
+        if (start == std::string::npos) continue;
+        const std::string_view text = std::string_view(line).substr(start);
+        if (text.starts_with('[')) {
+            in_run = text.starts_with("[run]");
+            continue;
+        }
+        if (!in_run || !text.starts_with(key)) continue;
+        std::string_view rest = text.substr(key.size());
+        rest.remove_prefix(std::min(rest.find_first_not_of(" \t"), rest.size()));
+        if (!rest.starts_with('=')) continue;
+        rest.remove_prefix(1);
+        rest.remove_prefix(std::min(rest.find_first_not_of(" \t"), rest.size()));
+        return toml_string(rest);
+    }
+    return std::nullopt;
+}
+
+std::string plural(std::int64_t n, std::string_view one, std::string_view many) {
+    return with_thousands(n) + " " + std::string(n == 1 ? one : many);
+}
+
+std::string number_text(double value) {
+    std::ostringstream out;
+    out << std::setprecision(6) << value;
+    return out.str();
+}
+
+/// What /summary/nation and /summary/programs say, read once.
+struct Headline {
+    std::size_t months = 0;
+    std::size_t replicates = 0;
+    StoredArray rate, share, labour_force;
+    std::vector<std::string> programme_names;
+    StoredArray members, spent;
+};
+
+double at(const StoredArray& a, Statistic s, std::size_t month, std::size_t months) {
+    return a.values.at(summary_index(s, month, 0, summary_segment_count - 1, months, 1));
+}
+
+std::string with_interval(const StoredArray& a, std::size_t month, std::size_t months,
+                          const std::string& units) {
+    return measure_with_interval(at(a, Statistic::mean, month, months),
+                                 at(a, Statistic::p05, month, months),
+                                 at(a, Statistic::p95, month, months), units, false);
+}
+
+void require_shape(const StoredArray& a, const std::vector<std::size_t>& dims,
+                   const std::string& name) {
+    if (a.dims != dims)
+        throw std::runtime_error("'" + name + "' does not have the shape of the run's summary");
+}
+
+/// The headline of `ulcsim run`, from the file: the same lines, and the labour force.
+void print_headline(const Headline& h, const std::vector<std::string>& month_names,
+                    std::ostream& out) {
+    const std::size_t T = h.months, last = T - 1, R = h.replicates;
+    out << "Headline (all regions of the scenario, /summary/nation and /summary/programs):\n";
+    out << padded("coverage") << with_interval(h.rate, 0, T, "share") << " of resident workers in "
+        << month_names.front() << ", " << with_interval(h.rate, last, T, "share") << " in "
+        << month_names.back() << '\n'
+        << std::string(2 + label_width, ' ') << "(mean [90% interval] of " << R
+        << (R == 1 ? " replicate" : " replicates") << ")\n";
+    out << padded("share") << with_interval(h.share, 0, T, "share") << " → "
+        << with_interval(h.share, last, T, "share")
+        << "\n               (participants registered in the scenario's regions / resident "
+           "workers)\n";
+    out << padded("labour force") << with_interval(h.labour_force, 0, T, "workers") << " → "
+        << with_interval(h.labour_force, last, T, "workers") << " workers\n";
+    const std::size_t J = h.programme_names.size();
+    for (std::size_t j = 0; j < J; ++j) {
+        double peak = 0, total = 0;
+        for (std::size_t t = 0; t < T; ++t) {
+            peak = std::max(peak, h.members.values.at(t * J + j)); // statistic 0 = mean
+            total += h.spent.values.at(t * J + j);
+        }
+        out << padded("programme") << h.programme_names[j] << ": at most "
+            << with_thousands(std::llround(peak)) << " members, spent " << rupiah(total)
+            << " (means)\n";
+    }
+}
+
+/// A month `months` after the first of the run, or "> last" for NaN (not within the run).
+std::string forecast_month(double months_after, const std::vector<std::string>& month_names) {
+    if (std::isnan(months_after) || months_after < 0 ||
+        months_after >= static_cast<double>(month_names.size()))
+        return "> " + month_names.back();
+    return month_names[static_cast<std::size_t>(months_after)];
+}
+
+std::string percent_whole(double share) {
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(0) << share * 100 << '%';
+    return out.str();
+}
+
+void print_forecast_section(const RunFileReader& r, const std::vector<std::string>& month_names,
+                            const std::vector<std::string>& region_provinces, std::ostream& out) {
+    const std::vector<std::string> codes = r.strings("/forecast/areas/code");
+    const std::vector<std::string> names = r.strings("/forecast/areas/name");
+    const std::vector<std::string> levels = r.strings("/forecast/areas/level");
+    const StoredArray first = r.array("/forecast/first_month");
+    const StoredArray quantile = r.array("/forecast/quantile");
+    const StoredArray never = r.array("/forecast/never");
+    const StoredArray start = r.array("/forecast/start_coverage");
+    const StoredArray threshold = r.array("/forecast/threshold");
+    const std::size_t A = codes.size();
+    if (names.size() != A || levels.size() != A || quantile.dims.size() != 2 ||
+        quantile.dims[0] != A || quantile.dims[1] != 5 || never.values.size() != A ||
+        start.values.size() != A || first.dims.size() != 2 || first.dims[0] != A ||
+        threshold.values.size() != 1)
+        throw std::runtime_error("/forecast has inconsistent shapes");
+    const std::size_t R = first.dims[1];
+    const std::string measure = text_attribute(r, "/forecast", "measure").value_or("coverage");
+    out << "Forecast (/forecast): first month with " << measure << " ≥ "
+        << percent_text(threshold.values[0]) << ", "
+        << plural(static_cast<std::int64_t>(R), "replicate", "replicates") << ":\n";
+    std::vector<std::vector<std::string>> table{
+        {"area", "at start", "median", "80% interval", "never"}};
+    const auto row = [&](std::size_t a) {
+        const auto q = [&](std::size_t i) {
+            return forecast_month(quantile.values[a * 5 + i], month_names);
+        };
+        const std::string interval = q(1) == q(3) ? q(1) : q(1) + " … " + q(3);
+        const auto n = static_cast<std::int64_t>(never.values[a]);
+        table.push_back(
+            {names[a] + " (" + codes[a] + ")", measure_value(start.values[a], "share", false), q(2),
+             interval,
+             (R > 0 ? percent_whole(static_cast<double>(n) / static_cast<double>(R)) : "n/a") +
+                 " (" + std::to_string(n) + "/" + std::to_string(R) + ")"});
+    };
+    // As `ulcsim forecast` prints it: all regions together, provinces, kabupaten/kota, and
+    // the total only when it is not one of the others again.
+    const std::size_t provinces =
+        static_cast<std::size_t>(std::count(levels.begin(), levels.end(), std::string("province")));
+    const std::set<std::string> distinct(region_provinces.begin(), region_provinces.end());
+    const bool total_repeats =
+        region_provinces.size() == 1 || (provinces == 1 && distinct.size() == 1);
+    std::size_t kabkota = 0;
+    for (const std::string_view level : {"scenario", "province", "kabkota"})
+        for (std::size_t a = 0; a < A; ++a) {
+            if (levels[a] != level) continue;
+            if (level == "scenario" && total_repeats && A > 1) continue;
+            if (level == "kabkota" && ++kabkota > most_forecast_kabkota) continue;
+            row(a);
+        }
+    print_table(table, out);
+    if (kabkota > most_forecast_kabkota)
+        out << "  (" << kabkota - most_forecast_kabkota
+            << " more kabupaten/kota in /forecast and the forecast CSV)\n";
+    const std::vector<std::string> forecast_members = members_of(r, "/forecast");
+    if (contains(forecast_members, "posterior")) {
+        const std::vector<std::string> parameters = r.strings("/forecast/posterior/parameter");
+        std::string list;
+        for (const std::string& p : parameters)
+            list += (list.empty() ? "" : ", ") + p;
+        out << "  Each replicate ran with a posterior draw of " << list << " (from "
+            << text_attribute(r, "/forecast/posterior", "source").value_or("a fit file") << ").\n";
+    }
+}
+
+void print_backtest_section(const RunFileReader& r, std::ostream& out) {
+    const StoredArray error = r.array("/backtest/error");
+    const StoredArray inside_80 = r.array("/backtest/inside_80");
+    const StoredArray inside_95 = r.array("/backtest/inside_95");
+    const std::size_t N = error.values.size();
+    if (inside_80.values.size() != N || inside_95.values.size() != N)
+        throw std::runtime_error("/backtest has inconsistent shapes");
+    double absolute = 0, in80 = 0, in95 = 0;
+    for (std::size_t i = 0; i < N; ++i) {
+        absolute += std::abs(error.values[i]);
+        in80 += inside_80.values[i];
+        in95 += inside_95.values[i];
+    }
+    out << "Backtest (/backtest): calibrated on the observations before "
+        << text_attribute(r, "/backtest", "cut_off").value_or("the cut-off") << ", "
+        << plural(static_cast<std::int64_t>(N), "held-out observation", "held-out observations");
+    if (N > 0)
+        out << ": " << std::llround(in80) << " inside the 80% interval, " << std::llround(in95)
+            << " inside the 95%, mean absolute error "
+            << measure_value(absolute / static_cast<double>(N), "share", true).substr(1);
+    out << '\n';
+}
+
+/// Bytes of /checkpoint's agent columns (Population's columns, as stored).
+double print_checkpoint_section(const fs::path& file, const std::string& file_name,
+                                std::ostream& out) {
+    try {
+        const CheckpointReader checkpoint(file);
+        const CheckpointInfo& c = checkpoint.info();
+        double agents = 0, slots = 0;
+        for (const auto& used : c.region_used)
+            for (const std::uint32_t n : used)
+                agents += n;
+        for (const auto& capacity : c.region_capacity)
+            for (const std::uint32_t n : capacity)
+                slots += n;
+        const double R = c.replicates;
+        out << "Checkpoint (/checkpoint): every replicate's state at the start of "
+            << c.month.to_string() << '\n';
+        print_field(out, "replicates",
+                    with_thousands(c.replicates) + ", " +
+                        with_thousands(std::llround(R > 0 ? agents / R : 0)) +
+                        " agents each (mean), " +
+                        with_thousands(std::llround(R > 0 ? slots / R : 0)) +
+                        " slots with the room for entrants");
+        print_field(out, "origin",
+                    c.origin.to_string() +
+                        " (the first month of the run that synthesised the agents)");
+        print_field(out, "branch",
+                    "ulcsim run SCENARIO --from-checkpoint " + file_name +
+                        " --set run.start=" + c.month.to_string());
+        return slots * static_cast<double>(Population::bytes_per_agent);
+    } catch (const InputError& e) {
+        out << "Checkpoint (/checkpoint): present, but a branch cannot start from it: "
+            << (e.diagnostics().empty() ? std::string(e.what()) : e.diagnostics().front().message)
+            << '\n';
+        return 0;
+    }
+}
+
+struct SizeRow {
+    std::string label;
+    std::string size;
+    std::string what;
+};
+
+void print_sizes(const std::vector<SizeRow>& rows, std::ostream& out) {
+    std::size_t label = 0, size = 0;
+    for (const SizeRow& row : rows) {
+        label = std::max(label, display_width(row.label));
+        size = std::max(size, display_width(row.size));
+    }
+    for (const SizeRow& row : rows)
+        out << "  " << row.label << std::string(label - display_width(row.label) + 2, ' ')
+            << std::string(size - display_width(row.size), ' ') << row.size << "  " << row.what
+            << '\n';
+}
+
+std::string datasets(std::size_t n) {
+    return plural(static_cast<std::int64_t>(n), "dataset", "datasets");
+}
+
+void inspect_run_file(const RunFileReader& r, const fs::path& file,
+                      const std::vector<std::string>& top, std::ostream& out) {
+    const std::string scenario_name = r.string_attribute("/meta", "scenario_name");
+    const std::vector<std::string> month_names = r.strings("/months");
+    const std::vector<std::string> region_codes = r.strings("/regions/code");
+    const std::vector<std::string> region_names = r.strings("/regions/name");
+    const std::vector<std::string> region_provinces = r.strings("/regions/province");
+    const std::vector<std::string> programmes_group = members_of(r, "/programs");
+    const std::vector<std::string> programme_names = contains(programmes_group, "names")
+                                                         ? r.strings("/programs/names")
+                                                         : std::vector<std::string>{};
+    const std::size_t T = month_names.size(), K = region_codes.size(), J = programme_names.size();
+    const std::int64_t replicates = r.integer_attribute("/meta", "replicates");
+    const bool forecast = contains(top, "forecast"), backtest = contains(top, "backtest"),
+               checkpoint = contains(top, "checkpoint");
+    const bool series_present = contains(top, "series");
+    const bool kept =
+        integer_attribute(r, "/meta", "replicates_kept").value_or(1) != 0 && series_present;
+    const std::string toml = text_attribute(r, "/meta", "scenario_toml").value_or("");
+
+    std::string kind = forecast ? (backtest ? "a run file of `ulcsim forecast --backtest`"
+                                            : "a run file of `ulcsim forecast`")
+                                : "a run file of `ulcsim run`";
+    if (checkpoint) kind += ", with a checkpoint";
+    out << file.string() << ": " << kind << " (written by ulcsim "
+        << text_attribute(r, "/meta", "engine_version").value_or("of unknown version") << ")\n";
+
+    print_field(out, "scenario", scenario_name);
+    if (const auto description = run_setting(toml, "description");
+        description && !description->empty())
+        print_wrapped(out, "", *description);
+    print_field(out, "seed", std::to_string(r.integer_attribute("/meta", "seed")));
+    const std::string start = text_attribute(r, "/meta", "start_month").value_or("?");
+    print_field(out, "months",
+                T == 0
+                    ? "none"
+                    : std::to_string(T) + ": " + month_names.front() + " … " + month_names.back());
+    print_field(out, "replicates",
+                with_thousands(replicates) +
+                    (kept ? ", every replicate's series kept (/series, /programs)"
+                          : ", only their summaries kept (--keep summaries)"));
+    if (const auto threads = integer_attribute(r, "/meta", "threads"))
+        print_field(out, "threads",
+                    std::to_string(*threads) + " (the output is the same for any number)");
+    if (const auto scale = number_attribute(r, "/meta", "scale_workers_per_agent"))
+        print_field(out, "scale",
+                    number_text(*scale) +
+                        (*scale == 1 ? " worker per agent" : " workers per agent"));
+    const std::set<std::string> provinces(region_provinces.begin(), region_provinces.end());
+    std::string regions =
+        plural(static_cast<std::int64_t>(K), "kabupaten/kota", "kabupaten/kota") + " in " +
+        plural(static_cast<std::int64_t>(provinces.size()), "province", "provinces");
+    if (K <= most_named_regions && region_names.size() == K) {
+        regions += ":";
+        for (std::size_t k = 0; k < K; ++k)
+            regions += (k == 0 ? " " : ", ") + region_names[k] + " (" + region_codes[k] + ")";
+    }
+    print_field(out, "regions", regions);
+    std::string programmes = std::to_string(J);
+    for (std::size_t j = 0; j < J; ++j)
+        programmes += (j == 0 ? ": " : ", ") + programme_names[j];
+    print_wrapped(out, "programmes", J == 0 ? "none" : programmes);
+    if (const auto origin = text_attribute(r, "/meta", "from_checkpoint"))
+        print_wrapped(out, "branch",
+                      "continued from the checkpoint in " + *origin + " at " +
+                          text_attribute(r, "/meta", "checkpoint_month").value_or(start) +
+                          " (agents synthesised for " +
+                          text_attribute(r, "/meta", "checkpoint_origin_month").value_or("?") +
+                          ")");
+
+    // Every dataset of the layout is contiguous and allocated in full, so its bytes follow
+    // from its shape; what is left of the file is the scenario, names, attributes and HDF5's
+    // own structure.
+    const auto R = static_cast<double>(replicates);
+    const auto count_of = [](const std::vector<std::string>& present, const auto& names) {
+        std::size_t n = 0;
+        for (const std::string_view name : names)
+            n += contains(present, name) ? 1 : 0;
+        return n;
+    };
+    const std::size_t series_count = count_of(members_of(r, "/series"), series_metric_names);
+    const std::size_t programme_count = count_of(programmes_group, programme_metric_names);
+    const double replicate_bytes = 8 * R * static_cast<double>(T) *
+                                   (static_cast<double>(series_count * K * segment_count) +
+                                    static_cast<double>(programme_count * J));
+    std::vector<std::string> summary_names;
+    for (std::size_t m = 0; m < summary_metric_count; ++m)
+        summary_names.emplace_back(summary_metric_name(m));
+    const std::vector<std::string> summary_group = members_of(r, "/summary");
+    const std::vector<std::string> province_group = members_of(r, "/summary/province");
+    const std::size_t P =
+        contains(province_group, "code") ? r.strings("/summary/province/code").size() : 0;
+    const std::size_t region_summaries = count_of(summary_group, summary_names),
+                      province_summaries = count_of(province_group, summary_names),
+                      nation_summaries = count_of(members_of(r, "/summary/nation"), summary_names),
+                      programme_summaries =
+                          count_of(members_of(r, "/summary/programs"), programme_metric_names);
+    const double per_month = 8.0 * summary_statistic_count * static_cast<double>(T);
+    const double summary_bytes =
+        per_month * (static_cast<double>(region_summaries * K * summary_segment_count) +
+                     static_cast<double>(province_summaries * P * summary_segment_count) +
+                     static_cast<double>(nation_summaries * summary_segment_count) +
+                     static_cast<double>(programme_summaries * J));
+
+    std::ostringstream sections;
+    if (forecast) {
+        sections << '\n';
+        print_forecast_section(r, month_names, region_provinces, sections);
+    }
+    if (backtest) {
+        sections << '\n';
+        print_backtest_section(r, sections);
+    }
+    double checkpoint_bytes = 0;
+    if (checkpoint) {
+        sections << '\n';
+        checkpoint_bytes = print_checkpoint_section(file, file.string(), sections);
+    }
+
+    std::error_code ec;
+    const auto on_disk = static_cast<double>(fs::file_size(file, ec));
+    out << "\nSize: " << byte_size(on_disk) << " on disk (" << with_thousands(std::llround(on_disk))
+        << " bytes)\n";
+    std::vector<SizeRow> sizes;
+    sizes.push_back({"replicate series", kept ? byte_size(replicate_bytes) : "-",
+                     kept ? "/series, /programs: " + datasets(series_count + programme_count) +
+                                " [replicate, month, …]"
+                          : "not kept (--keep summaries)"});
+    sizes.push_back({"summaries", byte_size(summary_bytes),
+                     "/summary: " +
+                         datasets(region_summaries + province_summaries + nation_summaries +
+                                  programme_summaries) +
+                         " [statistic, month, …] over replicates"});
+    if (checkpoint && checkpoint_bytes > 0)
+        sizes.push_back({"checkpoint", byte_size(checkpoint_bytes),
+                         "/checkpoint: the agents of every replicate"});
+    const double rest =
+        on_disk - replicate_bytes * (kept ? 1 : 0) - summary_bytes - checkpoint_bytes;
+    if (rest > 0)
+        sizes.push_back({"the rest", byte_size(rest),
+                         std::string("scenario, names, attributes") +
+                             (forecast ? ", /forecast" : "") + (backtest ? ", /backtest" : "") +
+                             (checkpoint ? ", checkpoint state" : "") + ", HDF5 structure"});
+    print_sizes(sizes, out);
+
+    if (T > 0 && contains(members_of(r, "/summary/nation"), "coverage_rate")) {
+        Headline h;
+        h.months = T;
+        h.replicates = static_cast<std::size_t>(std::max<std::int64_t>(replicates, 0));
+        h.rate = r.array("/summary/nation/coverage_rate");
+        h.share = r.array("/summary/nation/coverage_share");
+        h.labour_force = r.array("/summary/nation/labour_force");
+        const std::vector<std::size_t> nation_shape{summary_statistic_count, T,
+                                                    summary_segment_count};
+        require_shape(h.rate, nation_shape, "/summary/nation/coverage_rate");
+        require_shape(h.share, nation_shape, "/summary/nation/coverage_share");
+        require_shape(h.labour_force, nation_shape, "/summary/nation/labour_force");
+        h.programme_names = programme_names;
+        if (J > 0) {
+            h.members = r.array("/summary/programs/members");
+            h.spent = r.array("/summary/programs/spent_idr");
+            const std::vector<std::size_t> programme_shape{summary_statistic_count, T, J};
+            require_shape(h.members, programme_shape, "/summary/programs/members");
+            require_shape(h.spent, programme_shape, "/summary/programs/spent_idr");
+        }
+        out << '\n';
+        print_headline(h, month_names, out);
+    } else {
+        out << "\nNo /summary/nation: the run did not finish its summaries.\n";
+    }
+    out << sections.str();
+}
+
+/// The base's mean of every measure, each other scenario's, and their paired difference
+/// against the base, as `ulcsim compare` printed them.
+void print_comparison(const RunFileReader& r, std::ostream& out) {
+    const std::vector<std::string> scenarios = r.strings("/scenarios/name");
+    const std::vector<std::string> measures = r.strings("/measures/name");
+    const std::vector<std::string> units = r.strings("/measures/units");
+    const StoredArray levels = r.array("/statistics");
+    const StoredArray differences = r.array("/differences");
+    const std::size_t S = scenarios.size(), M = measures.size(), N = summary_statistic_count;
+    const std::vector<std::size_t> shape{S, M, N};
+    if (units.size() != M || levels.dims != shape || differences.dims != shape)
+        throw std::runtime_error("/statistics and /differences do not match /scenarios and "
+                                 "/measures");
+    const auto at = [&](const StoredArray& a, std::size_t i, std::size_t m, Statistic s) {
+        return a.values[(i * M + m) * N + static_cast<std::size_t>(s)];
+    };
+    out << "Means, and differences against " << (S > 0 ? scenarios[0] : "the base")
+        << " [90% interval over paired replicates]:\n";
+    std::vector<std::vector<std::string>> table{{"measure"}};
+    for (const std::string& s : scenarios)
+        table[0].push_back(s);
+    for (std::size_t i = 1; i < S; ++i)
+        table[0].push_back("difference " + scenarios[i]);
+    for (std::size_t m = 0; m < M; ++m) {
+        std::vector<std::string> row{measures[m]};
+        for (std::size_t i = 0; i < S; ++i)
+            row.push_back(measure_value(at(levels, i, m, Statistic::mean), units[m], false));
+        for (std::size_t i = 1; i < S; ++i)
+            row.push_back(measure_with_interval(
+                at(differences, i, m, Statistic::mean), at(differences, i, m, Statistic::p05),
+                at(differences, i, m, Statistic::p95), units[m], true));
+        table.push_back(row);
+    }
+    print_table(table, out);
+}
+
+/// Files of compare, sweep and calibrate share /meta but hold other things: say what the
+/// file is and what it holds, and where its figures are.
+bool inspect_result_file(const RunFileReader& r, const fs::path& file,
+                         const std::vector<std::string>& top, std::ostream& out) {
+    const std::string version =
+        text_attribute(r, "/meta", "engine_version").value_or("of unknown version");
+    const auto measures = [&] {
+        if (!contains(top, "measures")) return;
+        std::string list;
+        for (const std::string& m : r.strings("/measures/name"))
+            list += (list.empty() ? "" : ", ") + m;
+        print_wrapped(out, "measures", list);
+    };
+    const auto months = [&] {
+        if (!contains(top, "months")) return;
+        const std::vector<std::string> m = r.strings("/months");
+        if (!m.empty())
+            print_field(out, "months",
+                        std::to_string(m.size()) + ": " + m.front() + " … " + m.back());
+    };
+    const auto replicates = [&] {
+        if (!contains(top, "values")) return;
+        const StoredArray values = r.array("/values");
+        if (!values.dims.empty())
+            print_field(out, "replicates",
+                        with_thousands(static_cast<std::int64_t>(values.dims.back())));
+    };
+    const std::string csv = fs::path(file).replace_extension(".csv").string();
+    if (contains(top, "scenarios")) {
+        out << file.string() << ": a comparison file of `ulcsim compare` (written by ulcsim "
+            << version << "), not a run file\n";
+        std::string list;
+        for (const std::string& s : r.strings("/scenarios/name"))
+            list += (list.empty() ? "" : ", ") + s;
+        print_wrapped(out, "scenarios", list + " (the first is the base)");
+        months();
+        replicates();
+        if (const auto method = text_attribute(r, "/meta", "method"))
+            print_wrapped(out, "method", *method);
+        print_comparison(r, out);
+        out << "The figures are in /statistics, /differences and " << csv << ".\n";
+        return true;
+    }
+    if (contains(top, "grid")) {
+        out << file.string() << ": a sweep file of `ulcsim sweep` (written by ulcsim " << version
+            << "), not a run file\n";
+        std::size_t points = 1;
+        for (std::size_t a = 0;; ++a) {
+            const std::string axis = "axis_" + std::to_string(a);
+            if (!contains(members_of(r, "/grid"), axis)) break;
+            const std::vector<std::string> values = r.strings("/grid/" + axis);
+            points *= values.size();
+            std::string list;
+            for (const std::string& v : values)
+                list += (list.empty() ? "" : ", ") + v;
+            print_wrapped(out, a == 0 ? "grid" : "",
+                          text_attribute(r, "/grid/" + axis, "key").value_or(axis) + " = " + list);
+        }
+        print_field(out, "points", with_thousands(static_cast<std::int64_t>(points)));
+        replicates();
+        measures();
+        out << "The figures of every point are in /statistics, /differences and " << csv << ".\n";
+        return true;
+    }
+    if (contains(top, "optimiser") || contains(top, "posterior")) {
+        out << file.string() << ": a fit file of `ulcsim calibrate` (written by ulcsim " << version
+            << "), not a run file\n";
+        if (const auto scenario = text_attribute(r, "/meta", "scenario_file"))
+            print_field(out, "scenario", *scenario);
+        if (const auto calibrated = text_attribute(r, "/meta", "calibrated_scenario"))
+            print_field(out, "calibrated", *calibrated);
+        if (contains(top, "parameters")) {
+            const std::vector<std::string> keys = r.strings("/parameters/key");
+            const StoredArray estimate = r.array("/parameters/estimate");
+            for (std::size_t i = 0; i < keys.size() && i < estimate.values.size(); ++i)
+                print_field(out, i == 0 ? "estimate" : "",
+                            keys[i] + " = " + number_text(estimate.values[i]));
+        }
+        if (contains(top, "posterior")) {
+            const StoredArray weights = r.array("/posterior/weights");
+            print_field(out, "posterior",
+                        plural(static_cast<std::int64_t>(weights.values.size()), "draw", "draws") +
+                            " (forecast --posterior " + file.filename().string() +
+                            " carries them into a forecast)");
+        }
+        return true;
+    }
+    return false;
+}
+
+void inspect(const fs::path& file, std::ostream& out) {
+    const std::unique_ptr<RunFileReader> reader = open_run_file(file);
+    const RunFileReader& r = *reader;
+    try {
+        const std::vector<std::string> top = members_of(r, "/");
+        if (text_attribute(r, "/meta", "scenario_name") && contains(top, "months") &&
+            contains(top, "regions")) {
+            inspect_run_file(r, file, top, out);
+            return;
+        }
+        if (inspect_result_file(r, file, top, out)) return;
+    } catch (const std::runtime_error& e) {
+        refuse(file, "damaged or incomplete: " + reason_without_file(e.what(), file));
+    }
+    refuse(file, std::string("an HDF5 file with /meta, but not a run file (no "
+                             "/meta@scenario_name, /months or /regions; ") +
+                     what_inspect_reads + ")");
+}
+
+} // namespace
+
+int inspect_command(const std::vector<std::string>& args) {
+    std::string file;
+    po::options_description options(
+        "Usage: ulcsim inspect RUN.h5\n\n"
+        "Prints what a run file of `ulcsim run` or `ulcsim forecast` holds: the scenario, seed,\n"
+        "months, replicates, regions and programmes; the sizes of its datasets; the headline\n"
+        "figures of `ulcsim run` (coverage at the first and last month with its 90% interval,\n"
+        "labour force, each programme's members and spending); and the forecast, backtest and\n"
+        "checkpoint when the file has them. Files of compare, sweep and calibrate are named and\n"
+        "outlined.\n"
+        "Exit status: 0 done, 2 not a readable run file or a bad command line.\n\nOptions");
+    options.add_options()("help,h", "show this help");
+    po::options_description hidden;
+    hidden.add_options()("file", po::value<std::string>(&file));
+    po::variables_map vm;
+    if (!parse_command_line(args, options, hidden, 1, vm)) return 0;
+    if (file.empty()) throw UsageError("inspect: no run file given (see ulcsim inspect --help)");
+    std::ostringstream out;
+    inspect(file, out);
+    std::cout << out.str();
+    return 0;
+}
+
+} // namespace ulcsim::cli
