@@ -34,5 +34,7 @@ int sweep_command(const std::vector<std::string>& args);
 int forecast_command(const std::vector<std::string>& args);
 int calibrate_command(const std::vector<std::string>& args);
 int target_command(const std::vector<std::string>& args);
+int report_command(const std::vector<std::string>& args);
+int inspect_command(const std::vector<std::string>& args);
 
 } // namespace ulcsim::cli

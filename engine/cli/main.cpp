@@ -16,7 +16,7 @@ namespace {
 
 using ulcsim::cli::Command;
 
-constexpr std::array<Command, 7> commands{{
+constexpr std::array<Command, 9> commands{{
     {"run", "simulate a scenario's replicates; write their series and statistics to HDF5 and CSV",
      ulcsim::cli::run_command},
     {"compare", "paired differences between scenarios with common random numbers",
@@ -29,6 +29,10 @@ constexpr std::array<Command, 7> commands{{
      ulcsim::cli::calibrate_command},
     {"target", "goal seeking: the smallest programme budget or months that reach a target",
      ulcsim::cli::target_command},
+    {"report", "a self-contained HTML report of run files, for a browser",
+     ulcsim::cli::report_command},
+    {"inspect", "a terminal summary of a run file: scenario, seed, sizes, headline figures",
+     ulcsim::cli::inspect_command},
     {"validate", "check scenario files and report every problem", ulcsim::cli::validate_command},
 }};
 

@@ -1,0 +1,75 @@
+#include "command_line.hpp"
+#include "commands.hpp"
+#include "report_data.hpp"
+#include "report_page.hpp"
+
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <system_error>
+
+namespace ulcsim::cli {
+
+namespace po = boost::program_options;
+
+int report_command(const std::vector<std::string>& args) {
+    std::vector<std::string> files;
+    std::string output;
+    std::string lang = "en";
+    po::options_description options(
+        "Usage: ulcsim report RUN.h5 [MORE.h5…] -o report.html [--lang en|id]\n\n"
+        "Writes one self-contained HTML page (Chart.js and the data inside it; it opens\n"
+        "offline) from run files of `run` or `forecast`: for each run its scenario and cited\n"
+        "sources, coverage fan charts by segment (median, 50% and 90% intervals), small\n"
+        "multiples by province or kabupaten/kota, programme members and spending against\n"
+        "budget, and for forecast files when the target is reached; with several runs, a\n"
+        "table of coverage at the last month and the paired difference to the first run.\n"
+        "Exit status: 0 done, 2 bad input, 1 internal failure.\n\nOptions");
+    options.add_options()("help,h", "show this help")("output,o", po::value<std::string>(&output),
+                                                      "HTML file to write (required)")(
+        "lang", po::value<std::string>(&lang),
+        "labels and number formatting: en (default; Rp 1,234,567, 12.3%) or id (Rp 1.234.567, "
+        "12,3%)");
+    po::options_description hidden;
+    hidden.add_options()("file", po::value<std::vector<std::string>>(&files));
+    po::variables_map vm;
+    if (!parse_command_line(args, options, hidden, -1, vm)) return 0;
+    if (files.empty())
+        throw UsageError("report: give at least one run file (see ulcsim report --help)");
+    if (output.empty()) throw UsageError("report: give the HTML file to write with -o");
+    if (lang != "en" && lang != "id")
+        throw UsageError("--lang must be en or id, not '" + lang + "'");
+
+    std::vector<std::filesystem::path> paths(files.begin(), files.end());
+    const std::string page = report_html(
+        report_json(paths), lang == "id" ? ReportLanguage::indonesian : ReportLanguage::english);
+
+    // Written under a temporary name and renamed, so that an interrupted write never leaves
+    // a truncated page under the requested name.
+    const std::filesystem::path target(output);
+    std::filesystem::path temporary = target;
+    temporary += ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary);
+        out << page;
+        out.close();
+        if (!out) {
+            std::error_code ignored;
+            std::filesystem::remove(temporary, ignored);
+            throw UsageError("cannot write " + target.string());
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(temporary, target, ec);
+    if (ec) {
+        std::error_code ignored;
+        std::filesystem::remove(temporary, ignored);
+        throw UsageError("cannot write " + target.string() + ": " + ec.message());
+    }
+    std::cout << "wrote " << target.string() << " (" << page.size() / 1024 << " KiB, "
+              << files.size() << (files.size() == 1 ? " run" : " runs") << ")\n";
+    return 0;
+}
+
+} // namespace ulcsim::cli
