@@ -45,11 +45,10 @@ double z_score(double hits, double n, double p) {
 TEST(Population, FitsInSixteenBytesPerAgent) {
     EXPECT_LE(Population::bytes_per_agent, 16u);
     const Population p = synthesise_population(jawa_tengah_sample(), 0);
-    const std::size_t column_bytes = sizeof(p.village[0]) +
-                                     sizeof(p.registration_region[0]) + sizeof(p.covered_since[0]) +
-                                     sizeof(p.paid_until[0]) + sizeof(p.traits[0]) +
-                                     sizeof(p.age_years[0]) + sizeof(p.income_band[0]) +
-                                     sizeof(p.awareness[0]) + sizeof(p.payer[0]);
+    const std::size_t column_bytes =
+        sizeof(p.village[0]) + sizeof(p.registration_region[0]) + sizeof(p.covered_since[0]) +
+        sizeof(p.paid_until[0]) + sizeof(p.traits[0]) + sizeof(p.age_years[0]) +
+        sizeof(p.income_band[0]) + sizeof(p.awareness[0]) + sizeof(p.payer[0]);
     EXPECT_EQ(column_bytes, Population::bytes_per_agent);
 }
 
@@ -136,7 +135,8 @@ TEST(Population, AgesAndVillagesStayInRange) {
     for (std::size_t i = 0; i < p.size(); ++i) {
         ASSERT_GE(p.age_years[i], 15);
         ASSERT_LT(p.age_years[i], s.behaviour.exit_age_years);
-        const Region& r = s.region_table.regions()[s.regions[p.region_of(static_cast<std::uint32_t>(i))]];
+        const Region& r =
+            s.region_table.regions()[s.regions[p.region_of(static_cast<std::uint32_t>(i))]];
         ASSERT_LT(p.village[i], r.villages());
         ASSERT_LE(p.income_band[i], 4);
         if (p.segment(i) == Segment::formal) {
