@@ -173,9 +173,9 @@ std::uint32_t agents_in_region(const Scenario& scenario, std::size_t scenario_re
 }
 
 std::size_t Population::region_of(std::uint32_t slot) const {
-    const auto after = std::upper_bound(
-        region_slots.begin(), region_slots.end(), slot,
-        [](std::uint32_t a, const RegionSlots& r) { return a < r.first; });
+    const auto after =
+        std::upper_bound(region_slots.begin(), region_slots.end(), slot,
+                         [](std::uint32_t a, const RegionSlots& r) { return a < r.first; });
     return static_cast<std::size_t>(after - region_slots.begin()) - 1;
 }
 
