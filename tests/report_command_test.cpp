@@ -37,6 +37,13 @@ TEST(ReportCommand, OutputAndLanguageAreChecked) {
         run_program({"report", "run.h5", "-o", (dir.path() / "r.html").string(), "--lang", "fr"});
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.err.find("--lang"), std::string::npos) << r.err;
+    // A page in a directory that does not exist is refused before any run file is read.
+    const auto nowhere = dir.path() / "missing" / "r.html";
+    const ProcessResult m = run_program({"report", "run.h5", "-o", nowhere.string()});
+    EXPECT_EQ(m.status, 2);
+    EXPECT_NE(m.err.find("ulcsim: error: cannot write " + nowhere.string() + ": directory"),
+              std::string::npos)
+        << m.err;
 }
 
 TEST(ReportCommand, WritesOnePageThatNeedsNoNetwork) {

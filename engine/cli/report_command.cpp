@@ -1,13 +1,12 @@
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "ensemble_command.hpp"
 #include "report_data.hpp"
 #include "report_page.hpp"
 
 #include <boost/program_options.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <system_error>
 
 namespace ulcsim::cli {
 
@@ -41,32 +40,17 @@ int report_command(const std::vector<std::string>& args) {
     if (lang != "en" && lang != "id")
         throw UsageError("--lang must be en or id, not '" + lang + "'");
 
+    EnsembleCommandOptions where;
+    where.output = output;
+    const std::filesystem::path target = where.output_path("report.html");
+
     std::vector<std::filesystem::path> paths(files.begin(), files.end());
     const std::string page = report_html(
         report_json(paths), lang == "id" ? ReportLanguage::indonesian : ReportLanguage::english);
 
     // Written under a temporary name and renamed, so that an interrupted write never leaves
     // a truncated page under the requested name.
-    const std::filesystem::path target(output);
-    std::filesystem::path temporary = target;
-    temporary += ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary);
-        out << page;
-        out.close();
-        if (!out) {
-            std::error_code ignored;
-            std::filesystem::remove(temporary, ignored);
-            throw UsageError("cannot write " + target.string());
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(temporary, target, ec);
-    if (ec) {
-        std::error_code ignored;
-        std::filesystem::remove(temporary, ignored);
-        throw UsageError("cannot write " + target.string() + ": " + ec.message());
-    }
+    commit_with_text_files({{target, [&](std::ostream& out) { out << page; }}}, [] {});
     std::cout << "wrote " << target.string() << " (" << page.size() / 1024 << " KiB, "
               << files.size() << (files.size() == 1 ? " run" : " runs") << ")\n";
     return 0;
