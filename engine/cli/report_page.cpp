@@ -241,8 +241,10 @@ function forecastFor(section, run, r) {
   section.appendChild(el('h3', {}, T.forecast));
   const threshold = f.threshold.length ? f.threshold[0] : null;
   section.appendChild(el('p', { class: 'note' }, `${T.threshold}: ${pct(threshold * 100)} (${f.measure})`));
-  // The first area is the scenario's own (the nation or the area the target is set for).
-  const firsts = f.first_month[0] || [];
+  // The whole scenario's area when the forecast has it, else its province, else the first.
+  const pick = ['scenario', 'province'].map((l) => f.levels.indexOf(l)).find((i) => i >= 0);
+  const main = pick === undefined ? 0 : pick;
+  const firsts = f.first_month[main] || [];
   const years = [...new Set(run.months.map((m) => m.slice(0, 4)))];
   const counts = years.map(() => 0);
   let never = 0;
@@ -253,7 +255,7 @@ function forecastFor(section, run, r) {
   const n = Math.max(firsts.length, 1);
   const grid = el('div', { class: 'grid' });
   section.appendChild(grid);
-  draw(figure(grid, `forecast-${r}`, `${f.names[0]} (${f.levels[0]}).`, run), { type: 'bar',
+  draw(figure(grid, `forecast-${r}`, `${f.names[main]} (${f.levels[main]}).`, run), { type: 'bar',
     data: { labels: [...years, T.never], datasets: [{ label: T.reachBy,
       data: [...counts, never].map((c) => 100 * c / n), backgroundColor: [...years.map(() => colours[0]), '#999'] }] },
     options: { plugins: { legend: { display: false }, tooltip: tooltipPct },
