@@ -130,9 +130,11 @@ def main():
         fan = [rf"fan-0-{s}" for s in ("all", "formal", "informal", "vulnerable")]
         cases = [
             ("km-id.html", [km, os.path.join(work, "km2024.h5")], ["--lang", "id"],
-             fan + [r"fan-1-all", r"area-0-0", r"members-0", r"spending-0", r"members-1"]),
-            ("jt-en.html", [jt], [], fan + [r"area-0-\d+"]),
-            ("forecast-en.html", [fc], [], fan + [r"forecast-0", r"members-0", r"spending-0"]),
+             fan + [r"fan-1-all", r"area-0-0", r"payers-0", r"payers-1", r"members-0",
+                    r"spending-0", r"members-1"]),
+            ("jt-en.html", [jt], [], fan + [r"area-0-\d+", r"payers-0"]),
+            ("forecast-en.html", [fc], [], fan + [r"forecast-0", r"payers-0", r"members-0",
+                                               r"spending-0"]),
         ]
         failures = 0
         for name, files, extra, expected in cases:

@@ -346,6 +346,14 @@ RunFigures write_run(Json& j, const std::filesystem::path& file) {
         }
         j.raw("}");
 
+        // Covered workers by who pays (means over replicates, whole area, all segments).
+        j.key("payers").raw("{");
+        for (const char* payer : {"employer", "self", "programme"}) {
+            const Summary covered(reader, std::string("/summary/nation/covered_") + payer);
+            j.key(payer).nums(covered.over_months("mean", all_segments));
+        }
+        j.raw("}");
+
         // Small multiples by province when there are several, else by kabupaten/kota.
         const std::vector<std::string> provinces = reader.strings("/summary/province/name");
         const bool by_province = provinces.size() > 1;

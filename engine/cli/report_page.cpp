@@ -35,6 +35,9 @@ const T = {
         segments: { formal: 'formal', informal: 'informal', vulnerable: 'vulnerable', all: 'all workers' },
         yCoverage: 'coverage of resident workers (%)', xMonth: 'month',
         median: 'median', band50: '50% interval (p25–p75)', band90: '90% interval (p05–p95)',
+        payers: 'Covered workers by who pays (mean over replicates, stacked; all workers)',
+        payerNames: { employer: 'employer', self: 'self-paid', programme: 'funding programme' },
+        yCovered: 'covered workers',
         areasProvince: 'Coverage by province (median and 90% interval, all workers)',
         areasRegion: 'Coverage by kabupaten/kota (median and 90% interval, all workers)',
         areasCap: (shown, total) => `The first ${shown} of ${total} areas (in code order) are shown.`,
@@ -59,6 +62,9 @@ const T = {
         segments: { formal: 'formal', informal: 'informal', vulnerable: 'rentan', all: 'semua pekerja' },
         yCoverage: 'cakupan pekerja penduduk (%)', xMonth: 'bulan',
         median: 'median', band50: 'interval 50% (p25–p75)', band90: 'interval 90% (p05–p95)',
+        payers: 'Pekerja terlindungi menurut pembayar iuran (rata-rata replikasi, bertumpuk; semua pekerja)',
+        payerNames: { employer: 'pemberi kerja', self: 'mandiri', programme: 'program pembiayaan' },
+        yCovered: 'pekerja terlindungi',
         areasProvince: 'Cakupan menurut provinsi (median dan interval 90%, semua pekerja)',
         areasRegion: 'Cakupan menurut kabupaten/kota (median dan interval 90%, semua pekerja)',
         areasCap: (shown, total) => `Ditampilkan ${shown} dari ${total} wilayah pertama (urut kode).`,
@@ -152,6 +158,17 @@ function sectionFor(run, r) {
       options: { plugins: { title: { display: true, text: T.segments[seg] }, legend: bandLegend, tooltip: tooltipPct },
         scales: { x: axis(T.xMonth), y: axis(T.yCoverage, { ticks: percentTicks }) } } });
   });
+
+  // Who pays for the covered workers: employers, the workers themselves, programmes.
+  section.appendChild(el('h3', {}, T.payers));
+  const payerGrid = el('div', { class: 'grid' });
+  section.appendChild(payerGrid);
+  draw(figure(payerGrid, `payers-${r}`, T.payers + '.', run), { type: 'line',
+    data: { labels: run.months, datasets: ['employer', 'self', 'programme'].map((payer, i) => ({
+      label: T.payerNames[payer], data: run.payers[payer], fill: i === 0 ? 'origin' : '-1',
+      backgroundColor: alpha(colours[i], 0.5), borderColor: colours[i], pointRadius: 0, borderWidth: 1 })) },
+    options: { plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${fmt(c.parsed.y, 0)}` } } },
+      scales: { x: axis(T.xMonth), y: axis(T.yCovered, { stacked: true, beginAtZero: true, ticks: { callback: (v) => fmt(v, 0) } }) } } });
 
   const a = run.areas;
   section.appendChild(el('h3', {}, a.level === 'province' ? T.areasProvince : T.areasRegion));
