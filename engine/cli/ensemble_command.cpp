@@ -140,18 +140,19 @@ std::uint64_t parse_byte_size(const std::string& text, const std::string& option
 
 namespace {
 
-std::vector<Scenario> with_scale_times(const std::vector<EnsembleMember>& members, double factor,
-                                       std::vector<EnsembleMember>& out) {
-    std::vector<Scenario> scaled;
-    scaled.reserve(members.size());
+/// The members' scenarios with `factor` times more workers per agent, in `scaled`, and the
+/// members pointing at them in `out`.
+void with_scale_times(const std::vector<EnsembleMember>& members, double factor,
+                      std::vector<Scenario>& scaled, std::vector<EnsembleMember>& out) {
+    scaled.clear();
     for (const EnsembleMember& m : members) {
         scaled.push_back(*m.scenario);
         scaled.back().population.scale_workers_per_agent *= factor;
     }
+    // Pointers only once `scaled` no longer grows.
     out.clear();
     for (std::size_t i = 0; i < members.size(); ++i)
         out.push_back({&scaled[i], members[i].replicates});
-    return scaled;
 }
 
 } // namespace
@@ -187,8 +188,9 @@ void check_memory(const std::vector<EnsembleMember>& members, const RunResources
     bool scaled_fits = false;
     for (const double factor :
          {2.0, 3.0, 4.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0}) {
+        std::vector<Scenario> scaled;
         std::vector<EnsembleMember> scaled_members;
-        const std::vector<Scenario> scaled = with_scale_times(members, factor, scaled_members);
+        with_scale_times(members, factor, scaled, scaled_members);
         for (const std::size_t replicates : {e.replicates_at_once, std::size_t{1}}) {
             const MemoryEstimate smaller =
                 estimate_memory(scaled_members, resources.threads, replicates);

@@ -322,17 +322,9 @@ void print_headline(const Headline& h, const std::vector<std::string>& month_nam
            "workers)\n";
     out << padded("labour force") << with_interval(h.labour_force, 0, T, "workers") << " → "
         << with_interval(h.labour_force, last, T, "workers") << " workers\n";
-    const std::size_t J = h.programme_names.size();
-    for (std::size_t j = 0; j < J; ++j) {
-        double peak = 0, total = 0;
-        for (std::size_t t = 0; t < T; ++t) {
-            peak = std::max(peak, h.members.values.at(t * J + j)); // statistic 0 = mean
-            total += h.spent.values.at(t * J + j);
-        }
-        out << padded("programme") << h.programme_names[j] << ": at most "
-            << with_thousands(std::llround(peak)) << " members, spent " << rupiah(total)
-            << " (means)\n";
-    }
+    // Statistic 0, the mean, comes first: the same lines as `ulcsim run` prints.
+    print_programme_headlines(h.programme_names, h.members.values.data(), h.spent.values.data(), T,
+                              out);
 }
 
 /// A month `months` after the first of the run, or "> last" for NaN (not within the run).

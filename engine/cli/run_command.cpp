@@ -69,19 +69,11 @@ void print_headline(const Scenario& s, const EnsembleSummary& summary, std::ostr
     out << "  share        " << percent(share[summary_index(Statistic::mean, 0, 0, all, T, 1)])
         << " → " << percent(share[summary_index(Statistic::mean, last, 0, all, T, 1)])
         << " (participants registered in the scenario's regions / resident workers)\n";
-    const std::size_t J = summary.programme_names.size();
-    const auto& members = summary.programmes[static_cast<std::size_t>(ProgrammeMetric::members)];
-    const auto& spent = summary.programmes[static_cast<std::size_t>(ProgrammeMetric::spent_idr)];
-    for (std::size_t j = 0; j < J; ++j) {
-        double peak = 0, total = 0;
-        for (std::size_t t = 0; t < T; ++t) {
-            peak = std::max(peak, members[t * J + j]); // statistic 0 = mean
-            total += spent[t * J + j];
-        }
-        out << "  programme    " << summary.programme_names[j] << ": at most "
-            << with_thousands(std::llround(peak)) << " members, spent " << rupiah(total)
-            << " (means)\n";
-    }
+    // Statistic 0, the mean, comes first in each programme metric.
+    print_programme_headlines(
+        summary.programme_names,
+        summary.programmes[static_cast<std::size_t>(ProgrammeMetric::members)].data(),
+        summary.programmes[static_cast<std::size_t>(ProgrammeMetric::spent_idr)].data(), T, out);
 }
 
 void print_profile(const PhaseTimes& total, std::ostream& out) {

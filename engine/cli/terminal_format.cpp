@@ -77,4 +77,18 @@ std::string csv_number(double value) {
     return out.str();
 }
 
+void print_programme_headlines(const std::vector<std::string>& names, const double* members,
+                               const double* spent, std::size_t months, std::ostream& out) {
+    const std::size_t J = names.size();
+    for (std::size_t j = 0; j < J; ++j) {
+        double peak = 0, total = 0;
+        for (std::size_t t = 0; t < months; ++t) {
+            peak = std::max(peak, members[t * J + j]);
+            total += spent[t * J + j];
+        }
+        out << "  programme    " << names[j] << ": at most " << with_thousands(std::llround(peak))
+            << " members, spent " << rupiah(total) << " (means)\n";
+    }
+}
+
 } // namespace ulcsim::cli

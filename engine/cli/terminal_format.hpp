@@ -24,6 +24,10 @@ std::string measure_with_interval(double mean, double p05, double p95, const std
                                   bool difference);
 /// Rows of cells in aligned columns: the first left-aligned, the others right-aligned.
 void print_table(const std::vector<std::vector<std::string>>& rows, std::ostream& out);
+/// The headline's programme lines ("  programme    NAME: at most N members, spent RpX
+/// (means)"), from the means of members and spending laid out [month][programme].
+void print_programme_headlines(const std::vector<std::string>& names, const double* members,
+                               const double* spent, std::size_t months, std::ostream& out);
 /// A number for a CSV cell: 12 significant digits, empty for NaN.
 std::string csv_number(double value);
 
