@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
@@ -190,9 +191,14 @@ std::uint32_t region_capacity(std::uint32_t agents, double entry_rate, int month
     return static_cast<std::uint32_t>(labour_force);
 }
 
-Population synthesise_population(const Scenario& s, std::uint32_t replicate, int entrant_months) {
+Population synthesise_population(const Scenario& s, std::uint32_t replicate, int entrant_months,
+                                 std::span<const int> region_ranks, int rank) {
     const detail::WorkerSynthesis synthesis(s);
     const auto& plans = synthesis.plans();
+    if (!region_ranks.empty() && region_ranks.size() != plans.size())
+        throw std::invalid_argument("synthesise_population: region_ranks has " +
+                                    std::to_string(region_ranks.size()) + " entries for " +
+                                    std::to_string(plans.size()) + " regions");
 
     Population out;
     out.region_slots.resize(plans.size());
@@ -208,7 +214,7 @@ Population synthesise_population(const Scenario& s, std::uint32_t replicate, int
     }
 
     // Uninitialised: synthesis writes every column of the slots in use, an entrant those of
-    // its slot, and nothing reads the others.
+    // its slot, and nothing reads the others. Nor does anything read another rank's regions.
     out.village.resize(total);
     out.registration_region.resize(total);
     out.covered_since.resize(total);
@@ -222,6 +228,7 @@ Population synthesise_population(const Scenario& s, std::uint32_t replicate, int
     const CounterRng rng(s.run.seed, replicate);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, plans.size()), [&](const auto& regions) {
         for (std::size_t k = regions.begin(); k != regions.end(); ++k) {
+            if (!region_ranks.empty() && region_ranks[k] != rank) continue;
             const RegionSlots slots = out.region_slots[k];
             tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, slots.used, 4096),
                               [&](const auto& range) {

@@ -8,11 +8,13 @@
 #include "worker_synthesis.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <tbb/blocked_range.h>
@@ -85,6 +87,9 @@ std::uint8_t with_segment(std::uint8_t traits, unsigned g) {
 }
 constexpr std::uint8_t ever_covered_bit = 0x80;
 constexpr std::uint8_t fears_bit = 0x40;
+
+constexpr const char* checkpoints_not_split =
+    "checkpoints are not supported for a replicate split by region";
 
 /// Keeps at least the `capacity` smallest of the (unique) keys pushed. Keys below a cut-off
 /// are appended; when the buffer holds 1.5 × capacity it is cut back to its `capacity`
@@ -195,9 +200,15 @@ public:
     Impl(const Scenario& s, std::uint32_t replicate, const SimulationOptions& options)
         : s_(s), options_(options), rng_(s.run.seed, replicate), synthesis_(s), book_(s),
           result_(static_cast<std::size_t>(s.run.months), s.regions.size(), s.programmes.size()),
-          replicate_(replicate) {
+          replicate_(replicate), cluster_(options.cluster) {
+        set_up_ranks();
         const auto started = Clock::now();
-        pop_ = synthesise_population(s, replicate, s.run.months);
+        // Split by region, this rank synthesises only its own regions' agents: the other
+        // regions' slots are never written, so they cost no memory.
+        pop_ = synthesise_population(s, replicate, s.run.months,
+                                     cluster_ ? std::span<const int>(options_.region_ranks)
+                                              : std::span<const int>{},
+                                     cluster_ ? cluster_->rank() : 0);
         result_.phase_times.seconds[phase_synthesis] += seconds_since(started);
         params_ = detail::make_month_parameters(s, synthesis_.plans());
         for (const detail::RegionPlan& plan : synthesis_.plans())
@@ -214,7 +225,9 @@ public:
     Impl(const Scenario& s, ReplicateState&& state, const SimulationOptions& options)
         : s_(s), options_(options), rng_(state.seed, state.replicate), synthesis_(s), book_(s),
           result_(static_cast<std::size_t>(s.run.months), s.regions.size(), s.programmes.size()),
-          replicate_(state.replicate) {
+          replicate_(state.replicate), cluster_(options.cluster) {
+        if (cluster_) throw std::invalid_argument(checkpoints_not_split);
+        set_up_ranks();
         check_state(state);
         offset_ = state.months_since_origin();
         pop_ = std::move(state.population);
@@ -267,6 +280,8 @@ public:
 
     /// The state after months_done_ months, but for the agents.
     ReplicateState state_without_agents() const {
+        // A rank holds only its regions' agents, and the state of a replicate is one file.
+        if (cluster_) throw std::invalid_argument(checkpoints_not_split);
         ReplicateState state;
         state.seed = s_.run.seed;
         state.replicate = replicate_;
@@ -300,6 +315,10 @@ public:
             result_.phase_times.philox_blocks += tt.philox_blocks;
             tt.agent_months = tt.philox_blocks = 0;
         }
+        // Each rank recorded its own regions and zeros (+0.0) elsewhere, so the sum is exact:
+        // every rank returns the whole replicate's series. The programme series are already
+        // the same on every rank (recorded from the totals over all ranks).
+        if (cluster_) cluster_->sum(std::span<double>(result_.series));
         return std::move(result_);
     }
 
@@ -353,6 +372,25 @@ private:
 
     std::size_t member_cell(std::size_t region, std::size_t segment, std::size_t programme) const {
         return (region * segment_count + segment) * s_.programmes.size() + programme;
+    }
+
+    /// Which regions this process simulates: all of them, or, for a replicate split by region,
+    /// those region_ranks gives to its rank.
+    void set_up_ranks() {
+        owned_.assign(s_.regions.size(), 1);
+        if (!cluster_) return;
+        const std::vector<int>& ranks = options_.region_ranks;
+        if (ranks.size() != s_.regions.size())
+            throw std::invalid_argument("region_ranks has " + std::to_string(ranks.size()) +
+                                        " entries for " + std::to_string(s_.regions.size()) +
+                                        " regions");
+        for (std::size_t k = 0; k < ranks.size(); ++k) {
+            if (ranks[k] < 0 || ranks[k] >= cluster_->size())
+                throw std::invalid_argument("region_ranks gives a region to rank " +
+                                            std::to_string(ranks[k]) + " of " +
+                                            std::to_string(cluster_->size()));
+            owned_[k] = ranks[k] == cluster_->rank();
+        }
     }
 
     void set_up_programmes() {
@@ -413,8 +451,8 @@ private:
         labour_force_.assign(s_.regions.size(), 0);
 
         std::size_t chunks = 0;
-        for (const RegionSlots& r : pop_.region_slots)
-            chunks += (r.capacity + chunk_size - 1) / chunk_size;
+        for (std::size_t k = 0; k < pop_.region_slots.size(); ++k)
+            if (owned_[k]) chunks += (pop_.region_slots[k].capacity + chunk_size - 1) / chunk_size;
         chunks_.reserve(chunks);
     }
 
@@ -423,11 +461,13 @@ private:
     }
 
     /// The stocks at the start of the first month, counted over every agent; from then on
-    /// the tally changes them agent by agent.
+    /// the tally changes them agent by agent. Split by region, each rank counts its regions,
+    /// and the programmes' members are summed over the ranks: every rank holds the totals.
     void tally_stocks() {
         totals_.clear();
         const auto was_paid = static_cast<std::uint16_t>(offset_ + month_origin - 1);
         for (std::size_t k = 0; k < pop_.region_slots.size(); ++k) {
+            if (!owned_[k]) continue;
             const RegionSlots& r = pop_.region_slots[k];
             for (std::uint32_t a = r.first; a < r.first + r.used; ++a)
                 add_stocks(state_code(a, was_paid), 1, k, a, totals_);
@@ -435,6 +475,7 @@ private:
             for (std::size_t g = 0; g < segment_count; ++g)
                 labour_force_[k] += totals_.counts[cell(k, g, SeriesMetric::labour_force)];
         }
+        if (cluster_) cluster_->sum(std::span<std::int64_t>(totals_.members));
     }
 
     StateCode state_code(std::uint32_t a, std::uint16_t paid_from) const {
@@ -495,6 +536,7 @@ private:
         }
         chunks_.clear();
         for (std::size_t k = 0; k < pop_.region_slots.size(); ++k) {
+            if (!owned_[k]) continue;
             const RegionSlots& r = pop_.region_slots[k];
             for (std::uint32_t b = r.first; b < r.first + r.used; b += chunk_size)
                 chunks_.push_back({b, std::min(b + chunk_size, r.first + r.used), k});
@@ -508,7 +550,10 @@ private:
         combine();
 
         started = Clock::now();
-        allocate_programme_places();
+        if (cluster_)
+            allocate_programme_places_across_ranks();
+        else
+            allocate_programme_places();
         result_.phase_times.seconds[phase_allocation] += seconds_since(started);
 
         started = Clock::now();
@@ -566,6 +611,7 @@ private:
         const auto t = static_cast<std::uint32_t>(params_.t);
         std::int64_t renewed = 0;
         for (std::size_t k : programme_regions_[j]) {
+            if (!owned_[k]) continue;
             const RegionSlots r = pop_.region_slots[k];
             if (everyone) {
                 for (std::uint32_t a = r.first; a < r.first + r.used; ++a)
@@ -590,7 +636,9 @@ private:
                         }
                 });
         }
-        if (!everyone) {
+        if (!everyone && cluster_) {
+            renewed = renew_across_ranks(j, places);
+        } else if (!everyone) {
             merge_candidates(j);
             merge_in_order(static_cast<std::size_t>(places));
             for (std::size_t i = 0; i < merge_.size() && renewed < places; ++i) {
@@ -598,6 +646,8 @@ private:
                 pop_.paid_until[a] = window_end_[j];
                 ++renewed;
             }
+        } else if (cluster_) {
+            renewed = sum_over_ranks(renewed);
         }
         book_.enrol(j, renewed, true);
         renewed_[j] = renewed;
@@ -623,6 +673,50 @@ private:
         if (to != merge_.end()) std::nth_element(from, to - 1, merge_.end());
         std::sort(from, to);
         merge_ordered_ = n;
+    }
+
+    // ---- a replicate split by region: what couples the ranks' regions -------------------
+    //
+    // Every rank makes the same collective calls in the same order: the programme book, the
+    // windows and the places are the same on every rank, so are the decisions to call.
+
+    std::int64_t sum_over_ranks(std::int64_t value) {
+        std::array<std::int64_t, 1> v{value};
+        cluster_->sum(v);
+        return v[0];
+    }
+
+    /// Cuts merge_ (this rank's threads' candidates) to its `n` smallest, in no order. They
+    /// hold all of this rank's keys among the n smallest of every rank's, so the first n of
+    /// every rank's cut lists, merged, are in key order those of one process.
+    void keep_smallest(std::size_t n) {
+        if (merge_.size() <= n) return;
+        std::nth_element(merge_.begin(), merge_.begin() + static_cast<std::ptrdiff_t>(n),
+                         merge_.end());
+        merge_.resize(n);
+    }
+
+    /// Replaces merge_ with every rank's `n` smallest candidates, in rank order.
+    void gather_smallest(std::size_t n) {
+        keep_smallest(n);
+        merge_ = cluster_->gather_all(merge_);
+        merge_ordered_ = 0;
+    }
+
+    /// Renewal when not every member can be renewed: the `places` members with the smallest
+    /// keys over every rank; a rank renews its own. Returns the members renewed on all ranks.
+    std::int64_t renew_across_ranks(std::size_t j, std::int64_t places) {
+        const auto n = static_cast<std::size_t>(places);
+        merge_candidates(j);
+        gather_smallest(n);
+        merge_in_order(n);
+        std::int64_t renewed = 0;
+        for (std::size_t i = 0; i < merge_.size() && renewed < places; ++i) {
+            const auto a = static_cast<std::uint32_t>(merge_[i]);
+            if (owned_[pop_.region_of(a)]) pop_.paid_until[a] = window_end_[j];
+            ++renewed;
+        }
+        return renewed;
     }
 
     // ---- the per-agent phases, chunk by chunk ---------------------------------------
@@ -999,6 +1093,7 @@ private:
                 totals_.village_workers[v] += tt.village_workers[v];
                 totals_.village_covered[v] += tt.village_covered[v];
             }
+            if (cluster_) continue;
             for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
                 totals_.members[j] += tt.members[j];
                 totals_.left[j] += tt.left[j];
@@ -1006,9 +1101,32 @@ private:
                 totals_.enrolled[j] += tt.enrolled[j];
             }
         }
+        if (cluster_) combine_programmes_across_ranks();
         for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
             book_.release(j, totals_.released[j]);
             book_.enrol(j, totals_.enrolled[j], false);
+        }
+    }
+
+    /// Split by region: the programmes' changes of members, leavers and enrolments summed over
+    /// the threads and then over the ranks, so that every rank's book sees the programmes'
+    /// totals (the counts by region stay with the rank that owns the region).
+    void combine_programmes_across_ranks() {
+        const std::size_t n = s_.programmes.size();
+        exchange_.assign(4 * n, 0);
+        for (const ThreadTally& tt : threads_)
+            for (std::size_t j = 0; j < n; ++j) {
+                exchange_[j] += tt.members[j];
+                exchange_[n + j] += tt.left[j];
+                exchange_[2 * n + j] += tt.released[j];
+                exchange_[3 * n + j] += tt.enrolled[j];
+            }
+        cluster_->sum(std::span<std::int64_t>(exchange_));
+        for (std::size_t j = 0; j < n; ++j) {
+            totals_.members[j] += exchange_[j];
+            totals_.left[j] = exchange_[n + j];
+            totals_.released[j] = exchange_[2 * n + j];
+            totals_.enrolled[j] = exchange_[3 * n + j];
         }
     }
 
@@ -1053,6 +1171,75 @@ private:
         }
     }
 
+    /// The same allocation for a replicate split by region. Every rank merges the candidates
+    /// of all ranks and runs the same loop over them, so that the programmes take the workers
+    /// one process takes and count them on every rank; only the rank that owns a worker's
+    /// region enrols him and counts him by region. A candidate is passed over if he was a
+    /// member or employer-paid when the allocation started (only his rank can see that) or
+    /// was taken by an earlier programme this month: both are the same list of slots on
+    /// every rank, as these are the only changes the allocation makes.
+    void allocate_programme_places_across_ranks() {
+        std::fill(allocated_.begin(), allocated_.end(), 0);
+        passed_over_.clear();
+        for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
+            if (!recruiting_[j] || book_.unlimited_enrolment(j)) continue;
+            const std::int64_t places = book_.open_places(j, totals_.members[j]);
+            if (places <= 0) continue;
+            merge_candidates(j);
+            // This rank's keep_[j] smallest (as in one process, the first keep_[j] of all
+            // ranks' candidates are then the smallest of all, whichever rank and thread kept
+            // them), and which of them cannot be taken.
+            keep_smallest(keep_[j]);
+            slots_.clear();
+            for (const std::uint64_t key : merge_) {
+                const auto a = static_cast<std::uint32_t>(key);
+                const std::uint8_t p = pop_.payer[a];
+                if (p >= programme_base || p == payer_employer) slots_.push_back(a);
+            }
+            merge_ = cluster_->gather_all(merge_);
+            merge_ordered_ = 0;
+            add_passed_over(cluster_->gather_all(slots_));
+            const std::size_t usable = std::min(merge_.size(), keep_[j]);
+            std::int64_t taken = 0;
+            slots_.clear();
+            for (std::size_t c = 0; c < usable && taken < places; ++c) {
+                if (c == merge_ordered_)
+                    merge_in_order(c + static_cast<std::size_t>(places - taken) + c / 4 + 64);
+                const auto a = static_cast<std::uint32_t>(merge_[c]);
+                if (std::binary_search(passed_over_.begin(), passed_over_.end(), a)) continue;
+                slots_.push_back(a);
+                ++taken;
+                const std::size_t k = pop_.region_of(a);
+                if (!owned_[k]) continue;
+                const std::uint8_t p = pop_.payer[a];
+                const bool in_arrears = p != payer_none && p < programme_base;
+                const std::size_t g = segment_of(pop_.traits[a]);
+                if (in_arrears) --totals_.counts[cell(k, g, SeriesMetric::in_arrears)];
+                join_programme(a, j);
+                ++totals_.counts[cell(k, g, SeriesMetric::covered)];
+                ++totals_.counts[cell(k, g, SeriesMetric::covered_programme)];
+                ++totals_.counts[cell(k, g, SeriesMetric::covered_registered)];
+                ++totals_.counts[cell(k, g, SeriesMetric::enrolled)];
+                ++totals_.programme_members[member_cell(k, g, j)];
+                ++totals_.village_covered[params_.village_first[k] + pop_.village[a]];
+            }
+            add_passed_over(slots_);
+            book_.enrol(j, taken, false);
+            totals_.members[j] += taken;
+            allocated_[j] = taken;
+        }
+    }
+
+    /// Adds slots to the sorted list of candidates no later programme may take this month.
+    template <typename Slots>
+    void add_passed_over(const Slots& slots) {
+        const auto middle = static_cast<std::ptrdiff_t>(passed_over_.size());
+        for (const auto a : slots)
+            passed_over_.push_back(static_cast<std::uint32_t>(a));
+        std::sort(passed_over_.begin() + middle, passed_over_.end());
+        std::inplace_merge(passed_over_.begin(), passed_over_.begin() + middle, passed_over_.end());
+    }
+
     /// The first slot in [from, end) whose worker left, or `end`. Eight slots per step: a
     /// byte of traits is no_worker when both of its segment bits are set.
     std::uint32_t next_free_slot(std::uint32_t from, std::uint32_t end) const {
@@ -1074,6 +1261,7 @@ private:
     void count_free_slots() {
         free_slots_.assign(pop_.region_slots.size(), 0);
         for (std::size_t k = 0; k < pop_.region_slots.size(); ++k) {
+            if (!owned_[k]) continue;
             const RegionSlots& r = pop_.region_slots[k];
             for (std::uint32_t a = r.first; a < r.first + r.used; ++a)
                 free_slots_[k] += segment_of(pop_.traits[a]) == no_worker;
@@ -1097,6 +1285,7 @@ private:
             tbb::blocked_range<std::size_t>(0, pop_.region_slots.size(), 1),
             [&](const tbb::blocked_range<std::size_t>& range) {
                 for (std::size_t k = range.begin(); k != range.end(); ++k) {
+                    if (!owned_[k]) continue;
                     RegionSlots& r = pop_.region_slots[k];
                     const double expected = rate * static_cast<double>(labour_force_[k]);
                     const auto u = rng_.words(r.first, month, DrawPurpose::entry, 3)[0];
@@ -1128,6 +1317,7 @@ private:
         const double scale = s_.population.scale_workers_per_agent;
         const Benefits& b = s_.benefits;
         for (std::size_t k = 0; k < s_.regions.size(); ++k) {
+            if (!owned_[k]) continue; // +0.0: another rank records it
             std::int64_t lf = 0;
             for (std::size_t g = 0; g < segment_count; ++g) {
                 const auto segment = static_cast<Segment>(g);
@@ -1155,6 +1345,7 @@ private:
             }
             labour_force_[k] = lf;
         }
+        if (cluster_) record_registered_across_ranks(month);
         for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
             const double premium = s_.programmes[j].premium_idr_per_month;
             members_[j] = totals_.members[j];
@@ -1168,6 +1359,25 @@ private:
             result_.at(ProgrammeMetric::committed_idr, month, j) = book_.committed_this_year(j);
             result_.at(ProgrammeMetric::budget_idr, month, j) = book_.budget_this_year(j);
         }
+    }
+
+    /// Split by region, an employer may register a worker in a region of another rank: the
+    /// participants registered in a region are summed over the ranks before its rank records
+    /// them.
+    void record_registered_across_ranks(std::size_t month) {
+        const double scale = s_.population.scale_workers_per_agent;
+        exchange_.assign(s_.regions.size() * segment_count, 0);
+        for (std::size_t k = 0; k < s_.regions.size(); ++k)
+            for (std::size_t g = 0; g < segment_count; ++g)
+                exchange_[k * segment_count + g] =
+                    totals_.counts[cell(k, g, SeriesMetric::covered_registered)];
+        cluster_->sum(std::span<std::int64_t>(exchange_));
+        for (std::size_t k = 0; k < s_.regions.size(); ++k)
+            if (owned_[k])
+                for (std::size_t g = 0; g < segment_count; ++g)
+                    result_.at(SeriesMetric::covered_registered, month, k,
+                               static_cast<Segment>(g)) =
+                        static_cast<double>(exchange_[k * segment_count + g]) * scale;
     }
 
     const Scenario& s_;
@@ -1202,6 +1412,14 @@ private:
     std::uint32_t replicate_ = 0;
     int offset_ = 0; ///< months from the origin (the run that synthesised the agents) to ours
     int months_done_ = 0;
+
+    // A replicate split by region (options_.cluster): the process simulates the regions it
+    // owns and exchanges what couples them with the other ranks.
+    Cluster* cluster_ = nullptr;
+    std::vector<std::uint8_t> owned_;        ///< by scenario region; all 1 without a cluster
+    std::vector<std::int64_t> exchange_;     ///< sums over the ranks
+    std::vector<std::uint64_t> slots_;       ///< slots to exchange
+    std::vector<std::uint32_t> passed_over_; ///< sorted: no later programme takes them now
 };
 
 ReplicateSimulation::ReplicateSimulation(const Scenario& scenario, std::uint32_t replicate,
@@ -1232,6 +1450,39 @@ ReplicateSeries ReplicateSimulation::take_series() {
 }
 const Population& ReplicateSimulation::population() const {
     return impl_->population();
+}
+
+std::vector<int> share_regions(const Scenario& scenario, int ranks) {
+    if (ranks < 1)
+        throw std::invalid_argument("share_regions: " + std::to_string(ranks) +
+                                    " ranks (at least 1)");
+    const std::size_t regions = scenario.regions.size();
+    const auto p = static_cast<std::size_t>(ranks);
+    std::vector<int> out(regions, 0);
+    if (p >= regions) {
+        // One region each; the ranks beyond them simulate none.
+        for (std::size_t k = 0; k < regions; ++k)
+            out[k] = static_cast<int>(k);
+        return out;
+    }
+    // Agents before each region in scenario order: rank r starts at the region boundary
+    // nearest to r/P of all agents, leaving at least one region to each rank.
+    std::vector<double> before(regions + 1, 0.0);
+    for (std::size_t k = 0; k < regions; ++k)
+        before[k + 1] = before[k] + agents_in_region(scenario, k);
+    std::size_t first = 0;
+    for (std::size_t r = 1; r < p; ++r) {
+        const double target = before[regions] * static_cast<double>(r) / static_cast<double>(p);
+        std::size_t b = first + 1;
+        while (b + 1 <= regions - (p - r) &&
+               std::abs(before[b + 1] - target) < std::abs(before[b] - target))
+            ++b;
+        std::fill(out.begin() + static_cast<std::ptrdiff_t>(first),
+                  out.begin() + static_cast<std::ptrdiff_t>(b), static_cast<int>(r - 1));
+        first = b;
+    }
+    std::fill(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), static_cast<int>(p - 1));
+    return out;
 }
 
 ReplicateSeries simulate_replicate(const Scenario& scenario, std::uint32_t replicate,

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -143,7 +144,15 @@ std::uint32_t region_capacity(std::uint32_t agents, double entry_rate, int month
 /// with room for `entrant_months` months of entrants. Regions are indexed by their position
 /// in scenario.regions. Runs in parallel in the caller's TBB arena; the result does not
 /// depend on how many threads it has.
+///
+/// For a replicate split by region across processes: when `region_ranks` (one rank per
+/// scenario region) is given, only the regions with region_ranks[k] == rank are synthesised.
+/// Every region keeps its block of slots (region_slots is the same on every rank, so slots
+/// and region_of() are those of the whole population), but the other regions' slots are never
+/// written, so that their pages of the columns are never given memory. Throws
+/// std::invalid_argument when region_ranks has not one entry per region.
 Population synthesise_population(const Scenario& scenario, std::uint32_t replicate,
-                                 int entrant_months = 0);
+                                 int entrant_months = 0, std::span<const int> region_ranks = {},
+                                 int rank = 0);
 
 } // namespace ulcsim

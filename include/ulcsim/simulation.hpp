@@ -8,6 +8,7 @@
 /// it runs in.
 
 #include "ulcsim/checkpoint.hpp"
+#include "ulcsim/cluster.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/tally.hpp"
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace ulcsim {
 
@@ -23,7 +25,20 @@ struct SimulationOptions {
     bool profile = false;
     /// Called on the calling thread after each month with the number of months done.
     std::function<void(int months_done)> on_month;
+    /// A replicate split by region across the ranks of a cluster: when set, this process
+    /// synthesises and simulates only the regions that region_ranks gives to its rank, and
+    /// the ranks exchange what couples regions (programme totals and candidates) each month,
+    /// so that every rank's take_series() is the whole replicate's series, bit for bit the
+    /// one a single process computes. Every rank must construct and step the replicate
+    /// together. Not with checkpoints.
+    Cluster* cluster = nullptr;
+    /// The rank that simulates each of the scenario's regions (share_regions).
+    std::vector<int> region_ranks;
 };
+
+/// Gives each of `ranks` ranks a contiguous run of the scenario's regions with about the
+/// same number of agents (every rank at least one region while there are enough).
+std::vector<int> share_regions(const Scenario& scenario, int ranks);
 
 /// One replicate, month by month: for callers that need the state between months
 /// (benchmarks of the monthly step, checkpoints). Construction synthesises the population,
