@@ -1,10 +1,14 @@
 #include "ulcsim/ensemble.hpp"
 
+#include "ulcsim/input_error.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/simulation.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
+#include <chrono>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -12,6 +16,8 @@
 #include <string>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+#include <thread>
+#include <type_traits>
 
 namespace ulcsim {
 
@@ -26,30 +32,284 @@ struct Job {
 /// instead of running to the end; never leaves run_ensemble.
 struct Abandoned {};
 
-} // namespace
+Cluster* the_process_cluster = nullptr;
 
-std::int64_t starting_agents(const Scenario& scenario) {
-    std::int64_t agents = 0;
-    for (std::size_t k = 0; k < scenario.regions.size(); ++k)
-        agents += agents_in_region(scenario, k);
-    return agents;
+/// Replicate-major order: the first replicates of every scenario come first, so an
+/// interrupted comparison has paired replicates and progress moves evenly.
+std::vector<Job> replicate_major(const std::vector<EnsembleMember>& members) {
+    std::uint32_t most = 0;
+    for (const EnsembleMember& m : members)
+        most = std::max(most, m.replicates.count);
+    std::vector<Job> jobs;
+    for (std::uint32_t r = 0; r < most; ++r)
+        for (std::size_t i = 0; i < members.size(); ++i)
+            if (r < members[i].replicates.count)
+                jobs.push_back({i, members[i].replicates.first + r});
+    return jobs;
 }
 
-void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOptions& options) {
-    // Replicate-major order: the first replicates of every scenario finish first, so an
-    // interrupted comparison has paired replicates and progress moves evenly.
-    std::vector<Job> jobs;
-    std::uint32_t most = 0;
-    for (const EnsembleMember& m : members) {
-        if (!m.scenario) throw std::invalid_argument("run_ensemble: member without a scenario");
-        most = std::max(most, m.replicates.count);
-        if (options.on_checkpoint && (options.checkpoint_after_months < 0 ||
-                                      options.checkpoint_after_months > m.scenario->run.months))
-            throw std::invalid_argument("run_ensemble: checkpoint after " +
-                                        std::to_string(options.checkpoint_after_months) +
-                                        " months is outside a run of " +
-                                        std::to_string(m.scenario->run.months) + " months");
+// ---- replicates as bytes, between ranks ----------------------------------------------------
+
+class Bytes {
+public:
+    template <class T>
+    void put(const T& value) {
+        static_assert(std::is_trivially_copyable_v<T>);
+        const auto* p = reinterpret_cast<const std::byte*>(&value);
+        data.insert(data.end(), p, p + sizeof(T));
     }
+    template <class T, class A>
+    void put(const std::vector<T, A>& values) {
+        static_assert(std::is_trivially_copyable_v<T>);
+        put(std::uint64_t{values.size()});
+        const auto* p = reinterpret_cast<const std::byte*>(values.data());
+        data.insert(data.end(), p, p + values.size() * sizeof(T));
+    }
+    void put(const std::string& text) {
+        put(std::uint64_t{text.size()});
+        const auto* p = reinterpret_cast<const std::byte*>(text.data());
+        data.insert(data.end(), p, p + text.size());
+    }
+    void put(const std::vector<std::string>& texts) {
+        put(std::uint64_t{texts.size()});
+        for (const std::string& t : texts)
+            put(t);
+    }
+    std::vector<std::byte> data;
+};
+
+class Reader {
+public:
+    explicit Reader(const std::vector<std::byte>& bytes) : bytes_(bytes) {}
+    template <class T>
+    T get() {
+        static_assert(std::is_trivially_copyable_v<T>);
+        T value;
+        take(&value, sizeof(T));
+        return value;
+    }
+    template <class V>
+    void get(V& values) {
+        using T = typename V::value_type;
+        const auto n = count(sizeof(T));
+        values.resize(n);
+        take(values.data(), n * sizeof(T));
+    }
+    void get(std::string& text) {
+        text.resize(count(1));
+        take(text.data(), text.size());
+    }
+    void get(std::vector<std::string>& texts) {
+        texts.resize(count(sizeof(std::uint64_t)));
+        for (std::string& t : texts)
+            get(t);
+    }
+    bool done() const { return at_ == bytes_.size(); }
+
+private:
+    std::size_t count(std::size_t element) {
+        const auto n = get<std::uint64_t>();
+        if (n > (bytes_.size() - at_) / element) corrupt();
+        return static_cast<std::size_t>(n);
+    }
+    void take(void* out, std::size_t n) {
+        if (n > bytes_.size() - at_) corrupt();
+        if (n > 0) std::memcpy(out, bytes_.data() + at_, n);
+        at_ += n;
+    }
+    [[noreturn]] static void corrupt() {
+        throw std::runtime_error("run_ensemble: a message from another rank is truncated");
+    }
+    const std::vector<std::byte>& bytes_;
+    std::size_t at_ = 0;
+};
+
+/// What travels from a rank to rank 0: a replicate's series, or its checkpoint state.
+enum class Message : std::uint8_t { series, state };
+
+std::vector<std::byte> encode(const Job& job, const ReplicateSeries& series) {
+    Bytes b;
+    b.put(Message::series);
+    b.put(std::uint64_t{job.member});
+    b.put(job.replicate);
+    b.put(std::uint64_t{series.months});
+    b.put(std::uint64_t{series.regions});
+    b.put(std::uint64_t{series.programmes});
+    b.put(series.series);
+    b.put(series.programme_series);
+    b.put(series.phase_times);
+    return std::move(b.data);
+}
+
+ReplicateSeries decode_series(Reader& r) {
+    ReplicateSeries series;
+    series.months = static_cast<std::size_t>(r.get<std::uint64_t>());
+    series.regions = static_cast<std::size_t>(r.get<std::uint64_t>());
+    series.programmes = static_cast<std::size_t>(r.get<std::uint64_t>());
+    r.get(series.series);
+    r.get(series.programme_series);
+    series.phase_times = r.get<PhaseTimes>();
+    return series;
+}
+
+[[noreturn]] void corrupt_message(int from) {
+    throw std::runtime_error("run_ensemble: rank " + std::to_string(from) +
+                             " sent a message of no replicate of this ensemble");
+}
+
+/// The kind and the replicate of a message from rank `from`.
+std::pair<Message, Job> message_head(Reader& r, std::size_t members, int from) {
+    const auto kind = r.get<Message>();
+    Job job;
+    job.member = static_cast<std::size_t>(r.get<std::uint64_t>());
+    job.replicate = r.get<std::uint32_t>();
+    if ((kind != Message::series && kind != Message::state) || job.member >= members)
+        corrupt_message(from);
+    return {kind, job};
+}
+
+// Every column of the population in one place, so that encoding and decoding cannot differ.
+template <class F>
+void for_each_column(Population& p, F&& f) {
+    f(p.village);
+    f(p.registration_region);
+    f(p.covered_since);
+    f(p.paid_until);
+    f(p.traits);
+    f(p.age_years);
+    f(p.income_band);
+    f(p.awareness);
+    f(p.payer);
+    f(p.region_slots);
+}
+
+std::vector<std::byte> encode(const Job& job, ReplicateState& state) {
+    Bytes b;
+    b.put(Message::state);
+    b.put(std::uint64_t{job.member});
+    b.put(job.replicate);
+    b.put(state.seed);
+    b.put(state.replicate);
+    b.put(state.origin);
+    b.put(state.month);
+    b.put(state.scale_workers_per_agent);
+    b.put(state.region_codes);
+    b.put(state.villages);
+    b.put(state.desa);
+    b.put(state.programme_names);
+    for_each_column(state.population, [&](const auto& column) { b.put(column); });
+    b.put(state.labour_force);
+    b.put(state.village_workers);
+    b.put(state.village_covered);
+    b.put(state.programme_members);
+    b.put(state.commitment_first_year);
+    b.put(std::uint64_t{state.committed_idr.size()});
+    for (const std::vector<double>& years : state.committed_idr)
+        b.put(years);
+    return std::move(b.data);
+}
+
+ReplicateState decode_state(Reader& r) {
+    ReplicateState state;
+    state.seed = r.get<std::uint64_t>();
+    state.replicate = r.get<std::uint32_t>();
+    state.origin = r.get<Month>();
+    state.month = r.get<Month>();
+    state.scale_workers_per_agent = r.get<double>();
+    r.get(state.region_codes);
+    r.get(state.villages);
+    r.get(state.desa);
+    r.get(state.programme_names);
+    for_each_column(state.population, [&](auto& column) { r.get(column); });
+    r.get(state.labour_force);
+    r.get(state.village_workers);
+    r.get(state.village_covered);
+    r.get(state.programme_members);
+    state.commitment_first_year = r.get<int>();
+    state.committed_idr.resize(static_cast<std::size_t>(r.get<std::uint64_t>()));
+    for (std::vector<double>& years : state.committed_idr)
+        r.get(years);
+    return state;
+}
+
+// ---- agreement between ranks ---------------------------------------------------------------
+
+/// FNV-1a: the same on every rank and build, unlike std::hash.
+class Fingerprint {
+public:
+    void add(std::string_view text) {
+        add(std::uint64_t{text.size()});
+        for (const char c : text)
+            byte(static_cast<unsigned char>(c));
+    }
+    void add(std::uint64_t value) {
+        for (int i = 0; i < 8; ++i)
+            byte(static_cast<unsigned char>(value >> (8 * i)));
+    }
+    std::uint64_t value() const { return hash_; }
+
+private:
+    void byte(unsigned char c) {
+        hash_ ^= c;
+        hash_ *= 0x100000001b3u;
+    }
+    std::uint64_t hash_ = 0xcbf29ce484222325u;
+};
+
+/// Throws InputError on every rank unless every rank runs the same ensemble: a rank given
+/// another scenario or seed would otherwise go unnoticed and mix its replicates in.
+void check_agreement(const std::vector<EnsembleMember>& members, const EnsembleOptions& options,
+                     Cluster& cluster) {
+    Fingerprint f;
+    f.add(std::uint64_t{members.size()});
+    for (const EnsembleMember& m : members) {
+        const Scenario& s = *m.scenario;
+        f.add(s.resolved_toml);
+        f.add(s.run.seed);
+        f.add(static_cast<std::uint64_t>(s.run.months));
+        f.add(static_cast<std::uint64_t>(s.run.start.index()));
+        f.add(std::bit_cast<std::uint64_t>(s.population.scale_workers_per_agent));
+        f.add(std::uint64_t{s.regions.size()});
+        f.add(std::uint64_t{m.replicates.first} << 32 | m.replicates.count);
+    }
+    f.add(static_cast<std::uint64_t>(options.distribution));
+    f.add(static_cast<std::uint64_t>(options.results_on));
+    f.add(static_cast<std::uint64_t>(options.checkpoint_after_months));
+    f.add(std::uint64_t{options.start_state != nullptr} << 1 | (options.on_checkpoint != nullptr));
+    const std::uint64_t mine = f.value();
+    const std::vector<std::uint64_t> all = cluster.gather_all(std::span(&mine, 1));
+    for (std::size_t r = 1; r < all.size(); ++r)
+        if (all[r] != all[0])
+            throw InputError(Diagnostic{
+                {"mpirun", 0, 0, true},
+                "ranks",
+                "rank " + std::to_string(r) +
+                    " was given another ensemble than rank 0 (another scenario, seed, months, "
+                    "replicates or options): every rank must run the same command line on the "
+                    "same files"});
+}
+
+/// What a rank does in a shared ensemble.
+struct Sharing {
+    Cluster* cluster = nullptr;                 ///< null: this process alone
+    bool regions = false;                       ///< every replicate by every rank, each its regions
+    std::vector<std::vector<int>> region_ranks; ///< by member, when regions
+};
+
+/// Runs `jobs` here; see run_ensemble. `deliver` is called for each finished replicate (and
+/// checkpoint state) with the callbacks' lock held; `poll`, when set, with it held at every
+/// progress notification and then repeatedly until it returns false once the local replicates are
+/// done (rank 0 collecting the other ranks' replicates). The totals are those of the whole
+/// ensemble.
+struct Delivery {
+    std::function<void(const Job&, ReplicateSeries&&)> series;
+    std::function<void(const Job&, ReplicateState&&)> state; ///< with options.on_checkpoint
+};
+
+void run_jobs(
+    const std::vector<EnsembleMember>& members, const EnsembleOptions& options,
+    const std::vector<Job>& jobs, const Sharing& sharing, const Delivery& deliver,
+    const std::function<bool(std::int64_t& agent_months, std::uint32_t& replicates)>& poll) {
     EnsembleProgress progress;
     std::vector<std::int64_t> per_month(members.size());
     for (std::size_t i = 0; i < members.size(); ++i) {
@@ -58,23 +318,21 @@ void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOpti
                                        static_cast<std::int64_t>(members[i].replicates.count);
         progress.replicates_total += members[i].replicates.count;
     }
-    for (std::uint32_t r = 0; r < most; ++r)
-        for (std::size_t i = 0; i < members.size(); ++i)
-            if (r < members[i].replicates.count)
-                jobs.push_back({i, members[i].replicates.first + r});
-    if (jobs.empty()) return;
 
     const int threads =
         options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
-    const std::size_t lanes = std::min(jobs.size(), options.concurrent_replicates > 0
-                                                        ? options.concurrent_replicates
-                                                        : static_cast<std::size_t>(threads));
+    // Ranks sharing a replicate's regions step it together, one replicate at a time.
+    const std::size_t lanes = sharing.regions
+                                  ? std::min<std::size_t>(jobs.size(), 1)
+                                  : std::min(jobs.size(), options.concurrent_replicates > 0
+                                                              ? options.concurrent_replicates
+                                                              : static_cast<std::size_t>(threads));
 
     std::atomic<std::size_t> next{0};
     std::atomic<std::int64_t> agent_months_done{0};
     std::atomic<std::uint32_t> replicates_done{0};
     std::atomic<bool> failed{false};
-    std::mutex report; // serialises the callbacks
+    std::mutex report; // serialises the callbacks (and, in a cluster, the messages)
     std::mutex load;   // serialises start_state
     std::exception_ptr first_error;
 
@@ -83,14 +341,25 @@ void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOpti
         if (!first_error) first_error = error;
         failed = true;
     };
+    // With `report` held.
+    const auto collect = [&]() -> bool {
+        std::int64_t months = 0;
+        std::uint32_t replicates = 0;
+        const bool more = poll(months, replicates);
+        agent_months_done += months;
+        replicates_done += replicates;
+        return more;
+    };
     const auto notify = [&](bool wait) {
-        if (!options.on_progress) return;
+        if (!options.on_progress && !poll) return;
         std::unique_lock lock(report, std::defer_lock);
         if (wait)
             lock.lock();
         else if (!lock.try_lock())
             return;
         if (failed) return;
+        if (poll) collect();
+        if (!options.on_progress) return;
         EnsembleProgress now = progress;
         now.agent_months_done = agent_months_done;
         now.replicates_done = replicates_done;
@@ -107,6 +376,10 @@ void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOpti
             try {
                 SimulationOptions sim;
                 sim.profile = options.profile;
+                if (sharing.regions) {
+                    sim.cluster = sharing.cluster;
+                    sim.region_ranks = sharing.region_ranks[job.member];
+                }
                 sim.on_month = [&](int) {
                     if (failed) throw Abandoned{};
                     agent_months_done += per_month[job.member];
@@ -144,7 +417,7 @@ void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOpti
                 if (state) {
                     std::lock_guard lock(report);
                     if (failed) return;
-                    options.on_checkpoint(job.member, job.replicate, std::move(*state));
+                    deliver.state(job, std::move(*state));
                     state.reset();
                 }
                 if (replicate)
@@ -155,10 +428,10 @@ void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOpti
                         replicate.reset();
                     });
                 ++replicates_done;
-                if (options.on_replicate) {
+                {
                     std::lock_guard lock(report);
                     if (failed) return;
-                    options.on_replicate(job.member, job.replicate, std::move(series));
+                    deliver.series(job, std::move(series));
                 }
                 notify(true);
             } catch (const Abandoned&) {
@@ -179,6 +452,182 @@ void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOpti
                           });
     });
     if (first_error) std::rethrow_exception(first_error);
+    if (!poll) return;
+    // The other ranks' replicates still on their way. Polling, not a blocking receive, so
+    // that on_progress can stop the wait (Ctrl-C) and the waiting rank leaves its core to
+    // the ranks still computing on the same machine.
+    auto last_progress = std::chrono::steady_clock::now();
+    for (;;) {
+        bool more = false;
+        {
+            std::lock_guard lock(report);
+            more = collect();
+        }
+        if (!more) break;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_progress > std::chrono::milliseconds(200)) {
+            notify(true);
+            last_progress = now;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    notify(true);
+}
+
+} // namespace
+
+Cluster* process_cluster() {
+    return the_process_cluster;
+}
+
+void set_process_cluster(Cluster* cluster) {
+    the_process_cluster = cluster;
+}
+
+bool splits_regions(const std::vector<EnsembleMember>& members, const EnsembleOptions& options,
+                    int ranks) {
+    if (ranks <= 1) return false;
+    switch (options.distribution) {
+    case Distribution::replicates:
+        return false;
+    case Distribution::regions:
+        return true;
+    case Distribution::automatic:
+        break;
+    }
+    if (options.start_state || options.on_checkpoint) return false;
+    std::size_t pairs = 0;
+    for (const EnsembleMember& m : members)
+        pairs += m.replicates.count;
+    return pairs < static_cast<std::size_t>(ranks);
+}
+
+std::int64_t starting_agents(const Scenario& scenario) {
+    std::int64_t agents = 0;
+    for (std::size_t k = 0; k < scenario.regions.size(); ++k)
+        agents += agents_in_region(scenario, k);
+    return agents;
+}
+
+void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOptions& options) {
+    for (const EnsembleMember& m : members) {
+        if (!m.scenario) throw std::invalid_argument("run_ensemble: member without a scenario");
+        if (options.on_checkpoint && (options.checkpoint_after_months < 0 ||
+                                      options.checkpoint_after_months > m.scenario->run.months))
+            throw std::invalid_argument("run_ensemble: checkpoint after " +
+                                        std::to_string(options.checkpoint_after_months) +
+                                        " months is outside a run of " +
+                                        std::to_string(m.scenario->run.months) + " months");
+    }
+    const std::vector<Job> all = replicate_major(members);
+    Cluster* cluster = options.cluster ? options.cluster : process_cluster();
+    Delivery here;
+    here.series = [&](const Job& job, ReplicateSeries&& series) {
+        if (options.on_replicate)
+            options.on_replicate(job.member, job.replicate, std::move(series));
+    };
+    here.state = [&](const Job& job, ReplicateState&& state) {
+        options.on_checkpoint(job.member, job.replicate, std::move(state));
+    };
+    if (!cluster || cluster->size() <= 1) {
+        if (!all.empty()) run_jobs(members, options, all, {}, here, {});
+        return;
+    }
+
+    check_agreement(members, options, *cluster);
+    const int rank = cluster->rank();
+    const auto ranks = static_cast<std::size_t>(cluster->size());
+    const bool everywhere = options.results_on == ResultsOn::every_rank;
+    Sharing sharing;
+    sharing.cluster = cluster;
+
+    if (splits_regions(members, options, cluster->size())) {
+        if (options.start_state || options.on_checkpoint)
+            throw InputError(Diagnostic{
+                {"mpirun", 0, 0, true},
+                "distribution",
+                "checkpoints need whole replicates on each rank, not replicates split by "
+                "region: run at least as many replicates as ranks, or distribute replicates"});
+        sharing.regions = true;
+        for (const EnsembleMember& m : members)
+            sharing.region_ranks.push_back(share_regions(*m.scenario, cluster->size()));
+        // Every rank ends each replicate with its whole series.
+        Delivery keep;
+        keep.series = [&](const Job& job, ReplicateSeries&& series) {
+            if (everywhere || rank == 0) here.series(job, std::move(series));
+        };
+        if (!all.empty()) run_jobs(members, options, all, sharing, keep, {});
+        return;
+    }
+
+    // Replicates: pair i of the replicate-major list runs on rank i mod ranks.
+    std::vector<Job> mine;
+    for (std::size_t i = static_cast<std::size_t>(rank); i < all.size(); i += ranks)
+        mine.push_back(all[i]);
+    if (everywhere) {
+        if (options.on_checkpoint)
+            throw std::invalid_argument(
+                "run_ensemble: checkpoints are written by rank 0: ResultsOn::rank_zero");
+        // Each rank keeps its replicates as bytes until all are done, then each is broadcast
+        // from its rank, in the list's order, so that every rank sees every replicate.
+        std::vector<std::vector<std::byte>> kept(mine.size());
+        Delivery keep;
+        keep.series = [&](const Job& job, ReplicateSeries&& series) {
+            for (std::size_t i = 0; i < mine.size(); ++i)
+                if (mine[i].member == job.member && mine[i].replicate == job.replicate) {
+                    kept[i] = encode(job, series);
+                    break;
+                }
+            here.series(job, std::move(series));
+        };
+        if (!mine.empty()) run_jobs(members, options, mine, sharing, keep, {});
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            const auto owner = static_cast<int>(i % ranks);
+            std::vector<std::byte> bytes;
+            if (owner == rank) bytes = std::move(kept[i / ranks]);
+            cluster->broadcast(bytes, owner);
+            if (owner == rank) continue;
+            Reader r(bytes);
+            const auto [kind, job] = message_head(r, members.size(), owner);
+            if (kind != Message::series) corrupt_message(owner);
+            here.series(job, decode_series(r));
+        }
+        return;
+    }
+
+    if (rank != 0) {
+        Delivery send;
+        send.series = [&](const Job& job, ReplicateSeries&& series) {
+            cluster->send(0, encode(job, series));
+        };
+        send.state = [&](const Job& job, ReplicateState&& state) {
+            cluster->send(0, encode(job, state));
+        };
+        if (!mine.empty()) run_jobs(members, options, mine, sharing, send, {});
+        return;
+    }
+    // Rank 0: its own replicates, and those the others send, in whatever order they come.
+    std::size_t incoming = (all.size() - mine.size()) * (options.on_checkpoint ? 2 : 1);
+    std::vector<std::byte> bytes;
+    const auto receive = [&](std::int64_t& agent_months, std::uint32_t& replicates) {
+        int from = 0;
+        while (incoming > 0 && cluster->try_receive(bytes, from)) {
+            --incoming;
+            Reader r(bytes);
+            const auto [kind, job] = message_head(r, members.size(), from);
+            if (kind == Message::state) {
+                if (!options.on_checkpoint) corrupt_message(from);
+                here.state(job, decode_state(r));
+                continue;
+            }
+            agent_months += starting_agents(*members[job.member].scenario) *
+                            members[job.member].scenario->run.months;
+            ++replicates;
+            here.series(job, decode_series(r));
+        }
+        return incoming > 0;
+    };
+    run_jobs(members, options, mine, sharing, here, receive);
 }
 
 } // namespace ulcsim

@@ -8,6 +8,7 @@
 /// replicates finish; only the order of the on_replicate calls does.
 
 #include "ulcsim/checkpoint.hpp"
+#include "ulcsim/cluster.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/tally.hpp"
 
@@ -38,6 +39,29 @@ struct EnsembleProgress {
     std::uint32_t replicates_total = 0;
 };
 
+/// How the ranks of a cluster share an ensemble.
+enum class Distribution : std::uint8_t {
+    /// Replicates when there are at least as many (scenario, replicate) pairs as ranks,
+    /// regions otherwise.
+    automatic,
+    /// Each rank runs whole replicates: pair i of the replicate-major list goes to rank
+    /// i mod ranks.
+    replicates,
+    /// Every replicate is run by all ranks together, each simulating a contiguous share of
+    /// the regions (share_regions), one replicate after the other: for a replicate too large
+    /// for one machine's memory.
+    regions,
+};
+
+/// Where on_replicate is called when a cluster shares the ensemble.
+enum class ResultsOn : std::uint8_t {
+    /// On every rank, for every replicate: for callers that decide from the results
+    /// (calibration, goal seeking), so that every rank takes the same decisions.
+    every_rank,
+    /// On rank 0 only, which writes the output; the other ranks send it their replicates.
+    rank_zero,
+};
+
 struct EnsembleOptions {
     /// Threads of the arena the ensemble runs in (0: every core).
     int threads = 0;
@@ -65,7 +89,29 @@ struct EnsembleOptions {
     int checkpoint_after_months = 0;
     std::function<void(std::size_t member, std::uint32_t replicate, ReplicateState&& state)>
         on_checkpoint;
+
+    /// The processes that share the ensemble; nullptr: process_cluster(). With none, or one
+    /// rank, this process runs everything. Every rank must call run_ensemble with the same
+    /// members and options (checked: a rank that disagrees makes every rank throw
+    /// InputError). Replicates are pure functions of (scenario, seed, replicate), so what
+    /// on_replicate receives is the same bit for bit whatever the ranks and threads.
+    /// Checkpoints need the replicates distribution.
+    Cluster* cluster = nullptr;
+    Distribution distribution = Distribution::automatic;
+    ResultsOn results_on = ResultsOn::every_rank;
 };
+
+/// The cluster this process belongs to (nullptr unless set): the program sets it once at
+/// start when it runs under MPI, so that every ensemble, those of calibration included, is
+/// shared by the ranks.
+Cluster* process_cluster();
+void set_process_cluster(Cluster* cluster);
+
+/// Whether run_ensemble splits each replicate's regions across `ranks` ranks rather than
+/// give each rank whole replicates: Distribution::regions, or automatic with fewer
+/// (scenario, replicate) pairs than ranks and no checkpoints.
+bool splits_regions(const std::vector<EnsembleMember>& members, const EnsembleOptions& options,
+                    int ranks);
 
 /// Agents a replicate of the scenario starts with (before entrants).
 std::int64_t starting_agents(const Scenario& scenario);

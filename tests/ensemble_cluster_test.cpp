@@ -1,0 +1,230 @@
+// Ensembles shared by the ranks of a cluster (ranks run as threads here, see
+// support/thread_cluster.hpp; tests/mpi/ runs the program under mpirun): whether replicates
+// or regions are split, the replicates delivered are bit for bit those of one process, each
+// exactly once, on rank 0 or on every rank as asked; checkpoint states travel to rank 0; ranks
+// given different ensembles, and checkpoints of replicates split by region, are refused.
+
+#include "support/test_support.hpp"
+#include "support/thread_cluster.hpp"
+#include "ulcsim/ensemble.hpp"
+#include "ulcsim/input_error.hpp"
+#include "ulcsim/simulation.hpp"
+
+#include <gtest/gtest.h>
+#include <map>
+#include <mutex>
+#include <tbb/task_arena.h>
+
+using namespace ulcsim;
+
+namespace {
+
+std::vector<Scenario> two_scenarios() {
+    std::vector<Scenario> s;
+    s.push_back(
+        load_scenario(test::scenarios_dir() / "kota-magelang-2024.toml", {"run.months=20"}));
+    s.push_back(load_scenario(test::scenarios_dir() / "jawa-tengah.toml",
+                              {"population.scale=800", "run.months=20"}));
+    return s;
+}
+
+using Key = std::pair<std::size_t, std::uint32_t>;
+using Results = std::map<Key, ReplicateSeries>;
+
+std::vector<EnsembleMember> members_of(const std::vector<Scenario>& scenarios,
+                                       std::uint32_t replicates) {
+    std::vector<EnsembleMember> members;
+    for (const Scenario& s : scenarios)
+        members.push_back({&s, {0, replicates}});
+    return members;
+}
+
+Results alone(const std::vector<Scenario>& scenarios, std::uint32_t replicates) {
+    Results out;
+    tbb::task_arena one(1);
+    for (std::size_t i = 0; i < scenarios.size(); ++i)
+        for (std::uint32_t r = 0; r < replicates; ++r)
+            one.execute([&] { out[{i, r}] = simulate_replicate(scenarios[i], r); });
+    return out;
+}
+
+/// What each rank's on_replicate received when every rank runs the ensemble.
+std::vector<Results> shared(const std::vector<Scenario>& scenarios, std::uint32_t replicates,
+                            int ranks, EnsembleOptions options) {
+    std::vector<Results> received(static_cast<std::size_t>(ranks));
+    const std::vector<EnsembleMember> members = members_of(scenarios, replicates);
+    test::on_every_rank(ranks, 1, [&](int rank, Cluster& cluster) {
+        EnsembleOptions mine = options;
+        mine.cluster = &cluster;
+        mine.threads = 1;
+        Results& got = received[static_cast<std::size_t>(rank)];
+        mine.on_replicate = [&](std::size_t m, std::uint32_t r, ReplicateSeries&& series) {
+            EXPECT_TRUE(got.emplace(Key{m, r}, std::move(series)).second)
+                << "rank " << rank << ": replicate " << r << " of member " << m << " twice";
+        };
+        run_ensemble(members, mine);
+    });
+    return received;
+}
+
+void expect_same(const Results& expected, const Results& got, const std::string& where) {
+    ASSERT_EQ(got.size(), expected.size()) << where;
+    for (const auto& [key, series] : expected) {
+        ASSERT_TRUE(got.count(key))
+            << where << ": member " << key.first << " replicate " << key.second << " missing";
+        EXPECT_EQ(got.at(key).series, series.series)
+            << where << ": member " << key.first << " replicate " << key.second;
+        EXPECT_EQ(got.at(key).programme_series, series.programme_series)
+            << where << ": member " << key.first << " replicate " << key.second;
+    }
+}
+
+} // namespace
+
+TEST(ClusterEnsemble, RanksShareTheReplicatesAndRankZeroReceivesEveryOneOnce) {
+    const auto scenarios = two_scenarios();
+    const Results expected = alone(scenarios, 3);
+    EnsembleOptions options;
+    options.results_on = ResultsOn::rank_zero;
+    for (const int ranks : {2, 3, 4}) {
+        ASSERT_FALSE(splits_regions(members_of(scenarios, 3), options, ranks));
+        const std::vector<Results> got = shared(scenarios, 3, ranks, options);
+        expect_same(expected, got[0], std::to_string(ranks) + " ranks, rank 0");
+        for (int r = 1; r < ranks; ++r)
+            EXPECT_TRUE(got[static_cast<std::size_t>(r)].empty()) << "rank " << r;
+    }
+}
+
+TEST(ClusterEnsemble, EveryRankReceivesEveryReplicateWhenItDecidesFromThem) {
+    const auto scenarios = two_scenarios();
+    const Results expected = alone(scenarios, 3);
+    EnsembleOptions options; // results on every rank, the default
+    const std::vector<Results> got = shared(scenarios, 3, 4, options);
+    for (int r = 0; r < 4; ++r)
+        expect_same(expected, got[static_cast<std::size_t>(r)], "rank " + std::to_string(r));
+}
+
+TEST(ClusterEnsemble, FewerReplicatesThanRanksSplitTheRegionsOfEach) {
+    std::vector<Scenario> jt;
+    jt.push_back(load_scenario(test::scenarios_dir() / "jawa-tengah.toml",
+                               {"population.scale=400", "run.months=20"}));
+    const Results expected = alone(jt, 2);
+    EnsembleOptions options;
+    options.results_on = ResultsOn::rank_zero;
+    EXPECT_TRUE(splits_regions(members_of(jt, 2), options, 3));
+    EXPECT_FALSE(splits_regions(members_of(jt, 2), options, 2));
+    std::vector<Results> got = shared(jt, 2, 3, options);
+    expect_same(expected, got[0], "automatic, 3 ranks, rank 0");
+    EXPECT_TRUE(got[1].empty() && got[2].empty());
+
+    // Forced, with as many replicates as ranks; and on every rank.
+    options.distribution = Distribution::regions;
+    options.results_on = ResultsOn::every_rank;
+    EXPECT_TRUE(splits_regions(members_of(jt, 2), options, 2));
+    got = shared(jt, 2, 2, options);
+    expect_same(expected, got[0], "regions, 2 ranks, rank 0");
+    expect_same(expected, got[1], "regions, 2 ranks, rank 1");
+}
+
+TEST(ClusterEnsemble, CheckpointStatesTravelToRankZero) {
+    const auto scenarios = two_scenarios();
+    const std::vector<EnsembleMember> members = members_of(scenarios, 2);
+    const auto states_of = [&](Cluster* cluster, int rank) {
+        std::map<Key, ReplicateState> states;
+        EnsembleOptions options;
+        options.threads = 1;
+        options.cluster = cluster;
+        options.results_on = ResultsOn::rank_zero;
+        options.checkpoint_after_months = 7;
+        options.on_checkpoint = [&](std::size_t m, std::uint32_t r, ReplicateState&& state) {
+            EXPECT_TRUE(states.emplace(Key{m, r}, std::move(state)).second);
+        };
+        run_ensemble(members, options);
+        if (rank != 0) {
+            EXPECT_TRUE(states.empty()) << "rank " << rank;
+        }
+        return states;
+    };
+    const std::map<Key, ReplicateState> expected = states_of(nullptr, 0);
+    ASSERT_EQ(expected.size(), 4u);
+    std::map<Key, ReplicateState> got;
+    test::on_every_rank(3, 1, [&](int rank, Cluster& cluster) {
+        auto states = states_of(&cluster, rank);
+        if (rank == 0) got = std::move(states);
+    });
+    ASSERT_EQ(got.size(), expected.size());
+    for (const auto& [key, e] : expected) {
+        const ReplicateState& g = got.at(key);
+        const std::string where =
+            "member " + std::to_string(key.first) + " replicate " + std::to_string(key.second);
+        EXPECT_EQ(g.replicate, e.replicate) << where;
+        EXPECT_EQ(g.month.index(), e.month.index()) << where;
+        EXPECT_EQ(g.region_codes, e.region_codes) << where;
+        EXPECT_EQ(g.programme_names, e.programme_names) << where;
+        EXPECT_EQ(g.labour_force, e.labour_force) << where;
+        EXPECT_EQ(g.village_covered, e.village_covered) << where;
+        EXPECT_EQ(g.programme_members, e.programme_members) << where;
+        EXPECT_EQ(g.committed_idr, e.committed_idr) << where;
+        ASSERT_EQ(g.population.region_slots.size(), e.population.region_slots.size()) << where;
+        for (std::size_t k = 0; k < e.population.region_slots.size(); ++k) {
+            const RegionSlots& slots = e.population.region_slots[k];
+            EXPECT_EQ(g.population.region_slots[k].used, slots.used) << where;
+            for (std::uint32_t a = slots.first; a < slots.first + slots.used; ++a) {
+                ASSERT_EQ(g.population.traits[a], e.population.traits[a]) << where << " slot " << a;
+                ASSERT_EQ(g.population.payer[a], e.population.payer[a]) << where << " slot " << a;
+                ASSERT_EQ(g.population.paid_until[a], e.population.paid_until[a])
+                    << where << " slot " << a;
+                ASSERT_EQ(g.population.awareness[a], e.population.awareness[a])
+                    << where << " slot " << a;
+            }
+        }
+    }
+}
+
+TEST(ClusterEnsemble, RanksGivenDifferentEnsemblesAreRefusedOnEveryRank) {
+    const auto scenarios = two_scenarios();
+    auto reseeded = scenarios;
+    reseeded[1].run.seed += 1;
+    int refused = 0;
+    std::mutex count;
+    test::on_every_rank(3, 1, [&](int rank, Cluster& cluster) {
+        EnsembleOptions options;
+        options.cluster = &cluster;
+        options.threads = 1;
+        const auto members = members_of(rank == 2 ? reseeded : scenarios, 2);
+        try {
+            run_ensemble(members, options);
+        } catch (const InputError& e) {
+            EXPECT_NE(std::string(e.what()).find("rank 2 was given another ensemble than rank 0"),
+                      std::string::npos)
+                << e.what();
+            std::lock_guard lock(count);
+            ++refused;
+        }
+    });
+    EXPECT_EQ(refused, 3);
+}
+
+TEST(ClusterEnsemble, CheckpointsOfReplicatesSplitByRegionAreRefused) {
+    const auto scenarios = two_scenarios();
+    int refused = 0;
+    std::mutex count;
+    test::on_every_rank(2, 1, [&](int, Cluster& cluster) {
+        EnsembleOptions options;
+        options.cluster = &cluster;
+        options.distribution = Distribution::regions;
+        options.results_on = ResultsOn::rank_zero;
+        options.checkpoint_after_months = 5;
+        options.on_checkpoint = [](std::size_t, std::uint32_t, ReplicateState&&) {};
+        try {
+            run_ensemble(members_of(scenarios, 1), options);
+        } catch (const InputError& e) {
+            EXPECT_NE(std::string(e.what()).find("checkpoints need whole replicates"),
+                      std::string::npos)
+                << e.what();
+            std::lock_guard lock(count);
+            ++refused;
+        }
+    });
+    EXPECT_EQ(refused, 2);
+}
