@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -245,6 +246,46 @@ std::string units_of(std::string_view metric) {
     return metric.ends_with("_idr") ? "IDR" : "workers";
 }
 
+std::atomic<bool> discarding_output{false};
+
+/// The temporary files that exist now, in a fixed table that a signal handler can read
+/// without allocating or locking.
+class TemporaryFiles {
+public:
+    static constexpr std::size_t capacity = 32;
+    std::size_t add(const std::filesystem::path& path) {
+        const std::string text = path.string();
+        if (text.size() >= sizeof(Entry::path)) return capacity;
+        for (std::size_t i = 0; i < capacity; ++i) {
+            bool expected = false;
+            if (!entries_[i].claimed.compare_exchange_strong(expected, true)) continue;
+            std::memcpy(entries_[i].path, text.c_str(), text.size() + 1);
+            entries_[i].ready = true;
+            return i;
+        }
+        return capacity; // more than any command keeps: this one is not removed on abort
+    }
+    void drop(std::size_t i) {
+        if (i >= capacity) return;
+        entries_[i].ready = false;
+        entries_[i].claimed = false;
+    }
+    void remove_all() noexcept {
+        for (Entry& e : entries_)
+            if (e.ready) ::unlink(e.path);
+    }
+
+private:
+    struct Entry {
+        std::atomic<bool> claimed{false};
+        std::atomic<bool> ready{false};
+        char path[4096];
+    };
+    Entry entries_[capacity];
+};
+
+TemporaryFiles temporary_files;
+
 std::filesystem::path temporary_path_for(const std::filesystem::path& output) {
     std::filesystem::path temporary = output;
     temporary += ".tmp-" + std::to_string(::getpid());
@@ -260,6 +301,7 @@ std::filesystem::path scratch_path_for(const std::filesystem::path& output) {
 // HDF5's own message for this ("unable to open file … errno = 2") names the temporary file,
 // not the one the user asked for.
 void move_into_place(const std::filesystem::path& temporary, const std::filesystem::path& output) {
+    if (discarding_output) return;
     std::error_code ec;
     std::filesystem::rename(temporary, output, ec);
     if (ec)
@@ -268,6 +310,7 @@ void move_into_place(const std::filesystem::path& temporary, const std::filesyst
 }
 
 void require_directory_of(const std::filesystem::path& output, std::string_view kind) {
+    if (discarding_output) return;
     const std::filesystem::path directory =
         output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
     std::error_code ec;
@@ -285,6 +328,9 @@ File create_file(const Context& c) {
     const auto fapl =
         open<PropertyList>(H5Pcreate(H5P_FILE_ACCESS), c.file, "create property list for", "/");
     check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_SEMI), c.file, "configure", "/");
+    // In memory, never on disk: the file is only written to be dropped.
+    if (discarding_output)
+        check(H5Pset_fapl_core(fapl.get(), std::size_t{1} << 20, false), c.file, "configure", "/");
     return File(H5Fcreate(c.file.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()));
 }
 
@@ -423,6 +469,25 @@ std::vector<std::string> read_strings(hid_t file_type, hid_t space, std::string_
 
 } // namespace
 
+void discard_output(bool discard) {
+    discarding_output = discard;
+}
+
+bool output_discarded() {
+    return discarding_output;
+}
+
+void remove_temporary_files() noexcept {
+    temporary_files.remove_all();
+}
+
+TemporaryFile::TemporaryFile(const std::filesystem::path& path)
+    : index_(temporary_files.add(path)) {}
+
+TemporaryFile::~TemporaryFile() {
+    temporary_files.drop(index_);
+}
+
 // ---- ArrayWriter ----------------------------------------------------------------------------
 
 static_assert(std::is_same_v<hid_t, std::int64_t>, "ArrayWriter keeps the file as an int64");
@@ -484,6 +549,7 @@ struct RunFileWriter::Impl {
     std::size_t programmes = 0;
     bool created = false;
     bool scratch_created = false;
+    std::optional<TemporaryFile> temporary_mark, scratch_mark;
     bool committed = false;
     std::vector<bool> written;
     // Declared before the datasets so that they are closed after them.
@@ -572,6 +638,7 @@ RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario
         throw std::runtime_error("cannot create run file " + output.string() + " (as " +
                                  s.temporary.string() + "): " + hdf5_reason());
     s.created = true;
+    s.temporary_mark.emplace(s.temporary);
     write_into(s.file.get(), "run file " + output.string(), s.temporary);
     if (!info.keep_replicates) {
         s.scratch_file = create_file(rc);
@@ -580,6 +647,7 @@ RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario
                                      output.string() + " (as " + rc.file.string() +
                                      "): " + hdf5_reason());
         s.scratch_created = true;
+        s.scratch_mark.emplace(rc.file);
     }
     const hid_t f = s.file.get();
     const hid_t rf = s.replicates_file();
@@ -1329,6 +1397,7 @@ struct ResultFileWriter::Impl {
     bool created = false;
     bool committed = false;
     File file;
+    std::optional<TemporaryFile> temporary_mark;
 
     Impl() = default;
     Impl(const Impl&) = delete;
@@ -1357,6 +1426,7 @@ ResultFileWriter::ResultFileWriter(const std::filesystem::path& output)
         throw std::runtime_error("cannot create result file " + output.string() + " (as " +
                                  s.temporary.string() + "): " + hdf5_reason());
     s.created = true;
+    s.temporary_mark.emplace(s.temporary);
     write_into(s.file.get(), "result file " + output.string(), s.temporary);
 
     Group meta = create_group(s.file.get(), "/meta", c);

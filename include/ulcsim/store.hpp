@@ -54,6 +54,30 @@ struct RunInfo {
     bool keep_replicates = true;
 };
 
+/// Whether the writers below put nothing on disk (false unless set): the ranks other than 0
+/// of a distributed run compute what rank 0 writes, and write nothing themselves, so their
+/// writers keep the file in memory and commit() drops it. Set once, before any writer exists.
+void discard_output(bool discard);
+bool output_discarded();
+
+/// Removes the temporary file of every writer (and TemporaryFile) that exists now. Safe in
+/// a signal handler: for a process about to be killed, such as rank 0 of an MPI job that
+/// another rank aborts, so that nothing half-written is left beside the output.
+void remove_temporary_files() noexcept;
+
+/// Puts a temporary file of the caller's among those remove_temporary_files() removes, for
+/// as long as this lives.
+class TemporaryFile {
+public:
+    explicit TemporaryFile(const std::filesystem::path& path);
+    ~TemporaryFile();
+    TemporaryFile(const TemporaryFile&) = delete;
+    TemporaryFile& operator=(const TemporaryFile&) = delete;
+
+private:
+    std::size_t index_;
+};
+
 /// The RunInfo of a run of `scenario` as loaded (seed, start, months and replicates are its
 /// run settings).
 RunInfo run_info_of(const Scenario& scenario, int threads, bool keep_replicates = true);
