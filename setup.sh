@@ -11,6 +11,7 @@ packages=(
   cmake make g++ pkg-config python3 python3-h5py python3-numpy
   libboost-program-options-dev libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools
   libtomlplusplus-dev librandom123-dev libgtest-dev libbenchmark-dev chromium
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()

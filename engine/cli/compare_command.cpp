@@ -118,8 +118,8 @@ int compare_command(const std::vector<std::string>& args) {
                   << (independent
                           ? "independent seeds"
                           : "common random numbers (seed " + std::to_string(base.seed) + ")")
-                  << ", on " << threads << (threads == 1 ? " thread" : " threads") << " → "
-                  << out_path.string() << '\n';
+                  << ", on " << processes_and_threads(threads) << " → " << out_path.string()
+                  << '\n';
 
     ResultFileWriter writer(out_path);
     // The monthly totals for the file: [scenario][replicate].

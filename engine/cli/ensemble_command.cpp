@@ -1,10 +1,12 @@
 #include "ensemble_command.hpp"
 
 #include "commands.hpp"
+#include "process_role.hpp"
 #include "progress.hpp"
 #include "terminal_format.hpp"
 #include "ulcsim/memory.hpp"
 #include "ulcsim/population.hpp"
+#include "ulcsim/simulation.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -13,6 +15,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <tbb/task_arena.h>
 
@@ -29,15 +32,19 @@ extern "C" void request_stop(int) {
 }
 
 /// Ctrl-C ends the run between months: the temporary output is removed, nothing is left
-/// under the output name.
+/// under the output name. Not for the ranks of an MPI job, which may be waiting for each
+/// other rather than between months: main's handler removes their temporary files at once.
 class StopOnSignal {
 public:
     StopOnSignal() {
         stop_requested = false;
+        if (process_role().ranks > 1) return;
         previous_int_ = std::signal(SIGINT, request_stop);
         previous_term_ = std::signal(SIGTERM, request_stop);
+        installed_ = true;
     }
     ~StopOnSignal() {
+        if (!installed_) return;
         std::signal(SIGINT, previous_int_);
         std::signal(SIGTERM, previous_term_);
     }
@@ -45,8 +52,9 @@ public:
     StopOnSignal& operator=(const StopOnSignal&) = delete;
 
 private:
-    void (*previous_int_)(int);
-    void (*previous_term_)(int);
+    void (*previous_int_)(int) = nullptr;
+    void (*previous_term_)(int) = nullptr;
+    bool installed_ = false;
 };
 
 } // namespace
@@ -61,8 +69,12 @@ void EnsembleCommandOptions::add_to(po::options_description& options,
         "most replicates in memory at once (default: one per thread)")(
         "memory-limit", po::value<std::string>(&memory_limit),
         "refuse to start a run estimated to need more, e.g. 2G, 1.5GiB (default: this "
-        "machine's memory)")("seed", po::value<std::uint64_t>(&seed),
-                             "random seed (default: run.seed)")(
+        "machine's memory)")(
+        "distribute", po::value<std::string>(&distribute),
+        "under mpirun: replicates (each rank runs whole replicates), regions (every rank "
+        "runs a share of each replicate's regions, for replicates too large for one "
+        "machine) or auto (default: replicates when there are at least as many as ranks)")(
+        "seed", po::value<std::uint64_t>(&seed), "random seed (default: run.seed)")(
         "months", po::value<int>(&months), "months to simulate (default: run.months)")(
         "set", po::value<std::vector<std::string>>(&overrides)->composing(),
         "override a scenario key: --set key.path=value (repeatable)")(
@@ -85,7 +97,10 @@ EnsembleCommandOptions::scenario_overrides(const po::variables_map& vm) const {
 }
 
 int EnsembleCommandOptions::thread_count(const po::variables_map& vm) const {
-    return vm.count("threads") ? threads : tbb::this_task_arena::max_concurrency();
+    if (vm.count("threads")) return threads;
+    // Ranks bound to cores see only theirs; unbound ones would otherwise each take every core.
+    return std::max(1, tbb::this_task_arena::max_concurrency() /
+                           std::max(1, process_role().ranks_on_this_machine));
 }
 
 RunResources EnsembleCommandOptions::resources(const po::variables_map& vm) const {
@@ -96,6 +111,15 @@ RunResources EnsembleCommandOptions::resources(const po::variables_map& vm) cons
             throw UsageError("--replicates-at-once must be between 1 and 100000");
         r.replicates_at_once = replicates_at_once;
     }
+    if (distribute == "auto")
+        r.distribution = Distribution::automatic;
+    else if (distribute == "replicates")
+        r.distribution = Distribution::replicates;
+    else if (distribute == "regions")
+        r.distribution = Distribution::regions;
+    else
+        throw UsageError("--distribute must be auto, replicates or regions, not '" + distribute +
+                         "'");
     if (vm.count("memory-limit")) {
         r.memory_limit = parse_byte_size(memory_limit, "--memory-limit");
         r.memory_limit_given = true;
@@ -159,19 +183,29 @@ void with_scale_times(const std::vector<EnsembleMember>& members, double factor,
 
 void check_memory(const std::vector<EnsembleMember>& members, const RunResources& resources,
                   bool quiet) {
-    const MemoryEstimate e =
-        estimate_memory(members, resources.threads, resources.replicates_at_once);
+    MemoryEstimate e = estimate_memory(members, resources.threads, resources.replicates_at_once);
+    // A rank holding a share of the regions holds that share of the agents; the series and
+    // tallies stay whole.
+    const double all_agents = e.agents;
+    const double shared_out = e.agents * (1 - resources.agent_share);
+    e.agents -= shared_out;
+    e.per_replicate -= shared_out;
     const auto limit = static_cast<double>(resources.memory_limit);
     const std::string limit_text = resources.memory_limit == 0 ? "an unknown amount"
                                    : resources.memory_limit_given
                                        ? byte_size(limit) + " (--memory-limit)"
                                        : byte_size(limit) + " (this machine)";
+    std::ostringstream share;
+    share << std::fixed << std::setprecision(0) << 100 * resources.agent_share;
     const std::string how =
         std::to_string(e.replicates_at_once) +
         (e.replicates_at_once == 1 ? " replicate" : " replicates at once, each") + " up to " +
         byte_size(e.per_replicate) + ": " + with_thousands(e.slots) + " agent slots × " +
-        std::to_string(Population::bytes_per_agent) + " B = " + byte_size(e.agents) +
-        ", room for entrants included";
+        std::to_string(Population::bytes_per_agent) + " B = " + byte_size(all_agents) +
+        ", room for entrants included" +
+        (resources.agent_share < 1
+             ? ", of which this rank's regions hold at most " + share.str() + "%"
+             : "");
     if (!quiet)
         std::cerr << "  memory: up to " << byte_size(e.total()) << " (" << how << ") of "
                   << limit_text << '\n';
@@ -216,7 +250,8 @@ std::filesystem::path EnsembleCommandOptions::output_path(const std::string& def
     const std::filesystem::path out = output.empty() ? default_name : output;
     const std::filesystem::path directory =
         out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
-    if (!std::filesystem::is_directory(directory))
+    // Ranks that write nothing need not see rank 0's directory.
+    if (!output_discarded() && !std::filesystem::is_directory(directory))
         throw UsageError("cannot write " + out.string() + ": directory " + directory.string() +
                          " does not exist");
     return out;
@@ -230,13 +265,19 @@ void commit_with_csv(const std::filesystem::path& csv,
 
 void commit_with_text_files(const std::vector<TextOutput>& csvs,
                             const std::function<void()>& commit) {
+    if (output_discarded()) {
+        commit();
+        return;
+    }
     const auto temporary = [](const std::filesystem::path& path) {
         std::filesystem::path t = path;
         t += ".tmp";
         return t;
     };
+    std::vector<std::unique_ptr<TemporaryFile>> marks;
     try {
         for (const TextOutput& csv : csvs) {
+            marks.push_back(std::make_unique<TemporaryFile>(temporary(csv.path)));
             std::ofstream out(temporary(csv.path));
             if (!out) throw std::runtime_error("cannot write " + temporary(csv.path).string());
             csv.write(out);
@@ -267,7 +308,23 @@ std::string byte_size(double bytes) {
 }
 
 void run_ensemble_with_progress(const std::vector<EnsembleMember>& members, EnsembleOptions options,
-                                const RunResources& resources, bool quiet) {
+                                const RunResources& given, bool quiet) {
+    RunResources resources = given;
+    options.distribution = resources.distribution;
+    const ProcessRole& role = process_role();
+    if (splits_regions(members, options, role.ranks)) {
+        resources.agent_share = 0;
+        for (const EnsembleMember& m : members) {
+            const std::vector<int> ranks = share_regions(*m.scenario, role.ranks);
+            double mine = 0, all = 0;
+            for (std::size_t k = 0; k < ranks.size(); ++k) {
+                const auto agents = static_cast<double>(agents_in_region(*m.scenario, k));
+                all += agents;
+                if (ranks[k] == role.rank) mine += agents;
+            }
+            resources.agent_share = std::max(resources.agent_share, all > 0 ? mine / all : 0.0);
+        }
+    }
     check_memory(members, resources, quiet);
     options.threads = resources.threads;
     options.concurrent_replicates = resources.replicates_at_once;
@@ -289,6 +346,8 @@ void run_ensemble_with_progress(const std::vector<EnsembleMember>& members, Ense
     run_ensemble(members, options);
     if (stop_requested) throw Interrupted("interrupted: nothing written");
     progress.finish();
+    if (role.ranks > 1 && role.rank != 0 && options.results_on == ResultsOn::rank_zero)
+        throw ShareDone{};
 }
 
 MeasuredScenarios measure_scenarios(
@@ -302,6 +361,7 @@ MeasuredScenarios measure_scenarios(
     for (const Scenario& s : scenarios)
         members.push_back({&s, {0, replicates}});
     EnsembleOptions ensemble;
+    ensemble.results_on = ResultsOn::rank_zero;
     ensemble.on_replicate = [&](std::size_t i, std::uint32_t r, ReplicateSeries&& series) {
         const ReplicateOutcome outcome = outcome_of(series);
         m.values[i][r] = measure_values(outcome, settings);

@@ -22,6 +22,10 @@ struct RunResources {
     std::size_t replicates_at_once = 0; ///< 0: one per thread
     std::uint64_t memory_limit = 0;     ///< bytes; 0: unknown, not checked
     bool memory_limit_given = false;    ///< from --memory-limit, not the machine's memory
+    Distribution distribution = Distribution::automatic; ///< --distribute, under mpirun
+    /// The largest share of a replicate's agents this process holds: below 1 when the
+    /// ranks of an MPI job split each replicate's regions.
+    double agent_share = 1;
 };
 
 struct EnsembleCommandOptions {
@@ -34,9 +38,10 @@ struct EnsembleCommandOptions {
     bool quiet = false;
     std::size_t replicates_at_once = 0;
     std::string memory_limit;
+    std::string distribute = "auto";
 
-    /// Adds -o, --replicates, --threads, --replicates-at-once, --memory-limit, --seed,
-    /// --months, --set and --quiet.
+    /// Adds -o, --replicates, --threads, --replicates-at-once, --memory-limit, --distribute,
+    /// --seed, --months, --set and --quiet.
     void add_to(boost::program_options::options_description& options,
                 const std::string& output_help);
     /// Checks the values given and returns the --set overrides followed by the run options
@@ -47,7 +52,7 @@ struct EnsembleCommandOptions {
     /// -o, or `default_name` in the current directory; a UsageError when its directory
     /// does not exist.
     std::filesystem::path output_path(const std::string& default_name) const;
-    /// --threads, or every core.
+    /// --threads, or every core (shared with the other ranks of an MPI job on this machine).
     int thread_count(const boost::program_options::variables_map& vm) const;
     /// The threads, --replicates-at-once and --memory-limit (or the machine's memory).
     RunResources resources(const boost::program_options::variables_map& vm) const;
@@ -80,9 +85,11 @@ void commit_with_text_files(const std::vector<TextOutput>& csvs,
 /// A size in bytes for people: "1.2 GB", "340 kB".
 std::string byte_size(double bytes);
 
-/// Checks the memory (check_memory), then runs the ensemble with the resources' threads and
-/// replicates at once, with a progress bar (or lines) on stderr unless quiet; Ctrl-C or
-/// SIGTERM stop it with Interrupted ("interrupted: nothing written").
+/// Checks the memory (check_memory), then runs the ensemble with the resources' threads,
+/// replicates at once and distribution, with a progress bar (or lines) on stderr unless
+/// quiet; Ctrl-C or SIGTERM stop it with Interrupted ("interrupted: nothing written").
+/// Under mpirun, with options.results_on rank_zero, the ranks other than 0 throw ShareDone
+/// once their replicates are sent: the caller only writes the output after it.
 void run_ensemble_with_progress(const std::vector<EnsembleMember>& members, EnsembleOptions options,
                                 const RunResources& resources, bool quiet);
 

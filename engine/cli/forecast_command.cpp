@@ -307,13 +307,14 @@ int forecast_command(const std::vector<std::string>& args) {
                   << coverage_measure_names[static_cast<std::size_t>(settings.measure)] << " ≥ "
                   << percent_text(settings.threshold) << ", " << replicates
                   << (replicates == 1 ? " replicate" : " replicates") << " × "
-                  << scenario.run.months << " months on " << threads
-                  << (threads == 1 ? " thread" : " threads") << " → " << out_path.string() << '\n';
+                  << scenario.run.months << " months on " << processes_and_threads(threads) << " → "
+                  << out_path.string() << '\n';
 
     RunFileWriter writer(out_path, scenario, run_info_of(scenario, threads));
     ForecastBuilder builder(scenario, settings, replicates);
     EnsembleOptions ensemble;
     ensemble.threads = threads;
+    ensemble.results_on = ResultsOn::rank_zero;
     if (backtest)
         backtest->predicted.assign(backtest->held_out.size(), std::vector<double>(replicates));
     ensemble.on_replicate = [&](std::size_t, std::uint32_t r, ReplicateSeries&& series) {

@@ -1,9 +1,24 @@
 // The `ulcsim` program: dispatches to a subcommand and maps failures to exit statuses —
-// 0 success, 2 bad input (scenario, data or command line), 1 internal failure.
+// 0 success, 2 bad input (scenario, data or command line), 1 internal failure. Built with
+// ULCSIM_MPI, every rank of an mpirun job runs the same command: rank 0 prints and writes,
+// and a failure on any rank ends the whole job.
 
 #include "commands.hpp"
+#include "process_role.hpp"
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/version.hpp"
+#ifdef ULCSIM_MPI
+#include "ulcsim/ensemble.hpp"
+#include "ulcsim/mpi_cluster.hpp"
+#include "ulcsim/store.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <optional>
+#include <sstream>
+#include <thread>
+#endif
 
 #include <algorithm>
 #include <array>
@@ -51,6 +66,10 @@ void print_help(std::ostream& out) {
             << '\n';
     out << "\nExit status: 0 success, 2 bad input, 1 internal failure, 130 interrupted.\n"
            "Scenario language: scenarios/README.md\n";
+#ifdef ULCSIM_MPI
+    out << "Built for Open MPI: `mpirun -n P ulcsim COMMAND …` shares the work of run, compare,\n"
+           "sweep, forecast, calibrate and target (README.md: Running on a cluster).\n";
+#endif
 }
 
 int dispatch(int argc, char** argv) {
@@ -73,26 +92,102 @@ int dispatch(int argc, char** argv) {
                                   "' (run 'ulcsim --help' for the list)");
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
+/// Runs the command; a failure's message goes to `errors` and its exit status is returned.
+int run_command_line(int argc, char** argv, std::ostream& errors) {
     try {
         return dispatch(argc, argv);
     } catch (const ulcsim::InputError& e) {
         for (const ulcsim::Diagnostic& d : e.diagnostics())
-            std::cerr << d.format() << '\n';
+            errors << d.format() << '\n';
         return 2;
     } catch (const ulcsim::cli::Interrupted& e) {
-        std::cerr << "ulcsim: " << e.what() << '\n';
+        errors << "ulcsim: " << e.what() << '\n';
         return 130;
     } catch (const ulcsim::cli::UsageError& e) {
-        std::cerr << "ulcsim: error: " << e.what() << '\n';
+        errors << "ulcsim: error: " << e.what() << '\n';
         return 2;
     } catch (const boost::program_options::error& e) {
-        std::cerr << "ulcsim: error: " << e.what() << '\n';
+        errors << "ulcsim: error: " << e.what() << '\n';
         return 2;
+    } catch (const std::exception& e) {
+        errors << "ulcsim: internal error: " << e.what() << '\n';
+        return 1;
+    }
+}
+
+#ifdef ULCSIM_MPI
+
+/// Swallows what the ranks other than 0 would print.
+class Silence : public std::streambuf {
+protected:
+    int overflow(int c) override { return c == traits_type::eof() ? 0 : c; }
+    std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
+};
+
+/// SIGTERM is how mpirun ends the ranks of a job that one rank aborted (and Ctrl-C): the
+/// temporary output goes with the process.
+extern "C" void end_rank(int signal) {
+    ulcsim::remove_temporary_files();
+    std::_Exit(128 + signal);
+}
+
+int run_as_rank(int argc, char** argv, ulcsim::MpiCluster& cluster) {
+    std::signal(SIGTERM, end_rank);
+    std::signal(SIGINT, end_rank);
+    using ulcsim::cli::ProcessRole;
+    const int rank = cluster.rank();
+    ulcsim::set_process_cluster(&cluster);
+    ulcsim::cli::set_process_role(
+        ProcessRole{rank, cluster.size(), cluster.ranks_on_this_machine()});
+    std::ostream stderr_stream(std::cerr.rdbuf());
+    Silence silence;
+    struct Restore {
+        std::streambuf* out = std::cout.rdbuf();
+        std::streambuf* err = std::cerr.rdbuf();
+        ~Restore() {
+            std::cout.rdbuf(out);
+            std::cerr.rdbuf(err);
+        }
+    } restore;
+    if (rank != 0) {
+        ulcsim::discard_output(true);
+        std::cout.rdbuf(&silence);
+        std::cerr.rdbuf(&silence);
+    }
+    std::ostringstream failure;
+    int status = 0;
+    try {
+        status = run_command_line(argc, argv, failure);
+    } catch (const ulcsim::cli::ShareDone&) {
+        return 0;
+    }
+    if (failure.str().empty()) return status;
+    // Input every rank reads fails on every rank: rank 0 alone says so, and its abort ends
+    // the others while they wait here. A failure of this rank alone is printed after the
+    // wait, with the rank.
+    std::cout.flush();
+    if (rank != 0) {
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+        stderr_stream << "ulcsim: rank " << rank << " of " << cluster.size() << " failed:\n";
+    }
+    stderr_stream << failure.str() << std::flush;
+    cluster.abort(status);
+}
+
+#endif
+
+} // namespace
+
+int main(int argc, char** argv) {
+#ifdef ULCSIM_MPI
+    std::optional<ulcsim::MpiCluster> cluster;
+    try {
+        cluster.emplace(argc, argv);
     } catch (const std::exception& e) {
         std::cerr << "ulcsim: internal error: " << e.what() << '\n';
         return 1;
     }
+    if (cluster->size() > 1) return run_as_rank(argc, argv, *cluster);
+#endif
+    return run_command_line(argc, argv, std::cerr);
 }

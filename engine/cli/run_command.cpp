@@ -195,8 +195,8 @@ int run_command(const std::vector<std::string>& args) {
     if (!common.quiet) {
         std::cerr << "ulcsim run " << scenario.run.name << ": " << with_thousands(agents)
                   << " agents × " << scenario.run.months << " months × " << replicates
-                  << (replicates == 1 ? " replicate" : " replicates") << " on " << threads
-                  << (threads == 1 ? " thread" : " threads") << " → " << out_path.string() << '\n';
+                  << (replicates == 1 ? " replicate" : " replicates") << " on "
+                  << processes_and_threads(threads) << " → " << out_path.string() << '\n';
         if (checkpoint)
             std::cerr << "  from the checkpoint in " << from_checkpoint << " ("
                       << checkpoint->info().month.to_string() << ", agents synthesised for "
@@ -227,6 +227,7 @@ int run_command(const std::vector<std::string>& args) {
     PhaseTimes phase_times;
     EnsembleOptions ensemble;
     ensemble.threads = threads;
+    ensemble.results_on = ResultsOn::rank_zero;
     ensemble.profile = profile;
     ensemble.on_replicate = [&](std::size_t, std::uint32_t r, ReplicateSeries&& series) {
         writer.write_replicate(r, series);

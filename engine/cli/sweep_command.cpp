@@ -186,8 +186,8 @@ int sweep_command(const std::vector<std::string>& args) {
     if (!common.quiet)
         std::cerr << "ulcsim sweep " << base.name << ": " << points << " grid points × "
                   << replicates << (replicates == 1 ? " replicate" : " replicates") << " × "
-                  << base.months << " months, common random numbers, on " << threads
-                  << (threads == 1 ? " thread" : " threads") << " → " << out_path.string() << '\n';
+                  << base.months << " months, common random numbers, on "
+                  << processes_and_threads(threads) << " → " << out_path.string() << '\n';
 
     ResultFileWriter writer(out_path);
     const MeasuredScenarios measured =

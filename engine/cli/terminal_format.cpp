@@ -1,5 +1,7 @@
 #include "terminal_format.hpp"
 
+#include "process_role.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
@@ -89,6 +91,12 @@ void print_programme_headlines(const std::vector<std::string>& names, const doub
         out << "  programme    " << names[j] << ": at most " << with_thousands(std::llround(peak))
             << " members, spent " << rupiah(total) << " (means)\n";
     }
+}
+
+std::string processes_and_threads(int threads) {
+    const int ranks = process_role().ranks;
+    const std::string t = std::to_string(threads) + (threads == 1 ? " thread" : " threads");
+    return ranks > 1 ? std::to_string(ranks) + " ranks × " + t : t;
 }
 
 } // namespace ulcsim::cli

@@ -11,6 +11,9 @@ namespace ulcsim::cli {
 
 /// 1234567 -> "1,234,567".
 std::string with_thousands(std::int64_t value);
+
+/// "1 thread", "4 threads", or under mpirun "2 ranks × 4 threads" (threads per rank).
+std::string processes_and_threads(int threads);
 /// 206035200 -> "Rp206,035,200"; negative amounts "-Rp1,000".
 std::string rupiah(double amount);
 /// Columns `text` takes on a terminal: UTF-8 code points (all our labels are narrow).
