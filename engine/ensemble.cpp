@@ -296,16 +296,17 @@ struct Sharing {
     std::vector<std::vector<int>> region_ranks; ///< by member, when regions
 };
 
-/// Runs `jobs` here; see run_ensemble. `deliver` is called for each finished replicate (and
-/// checkpoint state) with the callbacks' lock held; `poll`, when set, with it held at every
-/// progress notification and then repeatedly until it returns false once the local replicates are
-/// done (rank 0 collecting the other ranks' replicates). The totals are those of the whole
-/// ensemble.
 struct Delivery {
     std::function<void(const Job&, ReplicateSeries&&)> series;
     std::function<void(const Job&, ReplicateState&&)> state; ///< with options.on_checkpoint
 };
 
+/// Runs `jobs` here; see run_ensemble. `deliver` is called for each finished replicate (and
+/// checkpoint state) with the callbacks' lock held. `poll`, when set, is called with it held
+/// every millisecond, on a thread of its own, until it returns false (rank 0 collecting the
+/// other ranks' replicates): a rank sending one waits until it is received, so rank 0 must
+/// receive while it computes, synthesis and long months included. The progress totals are
+/// those of the whole ensemble.
 void run_jobs(
     const std::vector<EnsembleMember>& members, const EnsembleOptions& options,
     const std::vector<Job>& jobs, const Sharing& sharing, const Delivery& deliver,
@@ -351,15 +352,13 @@ void run_jobs(
         return more;
     };
     const auto notify = [&](bool wait) {
-        if (!options.on_progress && !poll) return;
+        if (!options.on_progress) return;
         std::unique_lock lock(report, std::defer_lock);
         if (wait)
             lock.lock();
         else if (!lock.try_lock())
             return;
         if (failed) return;
-        if (poll) collect();
-        if (!options.on_progress) return;
         EnsembleProgress now = progress;
         now.agent_months_done = agent_months_done;
         now.replicates_done = replicates_done;
@@ -443,6 +442,27 @@ void run_jobs(
         }
     };
 
+    // Polling rather than a blocking receive, so that the collector stops when a replicate
+    // fails here and leaves the core to the computing threads between messages.
+    std::atomic<bool> collecting{static_cast<bool>(poll)};
+    std::thread collector;
+    if (poll)
+        collector = std::thread([&] {
+            try {
+                for (bool more = true; more;) {
+                    {
+                        std::lock_guard lock(report);
+                        if (failed) break;
+                        more = collect();
+                    }
+                    if (more) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                }
+            } catch (...) {
+                fail(std::current_exception());
+            }
+            collecting = false;
+        });
+
     tbb::task_arena arena(threads);
     arena.execute([&] {
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, lanes, 1),
@@ -451,27 +471,20 @@ void run_jobs(
                                   lane();
                           });
     });
-    if (first_error) std::rethrow_exception(first_error);
-    if (!poll) return;
-    // The other ranks' replicates still on their way. Polling, not a blocking receive, so
-    // that on_progress can stop the wait (Ctrl-C) and the waiting rank leaves its core to
-    // the ranks still computing on the same machine.
-    auto last_progress = std::chrono::steady_clock::now();
-    for (;;) {
-        bool more = false;
-        {
-            std::lock_guard lock(report);
-            more = collect();
-        }
-        if (!more) break;
-        const auto now = std::chrono::steady_clock::now();
-        if (now - last_progress > std::chrono::milliseconds(200)) {
+    // The other ranks' replicates still on their way: progress goes on, and on_progress may
+    // stop the wait (Ctrl-C), which the collector sees as a failure.
+    while (collecting) {
+        try {
             notify(true);
-            last_progress = now;
+        } catch (...) {
+            fail(std::current_exception());
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        for (int i = 0; i < 200 && collecting; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    notify(true);
+    if (collector.joinable()) collector.join();
+    if (first_error) std::rethrow_exception(first_error);
+    if (poll) notify(true);
 }
 
 } // namespace
