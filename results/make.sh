@@ -6,11 +6,12 @@
 # build/results/ (large). About 2 minutes on 2 cores.
 #
 #   results/make.sh                 every folder: kota-magelang sawahlunto di-yogyakarta
-#                                   jawa-tengah-forecast national
+#                                   jawa-tengah-forecast national mpi
 #   results/make.sh kota-magelang   only the ones named
 #
-# jawa-tengah-forecast and national have their own scripts, which this one runs (about 10 and
-# 6 minutes; the national run needs about 2.5 GB of memory); it adds the Jawa Tengah report.
+# jawa-tengah-forecast, national and mpi have their own scripts, which this one runs (about 10,
+# 6 and 8 minutes; the national run needs about 2.5 GB of memory, mpi Debian's
+# libhdf5-openmpi-dev and both cores to itself); it adds the Jawa Tengah report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake --preset release >/dev/null
@@ -98,7 +99,7 @@ jawa_tengah_forecast() {
   screenshot "$here/report.html" "$here/report.png"
 }
 
-all=(kota-magelang sawahlunto di-yogyakarta jawa-tengah-forecast national)
+all=(kota-magelang sawahlunto di-yogyakarta jawa-tengah-forecast national mpi)
 for folder in "${@:-${all[@]}}"; do
   echo "==> results/$folder" >&2
   case $folder in
@@ -107,6 +108,7 @@ for folder in "${@:-${all[@]}}"; do
     di-yogyakarta) di_yogyakarta ;;
     jawa-tengah-forecast) jawa_tengah_forecast ;;
     national) results/national/make.sh ;;
+    mpi) results/mpi/make.sh ;;
     *) echo "results/make.sh: unknown folder '$folder' (${all[*]})" >&2; exit 2 ;;
   esac
 done
