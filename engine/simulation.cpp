@@ -1130,6 +1130,22 @@ private:
         }
     }
 
+    /// Worker a, of region k, takes a place of programme j in the allocation: he joins it,
+    /// and the stocks move with him.
+    void take_place(std::uint32_t a, std::size_t j, std::size_t k) {
+        const std::uint8_t p = pop_.payer[a];
+        const std::size_t g = segment_of(pop_.traits[a]);
+        if (p != payer_none && p < programme_base)
+            --totals_.counts[cell(k, g, SeriesMetric::in_arrears)];
+        join_programme(a, j);
+        ++totals_.counts[cell(k, g, SeriesMetric::covered)];
+        ++totals_.counts[cell(k, g, SeriesMetric::covered_programme)];
+        ++totals_.counts[cell(k, g, SeriesMetric::covered_registered)];
+        ++totals_.counts[cell(k, g, SeriesMetric::enrolled)];
+        ++totals_.programme_members[member_cell(k, g, j)];
+        ++totals_.village_covered[params_.village_first[k] + pop_.village[a]];
+    }
+
     /// Programmes with limited places take the accepting candidates with the smallest keys,
     /// in the order the scenario lists them; a worker taken by an earlier programme is
     /// skipped by the later ones.
@@ -1151,18 +1167,8 @@ private:
                     merge_in_order(c + static_cast<std::size_t>(places - taken) + c / 4 + 64);
                 const auto a = static_cast<std::uint32_t>(merge_[c]);
                 const std::uint8_t p = pop_.payer[a];
-                const bool in_arrears = p != payer_none && p < programme_base;
                 if (p >= programme_base || p == payer_employer) continue;
-                const std::size_t k = pop_.region_of(a);
-                const std::size_t g = segment_of(pop_.traits[a]);
-                if (in_arrears) --totals_.counts[cell(k, g, SeriesMetric::in_arrears)];
-                join_programme(a, j);
-                ++totals_.counts[cell(k, g, SeriesMetric::covered)];
-                ++totals_.counts[cell(k, g, SeriesMetric::covered_programme)];
-                ++totals_.counts[cell(k, g, SeriesMetric::covered_registered)];
-                ++totals_.counts[cell(k, g, SeriesMetric::enrolled)];
-                ++totals_.programme_members[member_cell(k, g, j)];
-                ++totals_.village_covered[params_.village_first[k] + pop_.village[a]];
+                take_place(a, j, pop_.region_of(a));
                 ++taken;
             }
             book_.enrol(j, taken, false);
@@ -1210,18 +1216,7 @@ private:
                 slots_.push_back(a);
                 ++taken;
                 const std::size_t k = pop_.region_of(a);
-                if (!owned_[k]) continue;
-                const std::uint8_t p = pop_.payer[a];
-                const bool in_arrears = p != payer_none && p < programme_base;
-                const std::size_t g = segment_of(pop_.traits[a]);
-                if (in_arrears) --totals_.counts[cell(k, g, SeriesMetric::in_arrears)];
-                join_programme(a, j);
-                ++totals_.counts[cell(k, g, SeriesMetric::covered)];
-                ++totals_.counts[cell(k, g, SeriesMetric::covered_programme)];
-                ++totals_.counts[cell(k, g, SeriesMetric::covered_registered)];
-                ++totals_.counts[cell(k, g, SeriesMetric::enrolled)];
-                ++totals_.programme_members[member_cell(k, g, j)];
-                ++totals_.village_covered[params_.village_first[k] + pop_.village[a]];
+                if (owned_[k]) take_place(a, j, k);
             }
             add_passed_over(slots_);
             book_.enrol(j, taken, false);

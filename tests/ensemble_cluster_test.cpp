@@ -19,15 +19,6 @@ using namespace ulcsim;
 
 namespace {
 
-std::vector<Scenario> two_scenarios() {
-    std::vector<Scenario> s;
-    s.push_back(
-        load_scenario(test::scenarios_dir() / "kota-magelang-2024.toml", {"run.months=20"}));
-    s.push_back(load_scenario(test::scenarios_dir() / "jawa-tengah.toml",
-                              {"population.scale=800", "run.months=20"}));
-    return s;
-}
-
 using Key = std::pair<std::size_t, std::uint32_t>;
 using Results = std::map<Key, ReplicateSeries>;
 
@@ -82,7 +73,7 @@ void expect_same(const Results& expected, const Results& got, const std::string&
 } // namespace
 
 TEST(ClusterEnsemble, RanksShareTheReplicatesAndRankZeroReceivesEveryOneOnce) {
-    const auto scenarios = two_scenarios();
+    const auto scenarios = test::two_small_scenarios();
     const Results expected = alone(scenarios, 3);
     EnsembleOptions options;
     options.results_on = ResultsOn::rank_zero;
@@ -96,7 +87,7 @@ TEST(ClusterEnsemble, RanksShareTheReplicatesAndRankZeroReceivesEveryOneOnce) {
 }
 
 TEST(ClusterEnsemble, EveryRankReceivesEveryReplicateWhenItDecidesFromThem) {
-    const auto scenarios = two_scenarios();
+    const auto scenarios = test::two_small_scenarios();
     const Results expected = alone(scenarios, 3);
     EnsembleOptions options; // results on every rank, the default
     const std::vector<Results> got = shared(scenarios, 3, 4, options);
@@ -127,7 +118,7 @@ TEST(ClusterEnsemble, FewerReplicatesThanRanksSplitTheRegionsOfEach) {
 }
 
 TEST(ClusterEnsemble, CheckpointStatesTravelToRankZero) {
-    const auto scenarios = two_scenarios();
+    const auto scenarios = test::two_small_scenarios();
     const std::vector<EnsembleMember> members = members_of(scenarios, 2);
     const auto states_of = [&](Cluster* cluster, int rank) {
         std::map<Key, ReplicateState> states;
@@ -182,7 +173,7 @@ TEST(ClusterEnsemble, CheckpointStatesTravelToRankZero) {
 }
 
 TEST(ClusterEnsemble, RanksGivenDifferentEnsemblesAreRefusedOnEveryRank) {
-    const auto scenarios = two_scenarios();
+    const auto scenarios = test::two_small_scenarios();
     auto reseeded = scenarios;
     reseeded[1].run.seed += 1;
     int refused = 0;
@@ -206,7 +197,7 @@ TEST(ClusterEnsemble, RanksGivenDifferentEnsemblesAreRefusedOnEveryRank) {
 }
 
 TEST(ClusterEnsemble, CheckpointsOfReplicatesSplitByRegionAreRefused) {
-    const auto scenarios = two_scenarios();
+    const auto scenarios = test::two_small_scenarios();
     int refused = 0;
     std::mutex count;
     test::on_every_rank(2, 1, [&](int, Cluster& cluster) {

@@ -14,15 +14,6 @@ using namespace ulcsim;
 
 namespace {
 
-std::vector<Scenario> two_scenarios() {
-    std::vector<Scenario> s;
-    s.push_back(
-        load_scenario(test::scenarios_dir() / "kota-magelang-2024.toml", {"run.months=20"}));
-    s.push_back(load_scenario(test::scenarios_dir() / "jawa-tengah.toml",
-                              {"population.scale=800", "run.months=20"}));
-    return s;
-}
-
 using Results = std::map<std::pair<std::size_t, std::uint32_t>, ReplicateSeries>;
 
 Results run(const std::vector<Scenario>& scenarios, std::vector<ReplicateRange> ranges, int threads,
@@ -45,7 +36,7 @@ Results run(const std::vector<Scenario>& scenarios, std::vector<ReplicateRange> 
 } // namespace
 
 TEST(Ensemble, EqualsSequentialReplicatesBitForBitAtAnyThreadCount) {
-    const auto scenarios = two_scenarios();
+    const auto scenarios = test::two_small_scenarios();
     Results sequential;
     tbb::task_arena one(1);
     for (std::size_t i = 0; i < scenarios.size(); ++i)
@@ -67,7 +58,7 @@ TEST(Ensemble, EqualsSequentialReplicatesBitForBitAtAnyThreadCount) {
 TEST(Ensemble, ReplicateRangesSplitWithoutChangingAnyReplicate) {
     // What a distributed run relies on: replicates 2..4 on their own are replicates 2..4 of
     // the whole range.
-    const auto scenarios = two_scenarios();
+    const auto scenarios = test::two_small_scenarios();
     const Results whole = run(scenarios, {{0, 5}, {0, 2}}, 2);
     const Results part = run(scenarios, {{2, 3}, {1, 1}}, 2);
     ASSERT_EQ(part.size(), 4u);
@@ -78,7 +69,7 @@ TEST(Ensemble, ReplicateRangesSplitWithoutChangingAnyReplicate) {
 }
 
 TEST(Ensemble, ProgressCountsEveryAgentMonthAndReplicate) {
-    const auto scenarios = two_scenarios();
+    const auto scenarios = test::two_small_scenarios();
     std::vector<EnsembleMember> members{{&scenarios[0], {0, 2}}, {&scenarios[1], {0, 1}}};
     EnsembleProgress last;
     int calls = 0;
@@ -101,7 +92,7 @@ TEST(Ensemble, ProgressCountsEveryAgentMonthAndReplicate) {
 }
 
 TEST(Ensemble, AFailingCallbackStopsTheEnsembleAndIsRethrown) {
-    const auto scenarios = two_scenarios();
+    const auto scenarios = test::two_small_scenarios();
     std::vector<EnsembleMember> members{{&scenarios[0], {0, 8}}};
     int delivered = 0;
     EnsembleOptions options;
@@ -133,7 +124,7 @@ TEST(Ensemble, AFailingCallbackStopsTheEnsembleAndIsRethrown) {
 }
 
 TEST(Ensemble, NothingToRunIsNotAnError) {
-    const auto scenarios = two_scenarios();
+    const auto scenarios = test::two_small_scenarios();
     bool called = false;
     EnsembleOptions options;
     options.on_replicate = [&](std::size_t, std::uint32_t, ReplicateSeries&&) { called = true; };

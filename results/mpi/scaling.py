@@ -25,13 +25,11 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tests" / "support"))
 try:
-    import h5py
-    import numpy as np
+    from same_outputs import output_differences
 except ImportError:
     sys.exit("scaling.py: needs h5py and numpy (run it with /usr/bin/python3)")
-
-IGNORED_ATTRIBUTES = {("/meta", "threads")}  # the threads of one process
 
 
 def busy_seconds():
@@ -40,54 +38,6 @@ def busy_seconds():
         fields = f.readline().split()
     user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in fields[1:9])
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-
-
-def same_values(x, y):
-    x, y = np.asarray(x), np.asarray(y)
-    if x.dtype.kind == "O" or y.dtype.kind == "O":  # variable-length strings
-        return x.shape == y.shape and x.tolist() == y.tolist()
-    return x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes()
-
-
-def h5_differences(a, b):
-    """What differs between two HDF5 files, /meta's threads attribute aside (empty: none)."""
-    out = []
-    with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb:
-        names_a, names_b = [], []
-        fa.visit(names_a.append)
-        fb.visit(names_b.append)
-        if sorted(names_a) != sorted(names_b):
-            return [f"objects differ: {sorted(set(names_a) ^ set(names_b))}"]
-        for name in ["/"] + sorted(names_a):
-            oa, ob = fa[name], fb[name]
-            path = "/" + name.lstrip("/")
-            keys_a = {k for k in oa.attrs.keys() if (path, k) not in IGNORED_ATTRIBUTES}
-            keys_b = {k for k in ob.attrs.keys() if (path, k) not in IGNORED_ATTRIBUTES}
-            if keys_a != keys_b:
-                out.append(f"{path}: attributes {sorted(keys_a ^ keys_b)}")
-            for k in sorted(keys_a & keys_b):
-                if not same_values(oa.attrs[k], ob.attrs[k]):
-                    out.append(f"{path}@{k} differs")
-            if isinstance(oa, h5py.Dataset):
-                if oa.dtype != ob.dtype or oa.shape != ob.shape:
-                    out.append(f"{path}: {oa.dtype}{oa.shape} != {ob.dtype}{ob.shape}")
-                elif not same_values(oa[()], ob[()]):
-                    out.append(f"{path}: values differ")
-    return out
-
-
-def output_differences(reference, other):
-    files_a = sorted(p.name for p in reference.iterdir() if not p.name.startswith("rss."))
-    files_b = sorted(p.name for p in other.iterdir() if not p.name.startswith("rss."))
-    if files_a != files_b:
-        return [f"files {files_a} != {files_b}"]
-    out = []
-    for name in files_a:
-        if name.endswith(".h5"):
-            out += [f"{name}: {d}" for d in h5_differences(reference / name, other / name)]
-        elif (reference / name).read_bytes() != (other / name).read_bytes():
-            out.append(f"{name} differs")
-    return out
 
 
 def main():
@@ -193,7 +143,7 @@ def main():
                        "output_bytes": sum(f.stat().st_size for f in d.iterdir())}
                 ref = work / f"{reference_of[key]}-0"
                 if d != ref:
-                    diffs = output_differences(ref, d)
+                    diffs = output_differences(ref, d, lambda name: name.startswith("rss."))
                     run["identical_to_serial"] = not diffs
                     if diffs:
                         failed.append(f"{label} (round {round_ + 1}): output differs from "

@@ -14,9 +14,10 @@ GROUP is one of:
               with a non-zero status within seconds, one message, and no file under the output
               name or beside it
 
-"Identical" means: the same files; every HDF5 dataset the same type, shape and bytes; every
-attribute the same but /meta's `threads` (the threads of one process); every other file the
-same bytes. Exit status 0 passes, 1 fails, 77 skips (no mpirun, or no h5py).
+"Identical" is tests/support/same_outputs.py's: the same files; every HDF5 dataset the same
+type, shape and bytes; every attribute the same but /meta's `threads` (the threads of one
+process); every other file the same bytes. Exit status 0 passes, 1 fails, 77 skips (no
+mpirun, or no h5py).
 """
 import os
 import pathlib
@@ -26,9 +27,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
 try:
-    import h5py
-    import numpy as np
+    from same_outputs import output_differences
 except ImportError:
     # As tests/support/test_support.cpp: python3 on PATH, else Debian's, which setup.sh gives h5py.
     if sys.executable != "/usr/bin/python3" and os.path.exists("/usr/bin/python3"):
@@ -47,7 +48,6 @@ if MPIRUN is None:
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl_vader_single_copy_mechanism="none")
 MPI = [MPIRUN, "--oversubscribe", "--bind-to", "none"]
-IGNORED_ATTRIBUTES = {("/meta", "threads")}
 failures = []
 
 
@@ -70,56 +70,10 @@ def check(condition, message):
     return condition
 
 
-def same_values(x, y):
-    x, y = np.asarray(x), np.asarray(y)
-    if x.dtype.kind == "O" or y.dtype.kind == "O":  # variable-length strings
-        return x.shape == y.shape and x.tolist() == y.tolist()
-    return x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes()
-
-
-def h5_differences(a, b):
-    """What differs between two HDF5 files (empty: identical)."""
-    out = []
-    with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb:
-        names_a, names_b = [], []
-        fa.visit(names_a.append)
-        fb.visit(names_b.append)
-        if sorted(names_a) != sorted(names_b):
-            return [f"objects differ: {sorted(set(names_a) ^ set(names_b))}"]
-        for name in ["/"] + sorted(names_a):
-            oa, ob = fa[name], fb[name]
-            attrs_a = {k for k in oa.attrs.keys() if ("/" + name.lstrip("/"), k) not in IGNORED_ATTRIBUTES}
-            attrs_b = {k for k in ob.attrs.keys() if ("/" + name.lstrip("/"), k) not in IGNORED_ATTRIBUTES}
-            if attrs_a != attrs_b:
-                out.append(f"{name}: attributes {sorted(attrs_a ^ attrs_b)}")
-            for k in sorted(attrs_a & attrs_b):
-                va, vb = oa.attrs[k], ob.attrs[k]
-                if not same_values(va, vb):
-                    out.append(f"{name}@{k}: {repr(va)[:80]} != {repr(vb)[:80]}")
-            if isinstance(oa, h5py.Dataset):
-                if oa.dtype != ob.dtype or oa.shape != ob.shape:
-                    out.append(f"{name}: {oa.dtype}{oa.shape} != {ob.dtype}{ob.shape}")
-                    continue
-                if not same_values(oa[()], ob[()]):
-                    out.append(f"{name}: values differ")
-    return out
-
-
 def same_outputs(reference, other, label):
-    files_a = sorted(p.name for p in pathlib.Path(reference).iterdir())
-    files_b = sorted(p.name for p in pathlib.Path(other).iterdir())
-    if not check(files_a == files_b, f"{label}: files {files_a} != {files_b}"):
-        return
-    same = True
-    for name in files_a:
-        a, b = pathlib.Path(reference) / name, pathlib.Path(other) / name
-        if name.endswith(".h5"):
-            d = h5_differences(a, b)
-            same &= check(not d, f"{label}: {name}: " + "; ".join(d[:5]))
-        else:
-            same &= check(a.read_bytes() == b.read_bytes(), f"{label}: {name} differs")
-    if same:
-        print(f"ok: {label}: {len(files_a)} files identical")
+    differences = output_differences(reference, other)
+    if check(not differences, f"{label}: " + "; ".join(differences[:5])):
+        print(f"ok: {label}: {len(list(pathlib.Path(reference).iterdir()))} files identical")
 
 
 def compare_runs(args, configurations, work, name, serial_extra=()):

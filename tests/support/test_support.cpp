@@ -18,6 +18,14 @@ std::filesystem::path scenarios_dir() {
     return source_dir() / "scenarios";
 }
 
+std::vector<Scenario> two_small_scenarios() {
+    std::vector<Scenario> s;
+    s.push_back(load_scenario(scenarios_dir() / "kota-magelang-2024.toml", {"run.months=20"}));
+    s.push_back(load_scenario(scenarios_dir() / "jawa-tengah.toml",
+                              {"population.scale=800", "run.months=20"}));
+    return s;
+}
+
 std::string read_file(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
     std::ostringstream buffer;

@@ -51,4 +51,8 @@ std::string read_file(const std::filesystem::path& file);
 /// Loads a scenario written inline in a test (relative paths resolve in a scratch folder).
 Scenario load_scenario_text(const std::string& toml);
 
+/// Two small scenarios of different shapes for ensembles: Kota Magelang 2024 (one region, a
+/// funding programme) and Jawa Tengah at 1/800 (35 regions), both 20 months.
+std::vector<Scenario> two_small_scenarios();
+
 } // namespace ulcsim::test
