@@ -26,6 +26,7 @@ namespace {
 struct Job {
     std::size_t member;
     std::uint32_t replicate;
+    std::size_t position = 0; ///< in the ensemble's replicate-major list
 };
 
 /// Raised in a replicate when another one has failed, so that it stops at the next month
@@ -44,7 +45,7 @@ std::vector<Job> replicate_major(const std::vector<EnsembleMember>& members) {
     for (std::uint32_t r = 0; r < most; ++r)
         for (std::size_t i = 0; i < members.size(); ++i)
             if (r < members[i].replicates.count)
-                jobs.push_back({i, members[i].replicates.first + r});
+                jobs.push_back({i, members[i].replicates.first + r, jobs.size()});
     return jobs;
 }
 
@@ -586,11 +587,7 @@ void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOpti
         std::vector<std::vector<std::byte>> kept(mine.size());
         Delivery keep;
         keep.series = [&](const Job& job, ReplicateSeries&& series) {
-            for (std::size_t i = 0; i < mine.size(); ++i)
-                if (mine[i].member == job.member && mine[i].replicate == job.replicate) {
-                    kept[i] = encode(job, series);
-                    break;
-                }
+            kept[job.position / ranks] = encode(job, series);
             here.series(job, std::move(series));
         };
         if (!mine.empty()) run_jobs(members, options, mine, sharing, keep, {});
