@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Compares two output folders written by tools/check_bit_identical.sh: every HDF5 file
+dataset by dataset and attribute by attribute (values bit for bit, NaN equal to NaN), every
+CSV and TOML file byte for byte, and the terminal text of each command.
+
+    compare_outputs.py BEFORE_DIR AFTER_DIR [--new-attribute NAME]... [--ignore-attribute NAME]...
+
+Attributes named with --ignore-attribute (e.g. engine_version) are not compared; those named
+with --new-attribute may exist only in AFTER (a format addition). Terminal text (*.out) is
+compared after removing the lines that hold timings. Exits 0 when everything is identical,
+1 otherwise, listing each difference.
+"""
+
+import argparse
+import pathlib
+import re
+import sys
+
+import h5py
+import numpy as np
+
+TIMING = re.compile(r"(\d+(\.\d+)? ?(s|ms|seconds?)\b)|(thread-seconds)|(replicates? \d+/\d+)")
+
+
+def attributes(obj):
+    out = {}
+    for name, value in obj.attrs.items():
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        elif isinstance(value, np.ndarray) and value.dtype.kind in "OS":
+            value = [v.decode("utf-8", "replace") if isinstance(v, bytes) else v for v in value]
+        out[name] = value
+    return out
+
+
+def same_value(a, b):
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        if a.shape != b.shape or a.dtype.kind != b.dtype.kind:
+            return False
+        if a.dtype.kind == "f":
+            return a.tobytes() == b.tobytes() or bool(np.array_equal(a, b, equal_nan=True))
+        return bool(np.array_equal(a, b))
+    return a == b
+
+
+def compare_h5(before, after, ignore, new, problems):
+    name = after.name
+    with h5py.File(before, "r") as fa, h5py.File(after, "r") as fb:
+        objects_a, objects_b = {}, {}
+        fa.visititems(lambda k, v: objects_a.__setitem__(k, v))
+        fb.visititems(lambda k, v: objects_b.__setitem__(k, v))
+        objects_a[""] = fa
+        objects_b[""] = fb
+        for path in sorted(set(objects_a) | set(objects_b)):
+            if path not in objects_b:
+                problems.append(f"{name}: /{path} is missing after")
+                continue
+            if path not in objects_a:
+                problems.append(f"{name}: /{path} is new after")
+                continue
+            a, b = objects_a[path], objects_b[path]
+            if isinstance(a, h5py.Dataset) != isinstance(b, h5py.Dataset):
+                problems.append(f"{name}: /{path} changed kind")
+                continue
+            if isinstance(a, h5py.Dataset):
+                if a.shape != b.shape or a.dtype != b.dtype:
+                    problems.append(
+                        f"{name}: /{path} shape/type {a.shape} {a.dtype} → {b.shape} {b.dtype}")
+                elif not same_value(a[()], b[()]):
+                    va, vb = np.asarray(a[()]), np.asarray(b[()])
+                    where = ""
+                    if va.dtype.kind in "fiu" and va.size:
+                        diff = np.argwhere(~((va == vb) | (np.isnan(va) & np.isnan(vb)))
+                                           if va.dtype.kind == "f" else va != vb)
+                        where = f" (first difference at {tuple(diff[0])}: {va[tuple(diff[0])]!r} → {vb[tuple(diff[0])]!r}, {len(diff)} elements differ)"
+                    problems.append(f"{name}: /{path} values differ{where}")
+            attrs_a, attrs_b = attributes(a), attributes(b)
+            for attr in sorted(set(attrs_a) | set(attrs_b)):
+                if attr in ignore:
+                    continue
+                if attr not in attrs_a:
+                    if attr not in new:
+                        problems.append(f"{name}: /{path} attribute {attr} is new after")
+                    continue
+                if attr not in attrs_b:
+                    problems.append(f"{name}: /{path} attribute {attr} is missing after")
+                    continue
+                if not same_value(attrs_a[attr], attrs_b[attr]):
+                    problems.append(f"{name}: /{path} attribute {attr} differs")
+
+
+def without_timings(text):
+    return [line for line in text.splitlines() if not TIMING.search(line)]
+
+
+def extends_by_name(text):
+    return [re.sub(r'^extends = ".*/([^/]+)"$', r'extends = "\1"', line)
+            for line in text.splitlines()]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("before", type=pathlib.Path)
+    parser.add_argument("after", type=pathlib.Path)
+    parser.add_argument("--ignore-attribute", action="append", default=["engine_version"])
+    parser.add_argument("--new-attribute", action="append", default=[])
+    parser.add_argument("--ignore-text", action="append", default=[],
+                        help="terminal outputs (*.out names) not compared, e.g. inspect.out")
+    args = parser.parse_args()
+
+    problems = []
+    files_a = {p.relative_to(args.before) for p in args.before.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(args.after) for p in args.after.rglob("*") if p.is_file()}
+    for missing in sorted(files_a - files_b):
+        problems.append(f"{missing}: only before")
+    for extra in sorted(files_b - files_a):
+        problems.append(f"{extra}: only after")
+    compared = 0
+    for relative in sorted(files_a & files_b):
+        a, b = args.before / relative, args.after / relative
+        if relative.suffix == ".h5":
+            compare_h5(a, b, set(args.ignore_attribute), set(args.new_attribute), problems)
+        elif relative.suffix == ".out":
+            if relative.name in args.ignore_text:
+                continue
+            if without_timings(a.read_text()) != without_timings(b.read_text()):
+                problems.append(f"{relative}: terminal text differs")
+        elif relative.suffix == ".err":
+            continue  # progress lines and timings
+        elif relative.suffix == ".toml":
+            # `extends` is relative to where the folder is: compare the file it names.
+            if extends_by_name(a.read_text()) != extends_by_name(b.read_text()):
+                problems.append(f"{relative}: text differs")
+        elif a.read_bytes() != b.read_bytes():
+            problems.append(f"{relative}: bytes differ")
+        compared += 1
+    for p in problems:
+        print(p)
+    print(f"{compared} files compared, {len(problems)} differences")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
