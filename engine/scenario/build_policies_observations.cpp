@@ -12,8 +12,7 @@ void ScenarioBuilder::read_policies(bool have_regions) {
         Policy p;
         p.name = read_entry_name(t, names, "policy");
         if (!t.get("kind")) t.missing("kind");
-        static constexpr std::array<std::string_view, 2> kinds{"enforcement", "campaign"};
-        read_choice(t, "kind", kinds, p.kind);
+        read_choice(t, "kind", policy_kind_names, p.kind);
         p.description = t.string("description").value_or("");
         p.source = t.string("source").value_or("");
         p.regions = read_region_list(t, "regions", have_regions);
@@ -25,10 +24,10 @@ void ScenarioBuilder::read_policies(bool have_regions) {
         if (p.end && t.get("start") && *p.end < p.start)
             t.error("end", "policy ends before it starts (start " + p.start.to_string() + ", end " +
                                p.end->to_string() + ")");
-        read_number(t, "register_multiplier", p.register_multiplier, {0, 100});
-        read_number(t, "awareness_gain", p.awareness_gain, share_range);
-        read_number(t, "fear_reduction", p.fear_reduction, share_range);
-        p.registration_success = t.number("registration_success", share_range);
+        read_number(t, "register_multiplier", p.register_multiplier);
+        read_number(t, "awareness_gain", p.awareness_gain);
+        read_number(t, "fear_reduction", p.fear_reduction);
+        p.registration_success = t.number("registration_success");
         const bool kind_known = t.get("kind") && t.get("kind")->is_string();
         if (kind_known) {
             const bool enforcement = p.kind == PolicyKind::enforcement;
@@ -78,7 +77,7 @@ void ScenarioBuilder::read_observations(bool have_regions) {
         } else if (!t.get("month")) {
             t.missing("month");
         }
-        if (const auto v = t.number("value", {0, 2}))
+        if (const auto v = t.number("value"))
             o.value = *v;
         else if (!t.get("value"))
             t.missing("value");
@@ -89,9 +88,8 @@ void ScenarioBuilder::read_observations(bool have_regions) {
         } else if (!t.get("source")) {
             t.missing("source");
         }
-        static constexpr std::array<std::string_view, 3> statuses{"EXACT", "QUOTED", "ESTIMATE"};
-        read_choice(t, "status", statuses, o.status);
-        read_number(t, "weight", o.weight, {0, 1e9});
+        read_choice(t, "status", evidence_status_names, o.status);
+        read_number(t, "weight", o.weight);
         t.finish();
         s_.observations.push_back(std::move(o));
     }
@@ -99,7 +97,7 @@ void ScenarioBuilder::read_observations(bool have_regions) {
 
 void ScenarioBuilder::read_ulc() {
     TableReader t = root_.table("ulc");
-    read_number(t, "threshold", s_.ulc.threshold, {0, 2, true});
+    read_number(t, "threshold", s_.ulc.threshold);
     read_choice(t, "measure", coverage_measure_names, s_.ulc.measure);
     t.finish();
 }

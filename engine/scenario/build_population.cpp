@@ -14,34 +14,34 @@ void ScenarioBuilder::read_population(bool have_regions) {
     PopulationSpec& p = s_.population;
     p = default_population();
     TableReader t = root_.table("population");
-    read_number(t, "scale", p.scale_workers_per_agent, {1, 1e9});
-    if (const auto v = t.number("formal_share", share_range)) p.formal_share = v;
-    read_number(t, "vulnerable_share_of_informal", p.vulnerable_share_of_informal, share_range);
-    read_number(t, "commuting_share", p.commuting_share, share_range);
+    read_number(t, "scale", p.scale_workers_per_agent);
+    if (const auto v = t.number("formal_share")) p.formal_share = v;
+    read_number(t, "vulnerable_share_of_informal", p.vulnerable_share_of_informal);
+    read_number(t, "commuting_share", p.commuting_share);
 
     TableReader coverage = t.table("initial_coverage");
-    read_number(coverage, "formal_employer", p.initial_coverage.formal_employer, share_range);
-    read_number(coverage, "informal_self", p.initial_coverage.informal_self, share_range);
-    read_number(coverage, "vulnerable_self", p.initial_coverage.vulnerable_self, share_range);
+    read_number(coverage, "formal_employer", p.initial_coverage.formal_employer);
+    read_number(coverage, "informal_self", p.initial_coverage.informal_self);
+    read_number(coverage, "vulnerable_self", p.initial_coverage.vulnerable_self);
     coverage.finish();
 
     TableReader awareness = t.table("awareness");
-    read_named_numbers(awareness, segment_names, p.awareness_mean, share_range);
+    read_named_numbers(awareness, segment_names, p.awareness_mean);
     awareness.finish();
 
     TableReader fears = t.table("fears_bansos");
-    read_number(fears, "informal", p.fears_bansos_share[1], share_range);
-    read_number(fears, "vulnerable", p.fears_bansos_share[2], share_range);
+    read_number(fears, "informal", p.fears_bansos_share[1]);
+    read_number(fears, "vulnerable", p.fears_bansos_share[2]);
     fears.finish();
 
     TableReader ages = t.table("age_bands");
-    read_named_numbers(ages, age_band_names, p.age_band_shares, share_range);
+    read_named_numbers(ages, age_band_names, p.age_band_shares);
     check_sums_to_one(ages, p.age_band_shares);
     ages.finish();
 
     TableReader incomes = t.table("income_bands");
     for (std::size_t s = 0; s < segment_count; ++s) {
-        const auto shares = incomes.number_array(segment_names[s], share_range);
+        const auto shares = incomes.number_array(segment_names[s]);
         if (!shares) continue;
         if (shares->size() != income_band_count) {
             incomes.error(segment_names[s], "expected " + std::to_string(income_band_count) +
@@ -61,7 +61,7 @@ void ScenarioBuilder::read_population(bool have_regions) {
         TableReader mix = occupations.table(segment_names[s]);
         if (!mix.present()) continue;
         p.occupation_shares[s].fill(0);
-        read_named_numbers(mix, occupation_names, p.occupation_shares[s], share_range);
+        read_named_numbers(mix, occupation_names, p.occupation_shares[s]);
         check_sums_to_one(mix, p.occupation_shares[s]);
         mix.finish();
     }
@@ -76,14 +76,14 @@ void ScenarioBuilder::read_population(bool have_regions) {
             if (!seen.insert(*region).second)
                 o.error("region", "duplicate: this region already has an entry");
         }
-        if (const auto v = o.integer("employed_workers", 0, int64_max)) entry.employed_workers = *v;
-        entry.formal_share = o.number("formal_share", share_range);
-        entry.vulnerable_share_of_informal = o.number("vulnerable_share_of_informal", share_range);
-        entry.km_to_office = o.number("km_to_office", {0, 1000});
-        entry.commuting_share = o.number("commuting_share", share_range);
-        entry.formal_employer = o.number("formal_employer", share_range);
-        entry.informal_self = o.number("informal_self", share_range);
-        entry.vulnerable_self = o.number("vulnerable_self", share_range);
+        if (const auto v = o.integer("employed_workers")) entry.employed_workers = *v;
+        entry.formal_share = o.number("formal_share");
+        entry.vulnerable_share_of_informal = o.number("vulnerable_share_of_informal");
+        entry.km_to_office = o.number("km_to_office");
+        entry.commuting_share = o.number("commuting_share");
+        entry.formal_employer = o.number("formal_employer");
+        entry.informal_self = o.number("informal_self");
+        entry.vulnerable_self = o.number("vulnerable_self");
         o.finish();
         if (region) p.region_overrides.push_back(entry);
     }
@@ -97,7 +97,7 @@ void ScenarioBuilder::read_commuting(bool have_regions) {
     for (TableReader& f : flows) {
         const auto from = read_kabkota(f, "from", have_regions);
         const auto to = read_kabkota(f, "to", have_regions);
-        const auto share = f.number("share", share_range);
+        const auto share = f.number("share");
         if (!f.get("share")) f.missing("share");
         f.finish();
         if (from && to && *from == *to) f.error("to", "must differ from 'from'");

@@ -18,23 +18,19 @@ void ScenarioBuilder::read_programmes(bool have_regions) {
         p.description = t.string("description").value_or("");
         p.source = t.string("source").value_or("");
         p.regions = read_region_list(t, "regions", have_regions);
-        static constexpr std::array<std::string_view, 3> village_names{"all", "desa", "kelurahan"};
-        read_choice(t, "villages", village_names, p.villages);
-        read_number(t, "premium_idr_per_month", p.premium_idr_per_month, money_range);
-        if (const auto v = t.integer("quota_workers", 1, int64_max)) p.quota_workers = v;
-        if (const auto v = t.integer("sponsors", 1, int64_max)) p.sponsors = v;
-        if (const auto v = t.integer("workers_per_sponsor", 1, int64_max))
-            p.workers_per_sponsor = v;
-        if (const auto v = t.integer("outreach_per_month", 1, int64_max)) p.outreach_per_month = v;
-        read_number(t, "acceptance", p.acceptance, share_range);
-        read_number(t, "fear_acceptance_factor", p.fear_acceptance_factor, share_range);
-        static constexpr std::array<std::string_view, 2> targeting_names{"random",
-                                                                         "lowest_income_first"};
+        read_choice(t, "villages", village_scope_names, p.villages);
+        read_number(t, "premium_idr_per_month", p.premium_idr_per_month);
+        if (const auto v = t.integer("quota_workers")) p.quota_workers = v;
+        if (const auto v = t.integer("sponsors")) p.sponsors = v;
+        if (const auto v = t.integer("workers_per_sponsor")) p.workers_per_sponsor = v;
+        if (const auto v = t.integer("outreach_per_month")) p.outreach_per_month = v;
+        read_number(t, "acceptance", p.acceptance);
+        read_number(t, "fear_acceptance_factor", p.fear_acceptance_factor);
         read_choice(t, "targeting", targeting_names, p.targeting);
         read_into(p.renewal, t.boolean("renewal"));
         p.continue_after_subsidy = s_.behaviour.continue_after_subsidy;
-        read_number(t, "continue_after_subsidy", p.continue_after_subsidy, share_range);
-        read_number(t, "member_lapse_per_month", p.member_lapse_per_month, hazard_range);
+        read_number(t, "continue_after_subsidy", p.continue_after_subsidy);
+        read_number(t, "member_lapse_per_month", p.member_lapse_per_month);
 
         if (t.get("sponsors") != nullptr && t.get("workers_per_sponsor") == nullptr)
             t.error("sponsors", "needs workers_per_sponsor too");
@@ -65,7 +61,7 @@ void ScenarioBuilder::read_windows(TableReader& t, FundingProgramme& p) {
         if (!w.get("start")) w.missing("start");
         if (!w.get("end")) w.missing("end");
         std::optional<std::int64_t> quota;
-        if (const auto v = w.integer("quota_workers", 1, int64_max)) quota = v;
+        if (const auto v = w.integer("quota_workers")) quota = v;
         w.finish();
         if (!start || !end) continue;
         if (*end < *start) {
@@ -87,7 +83,7 @@ void ScenarioBuilder::read_budget(TableReader& t, FundingProgramme& p) {
     for (std::string_view key : budget.keys()) {
         int year = 0;
         const auto [ptr, ec] = std::from_chars(key.data(), key.data() + key.size(), year);
-        const auto amount = budget.number(key, money_range);
+        const auto amount = budget.number(key);
         if (ec != std::errc() || ptr != key.data() + key.size() || year < 2000 || year > 2100) {
             budget.error(key, "'" + std::string(key) + "' is not a year (2000 … 2100)");
             continue;
@@ -106,9 +102,9 @@ void ScenarioBuilder::read_eligibility(TableReader& t, Eligibility& e) {
     TableReader r = t.table("eligibility");
     read_name_set(r, "segments", segment_names, e.segments);
     read_name_set(r, "occupations", occupation_names, e.occupations);
-    read_int(r, "max_income_band", e.max_income_band, 0, 4);
-    read_int(r, "min_age_years", e.min_age_years, 15, 100);
-    read_int(r, "max_age_years", e.max_age_years, 15, 100);
+    read_int(r, "max_income_band", e.max_income_band);
+    read_int(r, "min_age_years", e.min_age_years);
+    read_int(r, "max_age_years", e.max_age_years);
     if (e.max_age_years < e.min_age_years)
         r.error("max_age_years",
                 "is below min_age_years (" + std::to_string(e.min_age_years) + ")");

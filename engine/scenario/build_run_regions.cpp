@@ -18,10 +18,9 @@ void ScenarioBuilder::read_run() {
         run_valid_ = false;
         if (!t.get("start")) t.missing("start");
     }
-    read_int(t, "months", s_.run.months, 1, 1200);
-    if (const auto seed = t.integer("seed", 0, int64_max))
-        s_.run.seed = static_cast<std::uint64_t>(*seed);
-    read_int(t, "replicates", s_.run.replicates, 1, 100000);
+    read_int(t, "months", s_.run.months);
+    if (const auto seed = t.integer("seed")) s_.run.seed = static_cast<std::uint64_t>(*seed);
+    read_int(t, "replicates", s_.run.replicates);
     t.finish();
 }
 

@@ -89,7 +89,7 @@ Scenario load_scenario(const std::filesystem::path& file,
     text << toml::toml_formatter(*document);
     scenario.resolved_toml = text.str();
 
-    detail::TableReader root(&*document, "", diagnostics,
+    detail::TableReader root(&*document, "", "", diagnostics,
                              SourceLocation{file.string(), 1, 1, false});
     detail::ScenarioBuilder(scenario, diagnostics, root).build();
     if (!diagnostics.empty()) throw InputError(std::move(diagnostics.problems()));

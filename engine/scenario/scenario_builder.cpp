@@ -14,12 +14,14 @@ std::string format_share(double v) {
     return out.str();
 }
 
-void read_number(TableReader& t, std::string_view key, double& target, Range range) {
-    read_into(target, t.number(key, range));
+void read_number(TableReader& t, std::string_view key, double& target) {
+    read_into(target, t.number(key));
+    t.note_number(key, target);
 }
 
-void read_int(TableReader& t, std::string_view key, int& target, int lo, int hi) {
-    if (const auto v = t.integer(key, lo, hi)) target = static_cast<int>(*v);
+void read_int(TableReader& t, std::string_view key, int& target) {
+    if (const auto v = t.integer(key)) target = static_cast<int>(*v);
+    t.note_number(key, target);
 }
 
 void ScenarioBuilder::build() {

@@ -20,7 +20,6 @@
 
 namespace ulcsim::detail {
 
-inline constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
 // Shares that must sum to one may be off by this much: files write them to two or three digits.
 inline constexpr double sum_tolerance = 0.001;
 
@@ -31,15 +30,17 @@ void read_into(T& target, std::optional<T> value) {
     if (value) target = *value;
 }
 
-void read_number(TableReader& t, std::string_view key, double& target, Range range);
-void read_int(TableReader& t, std::string_view key, int& target, int lo, int hi);
+// A number or whole number into a field that holds its default; the value it ends with is
+// noted for TableReader's NumbersRead.
+void read_number(TableReader& t, std::string_view key, double& target);
+void read_int(TableReader& t, std::string_view key, int& target);
 
 // Reads a table whose keys are a fixed list of names into an array of numbers.
 template <std::size_t N>
 void read_named_numbers(TableReader& t, const std::array<std::string_view, N>& names,
-                        std::array<double, N>& target, Range range) {
+                        std::array<double, N>& target) {
     for (std::size_t i = 0; i < N; ++i)
-        read_into(target[i], t.number(names[i], range));
+        read_number(t, names[i], target[i]);
 }
 
 // Shares that must sum to one: reported against the table that holds them.

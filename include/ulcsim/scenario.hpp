@@ -132,7 +132,9 @@ inline constexpr std::array<std::string_view, 9> programme_kind_names{
     "csr",           "baznas",       "sponsor", "other"};
 
 enum class VillageScope : std::uint8_t { all, desa, kelurahan };
+inline constexpr std::array<std::string_view, 3> village_scope_names{"all", "desa", "kelurahan"};
 enum class Targeting : std::uint8_t { random, lowest_income_first };
+inline constexpr std::array<std::string_view, 2> targeting_names{"random", "lowest_income_first"};
 
 struct CoverageWindow {
     Month start;
@@ -178,6 +180,7 @@ struct FundingProgramme {
 };
 
 enum class PolicyKind : std::uint8_t { enforcement, campaign };
+inline constexpr std::array<std::string_view, 2> policy_kind_names{"enforcement", "campaign"};
 
 struct Policy {
     std::string name;
@@ -207,6 +210,8 @@ inline constexpr std::array<std::string_view, 2> coverage_measure_names{"coverag
                                                                         "resident_coverage"};
 
 enum class EvidenceStatus : std::uint8_t { exact, quoted, estimate };
+inline constexpr std::array<std::string_view, 3> evidence_status_names{"EXACT", "QUOTED",
+                                                                       "ESTIMATE"};
 
 struct Observation {
     std::string region_code;          ///< kab/kota, province, or "ID"
