@@ -260,3 +260,23 @@ TEST(ScenarioKeys, ReadingAKeyTheTableDoesNotHaveIsAMistakeOfTheValidator) {
     detail::TableReader ulc = root.table("ulc");
     EXPECT_THROW(ulc.choice("measure", not_the_tables), std::logic_error);
 }
+
+TEST(ScenarioKeys, SetNamesOnlyKeysOfTheTable) {
+    const auto problems =
+        problems_of(every_table, {"behaviour.h0_slef=0.1", "programme.apbd.premum_idr_per_month=1",
+                                  "population.occupations.formal.pilot=0.1"});
+    ASSERT_EQ(problems.size(), 3u) << dump(problems);
+    EXPECT_EQ(problems[0].format(), "--set behaviour.h0_slef=0.1: error: behaviour.h0_slef: "
+                                    "unknown key (did you mean 'h0_self'?)");
+    EXPECT_EQ(problems[1].format(),
+              "--set programme.apbd.premum_idr_per_month=1: error: "
+              "programme.apbd.premum_idr_per_month: unknown key (did you mean "
+              "'premium_idr_per_month'?)");
+    EXPECT_EQ(problems[2].key, "population.occupations.formal.pilot");
+    EXPECT_TRUE(problems[2].where.from_command_line);
+    // Keys named by data or by a fixed list are keys like any other.
+    EXPECT_EQ(dump(problems_of(every_table, {"programme.apbd.budget_idr_per_year.2024=5",
+                                             "behaviour.accidents.fisher=0.001",
+                                             "programme.0.window.0.end=2024-11"})),
+              "");
+}

@@ -1,5 +1,7 @@
 #include "scenario_document.hpp"
 
+#include "ulcsim/scenario_keys.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -182,6 +184,11 @@ void apply_override(toml::table& root, const std::string& text, Diagnostics& dia
     const std::vector<std::string> parts = split_path(key_text);
     if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
         diagnostics.add(here, key_text, "expected KEY=VALUE with a dotted key, e.g. run.seed");
+        return;
+    }
+    // Only keys of the language: a misspelt key would otherwise be added beside the real one.
+    if (const auto unknown = unknown_scenario_key(key_text)) {
+        diagnostics.add(here, unknown->key, unknown->message);
         return;
     }
 
