@@ -37,12 +37,17 @@ bool ScenarioBuilder::read_regions() {
         data_dir = base / *dir;
     }
     bool loaded = true;
-    try {
-        s_.region_table = RegionTable::load(data_dir);
-    } catch (const InputError& e) {
-        for (const Diagnostic& d : e.diagnostics())
-            diag_.add(d.where, d.key, d.message);
-        loaded = false;
+    if (regions_) {
+        // A variant of a scenario: its data folder is the base's, already read.
+        s_.region_table = *regions_;
+    } else {
+        try {
+            s_.region_table = RegionTable::load(data_dir);
+        } catch (const InputError& e) {
+            for (const Diagnostic& d : e.diagnostics())
+                diag_.add(d.where, d.key, d.message);
+            loaded = false;
+        }
     }
     const auto include = t.string_array("include");
     const auto exclude = t.string_array("exclude");

@@ -77,23 +77,35 @@ std::int64_t Scenario::total_employed_workers() const {
     return total;
 }
 
+namespace detail {
+
+Scenario build_scenario(const std::filesystem::path& file,
+                        std::shared_ptr<const ScenarioDocument> document, Diagnostics& diagnostics,
+                        const RegionTable* regions, NumbersRead* numbers) {
+    Scenario scenario;
+    scenario.file = file;
+    std::ostringstream text;
+    text << toml::toml_formatter(document->root);
+    scenario.resolved_toml = text.str();
+
+    TableReader root(&document->root, "", "", diagnostics,
+                     SourceLocation{file.string(), 1, 1, false}, numbers);
+    ScenarioBuilder(scenario, diagnostics, root, regions).build();
+    if (!diagnostics.empty()) throw InputError(std::move(diagnostics.problems()));
+    scenario.document = std::move(document);
+    return scenario;
+}
+
+} // namespace detail
+
 Scenario load_scenario(const std::filesystem::path& file,
                        const std::vector<std::string>& overrides) {
     detail::Diagnostics diagnostics;
     auto document = detail::load_scenario_document(file, overrides, diagnostics);
     if (!document) throw InputError(std::move(diagnostics.problems()));
-
-    Scenario scenario;
-    scenario.file = file;
-    std::ostringstream text;
-    text << toml::toml_formatter(*document);
-    scenario.resolved_toml = text.str();
-
-    detail::TableReader root(&*document, "", "", diagnostics,
-                             SourceLocation{file.string(), 1, 1, false});
-    detail::ScenarioBuilder(scenario, diagnostics, root).build();
-    if (!diagnostics.empty()) throw InputError(std::move(diagnostics.problems()));
-    return scenario;
+    return detail::build_scenario(
+        file, std::make_shared<const ScenarioDocument>(ScenarioDocument{std::move(*document)}),
+        diagnostics);
 }
 
 } // namespace ulcsim

@@ -4,13 +4,16 @@
 // build_population.cpp, build_behaviour.cpp, build_programmes.cpp and
 // build_policies_observations.cpp; what they share is in scenario_builder.cpp.
 
+#include "scenario_document.hpp"
 #include "toml_reader.hpp"
 #include "ulcsim/scenario.hpp"
 
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <optional>
 #include <set>
@@ -54,8 +57,11 @@ void check_sums_to_one(TableReader& t, const std::array<double, N>& shares) {
 
 class ScenarioBuilder {
 public:
-    ScenarioBuilder(Scenario& scenario, Diagnostics& diagnostics, TableReader& root)
-        : s_(scenario), diag_(diagnostics), root_(root) {}
+    /// `regions`, when given, is the region table to use instead of reading the one the
+    /// document's data folder names (a variant of a scenario whose table is read already).
+    ScenarioBuilder(Scenario& scenario, Diagnostics& diagnostics, TableReader& root,
+                    const RegionTable* regions = nullptr)
+        : s_(scenario), diag_(diagnostics), root_(root), regions_(regions) {}
 
     void build();
 
@@ -124,7 +130,15 @@ private:
     Scenario& s_;
     Diagnostics& diag_;
     TableReader& root_;
+    const RegionTable* regions_;
     bool run_valid_ = true;
 };
+
+/// Validates `document` into a Scenario that keeps it; throws InputError with every problem
+/// in `diagnostics` and those found. `regions` as for ScenarioBuilder; `numbers`, if given,
+/// collects every number the validator read (TableReader).
+Scenario build_scenario(const std::filesystem::path& file,
+                        std::shared_ptr<const ScenarioDocument> document, Diagnostics& diagnostics,
+                        const RegionTable* regions = nullptr, NumbersRead* numbers = nullptr);
 
 } // namespace ulcsim::detail

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -230,7 +231,11 @@ struct UlcDefinition {
     CoverageMeasure measure = CoverageMeasure::coverage_share;
 };
 
-/// A complete, validated scenario. Immutable after load_scenario().
+/// The merged TOML document a scenario was validated from (opaque: the library reads it).
+struct ScenarioDocument;
+
+/// A complete, validated scenario. Immutable after load_scenario(); vary() (ulcsim/vary.hpp)
+/// makes validated variants of it.
 struct Scenario {
     std::filesystem::path file;
     std::string resolved_toml; ///< the merged scenario (extends and --set applied) as TOML
@@ -245,6 +250,9 @@ struct Scenario {
     std::vector<Policy> policies;
     std::vector<Observation> observations;
     UlcDefinition ulc;
+
+    /// The document the fields were validated from, shared by copies: what vary() changes.
+    std::shared_ptr<const ScenarioDocument> document;
 
     /// Employed workers of a region after the scenario's overrides.
     std::int64_t employed_workers(std::size_t region) const;
