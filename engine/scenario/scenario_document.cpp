@@ -242,6 +242,7 @@ void set_value(toml::table& root, const std::string& key_text, toml::node& value
     const SourceLocation here{source_name, 0, 0, true};
     const auto parts = key_parts(key_text, here, diagnostics);
     if (!parts) return;
+    const std::vector<std::string> pattern = split_path(find_scenario_key(key_text)->path);
     toml::source_region key_source;
     key_source.path = std::make_shared<const std::string>(source_name);
     toml::table* current = &root;
@@ -249,6 +250,11 @@ void set_value(toml::table& root, const std::string& key_text, toml::node& value
     for (std::size_t i = 0; i + 1 < parts->size(); ++i) {
         walked += (walked.empty() ? "" : ".") + (*parts)[i];
         toml::node* next = current->get((*parts)[i]);
+        if (!next && i + 2 < parts->size() && pattern[i + 1] == "*") {
+            // An entry of an array the document does not have: nothing to add it to.
+            diagnostics.add(here, walked, "no entry '" + (*parts)[i + 1] + "'");
+            return;
+        }
         if (!next) {
             current->insert(toml::key((*parts)[i], key_source), toml::table{});
             next = current->get((*parts)[i]);
@@ -282,6 +288,7 @@ std::optional<ResolvedKey> resolve_key_path(const toml::table& root, const std::
                                             const SourceLocation& here, Diagnostics& diagnostics) {
     const auto parts = key_parts(key_text, here, diagnostics);
     if (!parts) return std::nullopt;
+    const std::vector<std::string> pattern = split_path(find_scenario_key(key_text)->path);
     ResolvedKey resolved;
     const toml::table* current = &root;
     std::string walked;
@@ -291,13 +298,17 @@ std::optional<ResolvedKey> resolve_key_path(const toml::table& root, const std::
         resolved.named += (resolved.named.empty() ? "" : ".") + part;
         resolved.indexed += (resolved.indexed.empty() ? "" : ".") + part;
         const toml::node* next = current ? current->get(part) : nullptr;
-        current = next ? next->as_table() : nullptr;
-        const toml::array* array = next ? next->as_array() : nullptr;
-        if (!array || !array->is_array_of_tables() || i + 1 >= parts->size()) continue;
+        // A `*` that is not the last part of the key selects an entry of an array of tables.
+        if (i + 2 >= parts->size() || pattern[i + 1] != "*") {
+            current = next ? next->as_table() : nullptr;
+            continue;
+        }
         const std::string& selector = (*parts)[++i];
-        const auto entry = entry_index(*array, selector);
+        const toml::array* array = next ? next->as_array() : nullptr;
+        const auto entry = array ? entry_index(*array, selector) : std::nullopt;
         if (!entry) {
-            diagnostics.add(here, walked, no_entry(*array, selector));
+            diagnostics.add(here, walked,
+                            array ? no_entry(*array, selector) : "no entry '" + selector + "'");
             return std::nullopt;
         }
         const toml::node& chosen = *array->get(*entry);

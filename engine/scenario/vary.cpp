@@ -95,6 +95,10 @@ Scenario vary(const Scenario& base, std::span<const KeyValue> values) {
                                   same_data ? &base.region_table : nullptr);
 }
 
+Scenario vary(const Scenario& base, std::initializer_list<KeyValue> values) {
+    return vary(base, std::span<const KeyValue>(values.begin(), values.size()));
+}
+
 Scenario vary(const Scenario& base, const std::string& key, ScenarioValue value) {
     const KeyValue one{key, std::move(value)};
     return vary(base, std::span<const KeyValue>(&one, 1));

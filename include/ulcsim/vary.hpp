@@ -12,6 +12,7 @@
 #include "ulcsim/scenario_keys.hpp"
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -38,6 +39,7 @@ struct KeyValue {
 /// table, names no entry of the scenario, or makes the scenario invalid;
 /// std::invalid_argument when `base` was not made by load_scenario() or vary().
 Scenario vary(const Scenario& base, std::span<const KeyValue> values);
+Scenario vary(const Scenario& base, std::initializer_list<KeyValue> values);
 Scenario vary(const Scenario& base, const std::string& key, ScenarioValue value);
 
 /// The value as `--set` would write it: 0.25, 7, true, lowest_income_first, 2025-06.
