@@ -83,14 +83,15 @@ double parse_bound(const std::string& prior, const std::string& text) {
 
 void CalibrationCommandOptions::add_to(po::options_description& options) {
     options.add_options()("fit", po::value<std::vector<std::string>>(&fit)->composing(),
-                          "parameters to fit, comma-separated (repeatable): behaviour keys such "
-                          "as h0_self or h_lapse, or population.initial_coverage.formal_employer "
-                          "and the like")(
+                          "parameters to fit, comma-separated (repeatable): any key `ulcsim keys "
+                          "--fittable` lists, behaviour keys also by their own name (h0_self, "
+                          "h_lapse), programme keys by the programme's name "
+                          "(programme.NAME.continue_after_subsidy)")(
         "prior", po::value<std::vector<std::string>>(&priors)->composing(),
-        "prior range of a fitted parameter, KEY=LOW:HIGH (repeatable; default: shares 0–1, "
-        "hazards the scenario's value ÷5 … ×5, coefficients ± max(1, 2×|value|))")(
-        "evaluations", po::value<int>(&evaluations),
-        "Nelder–Mead loss evaluations at most (default 200)")(
+        "prior range of a fitted parameter, KEY=LOW:HIGH within the key's range (repeatable; "
+        "default: shares 0–1, hazards, rates and amounts the scenario's value ÷5 … ×5, "
+        "coefficients ± max(1, 2×|value|))")("evaluations", po::value<int>(&evaluations),
+                                             "Nelder–Mead loss evaluations at most (default 200)")(
         "loss-replicates", po::value<int>(&loss_replicates),
         "replicates averaged in each loss evaluation, common random numbers (default 4)")(
         "particles", po::value<int>(&particles),
