@@ -57,8 +57,8 @@ void check_sums_to_one(TableReader& t, const std::array<double, N>& shares) {
 
 class ScenarioBuilder {
 public:
-    /// `regions`, when given, is the region table to use instead of reading the one the
-    /// document's data folder names (a variant of a scenario whose table is read already).
+    // `regions`, when given, is the region table to use instead of reading the one the
+    // document's data folder names (a variant of a scenario whose table is read already).
     ScenarioBuilder(Scenario& scenario, Diagnostics& diagnostics, TableReader& root,
                     const RegionTable* regions = nullptr)
         : s_(scenario), diag_(diagnostics), root_(root), regions_(regions) {}
@@ -134,9 +134,9 @@ private:
     bool run_valid_ = true;
 };
 
-/// Validates `document` into a Scenario that keeps it; throws InputError with every problem
-/// in `diagnostics` and those found. `regions` as for ScenarioBuilder; `numbers`, if given,
-/// collects every number the validator read (TableReader).
+// Validates `document` into a Scenario that keeps it; throws InputError with every problem
+// in `diagnostics` and those found. `regions` as for ScenarioBuilder; `numbers`, if given,
+// collects every number the validator read (TableReader).
 Scenario build_scenario(const std::filesystem::path& file,
                         std::shared_ptr<const ScenarioDocument> document, Diagnostics& diagnostics,
                         const RegionTable* regions = nullptr, NumbersRead* numbers = nullptr);

@@ -218,7 +218,6 @@ void apply_override(toml::table& root, const std::string& text, Diagnostics& dia
     }
     const std::string key_text = text.substr(0, eq);
     const std::string value_text = text.substr(eq + 1);
-    if (!key_parts(key_text, here, diagnostics)) return;
 
     // The value is TOML if it parses as TOML, otherwise a plain string. Parsing it as a
     // document with the argument as its source name gives the node a source position.

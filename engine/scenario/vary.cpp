@@ -15,9 +15,9 @@ namespace ulcsim {
 
 namespace {
 
-/// A TOML node holding `value`, with "--set KEY=VALUE" as its source so that a problem with
-/// it is reported there. The node is parsed from a placeholder of the value's type (the
-/// parser is what gives a node a source) and then given the value itself, exactly.
+// A TOML node holding `value`, with "--set KEY=VALUE" as its source so that a problem with
+// it is reported there. The node is parsed from a placeholder of the value's type (the
+// parser is what gives a node a source) and then given the value itself, exactly.
 toml::table node_holding(const ScenarioValue& value, const std::string& source_name) {
     struct Placeholder {
         std::string_view operator()(double) const { return "value = 0.0"; }
@@ -59,7 +59,7 @@ const ScenarioDocument& document_of(const Scenario& scenario) {
     return *scenario.document;
 }
 
-/// The resolved path of `path` in the scenario, or InputError located at `path` itself.
+// The resolved path of `path` in the scenario, or InputError located at `path` itself.
 detail::ResolvedKey resolved(const Scenario& scenario, std::string_view path,
                              bool allow_short_names) {
     std::string full(path);
