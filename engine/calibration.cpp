@@ -2,7 +2,10 @@
 
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/forecast.hpp"
+#include "ulcsim/input_error.hpp"
+#include "ulcsim/scenario_keys.hpp"
 #include "ulcsim/summary.hpp"
+#include "ulcsim/vary.hpp"
 
 #include <algorithm>
 #include <array>
@@ -14,83 +17,24 @@ namespace ulcsim {
 
 namespace {
 
-enum class Kind { share, hazard, coefficient };
-
-struct Fittable {
-    const char* key;
-    Kind kind;
-    double Behaviour::*behaviour = nullptr;
-    double InitialCoverage::*initial = nullptr;
-};
-
-// continue_after_subsidy is left out: load_scenario copies it into every programme that does
-// not set its own, so changing the behaviour value alone would not change the run.
-const std::array<Fittable, 24> fittables{{
-    {"behaviour.h0_self", Kind::hazard, &Behaviour::h0_self},
-    {"behaviour.b_aware", Kind::coefficient, &Behaviour::b_aware},
-    {"behaviour.b_peer", Kind::coefficient, &Behaviour::b_peer},
-    {"behaviour.b_income", Kind::coefficient, &Behaviour::b_income},
-    {"behaviour.b_fear", Kind::coefficient, &Behaviour::b_fear},
-    {"behaviour.b_dist", Kind::coefficient, &Behaviour::b_dist},
-    {"behaviour.registration_success", Kind::share, &Behaviour::registration_success},
-    {"behaviour.h_lapse", Kind::hazard, &Behaviour::h_lapse},
-    {"behaviour.b_lapse_income", Kind::coefficient, &Behaviour::b_lapse_income},
-    {"behaviour.autodebit_share", Kind::share, &Behaviour::autodebit_share},
-    {"behaviour.h_lapse_autodebit", Kind::hazard, &Behaviour::h_lapse_autodebit},
-    {"behaviour.h_reinstate", Kind::hazard, &Behaviour::h_reinstate},
-    {"behaviour.h0_register", Kind::hazard, &Behaviour::h0_register},
-    {"behaviour.h_employer_lapse", Kind::hazard, &Behaviour::h_employer_lapse},
-    {"behaviour.h_formal_to_informal", Kind::hazard, &Behaviour::h_formal_to_informal},
-    {"behaviour.h_informal_to_formal", Kind::hazard, &Behaviour::h_informal_to_formal},
-    {"behaviour.h_informal_to_vulnerable", Kind::hazard, &Behaviour::h_informal_to_vulnerable},
-    {"behaviour.h_vulnerable_to_informal", Kind::hazard, &Behaviour::h_vulnerable_to_informal},
-    {"behaviour.entry_rate", Kind::hazard, &Behaviour::entry_rate},
-    {"behaviour.awareness_decay", Kind::share, &Behaviour::awareness_decay},
-    {"behaviour.awareness_peer_gain", Kind::share, &Behaviour::awareness_peer_gain},
-    {"population.initial_coverage.formal_employer", Kind::share, nullptr,
-     &InitialCoverage::formal_employer},
-    {"population.initial_coverage.informal_self", Kind::share, nullptr,
-     &InitialCoverage::informal_self},
-    {"population.initial_coverage.vulnerable_self", Kind::share, nullptr,
-     &InitialCoverage::vulnerable_self},
-}};
-
-const Fittable& find_fittable(const std::string& name) {
-    // Behaviour keys may be named without their table: "h0_self".
-    constexpr std::string_view behaviour = "behaviour.";
-    for (const Fittable& f : fittables) {
-        const std::string_view key = f.key;
-        if (key == name || (key.starts_with(behaviour) && key.substr(behaviour.size()) == name))
-            return f;
+ParameterBounds default_prior(const ScenarioKey& key, double value) {
+    switch (key.quantity) {
+    case Quantity::share:
+    case Quantity::probability:
+        return {key.lower, key.upper};
+    case Quantity::hazard:
+    case Quantity::rate:
+    case Quantity::amount:
+        // Known only to an order of magnitude: a factor of 5 either way, within the range.
+        return value > 0 ? ParameterBounds{std::max(value / 5, key.lower),
+                                           std::min(value * 5, key.upper)}
+                         : ParameterBounds{key.lower, std::min(0.1, key.upper)};
+    case Quantity::coefficient:
+    case Quantity::none:
+        break;
     }
-    std::string known;
-    for (const Fittable& f : fittables)
-        known += (known.empty() ? "" : ", ") + std::string(f.key);
-    throw std::invalid_argument("'" + name + "' cannot be fitted; fittable keys: " + known);
-}
-
-double& value_in(Scenario& s, const Fittable& f) {
-    return f.behaviour ? s.behaviour.*(f.behaviour) : s.population.initial_coverage.*(f.initial);
-}
-double value_of(const Scenario& s, const Fittable& f) {
-    return f.behaviour ? s.behaviour.*(f.behaviour) : s.population.initial_coverage.*(f.initial);
-}
-
-ParameterBounds default_prior(Kind kind, double value) {
-    switch (kind) {
-    case Kind::share:
-        return {0, 1};
-    case Kind::hazard:
-        // Hazards are only known to an order of magnitude (DOMAIN.md §5): a factor of 5 either
-        // way, kept within the validated range [0, 10].
-        return value > 0 ? ParameterBounds{value / 5, std::min(value * 5, 10.0)}
-                         : ParameterBounds{0, 0.1};
-    case Kind::coefficient: {
-        const double half = std::max(1.0, 2 * std::abs(value));
-        return {std::max(value - half, -20.0), std::min(value + half, 20.0)};
-    }
-    }
-    return {0, 1};
+    const double half = std::max(1.0, 2 * std::abs(value));
+    return {std::max(value - half, key.lower), std::min(value + half, key.upper)};
 }
 
 std::vector<Segment> segments_of(SegmentGroup group) {
@@ -111,25 +55,38 @@ std::vector<Segment> segments_of(SegmentGroup group) {
 
 } // namespace
 
-std::vector<std::string> fittable_keys() {
-    std::vector<std::string> keys;
-    for (const Fittable& f : fittables)
-        keys.emplace_back(f.key);
-    return keys;
-}
-
 CalibrationParameter calibration_parameter(const Scenario& scenario, const std::string& name) {
-    const Fittable& f = find_fittable(name);
-    const double value = value_of(scenario, f);
-    return {f.key, value, default_prior(f.kind, value)};
-}
-
-void set_parameter(Scenario& scenario, const std::string& key, double value) {
-    value_in(scenario, find_fittable(key)) = value;
-}
-
-double get_parameter(const Scenario& scenario, const std::string& key) {
-    return value_of(scenario, find_fittable(key));
+    const ScenarioKey* key = find_scenario_key(name, true);
+    if (!key) {
+        auto unknown = unknown_scenario_key(name);
+        // A short name is a behaviour key misspelt more likely than a table.
+        if (name.find('.') == std::string::npos)
+            if (auto as_behaviour = unknown_scenario_key("behaviour." + name);
+                as_behaviour && as_behaviour->message.find("did you mean") != std::string::npos)
+                unknown = as_behaviour;
+        throw std::invalid_argument("'" + name + "' cannot be fitted: " +
+                                    (unknown ? unknown->message : "it is a table"));
+    }
+    if (!key->fittable) {
+        std::string fittable;
+        for (const ScenarioKey& k : scenario_keys())
+            if (k.fittable) fittable += (fittable.empty() ? "" : ", ") + std::string(k.path);
+        throw std::invalid_argument("'" + name + "' cannot be fitted; fittable keys: " +
+                                    fittable);
+    }
+    std::string resolved;
+    std::optional<double> value;
+    try {
+        resolved = resolve_key(scenario, name, true);
+        value = scenario_number(scenario, resolved);
+    } catch (const InputError& e) {
+        throw std::invalid_argument("'" + name + "' cannot be fitted: " +
+                                    e.diagnostics().front().message);
+    }
+    if (!value)
+        throw std::invalid_argument("'" + resolved +
+                                    "' has no value in the scenario to start from: give it one");
+    return {resolved, *value, default_prior(*key, *value)};
 }
 
 double simulated_observation(const ReplicateSeries& series, const Scenario& scenario,
@@ -192,9 +149,12 @@ std::vector<ParameterBounds> CalibrationProblem::priors() const {
 }
 
 Scenario CalibrationProblem::scenario_at(const Scenario& base, const Eigen::VectorXd& point) const {
-    Scenario s = base;
+    std::vector<KeyValue> values;
     for (std::size_t i = 0; i < parameters_.size(); ++i)
-        set_parameter(s, parameters_[i].key, point[static_cast<Eigen::Index>(i)]);
+        values.push_back({parameters_[i].key, point[static_cast<Eigen::Index>(i)]});
+    Scenario s = vary(base, values);
+    // The document has the file's run length; the problem runs only to its last observation.
+    s.run.months = base.run.months;
     return s;
 }
 

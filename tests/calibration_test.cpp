@@ -8,6 +8,7 @@
 #include "ulcsim/forecast.hpp"
 #include "ulcsim/simulation.hpp"
 #include "ulcsim/store.hpp"
+#include "ulcsim/vary.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -48,18 +49,57 @@ TEST(Calibration, KeysResolveWithPriorsByKind) {
     const CalibrationParameter b = calibration_parameter(s, "behaviour.b_lapse_income");
     EXPECT_DOUBLE_EQ(b.prior.lower, s.behaviour.b_lapse_income - 1);
     EXPECT_DOUBLE_EQ(b.prior.upper, s.behaviour.b_lapse_income + 1);
-    try {
-        calibration_parameter(s, "behaviour.continue_after_subsidy");
-        FAIL() << "continue_after_subsidy is copied into programmes and cannot be fitted";
-    } catch (const std::invalid_argument& e) {
-        EXPECT_NE(std::string(e.what()).find("cannot be fitted; fittable keys: behaviour.h0_self"),
-                  std::string::npos)
-            << e.what();
-    }
-    Scenario t = s;
-    set_parameter(t, "behaviour.h_lapse", 0.123);
-    EXPECT_DOUBLE_EQ(t.behaviour.h_lapse, 0.123);
-    EXPECT_DOUBLE_EQ(get_parameter(t, "h_lapse"), 0.123);
+    // Any fittable key of the table, with its value as the validator read it: a programme's
+    // continue_after_subsidy is the behaviour value it defaults to, a share gets [0, 1].
+    const CalibrationParameter c = calibration_parameter(s, "programme.0.continue_after_subsidy");
+    EXPECT_EQ(c.key, "programme.kota-magelang-apbd.continue_after_subsidy");
+    EXPECT_DOUBLE_EQ(c.start, s.behaviour.continue_after_subsidy);
+    EXPECT_DOUBLE_EQ(c.prior.upper, 1);
+    const CalibrationParameter budget =
+        calibration_parameter(s, "programme.kota-magelang-apbd.budget_idr_per_year.2025");
+    EXPECT_DOUBLE_EQ(budget.start, 412'070'400);
+    EXPECT_DOUBLE_EQ(budget.prior.lower, 412'070'400 / 5.0);
+    EXPECT_DOUBLE_EQ(budget.prior.upper, 412'070'400 * 5.0);
+    // Hazards stay within the key's range: entry_rate is at most 0.1 a month.
+    const Scenario fast = vary(s, "behaviour.entry_rate", 0.05);
+    EXPECT_DOUBLE_EQ(calibration_parameter(fast, "entry_rate").prior.upper, 0.1);
+    const auto refused = [&](const std::string& name) {
+        try {
+            calibration_parameter(s, name);
+        } catch (const std::invalid_argument& e) {
+            return std::string(e.what());
+        }
+        return std::string("(fitted)");
+    };
+    EXPECT_NE(refused("run.seed")
+                  .find("'run.seed' cannot be fitted; fittable keys: "
+                        "population.formal_share, "),
+              std::string::npos)
+        << refused("run.seed");
+    EXPECT_EQ(refused("h0_slef"), "'h0_slef' cannot be fitted: unknown key (did you mean "
+                                  "'h0_self'?)");
+    EXPECT_EQ(refused("programme.nope.acceptance"),
+              "'programme.nope.acceptance' cannot be fitted: no entry 'nope' (entries: "
+              "kota-magelang-apbd)");
+    EXPECT_EQ(refused("population.formal_share"),
+              "'population.formal_share' has no value in the scenario to start from: give it "
+              "one");
+}
+
+TEST(Calibration, TheScenarioAtAPointIsAVariantRunAsLongAsTheProblem) {
+    const Scenario s = load_scenario(scenario("kota-magelang-2025.toml"));
+    std::vector<Observation> obs{observation(s, SegmentGroup::all, 5)};
+    const CalibrationProblem problem(
+        s, {calibration_parameter(s, "behaviour.continue_after_subsidy")}, obs, 1);
+    Eigen::VectorXd point(1);
+    point << 0.8;
+    Scenario shortened = s;
+    shortened.run.months = 6;
+    const Scenario at = problem.scenario_at(shortened, point);
+    EXPECT_EQ(at.behaviour.continue_after_subsidy, 0.8);
+    EXPECT_EQ(at.programmes[0].continue_after_subsidy, 0.8) << "the programme's default too";
+    EXPECT_EQ(at.run.months, 6);
+    EXPECT_EQ(s.behaviour.continue_after_subsidy, 0.33);
 }
 
 TEST(Calibration, SimulatedObservationIsTheSegmentGroupsCoverageInItsMonth) {
@@ -107,11 +147,11 @@ TEST(Calibration, DrawsForReplicatesFollowTheWeights) {
 // truth on seed 1; the fit uses other seeds (11 for the loss, 21 for ABC), so it has to
 // recover the parameters through the sampling noise, not by reproducing the same draws.
 TEST(Calibration, RecoversKnownParametersFromAPerturbedStart) {
-    Scenario truth = load_scenario(scenario("kota-magelang-2025.toml"),
-                                   {"population.scale=10", "run.months=24"});
     const double true_h0_self = 0.016, true_employer_lapse = 0.004;
-    set_parameter(truth, "behaviour.h0_self", true_h0_self);
-    set_parameter(truth, "behaviour.h_employer_lapse", true_employer_lapse);
+    const Scenario truth = vary(
+        load_scenario(scenario("kota-magelang-2025.toml"),
+                      {"population.scale=10", "run.months=24"}),
+        {{"behaviour.h0_self", true_h0_self}, {"behaviour.h_employer_lapse", true_employer_lapse}});
 
     std::vector<Observation> obs;
     for (const int month : {5, 11, 17, 23})
@@ -219,6 +259,85 @@ TEST(CalibrateCommand, WritesAScenarioThatExtendsTheOriginalWithTheFittedValuesO
     EXPECT_EQ(fit.array("/observations/observed").values, (std::vector<double>{0.60, 0.12}));
 }
 
+TEST(Calibration, BehaviourContinueAfterSubsidyIsFittedThroughTheProgrammes) {
+    // Kota Magelang's programme takes the behaviour value; its funding ends in 2025-12, so
+    // BPU coverage in 2026 depends on how many members keep paying. The simulated
+    // observation moves with the parameter, on the same seed, so it can be fitted.
+    const Scenario s = load_scenario(scenario("kota-magelang-2025.toml"), {"population.scale=20"});
+    Observation after = observation(s, SegmentGroup::bpu, 29); // 2026-06
+    after.value = 0.3;
+    const CalibrationProblem problem(s, {calibration_parameter(s, "continue_after_subsidy")},
+                                     {after}, 1);
+    Eigen::VectorXd low(1), high(1);
+    low << 0.05;
+    high << 0.95;
+    const auto simulated = replicate_means(problem.simulate({low, high}, {1, 1}, 2));
+    EXPECT_GT(simulated[1][0], simulated[0][0] + 0.01)
+        << "BPU coverage in 2026-06: " << simulated[0][0] << " vs " << simulated[1][0];
+}
+
+TEST(CalibrateCommand, FitsProgrammeBudgetAndRegionKeysAndWritesThemWhereExtendsFindsThem) {
+    const test::ScratchDir dir;
+    // Kota Yogyakarta's programme with a budget, and a region override, for the fit to reach.
+    const std::filesystem::path base = dir.write(
+        "diy-more.toml", "extends = \"" + scenario("di-yogyakarta.toml") +
+                             "\"\n[[programme]]\nname = \"kota-yogya-apbd\"\n"
+                             "[programme.budget_idr_per_year]\n2024 = 31_886_400\n"
+                             "2025 = 1_604_937_600\n[[population.region]]\nregion = \"34.71\"\n"
+                             "km_to_office = 3\nformal_share = 0.5\n");
+    const std::filesystem::path out = dir.path() / "fitted.toml";
+    const auto r =
+        test::run_program({"calibrate", base.string(), "--set", "population.scale=400", "--fit",
+                           "continue_after_subsidy,programme.kota-yogya-apbd.acceptance", "--fit",
+                           "programme.0.budget_idr_per_year.2025,population.region.0.km_to_office",
+                           "--evaluations", "10", "--loss-replicates", "1", "--particles", "4",
+                           "--generations", "1", "-q", "-o", out.string()});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const RunFileReader fit(dir.path() / "fitted.fit.h5");
+    EXPECT_EQ(fit.strings("/parameters/key"),
+              (std::vector<std::string>{"behaviour.continue_after_subsidy",
+                                        "programme.kota-yogya-apbd.acceptance",
+                                        "programme.kota-yogya-apbd.budget_idr_per_year.2025",
+                                        "population.region.0.km_to_office"}));
+    const std::vector<double> estimate = fit.array("/parameters/estimate").values;
+
+    const std::string toml = test::read_file(out);
+    EXPECT_NE(toml.find("\n[behaviour]\ncontinue_after_subsidy = "), std::string::npos) << toml;
+    EXPECT_NE(toml.find("\n[[programme]]\nname = \"kota-yogya-apbd\"\nacceptance = "),
+              std::string::npos)
+        << toml;
+    EXPECT_NE(toml.find("[programme.budget_idr_per_year]\n2025 = "), std::string::npos) << toml;
+    EXPECT_NE(toml.find("[[population.region]]\nregion = \"34.71\"\nformal_share = 0.5\n"
+                        "km_to_office = "),
+              std::string::npos)
+        << toml;
+
+    // What the calibrated file gives is the base with the estimate, and nothing else changed.
+    const Scenario original = load_scenario(base);
+    const Scenario calibrated = load_scenario(out);
+    EXPECT_NEAR(calibrated.behaviour.continue_after_subsidy, estimate[0], 1e-9);
+    ASSERT_EQ(calibrated.programmes.size(), original.programmes.size());
+    const FundingProgramme& p = calibrated.programmes[0];
+    EXPECT_NEAR(p.continue_after_subsidy, estimate[0], 1e-9) << "the programme's default";
+    EXPECT_NEAR(p.acceptance, estimate[1], 1e-9);
+    EXPECT_NEAR(p.budget_idr_per_year.at(2025), estimate[2], 1e-9 * estimate[2]);
+    EXPECT_EQ(p.budget_idr_per_year.at(2024), 31'886'400) << "merged by key";
+    EXPECT_EQ(p.windows.size(), original.programmes[0].windows.size());
+    EXPECT_EQ(calibrated.programmes[1].acceptance, original.programmes[1].acceptance);
+    ASSERT_EQ(calibrated.population.region_overrides.size(), 1u);
+    EXPECT_NEAR(*calibrated.population.region_overrides[0].km_to_office, estimate[3], 1e-9);
+    EXPECT_EQ(calibrated.population.region_overrides[0].formal_share, 0.5);
+
+    // A forecast with the posterior sets the same keys in each replicate's scenario.
+    const std::filesystem::path forecast = dir.path() / "forecast.h5";
+    const auto f = test::run_program(
+        {"forecast", base.string(), "--set", "population.scale=400", "--replicates", "4",
+         "--posterior", (dir.path() / "fitted.fit.h5").string(), "-q", "-o", forecast.string()});
+    ASSERT_EQ(f.status, 0) << f.err;
+    EXPECT_EQ(RunFileReader(forecast).strings("/forecast/posterior/parameter"),
+              fit.strings("/parameters/key"));
+}
+
 TEST(CalibrateCommand, BadInputIsRefusedWithExitStatus2AndNothingWritten) {
     const test::ScratchDir dir;
     const std::string out = (dir.path() / "c.toml").string();
@@ -229,7 +348,11 @@ TEST(CalibrateCommand, BadInputIsRefusedWithExitStatus2AndNothingWritten) {
     } cases[] = {
         {{"calibrate", jt, "-o", out}, "no parameters to fit: give --fit KEY[,KEY…]"},
         {{"calibrate", jt, "--fit", "h0_selfish", "-o", out},
-         "--fit: 'h0_selfish' cannot be fitted; fittable keys: behaviour.h0_self"},
+         "--fit: 'h0_selfish' cannot be fitted: unknown key (did you mean 'h0_self'?)"},
+        {{"calibrate", jt, "--fit", "run.seed", "-o", out},
+         "--fit: 'run.seed' cannot be fitted; fittable keys: population.formal_share, "},
+        {{"calibrate", jt, "--fit", "h0_self", "--prior", "h0_self=0:20", "-o", out},
+         "--prior h0_self=0:20: outside the range of behaviour.h0_self (0 … 10)"},
         {{"calibrate", jt, "--fit", "h0_self,h0_self", "-o", out},
          "--fit: behaviour.h0_self is named twice"},
         {{"calibrate", jt, "--fit", "h0_self", "--prior", "h0_self=0.1:0.01", "-o", out},

@@ -82,3 +82,28 @@ TEST(Cli, SetAppliesToValidate) {
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.out.find("(48 months)"), std::string::npos) << r.out;
 }
+
+TEST(Cli, KeysListsWhatMayBeFittedAndVaried) {
+    const auto all = run_program({"keys"});
+    EXPECT_EQ(all.status, 0) << all.err;
+    EXPECT_NE(all.out.find("programme.*.window.*.end"), std::string::npos);
+    const auto fittable = run_program({"keys", "--fittable"});
+    EXPECT_EQ(fittable.status, 0) << fittable.err;
+    EXPECT_NE(fittable.out.find("behaviour.continue_after_subsidy"), std::string::npos);
+    EXPECT_NE(fittable.out.find("programme.*.budget_idr_per_year.*"), std::string::npos);
+    EXPECT_EQ(fittable.out.find("run.seed"), std::string::npos);
+    EXPECT_EQ(fittable.out.find("programme.*.window.*.end"), std::string::npos) << "a month";
+    const auto variable = run_program({"keys", "--variable"});
+    EXPECT_NE(variable.out.find("programme.*.window.*.end"), std::string::npos);
+    EXPECT_EQ(variable.out.find("observation.*.value"), std::string::npos) << "data";
+    // --markdown writes the README's key tables, each between its markers.
+    const auto markdown = run_program({"keys", "--markdown"});
+    EXPECT_EQ(markdown.status, 0) << markdown.err;
+    const std::string readme = ulcsim::test::read_file(ulcsim::test::scenarios_dir() / "README.md");
+    const std::string run_table = markdown.out.substr(
+        markdown.out.find("<!-- keys [run]"),
+        markdown.out.find("<!-- end of keys -->", markdown.out.find("<!-- keys [run]")) -
+            markdown.out.find("<!-- keys [run]"));
+    EXPECT_NE(readme.find(run_table), std::string::npos) << run_table;
+    EXPECT_EQ(run_program({"keys", "--markdown", "--fittable"}).status, 2);
+}

@@ -343,6 +343,24 @@ TEST(Sweep, GridIsTheDimensionsOfTheOutputAndEachPointAnEnsemble) {
     EXPECT_NE(r.out.find("cost per added covered worker-year"), std::string::npos) << r.out;
 }
 
+TEST(Sweep, BehaviourContinueAfterSubsidyChangesTheRunThroughTheProgrammes) {
+    // Kota Magelang's programme sets no continue_after_subsidy of its own: the behaviour value
+    // is its default, so varying it changes what funding leaves behind.
+    const test::ScratchDir dir;
+    const fs::path out = dir.path() / "continue.h5";
+    const auto r =
+        test::run_program({"sweep", scenario("kota-magelang-2025.toml"), "-q", "-o", out.string(),
+                           "--replicates", "2", "--set", "population.scale=10", "--vary",
+                           "behaviour.continue_after_subsidy=0.05,0.95"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const Outcomes o(out);
+    const std::string former = "former_members_covered_12_months_after_funding";
+    EXPECT_GT(o.level(1, former, Statistic::mean), 2 * o.level(0, former, Statistic::mean));
+    // Before the end of funding the points are the same run: the programme spends the same.
+    EXPECT_EQ(o.level(1, "money_spent_idr", Statistic::mean),
+              o.level(0, "money_spent_idr", Statistic::mean));
+}
+
 TEST(Sweep, MonthRangesGiveEvenlySpacedMonths) {
     const test::ScratchDir dir;
     const fs::path out = dir.path() / "months.h5";
@@ -393,8 +411,29 @@ TEST(EnsembleCommands, BadInputStopsBeforeWritingAnything) {
         {{"sweep", km24, "-o", out.string(), "--vary", "behaviour.h_lapse=-1:1:2"},
          "--set behaviour.h_lapse=-1: error: behaviour.h_lapse:"},
         {{"sweep", km24, "-o", out.string(), "--vary", "behaviour.h_lapse=0.1:x:2"},
-         "ulcsim: error: --vary behaviour.h_lapse=0.1:x:2: FROM and TO must both be numbers or "
-         "both months YYYY-MM\n"},
+         "ulcsim: error: --vary behaviour.h_lapse=0.1:x:2: behaviour.h_lapse is a number: FROM "
+         "and TO must be numbers\n"},
+        // Values are typed by the key, not guessed from the text.
+        {{"sweep", km24, "-o", out.string(), "--vary",
+          "programme.kota-magelang-apbd.window.0.end=1:3:3"},
+         "ulcsim: error: --vary programme.kota-magelang-apbd.window.0.end=1:3:3: "
+         "programme.kota-magelang-apbd.window.0.end is a month: FROM and TO must be months "
+         "YYYY-MM\n"},
+        {{"sweep", km24, "-o", out.string(), "--vary", "behaviour.arrears_months=1:2:3"},
+         "ulcsim: error: --vary behaviour.arrears_months=1:2:3: 1 does not divide into 2 equal "
+         "whole steps\n"},
+        {{"sweep", km24, "-o", out.string(), "--vary", "programme.0.renewal=yes,no"},
+         "ulcsim: error: --vary programme.0.renewal=yes,no: 'yes': programme.*.renewal is true "
+         "or false\n"},
+        // Only keys of the table, and only those a sweep may vary.
+        {{"sweep", km24, "-o", out.string(), "--vary", "behaviour.h_lpase=0.1,0.2"},
+         "ulcsim: error: --vary behaviour.h_lpase=0.1,0.2: behaviour.h_lpase: unknown key (did "
+         "you mean 'h_lapse'?)\n"},
+        {{"sweep", km24, "-o", out.string(), "--vary", "observation.0.value=0.1,0.2"},
+         "ulcsim: error: --vary observation.0.value=0.1,0.2: observation.0.value cannot be "
+         "varied (ulcsim keys --variable lists the keys that can)\n"},
+        {{"sweep", km24, "-o", out.string(), "--vary", "programme.nope.acceptance=0.1,0.2"},
+         "--set programme.nope.acceptance=0.1: error: programme: no entry 'nope'"},
     };
     for (const Case& c : cases) {
         const auto r = test::run_program(c.args);

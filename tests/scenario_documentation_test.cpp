@@ -1,88 +1,80 @@
-// scenarios/README.md is the user's reference for the scenario language. Every key it
-// documents must be accepted by the validator (no "unknown key"), so the document cannot
-// drift from the code unnoticed.
+// scenarios/README.md is the user's reference for the scenario language. Its key tables are
+// generated from the table of scenario keys (`ulcsim keys --markdown`), so the reference
+// documents exactly the keys the validator reads, with the validator's ranges: this test
+// fails when a table in the README is not what the table of keys generates now
+// (tools/update_key_reference.sh rewrites them).
 
 #include "support/test_support.hpp"
-#include "ulcsim/input_error.hpp"
-#include "ulcsim/scenario.hpp"
+#include "ulcsim/scenario_keys.hpp"
 
 #include <fstream>
 #include <gtest/gtest.h>
-#include <set>
+#include <map>
+#include <sstream>
 
 namespace {
 
-struct DocumentedKey {
-    std::string table; ///< "[run]", "[[programme.window]]", ...
-    std::string key;   ///< as written in TOML: seed, "15-24"
-};
-
-std::vector<std::string> backticked(const std::string& text) {
-    std::vector<std::string> out;
-    std::size_t pos = 0;
-    while ((pos = text.find('`', pos)) != std::string::npos) {
-        const std::size_t end = text.find('`', pos + 1);
-        if (end == std::string::npos) break;
-        out.push_back(text.substr(pos + 1, end - pos - 1));
-        pos = end + 1;
-    }
-    return out;
-}
-
-std::vector<DocumentedKey> documented_keys() {
+/// The generated blocks of the README: heading ("[run]", "" for the top level) → the text
+/// between its markers.
+std::multimap<std::string, std::string> generated_blocks() {
     std::ifstream in(ulcsim::test::scenarios_dir() / "README.md");
-    std::vector<DocumentedKey> keys;
-    std::string table;
+    const std::string begin = "<!-- keys ", end = "<!-- end of keys -->";
+    std::multimap<std::string, std::string> blocks;
+    std::string heading, text;
+    bool inside = false;
     for (std::string line; std::getline(in, line);) {
-        if (line.starts_with("#")) {
-            const auto names = backticked(line);
-            table = !names.empty() && names[0].starts_with("[") ? names[0] : "";
-            continue;
+        if (line.starts_with(begin)) {
+            EXPECT_FALSE(inside) << "a block inside a block: " << line;
+            heading = line.substr(begin.size(), line.find(": generated") - begin.size());
+            if (heading == "(top level)") heading.clear();
+            text.clear();
+            inside = true;
+        } else if (line == end) {
+            EXPECT_TRUE(inside) << "an end marker without a beginning";
+            blocks.emplace(heading, text);
+            inside = false;
+        } else if (inside) {
+            text += line + "\n";
         }
-        if (table.empty() || !line.starts_with("| `")) continue;
-        const std::string first_cell = line.substr(1, line.find('|', 1) - 1);
-        for (const std::string& key : backticked(first_cell))
-            keys.push_back({table, key});
     }
-    return keys;
-}
-
-/// A TOML document that sets `key` in `table` (to a value of the wrong type, which is fine:
-/// only "unknown key" matters here).
-std::string document_setting(const DocumentedKey& k) {
-    std::string text;
-    if (k.table.starts_with("[programme.") || k.table.starts_with("[[programme."))
-        text += "[[programme]]\n";
-    text += k.table + "\n" + k.key + " = {}\n";
-    return text;
+    EXPECT_FALSE(inside) << "the last block has no end marker";
+    return blocks;
 }
 
 } // namespace
 
-TEST(ScenarioDocumentation, DocumentsTheWholeLanguage) {
-    const auto keys = documented_keys();
-    // Guards the README parser itself: the reference has well over a hundred keys.
-    EXPECT_GT(keys.size(), 100u);
-    std::set<std::string> tables;
-    for (const auto& k : keys)
-        tables.insert(k.table);
-    for (const char* t :
-         {"[run]", "[regions]", "[population]", "[behaviour]", "[benefits]", "[[programme]]",
-          "[[programme.window]]", "[programme.eligibility]", "[[policy]]", "[[observation]]",
-          "[ulc]", "[[commuting]]", "[[population.region]]"})
-        EXPECT_TRUE(tables.count(t)) << t;
+TEST(ScenarioDocumentation, KeyTablesAreTheGeneratedOnes) {
+    const auto blocks = generated_blocks();
+    const std::vector<std::string> headings = ulcsim::key_table_headings();
+    EXPECT_GT(headings.size(), 20u);
+    for (const std::string& heading : headings) {
+        SCOPED_TRACE("key table " + (heading.empty() ? "(top level)" : heading) +
+                     " of scenarios/README.md (tools/update_key_reference.sh rewrites it)");
+        ASSERT_EQ(blocks.count(heading), 1u);
+        EXPECT_EQ(blocks.find(heading)->second, ulcsim::key_reference_markdown(heading));
+    }
+    EXPECT_EQ(blocks.size(), headings.size()) << "a block for a table the keys do not have";
 }
 
-TEST(ScenarioDocumentation, EveryDocumentedKeyIsAccepted) {
-    ulcsim::test::ScratchDir dir;
-    for (const DocumentedKey& k : documented_keys()) {
-        const auto file = dir.write("doc.toml", document_setting(k));
-        try {
-            ulcsim::load_scenario(file);
-        } catch (const ulcsim::InputError& e) {
-            for (const ulcsim::Diagnostic& d : e.diagnostics())
-                EXPECT_EQ(d.message.find("unknown key"), std::string::npos)
-                    << k.table << " " << k.key << ": " << d.format();
-        }
-    }
+TEST(ScenarioDocumentation, TheReferenceShowsRangesTypesAndMeanings) {
+    // The generator itself: a row per key of the table, its columns as the reader needs them.
+    const std::string behaviour = ulcsim::key_reference_markdown("[behaviour]");
+    EXPECT_TRUE(behaviour.starts_with("| key | type | unit | default | range | meaning |\n"));
+    EXPECT_NE(behaviour.find("| `h_lapse` | hazard | /month | `0.065` | [0, 10] | Self-payer "
+                             "stops paying (5–8% a month). |\n"),
+              std::string::npos)
+        << behaviour;
+    EXPECT_NE(behaviour.find("| `exit_age_years` | integer | years | `70` | 50 … 100 |"),
+              std::string::npos);
+    const std::string ulc = ulcsim::key_reference_markdown("[ulc]");
+    EXPECT_NE(ulc.find("| (0, 2] |"), std::string::npos) << ulc;
+    EXPECT_NE(ulc.find("`coverage_share`, `resident_coverage`"), std::string::npos) << ulc;
+    // Columns no key of the table fills are left out.
+    const std::string ages = ulcsim::key_reference_markdown("[population.age_bands]");
+    EXPECT_TRUE(ages.starts_with("| key | type | default | range | meaning |\n")) << ages;
+    EXPECT_NE(ages.find("| `\"65+\"` |"), std::string::npos) << "a key TOML must quote";
+    const std::string mortality = ulcsim::key_reference_markdown("[behaviour.mortality]");
+    EXPECT_NE(mortality.find("| `15-24`, `25-34`, `35-44`, `45-54`, `55-64`, `\"65+\"` |"),
+              std::string::npos)
+        << mortality;
 }

@@ -2,14 +2,18 @@
 
 #include "commands.hpp"
 #include "terminal_format.hpp"
+#include "ulcsim/scenario_keys.hpp"
 #include "ulcsim/summary.hpp"
+#include "ulcsim/vary.hpp"
 #include "ulcsim/version.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 namespace ulcsim::cli {
@@ -79,14 +83,15 @@ double parse_bound(const std::string& prior, const std::string& text) {
 
 void CalibrationCommandOptions::add_to(po::options_description& options) {
     options.add_options()("fit", po::value<std::vector<std::string>>(&fit)->composing(),
-                          "parameters to fit, comma-separated (repeatable): behaviour keys such "
-                          "as h0_self or h_lapse, or population.initial_coverage.formal_employer "
-                          "and the like")(
+                          "parameters to fit, comma-separated (repeatable): any key `ulcsim keys "
+                          "--fittable` lists, behaviour keys also by their own name (h0_self, "
+                          "h_lapse), programme keys by the programme's name "
+                          "(programme.NAME.continue_after_subsidy)")(
         "prior", po::value<std::vector<std::string>>(&priors)->composing(),
-        "prior range of a fitted parameter, KEY=LOW:HIGH (repeatable; default: shares 0–1, "
-        "hazards the scenario's value ÷5 … ×5, coefficients ± max(1, 2×|value|))")(
-        "evaluations", po::value<int>(&evaluations),
-        "Nelder–Mead loss evaluations at most (default 200)")(
+        "prior range of a fitted parameter, KEY=LOW:HIGH within the key's range (repeatable; "
+        "default: shares 0–1, hazards, rates and amounts the scenario's value ÷5 … ×5, "
+        "coefficients ± max(1, 2×|value|))")("evaluations", po::value<int>(&evaluations),
+                                             "Nelder–Mead loss evaluations at most (default 200)")(
         "loss-replicates", po::value<int>(&loss_replicates),
         "replicates averaged in each loss evaluation, common random numbers (default 4)")(
         "particles", po::value<int>(&particles),
@@ -139,6 +144,11 @@ CalibrationCommandOptions::parameters(const Scenario& scenario) const {
             parse_bound(prior, trimmed(prior.substr(equals + 1, colon - equals - 1)));
         const double high = parse_bound(prior, trimmed(prior.substr(colon + 1)));
         if (!(low < high)) throw UsageError("--prior " + prior + ": LOW must be below HIGH");
+        // Every point of the prior must make a valid scenario.
+        const ScenarioKey& k = *find_scenario_key(key);
+        if (low < k.lower || (k.lower_open && low <= k.lower) || high > k.upper)
+            throw UsageError("--prior " + prior + ": outside the range of " + key + " (" +
+                             number(k.lower) + " … " + number(k.upper) + ")");
         p->prior = {low, high};
     }
     // The search starts from the scenario's value, or the nearest point of the prior.
@@ -369,6 +379,137 @@ void write_posterior_csv(std::ostream& out, const CalibrationProblem& problem,
     }
 }
 
+namespace {
+
+std::vector<std::string> split_key(const std::string& key) {
+    std::vector<std::string> parts;
+    std::stringstream in(key);
+    for (std::string part; std::getline(in, part, '.');)
+        parts.push_back(part);
+    return parts;
+}
+
+/// A number as it was read: the shortest text that reads back as the same value.
+std::string exact_number(double v) {
+    char buffer[64];
+    const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, v);
+    std::string text(buffer, error == std::errc() ? end : buffer);
+    if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
+    return text;
+}
+
+/// The [[population.region]] or [[commuting]] entries of `fitted` whole: an array whose
+/// entries have no name replaces the base's whole when a file extends it. Fitted values are
+/// written as the others fitted and marked with their start.
+void write_whole_array(std::ostream& out, const std::string& array, const Scenario& fitted,
+                       const std::map<std::string, std::string>& fitted_lines) {
+    out << "\n# " << array << " is written whole: extends replaces the base's whole.\n";
+    const auto line = [&](std::size_t entry, const std::string& key, const std::string& value) {
+        const auto f = fitted_lines.find(array + "." + std::to_string(entry) + "." + key);
+        out << key << " = " << (f != fitted_lines.end() ? f->second : value) << '\n';
+    };
+    const auto code = [&](std::size_t region) {
+        return "\"" + fitted.region_table.regions()[region].code + "\"";
+    };
+    if (array == "commuting") {
+        for (std::size_t i = 0; i < fitted.commuting.size(); ++i) {
+            const CommutingFlow& c = fitted.commuting[i];
+            out << "[[commuting]]\nfrom = " << code(c.from) << "\nto = " << code(c.to) << '\n';
+            line(i, "share", exact_number(c.share));
+        }
+        return;
+    }
+    const auto& overrides = fitted.population.region_overrides;
+    for (std::size_t i = 0; i < overrides.size(); ++i) {
+        const RegionPopulationOverride& o = overrides[i];
+        out << "[[population.region]]\nregion = " << code(o.region) << '\n';
+        if (o.employed_workers) out << "employed_workers = " << *o.employed_workers << '\n';
+        const std::pair<const char*, const std::optional<double>*> shares[] = {
+            {"formal_share", &o.formal_share},
+            {"vulnerable_share_of_informal", &o.vulnerable_share_of_informal},
+            {"km_to_office", &o.km_to_office},
+            {"commuting_share", &o.commuting_share},
+            {"formal_employer", &o.formal_employer},
+            {"informal_self", &o.informal_self},
+            {"vulnerable_self", &o.vulnerable_self}};
+        for (const auto& [key, value] : shares)
+            if (*value) line(i, key, exact_number(**value));
+    }
+}
+
+/// The fitted values as TOML over a file that extends `original`, each marked with its start:
+/// a key of a table under the table's header, a key of a programme or policy in an entry with
+/// its name (extends merges those by name), a key of a [[population.region]] or [[commuting]]
+/// entry in the whole array, as the fitted scenario has it (extends replaces those whole).
+void write_fitted_values(std::ostream& out, const Scenario& original,
+                         const std::vector<CalibrationParameter>& parameters,
+                         const Eigen::VectorXd& estimate) {
+    // Where each value goes: a key of a table under its table's header; a key of a programme
+    // or policy in an entry with its name, which extends merges by name; a key of an entry
+    // without a name in its whole array.
+    std::vector<std::string> tables;                          // headers, first use first
+    std::map<std::string, std::vector<std::string>> lines;    // header → lines
+    std::vector<std::pair<std::string, std::string>> entries; // (array, name), first use first
+    std::map<std::string, std::string> fitted_lines;          // key → "value # was start"
+    std::vector<std::string> whole_arrays;
+    std::vector<KeyValue> values;
+    for (std::size_t i = 0; i < parameters.size(); ++i) {
+        const CalibrationParameter& p = parameters[i];
+        const double v = estimate[static_cast<Eigen::Index>(i)];
+        values.push_back({p.key, v});
+        const std::string text = toml_number(v) + " # was " + number(p.start);
+        const std::vector<std::string> parts = split_key(p.key);
+        const std::string_view pattern = find_scenario_key(p.key)->path;
+        std::string header;
+        if (pattern.starts_with("programme.*.") || pattern.starts_with("policy.*.")) {
+            const std::pair<std::string, std::string> entry{parts[0], parts[1]};
+            if (std::find(entries.begin(), entries.end(), entry) == entries.end())
+                entries.push_back(entry);
+            header = parts[0] + "." + parts[1];
+            for (std::size_t j = 2; j + 1 < parts.size(); ++j)
+                header += "." + parts[j];
+        } else if (pattern.find(".*.") != std::string_view::npos) {
+            const std::string array =
+                pattern.starts_with("commuting") ? "commuting" : "population.region";
+            if (std::find(whole_arrays.begin(), whole_arrays.end(), array) == whole_arrays.end())
+                whole_arrays.push_back(array);
+            fitted_lines[p.key] = text;
+            continue;
+        } else {
+            for (std::size_t j = 0; j + 1 < parts.size(); ++j)
+                header += (j ? "." : "") + parts[j];
+        }
+        if (!lines.count(header)) tables.push_back(header);
+        lines[header].push_back(parts.back() + " = " + text);
+    }
+    for (const std::string& table : tables) {
+        if (table.starts_with("programme.") || table.starts_with("policy.")) continue;
+        out << "\n[" << table << "]\n";
+        for (const std::string& l : lines[table])
+            out << l << '\n';
+    }
+    for (const auto& [array, name] : entries) {
+        const std::string prefix = array + "." + name;
+        out << "\n[[" << array << "]]\nname = \"" << name << "\"\n";
+        for (const std::string& l : lines[prefix])
+            out << l << '\n';
+        // Tables inside the entry (a budget's years) follow its own keys.
+        for (const std::string& table : tables) {
+            if (!table.starts_with(prefix + ".")) continue;
+            out << "[" << array << table.substr(prefix.size()) << "]\n";
+            for (const std::string& l : lines[table])
+                out << l << '\n';
+        }
+    }
+    if (!whole_arrays.empty()) {
+        const Scenario fitted = vary(original, values);
+        for (const std::string& array : whole_arrays)
+            write_whole_array(out, array, fitted, fitted_lines);
+    }
+}
+
+} // namespace
+
 void write_calibrated_scenario(std::ostream& out, const std::filesystem::path& written_to,
                                const Scenario& original, const CalibrationProblem& problem,
                                const CalibrationResult& r,
@@ -410,19 +551,7 @@ void write_calibrated_scenario(std::ostream& out, const std::filesystem::path& w
             out << "#   --set " << o << '\n';
     }
     out << "extends = \"" << base.generic_string() << "\"\n";
-    for (const std::string_view table : {"behaviour", "population.initial_coverage"}) {
-        bool header = false;
-        for (std::size_t i = 0; i < parameters.size(); ++i) {
-            const std::string& key = parameters[i].key;
-            if (!key.starts_with(std::string(table) + ".")) continue;
-            const std::string name = key.substr(table.size() + 1);
-            if (name.find('.') != std::string::npos) continue; // a deeper table
-            if (!header) out << "\n[" << table << "]\n";
-            header = true;
-            out << name << " = " << toml_number(r.estimate.minimum[static_cast<Eigen::Index>(i)])
-                << " # was " << number(parameters[i].start) << '\n';
-        }
-    }
+    write_fitted_values(out, original, parameters, r.estimate.minimum);
 }
 
 PosteriorDraws read_posterior(const std::filesystem::path& fit_file) {
@@ -445,9 +574,8 @@ PosteriorDraws read_posterior(const std::filesystem::path& fit_file) {
                          ": not a fit file with posterior draws from `ulcsim calibrate` (" +
                          e.what() + ")");
     }
-    const std::vector<std::string> fittable = fittable_keys();
     for (const std::string& key : p.keys)
-        if (std::find(fittable.begin(), fittable.end(), key) == fittable.end())
+        if (const ScenarioKey* k = find_scenario_key(key); !k || !k->fittable)
             throw UsageError("--posterior " + fit_file.string() + ": '" + key +
                              "' is not a parameter this version can set");
     return p;

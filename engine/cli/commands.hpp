@@ -36,5 +36,6 @@ int calibrate_command(const std::vector<std::string>& args);
 int target_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 int inspect_command(const std::vector<std::string>& args);
+int keys_command(const std::vector<std::string>& args);
 
 } // namespace ulcsim::cli

@@ -10,11 +10,13 @@
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
 #include "ulcsim/summary.hpp"
+#include "ulcsim/vary.hpp"
 
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <sstream>
 
@@ -43,12 +45,18 @@ ReplicateParameters parameters_per_replicate(const Scenario& base,
     p.draw = draws_for_replicates(Eigen::Map<const Eigen::VectorXd>(
                                       weights.data(), static_cast<Eigen::Index>(weights.size())),
                                   R);
+    std::map<std::size_t, std::size_t> first_with_draw; // a draw's scenario is made once
     for (std::size_t r = 0; r < R; ++r) {
         p.values.push_back(draws[p.draw[r]]);
-        Scenario s = base;
+        if (const auto made = first_with_draw.find(p.draw[r]); made != first_with_draw.end()) {
+            p.scenarios.push_back(p.scenarios[made->second]);
+            continue;
+        }
+        std::vector<KeyValue> values;
         for (std::size_t i = 0; i < keys.size(); ++i)
-            set_parameter(s, keys[i], draws[p.draw[r]][i]);
-        p.scenarios.push_back(std::move(s));
+            values.push_back({keys[i], draws[p.draw[r]][i]});
+        first_with_draw[p.draw[r]] = r;
+        p.scenarios.push_back(vary(base, values));
     }
     return p;
 }

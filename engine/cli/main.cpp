@@ -31,7 +31,7 @@ namespace {
 
 using ulcsim::cli::Command;
 
-constexpr std::array<Command, 9> commands{{
+constexpr std::array<Command, 10> commands{{
     {"run", "simulate a scenario's replicates; write their series and statistics to HDF5 and CSV",
      ulcsim::cli::run_command},
     {"compare", "paired differences between scenarios with common random numbers",
@@ -49,6 +49,8 @@ constexpr std::array<Command, 9> commands{{
     {"inspect", "a terminal summary of a run file: scenario, seed, sizes, headline figures",
      ulcsim::cli::inspect_command},
     {"validate", "check scenario files and report every problem", ulcsim::cli::validate_command},
+    {"keys", "the keys of the scenario language: type, range, what may be fitted or varied",
+     ulcsim::cli::keys_command},
 }};
 
 void print_help(std::ostream& out) {

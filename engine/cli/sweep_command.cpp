@@ -4,7 +4,9 @@
 #include "terminal_format.hpp"
 #include "ulcsim/outcome.hpp"
 #include "ulcsim/scenario.hpp"
+#include "ulcsim/scenario_keys.hpp"
 #include "ulcsim/store.hpp"
+#include "ulcsim/vary.hpp"
 
 #include <boost/program_options.hpp>
 #include <charconv>
@@ -19,10 +21,12 @@ namespace po = boost::program_options;
 
 namespace {
 
-/// One axis of the grid: a scenario key and the values it takes, as --set text.
+/// One axis of the grid: a scenario key, the values it takes, and each value as it is shown
+/// in the outputs.
 struct Axis {
     std::string key;
-    std::vector<std::string> values;
+    std::vector<std::string> labels;
+    std::vector<ScenarioValue> values;
 };
 
 bool whole_number(std::string_view text, long long& value) {
@@ -35,19 +39,37 @@ bool real_number(std::string_view text, double& value) {
     return error == std::errc() && end == text.data() + text.size() && std::isfinite(value);
 }
 
-/// key=from:to:steps (evenly spaced numbers or months, `steps` values) or key=a,b,c.
+/// key=from:to:steps (`steps` evenly spaced values of the key's type: numbers, whole numbers
+/// or months) or key=a,b,c. KEY must be a key a sweep may vary.
 Axis parse_axis(const std::string& spec) {
     const std::string where = "--vary " + spec + ": ";
     const auto equals = spec.find('=');
     if (equals == std::string::npos || equals == 0)
         throw UsageError(where + "expected KEY=FROM:TO:STEPS or KEY=V1,V2,…");
-    Axis axis{spec.substr(0, equals), {}};
+    Axis axis{spec.substr(0, equals), {}, {}};
+    const ScenarioKey* key = find_scenario_key(axis.key);
+    if (!key) {
+        const auto unknown = unknown_scenario_key(axis.key);
+        throw UsageError(where + unknown->key + ": " + unknown->message);
+    }
+    if (!key->variable) {
+        if (axis.key.starts_with("run."))
+            throw UsageError("sweep: the grid may not vary run.start, run.months, run.seed or "
+                             "run.replicates (use --months, --seed, --replicates instead)");
+        throw UsageError(where + axis.key +
+                         " cannot be varied (ulcsim keys --variable lists the keys that can)");
+    }
     const std::string range = spec.substr(equals + 1);
     if (range.find(':') == std::string::npos) {
         std::istringstream list(range);
         for (std::string v; std::getline(list, v, ',');) {
             if (v.empty()) throw UsageError(where + "an empty value in the list");
-            axis.values.push_back(v);
+            try {
+                axis.values.push_back(parse_scenario_value(*key, v));
+            } catch (const std::invalid_argument& e) {
+                throw UsageError(where + e.what());
+            }
+            axis.labels.push_back(v);
         }
         if (axis.values.empty()) throw UsageError(where + "no values");
         return axis;
@@ -64,39 +86,77 @@ Axis parse_axis(const std::string& spec) {
     const auto fraction = [&](std::size_t i) {
         return n == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(n - 1);
     };
+    const auto add = [&](std::string label, ScenarioValue value) {
+        axis.labels.push_back(std::move(label));
+        axis.values.push_back(std::move(value));
+    };
     long long a = 0, b = 0;
     double x = 0, y = 0;
-    const auto from = Month::parse(parts[0]), to = Month::parse(parts[1]);
-    if (from && to) {
+    const bool whole = whole_number(parts[0], a) && whole_number(parts[1], b);
+    const bool divides = whole && (n == 1 || (b - a) % static_cast<long long>(n - 1) == 0);
+    switch (key->type) {
+    case KeyType::month: {
+        const auto from = Month::parse(parts[0]), to = Month::parse(parts[1]);
+        if (!from || !to)
+            throw UsageError(where + axis.key + " is a month: FROM and TO must be months YYYY-MM");
         const int span = *to - *from;
         if (n > 1 && span % static_cast<int>(n - 1) != 0)
             throw UsageError(where + std::to_string(span) + " months do not divide into " +
                              std::to_string(n - 1) + " equal steps");
-        for (std::size_t i = 0; i < n; ++i)
-            axis.values.push_back(
-                (*from + static_cast<int>(std::lround(fraction(i) * span))).to_string());
-    } else if (whole_number(parts[0], a) && whole_number(parts[1], b) &&
-               (n == 1 || (b - a) % static_cast<long long>(n - 1) == 0)) {
-        const long long step = n == 1 ? 0 : (b - a) / static_cast<long long>(n - 1);
-        for (std::size_t i = 0; i < n; ++i)
-            axis.values.push_back(std::to_string(a + step * static_cast<long long>(i)));
-    } else if (real_number(parts[0], x) && real_number(parts[1], y)) {
+        for (std::size_t i = 0; i < n; ++i) {
+            const Month m = *from + static_cast<int>(std::lround(fraction(i) * span));
+            add(m.to_string(), m);
+        }
+        return axis;
+    }
+    case KeyType::integer:
+        if (!whole)
+            throw UsageError(where + axis.key +
+                             " is a whole number: FROM and TO must be whole numbers");
+        if (!divides)
+            throw UsageError(where + std::to_string(b - a) + " does not divide into " +
+                             std::to_string(n - 1) + " equal whole steps");
+        [[fallthrough]];
+    case KeyType::number:
+        if (divides) {
+            // Whole numbers stay whole, as --set would read them.
+            const long long step = n == 1 ? 0 : (b - a) / static_cast<long long>(n - 1);
+            for (std::size_t i = 0; i < n; ++i) {
+                const long long v = a + step * static_cast<long long>(i);
+                add(std::to_string(v), std::int64_t{v});
+            }
+            return axis;
+        }
+        if (!real_number(parts[0], x) || !real_number(parts[1], y))
+            throw UsageError(where + axis.key + " is a number: FROM and TO must be numbers");
         for (std::size_t i = 0; i < n; ++i) {
             std::ostringstream v;
             v.precision(12);
             v << x + (y - x) * fraction(i);
             std::string text = v.str();
-            // TOML reads 1e+06 as a float but 2 as an integer; a float key needs the point.
             if (text.find_first_of(".e") == std::string::npos &&
                 (parts[0].find_first_of(".e") != std::string::npos ||
                  parts[1].find_first_of(".e") != std::string::npos))
                 text += ".0";
-            axis.values.push_back(text);
+            // The value is the one its label shows (12 significant digits), so that the
+            // outputs say exactly what was run.
+            double value = 0;
+            real_number(text, value);
+            add(text, value);
         }
-    } else {
-        throw UsageError(where + "FROM and TO must both be numbers or both months YYYY-MM");
+        return axis;
+    case KeyType::boolean:
+    case KeyType::choice:
+        break;
+    case KeyType::text:
+    case KeyType::names:
+    case KeyType::region:
+    case KeyType::regions:
+    case KeyType::numbers:
+    case KeyType::table:
+        break;
     }
-    return axis;
+    throw UsageError(where + axis.key + " takes no FROM:TO:STEPS: list its values, V1,V2,…");
 }
 
 constexpr std::size_t mean = 0, p05 = 2, p95 = 8;
@@ -113,10 +173,11 @@ int sweep_command(const std::vector<std::string>& args) {
         "Runs an ensemble at every point of a grid of scenario values (the product of the\n"
         "--vary axes, the first varying slowest), all with the same seed and replicates so\n"
         "that points differ only by the values, and reports the outcomes of each point and\n"
-        "their paired differences against the first point. KEY is any scenario key as for\n"
-        "--set (programme.NAME.budget_idr_per_year.2025, programme.NAME.window.0.end,\n"
-        "programme.NAME.continue_after_subsidy, …). Values: FROM:TO:STEPS gives STEPS evenly\n"
-        "spaced numbers or months (2025-06:2025-12:7); V1,V2,… lists them (true,false).\n"
+        "their paired differences against the first point. KEY is any key a sweep may vary\n"
+        "(ulcsim keys --variable), named as for --set (programme.NAME.budget_idr_per_year.2025,\n"
+        "programme.NAME.window.0.end, behaviour.continue_after_subsidy, …). Values, of the\n"
+        "key's type: FROM:TO:STEPS gives STEPS evenly spaced numbers, whole numbers or months\n"
+        "(2025-06:2025-12:7); V1,V2,… lists them (true,false).\n"
         "Writes a table, HDF5 with the grid as dimensions (-o), and a CSV beside it.\n"
         "Exit status: 0 done, 2 bad input, 1 internal failure, 130 interrupted.\n\nOptions");
     options.add_options()("help,h", "show this help")(
@@ -148,8 +209,9 @@ int sweep_command(const std::vector<std::string>& args) {
     const RunResources resources = common.resources(vm);
     const int threads = resources.threads;
 
-    // Every point is loaded and validated before anything runs. Its values are --set
-    // overrides applied after the command's own, so a bad value names its --set.
+    // Every point is made and validated before anything runs: the scenario with the
+    // command's own overrides, varied; a bad value is reported like a bad --set.
+    const Scenario scenario = load_scenario(file, overrides);
     std::vector<Scenario> scenarios;
     std::vector<std::vector<std::size_t>> coordinates;
     for (std::size_t point = 0; point < points; ++point) {
@@ -159,18 +221,13 @@ int sweep_command(const std::vector<std::string>& args) {
             at[a] = rest % axes[a].values.size();
             rest /= axes[a].values.size();
         }
-        std::vector<std::string> point_overrides = overrides;
+        std::vector<KeyValue> values;
         for (std::size_t a = 0; a < axes.size(); ++a)
-            point_overrides.push_back(axes[a].key + "=" + axes[a].values[at[a]]);
-        scenarios.push_back(load_scenario(file, point_overrides));
+            values.push_back({axes[a].key, axes[a].values[at[a]]});
+        scenarios.push_back(ulcsim::vary(scenario, values));
         coordinates.push_back(at);
     }
     const RunSettings& base = scenarios.front().run;
-    for (const Scenario& s : scenarios)
-        if (s.run.start != base.start || s.run.months != base.months || s.run.seed != base.seed ||
-            s.run.replicates != base.replicates)
-            throw UsageError("sweep: the grid may not vary run.start, run.months, run.seed or "
-                             "run.replicates (use --months, --seed, --replicates instead)");
 
     OutcomeSettings settings;
     settings.start = base.start;
@@ -203,7 +260,7 @@ int sweep_command(const std::vector<std::string>& args) {
         grid_dims.push_back(axes[a].values.size());
         grid_names.push_back("axis_" + std::to_string(a));
         keys.push_back(axes[a].key);
-        writer.write_strings("/grid/axis_" + std::to_string(a), axes[a].values,
+        writer.write_strings("/grid/axis_" + std::to_string(a), axes[a].labels,
                              "axis_" + std::to_string(a), "scenario value (TOML text)");
         writer.write_attribute("/grid/axis_" + std::to_string(a), "key", axes[a].key);
     }
@@ -229,7 +286,7 @@ int sweep_command(const std::vector<std::string>& args) {
             csv << '\n';
             for (std::size_t i = 0; i < points; ++i) {
                 for (std::size_t a = 0; a < axes.size(); ++a)
-                    csv << axes[a].values[coordinates[i][a]] << ',';
+                    csv << axes[a].labels[coordinates[i][a]] << ',';
                 for (std::size_t m = 0; m < M; ++m) {
                     csv << (m ? "," : "") << csv_number(levels[i][m][mean]) << ','
                         << csv_number(levels[i][m][p05]) << ',' << csv_number(levels[i][m][p95]);
@@ -258,7 +315,7 @@ int sweep_command(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i < points; ++i) {
         std::vector<std::string> row;
         for (std::size_t a = 0; a < axes.size(); ++a)
-            row.push_back(axes[a].values[coordinates[i][a]]);
+            row.push_back(axes[a].labels[coordinates[i][a]]);
         const auto level = [&](std::size_t m) {
             return measure_with_interval(levels[i][m][mean], levels[i][m][p05], levels[i][m][p95],
                                          measures[m].units, false);

@@ -7,6 +7,7 @@
 #include "ulcsim/forecast.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/summary.hpp"
+#include "ulcsim/vary.hpp"
 
 #include <boost/program_options.hpp>
 #include <cmath>
@@ -29,8 +30,19 @@ struct Trial {
     double probability = 0;
     std::size_t reached = 0;
     std::size_t replicates = 0;
-    std::vector<std::string> overrides;
+    std::vector<std::string> overrides; ///< as --set text, to reproduce it
     std::array<double, summary_statistic_count> coverage_at_date{};
+};
+
+/// A candidate: the keys that give the programme a value, typed and as --set text.
+struct Candidate {
+    std::vector<KeyValue> values;
+    std::vector<std::string> overrides;
+
+    void set(const std::string& key, ScenarioValue value, std::string text) {
+        overrides.push_back(key + "=" + std::move(text));
+        values.push_back({key, std::move(value)});
+    }
 };
 
 /// Wilson score interval for a binomial proportion, 95%: honest at 0 and 1, where the
@@ -55,11 +67,9 @@ double share_option(const std::string& option, const std::string& text) {
 
 class GoalSeek {
 public:
-    GoalSeek(std::string file, std::vector<std::string> overrides, const Scenario& base,
-             std::size_t programme, bool vary_budget, std::string area, double reach, Month by,
-             const RunResources& resources, bool quiet)
-        : file_(std::move(file)), overrides_(std::move(overrides)),
-          programme_(base.programmes[programme]), vary_budget_(vary_budget),
+    GoalSeek(const Scenario& base, std::size_t programme, bool vary_budget, std::string area,
+             double reach, Month by, const RunResources& resources, bool quiet)
+        : base_(base), programme_(base.programmes[programme]), vary_budget_(vary_budget),
           area_code_(std::move(area)), reach_(reach), by_(by), resources_(resources),
           quiet_(quiet) {
         const std::vector<ForecastArea> areas = forecast_areas(base);
@@ -83,9 +93,9 @@ public:
 
     const ForecastArea& area() const { return area_; }
 
-    /// The scenario overrides that give the programme `value`.
-    std::vector<std::string> overrides_for(std::int64_t value) const {
-        std::vector<std::string> o;
+    /// The keys that give the programme `value`.
+    Candidate candidate(std::int64_t value) const {
+        Candidate c;
         const std::string prefix = "programme." + programme_.name + ".";
         if (vary_budget_) {
             // The same amount in every fiscal year in which the programme funds a month.
@@ -94,34 +104,33 @@ public:
                 for (int t = 0; t < w.months(); ++t)
                     years.insert((w.start + t).year());
             for (const int y : years)
-                o.push_back(prefix + "budget_idr_per_year." + std::to_string(y) + "=" +
-                            std::to_string(value));
-            return o;
+                c.set(prefix + "budget_idr_per_year." + std::to_string(y), value,
+                      std::to_string(value));
+            return c;
         }
         // Months funded in the last window, from its start. Years the longer window reaches
         // get the last year's budget: a year without one would fund nothing.
         const std::size_t last = programme_.windows.size() - 1;
         const CoverageWindow& w = programme_.windows[last];
         const Month end = w.start + static_cast<int>(value - 1);
-        o.push_back(prefix + "window." + std::to_string(last) + ".end=" + end.to_string());
+        c.set(prefix + "window." + std::to_string(last) + ".end", end, end.to_string());
         if (!programme_.budget_idr_per_year.empty()) {
             const auto& [last_year, amount] = *programme_.budget_idr_per_year.rbegin();
             std::ostringstream text;
             text << std::setprecision(15) << amount;
             for (int y = last_year + 1; y <= end.year(); ++y)
-                o.push_back(prefix + "budget_idr_per_year." + std::to_string(y) + "=" + text.str());
+                c.set(prefix + "budget_idr_per_year." + std::to_string(y), amount, text.str());
         }
-        return o;
+        return c;
     }
 
     Trial evaluate(std::int64_t value) {
         if (const auto found = trials_.find(value); found != trials_.end()) return found->second;
         Trial trial;
         trial.value = value;
-        trial.overrides = overrides_for(value);
-        std::vector<std::string> all = overrides_;
-        all.insert(all.end(), trial.overrides.begin(), trial.overrides.end());
-        const Scenario s = load_scenario(file_, all);
+        const Candidate c = candidate(value);
+        trial.overrides = c.overrides;
+        const Scenario s = vary(base_, c.values);
         const auto R = static_cast<std::uint32_t>(s.run.replicates);
         const std::size_t month = static_cast<std::size_t>(by_ - s.run.start);
         std::vector<int> first(R, -1);
@@ -158,8 +167,7 @@ public:
     const std::map<std::int64_t, Trial>& trials() const { return trials_; }
 
 private:
-    std::string file_;
-    std::vector<std::string> overrides_;
+    const Scenario& base_;
     const FundingProgramme& programme_;
     bool vary_budget_;
     std::string area_code_;
@@ -263,8 +271,7 @@ int target_command(const std::vector<std::string>& args) {
     if (highest < lowest + step)
         throw UsageError("--max " + std::to_string(most) + ": leaves nothing to search");
 
-    GoalSeek seek(file, overrides, base, programme, vary_budget, area, reach, by, resources,
-                  common.quiet);
+    GoalSeek seek(base, programme, vary_budget, area, reach, by, resources, common.quiet);
     if (!common.quiet)
         std::cerr << "ulcsim target: smallest " << (vary_budget ? "yearly budget" : "funded months")
                   << " of " << p.name << " with P(" << seek.area().name << " "

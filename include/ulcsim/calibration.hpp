@@ -25,24 +25,19 @@ namespace ulcsim {
 
 /// A scenario value calibrate may fit: its full key and its prior range.
 struct CalibrationParameter {
-    std::string key;  ///< "behaviour.h0_self"
+    std::string key;  ///< "behaviour.h0_self", "programme.kota-magelang-apbd.acceptance"
     double start = 0; ///< the scenario's value
     ParameterBounds prior{0, 1};
 };
 
-/// Every key calibrate can fit, in the scenario's order.
-std::vector<std::string> fittable_keys();
-
-/// The parameter a name stands for ("h0_self" or "behaviour.h0_self"), with its value in
-/// `scenario` and a default prior: shares (probabilities) on [0, 1]; hazards and rates on
-/// [value / 5, value × 5] (or [0, 0.1] when the value is 0); coefficients within ±max(1,
-/// 2·|value|) of the value. Throws std::invalid_argument naming the key and the keys that
-/// can be fitted.
+/// The parameter a name stands for: any fittable key of the table (ulcsim/scenario_keys.hpp),
+/// behaviour keys also without their table ("h0_self"), entries of programmes and policies by
+/// name or position (the key names them by name). Its start is the scenario's value, given or
+/// defaulted; its default prior comes from what the key measures, within the key's range:
+/// shares and probabilities the whole range ([0, 1]); hazards, rates and amounts [value / 5,
+/// value × 5] (or [0, 0.1] when the value is 0); coefficients within ±max(1, 2·|value|) of
+/// the value. Throws std::invalid_argument saying why a name cannot be fitted.
 CalibrationParameter calibration_parameter(const Scenario& scenario, const std::string& name);
-
-/// Sets a fittable value in a scenario (`key` as returned by calibration_parameter).
-void set_parameter(Scenario& scenario, const std::string& key, double value);
-double get_parameter(const Scenario& scenario, const std::string& key);
 
 /// The simulated counterpart of an observation in one replicate: the coverage measure of
 /// its regions and segment group in its month (bpu = informal and vulnerable together).
@@ -66,7 +61,8 @@ public:
     Eigen::VectorXd start() const;
     std::vector<ParameterBounds> priors() const;
 
-    /// The scenario at a point (the base with the parameters set; run length unchanged).
+    /// The scenario at a point: vary() of the base with the parameters set, run as long as
+    /// `base` is.
     Scenario scenario_at(const Scenario& base, const Eigen::VectorXd& point) const;
 
     /// Simulated observations [point][replicate][observation] of replicates

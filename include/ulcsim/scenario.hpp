@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -132,7 +133,9 @@ inline constexpr std::array<std::string_view, 9> programme_kind_names{
     "csr",           "baznas",       "sponsor", "other"};
 
 enum class VillageScope : std::uint8_t { all, desa, kelurahan };
+inline constexpr std::array<std::string_view, 3> village_scope_names{"all", "desa", "kelurahan"};
 enum class Targeting : std::uint8_t { random, lowest_income_first };
+inline constexpr std::array<std::string_view, 2> targeting_names{"random", "lowest_income_first"};
 
 struct CoverageWindow {
     Month start;
@@ -178,6 +181,7 @@ struct FundingProgramme {
 };
 
 enum class PolicyKind : std::uint8_t { enforcement, campaign };
+inline constexpr std::array<std::string_view, 2> policy_kind_names{"enforcement", "campaign"};
 
 struct Policy {
     std::string name;
@@ -207,6 +211,8 @@ inline constexpr std::array<std::string_view, 2> coverage_measure_names{"coverag
                                                                         "resident_coverage"};
 
 enum class EvidenceStatus : std::uint8_t { exact, quoted, estimate };
+inline constexpr std::array<std::string_view, 3> evidence_status_names{"EXACT", "QUOTED",
+                                                                       "ESTIMATE"};
 
 struct Observation {
     std::string region_code;          ///< kab/kota, province, or "ID"
@@ -225,7 +231,11 @@ struct UlcDefinition {
     CoverageMeasure measure = CoverageMeasure::coverage_share;
 };
 
-/// A complete, validated scenario. Immutable after load_scenario().
+/// The merged TOML document a scenario was validated from (opaque: the library reads it).
+struct ScenarioDocument;
+
+/// A complete, validated scenario. Immutable after load_scenario(); vary() (ulcsim/vary.hpp)
+/// makes validated variants of it.
 struct Scenario {
     std::filesystem::path file;
     std::string resolved_toml; ///< the merged scenario (extends and --set applied) as TOML
@@ -240,6 +250,9 @@ struct Scenario {
     std::vector<Policy> policies;
     std::vector<Observation> observations;
     UlcDefinition ulc;
+
+    /// The document the fields were validated from, shared by copies: what vary() changes.
+    std::shared_ptr<const ScenarioDocument> document;
 
     /// Employed workers of a region after the scenario's overrides.
     std::int64_t employed_workers(std::size_t region) const;

@@ -1,5 +1,7 @@
 #include "scenario_document.hpp"
 
+#include "ulcsim/scenario_keys.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -169,6 +171,43 @@ std::string quoted_toml_string(std::string_view text) {
     return out + "\"";
 }
 
+/// The entry of an array of tables a selector names: its position from 0, or its name.
+std::optional<std::size_t> entry_index(const toml::array& array, const std::string& selector) {
+    if (is_index(selector)) {
+        const std::size_t index = std::stoul(selector);
+        if (index < array.size() && array.get(index)->is_table()) return index;
+        return std::nullopt;
+    }
+    std::optional<std::size_t> found;
+    for (std::size_t i = 0; i < array.size(); ++i)
+        if (name_of(*array.get(i)) == selector) found = i;
+    return found;
+}
+
+std::string no_entry(const toml::array& array, const std::string& selector) {
+    std::string names;
+    for (const toml::node& candidate : array)
+        if (const auto n = name_of(candidate))
+            names += (names.empty() ? "" : ", ") + std::string(*n);
+    return "no entry '" + selector + "'" + (names.empty() ? "" : " (entries: " + names + ")");
+}
+
+/// The parts of a key path, or nothing after reporting why it is not a key of the table.
+std::optional<std::vector<std::string>>
+key_parts(const std::string& key_text, const SourceLocation& here, Diagnostics& diagnostics) {
+    std::vector<std::string> parts = split_path(key_text);
+    if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
+        diagnostics.add(here, key_text, "expected KEY=VALUE with a dotted key, e.g. run.seed");
+        return std::nullopt;
+    }
+    // Only keys of the language: a misspelt key would otherwise be added beside the real one.
+    if (const auto unknown = unknown_scenario_key(key_text)) {
+        diagnostics.add(here, unknown->key, unknown->message);
+        return std::nullopt;
+    }
+    return parts;
+}
+
 void apply_override(toml::table& root, const std::string& text, Diagnostics& diagnostics) {
     const std::string source_name = std::string(command_line_prefix) + text;
     const SourceLocation here{source_name, 0, 0, true};
@@ -179,11 +218,6 @@ void apply_override(toml::table& root, const std::string& text, Diagnostics& dia
     }
     const std::string key_text = text.substr(0, eq);
     const std::string value_text = text.substr(eq + 1);
-    const std::vector<std::string> parts = split_path(key_text);
-    if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
-        diagnostics.add(here, key_text, "expected KEY=VALUE with a dotted key, e.g. run.seed");
-        return;
-    }
 
     // The value is TOML if it parses as TOML, otherwise a plain string. Parsing it as a
     // document with the argument as its source name gives the node a source position.
@@ -193,61 +227,96 @@ void apply_override(toml::table& root, const std::string& text, Diagnostics& dia
     } catch (const toml::parse_error&) {
         holder = toml::parse("value = " + quoted_toml_string(value_text), source_name);
     }
-    toml::node& value = *holder->get("value");
-
-    toml::source_region key_source;
-    key_source.path = std::make_shared<const std::string>(source_name);
-    toml::table* current = &root;
-    std::string walked;
-    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-        walked += (walked.empty() ? "" : ".") + parts[i];
-        toml::node* next = current->get(parts[i]);
-        if (!next) {
-            current->insert(toml::key(parts[i], key_source), toml::table{});
-            next = current->get(parts[i]);
-        }
-        if (auto* t = next->as_table()) {
-            current = t;
-        } else if (auto* array = next->as_array(); array && array->is_array_of_tables()) {
-            // programme.NAME.key or programme.INDEX.key
-            const std::string& selector = parts[++i];
-            toml::table* entry = nullptr;
-            if (is_index(selector)) {
-                const std::size_t index = std::stoul(selector);
-                if (index < array->size()) entry = array->get(index)->as_table();
-            } else {
-                for (toml::node& candidate : *array)
-                    if (name_of(candidate) == selector) entry = candidate.as_table();
-            }
-            if (!entry || i + 1 >= parts.size()) {
-                std::string names;
-                for (toml::node& candidate : *array)
-                    if (const auto n = name_of(candidate))
-                        names += (names.empty() ? "" : ", ") + std::string(*n);
-                diagnostics.add(here, walked,
-                                "no entry '" + selector + "'" +
-                                    (names.empty() ? "" : " (entries: " + names + ")"));
-                return;
-            }
-            walked += "." + selector;
-            current = entry;
-        } else {
-            diagnostics.add(here, walked,
-                            "is " + std::string(describe_type(next->type())) + ", not a table");
-            return;
-        }
-    }
-    const toml::key last(parts.back(), key_source);
-    if (current->contains(parts.back()))
-        assign_moved(*current, toml::key(parts.back()), value);
-    else
-        assign_moved(*current, last, value);
+    set_value(root, key_text, *holder->get("value"), source_name, diagnostics);
 }
 
 } // namespace
 
 void merge_scenario_tables(toml::table& base, toml::table& child) {
     merge(base, child, false);
+}
+
+void set_value(toml::table& root, const std::string& key_text, toml::node& value,
+               const std::string& source_name, Diagnostics& diagnostics) {
+    const SourceLocation here{source_name, 0, 0, true};
+    const auto parts = key_parts(key_text, here, diagnostics);
+    if (!parts) return;
+    const std::vector<std::string> pattern = split_path(find_scenario_key(key_text)->path);
+    toml::source_region key_source;
+    key_source.path = std::make_shared<const std::string>(source_name);
+    toml::table* current = &root;
+    std::string walked;
+    for (std::size_t i = 0; i + 1 < parts->size(); ++i) {
+        walked += (walked.empty() ? "" : ".") + (*parts)[i];
+        toml::node* next = current->get((*parts)[i]);
+        if (!next && i + 2 < parts->size() && pattern[i + 1] == "*") {
+            // An entry of an array the document does not have: nothing to add it to.
+            diagnostics.add(here, walked, "no entry '" + (*parts)[i + 1] + "'");
+            return;
+        }
+        if (!next) {
+            current->insert(toml::key((*parts)[i], key_source), toml::table{});
+            next = current->get((*parts)[i]);
+        }
+        if (auto* t = next->as_table()) {
+            current = t;
+        } else if (auto* array = next->as_array(); array && array->is_array_of_tables()) {
+            // programme.NAME.key or programme.INDEX.key
+            const std::string& selector = (*parts)[++i];
+            const auto entry = entry_index(*array, selector);
+            if (!entry || i + 1 >= parts->size()) {
+                diagnostics.add(here, walked, no_entry(*array, selector));
+                return;
+            }
+            walked += "." + selector;
+            current = array->get(*entry)->as_table();
+        } else {
+            diagnostics.add(here, walked,
+                            "is " + std::string(describe_type(next->type())) + ", not a table");
+            return;
+        }
+    }
+    const toml::key last(parts->back(), key_source);
+    if (current->contains(parts->back()))
+        assign_moved(*current, toml::key(parts->back()), value);
+    else
+        assign_moved(*current, last, value);
+}
+
+std::optional<ResolvedKey> resolve_key_path(const toml::table& root, const std::string& key_text,
+                                            const SourceLocation& here, Diagnostics& diagnostics) {
+    const auto parts = key_parts(key_text, here, diagnostics);
+    if (!parts) return std::nullopt;
+    const std::vector<std::string> pattern = split_path(find_scenario_key(key_text)->path);
+    ResolvedKey resolved;
+    const toml::table* current = &root;
+    std::string walked;
+    for (std::size_t i = 0; i < parts->size(); ++i) {
+        const std::string& part = (*parts)[i];
+        walked += (walked.empty() ? "" : ".") + part;
+        resolved.named += (resolved.named.empty() ? "" : ".") + part;
+        resolved.indexed += (resolved.indexed.empty() ? "" : ".") + part;
+        const toml::node* next = current ? current->get(part) : nullptr;
+        // A `*` that is not the last part of the key selects an entry of an array of tables.
+        if (i + 2 >= parts->size() || pattern[i + 1] != "*") {
+            current = next ? next->as_table() : nullptr;
+            continue;
+        }
+        const std::string& selector = (*parts)[++i];
+        const toml::array* array = next ? next->as_array() : nullptr;
+        const auto entry = array ? entry_index(*array, selector) : std::nullopt;
+        if (!entry) {
+            diagnostics.add(here, walked,
+                            array ? no_entry(*array, selector) : "no entry '" + selector + "'");
+            return std::nullopt;
+        }
+        const toml::node& chosen = *array->get(*entry);
+        resolved.named += "." + std::string(name_of(chosen).value_or(std::to_string(*entry)));
+        resolved.indexed += "[" + std::to_string(*entry) + "]";
+        walked += "." + selector;
+        current = chosen.as_table();
+    }
+    return resolved;
 }
 
 std::optional<toml::table> load_scenario_document(const std::filesystem::path& file,

@@ -3,11 +3,18 @@
 // types, ranges, unknown keys (with suggestions), missing required keys. Each problem names
 // the file, line and column the offending value came from — after `extends` merging and
 // `--set`, values keep the source position of the file or argument that defined them.
+//
+// Every key is read through the table of scenario keys (ulcsim/scenario_keys.hpp), which
+// gives its range; reading a key the table does not have, or as another type than the table
+// says, is a mistake in the validator and throws std::logic_error.
 
 #include "ulcsim/calendar.hpp"
 #include "ulcsim/input_error.hpp"
+#include "ulcsim/scenario_keys.hpp"
 
+#include <initializer_list>
 #include <limits>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -28,10 +35,6 @@ struct Range {
     bool contains(double v) const { return (lo_open ? v > lo : v >= lo) && v <= hi; }
     std::string describe() const;
 };
-inline constexpr Range share_range{0, 1};
-inline constexpr Range hazard_range{0, 10};
-inline constexpr Range coefficient_range{-20, 20};
-inline constexpr Range money_range{0, infinity};
 
 /// The prefix that marks a source path as a `--set` argument rather than a file.
 inline constexpr std::string_view command_line_prefix = "--set ";
@@ -56,14 +59,20 @@ private:
 std::optional<std::string_view> closest_match(std::string_view word,
                                               std::span<const std::string_view> candidates);
 
+/// The value of every number the validator read, present or defaulted, by its key path
+/// ("programme[0].continue_after_subsidy"): what a scenario's number is, asked of the
+/// validator rather than of a second map from keys to fields.
+using NumbersRead = std::map<std::string, double, std::less<>>;
+
 /// Reads one TOML table. Every accessor records its key as known, so that finish() can
 /// report the keys nobody asked for as unknown — call finish() after all accessors.
 class TableReader {
 public:
     /// `table` may be null (the table is absent): accessors then return nothing, and
-    /// missing-key problems point at `where`.
-    TableReader(const toml::table* table, std::string path, Diagnostics& diagnostics,
-                SourceLocation where);
+    /// missing-key problems point at `where`. `pattern` is the table's path in the key table
+    /// ("programme.*.window.*"); `numbers`, if given, collects every number read.
+    TableReader(const toml::table* table, std::string path, std::string pattern,
+                Diagnostics& diagnostics, SourceLocation where, NumbersRead* numbers = nullptr);
 
     bool present() const { return table_ != nullptr; }
     const std::string& path() const { return path_; }
@@ -77,20 +86,27 @@ public:
     /// The raw node under `key`, or null; marks the key as known.
     const toml::node* get(std::string_view key);
 
-    std::optional<double> number(std::string_view key, Range range);
-    std::optional<std::int64_t> integer(std::string_view key, std::int64_t lo, std::int64_t hi);
+    /// A number within the key's range.
+    std::optional<double> number(std::string_view key);
+    /// A whole number within the key's range.
+    std::optional<std::int64_t> integer(std::string_view key);
+    /// A string: text or a region code.
     std::optional<std::string> string(std::string_view key);
     std::optional<bool> boolean(std::string_view key);
     std::optional<Month> month(std::string_view key, Month lo = Month(2000, 1),
                                Month hi = Month(2100, 12));
-    /// A string that must be one of `choices`; returns its index.
+    /// A string that must be one of `choices` (the key's, in the order of the enumeration
+    /// the caller turns the index into); returns its index.
     std::optional<std::size_t> choice(std::string_view key,
                                       std::span<const std::string_view> choices);
-    /// An array of strings, each with its node for locating problems.
+    /// An array of strings (region codes or names), each with its node for locating problems.
     std::optional<std::vector<std::pair<std::string, const toml::node*>>>
     string_array(std::string_view key);
-    /// An array of numbers, each checked against `range`.
-    std::optional<std::vector<double>> number_array(std::string_view key, Range range);
+    /// An array of numbers, each within the key's range.
+    std::optional<std::vector<double>> number_array(std::string_view key);
+
+    /// Records the value a number of this table has when the file does not give it.
+    void note_number(std::string_view key, double value);
 
     TableReader table(std::string_view key);
     std::vector<TableReader> array_of_tables(std::string_view key);
@@ -107,6 +123,13 @@ public:
     std::vector<std::string_view> keys() const;
 
 private:
+    /// The key `key` of this table stands for; std::logic_error if the key table has no
+    /// such key or gives it a type not among `types` (any type when empty).
+    const ScenarioKey& key_of(std::string_view key, std::initializer_list<KeyType> types) const;
+    std::string pattern_of(std::string_view key) const;
+    /// The node under `key`, or null; marks the key as known.
+    const toml::node* node_of(std::string_view key);
+    std::optional<std::string> string_value(std::string_view key);
     void type_error(std::string_view key, const toml::node& node, std::string_view expected);
     /// The node as a number within `range`, or a reported problem under `path`.
     std::optional<double> checked_number(const toml::node& node, const std::string& path,
@@ -114,8 +137,10 @@ private:
 
     const toml::table* table_;
     std::string path_;
+    std::string pattern_;
     Diagnostics& diagnostics_;
     SourceLocation where_;
+    NumbersRead* numbers_;
     std::vector<std::string_view> known_;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <stdexcept>
 
 namespace ulcsim::detail {
 
@@ -96,10 +97,33 @@ std::optional<std::string_view> closest_match(std::string_view word,
     return best;
 }
 
-TableReader::TableReader(const toml::table* table, std::string path, Diagnostics& diagnostics,
-                         SourceLocation where)
-    : table_(table), path_(std::move(path)), diagnostics_(diagnostics), where_(std::move(where)) {
+TableReader::TableReader(const toml::table* table, std::string path, std::string pattern,
+                         Diagnostics& diagnostics, SourceLocation where, NumbersRead* numbers)
+    : table_(table), path_(std::move(path)), pattern_(std::move(pattern)),
+      diagnostics_(diagnostics), where_(std::move(where)), numbers_(numbers) {
     if (table_) where_ = location_of(table_->source(), where_);
+}
+
+const ScenarioKey& TableReader::key_of(std::string_view key,
+                                       std::initializer_list<KeyType> types) const {
+    const std::string pattern = pattern_of(key);
+    const ScenarioKey* found = find_scenario_key(pattern);
+    if (!found) {
+        // A key whose name is data (a year of a budget) may be any text, dots included.
+        const ScenarioKey* any = find_scenario_key(pattern_of("*"));
+        if (any && any->key_names.empty()) found = any;
+    }
+    if (!found)
+        throw std::logic_error("the validator reads '" + pattern +
+                               "', which is not in the table of scenario keys");
+    if (types.size() > 0 && std::find(types.begin(), types.end(), found->type) == types.end())
+        throw std::logic_error("the validator reads '" + pattern +
+                               "' as another type than the table of scenario keys gives it");
+    return *found;
+}
+
+void TableReader::note_number(std::string_view key, double value) {
+    if (numbers_) numbers_->insert_or_assign(key_path(key), value);
 }
 
 std::string TableReader::key_path(std::string_view key) const {
@@ -119,6 +143,11 @@ SourceLocation TableReader::location_of_value(const toml::node& node) const {
 }
 
 const toml::node* TableReader::get(std::string_view key) {
+    key_of(key, {});
+    return node_of(key);
+}
+
+const toml::node* TableReader::node_of(std::string_view key) {
     if (std::find(known_.begin(), known_.end(), key) == known_.end()) known_.push_back(key);
     return table_ ? table_->get(key) : nullptr;
 }
@@ -150,15 +179,23 @@ std::optional<double> TableReader::checked_number(const toml::node& node, const 
     return v;
 }
 
-std::optional<double> TableReader::number(std::string_view key, Range range) {
-    const toml::node* node = get(key);
+std::optional<double> TableReader::number(std::string_view key) {
+    const ScenarioKey& k = key_of(key, {KeyType::number});
+    const toml::node* node = node_of(key);
     if (!node) return std::nullopt;
-    return checked_number(*node, key_path(key), range);
+    const auto v = checked_number(*node, key_path(key), {k.lower, k.upper, k.lower_open});
+    if (v) note_number(key, *v);
+    return v;
 }
 
-std::optional<std::int64_t> TableReader::integer(std::string_view key, std::int64_t lo,
-                                                 std::int64_t hi) {
-    const toml::node* node = get(key);
+std::optional<std::int64_t> TableReader::integer(std::string_view key) {
+    const ScenarioKey& k = key_of(key, {KeyType::integer});
+    // An unbounded integer is bounded by its type.
+    const std::int64_t lo = std::isfinite(k.lower) ? static_cast<std::int64_t>(k.lower)
+                                                   : std::numeric_limits<std::int64_t>::min();
+    const std::int64_t hi = std::isfinite(k.upper) ? static_cast<std::int64_t>(k.upper)
+                                                   : std::numeric_limits<std::int64_t>::max();
+    const toml::node* node = node_of(key);
     if (!node) return std::nullopt;
     const auto* i = node->as_integer();
     if (!i) {
@@ -175,11 +212,17 @@ std::optional<std::int64_t> TableReader::integer(std::string_view key, std::int6
                              upper);
         return std::nullopt;
     }
+    note_number(key, static_cast<double>(v));
     return v;
 }
 
 std::optional<std::string> TableReader::string(std::string_view key) {
-    const toml::node* node = get(key);
+    key_of(key, {KeyType::text, KeyType::region});
+    return string_value(key);
+}
+
+std::optional<std::string> TableReader::string_value(std::string_view key) {
+    const toml::node* node = node_of(key);
     if (!node) return std::nullopt;
     const auto* s = node->as_string();
     if (!s) {
@@ -190,7 +233,8 @@ std::optional<std::string> TableReader::string(std::string_view key) {
 }
 
 std::optional<bool> TableReader::boolean(std::string_view key) {
-    const toml::node* node = get(key);
+    key_of(key, {KeyType::boolean});
+    const toml::node* node = node_of(key);
     if (!node) return std::nullopt;
     const auto* b = node->as_boolean();
     if (!b) {
@@ -201,7 +245,8 @@ std::optional<bool> TableReader::boolean(std::string_view key) {
 }
 
 std::optional<Month> TableReader::month(std::string_view key, Month lo, Month hi) {
-    const toml::node* node = get(key);
+    key_of(key, {KeyType::month});
+    const toml::node* node = node_of(key);
     if (!node) return std::nullopt;
     const auto* s = node->as_string();
     if (!s) {
@@ -229,8 +274,12 @@ std::optional<Month> TableReader::month(std::string_view key, Month lo, Month hi
 
 std::optional<std::size_t> TableReader::choice(std::string_view key,
                                                std::span<const std::string_view> choices) {
-    const toml::node* node = get(key);
-    const auto text = string(key);
+    const ScenarioKey& k = key_of(key, {KeyType::choice});
+    if (!std::equal(choices.begin(), choices.end(), k.choices.begin(), k.choices.end()))
+        throw std::logic_error("the validator reads '" + key_path(key) +
+                               "' with other choices than the table of scenario keys gives it");
+    const toml::node* node = node_of(key);
+    const auto text = string_value(key);
     if (!text) return std::nullopt;
     for (std::size_t i = 0; i < choices.size(); ++i)
         if (choices[i] == *text) return i;
@@ -246,7 +295,8 @@ std::optional<std::size_t> TableReader::choice(std::string_view key,
 
 std::optional<std::vector<std::pair<std::string, const toml::node*>>>
 TableReader::string_array(std::string_view key) {
-    const toml::node* node = get(key);
+    key_of(key, {KeyType::regions, KeyType::names});
+    const toml::node* node = node_of(key);
     if (!node) return std::nullopt;
     const auto* array = node->as_array();
     if (!array) {
@@ -270,8 +320,10 @@ TableReader::string_array(std::string_view key) {
     return out;
 }
 
-std::optional<std::vector<double>> TableReader::number_array(std::string_view key, Range range) {
-    const toml::node* node = get(key);
+std::optional<std::vector<double>> TableReader::number_array(std::string_view key) {
+    const ScenarioKey& k = key_of(key, {KeyType::numbers});
+    const Range range{k.lower, k.upper, k.lower_open};
+    const toml::node* node = node_of(key);
     if (!node) return std::nullopt;
     const auto* array = node->as_array();
     if (!array) {
@@ -290,18 +342,25 @@ std::optional<std::vector<double>> TableReader::number_array(std::string_view ke
     return out;
 }
 
+std::string TableReader::pattern_of(std::string_view key) const {
+    return pattern_.empty() ? std::string(key) : pattern_ + "." + std::string(key);
+}
+
 TableReader TableReader::table(std::string_view key) {
-    const toml::node* node = get(key);
+    key_of(key, {KeyType::table});
+    const toml::node* node = node_of(key);
     if (node && !node->is_table()) {
         type_error(key, *node, "a table");
         node = nullptr;
     }
-    return TableReader(node ? node->as_table() : nullptr, key_path(key), diagnostics_, where_);
+    return TableReader(node ? node->as_table() : nullptr, key_path(key), pattern_of(key),
+                       diagnostics_, where_, numbers_);
 }
 
 std::vector<TableReader> TableReader::array_of_tables(std::string_view key) {
+    key_of(key, {KeyType::table});
     std::vector<TableReader> out;
-    const toml::node* node = get(key);
+    const toml::node* node = node_of(key);
     if (!node) return out;
     const auto* array = node->as_array();
     if (!array || !array->is_array_of_tables()) {
@@ -311,7 +370,7 @@ std::vector<TableReader> TableReader::array_of_tables(std::string_view key) {
     }
     for (std::size_t i = 0; i < array->size(); ++i)
         out.emplace_back(array->get(i)->as_table(), key_path(key) + "[" + std::to_string(i) + "]",
-                         diagnostics_, location_of_value(*node));
+                         pattern_of(key) + ".*", diagnostics_, location_of_value(*node), numbers_);
     return out;
 }
 
