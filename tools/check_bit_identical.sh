@@ -30,6 +30,9 @@ write_outputs() {
   mkdir -p "$out"
   cd "$out"
   local s=$scenarios
+  # Outputs name the scenario files; the comparison reads this to tell a checkout's path from
+  # a difference.
+  echo "$scenarios" >.scenarios
   # name, then the command's arguments. stdout goes to NAME.out, stderr to NAME.err.
   step() {
     local name=$1

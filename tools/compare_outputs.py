@@ -44,7 +44,7 @@ def same_value(a, b):
     return a == b
 
 
-def compare_h5(before, after, ignore, new, problems):
+def compare_h5(before, after, ignore, new, problems, paths_a, paths_b):
     name = after.name
     with h5py.File(before, "r") as fa, h5py.File(after, "r") as fb:
         objects_a, objects_b = {}, {}
@@ -86,7 +86,7 @@ def compare_h5(before, after, ignore, new, problems):
                 if attr not in attrs_b:
                     problems.append(f"{name}: /{path} attribute {attr} is missing after")
                     continue
-                if not same_value(attrs_a[attr], attrs_b[attr]):
+                if not same_value(paths_a(attrs_a[attr]), paths_b(attrs_b[attr])):
                     problems.append(f"{name}: /{path} attribute {attr} differs")
 
 
@@ -97,6 +97,24 @@ def without_timings(text):
 def extends_by_name(text):
     return [re.sub(r'^extends = ".*/([^/]+)"$', r'extends = "\1"', line)
             for line in text.splitlines()]
+
+
+class Paths:
+    """Replaces the scenarios folder a write named (its .scenarios file) with SCENARIOS/, so
+    that two checkouts in different places compare equal."""
+
+    def __init__(self, folder):
+        marker = folder / ".scenarios"
+        self.prefix = marker.read_text().strip() if marker.exists() else None
+
+    def __call__(self, value):
+        if self.prefix is None:
+            return value
+        if isinstance(value, str):
+            return value.replace(self.prefix, "SCENARIOS")
+        if isinstance(value, list):
+            return [self(v) for v in value]
+        return value
 
 
 def main():
@@ -110,8 +128,11 @@ def main():
     args = parser.parse_args()
 
     problems = []
-    files_a = {p.relative_to(args.before) for p in args.before.rglob("*") if p.is_file()}
-    files_b = {p.relative_to(args.after) for p in args.after.rglob("*") if p.is_file()}
+    paths_a, paths_b = Paths(args.before), Paths(args.after)
+    files_a = {p.relative_to(args.before) for p in args.before.rglob("*")
+               if p.is_file() and p.name != ".scenarios"}
+    files_b = {p.relative_to(args.after) for p in args.after.rglob("*")
+               if p.is_file() and p.name != ".scenarios"}
     for missing in sorted(files_a - files_b):
         problems.append(f"{missing}: only before")
     for extra in sorted(files_b - files_a):
@@ -120,11 +141,12 @@ def main():
     for relative in sorted(files_a & files_b):
         a, b = args.before / relative, args.after / relative
         if relative.suffix == ".h5":
-            compare_h5(a, b, set(args.ignore_attribute), set(args.new_attribute), problems)
+            compare_h5(a, b, set(args.ignore_attribute), set(args.new_attribute), problems,
+                       paths_a, paths_b)
         elif relative.suffix == ".out":
             if relative.name in args.ignore_text:
                 continue
-            if without_timings(a.read_text()) != without_timings(b.read_text()):
+            if without_timings(paths_a(a.read_text())) != without_timings(paths_b(b.read_text())):
                 problems.append(f"{relative}: terminal text differs")
         elif relative.suffix == ".err":
             continue  # progress lines and timings
