@@ -57,20 +57,22 @@ void ensemble(benchmark::State& state, const EnsembleCase& c) {
     const int threads = static_cast<int>(state.range(0));
     const ulcsim::Scenario& scenario = scenario_of(c);
     const auto replicates = static_cast<std::uint32_t>(scenario.run.replicates);
-    const std::vector<ulcsim::EnsembleMember> members{{&scenario, {0, replicates}}};
+    ulcsim::RunPlan plan;
+    plan.add(scenario, {0, replicates});
 
     // Calls are serialised by run_ensemble, so the sum needs no lock. It keeps the series
     // alive to the end, as a real consumer writing them out would.
     double checksum = 0;
+    ulcsim::ExecutionContext context;
+    context.threads = threads;
+    context.replicates_at_once = c.concurrent_replicates;
     ulcsim::EnsembleOptions options;
-    options.threads = threads;
-    options.concurrent_replicates = c.concurrent_replicates;
     options.on_replicate = [&](std::size_t, std::uint32_t, ulcsim::ReplicateSeries&& series) {
         for (const double v : series.series)
             checksum += v;
     };
     for (auto _ : state) {
-        ulcsim::run_ensemble(members, options);
+        ulcsim::run_ensemble(plan, context, options);
         benchmark::DoNotOptimize(checksum);
     }
 

@@ -122,9 +122,11 @@ double observation_loss(const std::vector<Observation>& observations,
 
 CalibrationProblem::CalibrationProblem(const Scenario& base,
                                        std::vector<CalibrationParameter> parameters,
-                                       std::vector<Observation> observations, int threads)
+                                       std::vector<Observation> observations,
+                                       ExecutionContext context)
     : base_(base), parameters_(std::move(parameters)), observations_(std::move(observations)),
-      threads_(threads) {
+      context_(std::move(context)) {
+    context_.on_progress = nullptr;
     if (parameters_.empty()) throw std::invalid_argument("calibration: no parameters to fit");
     if (observations_.empty()) throw std::invalid_argument("calibration: no observations");
     Month last = observations_.front().month;
@@ -164,26 +166,22 @@ CalibrationProblem::simulate(const std::vector<Eigen::VectorXd>& points,
                              std::uint32_t replicates) const {
     if (seeds.size() != points.size())
         throw std::invalid_argument("CalibrationProblem::simulate: one seed per point");
-    std::vector<Scenario> scenarios;
-    scenarios.reserve(points.size());
+    RunPlan plan;
     for (std::size_t p = 0; p < points.size(); ++p) {
-        scenarios.push_back(scenario_at(base_, points[p]));
-        scenarios.back().run.seed = seeds[p];
-        scenarios.back().run.replicates = static_cast<int>(replicates);
+        Scenario s = scenario_at(base_, points[p]);
+        s.run.seed = seeds[p];
+        s.run.replicates = static_cast<int>(replicates);
+        plan.add(std::move(s), {0, replicates});
     }
-    std::vector<EnsembleMember> members;
-    for (const Scenario& s : scenarios)
-        members.push_back({&s, {0, replicates}});
     std::vector<std::vector<std::vector<double>>> out(points.size(),
                                                       std::vector<std::vector<double>>(replicates));
     EnsembleOptions options;
-    options.threads = threads_;
     options.on_replicate = [&](std::size_t p, std::uint32_t r, ReplicateSeries&& series) {
         std::vector<double>& values = out[p][r];
         for (const Observation& o : observations_)
-            values.push_back(simulated_observation(series, scenarios[p], o));
+            values.push_back(simulated_observation(series, plan.scenario(p), o));
     };
-    run_ensemble(members, options);
+    run_ensemble(plan, context_, options);
     simulations_ += static_cast<std::int64_t>(points.size() * replicates);
     if (on_batch) on_batch(simulations_);
     return out;

@@ -24,7 +24,7 @@ namespace ulcsim {
 namespace {
 
 struct Job {
-    std::size_t member;
+    std::size_t entry;
     std::uint32_t replicate;
     std::size_t position = 0; ///< in the ensemble's replicate-major list
 };
@@ -33,19 +33,17 @@ struct Job {
 /// instead of running to the end; never leaves run_ensemble.
 struct Abandoned {};
 
-Cluster* the_process_cluster = nullptr;
-
 /// Replicate-major order: the first replicates of every scenario come first, so an
 /// interrupted comparison has paired replicates and progress moves evenly.
-std::vector<Job> replicate_major(const std::vector<EnsembleMember>& members) {
+std::vector<Job> replicate_major(const RunPlan& plan) {
     std::uint32_t most = 0;
-    for (const EnsembleMember& m : members)
-        most = std::max(most, m.replicates.count);
+    for (const PlannedScenario& e : plan.entries())
+        most = std::max(most, e.replicates.count);
     std::vector<Job> jobs;
     for (std::uint32_t r = 0; r < most; ++r)
-        for (std::size_t i = 0; i < members.size(); ++i)
-            if (r < members[i].replicates.count)
-                jobs.push_back({i, members[i].replicates.first + r, jobs.size()});
+        for (std::size_t i = 0; i < plan.size(); ++i)
+            if (r < plan[i].replicates.count)
+                jobs.push_back({i, plan[i].replicates.first + r, jobs.size()});
     return jobs;
 }
 
@@ -131,7 +129,7 @@ enum class Message : std::uint8_t { series, state };
 std::vector<std::byte> encode(const Job& job, const ReplicateSeries& series) {
     Bytes b;
     b.put(Message::series);
-    b.put(std::uint64_t{job.member});
+    b.put(std::uint64_t{job.entry});
     b.put(job.replicate);
     b.put(std::uint64_t{series.months});
     b.put(std::uint64_t{series.regions});
@@ -159,12 +157,12 @@ ReplicateSeries decode_series(Reader& r) {
 }
 
 /// The kind and the replicate of a message from rank `from`.
-std::pair<Message, Job> message_head(Reader& r, std::size_t members, int from) {
+std::pair<Message, Job> message_head(Reader& r, std::size_t entries, int from) {
     const auto kind = r.get<Message>();
     Job job;
-    job.member = static_cast<std::size_t>(r.get<std::uint64_t>());
+    job.entry = static_cast<std::size_t>(r.get<std::uint64_t>());
     job.replicate = r.get<std::uint32_t>();
-    if ((kind != Message::series && kind != Message::state) || job.member >= members)
+    if ((kind != Message::series && kind != Message::state) || job.entry >= entries)
         corrupt_message(from);
     return {kind, job};
 }
@@ -187,7 +185,7 @@ void for_each_column(Population& p, F&& f) {
 std::vector<std::byte> encode(const Job& job, ReplicateState& state) {
     Bytes b;
     b.put(Message::state);
-    b.put(std::uint64_t{job.member});
+    b.put(std::uint64_t{job.entry});
     b.put(job.replicate);
     b.put(state.seed);
     b.put(state.replicate);
@@ -259,11 +257,11 @@ private:
 
 /// Throws InputError on every rank unless every rank runs the same ensemble: a rank given
 /// another scenario or seed would otherwise go unnoticed and mix its replicates in.
-void check_agreement(const std::vector<EnsembleMember>& members, const EnsembleOptions& options,
-                     Cluster& cluster) {
+void check_agreement(const RunPlan& plan, const EnsembleOptions& options,
+                     const ExecutionContext& context) {
     Fingerprint f;
-    f.add(std::uint64_t{members.size()});
-    for (const EnsembleMember& m : members) {
+    f.add(std::uint64_t{plan.size()});
+    for (const PlannedScenario& m : plan.entries()) {
         const Scenario& s = *m.scenario;
         f.add(s.resolved_toml);
         f.add(s.run.seed);
@@ -273,12 +271,12 @@ void check_agreement(const std::vector<EnsembleMember>& members, const EnsembleO
         f.add(std::uint64_t{s.regions.size()});
         f.add(std::uint64_t{m.replicates.first} << 32 | m.replicates.count);
     }
-    f.add(static_cast<std::uint64_t>(options.distribution));
+    f.add(static_cast<std::uint64_t>(context.distribution));
     f.add(static_cast<std::uint64_t>(options.results_on));
     f.add(static_cast<std::uint64_t>(options.checkpoint_after_months));
     f.add(std::uint64_t{options.start_state != nullptr} << 1 | (options.on_checkpoint != nullptr));
     const std::uint64_t mine = f.value();
-    const std::vector<std::uint64_t> all = cluster.gather_all(std::span(&mine, 1));
+    const std::vector<std::uint64_t> all = context.cluster->gather_all(std::span(&mine, 1));
     for (std::size_t r = 1; r < all.size(); ++r)
         if (all[r] != all[0])
             throw InputError(Diagnostic{
@@ -294,7 +292,7 @@ void check_agreement(const std::vector<EnsembleMember>& members, const EnsembleO
 struct Sharing {
     Cluster* cluster = nullptr;                 ///< null: this process alone
     bool regions = false;                       ///< every replicate by every rank, each its regions
-    std::vector<std::vector<int>> region_ranks; ///< by member, when regions
+    std::vector<std::vector<int>> region_ranks; ///< by entry, when regions
 };
 
 struct Delivery {
@@ -309,25 +307,23 @@ struct Delivery {
 /// receive while it computes, synthesis and long months included. The progress totals are
 /// those of the whole ensemble.
 void run_jobs(
-    const std::vector<EnsembleMember>& members, const EnsembleOptions& options,
+    const RunPlan& plan, const EnsembleOptions& options, const ExecutionContext& context,
     const std::vector<Job>& jobs, const Sharing& sharing, const Delivery& deliver,
     const std::function<bool(std::int64_t& agent_months, std::uint32_t& replicates)>& poll) {
     EnsembleProgress progress;
-    std::vector<std::int64_t> per_month(members.size());
-    for (std::size_t i = 0; i < members.size(); ++i) {
-        per_month[i] = starting_agents(*members[i].scenario);
-        progress.agent_months_total += per_month[i] * members[i].scenario->run.months *
-                                       static_cast<std::int64_t>(members[i].replicates.count);
-        progress.replicates_total += members[i].replicates.count;
-    }
+    std::vector<std::int64_t> per_month(plan.size());
+    for (std::size_t i = 0; i < plan.size(); ++i)
+        per_month[i] = starting_agents(plan.scenario(i));
+    progress.agent_months_total = plan.agent_months();
+    progress.replicates_total = plan.replicates();
 
     const int threads =
-        options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
+        context.threads > 0 ? context.threads : tbb::this_task_arena::max_concurrency();
     // Ranks sharing a replicate's regions step it together, one replicate at a time.
     const std::size_t lanes = sharing.regions
                                   ? std::min<std::size_t>(jobs.size(), 1)
-                                  : std::min(jobs.size(), options.concurrent_replicates > 0
-                                                              ? options.concurrent_replicates
+                                  : std::min(jobs.size(), context.replicates_at_once > 0
+                                                              ? context.replicates_at_once
                                                               : static_cast<std::size_t>(threads));
 
     std::atomic<std::size_t> next{0};
@@ -353,7 +349,7 @@ void run_jobs(
         return more;
     };
     const auto notify = [&](bool wait) {
-        if (!options.on_progress) return;
+        if (!context.on_progress) return;
         std::unique_lock lock(report, std::defer_lock);
         if (wait)
             lock.lock();
@@ -363,7 +359,7 @@ void run_jobs(
         EnsembleProgress now = progress;
         now.agent_months_done = agent_months_done;
         now.replicates_done = replicates_done;
-        options.on_progress(now);
+        context.on_progress(now);
     };
 
     // A lane is a sequence of replicates pulled from the shared list: at most `lanes`
@@ -372,23 +368,24 @@ void run_jobs(
     const auto lane = [&] {
         for (std::size_t j = next++; j < jobs.size() && !failed; j = next++) {
             const Job job = jobs[j];
-            const Scenario& s = *members[job.member].scenario;
+            const Scenario& s = plan.scenario(job.entry);
             try {
                 SimulationOptions sim;
                 sim.profile = options.profile;
                 if (sharing.regions) {
                     sim.cluster = sharing.cluster;
-                    sim.region_ranks = sharing.region_ranks[job.member];
+                    sim.region_ranks = sharing.region_ranks[job.entry];
                 }
                 sim.on_month = [&](int) {
                     if (failed) throw Abandoned{};
-                    agent_months_done += per_month[job.member];
+                    if (context.stop && *context.stop) throw Stopped{};
+                    agent_months_done += per_month[job.entry];
                     notify(false);
                 };
                 std::optional<ReplicateState> start;
                 if (options.start_state) {
                     std::lock_guard lock(load);
-                    start = options.start_state(job.member, job.replicate);
+                    start = options.start_state(job.entry, job.replicate);
                 }
                 const bool checkpoint = static_cast<bool>(options.on_checkpoint);
                 const int months = s.run.months;
@@ -476,6 +473,7 @@ void run_jobs(
     // stop the wait (Ctrl-C), which the collector sees as a failure.
     while (collecting) {
         try {
+            if (context.stop && *context.stop) throw Stopped{};
             notify(true);
         } catch (...) {
             fail(std::current_exception());
@@ -490,18 +488,10 @@ void run_jobs(
 
 } // namespace
 
-Cluster* process_cluster() {
-    return the_process_cluster;
-}
-
-void set_process_cluster(Cluster* cluster) {
-    the_process_cluster = cluster;
-}
-
-bool splits_regions(const std::vector<EnsembleMember>& members, const EnsembleOptions& options,
-                    int ranks) {
-    if (ranks <= 1) return false;
-    switch (options.distribution) {
+bool splits_regions(const RunPlan& plan, const EnsembleOptions& options,
+                    const ExecutionContext& context) {
+    if (context.ranks() <= 1) return false;
+    switch (context.distribution) {
     case Distribution::replicates:
         return false;
     case Distribution::regions:
@@ -510,22 +500,29 @@ bool splits_regions(const std::vector<EnsembleMember>& members, const EnsembleOp
         break;
     }
     if (options.start_state || options.on_checkpoint) return false;
-    std::size_t pairs = 0;
-    for (const EnsembleMember& m : members)
-        pairs += m.replicates.count;
-    return pairs < static_cast<std::size_t>(ranks);
+    return plan.replicates() < static_cast<std::uint32_t>(context.ranks());
 }
 
-std::int64_t starting_agents(const Scenario& scenario) {
-    std::int64_t agents = 0;
-    for (std::size_t k = 0; k < scenario.regions.size(); ++k)
-        agents += agents_in_region(scenario, k);
-    return agents;
+double largest_agent_share(const RunPlan& plan, const EnsembleOptions& options,
+                           const ExecutionContext& context) {
+    if (!splits_regions(plan, options, context)) return 1;
+    double share = 0;
+    for (const PlannedScenario& e : plan.entries()) {
+        const std::vector<int> ranks = share_regions(*e.scenario, context.ranks());
+        double mine = 0, all = 0;
+        for (std::size_t k = 0; k < ranks.size(); ++k) {
+            const auto agents = static_cast<double>(agents_in_region(*e.scenario, k));
+            all += agents;
+            if (ranks[k] == context.rank()) mine += agents;
+        }
+        share = std::max(share, all > 0 ? mine / all : 0.0);
+    }
+    return share;
 }
 
-void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOptions& options) {
-    for (const EnsembleMember& m : members) {
-        if (!m.scenario) throw std::invalid_argument("run_ensemble: member without a scenario");
+void run_ensemble(const RunPlan& plan, const ExecutionContext& context,
+                  const EnsembleOptions& options) {
+    for (const PlannedScenario& m : plan.entries()) {
         if (options.on_checkpoint && (options.checkpoint_after_months < 0 ||
                                       options.checkpoint_after_months > m.scenario->run.months))
             throw std::invalid_argument("run_ensemble: checkpoint after " +
@@ -533,29 +530,28 @@ void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOpti
                                         " months is outside a run of " +
                                         std::to_string(m.scenario->run.months) + " months");
     }
-    const std::vector<Job> all = replicate_major(members);
-    Cluster* cluster = options.cluster ? options.cluster : process_cluster();
+    const std::vector<Job> all = replicate_major(plan);
+    Cluster* cluster = context.cluster;
     Delivery here;
     here.series = [&](const Job& job, ReplicateSeries&& series) {
-        if (options.on_replicate)
-            options.on_replicate(job.member, job.replicate, std::move(series));
+        if (options.on_replicate) options.on_replicate(job.entry, job.replicate, std::move(series));
     };
     here.state = [&](const Job& job, ReplicateState&& state) {
-        options.on_checkpoint(job.member, job.replicate, std::move(state));
+        options.on_checkpoint(job.entry, job.replicate, std::move(state));
     };
     if (!cluster || cluster->size() <= 1) {
-        if (!all.empty()) run_jobs(members, options, all, {}, here, {});
+        if (!all.empty()) run_jobs(plan, options, context, all, {}, here, {});
         return;
     }
 
-    check_agreement(members, options, *cluster);
+    check_agreement(plan, options, context);
     const int rank = cluster->rank();
     const auto ranks = static_cast<std::size_t>(cluster->size());
     const bool everywhere = options.results_on == ResultsOn::every_rank;
     Sharing sharing;
     sharing.cluster = cluster;
 
-    if (splits_regions(members, options, cluster->size())) {
+    if (splits_regions(plan, options, context)) {
         if (options.start_state || options.on_checkpoint)
             throw InputError(Diagnostic{
                 {"mpirun", 0, 0, true},
@@ -563,14 +559,14 @@ void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOpti
                 "checkpoints need whole replicates on each rank, not replicates split by "
                 "region: run at least as many replicates as ranks, or distribute replicates"});
         sharing.regions = true;
-        for (const EnsembleMember& m : members)
+        for (const PlannedScenario& m : plan.entries())
             sharing.region_ranks.push_back(share_regions(*m.scenario, cluster->size()));
         // Every rank ends each replicate with its whole series.
         Delivery keep;
         keep.series = [&](const Job& job, ReplicateSeries&& series) {
             if (everywhere || rank == 0) here.series(job, std::move(series));
         };
-        if (!all.empty()) run_jobs(members, options, all, sharing, keep, {});
+        if (!all.empty()) run_jobs(plan, options, context, all, sharing, keep, {});
         return;
     }
 
@@ -590,7 +586,7 @@ void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOpti
             kept[job.position / ranks] = encode(job, series);
             here.series(job, std::move(series));
         };
-        if (!mine.empty()) run_jobs(members, options, mine, sharing, keep, {});
+        if (!mine.empty()) run_jobs(plan, options, context, mine, sharing, keep, {});
         for (std::size_t i = 0; i < all.size(); ++i) {
             const auto owner = static_cast<int>(i % ranks);
             std::vector<std::byte> bytes;
@@ -598,7 +594,7 @@ void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOpti
             cluster->broadcast(bytes, owner);
             if (owner == rank) continue;
             Reader r(bytes);
-            const auto [kind, job] = message_head(r, members.size(), owner);
+            const auto [kind, job] = message_head(r, plan.size(), owner);
             if (kind != Message::series) corrupt_message(owner);
             here.series(job, decode_series(r));
         }
@@ -613,7 +609,7 @@ void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOpti
         send.state = [&](const Job& job, ReplicateState&& state) {
             cluster->send(0, encode(job, state));
         };
-        if (!mine.empty()) run_jobs(members, options, mine, sharing, send, {});
+        if (!mine.empty()) run_jobs(plan, options, context, mine, sharing, send, {});
         return;
     }
     // Rank 0: its own replicates, and those the others send, in whatever order they come.
@@ -624,20 +620,20 @@ void run_ensemble(const std::vector<EnsembleMember>& members, const EnsembleOpti
         while (incoming > 0 && cluster->try_receive(bytes, from)) {
             --incoming;
             Reader r(bytes);
-            const auto [kind, job] = message_head(r, members.size(), from);
+            const auto [kind, job] = message_head(r, plan.size(), from);
             if (kind == Message::state) {
                 if (!options.on_checkpoint) corrupt_message(from);
                 here.state(job, decode_state(r));
                 continue;
             }
-            agent_months += starting_agents(*members[job.member].scenario) *
-                            members[job.member].scenario->run.months;
+            agent_months +=
+                starting_agents(plan.scenario(job.entry)) * plan.scenario(job.entry).run.months;
             ++replicates;
             here.series(job, decode_series(r));
         }
         return incoming > 0;
     };
-    run_jobs(members, options, mine, sharing, here, receive);
+    run_jobs(plan, options, context, mine, sharing, here, receive);
 }
 
 } // namespace ulcsim

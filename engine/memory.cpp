@@ -6,9 +6,11 @@
 #include "ulcsim/tally.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <tbb/task_arena.h>
 
 namespace ulcsim {
 
@@ -55,12 +57,12 @@ double replicate_bytes(const Scenario& s, int threads, std::int64_t& slots_out, 
 
 } // namespace
 
-MemoryEstimate estimate_memory(const std::vector<EnsembleMember>& members, int threads,
-                               std::size_t replicates_at_once) {
+MemoryEstimate estimate_memory(const RunPlan& plan, int threads, std::size_t replicates_at_once,
+                               double agent_share) {
     MemoryEstimate e;
     e.fixed = fixed_bytes;
     std::size_t replicates = 0;
-    for (const EnsembleMember& m : members) {
+    for (const PlannedScenario& m : plan.entries()) {
         if (m.replicates.count == 0) continue;
         replicates += m.replicates.count;
         const Scenario& s = *m.scenario;
@@ -89,7 +91,49 @@ MemoryEstimate estimate_memory(const std::vector<EnsembleMember>& members, int t
                                   ? replicates_at_once
                                   : static_cast<std::size_t>(std::max(threads, 1));
     e.replicates_at_once = std::max<std::size_t>(1, std::min(lanes, replicates));
+    // A rank holding a share of the regions holds that share of the agents; the series and
+    // tallies stay whole.
+    const double shared_out = e.agents * (1 - agent_share);
+    e.agents -= shared_out;
+    e.per_replicate -= shared_out;
     return e;
+}
+
+MemoryCheck check_memory(const RunPlan& plan, const EnsembleOptions& options,
+                         const ExecutionContext& context, std::uint64_t limit) {
+    MemoryCheck c;
+    const int threads =
+        context.threads > 0 ? context.threads : tbb::this_task_arena::max_concurrency();
+    c.agent_share = largest_agent_share(plan, options, context);
+    c.estimate = estimate_memory(plan, threads, context.replicates_at_once, c.agent_share);
+    c.limit = static_cast<double>(limit);
+    const MemoryEstimate& e = c.estimate;
+    c.fits = limit == 0 || e.total() <= c.limit;
+    if (c.fits) return c;
+
+    // Fewer replicates at once, then more workers per agent.
+    const double fit = std::floor((c.limit - e.fixed) / e.per_replicate);
+    if (e.replicates_at_once > 1 && fit >= 1 && e.fixed + e.ensemble <= c.limit)
+        c.fixes.push_back({static_cast<std::size_t>(fit), 0,
+                           e.fixed + std::max(e.per_replicate * fit, e.ensemble)});
+    const double scale = plan.scenario(0).population.scale_workers_per_agent;
+    for (const double factor :
+         {2.0, 3.0, 4.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0}) {
+        RunPlan scaled;
+        for (const PlannedScenario& m : plan.entries()) {
+            Scenario s = *m.scenario; // MERGE: vary(*m.scenario, "population.scale", …)
+            s.population.scale_workers_per_agent *= factor;
+            scaled.add(std::move(s), m.replicates);
+        }
+        for (const std::size_t replicates : {e.replicates_at_once, std::size_t{1}}) {
+            const MemoryEstimate smaller = estimate_memory(scaled, threads, replicates);
+            if (smaller.total() > c.limit) continue;
+            c.fixes.push_back({replicates != e.replicates_at_once ? replicates : 0, scale * factor,
+                               smaller.total()});
+            return c;
+        }
+    }
+    return c;
 }
 
 std::uint64_t usable_memory() {

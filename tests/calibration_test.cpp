@@ -166,7 +166,7 @@ TEST(Calibration, RecoversKnownParametersFromAPerturbedStart) {
     parameters[1].start = 0.008;
     parameters[1].prior = {0.001, 0.02};
     {
-        const CalibrationProblem generator(truth, parameters, obs, 0);
+        const CalibrationProblem generator(truth, parameters, obs, {});
         Eigen::VectorXd at_truth(2);
         at_truth << true_h0_self, true_employer_lapse;
         const auto means = replicate_means(generator.simulate({at_truth}, {1}, 8)).front();
@@ -181,7 +181,7 @@ TEST(Calibration, RecoversKnownParametersFromAPerturbedStart) {
     settings.particles = 40;
     settings.generations = 8;
     settings.tolerance = 0.001;
-    const CalibrationProblem problem(truth, parameters, obs, 0);
+    const CalibrationProblem problem(truth, parameters, obs, {});
     const CalibrationResult result = calibrate(problem, settings);
 
     std::cout << "estimate " << result.estimate.minimum.transpose() << " after "

@@ -45,8 +45,9 @@ using States = std::map<std::uint32_t, ReplicateState>;
 Series run(const Scenario& s, std::uint32_t replicates, int threads, int capture_after = -1,
            States* captured = nullptr, const States* from = nullptr) {
     Series out;
+    ExecutionContext context;
+    context.threads = threads;
     EnsembleOptions options;
-    options.threads = threads;
     options.on_replicate = [&](std::size_t, std::uint32_t r, ReplicateSeries&& series) {
         out[r] = std::move(series);
     };
@@ -60,7 +61,9 @@ Series run(const Scenario& s, std::uint32_t replicates, int threads, int capture
         options.start_state = [&](std::size_t, std::uint32_t r) {
             return std::optional<ReplicateState>(from->at(r));
         };
-    run_ensemble({{&s, {0, replicates}}}, options);
+    RunPlan plan;
+    plan.add(s, {0, replicates});
+    run_ensemble(plan, context, options);
     return out;
 }
 

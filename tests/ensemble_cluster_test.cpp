@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 #include <tbb/task_arena.h>
 
 using namespace ulcsim;
@@ -22,13 +23,29 @@ namespace {
 using Key = std::pair<std::size_t, std::uint32_t>;
 using Results = std::map<Key, ReplicateSeries>;
 
-std::vector<EnsembleMember> members_of(const std::vector<Scenario>& scenarios,
-                                       std::uint32_t replicates) {
-    std::vector<EnsembleMember> members;
+RunPlan plan_of(const std::vector<Scenario>& scenarios, std::uint32_t replicates) {
+    RunPlan plan;
     for (const Scenario& s : scenarios)
-        members.push_back({&s, {0, replicates}});
-    return members;
+        plan.add(s, {0, replicates});
+    return plan;
 }
+
+/// The context of one rank of `ranks`, for the questions that only count ranks.
+struct RanksOnly final : Cluster {
+    explicit RanksOnly(int n) : n_(n) {}
+    int rank() const override { return 0; }
+    int size() const override { return n_; }
+    void sum(std::span<std::int64_t>) override { unused(); }
+    void sum(std::span<double>) override { unused(); }
+    std::vector<std::uint64_t> gather_all(std::span<const std::uint64_t>) override { unused(); }
+    void broadcast(std::vector<std::byte>&, int) override { unused(); }
+    void send(int, std::span<const std::byte>) override { unused(); }
+    bool try_receive(std::vector<std::byte>&, int&) override { unused(); }
+
+private:
+    [[noreturn]] static void unused() { throw std::logic_error("RanksOnly only counts ranks"); }
+    int n_;
+};
 
 Results alone(const std::vector<Scenario>& scenarios, std::uint32_t replicates) {
     Results out;
@@ -41,19 +58,22 @@ Results alone(const std::vector<Scenario>& scenarios, std::uint32_t replicates) 
 
 /// What each rank's on_replicate received when every rank runs the ensemble.
 std::vector<Results> shared(const std::vector<Scenario>& scenarios, std::uint32_t replicates,
-                            int ranks, EnsembleOptions options) {
+                            int ranks, EnsembleOptions options,
+                            Distribution distribution = Distribution::automatic) {
     std::vector<Results> received(static_cast<std::size_t>(ranks));
-    const std::vector<EnsembleMember> members = members_of(scenarios, replicates);
+    const RunPlan plan = plan_of(scenarios, replicates);
     test::on_every_rank(ranks, 1, [&](int rank, Cluster& cluster) {
         EnsembleOptions mine = options;
-        mine.cluster = &cluster;
-        mine.threads = 1;
+        ExecutionContext context;
+        context.cluster = &cluster;
+        context.threads = 1;
+        context.distribution = distribution;
         Results& got = received[static_cast<std::size_t>(rank)];
         mine.on_replicate = [&](std::size_t m, std::uint32_t r, ReplicateSeries&& series) {
             EXPECT_TRUE(got.emplace(Key{m, r}, std::move(series)).second)
                 << "rank " << rank << ": replicate " << r << " of member " << m << " twice";
         };
-        run_ensemble(members, mine);
+        run_ensemble(plan, context, mine);
     });
     return received;
 }
@@ -78,7 +98,10 @@ TEST(ClusterEnsemble, RanksShareTheReplicatesAndRankZeroReceivesEveryOneOnce) {
     EnsembleOptions options;
     options.results_on = ResultsOn::rank_zero;
     for (const int ranks : {2, 3, 4}) {
-        ASSERT_FALSE(splits_regions(members_of(scenarios, 3), options, ranks));
+        RanksOnly counted(ranks);
+        ExecutionContext context;
+        context.cluster = &counted;
+        ASSERT_FALSE(splits_regions(plan_of(scenarios, 3), options, context));
         const std::vector<Results> got = shared(scenarios, 3, ranks, options);
         expect_same(expected, got[0], std::to_string(ranks) + " ranks, rank 0");
         for (int r = 1; r < ranks; ++r)
@@ -102,35 +125,42 @@ TEST(ClusterEnsemble, FewerReplicatesThanRanksSplitTheRegionsOfEach) {
     const Results expected = alone(jt, 2);
     EnsembleOptions options;
     options.results_on = ResultsOn::rank_zero;
-    EXPECT_TRUE(splits_regions(members_of(jt, 2), options, 3));
-    EXPECT_FALSE(splits_regions(members_of(jt, 2), options, 2));
+    RanksOnly three(3), two(2);
+    ExecutionContext on_three, on_two;
+    on_three.cluster = &three;
+    on_two.cluster = &two;
+    EXPECT_TRUE(splits_regions(plan_of(jt, 2), options, on_three));
+    EXPECT_FALSE(splits_regions(plan_of(jt, 2), options, on_two));
+    EXPECT_LT(largest_agent_share(plan_of(jt, 2), options, on_three), 1.0);
+    EXPECT_EQ(largest_agent_share(plan_of(jt, 2), options, on_two), 1.0);
     std::vector<Results> got = shared(jt, 2, 3, options);
     expect_same(expected, got[0], "automatic, 3 ranks, rank 0");
     EXPECT_TRUE(got[1].empty() && got[2].empty());
 
     // Forced, with as many replicates as ranks; and on every rank.
-    options.distribution = Distribution::regions;
     options.results_on = ResultsOn::every_rank;
-    EXPECT_TRUE(splits_regions(members_of(jt, 2), options, 2));
-    got = shared(jt, 2, 2, options);
+    on_two.distribution = Distribution::regions;
+    EXPECT_TRUE(splits_regions(plan_of(jt, 2), options, on_two));
+    got = shared(jt, 2, 2, options, Distribution::regions);
     expect_same(expected, got[0], "regions, 2 ranks, rank 0");
     expect_same(expected, got[1], "regions, 2 ranks, rank 1");
 }
 
 TEST(ClusterEnsemble, CheckpointStatesTravelToRankZero) {
     const auto scenarios = test::two_small_scenarios();
-    const std::vector<EnsembleMember> members = members_of(scenarios, 2);
+    const RunPlan plan = plan_of(scenarios, 2);
     const auto states_of = [&](Cluster* cluster, int rank) {
         std::map<Key, ReplicateState> states;
+        ExecutionContext context;
+        context.threads = 1;
+        context.cluster = cluster;
         EnsembleOptions options;
-        options.threads = 1;
-        options.cluster = cluster;
         options.results_on = ResultsOn::rank_zero;
         options.checkpoint_after_months = 7;
         options.on_checkpoint = [&](std::size_t m, std::uint32_t r, ReplicateState&& state) {
             EXPECT_TRUE(states.emplace(Key{m, r}, std::move(state)).second);
         };
-        run_ensemble(members, options);
+        run_ensemble(plan, context, options);
         if (rank != 0) {
             EXPECT_TRUE(states.empty()) << "rank " << rank;
         }
@@ -179,12 +209,12 @@ TEST(ClusterEnsemble, RanksGivenDifferentEnsemblesAreRefusedOnEveryRank) {
     int refused = 0;
     std::mutex count;
     test::on_every_rank(3, 1, [&](int rank, Cluster& cluster) {
-        EnsembleOptions options;
-        options.cluster = &cluster;
-        options.threads = 1;
-        const auto members = members_of(rank == 2 ? reseeded : scenarios, 2);
+        ExecutionContext context;
+        context.cluster = &cluster;
+        context.threads = 1;
+        const RunPlan plan = plan_of(rank == 2 ? reseeded : scenarios, 2);
         try {
-            run_ensemble(members, options);
+            run_ensemble(plan, context);
         } catch (const InputError& e) {
             EXPECT_NE(std::string(e.what()).find("rank 2 was given another ensemble than rank 0"),
                       std::string::npos)
@@ -201,14 +231,15 @@ TEST(ClusterEnsemble, CheckpointsOfReplicatesSplitByRegionAreRefused) {
     int refused = 0;
     std::mutex count;
     test::on_every_rank(2, 1, [&](int, Cluster& cluster) {
+        ExecutionContext context;
+        context.cluster = &cluster;
+        context.distribution = Distribution::regions;
         EnsembleOptions options;
-        options.cluster = &cluster;
-        options.distribution = Distribution::regions;
         options.results_on = ResultsOn::rank_zero;
         options.checkpoint_after_months = 5;
         options.on_checkpoint = [](std::size_t, std::uint32_t, ReplicateState&&) {};
         try {
-            run_ensemble(members_of(scenarios, 1), options);
+            run_ensemble(plan_of(scenarios, 1), context, options);
         } catch (const InputError& e) {
             EXPECT_NE(std::string(e.what()).find("checkpoints need whole replicates"),
                       std::string::npos)

@@ -5,6 +5,7 @@
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/simulation.hpp"
 
+#include <atomic>
 #include <gtest/gtest.h>
 #include <map>
 #include <stdexcept>
@@ -18,18 +19,19 @@ using Results = std::map<std::pair<std::size_t, std::uint32_t>, ReplicateSeries>
 
 Results run(const std::vector<Scenario>& scenarios, std::vector<ReplicateRange> ranges, int threads,
             std::size_t concurrent = 0) {
-    std::vector<EnsembleMember> members;
+    RunPlan plan;
     for (std::size_t i = 0; i < scenarios.size(); ++i)
-        members.push_back({&scenarios[i], ranges[i]});
+        plan.add(scenarios[i], ranges[i]);
     Results results;
+    ExecutionContext context;
+    context.threads = threads;
+    context.replicates_at_once = concurrent;
     EnsembleOptions options;
-    options.threads = threads;
-    options.concurrent_replicates = concurrent;
     options.on_replicate = [&](std::size_t m, std::uint32_t r, ReplicateSeries&& series) {
         EXPECT_TRUE(results.emplace(std::make_pair(m, r), std::move(series)).second)
             << "replicate " << r << " of member " << m << " delivered twice";
     };
-    run_ensemble(members, options);
+    run_ensemble(plan, context, options);
     return results;
 }
 
@@ -70,18 +72,21 @@ TEST(Ensemble, ReplicateRangesSplitWithoutChangingAnyReplicate) {
 
 TEST(Ensemble, ProgressCountsEveryAgentMonthAndReplicate) {
     const auto scenarios = test::two_small_scenarios();
-    std::vector<EnsembleMember> members{{&scenarios[0], {0, 2}}, {&scenarios[1], {0, 1}}};
+    RunPlan plan;
+    plan.add(scenarios[0], {0, 2});
+    plan.add(scenarios[1], {0, 1});
     EnsembleProgress last;
     int calls = 0;
-    EnsembleOptions options;
-    options.threads = 2;
-    options.on_progress = [&](const EnsembleProgress& p) {
+    ExecutionContext context;
+    context.threads = 2;
+    context.on_progress = [&](const EnsembleProgress& p) {
         EXPECT_GE(p.agent_months_done, last.agent_months_done);
         EXPECT_LE(p.agent_months_done, p.agent_months_total);
         last = p;
         ++calls;
     };
-    run_ensemble(members, options);
+    run_ensemble(plan, context);
+    EXPECT_EQ(plan.agent_months(), last.agent_months_total);
     const std::int64_t total =
         2 * 20 * starting_agents(scenarios[0]) + 20 * starting_agents(scenarios[1]);
     EXPECT_EQ(last.agent_months_total, total);
@@ -93,10 +98,15 @@ TEST(Ensemble, ProgressCountsEveryAgentMonthAndReplicate) {
 
 TEST(Ensemble, AFailingCallbackStopsTheEnsembleAndIsRethrown) {
     const auto scenarios = test::two_small_scenarios();
-    std::vector<EnsembleMember> members{{&scenarios[0], {0, 8}}};
+    const RunPlan plan = [&] {
+        RunPlan p;
+        p.add(scenarios[0], {0, 8});
+        return p;
+    }();
     int delivered = 0;
+    ExecutionContext context;
+    context.threads = 2;
     EnsembleOptions options;
-    options.threads = 2;
     options.on_replicate = [&](std::size_t, std::uint32_t, ReplicateSeries&&) {
         ++delivered;
         throw std::runtime_error("disk full");
@@ -104,7 +114,7 @@ TEST(Ensemble, AFailingCallbackStopsTheEnsembleAndIsRethrown) {
     EXPECT_THROW(
         {
             try {
-                run_ensemble(members, options);
+                run_ensemble(plan, context, options);
             } catch (const std::runtime_error& e) {
                 EXPECT_STREQ(e.what(), "disk full");
                 throw;
@@ -114,13 +124,47 @@ TEST(Ensemble, AFailingCallbackStopsTheEnsembleAndIsRethrown) {
     EXPECT_EQ(delivered, 1) << "no replicate is delivered after a failure";
 
     int months = 0;
-    EnsembleOptions stop;
-    stop.threads = 2;
+    ExecutionContext stop = context;
     stop.on_progress = [&](const EnsembleProgress&) {
         if (++months == 5) throw std::runtime_error("interrupted");
     };
-    EXPECT_THROW(run_ensemble(members, stop), std::runtime_error);
+    EXPECT_THROW(run_ensemble(plan, stop), std::runtime_error);
     EXPECT_LT(months, 8 * 20) << "the ensemble stopped early";
+}
+
+TEST(Ensemble, TheStopFlagStopsBetweenMonthsWithoutDeliveringMore) {
+    const auto scenarios = test::two_small_scenarios();
+    RunPlan plan;
+    plan.add(scenarios[0], {0, 8});
+    std::atomic<bool> stop{false};
+    int months = 0, delivered = 0;
+    ExecutionContext context;
+    context.threads = 2;
+    context.stop = &stop;
+    // A signal handler sets the flag; here the progress callback does, after 5 months.
+    context.on_progress = [&](const EnsembleProgress&) {
+        if (++months == 5) stop = true;
+    };
+    EnsembleOptions options;
+    options.on_replicate = [&](std::size_t, std::uint32_t, ReplicateSeries&&) { ++delivered; };
+    EXPECT_THROW(run_ensemble(plan, context, options), Stopped);
+    EXPECT_LT(months, 8 * 20) << "the ensemble stopped early";
+    EXPECT_LT(delivered, 8);
+}
+
+TEST(RunPlan, CountsReplicatesAndAgentMonthsOverItsEntries) {
+    const auto scenarios = test::two_small_scenarios();
+    RunPlan plan = RunPlan::replicates_of(scenarios[0]);
+    const auto r0 = static_cast<std::uint32_t>(scenarios[0].run.replicates);
+    EXPECT_EQ(plan.size(), 1u);
+    EXPECT_EQ(plan[0].replicates.first, 0u);
+    EXPECT_EQ(plan[0].replicates.count, r0);
+    EXPECT_EQ(plan.add(scenarios[1], {3, 2}), 1u);
+    EXPECT_EQ(plan.replicates(), r0 + 2);
+    EXPECT_EQ(plan.agent_months(), starting_agents(scenarios[0]) * scenarios[0].run.months * r0 +
+                                       starting_agents(scenarios[1]) * scenarios[1].run.months * 2);
+    EXPECT_EQ(&plan.scenario(1), plan[1].scenario.get());
+    EXPECT_THROW(plan.add(std::shared_ptr<const Scenario>(), {0, 1}), std::invalid_argument);
 }
 
 TEST(Ensemble, NothingToRunIsNotAnError) {
@@ -128,8 +172,9 @@ TEST(Ensemble, NothingToRunIsNotAnError) {
     bool called = false;
     EnsembleOptions options;
     options.on_replicate = [&](std::size_t, std::uint32_t, ReplicateSeries&&) { called = true; };
-    run_ensemble({{&scenarios[0], {0, 0}}}, options);
-    run_ensemble({}, options);
+    RunPlan none;
+    none.add(scenarios[0], {0, 0});
+    run_ensemble(none, {}, options);
+    run_ensemble(RunPlan{}, {}, options);
     EXPECT_FALSE(called);
-    EXPECT_THROW(run_ensemble({{nullptr, {0, 1}}}, options), std::invalid_argument);
 }

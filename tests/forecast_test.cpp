@@ -326,7 +326,7 @@ TEST(ForecastCommand, BacktestPredictsHeldOutObservationsOfAKnownModel) {
         o.month = truth.run.start + m;
         obs.push_back(o);
     }
-    const CalibrationProblem generator(truth, {calibration_parameter(truth, "h0_self")}, obs, 0);
+    const CalibrationProblem generator(truth, {calibration_parameter(truth, "h0_self")}, obs, {});
     const auto means = replicate_means(generator.simulate({generator.start()}, {1}, 8)).front();
 
     const test::ScratchDir dir;

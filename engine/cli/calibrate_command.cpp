@@ -2,6 +2,7 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "ensemble_command.hpp"
+#include "process_role.hpp"
 #include "ulcsim/calibration.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
@@ -81,8 +82,11 @@ int calibrate_command(const std::vector<std::string>& args) {
                   << settings.replicates << " replicates per loss, " << settings.particles
                   << " particles → " << out_path.string() << '\n';
 
+    ExecutionContext context;
+    context.threads = vm.count("threads") ? threads : 0;
+    context.cluster = process_role().cluster;
     CalibrationProblem problem(scenario, std::move(parameters), std::move(observations),
-                               vm.count("threads") ? threads : 0);
+                               std::move(context));
     const CalibrationResult result = run_calibration(problem, settings, quiet);
 
     ResultFileWriter writer(fit_path);

@@ -162,82 +162,54 @@ std::uint64_t parse_byte_size(const std::string& text, const std::string& option
     throw bad();
 }
 
-namespace {
-
-/// The members' scenarios with `factor` times more workers per agent, in `scaled`, and the
-/// members pointing at them in `out`.
-void with_scale_times(const std::vector<EnsembleMember>& members, double factor,
-                      std::vector<Scenario>& scaled, std::vector<EnsembleMember>& out) {
-    scaled.clear();
-    for (const EnsembleMember& m : members) {
-        scaled.push_back(*m.scenario);
-        scaled.back().population.scale_workers_per_agent *= factor;
-    }
-    // Pointers only once `scaled` no longer grows.
-    out.clear();
-    for (std::size_t i = 0; i < members.size(); ++i)
-        out.push_back({&scaled[i], members[i].replicates});
+ExecutionContext RunResources::context() const {
+    ExecutionContext c;
+    c.threads = threads;
+    c.replicates_at_once = replicates_at_once;
+    c.cluster = process_role().cluster;
+    c.distribution = distribution;
+    c.stop = &stop_requested;
+    return c;
 }
 
-} // namespace
-
-void check_memory(const std::vector<EnsembleMember>& members, const RunResources& resources,
-                  bool quiet) {
-    MemoryEstimate e = estimate_memory(members, resources.threads, resources.replicates_at_once);
-    // A rank holding a share of the regions holds that share of the agents; the series and
-    // tallies stay whole.
-    const double all_agents = e.agents;
-    const double shared_out = e.agents * (1 - resources.agent_share);
-    e.agents -= shared_out;
-    e.per_replicate -= shared_out;
-    const auto limit = static_cast<double>(resources.memory_limit);
+void check_memory(const RunPlan& plan, const EnsembleOptions& options,
+                  const RunResources& resources, bool quiet) {
+    const MemoryCheck check =
+        ulcsim::check_memory(plan, options, resources.context(), resources.memory_limit);
+    const MemoryEstimate& e = check.estimate;
+    const double all_agents = static_cast<double>(e.slots) * Population::bytes_per_agent;
+    const double limit = check.limit;
     const std::string limit_text = resources.memory_limit == 0 ? "an unknown amount"
                                    : resources.memory_limit_given
                                        ? byte_size(limit) + " (--memory-limit)"
                                        : byte_size(limit) + " (this machine)";
     std::ostringstream share;
-    share << std::fixed << std::setprecision(0) << 100 * resources.agent_share;
+    share << std::fixed << std::setprecision(0) << 100 * check.agent_share;
     const std::string how =
         std::to_string(e.replicates_at_once) +
         (e.replicates_at_once == 1 ? " replicate" : " replicates at once, each") + " up to " +
         byte_size(e.per_replicate) + ": " + with_thousands(e.slots) + " agent slots × " +
         std::to_string(Population::bytes_per_agent) + " B = " + byte_size(all_agents) +
         ", room for entrants included" +
-        (resources.agent_share < 1
-             ? ", of which this rank's regions hold at most " + share.str() + "%"
-             : "");
+        (check.agent_share < 1 ? ", of which this rank's regions hold at most " + share.str() + "%"
+                               : "");
     if (!quiet)
         std::cerr << "  memory: up to " << byte_size(e.total()) << " (" << how << ") of "
                   << limit_text << '\n';
-    if (resources.memory_limit == 0 || e.total() <= limit) return;
+    if (check.fits) return;
 
-    // The ways to make it fit: fewer replicates at once, then more workers per agent.
     std::string fixes;
-    const double fit = std::floor((limit - e.fixed) / e.per_replicate);
-    if (e.replicates_at_once > 1 && fit >= 1 && e.fixed + e.ensemble <= limit)
-        fixes += "\n  --replicates-at-once " + std::to_string(static_cast<std::size_t>(fit)) +
-                 " (up to " + byte_size(e.fixed + std::max(e.per_replicate * fit, e.ensemble)) +
-                 ")";
-    const double scale = members.front().scenario->population.scale_workers_per_agent;
-    bool scaled_fits = false;
-    for (const double factor :
-         {2.0, 3.0, 4.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0}) {
-        std::vector<Scenario> scaled;
-        std::vector<EnsembleMember> scaled_members;
-        with_scale_times(members, factor, scaled, scaled_members);
-        for (const std::size_t replicates : {e.replicates_at_once, std::size_t{1}}) {
-            const MemoryEstimate smaller =
-                estimate_memory(scaled_members, resources.threads, replicates);
-            if (smaller.total() > limit) continue;
-            std::ostringstream value;
-            value << scale * factor;
-            fixes += "\n  --set population.scale=" + value.str() +
-                     (replicates != e.replicates_at_once ? " --replicates-at-once 1" : "") + " (" +
-                     value.str() + " workers per agent: up to " + byte_size(smaller.total()) + ")";
-            scaled_fits = true;
-            break;
+    for (const MemoryFix& fix : check.fixes) {
+        if (fix.scale_workers_per_agent == 0) {
+            fixes += "\n  --replicates-at-once " + std::to_string(fix.replicates_at_once) +
+                     " (up to " + byte_size(fix.bytes) + ")";
+            continue;
         }
-        if (scaled_fits) break;
+        std::ostringstream value;
+        value << fix.scale_workers_per_agent;
+        fixes += "\n  --set population.scale=" + value.str() +
+                 (fix.replicates_at_once != 0 ? " --replicates-at-once 1" : "") + " (" +
+                 value.str() + " workers per agent: up to " + byte_size(fix.bytes) + ")";
     }
     throw UsageError("not enough memory: this run needs up to " + byte_size(e.total()) + " (" +
                      how + "), more than " + limit_text + ". " +
@@ -307,34 +279,14 @@ std::string byte_size(double bytes) {
     return out.str();
 }
 
-void run_ensemble_with_progress(const std::vector<EnsembleMember>& members, EnsembleOptions options,
-                                const RunResources& given, bool quiet) {
-    RunResources resources = given;
-    options.distribution = resources.distribution;
-    const ProcessRole& role = process_role();
-    if (splits_regions(members, options, role.ranks)) {
-        resources.agent_share = 0;
-        for (const EnsembleMember& m : members) {
-            const std::vector<int> ranks = share_regions(*m.scenario, role.ranks);
-            double mine = 0, all = 0;
-            for (std::size_t k = 0; k < ranks.size(); ++k) {
-                const auto agents = static_cast<double>(agents_in_region(*m.scenario, k));
-                all += agents;
-                if (ranks[k] == role.rank) mine += agents;
-            }
-            resources.agent_share = std::max(resources.agent_share, all > 0 ? mine / all : 0.0);
-        }
-    }
-    check_memory(members, resources, quiet);
-    options.threads = resources.threads;
-    options.concurrent_replicates = resources.replicates_at_once;
+void run_ensemble_with_progress(const RunPlan& plan, const EnsembleOptions& options,
+                                const RunResources& resources, bool quiet) {
+    check_memory(plan, options, resources, quiet);
     StopOnSignal stop_on_signal;
-    std::int64_t total = 0;
-    for (const EnsembleMember& m : members)
-        total += starting_agents(*m.scenario) * m.scenario->run.months * m.replicates.count;
+    ExecutionContext context = resources.context();
+    const std::int64_t total = plan.agent_months();
     Progress progress(total, quiet);
-    options.on_progress = [&](const EnsembleProgress& p) {
-        if (stop_requested) throw Interrupted("interrupted: nothing written");
+    context.on_progress = [&](const EnsembleProgress& p) {
         // The last replicate's months are all simulated before it is stored: 100% waits
         // for the store.
         const std::int64_t done = p.replicates_done < p.replicates_total
@@ -343,10 +295,14 @@ void run_ensemble_with_progress(const std::vector<EnsembleMember>& members, Ense
         progress.update(done, "replicates " + std::to_string(p.replicates_done) + "/" +
                                   std::to_string(p.replicates_total));
     };
-    run_ensemble(members, options);
+    try {
+        run_ensemble(plan, context, options);
+    } catch (const Stopped&) {
+        throw Interrupted("interrupted: nothing written");
+    }
     if (stop_requested) throw Interrupted("interrupted: nothing written");
     progress.finish();
-    if (role.ranks > 1 && role.rank != 0 && options.results_on == ResultsOn::rank_zero)
+    if (context.ranks() > 1 && context.rank() != 0 && options.results_on == ResultsOn::rank_zero)
         throw ShareDone{};
 }
 
@@ -357,9 +313,9 @@ MeasuredScenarios measure_scenarios(
     const std::size_t S = scenarios.size();
     MeasuredScenarios m;
     m.values.assign(S, std::vector<std::vector<double>>(replicates));
-    std::vector<EnsembleMember> members;
+    RunPlan plan;
     for (const Scenario& s : scenarios)
-        members.push_back({&s, {0, replicates}});
+        plan.add(s, {0, replicates});
     EnsembleOptions ensemble;
     ensemble.results_on = ResultsOn::rank_zero;
     ensemble.on_replicate = [&](std::size_t i, std::uint32_t r, ReplicateSeries&& series) {
@@ -367,7 +323,7 @@ MeasuredScenarios measure_scenarios(
         m.values[i][r] = measure_values(outcome, settings);
         if (on_outcome) on_outcome(i, r, outcome);
     };
-    run_ensemble_with_progress(members, ensemble, resources, quiet);
+    run_ensemble_with_progress(plan, ensemble, resources, quiet);
 
     for (std::size_t i = 0; i < S; ++i) {
         m.levels.push_back(measure_statistics(m.values[i], settings, false));

@@ -3,6 +3,7 @@
 // output path check, Ctrl-C, and progress on stderr.
 
 #include "ulcsim/ensemble.hpp"
+#include "ulcsim/memory.hpp"
 #include "ulcsim/outcome.hpp"
 #include "ulcsim/store.hpp"
 
@@ -23,9 +24,10 @@ struct RunResources {
     std::uint64_t memory_limit = 0;     ///< bytes; 0: unknown, not checked
     bool memory_limit_given = false;    ///< from --memory-limit, not the machine's memory
     Distribution distribution = Distribution::automatic; ///< --distribute, under mpirun
-    /// The largest share of a replicate's agents this process holds: below 1 when the
-    /// ranks of an MPI job split each replicate's regions.
-    double agent_share = 1;
+
+    /// The execution context of this process (its cluster and the stop flag of Ctrl-C
+    /// included), without progress.
+    ExecutionContext context() const;
 };
 
 struct EnsembleCommandOptions {
@@ -64,8 +66,8 @@ std::uint64_t parse_byte_size(const std::string& text, const std::string& option
 
 /// Prints the memory the ensemble will need (unless quiet) and throws UsageError, saying
 /// how to make it fit, when that is more than the limit.
-void check_memory(const std::vector<EnsembleMember>& members, const RunResources& resources,
-                  bool quiet);
+void check_memory(const RunPlan& plan, const EnsembleOptions& options,
+                  const RunResources& resources, bool quiet);
 
 /// Writes the CSV beside an HDF5 output under a temporary name, commits the HDF5 file, then
 /// renames the CSV: both appear only when both are complete, and neither after a failure.
@@ -90,7 +92,7 @@ std::string byte_size(double bytes);
 /// quiet; Ctrl-C or SIGTERM stop it with Interrupted ("interrupted: nothing written").
 /// Under mpirun, with options.results_on rank_zero, the ranks other than 0 throw ShareDone
 /// once their replicates are sent: the caller only writes the output after it.
-void run_ensemble_with_progress(const std::vector<EnsembleMember>& members, EnsembleOptions options,
+void run_ensemble_with_progress(const RunPlan& plan, const EnsembleOptions& options,
                                 const RunResources& resources, bool quiet);
 
 /// What compare and sweep report: every scenario's outcome measures per replicate, their

@@ -4,6 +4,7 @@
 #include "ensemble_command.hpp"
 #include "forecast_output.hpp"
 #include "terminal_format.hpp"
+#include "ulcsim/backtest.hpp"
 #include "ulcsim/calibration.hpp"
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/forecast.hpp"
@@ -77,43 +78,6 @@ void write_replicate_parameters(ArrayWriter& out, const ReplicateParameters& p,
     out.write_attribute("/forecast/posterior", "source", source);
 }
 
-constexpr std::array<double, 5> backtest_levels{0.025, 0.10, 0.50, 0.90, 0.975};
-
-/// The prediction of one held-out observation: its distribution over replicates.
-struct BacktestRow {
-    std::array<double, backtest_levels.size()> quantiles{};
-    double mean = 0;
-    double error = 0; ///< mean − observed
-    bool inside_80 = false;
-    bool inside_95 = false;
-};
-
-/// How the held-out observations of a backtest compare with the forecast made without them.
-struct Backtest {
-    Month cut_off;
-    std::vector<Observation> held_out;
-    std::vector<std::vector<double>> predicted; ///< [observation][replicate]
-    std::vector<BacktestRow> rows;              ///< by observation, once scored
-
-    void score() {
-        rows.clear();
-        for (std::size_t i = 0; i < held_out.size(); ++i) {
-            std::vector<double> sorted = predicted[i];
-            std::sort(sorted.begin(), sorted.end());
-            BacktestRow row;
-            for (std::size_t q = 0; q < backtest_levels.size(); ++q)
-                row.quantiles[q] = quantile_of_sorted(sorted, backtest_levels[q]);
-            for (const double v : sorted)
-                row.mean += v / static_cast<double>(sorted.size());
-            const double observed = held_out[i].value;
-            row.error = row.mean - observed;
-            row.inside_80 = row.quantiles[1] <= observed && observed <= row.quantiles[3];
-            row.inside_95 = row.quantiles[0] <= observed && observed <= row.quantiles[4];
-            rows.push_back(row);
-        }
-    }
-};
-
 std::string segment_name(const Observation& o) {
     return std::string(segment_group_names[static_cast<std::size_t>(o.segment)]);
 }
@@ -174,15 +138,9 @@ void print_backtest(const Backtest& b, std::ostream& out) {
     std::vector<std::vector<std::string>> table{{"observation", "observed",
                                                  "predicted [80% interval]", "95% interval",
                                                  "error", "inside 80%", "inside 95%"}};
-    double squared = 0, absolute = 0;
-    int in80 = 0, in95 = 0;
     for (std::size_t i = 0; i < b.held_out.size(); ++i) {
         const Observation& o = b.held_out[i];
         const BacktestRow& row = b.rows[i];
-        squared += row.error * row.error;
-        absolute += std::abs(row.error);
-        in80 += row.inside_80;
-        in95 += row.inside_95;
         table.push_back(
             {o.region_code + " " + segment_name(o) + " " + o.month.to_string(),
              measure_value(o.value, "share", false),
@@ -193,15 +151,16 @@ void print_backtest(const Backtest& b, std::ostream& out) {
              row.inside_95 ? "yes" : "no"});
     }
     print_table(table, out);
-    const auto n = static_cast<double>(b.held_out.size());
+    const BacktestSummary score = summarise_backtest(b);
     const auto points = [](double share) {
         std::ostringstream text;
         text << std::fixed << std::setprecision(2) << share * 100 << " pp";
         return text.str();
     };
-    out << "Mean absolute error " << points(absolute / n) << ", root mean squared error "
-        << points(std::sqrt(squared / n)) << "; " << in80 << " of " << b.held_out.size()
-        << " inside the 80% interval, " << in95 << " inside the 95% interval.\n";
+    out << "Mean absolute error " << points(score.mean_absolute_error)
+        << ", root mean squared error " << points(score.root_mean_squared_error) << "; "
+        << score.inside_80 << " of " << score.observations << " inside the 80% interval, "
+        << score.inside_95 << " inside the 95% interval.\n";
 }
 
 } // namespace
@@ -266,10 +225,8 @@ int forecast_command(const std::vector<std::string>& args) {
     std::optional<CalibrationResult> backtest_fit;
     std::string parameter_source;
     if (vm.count("backtest")) {
-        backtest.emplace();
-        backtest->cut_off = month_option("--backtest", backtest_text);
-        for (const Observation& o : scenario.observations)
-            if (o.month >= backtest->cut_off) backtest->held_out.push_back(o);
+        backtest = Backtest::holding_out(scenario, month_option("--backtest", backtest_text),
+                                         static_cast<std::size_t>(scenario.run.replicates));
         if (backtest->held_out.empty())
             throw UsageError("--backtest " + backtest_text + ": no observations from " +
                              backtest_text + " on to predict");
@@ -277,9 +234,9 @@ int forecast_command(const std::vector<std::string>& args) {
         const CalibrationSettings calibration_settings = calibration.settings(scenario);
         if (calibration_settings.particles == 0)
             throw UsageError("--backtest needs a posterior: --particles must not be 0");
-        CalibrationProblem& problem =
-            backtest_problem.emplace(scenario, std::move(parameters),
-                                     observations_to_fit(scenario, backtest->cut_off), threads);
+        CalibrationProblem& problem = backtest_problem.emplace(
+            scenario, std::move(parameters), observations_to_fit(scenario, backtest->cut_off),
+            resources.context());
         if (!common.quiet)
             std::cerr << "ulcsim forecast --backtest " << backtest_text << ": calibrating on "
                       << problem.observations().size() << " observations before it\n";
@@ -321,10 +278,7 @@ int forecast_command(const std::vector<std::string>& args) {
     RunFileWriter writer(out_path, scenario, run_info_of(scenario, threads));
     ForecastBuilder builder(scenario, settings, replicates);
     EnsembleOptions ensemble;
-    ensemble.threads = threads;
     ensemble.results_on = ResultsOn::rank_zero;
-    if (backtest)
-        backtest->predicted.assign(backtest->held_out.size(), std::vector<double>(replicates));
     ensemble.on_replicate = [&](std::size_t, std::uint32_t r, ReplicateSeries&& series) {
         writer.write_replicate(r, series);
         builder.add(r, series);
@@ -333,13 +287,13 @@ int forecast_command(const std::vector<std::string>& args) {
                 backtest->predicted[i][r] =
                     simulated_observation(series, scenario, backtest->held_out[i]);
     };
-    std::vector<EnsembleMember> members;
+    RunPlan plan;
     if (per_replicate)
         for (std::uint32_t r = 0; r < replicates; ++r)
-            members.push_back({&per_replicate->scenarios[r], {r, 1}});
+            plan.add(per_replicate->scenarios[r], {r, 1});
     else
-        members.push_back({&scenario, {0, replicates}});
-    run_ensemble_with_progress(members, ensemble, resources, common.quiet);
+        plan.add(scenario, {0, replicates});
+    run_ensemble_with_progress(plan, ensemble, resources, common.quiet);
 
     const EnsembleSummary summary = write_summary(writer, scenario, replicates);
     const Forecast forecast = builder.finish();

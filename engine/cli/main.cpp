@@ -8,7 +8,6 @@
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/version.hpp"
 #ifdef ULCSIM_MPI
-#include "ulcsim/ensemble.hpp"
 #include "ulcsim/mpi_cluster.hpp"
 #include "ulcsim/store.hpp"
 
@@ -138,9 +137,8 @@ int run_as_rank(int argc, char** argv, ulcsim::MpiCluster& cluster) {
     std::signal(SIGINT, end_rank);
     using ulcsim::cli::ProcessRole;
     const int rank = cluster.rank();
-    ulcsim::set_process_cluster(&cluster);
     ulcsim::cli::set_process_role(
-        ProcessRole{rank, cluster.size(), cluster.ranks_on_this_machine()});
+        ProcessRole{rank, cluster.size(), cluster.ranks_on_this_machine(), &cluster});
     std::ostream stderr_stream(std::cerr.rdbuf());
     Silence silence;
     struct Restore {

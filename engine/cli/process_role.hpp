@@ -3,12 +3,18 @@
 // command on the same inputs; rank 0 alone prints and writes, the others compute their share
 // of the ensembles and write nothing (ulcsim::discard_output).
 
+namespace ulcsim {
+class Cluster;
+}
+
 namespace ulcsim::cli {
 
 struct ProcessRole {
     int rank = 0;
     int ranks = 1;
     int ranks_on_this_machine = 1;
+    /// The ranks' cluster, which every ensemble's execution context carries (null: alone).
+    Cluster* cluster = nullptr;
 };
 
 /// A single process: rank 0 of 1, unless main set otherwise.

@@ -226,7 +226,6 @@ int run_command(const std::vector<std::string>& args) {
 
     PhaseTimes phase_times;
     EnsembleOptions ensemble;
-    ensemble.threads = threads;
     ensemble.results_on = ResultsOn::rank_zero;
     ensemble.profile = profile;
     ensemble.on_replicate = [&](std::size_t, std::uint32_t r, ReplicateSeries&& series) {
@@ -244,7 +243,7 @@ int run_command(const std::vector<std::string>& args) {
             writer.write_checkpoint(state);
         };
     }
-    run_ensemble_with_progress({{&scenario, {0, replicates}}}, ensemble, resources, common.quiet);
+    run_ensemble_with_progress(RunPlan::replicates_of(scenario), ensemble, resources, common.quiet);
 
     const EnsembleSummary summary = write_summary(writer, scenario, replicates);
     commit_with_csv(

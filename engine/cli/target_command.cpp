@@ -5,6 +5,7 @@
 #include "terminal_format.hpp"
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/forecast.hpp"
+#include "ulcsim/goal_seek.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/summary.hpp"
 #include "ulcsim/vary.hpp"
@@ -44,16 +45,6 @@ struct Candidate {
         values.push_back({key, std::move(value)});
     }
 };
-
-/// Wilson score interval for a binomial proportion, 95%: honest at 0 and 1, where the
-/// normal approximation collapses to a point.
-std::pair<double, double> wilson_95(std::size_t successes, std::size_t n) {
-    const double z = 1.959963984540054, nn = static_cast<double>(n);
-    const double p = static_cast<double>(successes) / nn;
-    const double centre = (p + z * z / (2 * nn)) / (1 + z * z / nn);
-    const double half = z / (1 + z * z / nn) * std::sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn));
-    return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
-}
 
 std::string probability_text(double p) {
     std::ostringstream out;
@@ -146,7 +137,9 @@ public:
         };
         Scenario shortened = s;
         shortened.run.months = static_cast<int>(month) + 1;
-        run_ensemble_with_progress({{&shortened, {0, R}}}, options, resources_, true);
+        RunPlan plan;
+        plan.add(std::move(shortened), {0, R});
+        run_ensemble_with_progress(plan, options, resources_, true);
         trial.replicates = R;
         for (const int m : first)
             trial.reached += m >= 0 && m <= static_cast<int>(month);
@@ -282,36 +275,16 @@ int target_command(const std::vector<std::string>& args) {
 
     // Candidates are multiples of the step, k ∈ [lowest/step, highest/step].
     const auto value_of = [&](std::int64_t k) { return k * step; };
-    std::int64_t lo = lowest / step, hi = highest / step;
-    const auto met = [&](std::int64_t k) {
-        return seek.evaluate(value_of(k)).probability >= probability;
-    };
-    std::optional<std::int64_t> answer;
-    if (met(lo)) {
-        answer = lo;
-    } else {
-        // Double from the scenario's own value (or one step) until the goal is met.
-        std::int64_t k = std::max<std::int64_t>(lo + 1, 1);
-        if (vary_budget && !p.budget_idr_per_year.empty())
-            k = std::max<std::int64_t>(
-                k, std::llround(p.budget_idr_per_year.begin()->second / static_cast<double>(step)));
-        else if (!vary_budget)
-            k = std::max<std::int64_t>(k, p.windows.back().months());
-        k = std::min(k, hi);
-        while (!met(k)) {
-            lo = k;
-            if (k == hi) break;
-            k = std::min(hi, 2 * k);
-        }
-        if (lo != k) {
-            hi = k;
-            while (hi - lo > 1) {
-                const std::int64_t mid = lo + (hi - lo) / 2;
-                (met(mid) ? hi : lo) = mid;
-            }
-            answer = hi;
-        }
-    }
+    // Double from the scenario's own value (or one step) until the goal is met.
+    std::int64_t start = 1;
+    if (vary_budget && !p.budget_idr_per_year.empty())
+        start = std::llround(p.budget_idr_per_year.begin()->second / static_cast<double>(step));
+    else if (!vary_budget)
+        start = p.windows.back().months();
+    const std::optional<std::int64_t> answer =
+        smallest_meeting(lowest / step, highest / step, start, [&](std::int64_t k) {
+            return seek.evaluate(value_of(k)).probability >= probability;
+        });
 
     std::cout << "Goal: P(" << seek.area().name << " (" << seek.area().code << ") "
               << coverage_measure_names[static_cast<std::size_t>(base.ulc.measure)] << " ≥ "
@@ -330,7 +303,7 @@ int target_command(const std::vector<std::string>& args) {
         return 0;
     }
     const Trial& found = seek.evaluate(value_of(*answer));
-    const auto [low, high] = wilson_95(found.reached, found.replicates);
+    const auto [low, high] = wilson_interval_95(found.reached, found.replicates);
     const auto mean = static_cast<std::size_t>(Statistic::mean);
     const auto p05 = static_cast<std::size_t>(Statistic::p05);
     const auto p95 = static_cast<std::size_t>(Statistic::p95);

@@ -11,6 +11,7 @@
 /// (common random numbers): the same workers draw the same numbers at every point, so the
 /// loss changes smoothly with the parameters instead of jumping with the noise.
 
+#include "ulcsim/execution.hpp"
 #include "ulcsim/fitting.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/tally.hpp"
@@ -52,9 +53,10 @@ double observation_loss(const std::vector<Observation>& observations,
 class CalibrationProblem {
 public:
     /// `observations` are the ones fitted (all or those before a cut-off); the runs stop at
-    /// the month of the last of them.
+    /// the month of the last of them. Every batch of points runs as one ensemble on `context`
+    /// (its progress callback is not used: on_batch reports).
     CalibrationProblem(const Scenario& base, std::vector<CalibrationParameter> parameters,
-                       std::vector<Observation> observations, int threads);
+                       std::vector<Observation> observations, ExecutionContext context);
 
     const std::vector<CalibrationParameter>& parameters() const { return parameters_; }
     const std::vector<Observation>& observations() const { return observations_; }
@@ -82,7 +84,7 @@ private:
     Scenario base_; ///< run shortened to the last observation
     std::vector<CalibrationParameter> parameters_;
     std::vector<Observation> observations_;
-    int threads_;
+    ExecutionContext context_;
     mutable std::int64_t simulations_ = 0;
 };
 

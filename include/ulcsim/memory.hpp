@@ -28,10 +28,32 @@ struct MemoryEstimate {
     }
 };
 
-/// The estimate for running `members` on `threads` threads with at most `replicates_at_once`
-/// replicates in memory (0: one per thread, as run_ensemble does).
-MemoryEstimate estimate_memory(const std::vector<EnsembleMember>& members, int threads,
-                               std::size_t replicates_at_once);
+/// The estimate for running `plan` on `threads` threads with at most `replicates_at_once`
+/// replicates in memory (0: one per thread, as run_ensemble does), when this process holds
+/// `agent_share` of each replicate's agents (below 1 when the ranks of a cluster split each
+/// replicate's regions; the series and tallies stay whole).
+MemoryEstimate estimate_memory(const RunPlan& plan, int threads, std::size_t replicates_at_once,
+                               double agent_share = 1);
+
+/// A way to make an ensemble fit: fewer replicates at once, more workers per agent, or both.
+struct MemoryFix {
+    std::size_t replicates_at_once = 0; ///< 0: unchanged
+    double scale_workers_per_agent = 0; ///< 0: unchanged
+    double bytes = 0;                   ///< the estimate with the fix
+};
+
+/// Whether an ensemble fits in `limit` bytes (0: unknown, not checked), and if not, what
+/// would make it fit: first fewer replicates at once, then the smallest of 2, 3, 4, 5, 10,
+/// 20, … 1000 times the workers per agent (with one replicate at once if need be).
+struct MemoryCheck {
+    MemoryEstimate estimate;
+    double agent_share = 1; ///< of each replicate's agents, on this process
+    double limit = 0;
+    bool fits = true;
+    std::vector<MemoryFix> fixes; ///< empty when it fits, or when nothing makes it fit
+};
+MemoryCheck check_memory(const RunPlan& plan, const EnsembleOptions& options,
+                         const ExecutionContext& context, std::uint64_t limit);
 
 /// Physical memory this process may use: the machine's (MemTotal), or the control group's
 /// limit when that is lower; 0 when neither can be read.

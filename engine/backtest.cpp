@@ -1,0 +1,62 @@
+#include "ulcsim/backtest.hpp"
+
+#include "ulcsim/summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace ulcsim {
+
+Backtest Backtest::holding_out(const Scenario& scenario, Month cut_off, std::size_t replicates) {
+    Backtest b;
+    b.cut_off = cut_off;
+    for (const Observation& o : scenario.observations)
+        if (o.month >= cut_off) b.held_out.push_back(o);
+    b.predicted.assign(b.held_out.size(), std::vector<double>(replicates));
+    return b;
+}
+
+void Backtest::score() {
+    if (predicted.size() != held_out.size())
+        throw std::invalid_argument("Backtest::score: " + std::to_string(held_out.size()) +
+                                    " observations, " + std::to_string(predicted.size()) +
+                                    " predictions");
+    rows.clear();
+    for (std::size_t i = 0; i < held_out.size(); ++i) {
+        if (predicted[i].empty())
+            throw std::invalid_argument("Backtest::score: observation " + std::to_string(i) +
+                                        " has no prediction");
+        std::vector<double> sorted = predicted[i];
+        std::sort(sorted.begin(), sorted.end());
+        BacktestRow row;
+        for (std::size_t q = 0; q < backtest_levels.size(); ++q)
+            row.quantiles[q] = quantile_of_sorted(sorted, backtest_levels[q]);
+        for (const double v : sorted)
+            row.mean += v / static_cast<double>(sorted.size());
+        const double observed = held_out[i].value;
+        row.error = row.mean - observed;
+        row.inside_80 = row.quantiles[1] <= observed && observed <= row.quantiles[3];
+        row.inside_95 = row.quantiles[0] <= observed && observed <= row.quantiles[4];
+        rows.push_back(row);
+    }
+}
+
+BacktestSummary summarise_backtest(const Backtest& b) {
+    BacktestSummary s;
+    s.observations = b.rows.size();
+    double squared = 0, absolute = 0;
+    for (const BacktestRow& row : b.rows) {
+        squared += row.error * row.error;
+        absolute += std::abs(row.error);
+        s.inside_80 += row.inside_80;
+        s.inside_95 += row.inside_95;
+    }
+    const auto n = static_cast<double>(s.observations);
+    s.mean_absolute_error = s.observations ? absolute / n : 0;
+    s.root_mean_squared_error = s.observations ? std::sqrt(squared / n) : 0;
+    return s;
+}
+
+} // namespace ulcsim
