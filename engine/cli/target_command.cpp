@@ -293,8 +293,8 @@ int target_command(const std::vector<std::string>& args) {
               << (vary_budget ? "yearly budget" : "funded months of the last window") << " of "
               << p.name << "\n";
     if (!answer) {
-        const Trial& top = seek.evaluate(value_of(hi));
-        std::cout << "Not reachable: even " << seek.label(value_of(hi))
+        const Trial& top = seek.evaluate(value_of(highest / step));
+        std::cout << "Not reachable: even " << seek.label(value_of(highest / step))
                   << " gives P = " << probability_text(top.probability)
                   << (vary_budget ? " (the programme's quota, outreach or eligible pool limits "
                                     "it before its budget does)"
