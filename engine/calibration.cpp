@@ -26,9 +26,9 @@ ParameterBounds default_prior(const ScenarioKey& key, double value) {
     case Quantity::rate:
     case Quantity::amount:
         // Known only to an order of magnitude: a factor of 5 either way, within the range.
-        return value > 0 ? ParameterBounds{std::max(value / 5, key.lower),
-                                           std::min(value * 5, key.upper)}
-                         : ParameterBounds{key.lower, std::min(0.1, key.upper)};
+        return value > 0
+                   ? ParameterBounds{std::max(value / 5, key.lower), std::min(value * 5, key.upper)}
+                   : ParameterBounds{key.lower, std::min(0.1, key.upper)};
     case Quantity::coefficient:
     case Quantity::none:
         break;
@@ -64,15 +64,14 @@ CalibrationParameter calibration_parameter(const Scenario& scenario, const std::
             if (auto as_behaviour = unknown_scenario_key("behaviour." + name);
                 as_behaviour && as_behaviour->message.find("did you mean") != std::string::npos)
                 unknown = as_behaviour;
-        throw std::invalid_argument("'" + name + "' cannot be fitted: " +
-                                    (unknown ? unknown->message : "it is a table"));
+        throw std::invalid_argument(
+            "'" + name + "' cannot be fitted: " + (unknown ? unknown->message : "it is a table"));
     }
     if (!key->fittable) {
         std::string fittable;
         for (const ScenarioKey& k : scenario_keys())
             if (k.fittable) fittable += (fittable.empty() ? "" : ", ") + std::string(k.path);
-        throw std::invalid_argument("'" + name + "' cannot be fitted; fittable keys: " +
-                                    fittable);
+        throw std::invalid_argument("'" + name + "' cannot be fitted; fittable keys: " + fittable);
     }
     std::string resolved;
     std::optional<double> value;
@@ -80,8 +79,8 @@ CalibrationParameter calibration_parameter(const Scenario& scenario, const std::
         resolved = resolve_key(scenario, name, true);
         value = scenario_number(scenario, resolved);
     } catch (const InputError& e) {
-        throw std::invalid_argument("'" + name + "' cannot be fitted: " +
-                                    e.diagnostics().front().message);
+        throw std::invalid_argument("'" + name +
+                                    "' cannot be fitted: " + e.diagnostics().front().message);
     }
     if (!value)
         throw std::invalid_argument("'" + resolved +
@@ -133,7 +132,7 @@ CalibrationProblem::CalibrationProblem(const Scenario& base,
     for (const Observation& o : observations_)
         last = std::max(last, o.month);
     // Months after the last observation cannot change the loss.
-    base_.run.months = last - base_.run.start + 1;
+    base_ = with_horizon(base_, last - base_.run.start + 1);
 }
 
 Eigen::VectorXd CalibrationProblem::start() const {
@@ -154,10 +153,7 @@ Scenario CalibrationProblem::scenario_at(const Scenario& base, const Eigen::Vect
     std::vector<KeyValue> values;
     for (std::size_t i = 0; i < parameters_.size(); ++i)
         values.push_back({parameters_[i].key, point[static_cast<Eigen::Index>(i)]});
-    Scenario s = vary(base, values);
-    // The document has the file's run length; the problem runs only to its last observation.
-    s.run.months = base.run.months;
-    return s;
+    return vary(base, values);
 }
 
 std::vector<std::vector<std::vector<double>>>

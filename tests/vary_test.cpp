@@ -7,6 +7,7 @@
 #include "ulcsim/simulation.hpp"
 #include "ulcsim/vary.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 using namespace ulcsim;
@@ -160,4 +161,38 @@ TEST(Vary, TextIsTypedByTheKey) {
     EXPECT_EQ(format_scenario_value(0.1), "0.1");
     EXPECT_EQ(format_scenario_value(std::int64_t{-1}), "-1");
     EXPECT_EQ(format_scenario_value(Month(2025, 6)), "2025-06");
+}
+
+TEST(WithHorizon, DropsTheObservationsAfterTheNewLastMonthAndKeepsItsHorizonInVariants) {
+    const Scenario s = load_scenario(test::scenarios_dir() / "sawahlunto.toml");
+    ASSERT_FALSE(s.observations.empty());
+    Month earliest = s.observations.front().month;
+    for (const Observation& o : s.observations)
+        earliest = std::min(earliest, o.month);
+    const int months = earliest - s.run.start; // up to the month before the first observation
+    ASSERT_GE(months, 1);
+    const Scenario cut = with_horizon(s, months);
+    EXPECT_EQ(cut.run.months, months);
+    EXPECT_EQ(cut.run.start, s.run.start);
+    EXPECT_TRUE(cut.observations.empty());
+    EXPECT_EQ(with_horizon(s, s.run.months).observations.size(), s.observations.size());
+    // A variant of the cut scenario keeps its horizon.
+    EXPECT_EQ(vary(cut, "run.seed", std::int64_t{9}).run.months, months);
+    EXPECT_THROW(with_horizon(s, 0), std::invalid_argument);
+    EXPECT_THROW(with_horizon(s, s.run.months + 1), std::invalid_argument);
+}
+
+TEST(WithHorizon, AOneRegionScenarioKeepsItsFirstMonthsBitForBit) {
+    const Scenario& s = kota_magelang();
+    const Scenario cut = with_horizon(s, 7);
+    for (const std::uint32_t replicate : {0u, 3u}) {
+        const ReplicateSeries full = simulate_replicate(s, replicate);
+        const ReplicateSeries part = simulate_replicate(cut, replicate);
+        ASSERT_EQ(part.months, 7u);
+        for (std::size_t m = 0; m < series_metric_count; ++m)
+            for (std::size_t i = 0; i < part.series_block(); ++i)
+                ASSERT_EQ(part.series[m * part.series_block() + i],
+                          full.series[m * full.series_block() + i])
+                    << "metric " << m << " at " << i;
+    }
 }

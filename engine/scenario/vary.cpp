@@ -95,6 +95,30 @@ Scenario vary(const Scenario& base, std::span<const KeyValue> values) {
                                   same_data ? &base.region_table : nullptr);
 }
 
+Scenario with_horizon(const Scenario& base, int months) {
+    if (months < 1 || months > base.run.months)
+        throw std::invalid_argument("with_horizon: " + std::to_string(months) +
+                                    " months, outside 1 … " + std::to_string(base.run.months));
+    auto document = std::make_shared<ScenarioDocument>(document_of(base));
+    detail::Diagnostics diagnostics;
+    const ScenarioValue horizon = std::int64_t{months};
+    const std::string source = set_source("run.months", horizon);
+    toml::table holder = node_holding(horizon, source);
+    detail::set_value(document->root, "run.months", *holder.get("value"), source, diagnostics);
+    if (!diagnostics.empty()) throw InputError(std::move(diagnostics.problems()));
+    // An observation outside the run is an error; past the horizon it is simply not simulated.
+    const Month last = base.run.start + (months - 1);
+    if (toml::array* observations = document->root["observation"].as_array())
+        for (auto entry = observations->begin(); entry != observations->end();) {
+            const toml::table* t = entry->as_table();
+            const toml::node* month = t ? t->get("month") : nullptr;
+            const auto m = month && month->is_string() ? Month::parse(*month->value<std::string>())
+                                                       : std::nullopt;
+            entry = m && *m > last ? observations->erase(entry) : entry + 1;
+        }
+    return detail::build_scenario(base.file, std::move(document), diagnostics, &base.region_table);
+}
+
 Scenario vary(const Scenario& base, std::initializer_list<KeyValue> values) {
     return vary(base, std::span<const KeyValue>(values.begin(), values.size()));
 }

@@ -64,7 +64,7 @@ public:
     std::vector<ParameterBounds> priors() const;
 
     /// The scenario at a point: vary() of the base with the parameters set, run as long as
-    /// `base` is.
+    /// `base` is (a horizon made by with_horizon() travels with the scenario).
     Scenario scenario_at(const Scenario& base, const Eigen::VectorXd& point) const;
 
     /// Simulated observations [point][replicate][observation] of replicates

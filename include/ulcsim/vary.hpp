@@ -42,6 +42,20 @@ Scenario vary(const Scenario& base, std::span<const KeyValue> values);
 Scenario vary(const Scenario& base, std::initializer_list<KeyValue> values);
 Scenario vary(const Scenario& base, const std::string& key, ScenarioValue value);
 
+/// The scenario run only for its first `months` months (1 … run.months): run.months set and
+/// the observations after the new last month dropped, validated again as vary() does; its
+/// variants keep the horizon. For operations that need only a prefix: a goal by a date, a
+/// calibration up to its last observation.
+///
+/// With one region, a replicate's first months are those of the full run bit for bit. With
+/// several, they are another sample of the same model: each region reserves room for the
+/// entrants of the whole horizon and agents are numbered after the room of the regions before
+/// them, and an agent's random draws follow its number.
+///
+/// Throws std::invalid_argument for `months` outside 1 … run.months or a base not made by
+/// load_scenario() or vary().
+Scenario with_horizon(const Scenario& base, int months);
+
 /// The value as `--set` would write it: 0.25, 7, true, lowest_income_first, 2025-06.
 std::string format_scenario_value(const ScenarioValue& value);
 
