@@ -636,4 +636,10 @@ void run_ensemble(const RunPlan& plan, const ExecutionContext& context,
     run_jobs(plan, options, context, mine, sharing, here, receive);
 }
 
+PlanRunner runner_on(ExecutionContext context) {
+    return [context = std::move(context)](const RunPlan& plan, const EnsembleOptions& options) {
+        run_ensemble(plan, context, options);
+    };
+}
+
 } // namespace ulcsim

@@ -25,27 +25,6 @@ namespace po = boost::program_options;
 
 namespace {
 
-/// What one candidate value gave: the share of replicates at the target by the date.
-struct Trial {
-    std::int64_t value = 0; ///< rupiah per year, or funded months
-    double probability = 0;
-    std::size_t reached = 0;
-    std::size_t replicates = 0;
-    std::vector<std::string> overrides; ///< as --set text, to reproduce it
-    std::array<double, summary_statistic_count> coverage_at_date{};
-};
-
-/// A candidate: the keys that give the programme a value, typed and as --set text.
-struct Candidate {
-    std::vector<KeyValue> values;
-    std::vector<std::string> overrides;
-
-    void set(const std::string& key, ScenarioValue value, std::string text) {
-        overrides.push_back(key + "=" + std::move(text));
-        values.push_back({key, std::move(value)});
-    }
-};
-
 std::string probability_text(double p) {
     std::ostringstream out;
     out << std::fixed << std::setprecision(0) << p * 100 << '%';
@@ -56,121 +35,19 @@ double share_option(const std::string& option, const std::string& text) {
     return std::stod(threshold_value(option, text));
 }
 
-class GoalSeek {
-public:
-    GoalSeek(const Scenario& base, std::size_t programme, bool vary_budget, std::string area,
-             double reach, Month by, const RunResources& resources, bool quiet)
-        : base_(base), programme_(base.programmes[programme]), vary_budget_(vary_budget),
-          area_code_(std::move(area)), reach_(reach), by_(by), resources_(resources),
-          quiet_(quiet) {
-        const std::vector<ForecastArea> areas = forecast_areas(base);
-        for (const ForecastArea& a : areas)
-            if (a.code == area_code_ || (area_code_.empty() && a.level == "scenario")) area_ = a;
-        // All of a one-region (or one-province) scenario is better named by that region.
-        if (area_code_.empty())
-            for (const ForecastArea& a : areas)
-                if (a.regions == area_.regions) {
-                    area_ = a;
-                    break;
-                }
-        if (area_.regions.empty()) {
-            std::string codes;
-            for (const ForecastArea& a : areas)
-                codes += (codes.empty() ? "" : ", ") + a.code;
-            throw UsageError("--area " + area_code_ + ": not an area of the scenario (" + codes +
-                             ")");
-        }
-    }
+/// A candidate's keys as --set text, to reproduce it.
+std::vector<std::string> override_texts(const GoalTrial& trial) {
+    std::vector<std::string> texts;
+    for (const KeyValue& kv : trial.keys)
+        texts.push_back(kv.key + "=" + format_scenario_value(kv.value));
+    return texts;
+}
 
-    const ForecastArea& area() const { return area_; }
-
-    /// The keys that give the programme `value`.
-    Candidate candidate(std::int64_t value) const {
-        Candidate c;
-        const std::string prefix = "programme." + programme_.name + ".";
-        if (vary_budget_) {
-            // The same amount in every fiscal year in which the programme funds a month.
-            std::set<int> years;
-            for (const CoverageWindow& w : programme_.windows)
-                for (int t = 0; t < w.months(); ++t)
-                    years.insert((w.start + t).year());
-            for (const int y : years)
-                c.set(prefix + "budget_idr_per_year." + std::to_string(y), value,
-                      std::to_string(value));
-            return c;
-        }
-        // Months funded in the last window, from its start. Years the longer window reaches
-        // get the last year's budget: a year without one would fund nothing.
-        const std::size_t last = programme_.windows.size() - 1;
-        const CoverageWindow& w = programme_.windows[last];
-        const Month end = w.start + static_cast<int>(value - 1);
-        c.set(prefix + "window." + std::to_string(last) + ".end", end, end.to_string());
-        if (!programme_.budget_idr_per_year.empty()) {
-            const auto& [last_year, amount] = *programme_.budget_idr_per_year.rbegin();
-            std::ostringstream text;
-            text << std::setprecision(15) << amount;
-            for (int y = last_year + 1; y <= end.year(); ++y)
-                c.set(prefix + "budget_idr_per_year." + std::to_string(y), amount, text.str());
-        }
-        return c;
-    }
-
-    Trial evaluate(std::int64_t value) {
-        if (const auto found = trials_.find(value); found != trials_.end()) return found->second;
-        Trial trial;
-        trial.value = value;
-        const Candidate c = candidate(value);
-        trial.overrides = c.overrides;
-        const Scenario s = vary(base_, c.values);
-        const auto R = static_cast<std::uint32_t>(s.run.replicates);
-        const std::size_t month = static_cast<std::size_t>(by_ - s.run.start);
-        std::vector<int> first(R, -1);
-        std::vector<double> coverage(R);
-        EnsembleOptions options;
-        const std::vector<ForecastArea> areas{area_};
-        const std::array<Segment, 3> segments{Segment::formal, Segment::informal,
-                                              Segment::vulnerable};
-        options.on_replicate = [&](std::size_t, std::uint32_t r, ReplicateSeries&& series) {
-            // Only the months up to the date matter.
-            first[r] = first_passages(series, areas, reach_, s.ulc.measure)[0];
-            coverage[r] = group_coverage(series, area_.regions, segments, s.ulc.measure, month);
-        };
-        Scenario shortened = s;
-        shortened.run.months = static_cast<int>(month) + 1;
-        RunPlan plan;
-        plan.add(std::move(shortened), {0, R});
-        run_ensemble_with_progress(plan, options, resources_, true);
-        trial.replicates = R;
-        for (const int m : first)
-            trial.reached += m >= 0 && m <= static_cast<int>(month);
-        trial.probability = static_cast<double>(trial.reached) / R;
-        trial.coverage_at_date = summarise(coverage);
-        if (!quiet_)
-            std::cerr << "  " << label(value) << ": P(reached by " << by_.to_string()
-                      << ") = " << probability_text(trial.probability) << '\n';
-        trials_[value] = trial;
-        return trial;
-    }
-
-    std::string label(std::int64_t value) const {
-        return vary_budget_ ? rupiah(static_cast<double>(value)) + " a year"
-                            : std::to_string(value) + (value == 1 ? " month" : " months");
-    }
-
-    const std::map<std::int64_t, Trial>& trials() const { return trials_; }
-
-private:
-    const Scenario& base_;
-    const FundingProgramme& programme_;
-    bool vary_budget_;
-    std::string area_code_;
-    ForecastArea area_;
-    double reach_;
-    Month by_;
-    RunResources resources_;
-    bool quiet_;
-    std::map<std::int64_t, Trial> trials_;
-};
+std::string lever_label(ProgrammeLever lever, std::int64_t value) {
+    return lever == ProgrammeLever::yearly_budget
+               ? rupiah(static_cast<double>(value)) + " a year"
+               : std::to_string(value) + (value == 1 ? " month" : " months");
+}
 
 } // namespace
 
@@ -243,58 +120,56 @@ int target_command(const std::vector<std::string>& args) {
                          (names.empty() ? std::string(" (it has none)") : " (" + names + ")"));
     const FundingProgramme& p = base.programmes[programme];
 
-    std::int64_t lowest = 0, highest = 0;
-    if (vary_budget) {
-        if (vm.count("step") && step < 1) throw UsageError("--step must be at least 1 (rupiah)");
-        if (!vm.count("step"))
-            step = std::max<std::int64_t>(1, std::llround(12 * p.premium_idr_per_month));
-        double workers = 0;
-        for (const std::size_t r : p.regions)
-            workers += static_cast<double>(base.employed_workers(r));
-        highest = vm.count("max") ? most : std::llround(12 * p.premium_idr_per_month * workers);
-    } else {
-        step = 1;
-        lowest = 1;
-        highest = by - p.windows.back().start + 1;
-        if (highest < 1)
-            throw UsageError("--by " + by_text + ": before the programme's last window starts (" +
-                             p.windows.back().start.to_string() + "): no funded month can count");
-        if (vm.count("max")) highest = std::min(highest, most);
-    }
-    if (highest < lowest + step)
+    const ProgrammeLever lever =
+        vary_budget ? ProgrammeLever::yearly_budget : ProgrammeLever::funded_months;
+    if (vary_budget && vm.count("step") && step < 1)
+        throw UsageError("--step must be at least 1 (rupiah)");
+    if (!vary_budget && by - p.windows.back().start + 1 < 1)
+        throw UsageError("--by " + by_text + ": before the programme's last window starts (" +
+                         p.windows.back().start.to_string() + "): no funded month can count");
+    const LeverRange range =
+        default_lever_range(base, programme, lever, by, vary_budget && vm.count("step") ? step : 0,
+                            vm.count("max") ? std::optional(most) : std::nullopt);
+    if (range.highest < range.lowest + range.step)
         throw UsageError("--max " + std::to_string(most) + ": leaves nothing to search");
 
-    GoalSeek seek(base, programme, vary_budget, area, reach, by, resources, common.quiet);
+    const std::optional<ForecastArea> goal_region = goal_area(base, area);
+    if (!goal_region) {
+        std::string codes;
+        for (const ForecastArea& a : forecast_areas(base))
+            codes += (codes.empty() ? "" : ", ") + a.code;
+        throw UsageError("--area " + area + ": not an area of the scenario (" + codes + ")");
+    }
+    GoalSeeker seek(base, programme, lever, {*goal_region, reach, by, probability},
+                    [&](const RunPlan& plan, const EnsembleOptions& ensemble) {
+                        run_ensemble_with_progress(plan, ensemble, resources, true);
+                    });
+    const auto label = [&](std::int64_t value) { return lever_label(lever, value); };
+    if (!common.quiet)
+        seek.on_trial = [&](const GoalTrial& trial) {
+            std::cerr << "  " << label(trial.value) << ": P(reached by " << by.to_string()
+                      << ") = " << probability_text(trial.probability) << '\n';
+        };
+    const ForecastArea& goal_place = seek.goal().area;
     if (!common.quiet)
         std::cerr << "ulcsim target: smallest " << (vary_budget ? "yearly budget" : "funded months")
-                  << " of " << p.name << " with P(" << seek.area().name << " "
+                  << " of " << p.name << " with P(" << goal_place.name << " "
                   << coverage_measure_names[static_cast<std::size_t>(base.ulc.measure)] << " ≥ "
                   << percent_text(reach) << " by " << by.to_string() << ") ≥ "
                   << probability_text(probability) << ", " << base.run.replicates
                   << " replicates per candidate\n";
+    const std::optional<std::int64_t> answer = seek.smallest(range);
 
-    // Candidates are multiples of the step, k ∈ [lowest/step, highest/step].
-    const auto value_of = [&](std::int64_t k) { return k * step; };
-    // Double from the scenario's own value (or one step) until the goal is met.
-    std::int64_t start = 1;
-    if (vary_budget && !p.budget_idr_per_year.empty())
-        start = std::llround(p.budget_idr_per_year.begin()->second / static_cast<double>(step));
-    else if (!vary_budget)
-        start = p.windows.back().months();
-    const std::optional<std::int64_t> answer =
-        smallest_meeting(lowest / step, highest / step, start, [&](std::int64_t k) {
-            return seek.evaluate(value_of(k)).probability >= probability;
-        });
-
-    std::cout << "Goal: P(" << seek.area().name << " (" << seek.area().code << ") "
+    std::cout << "Goal: P(" << goal_place.name << " (" << goal_place.code << ") "
               << coverage_measure_names[static_cast<std::size_t>(base.ulc.measure)] << " ≥ "
               << percent_text(reach) << " by " << by.to_string() << ") ≥ "
               << probability_text(probability) << ", varying the "
               << (vary_budget ? "yearly budget" : "funded months of the last window") << " of "
               << p.name << "\n";
     if (!answer) {
-        const Trial& top = seek.evaluate(value_of(highest / step));
-        std::cout << "Not reachable: even " << seek.label(value_of(highest / step))
+        const std::int64_t highest = range.highest / range.step * range.step;
+        const GoalTrial& top = seek.evaluate(highest);
+        std::cout << "Not reachable: even " << label(highest)
                   << " gives P = " << probability_text(top.probability)
                   << (vary_budget ? " (the programme's quota, outreach or eligible pool limits "
                                     "it before its budget does)"
@@ -302,21 +177,21 @@ int target_command(const std::vector<std::string>& args) {
                   << ".\n";
         return 0;
     }
-    const Trial& found = seek.evaluate(value_of(*answer));
+    const GoalTrial& found = seek.evaluate(*answer);
     const auto [low, high] = wilson_interval_95(found.reached, found.replicates);
     const auto mean = static_cast<std::size_t>(Statistic::mean);
     const auto p05 = static_cast<std::size_t>(Statistic::p05);
     const auto p95 = static_cast<std::size_t>(Statistic::p95);
-    std::cout << "Answer: " << seek.label(value_of(*answer))
-              << ": P = " << probability_text(found.probability) << " (" << found.reached << " of "
-              << found.replicates << " replicates; 95% interval " << probability_text(low) << " – "
-              << probability_text(high) << "); coverage in " << by.to_string() << " "
+    std::cout << "Answer: " << label(*answer) << ": P = " << probability_text(found.probability)
+              << " (" << found.reached << " of " << found.replicates << " replicates; 95% interval "
+              << probability_text(low) << " – " << probability_text(high) << "); coverage in "
+              << by.to_string() << " "
               << measure_with_interval(found.coverage_at_date[mean], found.coverage_at_date[p05],
                                        found.coverage_at_date[p95], "share", false)
               << "\n";
-    if (*answer * step > lowest) {
-        const Trial& below = seek.evaluate(value_of(*answer - 1));
-        std::cout << "One step less, " << seek.label(below.value)
+    if (*answer > range.lowest) {
+        const GoalTrial& below = seek.evaluate(*answer - range.step);
+        std::cout << "One step less, " << label(below.value)
                   << ": P = " << probability_text(below.probability) << " (" << below.reached
                   << " of " << below.replicates << ")\n";
     } else {
@@ -325,7 +200,7 @@ int target_command(const std::vector<std::string>& args) {
     std::cout << "Reproduce with: ulcsim forecast " << file;
     for (const std::string& o : overrides)
         std::cout << " --set " << o;
-    for (const std::string& o : found.overrides)
+    for (const std::string& o : override_texts(found))
         std::cout << " --set " << o;
     std::cout << " --threshold " << percent_text(reach) << " --by " << by.to_string() << '\n';
     std::cout << "Candidates tried: " << seek.trials().size() << '\n';

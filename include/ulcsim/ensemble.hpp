@@ -76,4 +76,11 @@ double largest_agent_share(const RunPlan& plan, const EnsembleOptions& options,
 void run_ensemble(const RunPlan& plan, const ExecutionContext& context,
                   const EnsembleOptions& options = {});
 
+/// How an operation that builds plans (goal seeking, comparisons) runs them: run_ensemble on a
+/// context, or a caller's runner that adds a progress bar or a memory check around it.
+using PlanRunner = std::function<void(const RunPlan&, const EnsembleOptions&)>;
+
+/// The runner that calls run_ensemble with `context` (copied).
+PlanRunner runner_on(ExecutionContext context);
+
 } // namespace ulcsim
