@@ -1,9 +1,11 @@
 #include "ulcsim/memory.hpp"
 
 #include "programme_book.hpp"
+#include "ulcsim/input_error.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/summary.hpp"
 #include "ulcsim/tally.hpp"
+#include "ulcsim/vary.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -120,10 +122,13 @@ MemoryCheck check_memory(const RunPlan& plan, const EnsembleOptions& options,
     for (const double factor :
          {2.0, 3.0, 4.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0}) {
         RunPlan scaled;
-        for (const PlannedScenario& m : plan.entries()) {
-            Scenario s = *m.scenario; // MERGE: vary(*m.scenario, "population.scale", …)
-            s.population.scale_workers_per_agent *= factor;
-            scaled.add(std::move(s), m.replicates);
+        try {
+            for (const PlannedScenario& m : plan.entries())
+                scaled.add(vary(*m.scenario, "population.scale",
+                                m.scenario->population.scale_workers_per_agent * factor),
+                           m.replicates);
+        } catch (const InputError&) {
+            break; // a scale the scenario's regions cannot take: no coarser one can either
         }
         for (const std::size_t replicates : {e.replicates_at_once, std::size_t{1}}) {
             const MemoryEstimate smaller = estimate_memory(scaled, threads, replicates);

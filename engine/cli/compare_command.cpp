@@ -126,7 +126,7 @@ int compare_command(const std::vector<std::string>& args) {
     std::vector<std::vector<ReplicateOutcome>> outcomes(S,
                                                         std::vector<ReplicateOutcome>(replicates));
     const MeasuredScenarios measured = measure_scenarios(
-        scenarios, replicates, settings, resources, common.quiet,
+        scenarios, replicates, settings, runner_with_progress(resources, common.quiet),
         [&](std::size_t i, std::uint32_t r, const ReplicateOutcome& o) { outcomes[i][r] = o; });
     const auto& levels = measured.levels;
     const auto& differences = measured.differences;

@@ -2,6 +2,7 @@
 // What the commands that run ensembles (run, compare, sweep) share: the run options, the
 // output path check, Ctrl-C, and progress on stderr.
 
+#include "ulcsim/comparison.hpp"
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/memory.hpp"
 #include "ulcsim/outcome.hpp"
@@ -95,23 +96,8 @@ std::string byte_size(double bytes);
 void run_ensemble_with_progress(const RunPlan& plan, const EnsembleOptions& options,
                                 const RunResources& resources, bool quiet);
 
-/// What compare and sweep report: every scenario's outcome measures per replicate, their
-/// statistics, and the paired differences against the first scenario (zero for itself).
-struct MeasuredScenarios {
-    using Statistics = std::array<double, summary_statistic_count>;
-    std::vector<std::vector<std::vector<double>>> values; ///< [scenario][replicate][measure]
-    std::vector<std::vector<Statistics>> levels;          ///< [scenario][measure]
-    std::vector<std::vector<Statistics>> differences;     ///< [scenario][measure]
-};
-
-/// Runs `replicates` replicates of every scenario (with progress, see
-/// run_ensemble_with_progress) and measures them; `on_outcome`, when given, also sees each
-/// replicate's monthly totals.
-MeasuredScenarios
-measure_scenarios(const std::vector<Scenario>& scenarios, std::uint32_t replicates,
-                  const OutcomeSettings& settings, const RunResources& resources, bool quiet,
-                  const std::function<void(std::size_t scenario, std::uint32_t replicate,
-                                           const ReplicateOutcome&)>& on_outcome = {});
+/// run_ensemble_with_progress as a PlanRunner, for the library's operations that build plans.
+PlanRunner runner_with_progress(const RunResources& resources, bool quiet);
 
 /// Writes /measures/name, /measures/units, /statistic, and /values [leading…, measure,
 /// replicate], /statistics and /differences [leading…, measure, statistic], where the

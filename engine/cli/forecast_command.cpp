@@ -8,6 +8,7 @@
 #include "ulcsim/calibration.hpp"
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/forecast.hpp"
+#include "ulcsim/posterior_plan.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
 #include "ulcsim/summary.hpp"
@@ -27,42 +28,7 @@ namespace po = boost::program_options;
 
 namespace {
 
-/// Parameter values per replicate when parameter uncertainty enters the forecast: the
-/// posterior draw each replicate uses, and the scenario it runs.
-struct ReplicateParameters {
-    std::vector<std::string> keys;
-    std::vector<std::size_t> draw;           ///< by replicate
-    std::vector<std::vector<double>> values; ///< [replicate][parameter]
-    std::vector<Scenario> scenarios;         ///< by replicate
-};
-
-ReplicateParameters parameters_per_replicate(const Scenario& base,
-                                             const std::vector<std::string>& keys,
-                                             const std::vector<std::vector<double>>& draws,
-                                             const std::vector<double>& weights) {
-    ReplicateParameters p;
-    p.keys = keys;
-    const auto R = static_cast<std::size_t>(base.run.replicates);
-    p.draw = draws_for_replicates(Eigen::Map<const Eigen::VectorXd>(
-                                      weights.data(), static_cast<Eigen::Index>(weights.size())),
-                                  R);
-    std::map<std::size_t, std::size_t> first_with_draw; // a draw's scenario is made once
-    for (std::size_t r = 0; r < R; ++r) {
-        p.values.push_back(draws[p.draw[r]]);
-        if (const auto made = first_with_draw.find(p.draw[r]); made != first_with_draw.end()) {
-            p.scenarios.push_back(p.scenarios[made->second]);
-            continue;
-        }
-        std::vector<KeyValue> values;
-        for (std::size_t i = 0; i < keys.size(); ++i)
-            values.push_back({keys[i], draws[p.draw[r]][i]});
-        first_with_draw[p.draw[r]] = r;
-        p.scenarios.push_back(vary(base, values));
-    }
-    return p;
-}
-
-void write_replicate_parameters(ArrayWriter& out, const ReplicateParameters& p,
+void write_replicate_parameters(ArrayWriter& out, const PosteriorPlan& p,
                                 const std::string& source) {
     const std::size_t R = p.draw.size(), P = p.keys.size();
     std::vector<double> draw, values;
@@ -220,7 +186,7 @@ int forecast_command(const std::vector<std::string>& args) {
 
     Scenario scenario = load_scenario(file, overrides);
     std::optional<Backtest> backtest;
-    std::optional<ReplicateParameters> per_replicate;
+    std::optional<PosteriorPlan> per_replicate;
     std::optional<CalibrationProblem> backtest_problem;
     std::optional<CalibrationResult> backtest_fit;
     std::string parameter_source;
@@ -250,14 +216,14 @@ int forecast_command(const std::vector<std::string>& args) {
         for (Eigen::Index d = 0; d < fitted.posterior.draws.rows(); ++d)
             draws.emplace_back(fitted.posterior.draws.row(d).begin(),
                                fitted.posterior.draws.row(d).end());
-        per_replicate = parameters_per_replicate(
-            scenario, keys, draws,
-            {fitted.posterior.weights.begin(), fitted.posterior.weights.end()});
+        per_replicate =
+            posterior_plan(scenario, keys, draws,
+                           {fitted.posterior.weights.begin(), fitted.posterior.weights.end()});
         parameter_source = "backtest: ABC-SMC on the observations before " + backtest_text;
     } else if (vm.count("posterior")) {
         const PosteriorDraws posterior = read_posterior(posterior_file);
         per_replicate =
-            parameters_per_replicate(scenario, posterior.keys, posterior.draws, posterior.weights);
+            posterior_plan(scenario, posterior.keys, posterior.draws, posterior.weights);
         parameter_source = posterior_file;
     }
     ForecastSettings settings;
@@ -287,12 +253,7 @@ int forecast_command(const std::vector<std::string>& args) {
                 backtest->predicted[i][r] =
                     simulated_observation(series, scenario, backtest->held_out[i]);
     };
-    RunPlan plan;
-    if (per_replicate)
-        for (std::uint32_t r = 0; r < replicates; ++r)
-            plan.add(per_replicate->scenarios[r], {r, 1});
-    else
-        plan.add(scenario, {0, replicates});
+    const RunPlan plan = per_replicate ? per_replicate->plan : RunPlan::replicates_of(scenario);
     run_ensemble_with_progress(plan, ensemble, resources, common.quiet);
 
     const EnsembleSummary summary = write_summary(writer, scenario, replicates);

@@ -247,8 +247,8 @@ int sweep_command(const std::vector<std::string>& args) {
                   << processes_and_threads(threads) << " → " << out_path.string() << '\n';
 
     ResultFileWriter writer(out_path);
-    const MeasuredScenarios measured =
-        measure_scenarios(scenarios, replicates, settings, resources, common.quiet);
+    const MeasuredScenarios measured = measure_scenarios(
+        scenarios, replicates, settings, runner_with_progress(resources, common.quiet));
     const auto& levels = measured.levels;
     const auto& differences = measured.differences;
     const std::size_t M = measures.size();

@@ -1,0 +1,44 @@
+#include "ulcsim/posterior_plan.hpp"
+
+#include "ulcsim/calibration.hpp"
+#include "ulcsim/vary.hpp"
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+
+namespace ulcsim {
+
+PosteriorPlan posterior_plan(const Scenario& base, const std::vector<std::string>& keys,
+                             const std::vector<std::vector<double>>& draws,
+                             const std::vector<double>& weights) {
+    if (draws.size() != weights.size())
+        throw std::invalid_argument("posterior_plan: " + std::to_string(draws.size()) +
+                                    " draws but " + std::to_string(weights.size()) + " weights");
+    for (const std::vector<double>& d : draws)
+        if (d.size() != keys.size())
+            throw std::invalid_argument("posterior_plan: a draw has " + std::to_string(d.size()) +
+                                        " values for " + std::to_string(keys.size()) + " keys");
+    PosteriorPlan p;
+    p.keys = keys;
+    const auto R = static_cast<std::size_t>(base.run.replicates);
+    p.draw = draws_for_replicates(Eigen::Map<const Eigen::VectorXd>(
+                                      weights.data(), static_cast<Eigen::Index>(weights.size())),
+                                  R);
+    std::map<std::size_t, std::shared_ptr<const Scenario>> made; // a draw's scenario made once
+    for (std::size_t r = 0; r < R; ++r) {
+        const std::size_t d = p.draw[r];
+        p.values.push_back(draws[d]);
+        std::shared_ptr<const Scenario>& scenario = made[d];
+        if (!scenario) {
+            std::vector<KeyValue> values;
+            for (std::size_t i = 0; i < keys.size(); ++i)
+                values.push_back({keys[i], draws[d][i]});
+            scenario = std::make_shared<const Scenario>(vary(base, values));
+        }
+        p.plan.add(scenario, {static_cast<std::uint32_t>(r), 1});
+    }
+    return p;
+}
+
+} // namespace ulcsim

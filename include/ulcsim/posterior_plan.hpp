@@ -1,0 +1,33 @@
+#pragma once
+/// \file
+/// Parameter uncertainty in a forecast: each replicate runs with a draw from a posterior (a
+/// calibration's particles and weights), so the forecast's spread holds what is not known of
+/// the parameters as well as the Monte Carlo noise. The draws become a run plan with one
+/// entry per replicate; a draw's scenario is made once and shared by the replicates that use
+/// it.
+
+#include "ulcsim/run_plan.hpp"
+#include "ulcsim/scenario.hpp"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace ulcsim {
+
+struct PosteriorPlan {
+    std::vector<std::string> keys;           ///< the parameters, as scenario keys
+    std::vector<std::size_t> draw;           ///< by replicate: the posterior draw it uses
+    std::vector<std::vector<double>> values; ///< [replicate][parameter]
+    RunPlan plan;                            ///< entry r: replicate r of vary(base, draw)
+};
+
+/// The plan of the base's run.replicates replicates, replicate r on the posterior draw
+/// draws_for_replicates() gives it (systematic resampling of `weights`). `draws` is
+/// [draw][parameter]; every draw must have a value per key. Throws InputError as vary() does
+/// for a key or value the scenario cannot take, std::invalid_argument for inconsistent sizes.
+PosteriorPlan posterior_plan(const Scenario& base, const std::vector<std::string>& keys,
+                             const std::vector<std::vector<double>>& draws,
+                             const std::vector<double>& weights);
+
+} // namespace ulcsim
