@@ -6,6 +6,7 @@
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/scenario_keys.hpp"
 #include "ulcsim/store.hpp"
+#include "ulcsim/sweep_grid.hpp"
 #include "ulcsim/vary.hpp"
 
 #include <boost/program_options.hpp>
@@ -21,14 +22,6 @@ namespace po = boost::program_options;
 
 namespace {
 
-/// One axis of the grid: a scenario key, the values it takes, and each value as it is shown
-/// in the outputs.
-struct Axis {
-    std::string key;
-    std::vector<std::string> labels;
-    std::vector<ScenarioValue> values;
-};
-
 bool whole_number(std::string_view text, long long& value) {
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     return error == std::errc() && end == text.data() + text.size();
@@ -41,12 +34,12 @@ bool real_number(std::string_view text, double& value) {
 
 /// key=from:to:steps (`steps` evenly spaced values of the key's type: numbers, whole numbers
 /// or months) or key=a,b,c. KEY must be a key a sweep may vary.
-Axis parse_axis(const std::string& spec) {
+SweepAxis parse_axis(const std::string& spec) {
     const std::string where = "--vary " + spec + ": ";
     const auto equals = spec.find('=');
     if (equals == std::string::npos || equals == 0)
         throw UsageError(where + "expected KEY=FROM:TO:STEPS or KEY=V1,V2,…");
-    Axis axis{spec.substr(0, equals), {}, {}};
+    SweepAxis axis{spec.substr(0, equals), {}, {}};
     const ScenarioKey* key = find_scenario_key(axis.key);
     if (!key) {
         const auto unknown = unknown_scenario_key(axis.key);
@@ -195,7 +188,7 @@ int sweep_command(const std::vector<std::string>& args) {
     if (file.empty()) throw UsageError("sweep: no scenario file given (see ulcsim sweep --help)");
     if (vary.empty()) throw UsageError("sweep: give at least one --vary KEY=FROM:TO:STEPS");
     if (after < 0 || after > 1200) throw UsageError("--after must be between 0 and 1200");
-    std::vector<Axis> axes;
+    std::vector<SweepAxis> axes;
     std::size_t points = 1;
     for (const std::string& spec : vary) {
         axes.push_back(parse_axis(spec));
@@ -212,21 +205,7 @@ int sweep_command(const std::vector<std::string>& args) {
     // Every point is made and validated before anything runs: the scenario with the
     // command's own overrides, varied; a bad value is reported like a bad --set.
     const Scenario scenario = load_scenario(file, overrides);
-    std::vector<Scenario> scenarios;
-    std::vector<std::vector<std::size_t>> coordinates;
-    for (std::size_t point = 0; point < points; ++point) {
-        std::vector<std::size_t> at(axes.size());
-        std::size_t rest = point;
-        for (std::size_t a = axes.size(); a-- > 0;) {
-            at[a] = rest % axes[a].values.size();
-            rest /= axes[a].values.size();
-        }
-        std::vector<KeyValue> values;
-        for (std::size_t a = 0; a < axes.size(); ++a)
-            values.push_back({axes[a].key, axes[a].values[at[a]]});
-        scenarios.push_back(ulcsim::vary(scenario, values));
-        coordinates.push_back(at);
-    }
+    const std::vector<Scenario> scenarios = grid_scenarios(scenario, axes);
     const RunSettings& base = scenarios.front().run;
 
     OutcomeSettings settings;
@@ -276,7 +255,7 @@ int sweep_command(const std::vector<std::string>& args) {
     commit_with_csv(
         csv_path,
         [&](std::ostream& csv) {
-            for (const Axis& a : axes)
+            for (const SweepAxis& a : axes)
                 csv << a.key << ',';
             for (std::size_t m = 0; m < M; ++m) {
                 const std::string& n = measures[m].name;
@@ -286,7 +265,7 @@ int sweep_command(const std::vector<std::string>& args) {
             csv << '\n';
             for (std::size_t i = 0; i < points; ++i) {
                 for (std::size_t a = 0; a < axes.size(); ++a)
-                    csv << axes[a].labels[coordinates[i][a]] << ',';
+                    csv << axes[a].labels[grid_coordinates(axes, i)[a]] << ',';
                 for (std::size_t m = 0; m < M; ++m) {
                     csv << (m ? "," : "") << csv_number(levels[i][m][mean]) << ','
                         << csv_number(levels[i][m][p05]) << ',' << csv_number(levels[i][m][p95]);
@@ -315,7 +294,7 @@ int sweep_command(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i < points; ++i) {
         std::vector<std::string> row;
         for (std::size_t a = 0; a < axes.size(); ++a)
-            row.push_back(axes[a].labels[coordinates[i][a]]);
+            row.push_back(axes[a].labels[grid_coordinates(axes, i)[a]]);
         const auto level = [&](std::size_t m) {
             return measure_with_interval(levels[i][m][mean], levels[i][m][p05], levels[i][m][p95],
                                          measures[m].units, false);
