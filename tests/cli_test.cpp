@@ -87,6 +87,8 @@ TEST(Cli, KeysListsWhatMayBeFittedAndVaried) {
     const auto all = run_program({"keys"});
     EXPECT_EQ(all.status, 0) << all.err;
     EXPECT_NE(all.out.find("programme.*.window.*.end"), std::string::npos);
+    // Types and ranges as the key reference writes them (run.months: 1 … 1200).
+    EXPECT_NE(all.out.find("1 … 1200"), std::string::npos) << all.out;
     const auto fittable = run_program({"keys", "--fittable"});
     EXPECT_EQ(fittable.status, 0) << fittable.err;
     EXPECT_NE(fittable.out.find("behaviour.continue_after_subsidy"), std::string::npos);

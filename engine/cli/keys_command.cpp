@@ -4,61 +4,13 @@
 #include "ulcsim/scenario_keys.hpp"
 
 #include <boost/program_options.hpp>
-#include <cmath>
 #include <iostream>
-#include <sstream>
 
 namespace ulcsim::cli {
 
 namespace po = boost::program_options;
 
 namespace {
-
-std::string bound(double v) {
-    std::ostringstream out;
-    out << v;
-    return out.str();
-}
-
-std::string range_of(const ScenarioKey& k) {
-    if (k.type == KeyType::choice || k.type == KeyType::names) {
-        std::string names;
-        for (const std::string_view c : k.choices)
-            names += (names.empty() ? "" : ", ") + std::string(c);
-        return names;
-    }
-    if (std::isinf(k.lower) && std::isinf(k.upper)) return "";
-    if (std::isinf(k.upper)) return (k.lower_open ? "> " : "≥ ") + bound(k.lower);
-    return (k.lower_open ? "(" : "[") + bound(k.lower) + ", " + bound(k.upper) + "]";
-}
-
-std::string_view type_of(const ScenarioKey& k) {
-    switch (k.type) {
-    case KeyType::number:
-        return "number";
-    case KeyType::integer:
-        return "integer";
-    case KeyType::boolean:
-        return "boolean";
-    case KeyType::text:
-        return "string";
-    case KeyType::month:
-        return "month";
-    case KeyType::choice:
-        return "choice";
-    case KeyType::names:
-        return "names";
-    case KeyType::region:
-        return "region";
-    case KeyType::regions:
-        return "regions";
-    case KeyType::numbers:
-        return "numbers";
-    case KeyType::table:
-        return "table";
-    }
-    return "";
-}
 
 // The markers around a generated key table in scenarios/README.md, which
 // tests/scenario_documentation_test.cpp finds the tables by.
@@ -108,8 +60,8 @@ int keys_command(const std::vector<std::string>& args) {
             continue;
         const std::string may = std::string(k.fittable ? "fit" : "") +
                                 (k.fittable && k.variable ? ", " : "") + (k.variable ? "vary" : "");
-        rows.push_back(
-            {std::string(k.path), std::string(type_of(k)), range_of(k), std::string(k.unit), may});
+        rows.push_back({std::string(k.path), std::string(key_type_text(k)), key_range_text(k),
+                        std::string(k.unit), may});
     }
     print_table(rows, std::cout);
     return 0;

@@ -11,9 +11,7 @@
 
 namespace ulcsim {
 
-namespace {
-
-std::string_view type_name(const ScenarioKey& key) {
+std::string_view key_type_text(const ScenarioKey& key) {
     switch (key.type) {
     case KeyType::number:
         switch (key.quantity) {
@@ -54,6 +52,8 @@ std::string_view type_name(const ScenarioKey& key) {
     return "";
 }
 
+namespace {
+
 // Bounds as a reader writes them: 1200, 0.1, 1000000000.
 std::string number_text(double v) {
     char buffer[64];
@@ -64,7 +64,9 @@ std::string number_text(double v) {
     return error == std::errc() ? std::string(buffer, end) : std::string();
 }
 
-std::string range_text(const ScenarioKey& key) {
+} // namespace
+
+std::string key_range_text(const ScenarioKey& key) {
     std::string range;
     const bool bounded_below = std::isfinite(key.lower), bounded_above = std::isfinite(key.upper);
     switch (key.type) {
@@ -88,7 +90,7 @@ std::string range_text(const ScenarioKey& key) {
     case KeyType::choice:
     case KeyType::names:
         for (const std::string_view c : key.choices)
-            range += (range.empty() ? "`" : ", `") + std::string(c) + "`";
+            range += (range.empty() ? "" : ", ") + std::string(c);
         break;
     case KeyType::boolean:
     case KeyType::text:
@@ -97,6 +99,19 @@ std::string range_text(const ScenarioKey& key) {
     case KeyType::table:
         break;
     }
+    return range;
+}
+
+namespace {
+
+// The range as the reference shows it: choices as code, and the key's rule after it.
+std::string range_text(const ScenarioKey& key) {
+    std::string range;
+    if (key.type == KeyType::choice || key.type == KeyType::names)
+        for (const std::string_view c : key.choices)
+            range += (range.empty() ? "`" : ", `") + std::string(c) + "`";
+    else
+        range = key_range_text(key);
     if (!key.rule.empty()) range += (range.empty() ? "" : "; ") + std::string(key.rule);
     return range;
 }
@@ -129,7 +144,7 @@ std::string key_reference_markdown(std::string_view heading) {
     std::vector<std::array<std::string, columns>> rows;
     for (const ScenarioKey& key : scenario_keys())
         if (key.type != KeyType::table && key_table_heading(key) == heading)
-            rows.push_back({key_cell(key), std::string(type_name(key)), std::string(key.unit),
+            rows.push_back({key_cell(key), std::string(key_type_text(key)), std::string(key.unit),
                             std::string(key.default_text), range_text(key),
                             std::string(key.summary)});
     std::array<bool, columns> shown{};

@@ -103,6 +103,14 @@ std::string key_table_heading(const ScenarioKey& key);
 /// Every heading that has keys, in the order of the table.
 std::vector<std::string> key_table_headings();
 
+/// What a key's value is, as the key reference names it: "share", "integer", "month",
+/// "array of region codes", …
+std::string_view key_type_text(const ScenarioKey& key);
+
+/// The values a key takes, in plain text: "[0, 1]", "> 0", "1 … 1200", "2000-01 … 2100-12", the
+/// choices separated by commas; empty when the type says all.
+std::string key_range_text(const ScenarioKey& key);
+
 /// The key reference of one table (a heading of key_table_headings()): a Markdown table with
 /// a row per key (its name, type, unit, default, range and meaning), leaving out the columns
 /// that are empty in every row.
