@@ -2,6 +2,7 @@
 
 #include "month_parameters.hpp"
 #include "programme_book.hpp"
+#include "ulcsim/agent_scale.hpp"
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/rng.hpp"
@@ -76,17 +77,14 @@ constexpr std::array<SeriesMetric, 8> stock_metrics{
     SeriesMetric::in_arrears,        SeriesMetric::covered_former_members};
 
 std::uint8_t segment_of(std::uint8_t traits) {
-    return traits & 0x3u;
+    return AgentTraits{traits}.segment_bits();
 }
 
 std::size_t segment_in(StateCode code) {
     return (code >> code_segment_shift) & 0x3u;
 }
-std::uint8_t with_segment(std::uint8_t traits, unsigned g) {
-    return static_cast<std::uint8_t>((traits & ~0x3u) | g);
-}
-constexpr std::uint8_t ever_covered_bit = 0x80;
-constexpr std::uint8_t fears_bit = 0x40;
+constexpr std::uint8_t ever_covered_bit = AgentTraits::ever_covered_bit;
+constexpr std::uint8_t fears_bit = AgentTraits::fears_bit;
 
 constexpr const char* checkpoints_not_split =
     "checkpoints are not supported for a replicate split by region";
@@ -339,11 +337,9 @@ private:
                                         std::to_string(state.replicate) + ": " + what);
         };
         const Population& p = state.population;
-        for (const auto* column :
-             {&p.village, &p.registration_region, &p.covered_since, &p.paid_until})
-            if (column->size() != slots) bad("agent columns of different lengths");
-        for (const auto* column : {&p.traits, &p.age_years, &p.income_band, &p.awareness, &p.payer})
-            if (column->size() != slots) bad("agent columns of different lengths");
+        for_each_agent_column(p, [&](const auto&, const auto& column) {
+            if (column.size() != slots) bad("agent columns of different lengths");
+        });
         if (p.region_slots.size() != s_.regions.size() ||
             state.labour_force.size() != s_.regions.size())
             bad("not one entry per region");
@@ -832,7 +828,8 @@ private:
                     pop_.payer[a] = payer_none;
                     pop_.paid_until[a] = 0;
                 }
-                pop_.traits[a] = with_segment(pop_.traits[a], static_cast<unsigned>(d));
+                pop_.traits[a] =
+                    AgentTraits::with_segment(pop_.traits[a], static_cast<unsigned>(d));
                 g = d;
             }
         }
@@ -849,7 +846,8 @@ private:
             const std::uint8_t age_at_start =
                 static_cast<std::uint8_t>(pop_.age_years[a] - (has_birthday(a) ? 1 : 0));
             const std::uint64_t above = x.draws[i][0] - params_.death_by_age[age_at_start];
-            const std::uint64_t risk = params_.accident[(pop_.traits[a] >> 2) & 0xFu];
+            const std::uint64_t risk =
+                params_.accident[AgentTraits{pop_.traits[a]}.occupation_index()];
             if (above >= risk) continue;
             const std::size_t g = segment_of(pop_.traits[a]);
             ++tt.counts[cell(k, g, SeriesMetric::accidents)];
@@ -971,8 +969,9 @@ private:
 
     bool eligible(std::uint32_t a, std::size_t k, const FundingProgramme& p) const {
         const Eligibility& e = p.eligibility;
-        const std::uint8_t traits = pop_.traits[a];
-        if (!e.segments[segment_of(traits)] || !e.occupations[(traits >> 2) & 0xFu]) return false;
+        const AgentTraits traits{pop_.traits[a]};
+        if (!e.segments[traits.segment_bits()] || !e.occupations[traits.occupation_index()])
+            return false;
         if (pop_.income_band_of(a) > e.max_income_band) return false;
         if (pop_.age_years[a] < e.min_age_years || pop_.age_years[a] > e.max_age_years)
             return false;
@@ -1235,8 +1234,7 @@ private:
         std::inplace_merge(passed_over_.begin(), passed_over_.begin() + middle, passed_over_.end());
     }
 
-    /// The first slot in [from, end) whose worker left, or `end`. Eight slots per step: a
-    /// byte of traits is no_worker when both of its segment bits are set.
+    /// The first slot in [from, end) whose worker left, or `end`. Eight slots per step.
     std::uint32_t next_free_slot(std::uint32_t from, std::uint32_t end) const {
         static_assert(std::endian::native == std::endian::little);
         const std::uint8_t* traits = pop_.traits.data();
@@ -1244,7 +1242,7 @@ private:
         for (; a + 8 <= end; a += 8) {
             std::uint64_t x;
             std::memcpy(&x, traits + a, sizeof x);
-            const std::uint64_t free = x & (x >> 1) & 0x0101010101010101u;
+            const std::uint64_t free = AgentTraits::free_lanes(x);
             if (free != 0) return a + static_cast<std::uint32_t>(std::countr_zero(free)) / 8;
         }
         for (; a < end; ++a)
@@ -1309,7 +1307,7 @@ private:
 
     void record(int t) {
         const auto month = static_cast<std::size_t>(t);
-        const double scale = s_.population.scale_workers_per_agent;
+        const AgentScale scale(s_.population.scale_workers_per_agent);
         const Benefits& b = s_.benefits;
         for (std::size_t k = 0; k < s_.regions.size(); ++k) {
             if (!owned_[k]) continue; // +0.0: another rank records it
@@ -1318,24 +1316,22 @@ private:
                 const auto segment = static_cast<Segment>(g);
                 for (std::size_t m = 0; m < series_metric_count; ++m)
                     result_.at(static_cast<SeriesMetric>(m), month, k, segment) =
-                        static_cast<double>(
-                            totals_.counts[cell(k, g, static_cast<SeriesMetric>(m))]) *
-                        scale;
+                        scale.workers(totals_.counts[cell(k, g, static_cast<SeriesMetric>(m))]);
                 const auto claims = totals_.counts[cell(k, g, SeriesMetric::jkm_claims)];
                 const auto reduced = totals_.counts[cell(k, g, reduced_jkm_claims)];
                 result_.at(SeriesMetric::jkm_paid_idr, month, k, segment) =
-                    (static_cast<double>(claims - reduced) * b.jkm_idr +
-                     static_cast<double>(reduced) * b.jkm_waiting_idr) *
-                    scale;
-                result_.at(SeriesMetric::jkk_paid_idr, month, k, segment) =
+                    scale.workers(static_cast<double>(claims - reduced) * b.jkm_idr +
+                                  static_cast<double>(reduced) * b.jkm_waiting_idr);
+                result_.at(SeriesMetric::jkk_paid_idr, month, k, segment) = scale.workers(
                     static_cast<double>(totals_.counts[cell(k, g, SeriesMetric::jkk_claims)]) *
-                    b.jkk_mean_claim_idr * scale;
+                    b.jkk_mean_claim_idr);
                 double premiums = 0;
                 for (std::size_t j = 0; j < s_.programmes.size(); ++j)
                     premiums +=
                         static_cast<double>(totals_.programme_members[member_cell(k, g, j)]) *
                         s_.programmes[j].premium_idr_per_month;
-                result_.at(SeriesMetric::programme_paid_idr, month, k, segment) = premiums * scale;
+                result_.at(SeriesMetric::programme_paid_idr, month, k, segment) =
+                    scale.workers(premiums);
                 lf += totals_.counts[cell(k, g, SeriesMetric::labour_force)];
             }
             labour_force_[k] = lf;
@@ -1344,7 +1340,7 @@ private:
         for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
             const double premium = s_.programmes[j].premium_idr_per_month;
             members_[j] = totals_.members[j];
-            const auto n = [&](std::int64_t v) { return static_cast<double>(v) * scale; };
+            const auto n = [&](std::int64_t v) { return scale.workers(v); };
             result_.at(ProgrammeMetric::members, month, j) = n(totals_.members[j]);
             result_.at(ProgrammeMetric::enrolled, month, j) =
                 n(totals_.enrolled[j] + allocated_[j]);
@@ -1360,7 +1356,7 @@ private:
     /// participants registered in a region are summed over the ranks before its rank records
     /// them.
     void record_registered_across_ranks(std::size_t month) {
-        const double scale = s_.population.scale_workers_per_agent;
+        const AgentScale scale(s_.population.scale_workers_per_agent);
         exchange_.assign(s_.regions.size() * segment_count, 0);
         for (std::size_t k = 0; k < s_.regions.size(); ++k)
             for (std::size_t g = 0; g < segment_count; ++g)
@@ -1372,7 +1368,7 @@ private:
                 for (std::size_t g = 0; g < segment_count; ++g)
                     result_.at(SeriesMetric::covered_registered, month, k,
                                static_cast<Segment>(g)) =
-                        static_cast<double>(exchange_[k * segment_count + g]) * scale;
+                        scale.workers(exchange_[k * segment_count + g]);
     }
 
     const Scenario& s_;
