@@ -6,36 +6,39 @@ namespace ulcsim::detail {
 
 namespace {
 
-/// Split by region, an employer may register a worker in a region of another rank: the
-/// participants registered in a region are summed over the ranks before its rank records
-/// them.
-void record_registered_across_ranks(std::size_t month, const Scenario& s, const ThreadTally& totals,
-                                    std::span<const std::uint8_t> owned, Cluster& cluster,
-                                    ReplicateSeries& result) {
+/// An employer may register a worker in a region another member of the exchange
+/// simulates: the participants registered in a region are summed over the members before
+/// its owner records them.
+void record_registered(std::size_t month, const Scenario& s, const ThreadTally& totals,
+                       RegionExchange& exchange, std::vector<std::int64_t>& registered,
+                       ReplicateSeries& result) {
     const AgentScale scale(s.population.scale_workers_per_agent);
-    std::vector<std::int64_t> exchange(s.regions.size() * segment_count, 0);
+    registered.assign(s.regions.size() * segment_count, 0);
     for (std::size_t k = 0; k < s.regions.size(); ++k)
         for (std::size_t g = 0; g < segment_count; ++g)
-            exchange[k * segment_count + g] =
+            registered[k * segment_count + g] =
                 totals.counts[TallyLayout::cell(k, g, SeriesMetric::covered_registered)];
-    cluster.sum(std::span<std::int64_t>(exchange));
+    exchange.sum(std::span<std::int64_t>(registered));
+    const std::span<const std::uint8_t> owned = exchange.owned();
     for (std::size_t k = 0; k < s.regions.size(); ++k)
         if (owned[k])
             for (std::size_t g = 0; g < segment_count; ++g)
                 result.at(SeriesMetric::covered_registered, month, k, static_cast<Segment>(g)) =
-                    scale.workers(exchange[k * segment_count + g]);
+                    scale.workers(registered[k * segment_count + g]);
 }
 
 } // namespace
 
 void record_month(std::size_t month, const Scenario& s, const TallyLayout& layout,
                   const ThreadTally& totals, const ProgrammeMonth& programmes,
-                  const ProgrammeBook& book, std::span<const std::uint8_t> owned, Cluster* cluster,
-                  std::span<std::int64_t> labour_force, ReplicateSeries& result) {
+                  const ProgrammeBook& book, RegionExchange& exchange,
+                  std::vector<std::int64_t>& registered, std::span<std::int64_t> labour_force,
+                  ReplicateSeries& result) {
+    const std::span<const std::uint8_t> owned = exchange.owned();
     const AgentScale scale(s.population.scale_workers_per_agent);
     const Benefits& b = s.benefits;
     for (std::size_t k = 0; k < s.regions.size(); ++k) {
-        if (!owned[k]) continue; // +0.0: another rank records it
+        if (!owned[k]) continue; // +0.0: another member records it
         std::int64_t lf = 0;
         for (std::size_t g = 0; g < segment_count; ++g) {
             const auto segment = static_cast<Segment>(g);
@@ -62,7 +65,7 @@ void record_month(std::size_t month, const Scenario& s, const TallyLayout& layou
         }
         labour_force[k] = lf;
     }
-    if (cluster) record_registered_across_ranks(month, s, totals, owned, *cluster, result);
+    record_registered(month, s, totals, exchange, registered, result);
     for (std::size_t j = 0; j < s.programmes.size(); ++j) {
         const double premium = s.programmes[j].premium_idr_per_month;
         const auto n = [&](std::int64_t v) { return scale.workers(v); };

@@ -4,7 +4,7 @@
 
 #include "agent_tally.hpp"
 #include "programme_book.hpp"
-#include "ulcsim/cluster.hpp"
+#include "region_exchange.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/tally.hpp"
 
@@ -22,9 +22,12 @@ struct ProgrammeMonth {
 
 /// Records run month `month` of the owned regions (the others stay +0.0) and of the
 /// programmes, and each owned region's labour force for the next month's entrants.
+/// `registered` is room for the participants registered by region and segment, which the
+/// members of the exchange sum.
 void record_month(std::size_t month, const Scenario& s, const TallyLayout& layout,
                   const ThreadTally& totals, const ProgrammeMonth& programmes,
-                  const ProgrammeBook& book, std::span<const std::uint8_t> owned, Cluster* cluster,
-                  std::span<std::int64_t> labour_force, ReplicateSeries& result);
+                  const ProgrammeBook& book, RegionExchange& exchange,
+                  std::vector<std::int64_t>& registered, std::span<std::int64_t> labour_force,
+                  ReplicateSeries& result);
 
 } // namespace ulcsim::detail

@@ -17,8 +17,8 @@ ThreadTally& this_thread(std::span<ThreadTally> threads) {
 } // namespace
 
 ProgrammePlaces::ProgrammePlaces(const Scenario& s, const Population& pop, const CounterRng& rng,
-                                 std::span<const std::uint8_t> owned, Cluster* cluster)
-    : s_(s), rng_(rng), owned_(owned), cluster_(cluster) {
+                                 RegionExchange& exchange)
+    : s_(s), rng_(rng), exchange_(exchange), owned_(exchange.owned()) {
     const std::size_t programmes = s_.programmes.size();
     region_programmes_.assign(s_.regions.size(), {});
     programme_regions_.assign(programmes, {});
@@ -142,19 +142,7 @@ void ProgrammePlaces::renew_members(std::size_t j, const MonthParameters& month,
                     }
             });
     }
-    if (!everyone && cluster_) {
-        renewed = renew_across_ranks(j, places, pop, threads);
-    } else if (!everyone) {
-        merge_candidates(j, threads);
-        merge_in_order(static_cast<std::size_t>(places));
-        for (std::size_t i = 0; i < merge_.size() && renewed < places; ++i) {
-            const auto a = static_cast<std::uint32_t>(merge_[i]);
-            pop.paid_until[a] = window_end_[j];
-            ++renewed;
-        }
-    } else if (cluster_) {
-        renewed = sum_over_ranks(renewed);
-    }
+    renewed = everyone ? sum_over_exchange(renewed) : renew_smallest(j, places, pop, threads);
     book.enrol(j, renewed, true);
     renewed_[j] = renewed;
 }
@@ -181,40 +169,36 @@ void ProgrammePlaces::merge_in_order(std::size_t n) {
     merge_ordered_ = n;
 }
 
-// ---- a replicate split by region: what couples the ranks' regions -------------------
+// ---- what couples the regions of the members of the exchange -----------------------
 //
-// Every rank makes the same collective calls in the same order: the programme book, the
-// windows and the places are the same on every rank, so are the decisions to call.
+// Every member makes the same collective calls in the same order: the programme book, the
+// windows and the places are the same on every member, so are the decisions to call.
 
-std::int64_t ProgrammePlaces::sum_over_ranks(std::int64_t value) {
+std::int64_t ProgrammePlaces::sum_over_exchange(std::int64_t value) {
     std::array<std::int64_t, 1> v{value};
-    cluster_->sum(v);
+    exchange_.sum(v);
     return v[0];
 }
 
-/// Cuts merge_ (this rank's threads' candidates) to its `n` smallest, in no order. They
-/// hold all of this rank's keys among the n smallest of every rank's, so the first n of
-/// every rank's cut lists, merged, are in key order those of one process.
+/// Cuts merge_ (this member's threads' candidates) to its `n` smallest, in no order. They
+/// hold all of this member's keys among the n smallest of every member's, so the first n of
+/// every member's cut lists, merged, are in key order those of one process.
 void ProgrammePlaces::keep_smallest(std::size_t n) {
     if (merge_.size() <= n) return;
     std::nth_element(merge_.begin(), merge_.begin() + static_cast<std::ptrdiff_t>(n), merge_.end());
     merge_.resize(n);
 }
 
-/// Replaces merge_ with every rank's `n` smallest candidates, in rank order.
-void ProgrammePlaces::gather_smallest(std::size_t n) {
-    keep_smallest(n);
-    merge_ = cluster_->gather_all(merge_);
-    merge_ordered_ = 0;
-}
-
 /// Renewal when not every member can be renewed: the `places` members with the smallest
-/// keys over every rank; a rank renews its own. Returns the members renewed on all ranks.
-std::int64_t ProgrammePlaces::renew_across_ranks(std::size_t j, std::int64_t places,
-                                                 Population& pop, std::span<ThreadTally> threads) {
+/// keys over the exchange; a process renews those of its regions. Returns the members
+/// renewed in all.
+std::int64_t ProgrammePlaces::renew_smallest(std::size_t j, std::int64_t places, Population& pop,
+                                             std::span<ThreadTally> threads) {
     const auto n = static_cast<std::size_t>(places);
     merge_candidates(j, threads);
-    gather_smallest(n);
+    keep_smallest(n);
+    exchange_.gather(merge_);
+    merge_ordered_ = 0;
     merge_in_order(n);
     std::int64_t renewed = 0;
     for (std::size_t i = 0; i < merge_.size() && renewed < places; ++i) {
@@ -245,105 +229,74 @@ void ProgrammePlaces::take_place(const MonthParameters& month, const TallyLayout
 
 /// Programmes with limited places take the accepting candidates with the smallest keys,
 /// in the order the scenario lists them; a worker taken by an earlier programme is
-/// skipped by the later ones.
-void ProgrammePlaces::allocate_in_one_process(const MonthParameters& month,
-                                              const TallyLayout& layout, ProgrammeBook& book,
-                                              Population& pop, std::span<ThreadTally> threads,
-                                              ThreadTally& totals) {
-    std::fill(allocated_.begin(), allocated_.end(), 0);
-    for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
-        if (!recruiting_[j] || book.unlimited_enrolment(j)) continue;
-        std::int64_t places = book.open_places(j, totals.members[j]);
-        if (places <= 0) continue;
-        merge_candidates(j, threads);
-        // Each thread kept its keep_[j] smallest keys, so the first keep_[j] of the merged
-        // list are the smallest of all candidates whichever thread saw whom; beyond them
-        // the list would depend on the threads.
-        const std::size_t usable = std::min(merge_.size(), keep_[j]);
-        std::int64_t taken = 0;
-        for (std::size_t c = 0; c < usable && taken < places; ++c) {
-            // Some candidates were taken by earlier programmes: order more as needed.
-            if (c == merge_ordered_)
-                merge_in_order(c + static_cast<std::size_t>(places - taken) + c / 4 + 64);
-            const auto a = static_cast<std::uint32_t>(merge_[c]);
-            const std::uint8_t p = pop.payer[a];
-            if (p >= programme_base || p == payer_employer) continue;
-            take_place(month, layout, pop, totals, a, j, pop.region_of(a));
-            ++taken;
-        }
-        book.enrol(j, taken, false);
-        totals.members[j] += taken;
-        allocated_[j] = taken;
-    }
-}
-
-/// The same allocation for a replicate split by region. Every rank merges the candidates
-/// of all ranks and runs the same loop over them, so that the programmes take the workers
-/// one process takes and count them on every rank; only the rank that owns a worker's
-/// region enrols him and counts him by region. A candidate is passed over if he was a
-/// member or employer-paid when the allocation started (only his rank can see that) or
-/// was taken by an earlier programme this month: both are the same list of slots on
-/// every rank, as these are the only changes the allocation makes.
-void ProgrammePlaces::allocate_across_ranks(const MonthParameters& month, const TallyLayout& layout,
-                                            ProgrammeBook& book, Population& pop,
-                                            std::span<ThreadTally> threads, ThreadTally& totals) {
+/// skipped by the later ones. Every member of the exchange merges the candidates of all
+/// and runs the same loop over them, so that the programmes take the workers one process
+/// takes and count them on every member; only the member that owns a worker's region
+/// enrols him and counts him by region. A candidate is passed over if he is a member or
+/// employer-paid: the owner sees that in his columns, the others in passed_over_ (his
+/// state when the programme's allocation started, and the workers taken since, the only
+/// changes the allocation makes).
+void ProgrammePlaces::allocate(const MonthParameters& month, const TallyLayout& layout,
+                               ProgrammeBook& book, Population& pop, std::span<ThreadTally> threads,
+                               ThreadTally& totals) {
     std::fill(allocated_.begin(), allocated_.end(), 0);
     passed_over_.clear();
+    const auto taken_already = [&](std::uint32_t a) {
+        const std::uint8_t p = pop.payer[a];
+        return p >= programme_base || p == payer_employer;
+    };
     for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
         if (!recruiting_[j] || book.unlimited_enrolment(j)) continue;
         const std::int64_t places = book.open_places(j, totals.members[j]);
         if (places <= 0) continue;
         merge_candidates(j, threads);
-        // This rank's keep_[j] smallest (as in one process, the first keep_[j] of all
-        // ranks' candidates are then the smallest of all, whichever rank and thread kept
-        // them), and which of them cannot be taken.
+        // Each thread (and member) kept its keep_[j] smallest keys, so the first keep_[j]
+        // of the merged list are the smallest of all candidates whichever thread or member
+        // saw whom; beyond them the list would depend on the threads.
         keep_smallest(keep_[j]);
         slots_.clear();
-        for (const std::uint64_t key : merge_) {
-            const auto a = static_cast<std::uint32_t>(key);
-            const std::uint8_t p = pop.payer[a];
-            if (p >= programme_base || p == payer_employer) slots_.push_back(a);
-        }
-        merge_ = cluster_->gather_all(merge_);
+        for (const std::uint64_t key : merge_)
+            if (taken_already(static_cast<std::uint32_t>(key))) slots_.push_back(key);
+        exchange_.gather(merge_);
         merge_ordered_ = 0;
-        add_passed_over(cluster_->gather_all(slots_));
+        exchange_.gather(slots_);
+        add_passed_over(slots_, pop);
         const std::size_t usable = std::min(merge_.size(), keep_[j]);
         std::int64_t taken = 0;
         slots_.clear();
         for (std::size_t c = 0; c < usable && taken < places; ++c) {
+            // Some candidates were taken by earlier programmes: order more as needed.
             if (c == merge_ordered_)
                 merge_in_order(c + static_cast<std::size_t>(places - taken) + c / 4 + 64);
             const auto a = static_cast<std::uint32_t>(merge_[c]);
-            if (std::binary_search(passed_over_.begin(), passed_over_.end(), a)) continue;
-            slots_.push_back(a);
-            ++taken;
             const std::size_t k = pop.region_of(a);
-            if (owned_[k]) take_place(month, layout, pop, totals, a, j, k);
+            if (owned_[k] ? taken_already(a)
+                          : std::binary_search(passed_over_.begin(), passed_over_.end(), a))
+                continue;
+            ++taken;
+            if (owned_[k])
+                take_place(month, layout, pop, totals, a, j, k);
+            else
+                slots_.push_back(a);
         }
-        add_passed_over(slots_);
+        add_passed_over(slots_, pop);
         book.enrol(j, taken, false);
         totals.members[j] += taken;
         allocated_[j] = taken;
     }
 }
 
-/// Adds slots to the sorted list of candidates no later programme may take this month.
-template <typename Slots>
-void ProgrammePlaces::add_passed_over(const Slots& slots) {
+/// Adds the slots of other members' regions to the sorted list of candidates no later
+/// programme may take this month (those of this member's regions show it in the columns).
+void ProgrammePlaces::add_passed_over(const std::vector<std::uint64_t>& slots,
+                                      const Population& pop) {
     const auto middle = static_cast<std::ptrdiff_t>(passed_over_.size());
-    for (const auto a : slots)
-        passed_over_.push_back(static_cast<std::uint32_t>(a));
+    for (const std::uint64_t slot : slots) {
+        const auto a = static_cast<std::uint32_t>(slot);
+        if (!owned_[pop.region_of(a)]) passed_over_.push_back(a);
+    }
     std::sort(passed_over_.begin() + middle, passed_over_.end());
     std::inplace_merge(passed_over_.begin(), passed_over_.begin() + middle, passed_over_.end());
-}
-
-void ProgrammePlaces::allocate(const MonthParameters& month, const TallyLayout& layout,
-                               ProgrammeBook& book, Population& pop, std::span<ThreadTally> threads,
-                               ThreadTally& totals) {
-    if (cluster_)
-        allocate_across_ranks(month, layout, book, pop, threads, totals);
-    else
-        allocate_in_one_process(month, layout, book, pop, threads, totals);
 }
 
 } // namespace ulcsim::detail

@@ -8,7 +8,7 @@
 #include "agent_tally.hpp"
 #include "month_parameters.hpp"
 #include "programme_book.hpp"
-#include "ulcsim/cluster.hpp"
+#include "region_exchange.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/rng.hpp"
 #include "ulcsim/scenario.hpp"
@@ -22,10 +22,10 @@ namespace ulcsim::detail {
 class ProgrammePlaces {
 public:
     /// Which regions each programme recruits in and how many candidates it may need, from
-    /// the slots of those regions. `owned` (by scenario region) and `cluster` say which
-    /// regions this process simulates; they must outlive this.
+    /// the slots of those regions. The exchange (which must outlive this) says which regions
+    /// this process simulates, and couples them with the others'.
     ProgrammePlaces(const Scenario& s, const Population& pop, const CounterRng& rng,
-                    std::span<const std::uint8_t> owned, Cluster* cluster);
+                    RegionExchange& exchange);
 
     /// The most candidates programme j can ever keep in one month.
     std::size_t candidate_capacity(std::size_t j) const {
@@ -64,26 +64,18 @@ private:
                        Population& pop, std::span<ThreadTally> threads);
     void merge_candidates(std::size_t j, std::span<ThreadTally> threads);
     void merge_in_order(std::size_t n);
-    std::int64_t sum_over_ranks(std::int64_t value);
+    std::int64_t sum_over_exchange(std::int64_t value);
     void keep_smallest(std::size_t n);
-    void gather_smallest(std::size_t n);
-    std::int64_t renew_across_ranks(std::size_t j, std::int64_t places, Population& pop,
-                                    std::span<ThreadTally> threads);
+    std::int64_t renew_smallest(std::size_t j, std::int64_t places, Population& pop,
+                                std::span<ThreadTally> threads);
     void take_place(const MonthParameters& month, const TallyLayout& layout, Population& pop,
                     ThreadTally& totals, std::uint32_t a, std::size_t j, std::size_t k) const;
-    void allocate_in_one_process(const MonthParameters& month, const TallyLayout& layout,
-                                 ProgrammeBook& book, Population& pop,
-                                 std::span<ThreadTally> threads, ThreadTally& totals);
-    void allocate_across_ranks(const MonthParameters& month, const TallyLayout& layout,
-                               ProgrammeBook& book, Population& pop, std::span<ThreadTally> threads,
-                               ThreadTally& totals);
-    template <typename Slots>
-    void add_passed_over(const Slots& slots);
+    void add_passed_over(const std::vector<std::uint64_t>& slots, const Population& pop);
 
     const Scenario& s_;
     const CounterRng& rng_;
+    RegionExchange& exchange_;
     std::span<const std::uint8_t> owned_;
-    Cluster* cluster_;
 
     std::vector<std::vector<std::uint16_t>> region_programmes_; ///< by scenario region
     std::vector<std::vector<std::size_t>> programme_regions_;

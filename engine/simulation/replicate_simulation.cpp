@@ -5,6 +5,7 @@
 #include "monthly_record.hpp"
 #include "programme_book.hpp"
 #include "programme_places.hpp"
+#include "region_exchange.hpp"
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/rng.hpp"
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -57,20 +59,18 @@ public:
     Impl(const Scenario& s, std::uint32_t replicate, const SimulationOptions& options)
         : s_(s), options_(options), rng_(s.run.seed, replicate), synthesis_(s), book_(s),
           result_(static_cast<std::size_t>(s.run.months), s.regions.size(), s.programmes.size()),
-          layout_{s.programmes.size()}, replicate_(replicate), cluster_(options.cluster) {
+          layout_{s.programmes.size()}, replicate_(replicate) {
         set_up_ranks();
         const auto started = Clock::now();
         // Split by region, this rank synthesises only its own regions' agents: the other
         // regions' slots are never written, so they cost no memory.
-        pop_ = synthesise_population(s, replicate, s.run.months,
-                                     cluster_ ? std::span<const int>(options_.region_ranks)
-                                              : std::span<const int>{},
-                                     cluster_ ? cluster_->rank() : 0);
+        pop_ = synthesise_population(s, replicate, s.run.months, exchange_->region_ranks(),
+                                     exchange_->rank());
         result_.phase_times.seconds[phase_synthesis] += seconds_since(started);
         params_ = detail::make_month_parameters(s, synthesis_.plans());
         for (const detail::RegionPlan& plan : synthesis_.plans())
             desa_.push_back(plan.desa);
-        places_.emplace(s_, pop_, rng_, owned_, cluster_);
+        places_.emplace(s_, pop_, rng_, *exchange_);
         set_up_tallies();
         tally_stocks();
         free_slots_ = detail::count_free_slots(pop_, owned_);
@@ -82,8 +82,8 @@ public:
     Impl(const Scenario& s, ReplicateState&& state, const SimulationOptions& options)
         : s_(s), options_(options), rng_(state.seed, state.replicate), synthesis_(s), book_(s),
           result_(static_cast<std::size_t>(s.run.months), s.regions.size(), s.programmes.size()),
-          layout_{s.programmes.size()}, replicate_(state.replicate), cluster_(options.cluster) {
-        if (cluster_) throw std::invalid_argument(checkpoints_not_split);
+          layout_{s.programmes.size()}, replicate_(state.replicate) {
+        if (options.cluster) throw std::invalid_argument(checkpoints_not_split);
         set_up_ranks();
         check_state(state);
         offset_ = state.months_since_origin();
@@ -112,7 +112,7 @@ public:
         params_ = detail::make_month_parameters(s, synthesis_.plans());
         for (const detail::RegionPlan& plan : synthesis_.plans())
             desa_.push_back(plan.desa);
-        places_.emplace(s_, pop_, rng_, owned_, cluster_);
+        places_.emplace(s_, pop_, rng_, *exchange_);
         set_up_tallies();
         // The stocks from the agents; the state's village counts and labour force are the
         // same numbers.
@@ -138,7 +138,7 @@ public:
     /// The state after months_done_ months, but for the agents.
     ReplicateState state_without_agents() const {
         // A rank holds only its regions' agents, and the state of a replicate is one file.
-        if (cluster_) throw std::invalid_argument(checkpoints_not_split);
+        if (options_.cluster) throw std::invalid_argument(checkpoints_not_split);
         ReplicateState state;
         state.seed = s_.run.seed;
         state.replicate = replicate_;
@@ -175,7 +175,7 @@ public:
         // Each rank recorded its own regions and zeros (+0.0) elsewhere, so the sum is exact:
         // every rank returns the whole replicate's series. The programme series are already
         // the same on every rank (recorded from the totals over all ranks).
-        if (cluster_) cluster_->sum(std::span<double>(result_.series));
+        exchange_->sum(std::span<double>(result_.series));
         return std::move(result_);
     }
 
@@ -223,20 +223,12 @@ private:
     /// Which regions this process simulates: all of them, or, for a replicate split by region,
     /// those region_ranks gives to its rank.
     void set_up_ranks() {
-        owned_.assign(s_.regions.size(), 1);
-        if (!cluster_) return;
-        const std::vector<int>& ranks = options_.region_ranks;
-        if (ranks.size() != s_.regions.size())
-            throw std::invalid_argument("region_ranks has " + std::to_string(ranks.size()) +
-                                        " entries for " + std::to_string(s_.regions.size()) +
-                                        " regions");
-        for (std::size_t k = 0; k < ranks.size(); ++k) {
-            if (ranks[k] < 0 || ranks[k] >= cluster_->size())
-                throw std::invalid_argument("region_ranks gives a region to rank " +
-                                            std::to_string(ranks[k]) + " of " +
-                                            std::to_string(cluster_->size()));
-            owned_[k] = ranks[k] == cluster_->rank();
-        }
+        if (options_.cluster)
+            exchange_ = std::make_unique<detail::ClusterExchange>(
+                *options_.cluster, options_.region_ranks, s_.regions.size());
+        else
+            exchange_ = std::make_unique<detail::SingleProcessExchange>(s_.regions.size());
+        owned_ = exchange_->owned();
     }
 
     void set_up_tallies() {
@@ -282,7 +274,7 @@ private:
                 labour_force_[k] +=
                     totals_.counts[detail::TallyLayout::cell(k, g, SeriesMetric::labour_force)];
         }
-        if (cluster_) cluster_->sum(std::span<std::int64_t>(totals_.members));
+        exchange_->sum(std::span<std::int64_t>(totals_.members));
     }
 
     // ---- the month ------------------------------------------------------------------
@@ -322,8 +314,8 @@ private:
 
         started = Clock::now();
         detail::record_month(static_cast<std::size_t>(t), s_, layout_, totals_,
-                             {places_->allocated(), places_->renewed()}, book_, owned_, cluster_,
-                             labour_force_, result_);
+                             {places_->allocated(), places_->renewed()}, book_, *exchange_,
+                             registered_, labour_force_, result_);
         places_->members() = totals_.members;
         result_.phase_times.seconds[phase_tally] += seconds_since(started);
     }
@@ -383,40 +375,33 @@ private:
                 totals_.village_workers[v] += tt.village_workers[v];
                 totals_.village_covered[v] += tt.village_covered[v];
             }
-            if (cluster_) continue;
-            for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
-                totals_.members[j] += tt.members[j];
-                totals_.left[j] += tt.left[j];
-                totals_.released[j] += tt.released[j];
-                totals_.enrolled[j] += tt.enrolled[j];
-            }
         }
-        if (cluster_) combine_programmes_across_ranks();
+        combine_programmes();
         for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
             book_.release(j, totals_.released[j]);
             book_.enrol(j, totals_.enrolled[j], false);
         }
     }
 
-    /// Split by region: the programmes' changes of members, leavers and enrolments summed over
-    /// the threads and then over the ranks, so that every rank's book sees the programmes'
-    /// totals (the counts by region stay with the rank that owns the region).
-    void combine_programmes_across_ranks() {
+    /// The programmes' changes of members, leavers and enrolments summed over the threads and
+    /// then over the members of the exchange, so that every member's book sees the
+    /// programmes' totals (the counts by region stay with the member that owns the region).
+    void combine_programmes() {
         const std::size_t n = s_.programmes.size();
-        exchange_.assign(4 * n, 0);
+        sums_.assign(4 * n, 0);
         for (const ThreadTally& tt : threads_)
             for (std::size_t j = 0; j < n; ++j) {
-                exchange_[j] += tt.members[j];
-                exchange_[n + j] += tt.left[j];
-                exchange_[2 * n + j] += tt.released[j];
-                exchange_[3 * n + j] += tt.enrolled[j];
+                sums_[j] += tt.members[j];
+                sums_[n + j] += tt.left[j];
+                sums_[2 * n + j] += tt.released[j];
+                sums_[3 * n + j] += tt.enrolled[j];
             }
-        cluster_->sum(std::span<std::int64_t>(exchange_));
+        exchange_->sum(std::span<std::int64_t>(sums_));
         for (std::size_t j = 0; j < n; ++j) {
-            totals_.members[j] += exchange_[j];
-            totals_.left[j] = exchange_[n + j];
-            totals_.released[j] = exchange_[2 * n + j];
-            totals_.enrolled[j] = exchange_[3 * n + j];
+            totals_.members[j] += sums_[j];
+            totals_.left[j] = sums_[n + j];
+            totals_.released[j] = sums_[2 * n + j];
+            totals_.enrolled[j] = sums_[3 * n + j];
         }
     }
 
@@ -442,11 +427,12 @@ private:
     int offset_ = 0; ///< months from the origin (the run that synthesised the agents) to ours
     int months_done_ = 0;
 
-    // A replicate split by region (options_.cluster): the process simulates the regions it
-    // owns and exchanges what couples them with the other ranks.
-    Cluster* cluster_ = nullptr;
-    std::vector<std::uint8_t> owned_;    ///< by scenario region; all 1 without a cluster
-    std::vector<std::int64_t> exchange_; ///< sums over the ranks
+    // The process simulates the regions it owns (all of them, or for a replicate split by
+    // region those options_.region_ranks gives its rank) and exchanges what couples them.
+    std::unique_ptr<detail::RegionExchange> exchange_;
+    std::span<const std::uint8_t> owned_; ///< by scenario region: exchange_->owned()
+    std::vector<std::int64_t> sums_;      ///< what is summed over the exchange
+    std::vector<std::int64_t> registered_;
 };
 
 ReplicateSimulation::ReplicateSimulation(const Scenario& scenario, std::uint32_t replicate,
