@@ -7,6 +7,7 @@
 #include "programme_places.hpp"
 #include "region_exchange.hpp"
 #include "ulcsim/input_error.hpp"
+#include "ulcsim/phases.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/rng.hpp"
 #include "ulcsim/simulation.hpp"
@@ -37,18 +38,6 @@ using detail::ProgrammeBook;
 using detail::SmallestKeys;
 using detail::ThreadTally;
 
-enum Phase : std::size_t {
-    phase_synthesis,
-    phase_calendar,
-    phase_draws,
-    phase_demography,
-    phase_accidents,
-    phase_coverage,
-    phase_allocation,
-    phase_awareness,
-    phase_tally,
-};
-
 constexpr const char* checkpoints_not_split =
     "checkpoints are not supported for a replicate split by region";
 
@@ -66,7 +55,7 @@ public:
         // regions' slots are never written, so they cost no memory.
         pop_ = synthesise_population(s, replicate, s.run.months, exchange_->region_ranks(),
                                      exchange_->rank());
-        result_.phase_times.seconds[phase_synthesis] += seconds_since(started);
+        result_.phase_times.of(Phase::synthesis) += seconds_since(started);
         params_ = detail::make_month_parameters(s, synthesis_.plans());
         for (const detail::RegionPlan& plan : synthesis_.plans())
             desa_.push_back(plan.desa);
@@ -282,7 +271,7 @@ private:
     void month(int t) {
         auto started = Clock::now();
         calendar(t);
-        result_.phase_times.seconds[phase_calendar] += seconds_since(started);
+        result_.phase_times.of(Phase::calendar) += seconds_since(started);
 
         for (ThreadTally& tt : threads_)
             tt.clear();
@@ -305,19 +294,19 @@ private:
 
         started = Clock::now();
         places_->allocate(params_, layout_, book_, pop_, threads_, totals_);
-        result_.phase_times.seconds[phase_allocation] += seconds_since(started);
+        result_.phase_times.of(Phase::allocation) += seconds_since(started);
 
         started = Clock::now();
         detail::enter_new_workers(t + offset_, s_.behaviour.entry_rate, rng_, synthesis_, params_,
                                   labour_force_, owned_, threads_, free_slots_, pop_, totals_);
-        result_.phase_times.seconds[phase_demography] += seconds_since(started);
+        result_.phase_times.of(Phase::demography) += seconds_since(started);
 
         started = Clock::now();
         detail::record_month(static_cast<std::size_t>(t), s_, layout_, totals_,
                              {places_->allocated(), places_->renewed()}, book_, *exchange_,
                              registered_, labour_force_, result_);
         places_->members() = totals_.members;
-        result_.phase_times.seconds[phase_tally] += seconds_since(started);
+        result_.phase_times.of(Phase::tally) += seconds_since(started);
     }
 
     /// Programme windows and budgets, policies in force, village coverage; members renewed
@@ -340,7 +329,7 @@ private:
         const auto lap = [&](Phase p) {
             if (!timed) return;
             const auto now = Clock::now();
-            tt.seconds[p] += std::chrono::duration<double>(now - mark).count();
+            tt.seconds[phase_index(p)] += std::chrono::duration<double>(now - mark).count();
             mark = now;
         };
         const std::uint32_t drawn = detail::draw_month(c, pop_, params_, rng_, scratch);
@@ -348,17 +337,17 @@ private:
             tt.agent_months += drawn;
             tt.philox_blocks += c.end - c.begin;
         }
-        lap(phase_draws);
+        lap(Phase::draws);
         detail::demography(c, scratch, params_, s_.benefits.jkm_waiting_months, pop_, tt);
-        lap(phase_demography);
+        lap(Phase::demography);
         detail::work_accidents(c, scratch, params_, pop_, tt);
-        lap(phase_accidents);
+        lap(Phase::accidents);
         detail::coverage(c, scratch, params_, offers, rng_, pop_, tt);
-        lap(phase_coverage);
+        lap(Phase::coverage);
         detail::awareness(c, scratch, params_, pop_);
-        lap(phase_awareness);
+        lap(Phase::awareness);
         detail::tally(c, scratch, params_, layout_, pop_, tt);
-        lap(phase_tally);
+        lap(Phase::tally);
     }
 
     // ---- after the agent pass -------------------------------------------------------
