@@ -94,9 +94,11 @@ void monthly_phases(benchmark::State& state, const PhaseCase& c) {
     // Not named "threads": Google Benchmark's JSON already has a key of that name.
     state.counters["arena_threads"] = threads;
     // Synthesis happens once per replicate, before the months: its own figure.
-    state.counters["synthesis_seconds"] = p.seconds[0];
-    for (std::size_t k = 1; k < ulcsim::PhaseTimes::count; ++k) {
-        const std::string name = counter_name(ulcsim::PhaseTimes::names[k]);
+    state.counters["synthesis_seconds"] = p.of(ulcsim::Phase::synthesis);
+    for (const ulcsim::PhaseEntry& phase : ulcsim::phase_table) {
+        if (phase.phase == ulcsim::Phase::synthesis) continue;
+        const std::size_t k = ulcsim::phase_index(phase.phase);
+        const std::string name = counter_name(phase.name);
         state.counters[name + "_seconds_per_month"] = p.seconds[k] / months;
         if (p.seconds[k] > 0)
             state.counters[name + "_agent_months_per_second"] = agent_months / p.seconds[k];
@@ -138,8 +140,8 @@ int main(int argc, char** argv) {
                                     std::to_string(scenario_of(*c).programmes.size()));
     }
     std::string phases;
-    for (const std::string_view name : ulcsim::PhaseTimes::names)
-        phases += (phases.empty() ? "" : ",") + counter_name(name);
+    for (const ulcsim::PhaseEntry& phase : ulcsim::phase_table)
+        phases += (phases.empty() ? "" : ",") + counter_name(phase.name);
     benchmark::AddCustomContext("monthly_phases_names", phases);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

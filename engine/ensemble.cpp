@@ -167,18 +167,11 @@ std::pair<Message, Job> message_head(Reader& r, std::size_t entries, int from) {
     return {kind, job};
 }
 
-// Every column of the population in one place, so that encoding and decoding cannot differ.
+// Every column of the population (agent_columns) and its regions' slots, in one order, so
+// that encoding and decoding cannot differ.
 template <class F>
 void for_each_column(Population& p, F&& f) {
-    f(p.village);
-    f(p.registration_region);
-    f(p.covered_since);
-    f(p.paid_until);
-    f(p.traits);
-    f(p.age_years);
-    f(p.income_band);
-    f(p.awareness);
-    f(p.payer);
+    for_each_agent_column(p, [&](const auto&, auto& column) { f(column); });
     f(p.region_slots);
 }
 

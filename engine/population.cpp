@@ -1,5 +1,6 @@
 #include "ulcsim/population.hpp"
 
+#include "ulcsim/agent_scale.hpp"
 #include "worker_synthesis.hpp"
 
 #include <algorithm>
@@ -139,7 +140,7 @@ void WorkerSynthesis::starting_worker(Population& out, const CounterRng& rng, st
                                                  : static_cast<std::uint16_t>(month_origin - 1);
     const auto occupation = static_cast<Occupation>(pick(trait[0], occupation_cdf_[g]));
     out.traits[a] =
-        Population::pack_traits(static_cast<Segment>(g), occupation, fears, payer != Payer::none);
+        AgentTraits::pack(static_cast<Segment>(g), occupation, fears, payer != Payer::none);
 }
 
 void WorkerSynthesis::entrant(Population& out, const CounterRng& rng, std::uint32_t a,
@@ -160,8 +161,8 @@ void WorkerSynthesis::entrant(Population& out, const CounterRng& rng, std::uint3
     out.covered_since[a] = 0;
     out.paid_until[a] = 0;
     const auto occupation = static_cast<Occupation>(pick(trait[0], occupation_cdf_[g]));
-    out.traits[a] = Population::pack_traits(static_cast<Segment>(g), occupation,
-                                            more[2] < fear_threshold_[g], false);
+    out.traits[a] =
+        AgentTraits::pack(static_cast<Segment>(g), occupation, more[2] < fear_threshold_[g], false);
 }
 
 } // namespace detail
@@ -170,7 +171,7 @@ std::uint32_t agents_in_region(const Scenario& scenario, std::size_t scenario_re
     const double workers =
         static_cast<double>(scenario.employed_workers(scenario.regions[scenario_region]));
     return static_cast<std::uint32_t>(
-        std::llround(workers / scenario.population.scale_workers_per_agent));
+        AgentScale(scenario.population.scale_workers_per_agent).agents_nearest(workers));
 }
 
 std::size_t Population::region_of(std::uint32_t slot) const {
@@ -215,15 +216,7 @@ Population synthesise_population(const Scenario& s, std::uint32_t replicate, int
 
     // Uninitialised: synthesis writes every column of the slots in use, an entrant those of
     // its slot, and nothing reads the others. Nor does anything read another rank's regions.
-    out.village.resize(total);
-    out.registration_region.resize(total);
-    out.covered_since.resize(total);
-    out.paid_until.resize(total);
-    out.traits.resize(total);
-    out.age_years.resize(total);
-    out.income_band.resize(total);
-    out.awareness.resize(total);
-    out.payer.resize(total);
+    for_each_agent_column(out, [&](const auto&, auto& column) { column.resize(total); });
 
     const CounterRng rng(s.run.seed, replicate);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, plans.size()), [&](const auto& regions) {

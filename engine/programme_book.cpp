@@ -1,18 +1,11 @@
 #include "programme_book.hpp"
 
+#include "ulcsim/agent_scale.hpp"
+
 #include <algorithm>
 #include <cmath>
 
 namespace ulcsim::detail {
-
-namespace {
-
-std::int64_t workers_to_agents(std::int64_t workers, double scale) {
-    // A quota of workers never admits more agents than it pays for.
-    return static_cast<std::int64_t>(std::floor(static_cast<double>(workers) / scale + 1e-9));
-}
-
-} // namespace
 
 ProgrammeBook::ProgrammeBook(const Scenario& s)
     : scenario_(s), first_year_(s.run.start.year()), state_(s.programmes.size()) {
@@ -56,7 +49,7 @@ void ProgrammeBook::continue_from_previous_month() {
 void ProgrammeBook::begin_month(int t) {
     t_ = t;
     const Month now = scenario_.run.start + t;
-    const double scale = scenario_.population.scale_workers_per_agent;
+    const AgentScale scale(scenario_.population.scale_workers_per_agent);
     for (std::size_t k = 0; k < state_.size(); ++k) {
         const FundingProgramme& p = scenario_.programmes[k];
         State& st = state_[k];
@@ -79,7 +72,8 @@ void ProgrammeBook::begin_month(int t) {
         for (Month m = now; m <= w.end; m = m + 1) {
             const int y = m.year() - first_year_;
             if (y >= 0 && y < static_cast<int>(st.cost_by_year.size()))
-                st.cost_by_year[static_cast<std::size_t>(y)] += p.premium_idr_per_month * scale;
+                st.cost_by_year[static_cast<std::size_t>(y)] +=
+                    scale.workers(p.premium_idr_per_month);
         }
         st.unlimited = !w.quota_workers && !p.quota_workers && !p.outreach_per_month &&
                        p.budget_idr_per_year.empty();
@@ -108,11 +102,11 @@ std::int64_t ProgrammeBook::affordable(const State& s, std::int64_t leaving) con
 std::int64_t ProgrammeBook::quota_agents(std::size_t k) const {
     const FundingProgramme& p = scenario_.programmes[k];
     const State& st = state_[k];
-    const double scale = scenario_.population.scale_workers_per_agent;
+    const AgentScale scale(scenario_.population.scale_workers_per_agent);
     std::optional<std::int64_t> quota = p.quota_workers;
     if (st.window >= 0 && p.windows[static_cast<std::size_t>(st.window)].quota_workers)
         quota = p.windows[static_cast<std::size_t>(st.window)].quota_workers;
-    return quota ? workers_to_agents(*quota, scale) : unlimited;
+    return quota ? scale.agents_within(*quota) : unlimited;
 }
 
 std::int64_t ProgrammeBook::places(std::size_t k, std::int64_t leaving, std::int64_t members,
@@ -124,11 +118,11 @@ std::int64_t ProgrammeBook::places(std::size_t k, std::int64_t leaving, std::int
     const std::int64_t quota = quota_agents(k);
     if (quota != unlimited) n = std::min(n, std::max<std::int64_t>(quota - members, 0));
     if (p.outreach_per_month)
-        n = std::min(n, std::max<std::int64_t>(
-                            workers_to_agents(*p.outreach_per_month,
-                                              scenario_.population.scale_workers_per_agent) -
-                                enrolled,
-                            0));
+        n = std::min(n,
+                     std::max<std::int64_t>(AgentScale(scenario_.population.scale_workers_per_agent)
+                                                    .agents_within(*p.outreach_per_month) -
+                                                enrolled,
+                                            0));
     return n;
 }
 
@@ -175,10 +169,8 @@ double ProgrammeBook::budget_this_year(std::size_t k) const {
 
 std::int64_t monthly_enrolment_bound(const Scenario& s, std::size_t programme, std::int64_t slots) {
     const FundingProgramme& p = s.programmes[programme];
-    const double scale = s.population.scale_workers_per_agent;
-    const auto agents = [&](double workers) {
-        return static_cast<std::int64_t>(workers / scale) + 1;
-    };
+    const AgentScale scale(s.population.scale_workers_per_agent);
+    const auto agents = [&](double workers) { return scale.agents_beyond(workers); };
     double largest_budget = 0;
     for (const auto& [year, amount] : p.budget_idr_per_year)
         largest_budget = std::max(largest_budget, amount);

@@ -930,44 +930,8 @@ struct Hdf5Type<double> {
 
 const std::string checkpoint_group = "/checkpoint";
 
-/// A column of the agents: its name, units and where it is in a Population.
-template <typename T>
-struct AgentColumn {
-    const char* name;
-    const char* units;
-    Column<T> Population::*column;
-};
-
-constexpr const char* month_units =
-    "months from /checkpoint@origin_month + 64 (0: before the origin or never)";
-
-const std::array<AgentColumn<std::uint16_t>, 4> agent_columns_16{{
-    {"village", "desa/kelurahan of the region (desa first)", &Population::village},
-    {"registration_region",
-     "index into /checkpoint/region_code of the employer's registration (65535: outside)",
-     &Population::registration_region},
-    {"covered_since", month_units, &Population::covered_since},
-    {"paid_until", "months from /checkpoint@origin_month + 64 (65535: while employed)",
-     &Population::paid_until},
-}};
-
-const std::array<AgentColumn<std::uint8_t>, 5> agent_columns_8{{
-    {"traits",
-     "bits 0-1 segment (formal, informal, vulnerable; 3: no worker), 2-5 occupation, "
-     "6 fears bansos, 7 ever covered",
-     &Population::traits},
-    {"age_years", "years", &Population::age_years},
-    {"income_band", "bits 0-2 income band (0 lowest … 4), bit 7 former programme member",
-     &Population::income_band},
-    {"awareness", "0 … 255", &Population::awareness},
-    {"payer",
-     "0 none, 1 employer, 2 self, 3 self by auto-debit, 4 + j programme j of "
-     "/checkpoint/programme_name",
-     &Population::payer},
-}};
-
-std::string agents_path(const char* name) {
-    return checkpoint_group + "/agents/" + name;
+std::string agents_path(std::string_view name) {
+    return checkpoint_group + "/agents/" + std::string(name);
 }
 
 /// Writes replicate `replicate`'s row of a [replicate, …] dataset.
@@ -1099,10 +1063,11 @@ void RunFileWriter::write_checkpoint(const ReplicateState& state) {
                                       create_typed_dataset(f, path, dims, names, units, type, c));
         };
         Group agents = create_group(f, name + "/agents", c);
-        for (const auto& column : agent_columns_16)
-            add(agents_path(column.name), {slots}, {"slot"}, column.units, H5T_STD_U16LE);
-        for (const auto& column : agent_columns_8)
-            add(agents_path(column.name), {slots}, {"slot"}, column.units, H5T_STD_U8LE);
+        for_each_agent_column([&](const auto& column) {
+            using T = typename std::decay_t<decltype(column)>::value_type;
+            add(agents_path(column.name), {slots}, {"slot"}, std::string(column.units),
+                Hdf5Type<T>::file());
+        });
         check(agents.close(), c.file, "close group", name + "/agents");
         add(name + "/region_first", {regions}, {"region"}, "slot", H5T_STD_U32LE);
         add(name + "/region_capacity", {regions}, {"region"}, "slots", H5T_STD_U32LE);
@@ -1134,7 +1099,7 @@ void RunFileWriter::write_checkpoint(const ReplicateState& state) {
             state.commitment_first_year == first.commitment_first_year &&
             village_total == first_villages &&
             years == (first.committed_idr.empty() ? 0 : first.committed_idr.front().size()) &&
-            s.checkpoint.size() == agent_columns_16.size() + agent_columns_8.size() + 8;
+            s.checkpoint.size() == agent_column_count + 8;
         const std::size_t first_slots = first.population.region_slots.empty()
                                             ? 0
                                             : first.population.region_slots.back().first +
@@ -1168,10 +1133,7 @@ void RunFileWriter::write_checkpoint(const ReplicateState& state) {
         const std::vector<hsize_t> dims = dims_of(dataset.get(), path);
         write_agents_row(dataset.get(), dims, state.replicate, column, pop.region_slots, path, c);
     };
-    for (const auto& column : agent_columns_16)
-        write_agents(pop.*column.column);
-    for (const auto& column : agent_columns_8)
-        write_agents(pop.*column.column);
+    for_each_agent_column(pop, [&](const auto&, const auto& column) { write_agents(column); });
     write(per_region<std::uint32_t>(pop, [](const RegionSlots& r) { return r.first; }));
     write(per_region<std::uint32_t>(pop, [](const RegionSlots& r) { return r.capacity; }));
     write(per_region<std::uint32_t>(pop, [](const RegionSlots& r) { return r.used; }));
@@ -1355,15 +1317,12 @@ ReplicateState CheckpointReader::state(std::uint32_t replicate) const {
 
     Population& pop = state.population;
     const auto slots = static_cast<std::size_t>(s.run_file->integer_attribute(g, "slots"));
-    const auto read_agents = [&](auto& column, auto type, const char* name) {
-        const auto values =
-            s.require(s.read<decltype(type)>(agents_path(name), r), slots, agents_path(name));
+    for_each_agent_column(pop, [&](const auto& descriptor, auto& column) {
+        using T = typename std::decay_t<decltype(descriptor)>::value_type;
+        const std::string path = agents_path(descriptor.name);
+        const auto values = s.require(s.read<T>(path, r), slots, path);
         column.assign(values.begin(), values.end());
-    };
-    for (const auto& column : agent_columns_16)
-        read_agents(pop.*column.column, std::uint16_t{}, column.name);
-    for (const auto& column : agent_columns_8)
-        read_agents(pop.*column.column, std::uint8_t{}, column.name);
+    });
     const auto first = s.require(s.read<std::uint32_t>(g + "/region_first", r), K, "region_first");
     for (std::size_t k = 0; k < K; ++k)
         pop.region_slots.push_back(

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A vectorised NumPy peer of ulcsim's monthly model, for benchmarking and cross-checking.
 
-The same model as the engine (engine/simulation.cpp and the files it uses), written the way
+The same model as the engine (engine/simulation/ and the files it uses), written the way
 an analyst would write it without the engine: one NumPy array per agent attribute over all
 agents, each phase of the month one vectorised pass, numpy's own random generator (PCG64).
 It does not reproduce the engine's random numbers, only its probabilities, so the two agree
@@ -28,7 +28,7 @@ coverage_rate_mean, coverage_rate_se, labour_force_mean, labour_force_se,
 seconds_per_month [replicate][month], seconds_per_month_median/_min/_max,
 synthesis_seconds [replicate], numpy_version, python_version.
 
-What is modelled (the phases of engine/simulation.cpp, in its order, each month):
+What is modelled (the phases of engine/simulation/, in its order, each month):
 calendar (policies in force, last month's village coverage, programme windows and
 fiscal-year budgets, renewal of members into a window that opens now), demography (deaths
 by age, birthdays and ageing out, moves formal/informal/vulnerable with employer coverage

@@ -5,6 +5,7 @@
 /// `scale` workers. Synthesised from a validated Scenario, deterministically from
 /// (seed, replicate, agent) and independent of the thread count.
 
+#include "ulcsim/agent_columns.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/worker_attributes.hpp"
 
@@ -28,49 +29,11 @@ enum class Payer : std::uint8_t {
 /// Registration region of an agent whose employer is registered outside the scenario.
 inline constexpr std::uint16_t outside_scenario = 0xFFFF;
 
-/// The segment bits of a slot that holds no worker: reserved for a later entrant, or freed by
-/// a death or by ageing out.
-inline constexpr std::uint8_t no_worker = 3;
-
 /// Months in the covered_since and paid_until columns are run months + month_origin, so that
 /// coverage that began before the run (covered_since 0) and employer coverage that is paid
 /// for as long as it lasts (paid_indefinitely) fit in 16 bits.
 inline constexpr std::uint16_t month_origin = 64;
 inline constexpr std::uint16_t paid_indefinitely = 0xFFFF;
-
-/// The income band (0 … 4) needs 3 bits of its byte; the top bit records that the worker has
-/// been a programme member, so that what is left of a programme after its funding ends can
-/// be counted without a column of its own.
-inline constexpr std::uint8_t income_band_mask = 0x07;
-inline constexpr std::uint8_t former_member_bit = 0x80;
-
-/// Leaves the elements of a resized column uninitialised. The slots reserved for entrants
-/// are then never written until an entrant takes one, and as a column of a large population
-/// is fresh memory from the kernel, the pages nobody writes are never given memory: a run
-/// costs the slots it uses, not the room it reserves.
-template <typename T>
-struct UninitialisedAllocator : std::allocator<T> {
-    using value_type = T;
-    template <typename U>
-    struct rebind {
-        using other = UninitialisedAllocator<U>;
-    };
-    UninitialisedAllocator() = default;
-    template <typename U>
-    UninitialisedAllocator(const UninitialisedAllocator<U>&) noexcept {}
-    template <typename U>
-    void construct(U* p) noexcept {
-        ::new (static_cast<void*>(p)) U;
-    }
-    template <typename U, typename... Args>
-    void construct(U* p, Args&&... args) {
-        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-    }
-};
-
-/// One attribute of every slot.
-template <typename T>
-using Column = std::vector<T, UninitialisedAllocator<T>>;
 
 /// Each region's agents are one contiguous block of slots: [first, first + used) hold its
 /// workers and later entrants, [first + used, first + capacity) are reserved for entrants.
@@ -82,12 +45,12 @@ struct RegionSlots {
     std::uint32_t used = 0;
 };
 
-class Population {
+/// The agents' columns (AgentColumns) and the blocks of slots of the regions.
+class Population : public AgentColumns {
 public:
     /// Bytes per agent over all columns; the national run (≈ 145 M agents, and the
     /// labour force it grows into) must fit in 16 bytes per starting agent.
-    static constexpr std::size_t bytes_per_agent =
-        4 * sizeof(std::uint16_t) + 5 * sizeof(std::uint8_t);
+    static constexpr std::size_t bytes_per_agent = agent_bytes;
 
     /// Slots, including those reserved for entrants.
     std::size_t size() const { return traits.size(); }
@@ -95,14 +58,12 @@ public:
     /// The scenario region whose block holds slot `slot` (a binary search over the blocks).
     std::size_t region_of(std::uint32_t slot) const;
 
-    bool in_labour_force(std::size_t i) const { return (traits[i] & 0x3u) != no_worker; }
-
-    Segment segment(std::size_t i) const { return static_cast<Segment>(traits[i] & 0x3u); }
-    Occupation occupation(std::size_t i) const {
-        return static_cast<Occupation>((traits[i] >> 2) & 0xFu);
-    }
-    bool fears_bansos(std::size_t i) const { return (traits[i] >> 6) & 1u; }
-    bool ever_covered(std::size_t i) const { return (traits[i] >> 7) & 1u; }
+    AgentTraits traits_of(std::size_t i) const { return {traits[i]}; }
+    bool in_labour_force(std::size_t i) const { return traits_of(i).holds_worker(); }
+    Segment segment(std::size_t i) const { return traits_of(i).segment(); }
+    Occupation occupation(std::size_t i) const { return traits_of(i).occupation(); }
+    bool fears_bansos(std::size_t i) const { return traits_of(i).fears_bansos(); }
+    bool ever_covered(std::size_t i) const { return traits_of(i).ever_covered(); }
     /// Has been paid for by a funding programme at some time in the run.
     bool former_member(std::size_t i) const { return income_band[i] & former_member_bit; }
     int income_band_of(std::size_t i) const { return income_band[i] & income_band_mask; }
@@ -111,24 +72,6 @@ public:
         return payer[i] != static_cast<std::uint8_t>(Payer::none) &&
                paid_until[i] >= month + month_origin;
     }
-
-    static std::uint8_t pack_traits(Segment s, Occupation o, bool fears, bool ever) {
-        return static_cast<std::uint8_t>(
-            static_cast<unsigned>(s) | (static_cast<unsigned>(o) << 2) |
-            (static_cast<unsigned>(fears) << 6) | (static_cast<unsigned>(ever) << 7));
-    }
-
-    // Columns (all the same length). Months are counted from the run's first month.
-    // Slots beyond a region's `used` are uninitialised.
-    Column<std::uint16_t> village;             ///< desa first, then kelurahan
-    Column<std::uint16_t> registration_region; ///< where the employer registers them
-    Column<std::uint16_t> covered_since;       ///< month the current coverage began
-    Column<std::uint16_t> paid_until;          ///< last month paid for
-    Column<std::uint8_t> traits;               ///< segment, occupation, fears, ever covered
-    Column<std::uint8_t> age_years;
-    Column<std::uint8_t> income_band; ///< 0 (lowest) … 4, and former_member_bit
-    Column<std::uint8_t> awareness;   ///< 0 … 255
-    Column<std::uint8_t> payer;       ///< Payer
 
     std::vector<RegionSlots> region_slots; ///< by scenario region (not per agent)
 };

@@ -3,6 +3,7 @@
 /// The monthly record of one replicate: counts by month × region × segment, and money and
 /// members by month × programme. Counts are in workers (agents × scale), money in rupiah.
 
+#include "ulcsim/phases.hpp"
 #include "ulcsim/worker_attributes.hpp"
 
 #include <array>
@@ -83,20 +84,21 @@ inline constexpr std::size_t programme_metric_count = 7;
 inline constexpr std::array<std::string_view, programme_metric_count> programme_metric_names{
     "members", "enrolled", "renewed", "left", "spent_idr", "committed_idr", "budget_idr"};
 
-/// Wall-clock seconds per phase of the month, summed over the run (see `ulcsim run --profile`).
-/// The per-agent phases run chunk by chunk on every thread; their times are thread-seconds.
+/// Wall-clock seconds per phase (phase_table), summed over the run (see `ulcsim run
+/// --profile`). The per-agent phases run chunk by chunk on every thread; their times are
+/// thread-seconds.
 struct PhaseTimes {
-    static constexpr std::size_t count = 9;
-    static constexpr std::array<std::string_view, count> names{"synthesis",
-                                                               "calendar",
-                                                               "draws",
-                                                               "demography",
-                                                               "accidents",
-                                                               "coverage",
-                                                               "programme allocation",
-                                                               "awareness",
-                                                               "tally"};
+    static constexpr std::size_t count = phase_table.size();
+    /// phase_table's names, by phase index.
+    static constexpr std::array<std::string_view, count> names = [] {
+        std::array<std::string_view, count> out{};
+        for (std::size_t i = 0; i < count; ++i)
+            out[i] = phase_table[i].name;
+        return out;
+    }();
     std::array<double, count> seconds{};
+    double& of(Phase p) { return seconds[phase_index(p)]; }
+    double of(Phase p) const { return seconds[phase_index(p)]; }
     /// Counted only when profiling: agents in the labour force summed over the months
     /// simulated, and the Philox4x32-10 blocks (four 32-bit words each) drawn for them, so
     /// that a benchmark can set the step against the random-number limit.

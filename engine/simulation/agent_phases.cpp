@@ -1,0 +1,330 @@
+#include "agent_phases.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace ulcsim::detail {
+
+namespace {
+
+bool has_birthday(const MonthParameters& month, std::uint32_t a) {
+    return (static_cast<std::uint32_t>(month.calendar_index) + a) % 12 == 0;
+}
+
+void leave_programme(Population& pop, const MonthParameters& month, std::uint32_t a,
+                     ThreadTally& tt) {
+    const std::uint8_t p = pop.payer[a];
+    if (p < programme_base) return;
+    const std::size_t j = p - programme_base;
+    ++tt.left[j];
+    if (pop.paid_until[a] >= month.now) ++tt.released[j];
+}
+
+/// A worker leaves the labour force (death, ageing out). A programme member's unpaid
+/// months return to the budget.
+void leave_labour_force(Population& pop, const MonthParameters& month, std::uint32_t a,
+                        ThreadTally& tt) {
+    leave_programme(pop, month, a, tt);
+    pop.traits[a] = no_worker;
+    pop.payer[a] = payer_none;
+    pop.paid_until[a] = 0;
+}
+
+std::uint64_t self_enrolment_threshold(const Population& pop, const MonthParameters& month,
+                                       std::uint32_t a, std::size_t k) {
+    const unsigned fears = (pop.traits[a] & AgentTraits::fears_bit) ? 1u : 0u;
+    const double h = month.self_hazard[detail::self_hazard_index(pop.awareness[a],
+                                                                 pop.income_band_of(a), fears)] *
+                     month.village_self_factor[month.village_first[k] + pop.village[a]];
+    return static_cast<std::uint64_t>(CounterRng::fast_probability_from_hazard(h) *
+                                      month.registration_success[k] * 0x1p32);
+}
+
+/// A self-payer's continuation after the end of a subsidy: pays on (perhaps by
+/// auto-debit) or falls into arrears from the last funded month.
+void after_subsidy(Population& pop, const MonthParameters& month, const CounterRng& rng,
+                   std::uint32_t a, std::size_t j, ThreadTally& tt) {
+    tt.count_blocks(1);
+    const auto r = rng.words(a, static_cast<std::uint32_t>(month.t), DrawPurpose::month_events, 1);
+    if (r[1] < month.continue_after[j]) {
+        pop.payer[a] = (r[2] >> 16) < month.autodebit_16 ? payer_self_autodebit : payer_self;
+        pop.paid_until[a] = month.now;
+    } else {
+        pop.payer[a] = payer_self;
+        pop.paid_until[a] =
+            std::min<std::uint16_t>(pop.paid_until[a], static_cast<std::uint16_t>(month.now - 1));
+    }
+}
+
+bool eligible(const Population& pop, std::uint32_t a, std::uint16_t desa,
+              const FundingProgramme& p) {
+    const Eligibility& e = p.eligibility;
+    const AgentTraits traits{pop.traits[a]};
+    if (!e.segments[traits.segment_bits()] || !e.occupations[traits.occupation_index()])
+        return false;
+    if (pop.income_band_of(a) > e.max_income_band) return false;
+    if (pop.age_years[a] < e.min_age_years || pop.age_years[a] > e.max_age_years) return false;
+    if (p.villages != VillageScope::all) {
+        const bool in_desa = pop.village[a] < desa;
+        if ((p.villages == VillageScope::desa) != in_desa) return false;
+    }
+    return true;
+}
+
+/// The chunk's workers in tt.offered[0, n) meet the programmes of their region, one
+/// programme after the other in the scenario's order, each programme's draws made in one
+/// batch. A worker who accepts a programme without limits joins it and meets no later
+/// programme; one who accepts a limited programme becomes its candidate and may also
+/// be a later one's.
+void offer_programmes(const MonthParameters& month, const ProgrammeOffers& offers,
+                      const CounterRng& rng, Population& pop, std::size_t k, std::uint32_t n,
+                      ThreadTally& tt) {
+    const auto t = static_cast<std::uint32_t>(month.t);
+    for (const std::uint16_t j : offers.region_programmes[k]) {
+        if (!offers.recruiting[j]) continue;
+        const FundingProgramme& p = offers.programmes[j];
+        std::uint32_t m = 0;
+        for (std::uint32_t i = 0; i < n; ++i) {
+            const std::uint32_t a = tt.offered[i];
+            if (pop.payer[a] < programme_base && eligible(pop, a, offers.desa[k], p))
+                tt.eligible[m++] = a;
+        }
+        rng.words_for_agents(tt.eligible.data(), m, t, DrawPurpose::programme_offer, j,
+                             tt.offer_words.data());
+        tt.count_blocks(m);
+        const bool unlimited = offers.unlimited[j] != 0;
+        for (std::uint32_t i = 0; i < m; ++i) {
+            const std::uint32_t a = tt.eligible[i];
+            const DrawWords& offer = tt.offer_words[i];
+            const unsigned fears = (pop.traits[a] & AgentTraits::fears_bit) ? 1u : 0u;
+            if (offer[0] >= month.acceptance[j][fears]) continue;
+            if (unlimited) {
+                join_programme(pop, a, j, offers.window_end[j], month.now);
+                ++tt.enrolled[j];
+                continue;
+            }
+            const std::uint64_t priority =
+                p.targeting == Targeting::lowest_income_first
+                    ? static_cast<std::uint64_t>(pop.income_band_of(a)) << 29 | (offer[1] >> 3)
+                    : offer[1];
+            tt.candidates[j].push(priority << 32 | a);
+        }
+    }
+}
+
+} // namespace
+
+std::uint32_t draw_month(Chunk c, const Population& pop, const MonthParameters& month,
+                         const CounterRng& rng, ChunkScratch& x) {
+    std::uint32_t drawn = 0;
+    const auto t = static_cast<std::uint32_t>(month.t);
+    // A block for every slot, empty ones too: eight at a time is faster than skipping.
+    rng.words_for_range(c.begin, c.end - c.begin, t, DrawPurpose::month_events, 0, x.draws.data());
+    const std::uint16_t was_paid = static_cast<std::uint16_t>(month.now - 1);
+    for (std::uint32_t a = c.begin; a < c.end; ++a) {
+        const StateCode code = state_code(pop, a, was_paid);
+        x.start[a - c.begin] = code;
+        drawn += code & code_in_labour_force;
+    }
+    return drawn;
+}
+
+namespace {
+
+void jkm_claim(const Population& pop, const MonthParameters& month, int jkm_waiting_months,
+               std::uint32_t a, std::size_t k, std::size_t g, ThreadTally& tt) {
+    ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::jkm_claims)];
+    if (month.now - pop.covered_since[a] < jkm_waiting_months)
+        ++tt.counts[TallyLayout::cell(k, g, reduced_jkm_claims)];
+}
+
+} // namespace
+
+void demography(Chunk c, const ChunkScratch& x, const MonthParameters& month,
+                int jkm_waiting_months, Population& pop, ThreadTally& tt) {
+    const std::size_t k = c.region;
+    for (std::uint32_t a = c.begin; a < c.end; ++a) {
+        const std::uint32_t i = a - c.begin;
+        if (!(x.start[i] & code_in_labour_force)) continue;
+        const DrawWords& w = x.draws[i];
+        std::size_t g = segment_of(pop.traits[a]);
+        if (w[0] < month.death_by_age[pop.age_years[a]]) {
+            ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::deaths)];
+            if (x.start[i] & code_covered) jkm_claim(pop, month, jkm_waiting_months, a, k, g, tt);
+            leave_labour_force(pop, month, a, tt);
+            continue;
+        }
+        if (has_birthday(month, a) && ++pop.age_years[a] >= month.exit_age_years) {
+            ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::aged_out)];
+            leave_labour_force(pop, month, a, tt);
+            continue;
+        }
+        const auto& move = month.move[g];
+        if (w[1] < move[segment_count - 1]) {
+            std::size_t d = 0;
+            while (w[1] >= move[d])
+                ++d;
+            // A formal worker who leaves the job loses the employer's coverage.
+            if (g == 0 && pop.payer[a] == payer_employer) {
+                pop.payer[a] = payer_none;
+                pop.paid_until[a] = 0;
+            }
+            pop.traits[a] = AgentTraits::with_segment(pop.traits[a], static_cast<unsigned>(d));
+            g = d;
+        }
+    }
+}
+
+// They use the part of the death word above the death
+// threshold, so deaths and accidents keep their exact monthly probabilities.
+void work_accidents(Chunk c, const ChunkScratch& x, const MonthParameters& month, Population& pop,
+                    ThreadTally& tt) {
+    const std::size_t k = c.region;
+    for (std::uint32_t a = c.begin; a < c.end; ++a) {
+        const std::uint32_t i = a - c.begin;
+        if (segment_of(pop.traits[a]) == no_worker) continue;
+        const std::uint8_t age_at_start =
+            static_cast<std::uint8_t>(pop.age_years[a] - (has_birthday(month, a) ? 1 : 0));
+        const std::uint64_t above = x.draws[i][0] - month.death_by_age[age_at_start];
+        const std::uint64_t risk = month.accident[AgentTraits{pop.traits[a]}.occupation_index()];
+        if (above >= risk) continue;
+        const std::size_t g = segment_of(pop.traits[a]);
+        ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::accidents)];
+        if (x.start[i] & code_covered)
+            ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::jkk_claims)];
+        if ((above << 16) < risk * month.fatal_share_16) {
+            ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::deaths)];
+            leave_labour_force(pop, month, a, tt);
+        }
+    }
+}
+
+void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
+              const ProgrammeOffers& offers, const CounterRng& rng, Population& pop,
+              ThreadTally& tt) {
+    const std::size_t k = c.region;
+    const std::uint16_t now = month.now;
+    const auto t = static_cast<std::uint32_t>(month.t);
+    std::uint32_t offered = 0;
+    for (std::uint32_t a = c.begin; a < c.end; ++a) {
+        const std::uint32_t i = a - c.begin;
+        const std::uint8_t g = segment_of(pop.traits[a]);
+        if (g == no_worker) continue;
+        const std::uint32_t w = x.draws[i][2];
+        const std::uint8_t p = pop.payer[a];
+        const std::uint16_t paid = pop.paid_until[a];
+
+        if (g == 0 && p != payer_employer) {
+            if (p != payer_none) tt.count_blocks(1);
+            const std::uint32_t word =
+                p == payer_none ? w : rng.words(a, t, DrawPurpose::month_events, 1)[0];
+            if (word < month.employer_registration[k]) {
+                leave_programme(pop, month, a, tt);
+                if (!(x.start[i] & code_covered)) pop.covered_since[a] = now;
+                pop.payer[a] = payer_employer;
+                pop.paid_until[a] = paid_indefinitely;
+                pop.traits[a] |= AgentTraits::ever_covered_bit;
+                continue;
+            }
+        }
+
+        if (p == payer_none && g == 0) {
+            // An unregistered wage earner waits for the employer; only programmes that
+            // admit formal workers may still cover him.
+        } else if (p == payer_employer) {
+            if (w < month.employer_lapse) {
+                pop.payer[a] = payer_none;
+                pop.paid_until[a] = 0;
+            }
+        } else if (p == payer_self || p == payer_self_autodebit) {
+            if (paid + 1 >= now) {
+                const std::size_t autodebit = p == payer_self_autodebit ? 1 : 0;
+                if (w >= month.self_lapse[autodebit][pop.income_band_of(a)])
+                    pop.paid_until[a] = now;
+            } else if (now - 1 - paid > month.arrears_months) {
+                pop.payer[a] = payer_none; // past the arrears period: membership ends
+                pop.paid_until[a] = 0;
+            } else if (w < month.reinstate) {
+                pop.paid_until[a] = now;
+            }
+        } else if (p >= programme_base) {
+            const std::size_t j = p - programme_base;
+            if (paid >= now) {
+                if (w < month.member_dropout[j]) {
+                    leave_programme(pop, month, a, tt);
+                    after_subsidy(pop, month, rng, a, j, tt);
+                }
+            } else {
+                leave_programme(pop, month, a, tt);
+                after_subsidy(pop, month, rng, a, j, tt);
+            }
+        } else if (w < month.self_enrolment_bound[k]) {
+            const std::uint64_t enrol = self_enrolment_threshold(pop, month, a, k);
+            if (w < enrol) {
+                pop.payer[a] = (std::uint64_t{w} << 16) < enrol * month.autodebit_16
+                                   ? payer_self_autodebit
+                                   : payer_self;
+                pop.paid_until[a] = now;
+                pop.covered_since[a] = now;
+                pop.traits[a] |= AgentTraits::ever_covered_bit;
+            }
+        }
+
+        // Programme offers go to workers uncovered at the start of the month who are
+        // still uncovered: never to someone who just lapsed or just joined.
+        if ((x.start[i] & code_covered) || offers.region_programmes[k].empty()) continue;
+        if (pop.payer[a] != payer_none && !(pop.payer[a] <= payer_self_autodebit &&
+                                            pop.payer[a] >= payer_self && pop.paid_until[a] < now))
+            continue;
+        tt.offered[offered++] = a;
+    }
+    if (offered > 0) offer_programmes(month, offers, rng, pop, k, offered, tt);
+}
+
+// Awareness is rounded stochastically so that small
+// monthly changes accumulate on the 0–255 scale.
+void awareness(Chunk c, const ChunkScratch& x, const MonthParameters& month, Population& pop) {
+    const std::size_t k = c.region;
+    const std::int64_t* gain_16 = month.village_awareness_gain_16.data() + month.village_first[k];
+    for (std::uint32_t a = c.begin; a < c.end; ++a) {
+        const std::uint32_t i = a - c.begin;
+        if (segment_of(pop.traits[a]) == no_worker) continue;
+        const std::uint32_t w = x.draws[i][3];
+        const std::int64_t level = pop.awareness[a] * month.awareness_keep_16 +
+                                   gain_16[pop.village[a]] + static_cast<std::int64_t>(w & 0xFFFFu);
+        pop.awareness[a] = static_cast<std::uint8_t>(std::clamp<std::int64_t>(level >> 16, 0, 255));
+        if ((pop.traits[a] & AgentTraits::fears_bit) && (w >> 16) < month.fear_reduction_16[k])
+            pop.traits[a] &= static_cast<std::uint8_t>(~AgentTraits::fears_bit);
+    }
+}
+
+void tally(Chunk c, const ChunkScratch& x, const MonthParameters& month, const TallyLayout& layout,
+           const Population& pop, ThreadTally& tt) {
+    const std::size_t k = c.region;
+    const std::uint16_t now = month.now;
+    for (std::uint32_t a = c.begin; a < c.end; ++a) {
+        const std::uint32_t i = a - c.begin;
+        const StateCode start = x.start[i];
+        const StateCode end = state_code(pop, a, now);
+        if (end == start) continue;
+        add_stocks(pop, month, layout, start, -1, k, a, tt);
+        add_stocks(pop, month, layout, end, 1, k, a, tt);
+        if (!(start & code_in_labour_force)) continue;
+        const std::size_t g0 = segment_in(start);
+        const bool was_covered = start & code_covered;
+        if (!(end & code_in_labour_force)) {
+            if (was_covered) ++tt.counts[TallyLayout::cell(k, g0, SeriesMetric::covered_exits)];
+            continue;
+        }
+        const std::size_t g = segment_in(end);
+        const bool covered = end & code_covered;
+        if (was_covered && !covered) ++tt.counts[TallyLayout::cell(k, g0, SeriesMetric::lapsed)];
+        if (!was_covered && covered) ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::enrolled)];
+        if (was_covered && covered && g != g0) {
+            ++tt.counts[TallyLayout::cell(k, g0, SeriesMetric::covered_moved_out)];
+            ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::covered_moved_in)];
+        }
+    }
+}
+
+} // namespace ulcsim::detail
