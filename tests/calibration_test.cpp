@@ -86,11 +86,17 @@ TEST(Calibration, KeysResolveWithPriorsByKind) {
               "one");
 }
 
+ExecutionContext one_thread() {
+    ExecutionContext context;
+    context.threads = 1;
+    return context;
+}
+
 TEST(Calibration, TheScenarioAtAPointIsAVariantRunAsLongAsTheProblem) {
     const Scenario s = load_scenario(scenario("kota-magelang-2025.toml"));
     std::vector<Observation> obs{observation(s, SegmentGroup::all, 5)};
     const CalibrationProblem problem(
-        s, {calibration_parameter(s, "behaviour.continue_after_subsidy")}, obs, 1);
+        s, {calibration_parameter(s, "behaviour.continue_after_subsidy")}, obs, one_thread());
     Eigen::VectorXd point(1);
     point << 0.8;
     Scenario shortened = s;
@@ -267,7 +273,7 @@ TEST(Calibration, BehaviourContinueAfterSubsidyIsFittedThroughTheProgrammes) {
     Observation after = observation(s, SegmentGroup::bpu, 29); // 2026-06
     after.value = 0.3;
     const CalibrationProblem problem(s, {calibration_parameter(s, "continue_after_subsidy")},
-                                     {after}, 1);
+                                     {after}, one_thread());
     Eigen::VectorXd low(1), high(1);
     low << 0.05;
     high << 0.95;
