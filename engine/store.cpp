@@ -5,9 +5,7 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cstdint>
-#include <cstring>
 #include <functional>
 #include <hdf5.h>
 #include <limits>
@@ -246,46 +244,6 @@ std::string units_of(std::string_view metric) {
     return metric.ends_with("_idr") ? "IDR" : "workers";
 }
 
-std::atomic<bool> discarding_output{false};
-
-/// The temporary files that exist now, in a fixed table that a signal handler can read
-/// without allocating or locking.
-class TemporaryFiles {
-public:
-    static constexpr std::size_t capacity = 32;
-    std::size_t add(const std::filesystem::path& path) {
-        const std::string text = path.string();
-        if (text.size() >= sizeof(Entry::path)) return capacity;
-        for (std::size_t i = 0; i < capacity; ++i) {
-            bool expected = false;
-            if (!entries_[i].claimed.compare_exchange_strong(expected, true)) continue;
-            std::memcpy(entries_[i].path, text.c_str(), text.size() + 1);
-            entries_[i].ready = true;
-            return i;
-        }
-        return capacity; // more than any command keeps: this one is not removed on abort
-    }
-    void drop(std::size_t i) {
-        if (i >= capacity) return;
-        entries_[i].ready = false;
-        entries_[i].claimed = false;
-    }
-    void remove_all() noexcept {
-        for (Entry& e : entries_)
-            if (e.ready) ::unlink(e.path);
-    }
-
-private:
-    struct Entry {
-        std::atomic<bool> claimed{false};
-        std::atomic<bool> ready{false};
-        char path[4096];
-    };
-    Entry entries_[capacity];
-};
-
-TemporaryFiles temporary_files;
-
 std::filesystem::path temporary_path_for(const std::filesystem::path& output) {
     std::filesystem::path temporary = output;
     temporary += ".tmp-" + std::to_string(::getpid());
@@ -300,8 +258,9 @@ std::filesystem::path scratch_path_for(const std::filesystem::path& output) {
 
 // HDF5's own message for this ("unable to open file … errno = 2") names the temporary file,
 // not the one the user asked for.
-void move_into_place(const std::filesystem::path& temporary, const std::filesystem::path& output) {
-    if (discarding_output) return;
+void move_into_place(const std::filesystem::path& temporary, const std::filesystem::path& output,
+                     bool discard) {
+    if (discard) return;
     std::error_code ec;
     std::filesystem::rename(temporary, output, ec);
     if (ec)
@@ -309,8 +268,9 @@ void move_into_place(const std::filesystem::path& temporary, const std::filesyst
                                  ": " + ec.message());
 }
 
-void require_directory_of(const std::filesystem::path& output, std::string_view kind) {
-    if (discarding_output) return;
+void require_directory_of(const std::filesystem::path& output, std::string_view kind,
+                          bool discard) {
+    if (discard) return;
     const std::filesystem::path directory =
         output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
     std::error_code ec;
@@ -321,7 +281,7 @@ void require_directory_of(const std::filesystem::path& output, std::string_view 
 
 /// Creates (truncating) the file at c.file; the handle is invalid when HDF5 could not, so that
 /// the caller can say which of its files that was.
-File create_file(const Context& c) {
+File create_file(const Context& c, bool discard) {
     const PropertyList fcpl = untimed(H5P_FILE_CREATE, c, "/");
     // SEMI: closing the file fails while anything in it is still open, instead of quietly
     // leaving it open until later, after the rename.
@@ -329,7 +289,7 @@ File create_file(const Context& c) {
         open<PropertyList>(H5Pcreate(H5P_FILE_ACCESS), c.file, "create property list for", "/");
     check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_SEMI), c.file, "configure", "/");
     // In memory, never on disk: the file is only written to be dropped.
-    if (discarding_output)
+    if (discard)
         check(H5Pset_fapl_core(fapl.get(), std::size_t{1} << 20, false), c.file, "configure", "/");
     return File(H5Fcreate(c.file.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()));
 }
@@ -469,25 +429,6 @@ std::vector<std::string> read_strings(hid_t file_type, hid_t space, std::string_
 
 } // namespace
 
-void discard_output(bool discard) {
-    discarding_output = discard;
-}
-
-bool output_discarded() {
-    return discarding_output;
-}
-
-void remove_temporary_files() noexcept {
-    temporary_files.remove_all();
-}
-
-TemporaryFile::TemporaryFile(const std::filesystem::path& path)
-    : index_(temporary_files.add(path)) {}
-
-TemporaryFile::~TemporaryFile() {
-    temporary_files.drop(index_);
-}
-
 // ---- ArrayWriter ----------------------------------------------------------------------------
 
 static_assert(std::is_same_v<hid_t, std::int64_t>, "ArrayWriter keeps the file as an int64");
@@ -549,7 +490,9 @@ struct RunFileWriter::Impl {
     std::size_t programmes = 0;
     bool created = false;
     bool scratch_created = false;
-    std::optional<TemporaryFile> temporary_mark, scratch_mark;
+    OutputSink* sink = nullptr;
+    bool discard = false;
+    std::optional<OutputSink::Temporary> temporary_mark, scratch_mark;
     bool committed = false;
     std::vector<bool> written;
     // Declared before the datasets so that they are closed after them.
@@ -616,11 +559,13 @@ struct RunFileWriter::Impl {
 };
 
 RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario& scenario,
-                             const RunInfo& info)
+                             const RunInfo& info, OutputSink* sink)
     : impl_(std::make_unique<Impl>()) {
     silence_hdf5();
     if (info.months < 0) throw std::invalid_argument("run file: negative month count");
     Impl& s = *impl_;
+    s.sink = sink;
+    s.discard = sink && sink->discards();
     s.output = output;
     s.temporary = temporary_path_for(output);
     s.context.file = s.temporary;
@@ -632,22 +577,22 @@ RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario
     const Context& c = s.context;
     const Context& rc = s.replicates_context;
 
-    require_directory_of(output, "run file");
-    s.file = create_file(c);
+    require_directory_of(output, "run file", s.discard);
+    s.file = create_file(c, s.discard);
     if (s.file.get() < 0)
         throw std::runtime_error("cannot create run file " + output.string() + " (as " +
                                  s.temporary.string() + "): " + hdf5_reason());
     s.created = true;
-    s.temporary_mark.emplace(s.temporary);
+    s.temporary_mark.emplace(s.sink, s.temporary);
     write_into(s.file.get(), "run file " + output.string(), s.temporary);
     if (!info.keep_replicates) {
-        s.scratch_file = create_file(rc);
+        s.scratch_file = create_file(rc, s.discard);
         if (s.scratch_file.get() < 0)
             throw std::runtime_error("cannot create the replicates' scratch file for run file " +
                                      output.string() + " (as " + rc.file.string() +
                                      "): " + hdf5_reason());
         s.scratch_created = true;
-        s.scratch_mark.emplace(rc.file);
+        s.scratch_mark.emplace(s.sink, rc.file);
     }
     const hid_t f = s.file.get();
     const hid_t rf = s.replicates_file();
@@ -892,7 +837,7 @@ void RunFileWriter::commit() {
         std::filesystem::remove(s.replicates_context.file, ec);
         if (!ec) s.scratch_created = false;
     }
-    move_into_place(s.temporary, s.output);
+    move_into_place(s.temporary, s.output, s.discard);
     s.committed = true;
 }
 
@@ -1397,7 +1342,9 @@ struct ResultFileWriter::Impl {
     bool created = false;
     bool committed = false;
     File file;
-    std::optional<TemporaryFile> temporary_mark;
+    OutputSink* sink = nullptr;
+    bool discard = false;
+    std::optional<OutputSink::Temporary> temporary_mark;
 
     Impl() = default;
     Impl(const Impl&) = delete;
@@ -1411,22 +1358,24 @@ struct ResultFileWriter::Impl {
     }
 };
 
-ResultFileWriter::ResultFileWriter(const std::filesystem::path& output)
+ResultFileWriter::ResultFileWriter(const std::filesystem::path& output, OutputSink* sink)
     : impl_(std::make_unique<Impl>()) {
     silence_hdf5();
     Impl& s = *impl_;
+    s.sink = sink;
+    s.discard = sink && sink->discards();
     s.output = output;
     s.temporary = temporary_path_for(output);
     s.context.file = s.temporary;
     const Context& c = s.context;
 
-    require_directory_of(output, "result file");
-    s.file = create_file(c);
+    require_directory_of(output, "result file", s.discard);
+    s.file = create_file(c, s.discard);
     if (s.file.get() < 0)
         throw std::runtime_error("cannot create result file " + output.string() + " (as " +
                                  s.temporary.string() + "): " + hdf5_reason());
     s.created = true;
-    s.temporary_mark.emplace(s.temporary);
+    s.temporary_mark.emplace(s.sink, s.temporary);
     write_into(s.file.get(), "result file " + output.string(), s.temporary);
 
     Group meta = create_group(s.file.get(), "/meta", c);
@@ -1447,7 +1396,7 @@ void ResultFileWriter::commit() {
     check(H5Fflush(s.file.get(), H5F_SCOPE_LOCAL), s.context.file, "flush", "/");
     stop_writing();
     check(s.file.close(), s.context.file, "close file", "/");
-    move_into_place(s.temporary, s.output);
+    move_into_place(s.temporary, s.output, s.discard);
     s.committed = true;
 }
 
