@@ -787,10 +787,25 @@ void inspect(const fs::path& file, std::ostream& out) {
                      what_inspect_reads + ")");
 }
 
+/// The scenario a run file stores, as TOML text ending in a newline.
+void print_scenario(const fs::path& file, std::ostream& out) {
+    const std::unique_ptr<RunFileReader> reader = open_run_file(file);
+    RunMeta meta;
+    try {
+        meta = read_run_meta(*reader);
+    } catch (const std::runtime_error& e) {
+        refuse(file, "not a run file: " + reason_without_file(e.what(), file));
+    }
+    if (meta.scenario_toml.empty()) refuse(file, "the run file holds no scenario");
+    out << meta.scenario_toml;
+    if (!meta.scenario_toml.ends_with('\n')) out << '\n';
+}
+
 } // namespace
 
 int inspect_command(const std::vector<std::string>& args) {
     std::string file;
+    bool scenario = false;
     po::options_description options(
         "Usage: ulcsim inspect RUN.h5\n\n"
         "Prints what a run file of `ulcsim run` or `ulcsim forecast` holds: the scenario, seed,\n"
@@ -799,15 +814,21 @@ int inspect_command(const std::vector<std::string>& args) {
         "labour force, each programme's members and spending); and the forecast, backtest and\n"
         "checkpoint when the file has them. Files of compare, sweep and calibrate are named and\n"
         "outlined.\n"
+        "With --scenario, prints instead the scenario the run was made with, as the TOML text it\n"
+        "stores (every extends and --set resolved): `ulcsim run` takes it as it is.\n"
         "Exit status: 0 done, 2 not a readable run file or a bad command line.\n\nOptions");
-    options.add_options()("help,h", "show this help");
+    options.add_options()("help,h", "show this help")("scenario", po::bool_switch(&scenario),
+                                                      "print the run's scenario as TOML");
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::string>(&file));
     po::variables_map vm;
     if (!parse_command_line(args, options, hidden, 1, vm)) return 0;
     if (file.empty()) throw UsageError("inspect: no run file given (see ulcsim inspect --help)");
     std::ostringstream out;
-    inspect(file, out);
+    if (scenario)
+        print_scenario(file, out);
+    else
+        inspect(file, out);
     std::cout << out.str();
     return 0;
 }

@@ -42,6 +42,8 @@ RunMeta read_run_meta(const RunFileReader& file) {
     meta.engine_version = text("engine_version");
     meta.scale_workers_per_agent =
         optional_of([&] { return file.number_attribute(m, "scale_workers_per_agent"); });
+    meta.key_table_version =
+        optional_of([&] { return file.integer_attribute(m, "key_table_version"); });
     meta.replicates_kept =
         optional_of([&] { return file.integer_attribute(m, "replicates_kept"); }).value_or(1) != 0;
     meta.from_checkpoint = text("from_checkpoint");

@@ -3,6 +3,7 @@
 
 #include "run_file_writer_impl.hpp"
 #include "temporary_file.hpp"
+#include "ulcsim/scenario_keys.hpp"
 #include "ulcsim/version.hpp"
 
 #include <cstdint>
@@ -110,6 +111,9 @@ RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario
                                      scenario.population.scale_workers_per_agent, c);
         hdf5::write_scalar_attribute(g, dataset::meta, "replicates_kept",
                                      std::int64_t{info.keep_replicates ? 1 : 0}, c);
+        // Which scenario language scenario_toml is written in, for whoever re-runs it.
+        hdf5::write_scalar_attribute(g, dataset::meta, "key_table_version",
+                                     std::int64_t{scenario_key_table_version}, c);
         hdf5::check(meta.close(), c.file, "close group", dataset::meta);
     }
 

@@ -26,6 +26,9 @@ struct RunMeta {
     std::optional<std::int64_t> threads;
     std::optional<std::string> engine_version;
     std::optional<double> scale_workers_per_agent;
+    /// The version of the table of scenario keys scenario_toml was validated against
+    /// (ulcsim/scenario_keys.hpp; absent in files written before it was recorded).
+    std::optional<std::int64_t> key_table_version;
     /// Whether every replicate's series is in the file (false: `--keep summaries`).
     bool replicates_kept = true;
     /// Set on a run continued from a checkpoint: the file it came from, the month it

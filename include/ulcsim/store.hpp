@@ -2,9 +2,11 @@
 /// \file
 /// Run files (HDF5): the record of one `ulcsim run`, readable with h5py, pandas or h5dump
 /// without ulcsim. Layout:
-///   /meta                      attributes: scenario_toml, scenario_name, seed, start_month,
-///                              months, replicates, threads, engine_version,
-///                              scale_workers_per_agent
+///   /meta                      attributes: scenario_toml (the resolved scenario, which
+///                              `ulcsim run` takes as it is), scenario_name, seed,
+///                              start_month, months, replicates, threads, engine_version,
+///                              scale_workers_per_agent, replicates_kept, key_table_version
+///                              (ulcsim/scenario_keys.hpp)
 ///   /months                    "YYYY-MM" of each month of the run
 ///   /regions/code, name, province
 ///   /series/<metric>           [replicate, month, region, segment] float64
