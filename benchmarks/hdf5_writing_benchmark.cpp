@@ -106,7 +106,8 @@ void hdf5_write_replicates(benchmark::State& state, const WriteCase& c) {
     double file_bytes = 0;
     for (auto _ : state) {
         {
-            ulcsim::RunFileWriter writer(path, p.scenario, ulcsim::run_info_of(p.scenario, 1));
+            ulcsim::RunFileWriter writer(path, p.scenario, ulcsim::run_info_of(p.scenario, 1),
+                                         nullptr);
             write_replicates(writer, p);
             writer.commit();
         }
@@ -133,7 +134,8 @@ void run_file_summary(benchmark::State& state, const WriteCase& c) {
     for (auto _ : state) {
         state.PauseTiming();
         {
-            ulcsim::RunFileWriter writer(path, p.scenario, ulcsim::run_info_of(p.scenario, 1));
+            ulcsim::RunFileWriter writer(path, p.scenario, ulcsim::run_info_of(p.scenario, 1),
+                                         nullptr);
             write_replicates(writer, p);
             state.ResumeTiming();
             const ulcsim::EnsembleSummary summary =

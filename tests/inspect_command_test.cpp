@@ -3,6 +3,8 @@
 // file the program writes, and anything that is not a run file is refused in one line.
 
 #include "support/test_support.hpp"
+#include "ulcsim/run_file.hpp"
+#include "ulcsim/scenario_keys.hpp"
 
 #include <filesystem>
 #include <gtest/gtest.h>
@@ -139,6 +141,31 @@ TEST(InspectCommand, SummarisesARunFileWithTheFiguresRunPrinted) {
     EXPECT_NE(r.out.find("/summary: 79 datasets"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("Forecast"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("Checkpoint"), std::string::npos) << r.out;
+}
+
+// A run file carries its scenario: printed by inspect --scenario and run again with nothing
+// else, it gives the same series (the key table's version is recorded beside it).
+TEST(InspectCommand, TheStoredScenarioRunsAgainToTheSameSeries) {
+    const test::ScratchDir dir;
+    const fs::path first = dir.path() / "first.h5", again = dir.path() / "again.h5";
+    const auto run = test::run_program(with(
+        {"run", magelang_2025(), "-o", first.string(), "--set", "population.scale=20"}, small_run));
+    ASSERT_EQ(run.status, 0) << run.err;
+    const auto printed = test::run_program({"inspect", first.string(), "--scenario"});
+    ASSERT_EQ(printed.status, 0) << printed.err;
+    EXPECT_NE(printed.out.find("scale = 20"), std::string::npos) << printed.out;
+    const fs::path toml = dir.write("stored.toml", printed.out);
+    const auto rerun =
+        test::run_program({"run", toml.string(), "-o", again.string(), "--threads", "1"});
+    ASSERT_EQ(rerun.status, 0) << rerun.err;
+    const RunFileReader a(first), b(again);
+    EXPECT_EQ(read_run_meta(a).key_table_version, scenario_key_table_version);
+    EXPECT_EQ(read_run_meta(b).seed, 7);
+    for (const SeriesMetric m : {SeriesMetric::covered, SeriesMetric::labour_force}) {
+        const StoredArray x = read_series(a, m), y = read_series(b, m);
+        EXPECT_EQ(x.dims, y.dims);
+        EXPECT_EQ(x.values, y.values) << series_metric_names[static_cast<std::size_t>(m)];
+    }
 }
 
 TEST(InspectCommand, SaysWhenOnlyTheSummariesWereKept) {

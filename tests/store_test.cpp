@@ -84,7 +84,7 @@ void write_replicates(RunFileWriter& writer, const Scenario& s, const RunInfo& i
 std::vector<ReplicateSeries> write_run(const fs::path& output, const Scenario& s,
                                        const RunInfo& info) {
     std::vector<ReplicateSeries> written;
-    RunFileWriter writer(output, s, info);
+    RunFileWriter writer(output, s, info, nullptr);
     write_replicates(writer, s, info, written);
     writer.commit();
     return written;
@@ -259,7 +259,7 @@ TEST(RunFile, CommitRenamesTheTemporaryFile) {
     const Scenario& s = magelang();
     const RunInfo info = small_run(s);
     const fs::path file = dir.path() / "run.h5";
-    RunFileWriter writer(file, s, info);
+    RunFileWriter writer(file, s, info, nullptr);
     const fs::path temporary = writer.temporary_path();
     EXPECT_EQ(temporary, dir.path() / ("run.h5.tmp-" + std::to_string(getpid())));
     EXPECT_TRUE(present(temporary));
@@ -281,7 +281,7 @@ TEST(RunFile, AnInterruptedRunLeavesNothingBehind) {
     fs::path temporary;
     EXPECT_THROW(
         {
-            RunFileWriter writer(file, s, info);
+            RunFileWriter writer(file, s, info, nullptr);
             temporary = writer.temporary_path();
             writer.write_replicate(0, fake_series(s, info, 0));
             throw std::runtime_error("interrupted");
@@ -299,7 +299,7 @@ TEST(RunFile, CommitRefusesAMissingReplicate) {
     const RunInfo info = small_run(s);
     const fs::path file = dir.path() / "run.h5";
     {
-        RunFileWriter writer(file, s, info);
+        RunFileWriter writer(file, s, info, nullptr);
         writer.write_replicate(1, fake_series(s, info, 1));
         EXPECT_THROW(writer.commit(), std::logic_error);
     }
@@ -310,7 +310,7 @@ TEST(RunFile, MissingDirectoryIsAnErrorNamingThePath) {
     const ScratchDir dir;
     const fs::path file = dir.path() / "no-such-dir" / "run.h5";
     try {
-        RunFileWriter writer(file, magelang(), small_run(magelang()));
+        RunFileWriter writer(file, magelang(), small_run(magelang()), nullptr);
         FAIL() << "expected std::runtime_error";
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find(file.string()), std::string::npos) << e.what();
@@ -322,7 +322,7 @@ TEST(RunFile, RejectsSeriesOfTheWrongShape) {
     const ScratchDir dir;
     const Scenario& s = sawahlunto();
     const RunInfo info = small_run(s);
-    RunFileWriter writer(dir.path() / "run.h5", s, info);
+    RunFileWriter writer(dir.path() / "run.h5", s, info, nullptr);
     const auto T = static_cast<std::size_t>(info.months);
     const std::size_t G = s.regions.size(), P = s.programmes.size();
     EXPECT_THROW(writer.write_replicate(0, ReplicateSeries(T + 1, G, P)), std::invalid_argument);
@@ -344,7 +344,7 @@ TEST(RunFile, WithoutReplicatesTheSeriesStayOutOfTheOutput) {
     info.keep_replicates = false;
     const fs::path file = dir.path() / "run.h5";
     {
-        RunFileWriter writer(file, s, info);
+        RunFileWriter writer(file, s, info, nullptr);
         EXPECT_TRUE(present(scratch_path(file)));
         std::vector<ReplicateSeries> written;
         write_replicates(writer, s, info, written);
@@ -374,7 +374,7 @@ TEST(RunFile, WithoutReplicatesAnUncommittedRunLeavesNothingBehind) {
     info.keep_replicates = false;
     const fs::path file = dir.path() / "run.h5";
     {
-        RunFileWriter writer(file, s, info);
+        RunFileWriter writer(file, s, info, nullptr);
         writer.write_replicate(0, fake_series(s, info, 0));
         EXPECT_EQ(directory_listing(dir.path()),
                   (std::vector<std::string>{scratch_path(file).filename().string(),
@@ -382,7 +382,7 @@ TEST(RunFile, WithoutReplicatesAnUncommittedRunLeavesNothingBehind) {
     }
     EXPECT_TRUE(fs::is_empty(dir.path()));
     {
-        RunFileWriter writer(file, s, info);
+        RunFileWriter writer(file, s, info, nullptr);
         writer.write_replicate(1, fake_series(s, info, 1));
         EXPECT_THROW(writer.commit(), std::logic_error);
     }
@@ -400,7 +400,7 @@ TEST(RunFile, AScratchFileThatCannotBeCreatedLeavesNothingBehind) {
     // A directory where the scratch file should go makes HDF5's create fail.
     fs::create_directory(scratch_path(file));
     const std::string message =
-        thrown<std::runtime_error>([&] { RunFileWriter writer(file, s, info); });
+        thrown<std::runtime_error>([&] { RunFileWriter writer(file, s, info, nullptr); });
     EXPECT_NE(message.find(file.string()), std::string::npos) << message;
     EXPECT_EQ(directory_listing(dir.path()),
               (std::vector<std::string>{scratch_path(file).filename().string()}));
@@ -415,7 +415,7 @@ TEST(RunFile, ReadSeriesReturnsWhatWasWrittenInBothModes) {
         const ScratchDir dir;
         RunInfo info = small_run(s);
         info.keep_replicates = keep;
-        RunFileWriter writer(dir.path() / "run.h5", s, info);
+        RunFileWriter writer(dir.path() / "run.h5", s, info, nullptr);
         std::vector<ReplicateSeries> written;
         // Out of order, as threads deliver them.
         written.push_back(fake_series(s, info, 0));
@@ -464,7 +464,7 @@ TEST(RunFile, ReadSeriesRejectsMonthsOutsideTheRun) {
     const ScratchDir dir;
     const Scenario& s = magelang();
     const RunInfo info = small_run(s);
-    RunFileWriter writer(dir.path() / "run.h5", s, info);
+    RunFileWriter writer(dir.path() / "run.h5", s, info, nullptr);
     std::vector<ReplicateSeries> written;
     write_replicates(writer, s, info, written);
     EXPECT_THROW(writer.read_series(SeriesMetric::covered, 4, 2), std::invalid_argument);
@@ -483,7 +483,7 @@ TEST(RunFile, ReadSeriesNeedsEveryReplicate) {
     for (const bool keep : {true, false}) {
         RunInfo info = small_run(s);
         info.keep_replicates = keep;
-        RunFileWriter writer(dir.path() / "run.h5", s, info);
+        RunFileWriter writer(dir.path() / "run.h5", s, info, nullptr);
         EXPECT_THROW(writer.read_series(SeriesMetric::covered, 0, 5), std::logic_error);
         writer.write_replicate(1, fake_series(s, info, 1));
         const std::string message =
@@ -510,7 +510,7 @@ void for_each_array_writer(const std::function<void(ArrayWriter&)>& fill,
         info.keep_replicates = keep;
         const fs::path file = dir.path() / "run.h5";
         {
-            RunFileWriter writer(file, s, info);
+            RunFileWriter writer(file, s, info, nullptr);
             std::vector<ReplicateSeries> written;
             write_replicates(writer, s, info, written);
             fill(writer);
@@ -523,7 +523,7 @@ void for_each_array_writer(const std::function<void(ArrayWriter&)>& fill,
     const ScratchDir dir;
     const fs::path file = dir.path() / "result.h5";
     {
-        ResultFileWriter writer(file);
+        ResultFileWriter writer(file, nullptr);
         fill(writer);
         writer.commit();
         EXPECT_THROW(fill(writer), std::logic_error);
@@ -624,7 +624,7 @@ TEST(ArrayWriter, RunFileArraysGoToTheOutputNotTheScratchFile) {
     info.keep_replicates = false;
     const fs::path file = dir.path() / "run.h5";
     {
-        RunFileWriter writer(file, s, info);
+        RunFileWriter writer(file, s, info, nullptr);
         std::vector<ReplicateSeries> written;
         write_replicates(writer, s, info, written);
         const std::vector<double> covered = writer.read_series(SeriesMetric::covered, 0, 5);
@@ -648,8 +648,8 @@ TEST(ArrayWriter, RunFileArraysGoToTheOutputNotTheScratchFile) {
 
 TEST(ArrayWriter, MismatchedSizesAreRejectedNamingThePath) {
     const ScratchDir dir;
-    ResultFileWriter result(dir.path() / "result.h5");
-    RunFileWriter run(dir.path() / "run.h5", magelang(), small_run(magelang()));
+    ResultFileWriter result(dir.path() / "result.h5", nullptr);
+    RunFileWriter run(dir.path() / "run.h5", magelang(), small_run(magelang()), nullptr);
     for (ArrayWriter* w : std::initializer_list<ArrayWriter*>{&result, &run}) {
         const std::string values = thrown<std::invalid_argument>([&] {
             w->write_array("/summary/province/covered", {2, 3}, {"a", "b"}, "workers", counting(5));
@@ -674,7 +674,7 @@ TEST(ArrayWriter, MismatchedSizesAreRejectedNamingThePath) {
 
 TEST(ArrayWriter, HDF5ErrorsNameTheFileAndObject) {
     const ScratchDir dir;
-    ResultFileWriter writer(dir.path() / "result.h5");
+    ResultFileWriter writer(dir.path() / "result.h5", nullptr);
     writer.write_array("/summary/covered", {1}, {"a"}, "workers", {1});
     const std::string file = writer.temporary_path().string();
     const std::string twice = thrown<std::runtime_error>(
@@ -702,7 +702,7 @@ TEST(ArrayWriter, HDF5ErrorsNameTheFileAndObject) {
 TEST(ResultFile, CommitRenamesTheTemporaryFile) {
     const ScratchDir dir;
     const fs::path file = dir.path() / "compare.h5";
-    ResultFileWriter writer(file);
+    ResultFileWriter writer(file, nullptr);
     const fs::path temporary = writer.temporary_path();
     EXPECT_EQ(temporary, dir.path() / ("compare.h5.tmp-" + std::to_string(getpid())));
     EXPECT_TRUE(present(temporary));
@@ -721,7 +721,7 @@ TEST(ResultFile, AnUncommittedFileLeavesNothingBehind) {
     const fs::path file = dir.path() / "compare.h5";
     EXPECT_THROW(
         {
-            ResultFileWriter writer(file);
+            ResultFileWriter writer(file, nullptr);
             writer.write_array("/difference/covered", {2}, {"month"}, "workers", {1, 2});
             throw std::runtime_error("interrupted");
         },
@@ -732,7 +732,8 @@ TEST(ResultFile, AnUncommittedFileLeavesNothingBehind) {
 TEST(ResultFile, MissingDirectoryIsAnErrorNamingThePath) {
     const ScratchDir dir;
     const fs::path file = dir.path() / "no-such-dir" / "compare.h5";
-    const std::string message = thrown<std::runtime_error>([&] { ResultFileWriter w(file); });
+    const std::string message =
+        thrown<std::runtime_error>([&] { ResultFileWriter w(file, nullptr); });
     EXPECT_NE(message.find(file.string()), std::string::npos) << message;
     EXPECT_NE(message.find("does not exist"), std::string::npos) << message;
     EXPECT_TRUE(fs::is_empty(dir.path()));
@@ -758,7 +759,7 @@ void write_summarised_run(const fs::path& output, bool keep_replicates, bool rea
     const Scenario& s = sawahlunto();
     RunInfo info = small_run(s);
     info.keep_replicates = keep_replicates;
-    RunFileWriter writer(output, s, info);
+    RunFileWriter writer(output, s, info, nullptr);
     std::vector<ReplicateSeries> written;
     write_replicates(writer, s, info, written);
     if (read_back) {
@@ -792,7 +793,7 @@ TEST(RunFile, ReadingBackAndScratchReplicatesKeepFilesByteIdentical) {
 TEST(ResultFile, SameDataGivesByteIdenticalFiles) {
     const ScratchDir dir;
     const auto write = [](const fs::path& output) {
-        ResultFileWriter writer(output);
+        ResultFileWriter writer(output, nullptr);
         writer.write_strings("/scenarios/name", {"baseline", "funded"}, "scenario", "text");
         writer.write_array("/difference/province/covered", {2, 3, 2},
                            {"statistic", "month", "province"}, "workers", counting(12));
@@ -921,7 +922,7 @@ TEST(RunFile, PythonCheckerRejectsBrokenAccounting) {
     const RunInfo info = small_run(s);
     const fs::path file = dir.path() / "run.h5";
     {
-        RunFileWriter writer(file, s, info);
+        RunFileWriter writer(file, s, info, nullptr);
         for (std::uint32_t r = 0; r < info.replicates; ++r) {
             ReplicateSeries series = fake_series(s, info, r);
             if (r == 1) series.at(SeriesMetric::covered, 2, 0, Segment::informal) += 1;

@@ -4,10 +4,13 @@ dataset by dataset and attribute by attribute (values bit for bit, NaN equal to 
 CSV and TOML file byte for byte, and the terminal text of each command.
 
     compare_outputs.py BEFORE_DIR AFTER_DIR [--new-attribute NAME]... [--ignore-attribute NAME]...
+                       [--sizes-may-change]
 
 Attributes named with --ignore-attribute (e.g. engine_version) are not compared; those named
 with --new-attribute may exist only in AFTER (a format addition). Terminal text (*.out) is
-compared after removing the lines that hold timings. Exits 0 when everything is identical,
+compared after removing the lines that hold timings; with --sizes-may-change (for a format
+addition, which makes every run file a little larger) also inspect's lines of the file's size
+on disk and of what "the rest" of it takes. Exits 0 when everything is identical,
 1 otherwise, listing each difference.
 """
 
@@ -90,8 +93,13 @@ def compare_h5(before, after, ignore, new, problems, paths_a, paths_b):
                     problems.append(f"{name}: /{path} attribute {attr} differs")
 
 
-def without_timings(text):
-    return [line for line in text.splitlines() if not TIMING.search(line)]
+# inspect's "Size: 1.1 MB on disk (1,061,000 bytes)" and "  the rest  86 kB  scenario, …".
+FILE_SIZE = re.compile(r"^(Size: .* on disk \(|  the rest  )")
+
+
+def without_timings(text, sizes_may_change=False):
+    return [line for line in text.splitlines()
+            if not TIMING.search(line) and not (sizes_may_change and FILE_SIZE.search(line))]
 
 
 def extends_by_name(text):
@@ -123,6 +131,8 @@ def main():
     parser.add_argument("after", type=pathlib.Path)
     parser.add_argument("--ignore-attribute", action="append", default=["engine_version"])
     parser.add_argument("--new-attribute", action="append", default=[])
+    parser.add_argument("--sizes-may-change", action="store_true",
+                        help="ignore inspect's file-size lines, e.g. after a new attribute")
     parser.add_argument("--ignore-text", action="append", default=[],
                         help="terminal outputs (*.out names) not compared, e.g. inspect.out")
     args = parser.parse_args()
@@ -146,7 +156,8 @@ def main():
         elif relative.suffix == ".out":
             if relative.name in args.ignore_text:
                 continue
-            if without_timings(paths_a(a.read_text())) != without_timings(paths_b(b.read_text())):
+            if (without_timings(paths_a(a.read_text()), args.sizes_may_change)
+                    != without_timings(paths_b(b.read_text()), args.sizes_may_change)):
                 problems.append(f"{relative}: terminal text differs")
         elif relative.suffix == ".err":
             continue  # progress lines and timings

@@ -85,11 +85,12 @@ int calibrate_command(const std::vector<std::string>& args) {
     ExecutionContext context;
     context.threads = vm.count("threads") ? threads : 0;
     context.cluster = process_role().cluster;
+    context.output = process_role().output;
     CalibrationProblem problem(scenario, std::move(parameters), std::move(observations),
                                std::move(context));
     const CalibrationResult result = run_calibration(problem, settings, quiet);
 
-    ResultFileWriter writer(fit_path);
+    ResultFileWriter writer(fit_path, process_role().output);
     writer.write_attribute("/meta", "scenario_file", scenario.file.string());
     writer.write_attribute("/meta", "scenario_toml", scenario.resolved_toml);
     writer.write_attribute("/meta", "calibrated_scenario", out_path.filename().string());

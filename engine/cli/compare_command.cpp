@@ -1,6 +1,7 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "ensemble_command.hpp"
+#include "process_role.hpp"
 #include "terminal_format.hpp"
 #include "ulcsim/outcome.hpp"
 #include "ulcsim/scenario.hpp"
@@ -121,7 +122,7 @@ int compare_command(const std::vector<std::string>& args) {
                   << ", on " << processes_and_threads(threads) << " → " << out_path.string()
                   << '\n';
 
-    ResultFileWriter writer(out_path);
+    ResultFileWriter writer(out_path, process_role().output);
     // The monthly totals for the file: [scenario][replicate].
     std::vector<std::vector<ReplicateOutcome>> outcomes(S,
                                                         std::vector<ReplicateOutcome>(replicates));

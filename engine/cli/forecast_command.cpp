@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "ensemble_command.hpp"
 #include "forecast_output.hpp"
+#include "process_role.hpp"
 #include "terminal_format.hpp"
 #include "ulcsim/backtest.hpp"
 #include "ulcsim/calibration.hpp"
@@ -241,7 +242,7 @@ int forecast_command(const std::vector<std::string>& args) {
                   << scenario.run.months << " months on " << processes_and_threads(threads) << " → "
                   << out_path.string() << '\n';
 
-    RunFileWriter writer(out_path, scenario, run_info_of(scenario, threads));
+    RunFileWriter writer(out_path, scenario, run_info_of(scenario, threads), process_role().output);
     ForecastBuilder builder(scenario, settings, replicates);
     EnsembleOptions ensemble;
     ensemble.results_on = ResultsOn::rank_zero;

@@ -1,7 +1,8 @@
 // `ulcsim inspect RUN.h5`: what a run file holds, in the terminal, for people without a
-// browser or h5py. Everything is read through RunFileReader (HDF5 stays in engine/store.cpp),
-// and the whole summary is composed before any of it is printed, so that a file that turns
-// out to be unreadable halfway leaves nothing on stdout, only the one-line error.
+// browser or h5py. Everything is read through RunFileReader (HDF5 stays in
+// engine/store/hdf5_file.cpp), and the whole summary is composed before any of it is printed,
+// so that a file that turns out to be unreadable halfway leaves nothing on stdout, only the
+// one-line error.
 
 #include "command_line.hpp"
 #include "commands.hpp"
@@ -10,6 +11,7 @@
 #include "terminal_format.hpp"
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/population.hpp"
+#include "ulcsim/run_file.hpp"
 #include "ulcsim/store.hpp"
 #include "ulcsim/summary.hpp"
 #include "ulcsim/tally.hpp"
@@ -144,24 +146,6 @@ std::optional<std::string> text_attribute(const RunFileReader& r, const std::str
                                           const std::string& name) {
     try {
         return r.string_attribute(object, name);
-    } catch (const std::runtime_error&) {
-        return std::nullopt;
-    }
-}
-
-std::optional<std::int64_t> integer_attribute(const RunFileReader& r, const std::string& object,
-                                              const std::string& name) {
-    try {
-        return r.integer_attribute(object, name);
-    } catch (const std::runtime_error&) {
-        return std::nullopt;
-    }
-}
-
-std::optional<double> number_attribute(const RunFileReader& r, const std::string& object,
-                                       const std::string& name) {
-    try {
-        return r.number_attribute(object, name);
     } catch (const std::runtime_error&) {
         return std::nullopt;
     }
@@ -490,37 +474,35 @@ std::string datasets(std::size_t n) {
 
 void inspect_run_file(const RunFileReader& r, const fs::path& file,
                       const std::vector<std::string>& top, std::ostream& out) {
-    const std::string scenario_name = r.string_attribute("/meta", "scenario_name");
-    const std::vector<std::string> month_names = r.strings("/months");
-    const std::vector<std::string> region_codes = r.strings("/regions/code");
-    const std::vector<std::string> region_names = r.strings("/regions/name");
-    const std::vector<std::string> region_provinces = r.strings("/regions/province");
-    const std::vector<std::string> programmes_group = members_of(r, "/programs");
-    const std::vector<std::string> programme_names = contains(programmes_group, "names")
-                                                         ? r.strings("/programs/names")
-                                                         : std::vector<std::string>{};
+    const RunMeta meta = read_run_meta(r);
+    const std::string& scenario_name = meta.scenario_name;
+    const std::vector<std::string> month_names = read_months(r);
+    const RunRegions run_regions = read_regions(r);
+    const std::vector<std::string>& region_codes = run_regions.code;
+    const std::vector<std::string>& region_names = run_regions.name;
+    const std::vector<std::string>& region_provinces = run_regions.province;
+    const std::vector<std::string> programme_names = read_programme_names(r);
     const std::size_t T = month_names.size(), K = region_codes.size(), J = programme_names.size();
-    const std::int64_t replicates = r.integer_attribute("/meta", "replicates");
+    const std::int64_t replicates = meta.replicates;
     const bool forecast = contains(top, "forecast"), backtest = contains(top, "backtest"),
                checkpoint = contains(top, "checkpoint");
     const bool series_present = contains(top, "series");
-    const bool kept =
-        integer_attribute(r, "/meta", "replicates_kept").value_or(1) != 0 && series_present;
-    const std::string toml = text_attribute(r, "/meta", "scenario_toml").value_or("");
+    const bool kept = meta.replicates_kept && series_present;
+    const std::string& toml = meta.scenario_toml;
 
     std::string kind = forecast ? (backtest ? "a run file of `ulcsim forecast --backtest`"
                                             : "a run file of `ulcsim forecast`")
                                 : "a run file of `ulcsim run`";
     if (checkpoint) kind += ", with a checkpoint";
     out << file.string() << ": " << kind << " (written by ulcsim "
-        << text_attribute(r, "/meta", "engine_version").value_or("of unknown version") << ")\n";
+        << meta.engine_version.value_or("of unknown version") << ")\n";
 
     print_field(out, "scenario", scenario_name);
     if (const auto description = run_setting(toml, "description");
         description && !description->empty())
         print_wrapped(out, "", *description);
-    print_field(out, "seed", std::to_string(r.integer_attribute("/meta", "seed")));
-    const std::string start = text_attribute(r, "/meta", "start_month").value_or("?");
+    print_field(out, "seed", std::to_string(meta.seed));
+    const std::string start = meta.start_month.value_or("?");
     print_field(out, "months",
                 T == 0
                     ? "none"
@@ -529,10 +511,10 @@ void inspect_run_file(const RunFileReader& r, const fs::path& file,
                 with_thousands(replicates) +
                     (kept ? ", every replicate's series kept (/series, /programs)"
                           : ", only their summaries kept (--keep summaries)"));
-    if (const auto threads = integer_attribute(r, "/meta", "threads"))
+    if (const auto threads = meta.threads)
         print_field(out, "threads",
                     std::to_string(*threads) + " (the output is the same for any number)");
-    if (const auto scale = number_attribute(r, "/meta", "scale_workers_per_agent"))
+    if (const auto scale = meta.scale_workers_per_agent)
         print_field(out, "scale",
                     number_text(*scale) +
                         (*scale == 1 ? " worker per agent" : " workers per agent"));
@@ -550,13 +532,11 @@ void inspect_run_file(const RunFileReader& r, const fs::path& file,
     for (std::size_t j = 0; j < J; ++j)
         programmes += (j == 0 ? ": " : ", ") + programme_names[j];
     print_wrapped(out, "programmes", J == 0 ? "none" : programmes);
-    if (const auto origin = text_attribute(r, "/meta", "from_checkpoint"))
+    if (const auto origin = meta.from_checkpoint)
         print_wrapped(out, "branch",
                       "continued from the checkpoint in " + *origin + " at " +
-                          text_attribute(r, "/meta", "checkpoint_month").value_or(start) +
-                          " (agents synthesised for " +
-                          text_attribute(r, "/meta", "checkpoint_origin_month").value_or("?") +
-                          ")");
+                          meta.checkpoint_month.value_or(start) + " (agents synthesised for " +
+                          meta.checkpoint_origin_month.value_or("?") + ")");
 
     // Every dataset of the layout is contiguous and allocated in full, so its bytes follow
     // from its shape; what is left of the file is the scenario, names, attributes and HDF5's
@@ -569,7 +549,8 @@ void inspect_run_file(const RunFileReader& r, const fs::path& file,
         return n;
     };
     const std::size_t series_count = count_of(members_of(r, "/series"), series_metric_names);
-    const std::size_t programme_count = count_of(programmes_group, programme_metric_names);
+    const std::size_t programme_count =
+        count_of(members_of(r, "/programs"), programme_metric_names);
     const double replicate_bytes = 8 * R * static_cast<double>(T) *
                                    (static_cast<double>(series_count * K * segment_count) +
                                     static_cast<double>(programme_count * J));
@@ -806,10 +787,25 @@ void inspect(const fs::path& file, std::ostream& out) {
                      what_inspect_reads + ")");
 }
 
+/// The scenario a run file stores, as TOML text ending in a newline.
+void print_scenario(const fs::path& file, std::ostream& out) {
+    const std::unique_ptr<RunFileReader> reader = open_run_file(file);
+    RunMeta meta;
+    try {
+        meta = read_run_meta(*reader);
+    } catch (const std::runtime_error& e) {
+        refuse(file, "not a run file: " + reason_without_file(e.what(), file));
+    }
+    if (meta.scenario_toml.empty()) refuse(file, "the run file holds no scenario");
+    out << meta.scenario_toml;
+    if (!meta.scenario_toml.ends_with('\n')) out << '\n';
+}
+
 } // namespace
 
 int inspect_command(const std::vector<std::string>& args) {
     std::string file;
+    bool scenario = false;
     po::options_description options(
         "Usage: ulcsim inspect RUN.h5\n\n"
         "Prints what a run file of `ulcsim run` or `ulcsim forecast` holds: the scenario, seed,\n"
@@ -818,15 +814,21 @@ int inspect_command(const std::vector<std::string>& args) {
         "labour force, each programme's members and spending); and the forecast, backtest and\n"
         "checkpoint when the file has them. Files of compare, sweep and calibrate are named and\n"
         "outlined.\n"
+        "With --scenario, prints instead the scenario the run was made with, as the TOML text it\n"
+        "stores (every extends and --set resolved): `ulcsim run` takes it as it is.\n"
         "Exit status: 0 done, 2 not a readable run file or a bad command line.\n\nOptions");
-    options.add_options()("help,h", "show this help");
+    options.add_options()("help,h", "show this help")("scenario", po::bool_switch(&scenario),
+                                                      "print the run's scenario as TOML");
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::string>(&file));
     po::variables_map vm;
     if (!parse_command_line(args, options, hidden, 1, vm)) return 0;
     if (file.empty()) throw UsageError("inspect: no run file given (see ulcsim inspect --help)");
     std::ostringstream out;
-    inspect(file, out);
+    if (scenario)
+        print_scenario(file, out);
+    else
+        inspect(file, out);
     std::cout << out.str();
     return 0;
 }

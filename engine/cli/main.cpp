@@ -6,10 +6,10 @@
 #include "commands.hpp"
 #include "process_role.hpp"
 #include "ulcsim/input_error.hpp"
+#include "ulcsim/output_sink.hpp"
 #include "ulcsim/version.hpp"
 #ifdef ULCSIM_MPI
 #include "ulcsim/mpi_cluster.hpp"
-#include "ulcsim/store.hpp"
 
 #include <chrono>
 #include <csignal>
@@ -125,20 +125,36 @@ protected:
     std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
 };
 
+/// The process's sink, for the signal handler alone: a handler takes no arguments.
+ulcsim::OutputSink* signal_sink = nullptr;
+
 /// SIGTERM is how mpirun ends the ranks of a job that one rank aborted (and Ctrl-C): the
 /// temporary output goes with the process.
 extern "C" void end_rank(int signal) {
-    ulcsim::remove_temporary_files();
+    if (signal_sink) signal_sink->remove_temporary_files();
     std::_Exit(128 + signal);
 }
 
 int run_as_rank(int argc, char** argv, ulcsim::MpiCluster& cluster) {
-    std::signal(SIGTERM, end_rank);
-    std::signal(SIGINT, end_rank);
     using ulcsim::cli::ProcessRole;
     const int rank = cluster.rank();
+    // Ranks other than 0 compute what rank 0 writes: their files stay in memory.
+    ulcsim::OutputSink sink(rank != 0);
+    struct RemoveOnSignal {
+        explicit RemoveOnSignal(ulcsim::OutputSink& s) {
+            signal_sink = &s;
+            std::signal(SIGTERM, end_rank);
+            std::signal(SIGINT, end_rank);
+        }
+        // The sink dies with this scope: no handler may reach it afterwards.
+        ~RemoveOnSignal() {
+            std::signal(SIGTERM, SIG_DFL);
+            std::signal(SIGINT, SIG_DFL);
+            signal_sink = nullptr;
+        }
+    } remove_on_signal(sink);
     ulcsim::cli::set_process_role(
-        ProcessRole{rank, cluster.size(), cluster.ranks_on_this_machine(), &cluster});
+        ProcessRole{rank, cluster.size(), cluster.ranks_on_this_machine(), &cluster, &sink});
     std::ostream stderr_stream(std::cerr.rdbuf());
     Silence silence;
     struct Restore {
@@ -150,7 +166,6 @@ int run_as_rank(int argc, char** argv, ulcsim::MpiCluster& cluster) {
         }
     } restore;
     if (rank != 0) {
-        ulcsim::discard_output(true);
         std::cout.rdbuf(&silence);
         std::cerr.rdbuf(&silence);
     }
@@ -189,5 +204,9 @@ int main(int argc, char** argv) {
     }
     if (cluster->size() > 1) return run_as_rank(argc, argv, *cluster);
 #endif
+    ulcsim::OutputSink sink;
+    ulcsim::cli::ProcessRole role;
+    role.output = &sink;
+    ulcsim::cli::set_process_role(role);
     return run_command_line(argc, argv, std::cerr);
 }

@@ -1,6 +1,7 @@
 #include "report_data.hpp"
 
 #include "ulcsim/input_error.hpp"
+#include "ulcsim/run_file.hpp"
 #include "ulcsim/store.hpp"
 
 #include <algorithm>
@@ -154,12 +155,12 @@ struct ScenarioText {
     std::vector<Source> sources;
 };
 
-ScenarioText scenario_text(const RunFileReader& reader) {
+ScenarioText scenario_text(const RunMeta& meta) {
     ScenarioText out;
-    out.name = reader.string_attribute("/meta", "scenario_name");
+    out.name = meta.scenario_name;
     toml::table doc;
     try {
-        doc = toml::parse(reader.string_attribute("/meta", "scenario_toml"));
+        doc = toml::parse(meta.scenario_toml);
     } catch (const std::exception&) {
         // Sources are a courtesy of the report; a run file without a readable scenario still
         // has every figure.
@@ -201,8 +202,8 @@ std::vector<std::array<double, segment_count>> last_month_rates(const RunFileRea
     if (std::find(groups.begin(), groups.end(), "series") == groups.end()) return {};
     const std::vector<std::string> series = reader.members("/series");
     if (std::find(series.begin(), series.end(), "covered") == series.end()) return {};
-    const StoredArray covered = reader.array("/series/covered");
-    const StoredArray workers = reader.array("/series/labour_force");
+    const StoredArray covered = read_series(reader, SeriesMetric::covered);
+    const StoredArray workers = read_series(reader, SeriesMetric::labour_force);
     if (covered.dims.size() != 4 || covered.dims != workers.dims) return {};
     const std::size_t reps = covered.dims[0], months = covered.dims[1], regions = covered.dims[2],
                       segs = covered.dims[3];
@@ -309,7 +310,8 @@ RunFigures write_run(Json& j, const std::filesystem::path& file) {
 
     RunFigures figures;
     try {
-        const ScenarioText text = scenario_text(reader);
+        const RunMeta meta = read_run_meta(reader);
+        const ScenarioText text = scenario_text(meta);
         j.raw("{");
         j.key("file").str(file.filename().string());
         j.key("scenario").str(text.name);
@@ -325,12 +327,11 @@ RunFigures write_run(Json& j, const std::filesystem::path& file) {
             j.raw("}");
         }
         j.raw("]");
-        figures.seed = static_cast<std::uint64_t>(reader.integer_attribute("/meta", "seed"));
+        figures.seed = static_cast<std::uint64_t>(meta.seed);
         j.key("seed").num(static_cast<double>(figures.seed));
-        j.key("replicates")
-            .num(static_cast<double>(reader.integer_attribute("/meta", "replicates")));
-        j.key("engine_version").str(reader.string_attribute("/meta", "engine_version"));
-        j.key("months").strs(reader.strings("/months"));
+        j.key("replicates").num(static_cast<double>(meta.replicates));
+        j.key("engine_version").str(meta.engine_version.value_or("unknown"));
+        j.key("months").strs(read_months(reader));
 
         // Rates are stored as shares; the report shows percentages.
         const Summary nation(reader, "/summary/nation/coverage_rate");

@@ -1,6 +1,7 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "ensemble_command.hpp"
+#include "process_role.hpp"
 #include "terminal_format.hpp"
 #include "ulcsim/checkpoint.hpp"
 #include "ulcsim/ensemble.hpp"
@@ -216,7 +217,8 @@ int run_command(const std::vector<std::string>& args) {
         std::cerr << '\n';
     }
 
-    RunFileWriter writer(out_path, scenario, run_info_of(scenario, threads, keep_replicates));
+    RunFileWriter writer(out_path, scenario, run_info_of(scenario, threads, keep_replicates),
+                         process_role().output);
     if (checkpoint) {
         writer.write_attribute("/meta", "from_checkpoint", from_checkpoint);
         writer.write_attribute("/meta", "checkpoint_month", checkpoint->info().month.to_string());

@@ -1,6 +1,7 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "ensemble_command.hpp"
+#include "process_role.hpp"
 #include "terminal_format.hpp"
 #include "ulcsim/outcome.hpp"
 #include "ulcsim/scenario.hpp"
@@ -225,7 +226,7 @@ int sweep_command(const std::vector<std::string>& args) {
                   << base.months << " months, common random numbers, on "
                   << processes_and_threads(threads) << " → " << out_path.string() << '\n';
 
-    ResultFileWriter writer(out_path);
+    ResultFileWriter writer(out_path, process_role().output);
     const MeasuredScenarios measured = measure_scenarios(
         scenarios, replicates, settings, runner_with_progress(resources, common.quiet));
     const auto& levels = measured.levels;

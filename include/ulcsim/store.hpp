@@ -2,9 +2,11 @@
 /// \file
 /// Run files (HDF5): the record of one `ulcsim run`, readable with h5py, pandas or h5dump
 /// without ulcsim. Layout:
-///   /meta                      attributes: scenario_toml, scenario_name, seed, start_month,
-///                              months, replicates, threads, engine_version,
-///                              scale_workers_per_agent
+///   /meta                      attributes: scenario_toml (the resolved scenario, which
+///                              `ulcsim run` takes as it is), scenario_name, seed,
+///                              start_month, months, replicates, threads, engine_version,
+///                              scale_workers_per_agent, replicates_kept, key_table_version
+///                              (ulcsim/scenario_keys.hpp)
 ///   /months                    "YYYY-MM" of each month of the run
 ///   /regions/code, name, province
 ///   /series/<metric>           [replicate, month, region, segment] float64
@@ -32,6 +34,7 @@
 
 #include "ulcsim/calendar.hpp"
 #include "ulcsim/checkpoint.hpp"
+#include "ulcsim/output_sink.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/tally.hpp"
 
@@ -52,30 +55,6 @@ struct RunInfo {
     int threads = 1;
     /// Keep every replicate's series in the output (false: only the summaries).
     bool keep_replicates = true;
-};
-
-/// Whether the writers below put nothing on disk (false unless set): the ranks other than 0
-/// of a distributed run compute what rank 0 writes, and write nothing themselves, so their
-/// writers keep the file in memory and commit() drops it. Set once, before any writer exists.
-void discard_output(bool discard);
-bool output_discarded();
-
-/// Removes the temporary file of every writer (and TemporaryFile) that exists now. Safe in
-/// a signal handler: for a process about to be killed, such as rank 0 of an MPI job that
-/// another rank aborts, so that nothing half-written is left beside the output.
-void remove_temporary_files() noexcept;
-
-/// Puts a temporary file of the caller's among those remove_temporary_files() removes, for
-/// as long as this lives.
-class TemporaryFile {
-public:
-    explicit TemporaryFile(const std::filesystem::path& path);
-    ~TemporaryFile();
-    TemporaryFile(const TemporaryFile&) = delete;
-    TemporaryFile& operator=(const TemporaryFile&) = delete;
-
-private:
-    std::size_t index_;
 };
 
 /// The RunInfo of a run of `scenario` as loaded (seed, start, months and replicates are its
@@ -124,9 +103,11 @@ private:
 class RunFileWriter final : public ArrayWriter {
 public:
     /// Creates the temporary file and writes /meta, /months, /regions and empty datasets.
-    /// Throws std::runtime_error naming the path when the file cannot be created.
+    /// The temporary files are registered with `sink`, which may discard them (null: straight
+    /// to disk, unregistered). Throws std::runtime_error naming the path when the file cannot
+    /// be created.
     RunFileWriter(const std::filesystem::path& output, const Scenario& scenario,
-                  const RunInfo& info);
+                  const RunInfo& info, OutputSink* sink);
     /// Removes the temporary file unless commit() succeeded.
     ~RunFileWriter();
     RunFileWriter(const RunFileWriter&) = delete;
@@ -163,8 +144,9 @@ private:
 /// temporary name and renamed on commit() like a run file.
 class ResultFileWriter final : public ArrayWriter {
 public:
-    /// Throws std::runtime_error naming the path when the file cannot be created.
-    explicit ResultFileWriter(const std::filesystem::path& output);
+    /// `sink` as for RunFileWriter. Throws std::runtime_error naming the path when the file
+    /// cannot be created.
+    ResultFileWriter(const std::filesystem::path& output, OutputSink* sink);
     /// Removes the temporary file unless commit() succeeded.
     ~ResultFileWriter();
     ResultFileWriter(const ResultFileWriter&) = delete;

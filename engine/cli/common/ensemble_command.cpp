@@ -167,6 +167,7 @@ ExecutionContext RunResources::context() const {
     c.threads = threads;
     c.replicates_at_once = replicates_at_once;
     c.cluster = process_role().cluster;
+    c.output = process_role().output;
     c.distribution = distribution;
     c.stop = &stop_requested;
     return c;
@@ -223,7 +224,8 @@ std::filesystem::path EnsembleCommandOptions::output_path(const std::string& def
     const std::filesystem::path directory =
         out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
     // Ranks that write nothing need not see rank 0's directory.
-    if (!output_discarded() && !std::filesystem::is_directory(directory))
+    const OutputSink* sink = process_role().output;
+    if (!(sink && sink->discards()) && !std::filesystem::is_directory(directory))
         throw UsageError("cannot write " + out.string() + ": directory " + directory.string() +
                          " does not exist");
     return out;
@@ -237,7 +239,8 @@ void commit_with_csv(const std::filesystem::path& csv,
 
 void commit_with_text_files(const std::vector<TextOutput>& csvs,
                             const std::function<void()>& commit) {
-    if (output_discarded()) {
+    OutputSink* sink = process_role().output;
+    if (sink && sink->discards()) {
         commit();
         return;
     }
@@ -246,10 +249,10 @@ void commit_with_text_files(const std::vector<TextOutput>& csvs,
         t += ".tmp";
         return t;
     };
-    std::vector<std::unique_ptr<TemporaryFile>> marks;
+    std::vector<std::unique_ptr<OutputSink::Temporary>> marks;
     try {
         for (const TextOutput& csv : csvs) {
-            marks.push_back(std::make_unique<TemporaryFile>(temporary(csv.path)));
+            marks.push_back(std::make_unique<OutputSink::Temporary>(sink, temporary(csv.path)));
             std::ofstream out(temporary(csv.path));
             if (!out) throw std::runtime_error("cannot write " + temporary(csv.path).string());
             csv.write(out);

@@ -1,0 +1,71 @@
+#include "ulcsim/output_sink.hpp"
+
+#include <atomic>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+
+namespace ulcsim {
+
+namespace {
+
+// A fixed table rather than a container: remove_temporary_files() runs in signal handlers,
+// which may neither allocate nor take a lock the interrupted code could hold.
+constexpr std::size_t temporary_capacity = 32;
+constexpr std::size_t no_slot = temporary_capacity;
+
+struct TemporaryEntry {
+    std::atomic<bool> claimed{false};
+    std::atomic<bool> ready{false};
+    char path[4096];
+};
+
+} // namespace
+
+struct OutputSink::Impl {
+    bool discard = false;
+    TemporaryEntry entries[temporary_capacity];
+
+    std::size_t add(const std::filesystem::path& path) {
+        const std::string text = path.string();
+        if (text.size() >= sizeof(TemporaryEntry::path)) return no_slot;
+        for (std::size_t i = 0; i < temporary_capacity; ++i) {
+            bool expected = false;
+            if (!entries[i].claimed.compare_exchange_strong(expected, true)) continue;
+            std::memcpy(entries[i].path, text.c_str(), text.size() + 1);
+            entries[i].ready = true;
+            return i;
+        }
+        return no_slot; // more than any command keeps: this one is not removed on abort
+    }
+
+    void drop(std::size_t i) {
+        if (i >= temporary_capacity) return;
+        entries[i].ready = false;
+        entries[i].claimed = false;
+    }
+};
+
+OutputSink::OutputSink(bool discard) : impl_(std::make_unique<Impl>()) {
+    impl_->discard = discard;
+}
+
+OutputSink::~OutputSink() = default;
+
+bool OutputSink::discards() const {
+    return impl_->discard;
+}
+
+void OutputSink::remove_temporary_files() noexcept {
+    for (TemporaryEntry& e : impl_->entries)
+        if (e.ready) ::unlink(e.path);
+}
+
+OutputSink::Temporary::Temporary(OutputSink* sink, const std::filesystem::path& path)
+    : sink_(sink), slot_(sink ? sink->impl_->add(path) : no_slot) {}
+
+OutputSink::Temporary::~Temporary() {
+    if (sink_) sink_->impl_->drop(slot_);
+}
+
+} // namespace ulcsim

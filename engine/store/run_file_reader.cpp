@@ -1,0 +1,82 @@
+// Typed readers of run files, over the generic RunFileReader.
+
+#include "dataset_names.hpp"
+#include "ulcsim/run_file.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace ulcsim {
+
+namespace {
+
+// Older files lack some attributes; their absence is information, not an error.
+template <typename Read>
+auto optional_of(Read read) -> std::optional<decltype(read())> {
+    try {
+        return read();
+    } catch (const std::runtime_error&) {
+        return std::nullopt;
+    }
+}
+
+bool has_member(const RunFileReader& file, const std::string& group, const std::string& name) {
+    const auto members = optional_of([&] { return file.members(group); });
+    return members && std::find(members->begin(), members->end(), name) != members->end();
+}
+
+} // namespace
+
+RunMeta read_run_meta(const RunFileReader& file) {
+    const std::string& m = dataset::meta;
+    const auto text = [&](const char* name) {
+        return optional_of([&] { return file.string_attribute(m, name); });
+    };
+    RunMeta meta;
+    meta.scenario_name = file.string_attribute(m, "scenario_name");
+    meta.replicates = file.integer_attribute(m, "replicates");
+    meta.seed = file.integer_attribute(m, "seed");
+    meta.scenario_toml = text("scenario_toml").value_or("");
+    meta.start_month = text("start_month");
+    meta.threads = optional_of([&] { return file.integer_attribute(m, "threads"); });
+    meta.engine_version = text("engine_version");
+    meta.scale_workers_per_agent =
+        optional_of([&] { return file.number_attribute(m, "scale_workers_per_agent"); });
+    meta.key_table_version =
+        optional_of([&] { return file.integer_attribute(m, "key_table_version"); });
+    meta.replicates_kept =
+        optional_of([&] { return file.integer_attribute(m, "replicates_kept"); }).value_or(1) != 0;
+    meta.from_checkpoint = text("from_checkpoint");
+    meta.checkpoint_month = text("checkpoint_month");
+    meta.checkpoint_origin_month = text("checkpoint_origin_month");
+    return meta;
+}
+
+std::vector<std::string> read_months(const RunFileReader& file) {
+    return file.strings(dataset::months);
+}
+
+RunRegions read_regions(const RunFileReader& file) {
+    RunRegions regions;
+    regions.code = file.strings(dataset::region_code);
+    regions.name = file.strings(dataset::region_name);
+    regions.province = file.strings(dataset::region_province);
+    return regions;
+}
+
+std::vector<std::string> read_programme_names(const RunFileReader& file) {
+    if (!has_member(file, dataset::programmes, "names")) return {};
+    return file.strings(dataset::programme_names);
+}
+
+StoredArray read_series(const RunFileReader& file, SeriesMetric metric) {
+    return file.array(
+        dataset::in(dataset::series, series_metric_names[static_cast<std::size_t>(metric)]));
+}
+
+StoredArray read_programme_series(const RunFileReader& file, ProgrammeMetric metric) {
+    return file.array(
+        dataset::in(dataset::programmes, programme_metric_names[static_cast<std::size_t>(metric)]));
+}
+
+} // namespace ulcsim

@@ -1,0 +1,59 @@
+#pragma once
+/// \file
+/// Typed readers of run files (ulcsim/store.hpp describes the layout): what `inspect`, the
+/// report and every later consumer read, so that none of them spells a dataset path. Each
+/// throws std::runtime_error naming the file and the object when something required is
+/// missing; what older files or other commands' files may lack is optional.
+
+#include "ulcsim/store.hpp"
+#include "ulcsim/tally.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ulcsim {
+
+/// The attributes of /meta.
+struct RunMeta {
+    std::string scenario_name;
+    /// The scenario as resolved when the run was made ("" when the file does not hold it).
+    std::string scenario_toml;
+    std::int64_t seed = 0;
+    std::int64_t replicates = 0;
+    std::optional<std::string> start_month;
+    std::optional<std::int64_t> threads;
+    std::optional<std::string> engine_version;
+    std::optional<double> scale_workers_per_agent;
+    /// The version of the table of scenario keys scenario_toml was validated against
+    /// (ulcsim/scenario_keys.hpp; absent in files written before it was recorded).
+    std::optional<std::int64_t> key_table_version;
+    /// Whether every replicate's series is in the file (false: `--keep summaries`).
+    bool replicates_kept = true;
+    /// Set on a run continued from a checkpoint: the file it came from, the month it
+    /// continued at and the month its agents were synthesised for.
+    std::optional<std::string> from_checkpoint;
+    std::optional<std::string> checkpoint_month;
+    std::optional<std::string> checkpoint_origin_month;
+};
+
+/// The regions of a run, in file order.
+struct RunRegions {
+    std::vector<std::string> code;
+    std::vector<std::string> name;
+    std::vector<std::string> province;
+};
+
+RunMeta read_run_meta(const RunFileReader& file);
+/// "YYYY-MM" of each month of the run.
+std::vector<std::string> read_months(const RunFileReader& file);
+RunRegions read_regions(const RunFileReader& file);
+/// The funding programmes' names (none when the file has no /programs/names).
+std::vector<std::string> read_programme_names(const RunFileReader& file);
+/// /series/<metric>: [replicate, month, region, segment].
+StoredArray read_series(const RunFileReader& file, SeriesMetric metric);
+/// /programs/<metric>: [replicate, month, programme].
+StoredArray read_programme_series(const RunFileReader& file, ProgrammeMetric metric);
+
+} // namespace ulcsim
