@@ -13,6 +13,7 @@
 #include "ulcsim/population.hpp"
 #include "ulcsim/run_file.hpp"
 #include "ulcsim/store.hpp"
+#include "ulcsim/stored_scenario.hpp"
 #include "ulcsim/summary.hpp"
 #include "ulcsim/tally.hpp"
 
@@ -149,109 +150,6 @@ std::optional<std::string> text_attribute(const RunFileReader& r, const std::str
     } catch (const std::runtime_error&) {
         return std::nullopt;
     }
-}
-
-void append_utf8(std::string& out, std::uint32_t code) {
-    if (code < 0x80) {
-        out += static_cast<char>(code);
-    } else if (code < 0x800) {
-        out += static_cast<char>(0xC0 | (code >> 6));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-        out += static_cast<char>(0xE0 | (code >> 12));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (code >> 18));
-        out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    }
-}
-
-/// A one-line TOML string value ('literal' or "basic" with escapes); nullopt for anything
-/// else (a multi-line string: then the description is simply not shown).
-std::optional<std::string> toml_string(std::string_view v) {
-    if (v.size() < 2 || v.starts_with("'''") || v.starts_with("\"\"\"")) return std::nullopt;
-    if (v.front() == '\'') {
-        const std::size_t end = v.find('\'', 1);
-        if (end == std::string_view::npos) return std::nullopt;
-        return std::string(v.substr(1, end - 1));
-    }
-    if (v.front() != '"') return std::nullopt;
-    std::string out;
-    for (std::size_t i = 1; i < v.size(); ++i) {
-        const char c = v[i];
-        if (c == '"') return out;
-        if (c != '\\') {
-            out += c;
-            continue;
-        }
-        if (++i >= v.size()) return std::nullopt;
-        switch (v[i]) {
-        case 'n':
-            out += '\n';
-            break;
-        case 't':
-            out += '\t';
-            break;
-        case 'r':
-            out += '\r';
-            break;
-        case 'b':
-            out += '\b';
-            break;
-        case 'f':
-            out += '\f';
-            break;
-        case 'u':
-        case 'U': {
-            const std::size_t digits = v[i] == 'u' ? 4 : 8;
-            if (i + digits >= v.size()) return std::nullopt;
-            std::uint32_t code = 0;
-            for (std::size_t d = 1; d <= digits; ++d) {
-                const char h = v[i + d];
-                const int value = h >= '0' && h <= '9'   ? h - '0'
-                                  : h >= 'a' && h <= 'f' ? h - 'a' + 10
-                                  : h >= 'A' && h <= 'F' ? h - 'A' + 10
-                                                         : -1;
-                if (value < 0) return std::nullopt;
-                code = code * 16 + static_cast<std::uint32_t>(value);
-            }
-            append_utf8(out, code);
-            i += digits;
-            break;
-        }
-        default:
-            out += v[i];
-        }
-    }
-    return std::nullopt;
-}
-
-/// `run.<key>` of the resolved scenario as ulcsim wrote it (one key per line, tables in
-/// [brackets]): the library offers no TOML reader, and the run file needs only this.
-std::optional<std::string> run_setting(const std::string& toml, std::string_view key) {
-    std::istringstream lines(toml);
-    std::string line;
-    bool in_run = false;
-    while (std::getline(lines, line)) {
-        const std::size_t start = line.find_first_not_of(" \t");
-        if (start == std::string::npos) continue;
-        const std::string_view text = std::string_view(line).substr(start);
-        if (text.starts_with('[')) {
-            in_run = text.starts_with("[run]");
-            continue;
-        }
-        if (!in_run || !text.starts_with(key)) continue;
-        std::string_view rest = text.substr(key.size());
-        rest.remove_prefix(std::min(rest.find_first_not_of(" \t"), rest.size()));
-        if (!rest.starts_with('=')) continue;
-        rest.remove_prefix(1);
-        rest.remove_prefix(std::min(rest.find_first_not_of(" \t"), rest.size()));
-        return toml_string(rest);
-    }
-    return std::nullopt;
 }
 
 std::string plural(std::int64_t n, std::string_view one, std::string_view many) {
@@ -498,9 +396,9 @@ void inspect_run_file(const RunFileReader& r, const fs::path& file,
         << meta.engine_version.value_or("of unknown version") << ")\n";
 
     print_field(out, "scenario", scenario_name);
-    if (const auto description = run_setting(toml, "description");
-        description && !description->empty())
-        print_wrapped(out, "", *description);
+    if (const std::string description = stored_scenario_text(toml).description;
+        !description.empty())
+        print_wrapped(out, "", description);
     print_field(out, "seed", std::to_string(meta.seed));
     const std::string start = meta.start_month.value_or("?");
     print_field(out, "months",

@@ -3,13 +3,13 @@
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/run_file.hpp"
 #include "ulcsim/store.hpp"
+#include "ulcsim/stored_scenario.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace ulcsim::cli {
 
@@ -144,57 +144,6 @@ private:
     std::map<std::string, std::size_t> index_;
 };
 
-struct Source {
-    std::string what;
-    std::string text;
-};
-
-struct ScenarioText {
-    std::string name;
-    std::string description;
-    std::vector<Source> sources;
-};
-
-ScenarioText scenario_text(const RunMeta& meta) {
-    ScenarioText out;
-    out.name = meta.scenario_name;
-    toml::table doc;
-    try {
-        doc = toml::parse(meta.scenario_toml);
-    } catch (const std::exception&) {
-        // Sources are a courtesy of the report; a run file without a readable scenario still
-        // has every figure.
-        return out;
-    }
-    out.description = doc["run"]["description"].value_or(std::string{});
-    const auto collect = [&](const char* array, const char* label) {
-        if (const toml::array* items = doc[array].as_array()) {
-            for (const toml::node& item : *items) {
-                const toml::table* t = item.as_table();
-                if (!t) continue;
-                const std::string source = (*t)["source"].value_or(std::string{});
-                if (source.empty()) continue;
-                out.sources.push_back(
-                    {std::string(label) + " " + (*t)["name"].value_or(std::string{}), source});
-            }
-        }
-    };
-    collect("programme", "programme");
-    collect("policy", "policy");
-    if (const toml::array* items = doc["observation"].as_array()) {
-        for (const toml::node& item : *items) {
-            const toml::table* t = item.as_table();
-            if (!t) continue;
-            const std::string source = (*t)["source"].value_or(std::string{});
-            const std::string region = (*t)["region"].value_or(std::string{});
-            const std::string month = (*t)["month"].value_or(std::string{});
-            if (!source.empty())
-                out.sources.push_back({"observation " + region + " " + month, source});
-        }
-    }
-    return out;
-}
-
 // Coverage rate at the last month of every replicate, nation-wide by segment, from /series;
 // empty when the run kept only its summaries.
 std::vector<std::array<double, segment_count>> last_month_rates(const RunFileReader& reader) {
@@ -311,10 +260,10 @@ RunFigures write_run(Json& j, const std::filesystem::path& file) {
     RunFigures figures;
     try {
         const RunMeta meta = read_run_meta(reader);
-        const ScenarioText text = scenario_text(meta);
+        const StoredScenarioText text = stored_scenario_text(meta.scenario_toml);
         j.raw("{");
         j.key("file").str(file.filename().string());
-        j.key("scenario").str(text.name);
+        j.key("scenario").str(meta.scenario_name);
         j.key("description").str(text.description);
         j.key("sources").raw("[");
         for (std::size_t i = 0; i < text.sources.size(); ++i) {
@@ -323,7 +272,7 @@ RunFigures write_run(Json& j, const std::filesystem::path& file) {
                 .key("what")
                 .str(text.sources[i].what)
                 .key("source")
-                .str(text.sources[i].text);
+                .str(text.sources[i].source);
             j.raw("}");
         }
         j.raw("]");
