@@ -1,0 +1,294 @@
+'use strict';
+const data = JSON.parse(document.getElementById('report-data').textContent);
+const lang = document.documentElement.lang === 'id' ? 'id' : 'en';
+const T = {
+  en: { title: 'ulcsim report', nation: 'Coverage of resident workers, whole scenario area',
+        segments: { formal: 'formal', informal: 'informal', vulnerable: 'vulnerable', all: 'all workers' },
+        yCoverage: 'coverage of resident workers (%)', xMonth: 'month',
+        median: 'median', band50: '50% interval (p25–p75)', band90: '90% interval (p05–p95)',
+        payers: 'Covered workers by who pays (mean over replicates, stacked; all workers)',
+        payerNames: { employer: 'employer', self: 'self-paid', programme: 'funding programme' },
+        yCovered: 'covered workers',
+        areasProvince: 'Coverage by province (median and 90% interval, all workers)',
+        areasRegion: 'Coverage by kabupaten/kota (median and 90% interval, all workers)',
+        areasCap: (shown, total) => `The first ${shown} of ${total} areas (in code order) are shown.`,
+        members: 'Programme members (mean over replicates, stacked by programme)',
+        yMembers: 'members (workers)',
+        spending: 'Programme spending in each fiscal year (cumulative, mean over replicates) against the year\'s budget',
+        ySpending: 'Rp, cumulative within the fiscal year', budget: 'budget',
+        noProgrammes: 'The scenario has no funding programmes.',
+        sources: 'Sources cited by the scenario', noSources: 'The scenario cites no sources.',
+        figureSource: (run) => `Source: ulcsim ${run.engine_version} simulation of scenario “${run.scenario}” (${run.file}; seed ${run.seed}, ${run.replicates} replicates); inputs as cited under “Sources”.`,
+        forecast: 'Forecast: when coverage reaches the target', reachBy: 'share of replicates reaching the target',
+        yShare: 'replicates (%)', xYear: 'year reached', never: 'not within the run',
+        quantiles: 'Month the target is first reached (quantiles over replicates)',
+        probabilityBy: 'Probability of reaching the target by', area: 'area', level: 'level',
+        threshold: 'target', beyond: 'beyond the run',
+        comparison: 'Coverage at the last month, side by side (nation, all runs)',
+        run: 'run', segment: 'segment', level90: 'coverage: mean (90% interval)',
+        difference: 'difference to the first run: mean (90% interval)',
+        pairedNote: 'Differences are paired replicate by replicate (common random numbers: same seed and replicates); “–” where the runs do not share their draws or kept only summaries.',
+        programmeSources: 'Programme sources', pp: 'pp', replicates: 'replicates', seed: 'seed', file: 'file' },
+  id: { title: 'Laporan ulcsim', nation: 'Cakupan pekerja penduduk, seluruh wilayah skenario',
+        segments: { formal: 'formal', informal: 'informal', vulnerable: 'rentan', all: 'semua pekerja' },
+        yCoverage: 'cakupan pekerja penduduk (%)', xMonth: 'bulan',
+        median: 'median', band50: 'interval 50% (p25–p75)', band90: 'interval 90% (p05–p95)',
+        payers: 'Pekerja terlindungi menurut pembayar iuran (rata-rata replikasi, bertumpuk; semua pekerja)',
+        payerNames: { employer: 'pemberi kerja', self: 'mandiri', programme: 'program pembiayaan' },
+        yCovered: 'pekerja terlindungi',
+        areasProvince: 'Cakupan menurut provinsi (median dan interval 90%, semua pekerja)',
+        areasRegion: 'Cakupan menurut kabupaten/kota (median dan interval 90%, semua pekerja)',
+        areasCap: (shown, total) => `Ditampilkan ${shown} dari ${total} wilayah pertama (urut kode).`,
+        members: 'Peserta program (rata-rata replikasi, bertumpuk menurut program)',
+        yMembers: 'peserta (pekerja)',
+        spending: 'Belanja program per tahun anggaran (kumulatif, rata-rata replikasi) dibanding anggaran tahun itu',
+        ySpending: 'Rp, kumulatif dalam tahun anggaran', budget: 'anggaran',
+        noProgrammes: 'Skenario ini tidak memiliki program pembiayaan.',
+        sources: 'Sumber yang dikutip skenario', noSources: 'Skenario tidak mengutip sumber.',
+        figureSource: (run) => `Sumber: simulasi ulcsim ${run.engine_version} untuk skenario “${run.scenario}” (${run.file}; seed ${run.seed}, ${run.replicates} replikasi); masukan sesuai kutipan di “Sumber”.`,
+        forecast: 'Prakiraan: kapan cakupan mencapai target', reachBy: 'bagian replikasi yang mencapai target',
+        yShare: 'replikasi (%)', xYear: 'tahun tercapai', never: 'tidak dalam periode simulasi',
+        quantiles: 'Bulan target pertama kali tercapai (kuantil antar replikasi)',
+        probabilityBy: 'Peluang mencapai target sampai', area: 'wilayah', level: 'tingkat',
+        threshold: 'target', beyond: 'di luar periode simulasi',
+        comparison: 'Cakupan pada bulan terakhir, berdampingan (nasional, semua run)',
+        run: 'run', segment: 'segmen', level90: 'cakupan: rata-rata (interval 90%)',
+        difference: 'selisih terhadap run pertama: rata-rata (interval 90%)',
+        pairedNote: 'Selisih dipasangkan per replikasi (bilangan acak bersama: seed dan replikasi sama); “–” bila run tidak berbagi bilangan acak atau hanya menyimpan ringkasan.',
+        programmeSources: 'Sumber program', pp: 'poin persen', replicates: 'replikasi', seed: 'seed', file: 'berkas' } }[lang];
+
+// Number formatting by hand, so that the output does not depend on the browser's locale data.
+function fmt(x, decimals) {
+  if (x === null || x === undefined || !isFinite(x)) return '–';
+  const [whole, frac] = Math.abs(x).toFixed(decimals).split('.');
+  const group = lang === 'id' ? '.' : ',', point = lang === 'id' ? ',' : '.';
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, group);
+  return (x < 0 && Number(Math.abs(x).toFixed(decimals)) !== 0 ? '−' : '') + grouped + (frac ? point + frac : '');
+}
+const pct = (x, d = 1) => (x === null || !isFinite(x)) ? '–' : fmt(x, d) + '%';
+const rupiah = (x) => (x === null || !isFinite(x)) ? '–' : 'Rp ' + fmt(x, 0);
+const signed = (x, d = 1) => (x !== null && isFinite(x) && x > 0 ? '+' : '') + fmt(x, d);
+
+const el = (tag, attrs = {}, text) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+const root = document.getElementById('report');
+const charts = [];
+const colours = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2'];
+const alpha = (hex, a) => hex + Math.round(a * 255).toString(16).padStart(2, '0');
+
+Chart.defaults.animation = false;
+Chart.defaults.responsive = true;
+Chart.defaults.maintainAspectRatio = false;
+Chart.defaults.font.size = 11;
+
+function axis(title, extra = {}) { return Object.assign({ title: { display: true, text: title } }, extra); }
+const percentTicks = { callback: (v) => pct(v, 0) };
+
+function figure(parent, id, caption, run) {
+  const f = el('figure');
+  const box = el('div', { class: 'chart' });
+  const canvas = el('canvas', { id });
+  box.appendChild(canvas);
+  f.appendChild(box);
+  const text = caption ? caption + ' ' : '';
+  f.appendChild(el('figcaption', {}, text + T.figureSource(run)));
+  parent.appendChild(f);
+  return canvas;
+}
+function draw(canvas, config) { charts.push(new Chart(canvas, config)); }
+
+// Median with 50% and 90% bands: each band's upper edge fills down to its lower edge ('-1').
+function fanDatasets(s, colour) {
+  const line = (label, values, fill, bg, width) => ({ label, data: values, fill, backgroundColor: bg,
+    borderColor: width ? colour : 'transparent', borderWidth: width, pointRadius: 0 });
+  return [line('p05', s.p05, false, 'transparent', 0), line(T.band90, s.p95, '-1', alpha(colour, 0.15), 0),
+          line('p25', s.p25, false, 'transparent', 0), line(T.band50, s.p75, '-1', alpha(colour, 0.35), 0),
+          line(T.median, s.p50, false, colour, 2)];
+}
+const bandLegend = { labels: { filter: (item) => item.text !== 'p05' && item.text !== 'p25' } };
+const tooltipPct = { callbacks: { label: (c) => `${c.dataset.label}: ${pct(c.parsed.y)}` } };
+
+function sectionFor(run, r) {
+  const section = el('section', { id: `run-${r}` });
+  root.appendChild(section);
+  section.appendChild(el('h2', {}, `${run.scenario} (${run.file})`));
+  if (run.description) section.appendChild(el('p', {}, run.description));
+  section.appendChild(el('p', { class: 'note' },
+    `${T.file} ${run.file} · ${T.seed} ${run.seed} · ${fmt(run.replicates, 0)} ${T.replicates} · ${run.months[0]} – ${run.months[run.months.length - 1]}`));
+
+  section.appendChild(el('h3', {}, T.nation));
+  const grid = el('div', { class: 'grid' });
+  section.appendChild(grid);
+  ['all', 'formal', 'informal', 'vulnerable'].forEach((seg, i) => {
+    const canvas = figure(grid, `fan-${r}-${seg}`, T.segments[seg] + '.', run);
+    draw(canvas, { type: 'line', data: { labels: run.months, datasets: fanDatasets(run.nation[seg], colours[i]) },
+      options: { plugins: { title: { display: true, text: T.segments[seg] }, legend: bandLegend, tooltip: tooltipPct },
+        scales: { x: axis(T.xMonth), y: axis(T.yCoverage, { ticks: percentTicks }) } } });
+  });
+
+  // Who pays for the covered workers: employers, the workers themselves, programmes.
+  section.appendChild(el('h3', {}, T.payers));
+  const payerGrid = el('div', { class: 'grid' });
+  section.appendChild(payerGrid);
+  draw(figure(payerGrid, `payers-${r}`, T.payers + '.', run), { type: 'line',
+    data: { labels: run.months, datasets: ['employer', 'self', 'programme'].map((payer, i) => ({
+      label: T.payerNames[payer], data: run.payers[payer], fill: i === 0 ? 'origin' : '-1',
+      backgroundColor: alpha(colours[i], 0.5), borderColor: colours[i], pointRadius: 0, borderWidth: 1 })) },
+    options: { plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${fmt(c.parsed.y, 0)}` } } },
+      scales: { x: axis(T.xMonth), y: axis(T.yCovered, { stacked: true, beginAtZero: true, ticks: { callback: (v) => fmt(v, 0) } }) } } });
+
+  const a = run.areas;
+  section.appendChild(el('h3', {}, a.level === 'province' ? T.areasProvince : T.areasRegion));
+  if (a.total > a.names.length) section.appendChild(el('p', { class: 'note' }, T.areasCap(a.names.length, a.total)));
+  const small = el('div', { class: 'small' });
+  section.appendChild(small);
+  const top = Math.max(...a.p95.flat().filter((v) => v !== null && isFinite(v)), 1);
+  a.names.forEach((name, i) => {
+    const canvas = figure(small, `area-${r}-${i}`, null, run);
+    canvas.parentElement.parentElement.querySelector('figcaption').textContent = name;
+    const s = { p05: a.p05[i], p95: a.p95[i], p50: a.p50[i] };
+    draw(canvas, { type: 'line', data: { labels: run.months, datasets: [
+        { label: 'p05', data: s.p05, fill: false, borderColor: 'transparent', pointRadius: 0, borderWidth: 0 },
+        { label: T.band90, data: s.p95, fill: '-1', backgroundColor: alpha(colours[0], 0.2), borderColor: 'transparent', pointRadius: 0, borderWidth: 0 },
+        { label: T.median, data: s.p50, fill: false, borderColor: colours[0], pointRadius: 0, borderWidth: 1.5 }] },
+      options: { plugins: { title: { display: true, text: name }, legend: { display: false }, tooltip: tooltipPct },
+        scales: { x: axis(T.xMonth, { ticks: { maxTicksLimit: 4 } }),
+                  y: axis('%', { min: 0, max: Math.ceil(top / 10) * 10, ticks: percentTicks }) } } });
+  });
+
+  const p = run.programmes;
+  if (p.names.length === 0) {
+    section.appendChild(el('p', { class: 'note' }, T.noProgrammes));
+  } else {
+    const cited = run.sources.filter((s) => s.what.startsWith('programme ')).map((s) => s.source).join('; ');
+    const programmeSources = cited ? `${T.programmeSources}: ${cited}.` : '';
+    section.appendChild(el('h3', {}, T.members));
+    const pg = el('div', { class: 'grid' });
+    section.appendChild(pg);
+    draw(figure(pg, `members-${r}`, programmeSources, run), { type: 'line',
+      data: { labels: run.months, datasets: p.names.map((name, i) => ({ label: name, data: p.members[i],
+        fill: i === 0 ? 'origin' : '-1', backgroundColor: alpha(colours[i % colours.length], 0.5),
+        borderColor: colours[i % colours.length], pointRadius: 0, borderWidth: 1 })) },
+      options: { plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${fmt(c.parsed.y, 0)}` } } },
+        scales: { x: axis(T.xMonth), y: axis(T.yMembers, { stacked: true, ticks: { callback: (v) => fmt(v, 0) } }) } } });
+
+    // Budgets are per fiscal (calendar) year, so spending is accumulated within each year.
+    const cumulative = p.spent_idr.map((series) => {
+      let year = null, sum = 0;
+      return series.map((v, m) => {
+        const y = run.months[m].slice(0, 4);
+        if (y !== year) { year = y; sum = 0; }
+        sum += v || 0;
+        return sum;
+      });
+    });
+    const datasets = [];
+    p.names.forEach((name, i) => {
+      const c = colours[i % colours.length];
+      datasets.push({ label: name, data: cumulative[i], borderColor: c, backgroundColor: c, pointRadius: 0, borderWidth: 2, stepped: false });
+      if (p.budget_idr[i].some((v) => v > 0))
+        datasets.push({ label: `${name}: ${T.budget}`, data: p.budget_idr[i].map((v) => v > 0 ? v : null),
+          borderColor: c, backgroundColor: c, borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5, stepped: true });
+    });
+    draw(figure(pg, `spending-${r}`, programmeSources, run), { type: 'line',
+      data: { labels: run.months, datasets },
+      options: { plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${rupiah(c.parsed.y)}` } } },
+        scales: { x: axis(T.xMonth), y: axis(T.ySpending, { beginAtZero: true, ticks: { callback: (v) => rupiah(v) } }) } } });
+  }
+
+  if (run.forecast) forecastFor(section, run, r);
+
+  section.appendChild(el('h3', {}, T.sources));
+  if (run.sources.length === 0) section.appendChild(el('p', { class: 'note' }, T.noSources));
+  const ol = el('ol', { class: 'sources' });
+  run.sources.forEach((s) => ol.appendChild(el('li', {}, `${s.what}: ${s.source}`)));
+  section.appendChild(ol);
+}
+
+function monthAfter(run, offset) {
+  if (offset === null || !isFinite(offset)) return T.beyond;
+  const i = Math.round(offset);
+  return i < run.months.length ? run.months[i] : T.beyond;
+}
+
+function table(parent, header, rows) {
+  const t = el('table');
+  const tr = el('tr');
+  header.forEach((h) => tr.appendChild(el('th', {}, h)));
+  t.appendChild(tr);
+  rows.forEach((row) => { const r = el('tr'); row.forEach((c) => r.appendChild(el('td', {}, c))); t.appendChild(r); });
+  parent.appendChild(t);
+}
+
+function forecastFor(section, run, r) {
+  const f = run.forecast;
+  section.appendChild(el('h3', {}, T.forecast));
+  const threshold = f.threshold.length ? f.threshold[0] : null;
+  section.appendChild(el('p', { class: 'note' }, `${T.threshold}: ${pct(threshold * 100)} (${f.measure})`));
+  // The whole scenario's area when the forecast has it, else its province, else the first.
+  const pick = ['scenario', 'province'].map((l) => f.levels.indexOf(l)).find((i) => i >= 0);
+  const main = pick === undefined ? 0 : pick;
+  const firsts = f.first_month[main] || [];
+  const years = [...new Set(run.months.map((m) => m.slice(0, 4)))];
+  const counts = years.map(() => 0);
+  let never = 0;
+  firsts.forEach((m) => {
+    if (m === null || !isFinite(m) || Math.round(m) >= run.months.length) { never += 1; return; }
+    counts[years.indexOf(run.months[Math.round(m)].slice(0, 4))] += 1;
+  });
+  const n = Math.max(firsts.length, 1);
+  const grid = el('div', { class: 'grid' });
+  section.appendChild(grid);
+  draw(figure(grid, `forecast-${r}`, `${f.names[main]} (${f.levels[main]}).`, run), { type: 'bar',
+    data: { labels: [...years, T.never], datasets: [{ label: T.reachBy,
+      data: [...counts, never].map((c) => 100 * c / n), backgroundColor: [...years.map(() => colours[0]), '#999'] }] },
+    options: { plugins: { legend: { display: false }, tooltip: tooltipPct },
+      scales: { x: axis(T.xYear), y: axis(T.yShare, { beginAtZero: true, max: 100, ticks: percentTicks }) } } });
+
+  const box = el('div');
+  grid.appendChild(box);
+  box.appendChild(el('p', {}, T.quantiles));
+  table(box, [T.area, T.level, ...f.quantile_level.map((q) => `q${fmt(q * 100, q * 100 % 1 ? 1 : 0)}`), T.never],
+    // `never` counts replicates.
+    f.names.map((name, a) => [name, f.levels[a], ...f.quantile[a].map((q) => monthAfter(run, q)),
+      pct(100 * f.never[a] / Math.max((f.first_month[a] || []).length, 1))]));
+  if (f.by.length) {
+    box.appendChild(el('p', {}, T.probabilityBy));
+    table(box, [T.area, ...f.by], f.names.map((name, a) => [name, ...f.probability_by[a].map((v) => pct(100 * v))]));
+  }
+}
+
+function comparison() {
+  if (!data.comparison) return;
+  const section = el('section', { id: 'comparison' });
+  root.appendChild(section);
+  section.appendChild(el('h2', {}, T.comparison));
+  const rows = [];
+  data.comparison.forEach((c, r) => {
+    ['all', 'formal', 'informal', 'vulnerable'].forEach((seg) => {
+      const l = c[seg].level, d = c[seg].difference;
+      rows.push([`${data.runs[r].scenario} (${data.runs[r].file})`, T.segments[seg],
+        `${pct(l.mean)} (${pct(l.p05)} – ${pct(l.p95)})`,
+        r === 0 ? '' : d ? `${signed(d.mean)} ${T.pp} (${signed(d.p05)} – ${signed(d.p95)})` : '–']);
+    });
+  });
+  table(section, [T.run, T.segment, T.level90, T.difference], rows);
+  section.appendChild(el('p', { class: 'note' }, T.pairedNote));
+}
+
+document.title = `${T.title}: ${data.runs.map((r) => r.scenario).join(', ')}`;
+root.appendChild(el('h1', {}, document.title));
+data.runs.forEach(sectionFor);
+comparison();
+
+// What the browser test reads: every chart's canvas size and how many data points it drew.
+const status = el('pre', { id: 'render-status', 'data-charts': String(charts.length) });
+status.textContent = charts.map((c) => {
+  const points = c.data.datasets.reduce((n, d) => n + d.data.filter((v) => v !== null && isFinite(v)).length, 0);
+  return `${c.canvas.id} ${c.canvas.width}x${c.canvas.height} ${points}`;
+}).join('\n');
+document.body.appendChild(status);
