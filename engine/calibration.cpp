@@ -164,10 +164,7 @@ CalibrationProblem::simulate(const std::vector<Eigen::VectorXd>& points,
         throw std::invalid_argument("CalibrationProblem::simulate: one seed per point");
     RunPlan plan;
     for (std::size_t p = 0; p < points.size(); ++p) {
-        Scenario s = scenario_at(base_, points[p]);
-        s.run.seed = seeds[p];
-        s.run.replicates = static_cast<int>(replicates);
-        plan.add(std::move(s), {0, replicates});
+        plan.add(scenario_at(base_, points[p]), {0, replicates}, seeds[p]);
     }
     std::vector<std::vector<std::vector<double>>> out(points.size(),
                                                       std::vector<std::vector<double>>(replicates));

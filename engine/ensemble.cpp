@@ -257,7 +257,7 @@ void check_agreement(const RunPlan& plan, const EnsembleOptions& options,
     for (const PlannedScenario& m : plan.entries()) {
         const Scenario& s = *m.scenario;
         f.add(s.resolved_toml);
-        f.add(s.run.seed);
+        f.add(m.seed_or_scenario());
         f.add(static_cast<std::uint64_t>(s.run.months));
         f.add(static_cast<std::uint64_t>(s.run.start.index()));
         f.add(std::bit_cast<std::uint64_t>(s.population.scale_workers_per_agent));
@@ -365,6 +365,7 @@ void run_jobs(
             try {
                 SimulationOptions sim;
                 sim.profile = options.profile;
+                sim.seed = plan[job.entry].seed;
                 if (sharing.regions) {
                     sim.cluster = sharing.cluster;
                     sim.region_ranks = sharing.region_ranks[job.entry];

@@ -193,7 +193,8 @@ std::uint32_t region_capacity(std::uint32_t agents, double entry_rate, int month
 }
 
 Population synthesise_population(const Scenario& s, std::uint32_t replicate, int entrant_months,
-                                 std::span<const int> region_ranks, int rank) {
+                                 std::span<const int> region_ranks, int rank,
+                                 std::optional<std::uint64_t> seed) {
     const detail::WorkerSynthesis synthesis(s);
     const auto& plans = synthesis.plans();
     if (!region_ranks.empty() && region_ranks.size() != plans.size())
@@ -218,7 +219,7 @@ Population synthesise_population(const Scenario& s, std::uint32_t replicate, int
     // its slot, and nothing reads the others. Nor does anything read another rank's regions.
     for_each_agent_column(out, [&](const auto&, auto& column) { column.resize(total); });
 
-    const CounterRng rng(s.run.seed, replicate);
+    const CounterRng rng(seed.value_or(s.run.seed), replicate);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, plans.size()), [&](const auto& regions) {
         for (std::size_t k = regions.begin(); k != regions.end(); ++k) {
             if (!region_ranks.empty() && region_ranks[k] != rank) continue;

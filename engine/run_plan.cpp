@@ -17,13 +17,15 @@ RunPlan RunPlan::replicates_of(std::shared_ptr<const Scenario> scenario) {
     return plan;
 }
 
-std::size_t RunPlan::add(Scenario scenario, ReplicateRange replicates) {
-    return add(std::make_shared<const Scenario>(std::move(scenario)), replicates);
+std::size_t RunPlan::add(Scenario scenario, ReplicateRange replicates,
+                         std::optional<std::uint64_t> seed) {
+    return add(std::make_shared<const Scenario>(std::move(scenario)), replicates, seed);
 }
 
-std::size_t RunPlan::add(std::shared_ptr<const Scenario> scenario, ReplicateRange replicates) {
+std::size_t RunPlan::add(std::shared_ptr<const Scenario> scenario, ReplicateRange replicates,
+                         std::optional<std::uint64_t> seed) {
     if (!scenario) throw std::invalid_argument("RunPlan::add: no scenario");
-    entries_.push_back({std::move(scenario), replicates});
+    entries_.push_back({std::move(scenario), replicates, seed});
     return entries_.size() - 1;
 }
 

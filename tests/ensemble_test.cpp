@@ -178,3 +178,27 @@ TEST(Ensemble, NothingToRunIsNotAnError) {
     run_ensemble(RunPlan{}, {}, options);
     EXPECT_FALSE(called);
 }
+
+TEST(RunPlan, AnEntrysSeedIsTheSeedItsReplicatesRunOn) {
+    const Scenario s = test::two_small_scenarios()[0];
+    // A seed above 2^63, which no scenario file can hold.
+    const std::uint64_t seed = 0x9E3779B97F4A7C15ull;
+    RunPlan plan;
+    plan.add(s, {0, 2}, seed);
+    plan.add(s, {0, 2});
+    Results results;
+    ExecutionContext context;
+    context.threads = 2;
+    EnsembleOptions options;
+    options.on_replicate = [&](std::size_t m, std::uint32_t r, ReplicateSeries&& series) {
+        results.emplace(std::make_pair(m, r), std::move(series));
+    };
+    run_ensemble(plan, context, options);
+    SimulationOptions on_seed;
+    on_seed.seed = seed;
+    for (std::uint32_t r = 0; r < 2; ++r) {
+        EXPECT_EQ(results.at({0, r}).series, simulate_replicate(s, r, on_seed).series);
+        EXPECT_EQ(results.at({1, r}).series, simulate_replicate(s, r).series);
+        EXPECT_NE(results.at({0, r}).series, results.at({1, r}).series);
+    }
+}

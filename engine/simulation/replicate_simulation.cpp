@@ -46,7 +46,8 @@ constexpr const char* checkpoints_not_split =
 class ReplicateSimulation::Impl {
 public:
     Impl(const Scenario& s, std::uint32_t replicate, const SimulationOptions& options)
-        : s_(s), options_(options), rng_(s.run.seed, replicate), synthesis_(s), book_(s),
+        : s_(s), options_(options), rng_(options.seed.value_or(s.run.seed), replicate),
+          synthesis_(s), book_(s),
           result_(static_cast<std::size_t>(s.run.months), s.regions.size(), s.programmes.size()),
           layout_{s.programmes.size()}, replicate_(replicate) {
         set_up_ranks();
@@ -54,7 +55,7 @@ public:
         // Split by region, this rank synthesises only its own regions' agents: the other
         // regions' slots are never written, so they cost no memory.
         pop_ = synthesise_population(s, replicate, s.run.months, exchange_->region_ranks(),
-                                     exchange_->rank());
+                                     exchange_->rank(), options.seed);
         result_.phase_times.of(Phase::synthesis) += seconds_since(started);
         params_ = detail::make_month_parameters(s, synthesis_.plans());
         for (const detail::RegionPlan& plan : synthesis_.plans())
@@ -129,7 +130,7 @@ public:
         // A rank holds only its regions' agents, and the state of a replicate is one file.
         if (options_.cluster) throw std::invalid_argument(checkpoints_not_split);
         ReplicateState state;
-        state.seed = s_.run.seed;
+        state.seed = options_.seed.value_or(s_.run.seed);
         state.replicate = replicate_;
         state.origin = s_.run.start + (-offset_);
         state.month = s_.run.start + months_done_;

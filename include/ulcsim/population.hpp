@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -94,8 +95,9 @@ std::uint32_t region_capacity(std::uint32_t agents, double entry_rate, int month
 /// and region_of() are those of the whole population), but the other regions' slots are never
 /// written, so that their pages of the columns are never given memory. Throws
 /// std::invalid_argument when region_ranks has not one entry per region.
+/// The draws are those of `seed` when given, of scenario.run.seed otherwise.
 Population synthesise_population(const Scenario& scenario, std::uint32_t replicate,
                                  int entrant_months = 0, std::span<const int> region_ranks = {},
-                                 int rank = 0);
+                                 int rank = 0, std::optional<std::uint64_t> seed = std::nullopt);
 
 } // namespace ulcsim

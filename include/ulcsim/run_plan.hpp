@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace ulcsim {
@@ -30,6 +31,11 @@ struct ReplicateRange {
 struct PlannedScenario {
     std::shared_ptr<const Scenario> scenario;
     ReplicateRange replicates;
+    /// The seed of the replicates' draws instead of the scenario's run.seed (calibration runs
+    /// each point on its own 64-bit seed, which a scenario file cannot hold).
+    std::optional<std::uint64_t> seed;
+
+    std::uint64_t seed_or_scenario() const { return seed.value_or(scenario->run.seed); }
 };
 
 class RunPlan {
@@ -42,8 +48,10 @@ public:
 
     /// Adds a scenario's replicates; returns its position in the plan. Throws
     /// std::invalid_argument for a null scenario.
-    std::size_t add(Scenario scenario, ReplicateRange replicates);
-    std::size_t add(std::shared_ptr<const Scenario> scenario, ReplicateRange replicates);
+    std::size_t add(Scenario scenario, ReplicateRange replicates,
+                    std::optional<std::uint64_t> seed = std::nullopt);
+    std::size_t add(std::shared_ptr<const Scenario> scenario, ReplicateRange replicates,
+                    std::optional<std::uint64_t> seed = std::nullopt);
 
     const std::vector<PlannedScenario>& entries() const { return entries_; }
     std::size_t size() const { return entries_.size(); }

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace ulcsim {
@@ -34,6 +35,9 @@ struct SimulationOptions {
     Cluster* cluster = nullptr;
     /// The rank that simulates each of the scenario's regions (share_regions).
     std::vector<int> region_ranks;
+    /// The seed of the replicate's draws instead of run.seed: a run plan's entry may carry its
+    /// own (calibration's points each run on a 64-bit seed, more than a scenario file holds).
+    std::optional<std::uint64_t> seed;
 };
 
 /// Gives each of `ranks` ranks a contiguous run of the scenario's regions with about the
