@@ -3,6 +3,7 @@
 
 #include "hdf5_file.hpp"
 
+#include "temporary_file.hpp"
 #include "ulcsim/store.hpp"
 
 #include <algorithm>
@@ -300,6 +301,16 @@ Handle create_file(const Context& c, bool in_memory) {
     if (in_memory)
         check(H5Pset_fapl_core(fapl.get(), std::size_t{1} << 20, false), c.file, "configure", "/");
     return File(H5Fcreate(c.file.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()));
+}
+
+Handle create_output_file(const std::filesystem::path& output, std::string_view kind,
+                          const Context& c, bool discard) {
+    store::require_directory_of(output, kind, discard);
+    Handle file = create_file(c, discard);
+    if (file.get() < 0)
+        throw std::runtime_error("cannot create " + std::string(kind) + " " + output.string() +
+                                 " (as " + c.file.string() + "): " + reason());
+    return file;
 }
 
 Handle open_file_read(const std::filesystem::path& path) {

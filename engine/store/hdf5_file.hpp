@@ -113,6 +113,11 @@ private:
 /// file written only to be dropped). The handle is invalid when HDF5 could not, so that the
 /// caller can say which of its files that was.
 Handle create_file(const Context& c, bool in_memory);
+/// Creates the temporary file c.file of the output `output` (a "run file", a "result file"):
+/// its directory must exist (store::require_directory_of), and a file HDF5 cannot create is an
+/// error naming both the output and the temporary name.
+Handle create_output_file(const std::filesystem::path& output, std::string_view kind,
+                          const Context& c, bool discard);
 /// Opens a file read-only; the handle is invalid when HDF5 could not.
 Handle open_file_read(const std::filesystem::path& path);
 /// Flushes a file's buffers to disk.

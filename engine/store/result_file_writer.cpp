@@ -46,11 +46,7 @@ ResultFileWriter::ResultFileWriter(const std::filesystem::path& output, OutputSi
     s.context.file = s.temporary;
     const hdf5::Context& c = s.context;
 
-    store::require_directory_of(output, "result file", s.discard);
-    s.file = hdf5::create_file(c, s.discard);
-    if (s.file.get() < 0)
-        throw std::runtime_error("cannot create result file " + output.string() + " (as " +
-                                 s.temporary.string() + "): " + hdf5::reason());
+    s.file = hdf5::create_output_file(output, "result file", c, s.discard);
     s.created = true;
     s.temporary_mark.emplace(s.sink, s.temporary);
     write_into(s.file.get(), "result file " + output.string(), s.temporary);

@@ -74,11 +74,7 @@ RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario
     const hdf5::Context& c = s.context;
     const hdf5::Context& rc = s.replicates_context;
 
-    store::require_directory_of(output, "run file", s.discard);
-    s.file = hdf5::create_file(c, s.discard);
-    if (s.file.get() < 0)
-        throw std::runtime_error("cannot create run file " + output.string() + " (as " +
-                                 s.temporary.string() + "): " + hdf5::reason());
+    s.file = hdf5::create_output_file(output, "run file", c, s.discard);
     s.created = true;
     s.temporary_mark.emplace(s.sink, s.temporary);
     write_into(s.file.get(), "run file " + output.string(), s.temporary);
