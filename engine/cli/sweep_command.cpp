@@ -265,8 +265,9 @@ int sweep_command(const std::vector<std::string>& args) {
             }
             csv << '\n';
             for (std::size_t i = 0; i < points; ++i) {
+                const std::vector<std::size_t> at = grid_coordinates(axes, i);
                 for (std::size_t a = 0; a < axes.size(); ++a)
-                    csv << axes[a].labels[grid_coordinates(axes, i)[a]] << ',';
+                    csv << axes[a].labels[at[a]] << ',';
                 for (std::size_t m = 0; m < M; ++m) {
                     csv << (m ? "," : "") << csv_number(levels[i][m][mean]) << ','
                         << csv_number(levels[i][m][p05]) << ',' << csv_number(levels[i][m][p95]);
@@ -294,8 +295,9 @@ int sweep_command(const std::vector<std::string>& args) {
     table.push_back(header);
     for (std::size_t i = 0; i < points; ++i) {
         std::vector<std::string> row;
+        const std::vector<std::size_t> at = grid_coordinates(axes, i);
         for (std::size_t a = 0; a < axes.size(); ++a)
-            row.push_back(axes[a].labels[grid_coordinates(axes, i)[a]]);
+            row.push_back(axes[a].labels[at[a]]);
         const auto level = [&](std::size_t m) {
             return measure_with_interval(levels[i][m][mean], levels[i][m][p05], levels[i][m][p95],
                                          measures[m].units, false);
