@@ -432,7 +432,7 @@ def self_test(text, source_dir):
          replace_field(text, "33.71-2024-10-registered-share-all", "region", "33.99")),
         ("a duplicated row", "id", text + text.split("\r\n")[1] + "\r\n"),
         ("a reference outside the repository", "outside",
-         replace_field(text, first_row[0], "note", "see DOMAIN.md section 3")),
+         replace_field(text, first_row[0], "note", "see " + "DOMAIN" + ".md section 3")),
         ("a province's registered count off by one", "crosscheck",
          replace_field(text, "34-2023-12-registered-all", "value", "749079")),
         ("two rows with the same key and definition", "duplicate",

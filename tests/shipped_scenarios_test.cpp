@@ -1,5 +1,5 @@
-// Every scenario we ship validates, and the figures they cite from DOMAIN.md are the ones
-// the issues ask for.
+// Every scenario we ship validates, and the figures they cite (docs/SOURCES.md,
+// scenarios/data/observations.csv) are the ones the issues ask for.
 
 #include "support/test_support.hpp"
 #include "ulcsim/input_error.hpp"
@@ -62,7 +62,7 @@ TEST(ShippedScenarios, KotaMagelang2024FundsTheCitedProgramme) {
     ASSERT_EQ(s.regions.size(), 1u);
     EXPECT_EQ(s.region_table.regions()[s.regions[0]].code, "33.71");
     const FundingProgramme& p = programme(s, "kota-magelang-apbd");
-    EXPECT_DOUBLE_EQ(p.premium_idr_per_month, 16'800); // DOMAIN.md §1.1
+    EXPECT_DOUBLE_EQ(p.premium_idr_per_month, 16'800); // docs/PRIORS.md §1
     ASSERT_EQ(p.windows.size(), 1u);
     EXPECT_EQ(p.windows[0].start, Month(2024, 7));
     EXPECT_EQ(p.windows[0].end, Month(2024, 12));

@@ -12,7 +12,7 @@ for the employment split).
 
 Usage:
   python3 scenarios/data/build_region_data.py
-  python3 scenarios/data/build_region_data.py --refresh-from /work/shared/data
+  python3 scenarios/data/build_region_data.py --refresh-from DIR
     (first copies the source files byte-for-byte from DIR into ./sources/)
 """
 
@@ -38,7 +38,7 @@ F_BPJSTK = "bpjstk_active_nonactive_by_province_2023-12_partial.csv"
 F_SOURCES_MD = "SOURCES.md"
 SOURCE_FILES = [F_PROV, F_KABKOTA, F_KEC, F_DESA, F_FORMAL, F_BPJSTK, F_SOURCES_MD]
 
-# ---- Invariants (Kemendagri 2025, DOMAIN.md section 3.5) -------------------
+# ---- Invariants (Kemendagri 2025, docs/SOURCES.md section 1) -------------------
 EXPECT_PROVINCES = 38
 EXPECT_KABKOTA = 514
 EXPECT_KABUPATEN = 416
@@ -48,7 +48,7 @@ EXPECT_DESA = 75266
 EXPECT_KELURAHAN = 8496
 EXPECT_DESA_KEL = 83762
 
-# ---- Employment anchors (DOMAIN.md sections 3.1 and 3.2) ------------------
+# ---- Employment anchors (scenarios/data/observations.csv) ------------------
 NATIONAL_EMPLOYED = 144_640_000      # BPS Sakernas Aug 2024 [EXACT]
 JATENG_CODE = "33"
 JATENG_EMPLOYED = 20_860_000         # BPS Jateng Aug 2024 [EXACT]
@@ -517,13 +517,13 @@ def write_readme(st, prov_out, reg_out):
     a("python3 scenarios/data/build_region_data.py")
     a("```")
     a("")
-    a("To re-copy the sources from the shared data folder first (byte-for-byte): "
-      "`python3 scenarios/data/build_region_data.py --refresh-from /work/shared/data`.")
+    a("To re-copy the sources first, byte for byte, from a folder DIR holding fresh downloads (named as in `sources/SOURCES.md`): "
+      "`python3 scenarios/data/build_region_data.py --refresh-from DIR`.")
     a("The script uses only the Python standard library, is deterministic (byte-identical output on "
       "every run, `\\n` line endings) and fails loudly if any invariant listed below is violated.")
     a("")
     a("Origin, commits and licences of every source file: see [`sources/SOURCES.md`](sources/SOURCES.md). "
-      "Labels follow `DOMAIN.md`: **EXACT** = as published, **ESTIMATE** = derived here.")
+      "Labels as in `docs/PRIORS.md`: **EXACT** = as published, **ESTIMATE** = derived here.")
     a("")
     a("## Files")
     a("")
@@ -577,7 +577,7 @@ def write_readme(st, prov_out, reg_out):
     a("")
     a("## How `employed_workers` was estimated")
     a("")
-    a("Only three employment figures below national level were found (DOMAIN.md §3.1–3.2); everything "
+    a("Only three employment figures below national level were found (rows of `scenarios/data/observations.csv`); everything "
       "else is spread by population. Steps, in order:")
     a("")
     a("1. **Fixed kab/kota (`bps_kabkota`).**")
@@ -656,7 +656,7 @@ def write_readme(st, prov_out, reg_out):
     a("- **Kota and kabupaten share the province formal share**, although cities are far more formal "
       "in reality, so formal_share is probably too low for kota and too high for rural kabupaten.")
     a("- **Kota Magelang check**: the estimate of %s employed is above the roughly 60,000 workers "
-      "implied by a local press quote (about 2023) and BPS's 57,133 for 2015 (DOMAIN.md §3.2); the "
+      "implied by a local press quote (about 2023) and BPS's 57,133 for 2015 (`scenarios/data/observations.csv`, rows 33.71); the "
       "population-share method may not fit small cities well."
       % fmt_int(regs["33.71"]["employed_workers"]))
     a("- **Distances are a geometric estimate**: one office per kab/kota at the centre of a disc; real "
