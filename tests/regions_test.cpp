@@ -62,7 +62,8 @@ TEST(RegionData, NationalEmploymentMatchesBpsAugust2024) {
     std::int64_t employed = 0;
     for (const auto& r : shipped().regions())
         employed += r.employed_workers;
-    // BPS Sakernas August 2024: 144.64 million employed (observations.csv, row ID-2024-08-employed-all).
+    // BPS Sakernas August 2024: 144.64 million employed (observations.csv, row
+    // ID-2024-08-employed-all).
     EXPECT_NEAR(static_cast<double>(employed), 144.64e6, 0.02 * 144.64e6);
 }
 
