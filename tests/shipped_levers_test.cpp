@@ -92,6 +92,6 @@ INSTANTIATE_TEST_SUITE_P(All, ShippedLevers, ::testing::ValuesIn(lever_files()),
 
 TEST(ShippedLevers, TheArticlesRegionsHaveLeversFiles) {
     const auto files = lever_files();
-    for (const char* name : {"kabupaten-magelang", "di-yogyakarta"})
+    for (const char* name : {"kabupaten-magelang", "di-yogyakarta", "kota-magelang-2025"})
         EXPECT_NE(std::find(files.begin(), files.end(), name), files.end()) << name;
 }
