@@ -111,6 +111,28 @@ TEST(ShippedScenarios, DiYogyakartaHasASponsorScheme) {
                             [](const auto& p) { return p.kind == ProgrammeKind::sponsor; }));
 }
 
+// DI Yogyakarta names its observations by the table's row ids: each takes the row's region,
+// segment, month, value, label and source, and keeps its own weight.
+TEST(ShippedScenarios, DiYogyakartaTakesItsObservationsFromTheTable) {
+    const Scenario s = shipped("di-yogyakarta");
+    ASSERT_EQ(s.observations.size(), 3u);
+    const Observation& feb = s.observations[0];
+    EXPECT_EQ(feb.region_code, "34");
+    EXPECT_EQ(feb.regions.size(), 5u);
+    EXPECT_EQ(feb.segment, SegmentGroup::all);
+    EXPECT_EQ(feb.month, Month(2024, 2));
+    EXPECT_DOUBLE_EQ(feb.value, 0.35);
+    EXPECT_EQ(feb.status, EvidenceStatus::quoted);
+    EXPECT_NE(feb.source.find("ANTARA"), std::string::npos) << feb.source;
+    EXPECT_NE(feb.source.find("observations.csv 34-2024-02-coverage-share-all"), std::string::npos);
+    EXPECT_DOUBLE_EQ(feb.weight, 1);
+    const Observation& bpu = s.observations[2];
+    EXPECT_EQ(bpu.segment, SegmentGroup::bpu);
+    EXPECT_EQ(bpu.month, Month(2024, 6));
+    EXPECT_DOUBLE_EQ(bpu.value, 0.33);
+    EXPECT_DOUBLE_EQ(bpu.weight, 0.25);
+}
+
 TEST(ShippedScenarios, SawahluntoCanExceedFullCoverage) {
     const Scenario s = shipped("sawahlunto");
     bool observed_105 = false;

@@ -1,6 +1,7 @@
 // Validation of [[policy]], [[observation]] and [ulc].
 
 #include "scenario_builder.hpp"
+#include "ulcsim/input_error.hpp"
 
 #include <set>
 
@@ -44,26 +45,113 @@ void ScenarioBuilder::read_policies(bool have_regions) {
     }
 }
 
+namespace {
+
+// The table's segment names for a coverage share, and the model's group for each.
+std::optional<SegmentGroup> segment_of_row(std::string_view segment) {
+    if (segment == "all") return SegmentGroup::all;
+    if (segment == "pu") return SegmentGroup::formal;
+    if (segment == "bpu") return SegmentGroup::bpu;
+    return std::nullopt;
+}
+
+// Denominators the model's coverage share stands for: resident workers (the labour force
+// differs by the unemployed, within the quotes' rounding), a segment's workers, or a base the
+// source does not state. "Potential workers" and the like are other bases.
+bool is_worker_denominator(std::string_view denominator) {
+    return denominator == "employed" || denominator == "labour_force" ||
+           denominator == "segment_workers" || denominator == "unstated";
+}
+
+} // namespace
+
+void ScenarioBuilder::observation_regions(TableReader& t, std::string_view key,
+                                          const std::string& code, Observation& o) {
+    o.region_code = code;
+    if (code == "ID") {
+        o.regions = s_.regions;
+        return;
+    }
+    const auto expanded = s_.region_table.expand(code);
+    if (expanded.empty()) t.error(key, "unknown region code '" + code + "'");
+    for (std::size_t r : expanded) {
+        if (!in_scenario(r)) {
+            t.error(key, "'" + code + "' is not in the scenario's regions");
+            break;
+        }
+        o.regions.push_back(r);
+    }
+}
+
+void ScenarioBuilder::observation_from_row(TableReader& t, const std::string& id, Observation& o) {
+    const std::filesystem::path file = s_.region_table.data_dir() / "observations.csv";
+    if (!observation_rows_) {
+        try {
+            observation_rows_.emplace(file);
+        } catch (const InputError& e) {
+            t.error("row", "cannot read the observation table: " + std::string(e.what()));
+            return;
+        }
+    }
+    const ObservationRow* row = observation_rows_->find(id);
+    if (!row) {
+        t.error("row", "no row '" + id + "' in " + file.string());
+        return;
+    }
+    const std::string where = "row '" + id + "' (" + file.filename().string() + " line " +
+                              std::to_string(row->line) + ")";
+    for (const char* key : {"region", "segment", "month", "value", "measure", "source", "status"})
+        if (t.get(key))
+            t.error(key, "is taken from " + where + "; give either the row or the figure");
+    if (row->measure != "coverage_share") {
+        t.error("row", where + " measures '" + row->measure +
+                           "', not coverage_share: only coverage shares can be observations");
+        return;
+    }
+    const auto segment = segment_of_row(row->segment);
+    if (!segment) {
+        t.error("row", where + " is about segment '" + row->segment +
+                           "', which has no counterpart in the model (all, pu, bpu)");
+        return;
+    }
+    if (!is_worker_denominator(row->denominator)) {
+        t.error("row", where + " divides by '" + row->denominator +
+                           "', not by workers: it is another measure than the model's share");
+        return;
+    }
+    const auto month = Month::parse(row->month);
+    const auto status = index_of(evidence_status_names, row->label);
+    if (!month || !status || row->value < 0 || row->value > 2) {
+        t.error("row", where + " has a month, label or value a coverage share cannot have");
+        return;
+    }
+    observation_regions(t, "row", row->region, o);
+    o.segment = *segment;
+    o.month = *month;
+    if (run_valid_ && (*month < s_.run.start || *month > s_.run.last_month()))
+        t.error("row", where + " is dated " + month->to_string() + ", outside the run (" +
+                           s_.run.start.to_string() + " … " + s_.run.last_month().to_string() +
+                           ")");
+    o.value = row->value;
+    o.source = row->source + " (observations.csv " + id + ")";
+    o.status = static_cast<EvidenceStatus>(*status);
+}
+
 void ScenarioBuilder::read_observations(bool have_regions) {
     for (TableReader& t : root_.array_of_tables("observation")) {
         Observation o;
+        if (const auto id = t.string("row")) {
+            if (have_regions) observation_from_row(t, *id, o);
+            read_number(t, "weight", o.weight);
+            t.finish();
+            s_.observations.push_back(std::move(o));
+            continue;
+        }
         if (const auto code = t.string("region")) {
-            o.region_code = *code;
-            if (have_regions) {
-                if (*code == "ID") {
-                    o.regions = s_.regions;
-                } else {
-                    const auto expanded = s_.region_table.expand(*code);
-                    if (expanded.empty()) t.error("region", "unknown region code '" + *code + "'");
-                    for (std::size_t r : expanded) {
-                        if (!in_scenario(r)) {
-                            t.error("region", "'" + *code + "' is not in the scenario's regions");
-                            break;
-                        }
-                        o.regions.push_back(r);
-                    }
-                }
-            }
+            if (have_regions)
+                observation_regions(t, "region", *code, o);
+            else
+                o.region_code = *code;
         } else if (!t.get("region")) {
             t.missing("region");
         }

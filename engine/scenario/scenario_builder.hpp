@@ -4,6 +4,7 @@
 // build_population.cpp, build_behaviour.cpp, build_programmes.cpp and
 // build_policies_observations.cpp; what they share is in scenario_builder.cpp.
 
+#include "observation_rows.hpp"
 #include "scenario_document.hpp"
 #include "toml_reader.hpp"
 #include "ulcsim/scenario.hpp"
@@ -79,6 +80,10 @@ private:
     void read_eligibility(TableReader& t, Eligibility& e);
     void read_policies(bool have_regions);
     void read_observations(bool have_regions);
+    // [[observation]] row = "id": the figure, region, month and source from observations.csv.
+    void observation_from_row(TableReader& t, const std::string& id, Observation& o);
+    void observation_regions(TableReader& t, std::string_view key, const std::string& code,
+                             Observation& o);
     void read_ulc();
 
     bool in_scenario(std::size_t region) const;
@@ -132,6 +137,7 @@ private:
     TableReader& root_;
     const RegionTable* regions_;
     bool run_valid_ = true;
+    std::optional<ObservationRows> observation_rows_; // read when an observation names a row
 };
 
 // Validates `document` into a Scenario that keeps it; throws InputError with every problem

@@ -518,9 +518,16 @@ constexpr ScenarioKey keys[] = {
 
     // ---- [[observation]]: data, neither fitted nor varied ----
     table_key("observation", "Observed coverage, for calibration and backtests."),
-    region_key("observation.*.region",
-               "a kab/kota or province in the scenario, or `\"ID\"` for all of it",
-               "Kab/kota, province or the nation."),
+    text_key("observation.*.row", "none",
+             "The id of a `coverage_share` row of `observations.csv` in the data folder: its "
+             "region, segment (`all`, `pu` as `formal`, `bpu`), month, value, source and label "
+             "become the observation's, so the figure is not copied (give only `weight` "
+             "beside it)."),
+    {.path = "observation.*.region",
+     .type = KeyType::region,
+     .default_text = "required without `row`",
+     .rule = "a kab/kota or province in the scenario, or `\"ID\"` for all of it",
+     .summary = "Kab/kota, province or the nation."},
     {.path = "observation.*.segment",
      .type = KeyType::choice,
      .choices = segment_group_names,
@@ -528,7 +535,7 @@ constexpr ScenarioKey keys[] = {
      .summary = "Whose coverage: `bpu` is informal and vulnerable together."},
     {.path = "observation.*.month",
      .type = KeyType::month,
-     .default_text = "required",
+     .default_text = "required without `row`",
      .rule = "within the run",
      .summary = "When it was observed."},
     {.path = "observation.*.value",
@@ -536,7 +543,7 @@ constexpr ScenarioKey keys[] = {
      .quantity = Quantity::share,
      .lower = 0,
      .upper = 2,
-     .default_text = "required",
+     .default_text = "required without `row`",
      .summary = "The observed coverage."},
     {.path = "observation.*.measure",
      .type = KeyType::choice,
@@ -544,7 +551,7 @@ constexpr ScenarioKey keys[] = {
      .default_text = "`\"coverage_share\"`",
      .summary = "`coverage_share` = participants registered in the region / resident workers "
                 "(can exceed 1); `resident_coverage` = covered residents / resident workers."},
-    with_rule(text_key("observation.*.source", "required", "Citation."), "non-empty"),
+    with_rule(text_key("observation.*.source", "required without `row`", "Citation."), "non-empty"),
     {.path = "observation.*.status",
      .type = KeyType::choice,
      .choices = evidence_status_names,
