@@ -182,6 +182,19 @@ TEST(WithHorizon, DropsTheObservationsAfterTheNewLastMonthAndKeepsItsHorizonInVa
     EXPECT_THROW(with_horizon(s, s.run.months + 1), std::invalid_argument);
 }
 
+// DI Yogyakarta's observations name rows of observations.csv and have no month of their own
+// in the file: they are dropped by the month they take from the table.
+TEST(WithHorizon, KeepsObservationsNamedByTheirTableRowUpToTheNewLastMonth) {
+    const Scenario s = load_scenario(test::scenarios_dir() / "di-yogyakarta.toml");
+    ASSERT_EQ(s.observations.size(), 3u); // 2024-02, 2024-10, 2024-06 (bpu)
+    const Scenario cut = with_horizon(s, 7); // 2024-01 … 2024-07
+    ASSERT_EQ(cut.observations.size(), 2u);
+    EXPECT_EQ(cut.observations[0].month, Month(2024, 2));
+    EXPECT_EQ(cut.observations[1].month, Month(2024, 6));
+    EXPECT_DOUBLE_EQ(cut.observations[1].value, 0.33);
+    EXPECT_DOUBLE_EQ(cut.observations[1].weight, 0.25);
+}
+
 TEST(WithHorizon, AOneRegionScenarioKeepsItsFirstMonthsBitForBit) {
     const Scenario& s = kota_magelang();
     const Scenario cut = with_horizon(s, 7);

@@ -107,15 +107,18 @@ Scenario with_horizon(const Scenario& base, int months) {
     detail::set_value(document->root, "run.months", *holder.get("value"), source, diagnostics);
     if (!diagnostics.empty()) throw InputError(std::move(diagnostics.problems()));
     // An observation outside the run is an error; past the horizon it is simply not simulated.
+    // The document's [[observation]] tables are the validated observations, in order; their
+    // months are read from those, as a table may name a row of observations.csv instead of
+    // giving a month.
     const Month last = base.run.start + (months - 1);
-    if (toml::array* observations = document->root["observation"].as_array())
-        for (auto entry = observations->begin(); entry != observations->end();) {
-            const toml::table* t = entry->as_table();
-            const toml::node* month = t ? t->get("month") : nullptr;
-            const auto m = month && month->is_string() ? Month::parse(*month->value<std::string>())
-                                                       : std::nullopt;
-            entry = m && *m > last ? observations->erase(entry) : entry + 1;
-        }
+    if (toml::array* observations = document->root["observation"].as_array()) {
+        if (observations->size() != base.observations.size())
+            throw std::logic_error(
+                "with_horizon: the document's observations are not the scenario's");
+        std::size_t i = 0;
+        for (auto entry = observations->begin(); entry != observations->end(); ++i)
+            entry = base.observations[i].month > last ? observations->erase(entry) : entry + 1;
+    }
     return detail::build_scenario(base.file, std::move(document), diagnostics, &base.region_table);
 }
 
