@@ -16,6 +16,7 @@
 #include "ulcsim/vary.hpp"
 
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -102,9 +103,12 @@ void write_backtest_csv(std::ostream& csv, const Backtest& b) {
 void print_backtest(const Backtest& b, std::ostream& out) {
     out << "Backtest: fitted on the observations before " << b.cut_off.to_string()
         << ", predicted the " << b.held_out.size() << " after it\n";
-    std::vector<std::vector<std::string>> table{{"observation", "observed",
-                                                 "predicted [80% interval]", "95% interval",
-                                                 "error", "inside 80%", "inside 95%"}};
+    std::vector<std::vector<std::string>> table{
+        {"observation", "observed", "predicted [80% interval]", "95% interval", "error",
+         "inside 80%", "inside 95%", "persistence", "linear trend"}};
+    const auto naive = [](double forecast) {
+        return std::isnan(forecast) ? std::string("–") : measure_value(forecast, "share", false);
+    };
     for (std::size_t i = 0; i < b.held_out.size(); ++i) {
         const Observation& o = b.held_out[i];
         const BacktestRow& row = b.rows[i];
@@ -115,7 +119,7 @@ void print_backtest(const Backtest& b, std::ostream& out) {
              measure_value(row.quantiles[0], "share", false) + " … " +
                  measure_value(row.quantiles[4], "share", false),
              measure_value(row.error, "share", true), row.inside_80 ? "yes" : "no",
-             row.inside_95 ? "yes" : "no"});
+             row.inside_95 ? "yes" : "no", naive(row.persistence), naive(row.linear_trend)});
     }
     print_table(table, out);
     const BacktestSummary score = summarise_backtest(b);
@@ -128,6 +132,22 @@ void print_backtest(const Backtest& b, std::ostream& out) {
         << ", root mean squared error " << points(score.root_mean_squared_error) << "; "
         << score.inside_80 << " of " << score.observations << " inside the 80% interval, "
         << score.inside_95 << " inside the 95% interval.\n";
+    // A forecast that loses to "nothing changes" is worse than none: say so beside the error.
+    const auto against = [&](const BacktestSummary::AgainstReference& a, const char* name,
+                             const char* needs) {
+        out << "Against " << name << ": ";
+        if (a.observations == 0) {
+            out << "no held-out observation has " << needs << ".\n";
+            return;
+        }
+        out << "on the " << a.observations << " observation" << (a.observations == 1 ? "" : "s")
+            << " it can forecast, model " << points(a.model_error) << ", " << name << " "
+            << points(a.reference_error) << " mean absolute error: the model's is " << std::fixed
+            << std::setprecision(2) << a.ratio() << " × " << name << "'s ("
+            << (a.model_error < a.reference_error ? "better" : "not better") << ").\n";
+    };
+    against(score.persistence, "persistence", "an earlier observation of its series");
+    against(score.linear_trend, "the linear trend", "two earlier observations of its series");
 }
 
 } // namespace

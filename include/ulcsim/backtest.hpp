@@ -3,13 +3,17 @@
 /// Backtests: a forecast made without the observations from a cut-off month on, set against
 /// them. Each held-out observation gets the distribution over replicates of its simulated
 /// value; the score says how far the mean is from what was observed and whether the
-/// observation falls inside the forecast's 80% and 95% intervals.
+/// observation falls inside the forecast's 80% and 95% intervals. Beside it, two naive
+/// forecasts a model must beat to be worth its cost: persistence (the last value observed
+/// before the cut-off, of the same region, segment and measure) and the linear trend through
+/// the last two such values.
 
 #include "ulcsim/calendar.hpp"
 #include "ulcsim/scenario.hpp"
 
 #include <array>
 #include <cstddef>
+#include <limits>
 #include <vector>
 
 namespace ulcsim {
@@ -24,12 +28,18 @@ struct BacktestRow {
     double error = 0; ///< mean − observed
     bool inside_80 = false;
     bool inside_95 = false;
+    /// The naive forecasts of the observation, NaN when the scenario has too few earlier
+    /// observations of its series (one for persistence, two in different months for the trend).
+    double persistence = std::numeric_limits<double>::quiet_NaN();
+    double linear_trend = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// How the held-out observations compare with the forecast made without them.
 struct Backtest {
     Month cut_off;
     std::vector<Observation> held_out;
+    /// By held-out observation: the earlier observations of its series, oldest first.
+    std::vector<std::vector<Observation>> history;
     std::vector<std::vector<double>> predicted; ///< [observation][replicate]
     std::vector<BacktestRow> rows;              ///< by observation, once scored
 
@@ -49,6 +59,19 @@ struct BacktestSummary {
     double root_mean_squared_error = 0;
     std::size_t inside_80 = 0;
     std::size_t inside_95 = 0;
+
+    /// The same model against persistence, on the observations persistence can forecast
+    /// (their number, the model's and persistence's mean absolute errors there); and likewise
+    /// against the linear trend. The errors are NaN when no observation can be compared.
+    struct AgainstReference {
+        std::size_t observations = 0;
+        double model_error = std::numeric_limits<double>::quiet_NaN();
+        double reference_error = std::numeric_limits<double>::quiet_NaN();
+        /// model_error / reference_error: below 1 the model beats the reference.
+        double ratio() const { return model_error / reference_error; }
+    };
+    AgainstReference persistence;
+    AgainstReference linear_trend;
 };
 BacktestSummary summarise_backtest(const Backtest& backtest);
 
