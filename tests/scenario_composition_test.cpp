@@ -121,6 +121,28 @@ end = "2025-12"
     EXPECT_EQ(s.programmes[2].name, "baznas");
 }
 
+// `programme = []` in a child once merged nothing and so did nothing; it removes the base's
+// programmes, as `--set 'programme=[]'` does.
+TEST_F(Composition, AnEmptyListInAChildRemovesTheBasesEntries) {
+    const auto child = dir.write("child.toml", "extends = \"base.toml\"\nprogramme = []\n");
+    EXPECT_TRUE(load_scenario(child).programmes.empty());
+    EXPECT_TRUE(load_scenario(base, {"programme=[]"}).programmes.empty());
+    const auto policies = dir.write("policies.toml", R"(extends = "child.toml"
+policy = []
+[[programme]]
+name = "baznas"
+kind = "baznas"
+quota_workers = 50
+[[programme.window]]
+start = "2025-01"
+end = "2025-12"
+)");
+    const Scenario s = load_scenario(policies);
+    ASSERT_EQ(s.programmes.size(), 1u); // the grandparent's two stay removed
+    EXPECT_EQ(s.programmes[0].name, "baznas");
+    EXPECT_TRUE(s.policies.empty());
+}
+
 TEST_F(Composition, OtherArraysAreReplacedWhole) {
     const auto child = dir.write("child.toml", R"(extends = "base.toml"
 [regions]

@@ -53,8 +53,11 @@ void merge(toml::table& base, toml::table& child, bool top_level) {
         if (existing && existing->is_table() && value.is_table()) {
             merge(*existing->as_table(), *value.as_table(), false);
         } else if (top_level && existing && existing->is_array() && value.is_array() &&
+                   !value.as_array()->empty() &&
                    std::find(std::begin(named_arrays), std::end(named_arrays), key.str()) !=
                        std::end(named_arrays)) {
+            // An empty list is not "no entries to merge", which would make the line do
+            // nothing: it removes the base's entries, as `--set 'programme=[]'` does.
             merge_named(*existing->as_array(), *value.as_array());
         } else {
             assign_moved(base, key, value);
