@@ -236,6 +236,6 @@ TEST_F(Composition, SetProblemsNameTheArgument) {
     EXPECT_TRUE(contains("--set run.sed=3: error: run.sed: unknown key (did you mean 'seed'?)"));
     EXPECT_TRUE(contains("--set behaviour.h_lapse=-1: error: behaviour.h_lapse: -1 is out of "
                          "range [0, 10]"));
-    EXPECT_TRUE(contains("--set run.months=\"x\": error: run.months: expected an integer, got a "
-                         "string"));
+    EXPECT_TRUE(contains("--set run.months=\"x\": error: run.months: expected an integer in [1, "
+                         "1200], got a string"));
 }

@@ -210,7 +210,7 @@ TEST(ScenarioErrors, ColumnPointsAtTheValue) {
     ASSERT_EQ(problems.size(), 1u) << dump(problems);
     EXPECT_EQ(problems[0].where.line, 3);
     EXPECT_EQ(problems[0].where.column, 10);
-    EXPECT_EQ(problems[0].message, "expected an integer, got a string");
+    EXPECT_EQ(problems[0].message, "expected an integer in [1, 1200], got a string");
 }
 
 TEST(ScenarioErrors, MissingRequiredKeysAreNamed) {

@@ -109,8 +109,8 @@ TEST(Vary, BadValuesAreReportedLikeABadSet) {
               "--set programme.nope.acceptance=0.5: error: programme: no entry 'nope' (entries: "
               "kota-magelang-apbd)");
     EXPECT_EQ(problems_of(base, {{"run.months", 2.5}}),
-              "--set run.months=2.5: error: run.months: expected an integer, got a "
-              "floating-point number");
+              "--set run.months=2.5: error: run.months: expected an integer in [1, 1200], got "
+              "a floating-point number");
     // A value that makes another invalid is reported where the other is.
     const std::string budget =
         problems_of(base, {{"programme.0.window.1.end", Month(2025, 6)},
@@ -186,7 +186,7 @@ TEST(WithHorizon, DropsTheObservationsAfterTheNewLastMonthAndKeepsItsHorizonInVa
 // in the file: they are dropped by the month they take from the table.
 TEST(WithHorizon, KeepsObservationsNamedByTheirTableRowUpToTheNewLastMonth) {
     const Scenario s = load_scenario(test::scenarios_dir() / "di-yogyakarta.toml");
-    ASSERT_EQ(s.observations.size(), 3u); // 2024-02, 2024-10, 2024-06 (bpu)
+    ASSERT_EQ(s.observations.size(), 3u);    // 2024-02, 2024-10, 2024-06 (bpu)
     const Scenario cut = with_horizon(s, 7); // 2024-01 … 2024-07
     ASSERT_EQ(cut.observations.size(), 2u);
     EXPECT_EQ(cut.observations[0].month, Month(2024, 2));

@@ -87,7 +87,34 @@ void ScenarioBuilder::read_population(bool have_regions) {
         o.finish();
         if (region) p.region_overrides.push_back(entry);
     }
+    if (have_regions && run_valid_) check_agent_slots(t);
     t.finish();
+}
+
+// Agents are numbered with 32 bits across all regions, so the population with the room its
+// entrants may need (as region_capacity reserves it) must fit; beyond, a run could only fail
+// or truncate.
+void ScenarioBuilder::check_agent_slots(TableReader& t) {
+    const double scale = s_.population.scale_workers_per_agent;
+    double slots = 0, workers = 0;
+    for (const std::size_t r : s_.regions) {
+        const double w = static_cast<double>(s_.employed_workers(r));
+        workers += w;
+        double labour_force = std::round(w / scale);
+        for (int month = 0; month < s_.run.months && labour_force < 0x1p33; ++month)
+            labour_force += std::ceil(s_.behaviour.entry_rate * labour_force);
+        slots += labour_force;
+    }
+    constexpr double most = 4'294'967'295.0;
+    if (slots <= most) return;
+    const auto whole = [](double v) { return std::to_string(std::llround(v)); };
+    t.error("scale", "the scenario needs about " + whole(slots) + " agent slots (" +
+                         whole(workers) + " workers at " + format_number(scale) +
+                         " workers per agent, with room for entrants over " +
+                         std::to_string(s_.run.months) +
+                         " months), more than the 4294967295 one run can hold: raise "
+                         "population.scale to at least " +
+                         format_number(std::ceil(scale * slots / most)));
 }
 
 void ScenarioBuilder::read_commuting(bool have_regions) {

@@ -71,6 +71,7 @@ private:
     // False when no region could be read: the rest of the file is then checked without them.
     bool read_regions();
     void read_population(bool have_regions);
+    void check_agent_slots(TableReader& population);
     void read_commuting(bool have_regions);
     void read_behaviour();
     void read_benefits();

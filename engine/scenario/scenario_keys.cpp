@@ -20,6 +20,14 @@ using sv = std::string_view;
 
 constexpr double hazard_max = 10;      // per month: p = 1 − e⁻¹⁰ is certainty
 constexpr double coefficient_max = 20; // on a log hazard: e²⁰ is beyond any effect
+// Every number has a finite range, so that money and counts cannot overflow the ledgers.
+// Rp10 billion is above any premium or benefit of one worker (a work-accident death pays 48
+// monthly wages: Rp9.6bn at Rp200m a month); Rp10,000 trillion a year is above Indonesia's
+// whole state budget (about Rp3,600 trillion in 2025); a billion workers is seven times its
+// workforce.
+constexpr double rupiah_per_worker_max = 1e10;
+constexpr double rupiah_per_year_max = 1e16;
+constexpr double workers_max = 1e9;
 
 constexpr ScenarioKey table_key(sv path, sv summary) {
     return {.path = path, .type = KeyType::table, .summary = summary};
@@ -93,8 +101,8 @@ constexpr ScenarioKey coefficient_key(sv path, sv unit, sv default_text, sv summ
                       default_text, summary);
 }
 constexpr ScenarioKey rupiah_key(sv path, sv unit, sv default_text, sv summary) {
-    return number_key(path, Quantity::amount, 0, std::numeric_limits<double>::infinity(), unit,
-                      default_text, summary);
+    return number_key(path, Quantity::amount, 0, rupiah_per_worker_max, unit, default_text,
+                      summary);
 }
 
 constexpr ScenarioKey with_rule(ScenarioKey key, sv rule) {
@@ -150,6 +158,7 @@ constexpr ScenarioKey keys[] = {
     {.path = "run.seed",
      .type = KeyType::integer,
      .lower = 0,
+     .upper = 9223372036854775807.0, // a TOML integer is signed 64-bit
      .default_text = "`1`",
      .summary = "Master seed. Same seed ⇒ same draws for the same agent in any scenario "
                 "(common random numbers)."},
@@ -288,9 +297,8 @@ constexpr ScenarioKey keys[] = {
               "Per-region overrides of the region data and the population defaults."),
     region_key("population.region.*.region", "in the scenario; each region at most once",
                "The kabupaten/kota whose figures the entry replaces."),
-    integer_key("population.region.*.employed_workers", 0, std::numeric_limits<double>::infinity(),
-                "workers", "from `data/regions.csv`",
-                "Replaces the estimate in `data/regions.csv`."),
+    integer_key("population.region.*.employed_workers", 0, workers_max, "workers",
+                "from `data/regions.csv`", "Replaces the estimate in `data/regions.csv`."),
     share_key("population.region.*.formal_share", "`population.formal_share`",
               "Share of the region's workers who are formal."),
     share_key("population.region.*.vulnerable_share_of_informal",
@@ -422,15 +430,15 @@ constexpr ScenarioKey keys[] = {
                "Dana Desa pays in desa, Dana Kelurahan in kelurahan."),
     rupiah_key("programme.*.premium_idr_per_month", "IDR per worker-month", "`16_800`",
                "Premium it pays per member and month (by default the BPU JKK + JKM minimum)."),
-    integer_key("programme.*.quota_workers", 1, std::numeric_limits<double>::infinity(), "workers",
-                "unlimited", "Most members at any one time."),
-    integer_key("programme.*.sponsors", 1, std::numeric_limits<double>::infinity(), "", "none",
+    integer_key("programme.*.quota_workers", 1, workers_max, "workers", "unlimited",
+                "Most members at any one time."),
+    integer_key("programme.*.sponsors", 1, workers_max, "", "none",
                 "Sponsor schemes: number of sponsors. With `workers_per_sponsor` it sets the "
                 "quota."),
-    integer_key("programme.*.workers_per_sponsor", 1, std::numeric_limits<double>::infinity(),
-                "workers", "none", "Sponsor schemes: workers each sponsor pays for."),
-    integer_key("programme.*.outreach_per_month", 1, std::numeric_limits<double>::infinity(),
-                "workers/month", "unlimited", "Most new enrolments in one month."),
+    integer_key("programme.*.workers_per_sponsor", 1, workers_max, "workers", "none",
+                "Sponsor schemes: workers each sponsor pays for."),
+    integer_key("programme.*.outreach_per_month", 1, workers_max, "workers/month", "unlimited",
+                "Most new enrolments in one month."),
     probability_key("programme.*.acceptance", "`0.9`", "An offered worker accepts."),
     share_key("programme.*.fear_acceptance_factor", "`0.5`",
               "Acceptance is multiplied by this for workers who fear losing bansos."),
@@ -452,7 +460,8 @@ constexpr ScenarioKey keys[] = {
 
     table_key("programme.*.budget_idr_per_year",
               "Budgets per fiscal year; none means no budget limit."),
-    with_rule(rupiah_key("programme.*.budget_idr_per_year.*", "IDR",
+    with_rule(number_key("programme.*.budget_idr_per_year.*", Quantity::amount, 0,
+                         rupiah_per_year_max, "IDR",
                          "with a budget table, a year it does not list has no money",
                          "The budget of the fiscal year (= calendar year) the key names: `2024 = "
                          "206_035_200`."),
@@ -485,8 +494,8 @@ constexpr ScenarioKey keys[] = {
     month_key("programme.*.window.*.start", "required", "First funded month."),
     with_rule(month_key("programme.*.window.*.end", "required", "Last funded month (inclusive)."),
               "≥ `start`"),
-    integer_key("programme.*.window.*.quota_workers", 1, std::numeric_limits<double>::infinity(),
-                "workers", "the programme's", "Overrides the programme's quota in this window."),
+    integer_key("programme.*.window.*.quota_workers", 1, workers_max, "workers", "the programme's",
+                "Overrides the programme's quota in this window."),
 
     // ---- [[policy]] ----
     table_key("policy", "A lever that takes effect from a month."),

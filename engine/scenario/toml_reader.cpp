@@ -7,8 +7,6 @@
 
 namespace ulcsim::detail {
 
-namespace {
-
 std::string format_number(double v) {
     if (std::isinf(v)) return v > 0 ? "∞" : "-∞";
     if (std::isnan(v)) return "nan";
@@ -16,6 +14,8 @@ std::string format_number(double v) {
     const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
     return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
 }
+
+namespace {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);
@@ -190,26 +190,28 @@ std::optional<double> TableReader::number(std::string_view key) {
 
 std::optional<std::int64_t> TableReader::integer(std::string_view key) {
     const ScenarioKey& k = key_of(key, {KeyType::integer});
-    // An unbounded integer is bounded by its type.
-    const std::int64_t lo = std::isfinite(k.lower) ? static_cast<std::int64_t>(k.lower)
-                                                   : std::numeric_limits<std::int64_t>::min();
-    const std::int64_t hi = std::isfinite(k.upper) ? static_cast<std::int64_t>(k.upper)
-                                                   : std::numeric_limits<std::int64_t>::max();
+    // An unbounded integer is bounded by its type (a TOML integer is signed 64-bit; 2^63 as a
+    // double is just beyond it).
+    constexpr double type_limit = 0x1p63;
+    const std::int64_t lo = std::isfinite(k.lower) && k.lower > -type_limit
+                                ? static_cast<std::int64_t>(k.lower)
+                                : std::numeric_limits<std::int64_t>::min();
+    const std::int64_t hi = std::isfinite(k.upper) && k.upper < type_limit
+                                ? static_cast<std::int64_t>(k.upper)
+                                : std::numeric_limits<std::int64_t>::max();
+    const std::string range = "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
     const toml::node* node = node_of(key);
     if (!node) return std::nullopt;
     const auto* i = node->as_integer();
     if (!i) {
-        type_error(key, *node, "an integer");
+        // Also a number beyond the 64-bit range, which TOML cannot read as an integer.
+        type_error(key, *node, "an integer in " + range);
         return std::nullopt;
     }
     const std::int64_t v = i->get();
     if (v < lo || v > hi) {
-        const std::string upper = hi == std::numeric_limits<std::int64_t>::max()
-                                      ? std::string("∞)")
-                                      : std::to_string(hi) + "]";
         diagnostics_.add(location_of_value(*node), key_path(key),
-                         std::to_string(v) + " is out of range [" + std::to_string(lo) + ", " +
-                             upper);
+                         std::to_string(v) + " is out of range " + range);
         return std::nullopt;
     }
     note_number(key, static_cast<double>(v));

@@ -26,6 +26,9 @@ namespace ulcsim::detail {
 
 inline constexpr double infinity = std::numeric_limits<double>::infinity();
 
+/// The shortest text that reads back as `v` (∞, -∞, nan spelled so), for messages.
+std::string format_number(double v);
+
 /// Closed interval [lo, hi]; `lo_open` makes it (lo, hi].
 struct Range {
     double lo = -infinity;
