@@ -11,6 +11,7 @@
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/fit_file.hpp"
 #include "ulcsim/forecast.hpp"
+#include "ulcsim/forecast_file.hpp"
 #include "ulcsim/posterior_plan.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
@@ -30,22 +31,6 @@ namespace ulcsim::cli {
 namespace po = boost::program_options;
 
 namespace {
-
-void write_replicate_parameters(ArrayWriter& out, const PosteriorPlan& p,
-                                const std::string& source) {
-    const std::size_t R = p.draw.size(), P = p.keys.size();
-    std::vector<double> draw, values;
-    for (std::size_t r = 0; r < R; ++r) {
-        draw.push_back(static_cast<double>(p.draw[r]));
-        values.insert(values.end(), p.values[r].begin(), p.values[r].end());
-    }
-    out.write_strings("/forecast/posterior/parameter", p.keys, "parameter", "scenario key");
-    out.write_array("/forecast/posterior/draw", {R}, {"replicate"}, "index into the posterior",
-                    draw);
-    out.write_array("/forecast/posterior/values", {R, P}, {"replicate", "parameter"},
-                    "the parameters' units", values);
-    out.write_attribute("/forecast/posterior", "source", source);
-}
 
 void print_backtest(const Backtest& b, std::ostream& out) {
     out << "Backtest: fitted on the observations before " << b.cut_off.to_string()
