@@ -19,6 +19,8 @@ public:
     /// `required_columns` is missing from the header.
     CsvReader(const std::filesystem::path& file, const std::vector<std::string>& required_columns);
 
+    /// The column names, as the first line has them.
+    const std::vector<std::string>& header() const { return header_; }
     /// Advances to the next record; false at the end of the file.
     bool next();
 

@@ -1,5 +1,6 @@
 #include "ulcsim/forecast.hpp"
 
+#include "ulcsim/csv_format.hpp"
 #include "ulcsim/summary.hpp"
 
 #include <algorithm>

@@ -1,5 +1,7 @@
 #include "ulcsim/summary.hpp"
 
+#include "ulcsim/csv_format.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
@@ -282,16 +284,6 @@ EnsembleSummary write_summary(RunFileWriter& run, const Scenario& scenario,
                         name.ends_with("_idr") ? "IDR" : "workers", summary.programmes[m]);
     }
     return summary;
-}
-
-std::string csv_field(const std::string& text) {
-    if (text.find_first_of(",\"\n") == std::string::npos) return text;
-    std::string quoted = "\"";
-    for (const char c : text) {
-        if (c == '"') quoted += '"';
-        quoted += c;
-    }
-    return quoted + '"';
 }
 
 void write_summary_csv(std::ostream& out, const Scenario& scenario,

@@ -3,7 +3,9 @@
 #include "commands.hpp"
 #include "ensemble_command.hpp"
 #include "process_role.hpp"
+#include "ulcsim/calibrated_scenario.hpp"
 #include "ulcsim/calibration.hpp"
+#include "ulcsim/fit_file.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
 
@@ -91,17 +93,14 @@ int calibrate_command(const std::vector<std::string>& args) {
     const CalibrationResult result = run_calibration(problem, settings, quiet);
 
     ResultFileWriter writer(fit_path, process_role().output);
-    writer.write_attribute("/meta", "scenario_file", scenario.file.string());
-    writer.write_attribute("/meta", "scenario_toml", scenario.resolved_toml);
-    writer.write_attribute("/meta", "calibrated_scenario", out_path.filename().string());
-    write_calibration(writer, problem, result);
+    write_fit_meta(writer, scenario, out_path.filename().string());
+    write_fit(writer, problem, result);
     commit_with_text_files(
         {{out_path,
           [&](std::ostream& out) {
               write_calibrated_scenario(out, out_path, scenario, problem, result, all_overrides);
           }},
-         {beside(".fit.csv"),
-          [&](std::ostream& out) { write_calibration_csv(out, problem, result); }},
+         {beside(".fit.csv"), [&](std::ostream& out) { write_fit_csv(out, problem, result); }},
          {beside(".posterior.csv"),
           [&](std::ostream& out) { write_posterior_csv(out, problem, result); }}},
         [&] { writer.commit(); });

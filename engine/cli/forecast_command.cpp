@@ -6,9 +6,12 @@
 #include "process_role.hpp"
 #include "terminal_format.hpp"
 #include "ulcsim/backtest.hpp"
+#include "ulcsim/backtest_file.hpp"
 #include "ulcsim/calibration.hpp"
 #include "ulcsim/ensemble.hpp"
+#include "ulcsim/fit_file.hpp"
 #include "ulcsim/forecast.hpp"
+#include "ulcsim/forecast_file.hpp"
 #include "ulcsim/posterior_plan.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
@@ -30,76 +33,6 @@ namespace po = boost::program_options;
 
 namespace {
 
-void write_replicate_parameters(ArrayWriter& out, const PosteriorPlan& p,
-                                const std::string& source) {
-    const std::size_t R = p.draw.size(), P = p.keys.size();
-    std::vector<double> draw, values;
-    for (std::size_t r = 0; r < R; ++r) {
-        draw.push_back(static_cast<double>(p.draw[r]));
-        values.insert(values.end(), p.values[r].begin(), p.values[r].end());
-    }
-    out.write_strings("/forecast/posterior/parameter", p.keys, "parameter", "scenario key");
-    out.write_array("/forecast/posterior/draw", {R}, {"replicate"}, "index into the posterior",
-                    draw);
-    out.write_array("/forecast/posterior/values", {R, P}, {"replicate", "parameter"},
-                    "the parameters' units", values);
-    out.write_attribute("/forecast/posterior", "source", source);
-}
-
-std::string segment_name(const Observation& o) {
-    return std::string(segment_group_names[static_cast<std::size_t>(o.segment)]);
-}
-
-void write_backtest(ArrayWriter& out, const Backtest& b) {
-    const std::size_t N = b.held_out.size();
-    std::vector<std::string> region, segment, month;
-    std::vector<double> observed, mean, quantiles, error, inside_80, inside_95;
-    for (std::size_t i = 0; i < N; ++i) {
-        const Observation& o = b.held_out[i];
-        const BacktestRow& row = b.rows[i];
-        region.push_back(o.region_code);
-        segment.push_back(segment_name(o));
-        month.push_back(o.month.to_string());
-        observed.push_back(o.value);
-        mean.push_back(row.mean);
-        quantiles.insert(quantiles.end(), row.quantiles.begin(), row.quantiles.end());
-        error.push_back(row.error);
-        inside_80.push_back(row.inside_80);
-        inside_95.push_back(row.inside_95);
-    }
-    out.write_strings("/backtest/region", region, "observation", "Kemendagri code");
-    out.write_strings("/backtest/segment", segment, "observation", "segment group");
-    out.write_strings("/backtest/month", month, "observation", "YYYY-MM");
-    out.write_array("/backtest/observed", {N}, {"observation"}, "share", observed);
-    out.write_array("/backtest/predicted_mean", {N}, {"observation"}, "share", mean);
-    out.write_array("/backtest/predicted_quantile", {N, backtest_levels.size()},
-                    {"observation", "quantile"}, "share", quantiles);
-    out.write_array("/backtest/quantile_level", {backtest_levels.size()}, {"quantile"},
-                    "probability", {backtest_levels.begin(), backtest_levels.end()});
-    out.write_array("/backtest/error", {N}, {"observation"}, "share (predicted mean − observed)",
-                    error);
-    out.write_array("/backtest/inside_80", {N}, {"observation"}, "1: inside the 80% interval",
-                    inside_80);
-    out.write_array("/backtest/inside_95", {N}, {"observation"}, "1: inside the 95% interval",
-                    inside_95);
-    out.write_attribute("/backtest", "cut_off", b.cut_off.to_string());
-}
-
-void write_backtest_csv(std::ostream& csv, const Backtest& b) {
-    csv << "region,segment,month,measure,observed,predicted_mean,p02_5,p10,p50,p90,p97_5,"
-           "error,inside_80,inside_95\n";
-    for (std::size_t i = 0; i < b.held_out.size(); ++i) {
-        const Observation& o = b.held_out[i];
-        const BacktestRow& row = b.rows[i];
-        csv << o.region_code << ',' << segment_name(o) << ',' << o.month.to_string() << ','
-            << coverage_measure_names[static_cast<std::size_t>(o.measure)] << ','
-            << csv_number(o.value) << ',' << csv_number(row.mean);
-        for (const double q : row.quantiles)
-            csv << ',' << csv_number(q);
-        csv << ',' << csv_number(row.error) << ',' << row.inside_80 << ',' << row.inside_95 << '\n';
-    }
-}
-
 void print_backtest(const Backtest& b, std::ostream& out) {
     out << "Backtest: fitted on the observations before " << b.cut_off.to_string()
         << ", predicted the " << b.held_out.size() << " after it\n";
@@ -113,8 +46,7 @@ void print_backtest(const Backtest& b, std::ostream& out) {
         const Observation& o = b.held_out[i];
         const BacktestRow& row = b.rows[i];
         table.push_back(
-            {o.region_code + " " + segment_name(o) + " " + o.month.to_string(),
-             measure_value(o.value, "share", false),
+            {observation_label(o), measure_value(o.value, "share", false),
              measure_with_interval(row.mean, row.quantiles[1], row.quantiles[3], "share", false),
              measure_value(row.quantiles[0], "share", false) + " … " +
                  measure_value(row.quantiles[4], "share", false),
@@ -179,8 +111,9 @@ int forecast_command(const std::vector<std::string>& args) {
         "report the probability of reaching it by month YYYY-MM (repeatable; default: every "
         "December and the last month of the run)")(
         "posterior", po::value<std::string>(&posterior_file),
-        "FIT.h5 from `ulcsim calibrate`: each replicate runs with a posterior draw of the "
-        "fitted parameters, so that their uncertainty enters the intervals")(
+        "FIT.h5 (or NAME.posterior.csv) from `ulcsim calibrate`: each replicate runs with a "
+        "posterior draw of the fitted parameters, so that their uncertainty enters the "
+        "intervals")(
         "backtest", po::value<std::string>(&backtest_text),
         "YYYY-MM: calibrate (--fit …) on the observations before this month, forecast with "
         "the posterior, and report how the observations from this month on compare");
@@ -289,7 +222,7 @@ int forecast_command(const std::vector<std::string>& args) {
     backtest_csv.replace_extension(".backtest.csv");
     if (backtest) {
         backtest->score();
-        write_calibration(writer, *backtest_problem, *backtest_fit);
+        write_fit(writer, *backtest_problem, *backtest_fit);
         write_backtest(writer, *backtest);
         texts.push_back(
             {backtest_csv, [&](std::ostream& out) { write_backtest_csv(out, *backtest); }});

@@ -9,8 +9,12 @@
 #include "ensemble_command.hpp"
 #include "forecast_output.hpp"
 #include "terminal_format.hpp"
+#include "ulcsim/backtest_file.hpp"
+#include "ulcsim/fit_file.hpp"
+#include "ulcsim/forecast_file.hpp"
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/population.hpp"
+#include "ulcsim/result_file.hpp"
 #include "ulcsim/run_file.hpp"
 #include "ulcsim/store.hpp"
 #include "ulcsim/stored_scenario.hpp"
@@ -143,15 +147,6 @@ bool contains(const std::vector<std::string>& names, std::string_view name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-std::optional<std::string> text_attribute(const RunFileReader& r, const std::string& object,
-                                          const std::string& name) {
-    try {
-        return r.string_attribute(object, name);
-    } catch (const std::runtime_error&) {
-        return std::nullopt;
-    }
-}
-
 std::string plural(std::int64_t n, std::string_view one, std::string_view many) {
     return with_thousands(n) + " " + std::string(n == 1 ? one : many);
 }
@@ -225,36 +220,27 @@ std::string percent_whole(double share) {
 
 void print_forecast_section(const RunFileReader& r, const std::vector<std::string>& month_names,
                             const std::vector<std::string>& region_provinces, std::ostream& out) {
-    const std::vector<std::string> codes = r.strings("/forecast/areas/code");
-    const std::vector<std::string> names = r.strings("/forecast/areas/name");
-    const std::vector<std::string> levels = r.strings("/forecast/areas/level");
-    const StoredArray first = r.array("/forecast/first_month");
-    const StoredArray quantile = r.array("/forecast/quantile");
-    const StoredArray never = r.array("/forecast/never");
-    const StoredArray start = r.array("/forecast/start_coverage");
-    const StoredArray threshold = r.array("/forecast/threshold");
+    const ForecastFile f = read_forecast(r);
+    const std::vector<std::string>& codes = f.code;
+    const std::vector<std::string>& names = f.name;
+    const std::vector<std::string>& levels = f.level;
     const std::size_t A = codes.size();
-    if (names.size() != A || levels.size() != A || quantile.dims.size() != 2 ||
-        quantile.dims[0] != A || quantile.dims[1] != 5 || never.values.size() != A ||
-        start.values.size() != A || first.dims.size() != 2 || first.dims[0] != A ||
-        threshold.values.size() != 1)
-        throw std::runtime_error("/forecast has inconsistent shapes");
-    const std::size_t R = first.dims[1];
-    const std::string measure = text_attribute(r, "/forecast", "measure").value_or("coverage");
+    const std::size_t R = f.first_month.dims[1];
+    const std::string measure = f.measure.value_or("coverage");
     out << "Forecast (/forecast): first month with " << measure << " ≥ "
-        << percent_text(threshold.values[0]) << ", "
+        << percent_text(f.threshold) << ", "
         << plural(static_cast<std::int64_t>(R), "replicate", "replicates") << ":\n";
     std::vector<std::vector<std::string>> table{
         {"area", "at start", "median", "80% interval", "never"}};
     const auto row = [&](std::size_t a) {
         const auto q = [&](std::size_t i) {
-            return forecast_month(quantile.values[a * 5 + i], month_names);
+            return forecast_month(f.quantile.values[a * 5 + i], month_names);
         };
         const std::string interval = q(1) == q(3) ? q(1) : q(1) + " … " + q(3);
-        const auto n = static_cast<std::int64_t>(never.values[a]);
+        const auto n = static_cast<std::int64_t>(f.never[a]);
         table.push_back(
-            {names[a] + " (" + codes[a] + ")", measure_value(start.values[a], "share", false), q(2),
-             interval,
+            {names[a] + " (" + codes[a] + ")", measure_value(f.start_coverage[a], "share", false),
+             q(2), interval,
              (R > 0 ? percent_whole(static_cast<double>(n) / static_cast<double>(R)) : "n/a") +
                  " (" + std::to_string(n) + "/" + std::to_string(R) + ")"});
     };
@@ -277,32 +263,26 @@ void print_forecast_section(const RunFileReader& r, const std::vector<std::strin
     if (kabkota > most_forecast_kabkota)
         out << "  (" << kabkota - most_forecast_kabkota
             << " more kabupaten/kota in /forecast and the forecast CSV)\n";
-    const std::vector<std::string> forecast_members = members_of(r, "/forecast");
-    if (contains(forecast_members, "posterior")) {
-        const std::vector<std::string> parameters = r.strings("/forecast/posterior/parameter");
+    if (f.posterior) {
         std::string list;
-        for (const std::string& p : parameters)
+        for (const std::string& p : f.posterior->parameter)
             list += (list.empty() ? "" : ", ") + p;
         out << "  Each replicate ran with a posterior draw of " << list << " (from "
-            << text_attribute(r, "/forecast/posterior", "source").value_or("a fit file") << ").\n";
+            << f.posterior->source.value_or("a fit file") << ").\n";
     }
 }
 
 void print_backtest_section(const RunFileReader& r, std::ostream& out) {
-    const StoredArray error = r.array("/backtest/error");
-    const StoredArray inside_80 = r.array("/backtest/inside_80");
-    const StoredArray inside_95 = r.array("/backtest/inside_95");
-    const std::size_t N = error.values.size();
-    if (inside_80.values.size() != N || inside_95.values.size() != N)
-        throw std::runtime_error("/backtest has inconsistent shapes");
+    const BacktestFile b = read_backtest(r);
+    const std::size_t N = b.error.size();
     double absolute = 0, in80 = 0, in95 = 0;
     for (std::size_t i = 0; i < N; ++i) {
-        absolute += std::abs(error.values[i]);
-        in80 += inside_80.values[i];
-        in95 += inside_95.values[i];
+        absolute += std::abs(b.error[i]);
+        in80 += b.inside_80[i];
+        in95 += b.inside_95[i];
     }
     out << "Backtest (/backtest): calibrated on the observations before "
-        << text_attribute(r, "/backtest", "cut_off").value_or("the cut-off") << ", "
+        << b.cut_off.value_or("the cut-off") << ", "
         << plural(static_cast<std::int64_t>(N), "held-out observation", "held-out observations");
     if (N > 0)
         out << ": " << std::llround(in80) << " inside the 80% interval, " << std::llround(in95)
@@ -542,17 +522,13 @@ void inspect_run_file(const RunFileReader& r, const fs::path& file,
 
 /// The base's mean of every measure, each other scenario's, and their paired difference
 /// against the base, as `ulcsim compare` printed them.
-void print_comparison(const RunFileReader& r, std::ostream& out) {
-    const std::vector<std::string> scenarios = r.strings("/scenarios/name");
-    const std::vector<std::string> measures = r.strings("/measures/name");
-    const std::vector<std::string> units = r.strings("/measures/units");
-    const StoredArray levels = r.array("/statistics");
-    const StoredArray differences = r.array("/differences");
+void print_comparison(const ComparisonFile& c, std::ostream& out) {
+    const std::vector<std::string>& scenarios = c.scenarios;
+    const std::vector<std::string>& measures = c.measures;
+    const std::vector<std::string>& units = c.units;
+    const StoredArray& levels = c.statistics;
+    const StoredArray& differences = c.differences;
     const std::size_t S = scenarios.size(), M = measures.size(), N = summary_statistic_count;
-    const std::vector<std::size_t> shape{S, M, N};
-    if (units.size() != M || levels.dims != shape || differences.dims != shape)
-        throw std::runtime_error("/statistics and /differences do not match /scenarios and "
-                                 "/measures");
     const auto at = [&](const StoredArray& a, std::size_t i, std::size_t m, Statistic s) {
         return a.values[(i * M + m) * N + static_cast<std::size_t>(s)];
     };
@@ -578,105 +554,88 @@ void print_comparison(const RunFileReader& r, std::ostream& out) {
 
 /// Files of compare, sweep and calibrate share /meta but hold other things: say what the
 /// file is and what it holds, and where its figures are.
-bool inspect_result_file(const RunFileReader& r, const fs::path& file,
-                         const std::vector<std::string>& top, std::ostream& out) {
-    const std::string version =
-        text_attribute(r, "/meta", "engine_version").value_or("of unknown version");
-    const auto measures = [&] {
-        if (!contains(top, "measures")) return;
+void print_replicates(std::optional<std::size_t> replicates, std::ostream& out) {
+    if (replicates)
+        print_field(out, "replicates", with_thousands(static_cast<std::int64_t>(*replicates)));
+}
+
+void inspect_comparison(const ComparisonFile& c, const fs::path& file, std::ostream& out) {
+    out << file.string() << ": a comparison file of `ulcsim compare` (written by ulcsim "
+        << c.engine_version.value_or("of unknown version") << "), not a run file\n";
+    std::string list;
+    for (const std::string& s : c.scenarios)
+        list += (list.empty() ? "" : ", ") + s;
+    print_wrapped(out, "scenarios", list + " (the first is the base)");
+    if (!c.months.empty())
+        print_field(out, "months",
+                    std::to_string(c.months.size()) + ": " + c.months.front() + " … " +
+                        c.months.back());
+    print_replicates(c.replicates, out);
+    if (c.method) print_wrapped(out, "method", *c.method);
+    print_comparison(c, out);
+    out << "The figures are in /statistics, /differences and "
+        << fs::path(file).replace_extension(".csv").string() << ".\n";
+}
+
+void inspect_sweep(const SweepFile& s, const fs::path& file, std::ostream& out) {
+    out << file.string() << ": a sweep file of `ulcsim sweep` (written by ulcsim "
+        << s.engine_version.value_or("of unknown version") << "), not a run file\n";
+    std::size_t points = 1;
+    for (std::size_t a = 0; a < s.axes.size(); ++a) {
+        points *= s.axes[a].values.size();
         std::string list;
-        for (const std::string& m : r.strings("/measures/name"))
+        for (const std::string& v : s.axes[a].values)
+            list += (list.empty() ? "" : ", ") + v;
+        print_wrapped(out, a == 0 ? "grid" : "", s.axes[a].key + " = " + list);
+    }
+    print_field(out, "points", with_thousands(static_cast<std::int64_t>(points)));
+    print_replicates(s.replicates, out);
+    if (!s.measures.empty()) {
+        std::string list;
+        for (const std::string& m : s.measures)
             list += (list.empty() ? "" : ", ") + m;
         print_wrapped(out, "measures", list);
-    };
-    const auto months = [&] {
-        if (!contains(top, "months")) return;
-        const std::vector<std::string> m = r.strings("/months");
-        if (!m.empty())
-            print_field(out, "months",
-                        std::to_string(m.size()) + ": " + m.front() + " … " + m.back());
-    };
-    const auto replicates = [&] {
-        if (!contains(top, "values")) return;
-        const StoredArray values = r.array("/values");
-        if (!values.dims.empty())
-            print_field(out, "replicates",
-                        with_thousands(static_cast<std::int64_t>(values.dims.back())));
-    };
-    const std::string csv = fs::path(file).replace_extension(".csv").string();
-    if (contains(top, "scenarios")) {
-        out << file.string() << ": a comparison file of `ulcsim compare` (written by ulcsim "
-            << version << "), not a run file\n";
-        std::string list;
-        for (const std::string& s : r.strings("/scenarios/name"))
-            list += (list.empty() ? "" : ", ") + s;
-        print_wrapped(out, "scenarios", list + " (the first is the base)");
-        months();
-        replicates();
-        if (const auto method = text_attribute(r, "/meta", "method"))
-            print_wrapped(out, "method", *method);
-        print_comparison(r, out);
-        out << "The figures are in /statistics, /differences and " << csv << ".\n";
-        return true;
     }
-    if (contains(top, "grid")) {
-        out << file.string() << ": a sweep file of `ulcsim sweep` (written by ulcsim " << version
-            << "), not a run file\n";
-        std::size_t points = 1;
-        for (std::size_t a = 0;; ++a) {
-            const std::string axis = "axis_" + std::to_string(a);
-            if (!contains(members_of(r, "/grid"), axis)) break;
-            const std::vector<std::string> values = r.strings("/grid/" + axis);
-            points *= values.size();
-            std::string list;
-            for (const std::string& v : values)
-                list += (list.empty() ? "" : ", ") + v;
-            print_wrapped(out, a == 0 ? "grid" : "",
-                          text_attribute(r, "/grid/" + axis, "key").value_or(axis) + " = " + list);
-        }
-        print_field(out, "points", with_thousands(static_cast<std::int64_t>(points)));
-        replicates();
-        measures();
-        out << "The figures of every point are in /statistics, /differences and " << csv << ".\n";
-        return true;
-    }
-    if (contains(top, "optimiser") || contains(top, "posterior")) {
-        out << file.string() << ": a fit file of `ulcsim calibrate` (written by ulcsim " << version
-            << "), not a run file\n";
-        if (const auto scenario = text_attribute(r, "/meta", "scenario_file"))
-            print_field(out, "scenario", *scenario);
-        if (const auto calibrated = text_attribute(r, "/meta", "calibrated_scenario"))
-            print_field(out, "calibrated", *calibrated);
-        if (contains(top, "parameters")) {
-            const std::vector<std::string> keys = r.strings("/parameters/key");
-            const StoredArray estimate = r.array("/parameters/estimate");
-            for (std::size_t i = 0; i < keys.size() && i < estimate.values.size(); ++i)
-                print_field(out, i == 0 ? "estimate" : "",
-                            keys[i] + " = " + number_text(estimate.values[i]));
-        }
-        if (contains(top, "posterior")) {
-            const StoredArray weights = r.array("/posterior/weights");
-            print_field(out, "posterior",
-                        plural(static_cast<std::int64_t>(weights.values.size()), "draw", "draws") +
-                            " (forecast --posterior " + file.filename().string() +
-                            " carries them into a forecast)");
-        }
-        return true;
-    }
-    return false;
+    out << "The figures of every point are in /statistics, /differences and "
+        << fs::path(file).replace_extension(".csv").string() << ".\n";
+}
+
+void inspect_fit(const FitFile& f, const fs::path& file, std::ostream& out) {
+    out << file.string() << ": a fit file of `ulcsim calibrate` (written by ulcsim "
+        << f.engine_version.value_or("of unknown version") << "), not a run file\n";
+    if (f.scenario_file) print_field(out, "scenario", *f.scenario_file);
+    if (f.calibrated_scenario) print_field(out, "calibrated", *f.calibrated_scenario);
+    const FitFile::Parameters& p = f.parameters;
+    for (std::size_t i = 0; i < p.key.size(); ++i)
+        print_field(out, i == 0 ? "estimate" : "", p.key[i] + " = " + number_text(p.estimate[i]));
+    if (f.posterior)
+        print_field(
+            out, "posterior",
+            plural(static_cast<std::int64_t>(f.posterior->weights.size()), "draw", "draws") +
+                " (forecast --posterior " + file.filename().string() +
+                " carries them into a forecast)");
 }
 
 void inspect(const fs::path& file, std::ostream& out) {
     const std::unique_ptr<RunFileReader> reader = open_run_file(file);
     const RunFileReader& r = *reader;
     try {
-        const std::vector<std::string> top = members_of(r, "/");
-        if (text_attribute(r, "/meta", "scenario_name") && contains(top, "months") &&
-            contains(top, "regions")) {
-            inspect_run_file(r, file, top, out);
+        switch (output_kind(r)) {
+        case OutputKind::run:
+            inspect_run_file(r, file, members_of(r, "/"), out);
             return;
+        case OutputKind::comparison:
+            inspect_comparison(read_comparison(r), file, out);
+            return;
+        case OutputKind::sweep:
+            inspect_sweep(read_sweep(r), file, out);
+            return;
+        case OutputKind::fit:
+            inspect_fit(read_fit(r), file, out);
+            return;
+        case OutputKind::unknown:
+            break;
         }
-        if (inspect_result_file(r, file, top, out)) return;
     } catch (const std::runtime_error& e) {
         refuse(file, "damaged or incomplete: " + reason_without_file(e.what(), file));
     }

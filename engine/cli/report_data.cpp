@@ -1,5 +1,6 @@
 #include "report_data.hpp"
 
+#include "ulcsim/forecast_file.hpp"
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/run_file.hpp"
 #include "ulcsim/store.hpp"
@@ -209,16 +210,14 @@ struct RunFigures {
 };
 
 void write_forecast(Json& j, const RunFileReader& reader) {
+    const ForecastFile f = read_forecast(reader);
     j.raw("{");
-    j.key("codes").strs(reader.strings("/forecast/areas/code"));
-    j.key("names").strs(reader.strings("/forecast/areas/name"));
-    j.key("levels").strs(reader.strings("/forecast/areas/level"));
-    j.key("measure").str(reader.string_attribute("/forecast", "measure"));
-    j.key("threshold").nums(reader.array("/forecast/threshold").values);
-    j.key("quantile_level").nums(reader.array("/forecast/quantile_level").values);
-    const StoredArray q = reader.array("/forecast/quantile");
-    const StoredArray first = reader.array("/forecast/first_month");
-    const StoredArray by = reader.array("/forecast/probability_by");
+    j.key("codes").strs(f.code);
+    j.key("names").strs(f.name);
+    j.key("levels").strs(f.level);
+    j.key("measure").str(f.measure.value_or(""));
+    j.key("threshold").nums({f.threshold});
+    j.key("quantile_level").nums(f.quantile_level);
     const auto rows = [&j](const StoredArray& a) {
         const std::size_t n = a.dims.at(0), k = a.dims.size() > 1 ? a.dims[1] : 1;
         j.raw("[");
@@ -231,13 +230,13 @@ void write_forecast(Json& j, const RunFileReader& reader) {
         j.raw("]");
     };
     j.key("quantile");
-    rows(q);
+    rows(f.quantile);
     j.key("first_month");
-    rows(first);
-    j.key("by").strs(reader.strings("/forecast/by"));
+    rows(f.first_month);
+    j.key("by").strs(f.by);
     j.key("probability_by");
-    rows(by);
-    j.key("never").nums(reader.array("/forecast/never").values);
+    rows(f.probability_by);
+    j.key("never").nums(f.never);
     j.raw("}");
 }
 

@@ -3,6 +3,7 @@
 #include "ensemble_command.hpp"
 #include "process_role.hpp"
 #include "terminal_format.hpp"
+#include "ulcsim/csv_format.hpp"
 #include "ulcsim/outcome.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/scenario_keys.hpp"

@@ -116,10 +116,6 @@ struct EnsembleSummary {
 /// returns the part kept for the CSV and the terminal.
 EnsembleSummary write_summary(RunFileWriter& run, const Scenario& scenario, std::size_t replicates);
 
-/// A CSV field as RFC 4180 wants it: quoted (quotes doubled) when it holds a comma, a quote
-/// or a line break.
-std::string csv_field(const std::string& text);
-
 /// The summary CSV: one row per area (region, province, nation) × segment × month with the
 /// mean and 90% interval (p05, p95) of the labour force, coverage and money.
 void write_summary_csv(std::ostream& out, const Scenario& scenario, const EnsembleSummary& summary);

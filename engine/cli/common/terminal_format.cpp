@@ -72,13 +72,6 @@ void print_table(const std::vector<std::vector<std::string>>& rows, std::ostream
     }
 }
 
-std::string csv_number(double value) {
-    if (std::isnan(value)) return "";
-    std::ostringstream out;
-    out << std::setprecision(12) << value;
-    return out.str();
-}
-
 void print_programme_headlines(const std::vector<std::string>& names, const double* members,
                                const double* spent, std::size_t months, std::ostream& out) {
     const std::size_t J = names.size();

@@ -31,7 +31,5 @@ void print_table(const std::vector<std::vector<std::string>>& rows, std::ostream
 /// (means)"), from the means of members and spending laid out [month][programme].
 void print_programme_headlines(const std::vector<std::string>& names, const double* members,
                                const double* spent, std::size_t months, std::ostream& out);
-/// A number for a CSV cell: 12 significant digits, empty for NaN.
-std::string csv_number(double value);
 
 } // namespace ulcsim::cli

@@ -1,0 +1,64 @@
+#include "ulcsim/backtest_file.hpp"
+
+#include "ulcsim/csv_format.hpp"
+
+#include <stdexcept>
+
+namespace ulcsim {
+
+void write_backtest(ArrayWriter& out, const Backtest& b) {
+    const std::size_t N = b.held_out.size();
+    std::vector<double> mean, quantiles, error, inside_80, inside_95;
+    for (const BacktestRow& row : b.rows) {
+        mean.push_back(row.mean);
+        quantiles.insert(quantiles.end(), row.quantiles.begin(), row.quantiles.end());
+        error.push_back(row.error);
+        inside_80.push_back(row.inside_80);
+        inside_95.push_back(row.inside_95);
+    }
+    write_observation_columns(out, "/backtest", b.held_out, ObservationDetail::where_and_when);
+    out.write_array("/backtest/predicted_mean", {N}, {"observation"}, "share", mean);
+    out.write_array("/backtest/predicted_quantile", {N, backtest_levels.size()},
+                    {"observation", "quantile"}, "share", quantiles);
+    out.write_array("/backtest/quantile_level", {backtest_levels.size()}, {"quantile"},
+                    "probability", {backtest_levels.begin(), backtest_levels.end()});
+    out.write_array("/backtest/error", {N}, {"observation"}, "share (predicted mean − observed)",
+                    error);
+    out.write_array("/backtest/inside_80", {N}, {"observation"}, "1: inside the 80% interval",
+                    inside_80);
+    out.write_array("/backtest/inside_95", {N}, {"observation"}, "1: inside the 95% interval",
+                    inside_95);
+    out.write_attribute("/backtest", "cut_off", b.cut_off.to_string());
+}
+
+void write_backtest_csv(std::ostream& csv, const Backtest& b) {
+    csv << observation_csv_header
+        << ",predicted_mean,p02_5,p10,p50,p90,p97_5,error,inside_80,inside_95\n";
+    for (std::size_t i = 0; i < b.held_out.size(); ++i) {
+        const BacktestRow& row = b.rows[i];
+        csv << observation_csv_cells(b.held_out[i]) << ',' << csv_number(row.mean);
+        for (const double q : row.quantiles)
+            csv << ',' << csv_number(q);
+        csv << ',' << csv_number(row.error) << ',' << row.inside_80 << ',' << row.inside_95 << '\n';
+    }
+}
+
+BacktestFile read_backtest(const RunFileReader& file) {
+    BacktestFile b;
+    try {
+        b.cut_off = file.string_attribute("/backtest", "cut_off");
+    } catch (const std::runtime_error&) {
+    }
+    b.observations = read_observation_columns(file, "/backtest");
+    b.predicted_mean = file.array("/backtest/predicted_mean").values;
+    b.error = file.array("/backtest/error").values;
+    b.inside_80 = file.array("/backtest/inside_80").values;
+    b.inside_95 = file.array("/backtest/inside_95").values;
+    const std::size_t N = b.observations.region.size();
+    if (b.predicted_mean.size() != N || b.error.size() != N || b.inside_80.size() != N ||
+        b.inside_95.size() != N)
+        throw std::runtime_error("/backtest has inconsistent shapes");
+    return b;
+}
+
+} // namespace ulcsim
