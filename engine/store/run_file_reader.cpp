@@ -79,4 +79,41 @@ StoredArray read_programme_series(const RunFileReader& file, ProgrammeMetric met
         dataset::in(dataset::programmes, programme_metric_names[static_cast<std::size_t>(metric)]));
 }
 
+namespace {
+
+std::string summary_group(SummaryLevel level) {
+    switch (level) {
+    case SummaryLevel::province:
+        return dataset::in(dataset::summary, "province");
+    case SummaryLevel::nation:
+        return dataset::in(dataset::summary, "nation");
+    case SummaryLevel::programme:
+        return dataset::in(dataset::summary, "programs");
+    case SummaryLevel::region:
+        break;
+    }
+    return dataset::summary;
+}
+
+} // namespace
+
+StoredArray read_summary(const RunFileReader& file, SummaryLevel level, std::string_view metric) {
+    return file.array(dataset::in(summary_group(level), metric));
+}
+
+std::vector<std::string> read_summary_members(const RunFileReader& file, SummaryLevel level) {
+    return optional_of([&] { return file.members(summary_group(level)); })
+        .value_or(std::vector<std::string>{});
+}
+
+std::vector<std::string> read_summary_statistics(const RunFileReader& file) {
+    return file.strings(dataset::in(dataset::summary, "statistic"));
+}
+
+SummaryProvinces read_summary_provinces(const RunFileReader& file) {
+    const std::string group = summary_group(SummaryLevel::province);
+    if (!has_member(file, group, "code")) return {};
+    return {file.strings(dataset::in(group, "code")), file.strings(dataset::in(group, "name"))};
+}
+
 } // namespace ulcsim
