@@ -1,6 +1,7 @@
 // Typed readers of run files, over the generic RunFileReader.
 
 #include "dataset_names.hpp"
+#include "optional_reads.hpp"
 #include "ulcsim/run_file.hpp"
 
 #include <algorithm>
@@ -10,20 +11,8 @@ namespace ulcsim {
 
 namespace {
 
-// Older files lack some attributes; their absence is information, not an error.
-template <typename Read>
-auto optional_of(Read read) -> std::optional<decltype(read())> {
-    try {
-        return read();
-    } catch (const std::runtime_error&) {
-        return std::nullopt;
-    }
-}
-
-bool has_member(const RunFileReader& file, const std::string& group, const std::string& name) {
-    const auto members = optional_of([&] { return file.members(group); });
-    return members && std::find(members->begin(), members->end(), name) != members->end();
-}
+using detail::has_member;
+using detail::optional_of;
 
 } // namespace
 
