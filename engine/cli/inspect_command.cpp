@@ -435,15 +435,15 @@ void inspect_run_file(const RunFileReader& r, const fs::path& file,
     std::vector<std::string> summary_names;
     for (std::size_t m = 0; m < summary_metric_count; ++m)
         summary_names.emplace_back(summary_metric_name(m));
-    const std::vector<std::string> summary_group = members_of(r, "/summary");
-    const std::vector<std::string> province_group = members_of(r, "/summary/province");
-    const std::size_t P =
-        contains(province_group, "code") ? r.strings("/summary/province/code").size() : 0;
+    const std::vector<std::string> summary_group = read_summary_members(r, SummaryLevel::region);
+    const std::vector<std::string> province_group = read_summary_members(r, SummaryLevel::province);
+    const std::size_t P = read_summary_provinces(r).code.size();
     const std::size_t region_summaries = count_of(summary_group, summary_names),
                       province_summaries = count_of(province_group, summary_names),
-                      nation_summaries = count_of(members_of(r, "/summary/nation"), summary_names),
-                      programme_summaries =
-                          count_of(members_of(r, "/summary/programs"), programme_metric_names);
+                      nation_summaries =
+                          count_of(read_summary_members(r, SummaryLevel::nation), summary_names),
+                      programme_summaries = count_of(
+                          read_summary_members(r, SummaryLevel::programme), programme_metric_names);
     const double per_month = 8.0 * summary_statistic_count * static_cast<double>(T);
     const double summary_bytes =
         per_month * (static_cast<double>(region_summaries * K * summary_segment_count) +
@@ -492,13 +492,13 @@ void inspect_run_file(const RunFileReader& r, const fs::path& file,
                              (checkpoint ? ", checkpoint state" : "") + ", HDF5 structure"});
     print_sizes(sizes, out);
 
-    if (T > 0 && contains(members_of(r, "/summary/nation"), "coverage_rate")) {
+    if (T > 0 && contains(read_summary_members(r, SummaryLevel::nation), "coverage_rate")) {
         Headline h;
         h.months = T;
         h.replicates = static_cast<std::size_t>(std::max<std::int64_t>(replicates, 0));
-        h.rate = r.array("/summary/nation/coverage_rate");
-        h.share = r.array("/summary/nation/coverage_share");
-        h.labour_force = r.array("/summary/nation/labour_force");
+        h.rate = read_summary(r, SummaryLevel::nation, "coverage_rate");
+        h.share = read_summary(r, SummaryLevel::nation, "coverage_share");
+        h.labour_force = read_summary(r, SummaryLevel::nation, "labour_force");
         const std::vector<std::size_t> nation_shape{summary_statistic_count, T,
                                                     summary_segment_count};
         require_shape(h.rate, nation_shape, "/summary/nation/coverage_rate");
@@ -506,8 +506,8 @@ void inspect_run_file(const RunFileReader& r, const fs::path& file,
         require_shape(h.labour_force, nation_shape, "/summary/nation/labour_force");
         h.programme_names = programme_names;
         if (J > 0) {
-            h.members = r.array("/summary/programs/members");
-            h.spent = r.array("/summary/programs/spent_idr");
+            h.members = read_summary(r, SummaryLevel::programme, "members");
+            h.spent = read_summary(r, SummaryLevel::programme, "spent_idr");
             const std::vector<std::size_t> programme_shape{summary_statistic_count, T, J};
             require_shape(h.members, programme_shape, "/summary/programs/members");
             require_shape(h.spent, programme_shape, "/summary/programs/spent_idr");

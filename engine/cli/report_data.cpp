@@ -120,8 +120,9 @@ std::string reason_of(const std::exception& e, const std::filesystem::path& file
 
 class Summary {
 public:
-    Summary(const RunFileReader& reader, const std::string& dataset) : a_(reader.array(dataset)) {
-        const std::vector<std::string> names = reader.strings("/summary/statistic");
+    Summary(const RunFileReader& reader, SummaryLevel level, const std::string& metric)
+        : a_(read_summary(reader, level, metric)) {
+        const std::vector<std::string> names = read_summary_statistics(reader);
         for (std::size_t i = 0; i < names.size(); ++i)
             index_[names[i]] = i;
     }
@@ -282,7 +283,7 @@ RunFigures write_run(Json& j, const std::filesystem::path& file) {
         j.key("months").strs(read_months(reader));
 
         // Rates are stored as shares; the report shows percentages.
-        const Summary nation(reader, "/summary/nation/coverage_rate");
+        const Summary nation(reader, SummaryLevel::nation, "coverage_rate");
         j.key("nation").raw("{");
         for (std::size_t s = 0; s < segment_count; ++s) {
             j.key(segment_names[s]).raw("{");
@@ -298,18 +299,17 @@ RunFigures write_run(Json& j, const std::filesystem::path& file) {
         // Covered workers by who pays (means over replicates, whole area, all segments).
         j.key("payers").raw("{");
         for (const char* payer : {"employer", "self", "programme"}) {
-            const Summary covered(reader, std::string("/summary/nation/covered_") + payer);
+            const Summary covered(reader, SummaryLevel::nation, std::string("covered_") + payer);
             j.key(payer).nums(covered.over_months("mean", all_segments));
         }
         j.raw("}");
 
         // Small multiples by province when there are several, else by kabupaten/kota.
-        const std::vector<std::string> provinces = reader.strings("/summary/province/name");
+        const std::vector<std::string> provinces = read_summary_provinces(reader).name;
         const bool by_province = provinces.size() > 1;
-        const std::vector<std::string> names =
-            by_province ? provinces : reader.strings("/regions/name");
-        const Summary areas(reader, by_province ? "/summary/province/coverage_rate"
-                                                : "/summary/coverage_rate");
+        const std::vector<std::string> names = by_province ? provinces : read_regions(reader).name;
+        const Summary areas(reader, by_province ? SummaryLevel::province : SummaryLevel::region,
+                            "coverage_rate");
         const std::size_t shown = std::min(names.size(), report_max_small_multiples);
         j.key("areas").raw("{").key("level").str(by_province ? "province" : "region");
         j.key("total").num(static_cast<double>(names.size()));
@@ -325,12 +325,12 @@ RunFigures write_run(Json& j, const std::filesystem::path& file) {
         }
         j.raw("}");
 
-        const std::vector<std::string> programmes = reader.strings("/programs/names");
+        const std::vector<std::string> programmes = read_programme_names(reader);
         j.key("programmes").raw("{").key("names").strs(programmes);
         if (!programmes.empty()) {
-            const Summary members(reader, "/summary/programs/members");
-            const Summary spent(reader, "/summary/programs/spent_idr");
-            const Summary budget(reader, "/summary/programs/budget_idr");
+            const Summary members(reader, SummaryLevel::programme, "members");
+            const Summary spent(reader, SummaryLevel::programme, "spent_idr");
+            const Summary budget(reader, SummaryLevel::programme, "budget_idr");
             const auto per_programme = [&](const char* key, const Summary& s) {
                 j.key(key).raw("[");
                 for (std::size_t p = 0; p < programmes.size(); ++p) {

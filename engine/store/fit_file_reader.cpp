@@ -1,6 +1,7 @@
 // The readers of the fit family (ulcsim/fit_file.hpp).
 
 #include "csv_reader.hpp"
+#include "optional_reads.hpp"
 #include "ulcsim/fit_file.hpp"
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/scenario_keys.hpp"
@@ -13,21 +14,10 @@ namespace ulcsim {
 
 namespace {
 
-bool has_member(const RunFileReader& file, const std::string& group, const std::string& name) {
-    try {
-        const std::vector<std::string> members = file.members(group);
-        return std::find(members.begin(), members.end(), name) != members.end();
-    } catch (const std::runtime_error&) {
-        return false;
-    }
-}
+using detail::has_member;
 
 std::optional<std::string> meta_text(const RunFileReader& file, const char* name) {
-    try {
-        return file.string_attribute("/meta", name);
-    } catch (const std::runtime_error&) {
-        return std::nullopt;
-    }
+    return detail::optional_attribute(file, "/meta", name);
 }
 
 /// A one-dimensional dataset of `n` values.

@@ -2,6 +2,7 @@
 
 #include "ulcsim/forecast_file.hpp"
 
+#include "optional_reads.hpp"
 #include "ulcsim/forecast.hpp"
 
 #include <algorithm>
@@ -25,25 +26,12 @@ void write_replicate_parameters(ArrayWriter& out, const PosteriorPlan& p,
     out.write_attribute("/forecast/posterior", "source", source);
 }
 
-namespace {
-
-std::optional<std::string> optional_attribute(const RunFileReader& file, const std::string& object,
-                                              const std::string& name) {
-    try {
-        return file.string_attribute(object, name);
-    } catch (const std::runtime_error&) {
-        return std::nullopt;
-    }
-}
-
-} // namespace
-
 ForecastFile read_forecast(const RunFileReader& f) {
     ForecastFile r;
     r.code = f.strings("/forecast/areas/code");
     r.name = f.strings("/forecast/areas/name");
     r.level = f.strings("/forecast/areas/level");
-    r.measure = optional_attribute(f, "/forecast", "measure");
+    r.measure = detail::optional_attribute(f, "/forecast", "measure");
     const StoredArray threshold = f.array("/forecast/threshold");
     r.quantile_level = f.array("/forecast/quantile_level").values;
     r.first_month = f.array("/forecast/first_month");
@@ -59,11 +47,10 @@ ForecastFile read_forecast(const RunFileReader& f) {
         r.first_month.dims[0] != A || threshold.values.size() != 1)
         throw std::runtime_error("/forecast has inconsistent shapes");
     r.threshold = threshold.values[0];
-    const std::vector<std::string> members = f.members("/forecast");
-    if (std::find(members.begin(), members.end(), "posterior") != members.end())
+    if (detail::has_member(f, "/forecast", "posterior"))
         r.posterior =
             ForecastFile::Posterior{f.strings("/forecast/posterior/parameter"),
-                                    optional_attribute(f, "/forecast/posterior", "source")};
+                                    detail::optional_attribute(f, "/forecast/posterior", "source")};
     return r;
 }
 

@@ -2,6 +2,7 @@
 
 #include "ulcsim/result_file.hpp"
 
+#include "optional_reads.hpp"
 #include "ulcsim/summary.hpp"
 
 #include <algorithm>
@@ -11,13 +12,7 @@ namespace ulcsim {
 
 namespace {
 
-std::vector<std::string> members_of(const RunFileReader& file, const std::string& group) {
-    try {
-        return file.members(group);
-    } catch (const std::runtime_error&) {
-        return {};
-    }
-}
+using detail::members_or_none;
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {
     return std::find(names.begin(), names.end(), name) != names.end();
@@ -25,11 +20,7 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 
 std::optional<std::string> attribute(const RunFileReader& file, const std::string& object,
                                      const std::string& name) {
-    try {
-        return file.string_attribute(object, name);
-    } catch (const std::runtime_error&) {
-        return std::nullopt;
-    }
+    return detail::optional_attribute(file, object, name);
 }
 
 /// The replicates behind the measures: the last dimension of /values.
@@ -44,7 +35,7 @@ std::optional<std::size_t> replicates_of(const RunFileReader& file,
 } // namespace
 
 OutputKind output_kind(const RunFileReader& file) {
-    const std::vector<std::string> top = members_of(file, "/");
+    const std::vector<std::string> top = members_or_none(file, "/");
     if (attribute(file, "/meta", "scenario_name") && contains(top, "months") &&
         contains(top, "regions"))
         return OutputKind::run;
@@ -55,7 +46,7 @@ OutputKind output_kind(const RunFileReader& file) {
 }
 
 ComparisonFile read_comparison(const RunFileReader& file) {
-    const std::vector<std::string> top = members_of(file, "/");
+    const std::vector<std::string> top = members_or_none(file, "/");
     ComparisonFile c;
     c.engine_version = attribute(file, "/meta", "engine_version");
     c.method = attribute(file, "/meta", "method");
@@ -76,10 +67,10 @@ ComparisonFile read_comparison(const RunFileReader& file) {
 }
 
 SweepFile read_sweep(const RunFileReader& file) {
-    const std::vector<std::string> top = members_of(file, "/");
+    const std::vector<std::string> top = members_or_none(file, "/");
     SweepFile s;
     s.engine_version = attribute(file, "/meta", "engine_version");
-    const std::vector<std::string> grid = members_of(file, "/grid");
+    const std::vector<std::string> grid = members_or_none(file, "/grid");
     for (std::size_t a = 0;; ++a) {
         const std::string axis = "axis_" + std::to_string(a);
         if (!contains(grid, axis)) break;

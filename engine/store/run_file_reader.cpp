@@ -1,6 +1,7 @@
 // Typed readers of run files, over the generic RunFileReader.
 
 #include "dataset_names.hpp"
+#include "optional_reads.hpp"
 #include "ulcsim/run_file.hpp"
 
 #include <algorithm>
@@ -10,20 +11,8 @@ namespace ulcsim {
 
 namespace {
 
-// Older files lack some attributes; their absence is information, not an error.
-template <typename Read>
-auto optional_of(Read read) -> std::optional<decltype(read())> {
-    try {
-        return read();
-    } catch (const std::runtime_error&) {
-        return std::nullopt;
-    }
-}
-
-bool has_member(const RunFileReader& file, const std::string& group, const std::string& name) {
-    const auto members = optional_of([&] { return file.members(group); });
-    return members && std::find(members->begin(), members->end(), name) != members->end();
-}
+using detail::has_member;
+using detail::optional_of;
 
 } // namespace
 
@@ -77,6 +66,43 @@ StoredArray read_series(const RunFileReader& file, SeriesMetric metric) {
 StoredArray read_programme_series(const RunFileReader& file, ProgrammeMetric metric) {
     return file.array(
         dataset::in(dataset::programmes, programme_metric_names[static_cast<std::size_t>(metric)]));
+}
+
+namespace {
+
+std::string summary_group(SummaryLevel level) {
+    switch (level) {
+    case SummaryLevel::province:
+        return dataset::in(dataset::summary, "province");
+    case SummaryLevel::nation:
+        return dataset::in(dataset::summary, "nation");
+    case SummaryLevel::programme:
+        return dataset::in(dataset::summary, "programs");
+    case SummaryLevel::region:
+        break;
+    }
+    return dataset::summary;
+}
+
+} // namespace
+
+StoredArray read_summary(const RunFileReader& file, SummaryLevel level, std::string_view metric) {
+    return file.array(dataset::in(summary_group(level), metric));
+}
+
+std::vector<std::string> read_summary_members(const RunFileReader& file, SummaryLevel level) {
+    return optional_of([&] { return file.members(summary_group(level)); })
+        .value_or(std::vector<std::string>{});
+}
+
+std::vector<std::string> read_summary_statistics(const RunFileReader& file) {
+    return file.strings(dataset::in(dataset::summary, "statistic"));
+}
+
+SummaryProvinces read_summary_provinces(const RunFileReader& file) {
+    const std::string group = summary_group(SummaryLevel::province);
+    if (!has_member(file, group, "code")) return {};
+    return {file.strings(dataset::in(group, "code")), file.strings(dataset::in(group, "name"))};
 }
 
 } // namespace ulcsim

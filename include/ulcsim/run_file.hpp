@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ulcsim {
@@ -55,5 +56,24 @@ std::vector<std::string> read_programme_names(const RunFileReader& file);
 StoredArray read_series(const RunFileReader& file, SeriesMetric metric);
 /// /programs/<metric>: [replicate, month, programme].
 StoredArray read_programme_series(const RunFileReader& file, ProgrammeMetric metric);
+
+/// Where a summary over replicates is (ulcsim/summary.hpp): per region (/summary), per
+/// province (/summary/province), all regions together (/summary/nation) or per programme
+/// (/summary/programs).
+enum class SummaryLevel { region, province, nation, programme };
+/// /summary…/<metric>: [statistic, month, region or province, segment]; nation
+/// [statistic, month, segment]; programme [statistic, month, programme].
+StoredArray read_summary(const RunFileReader& file, SummaryLevel level, std::string_view metric);
+/// The members of a level's group (its metrics, and for the region level the other groups);
+/// none when the group is absent.
+std::vector<std::string> read_summary_members(const RunFileReader& file, SummaryLevel level);
+/// The statistics' names in the order of every summary's first axis.
+std::vector<std::string> read_summary_statistics(const RunFileReader& file);
+/// The provinces of /summary/province (none when the run has no province summaries).
+struct SummaryProvinces {
+    std::vector<std::string> code;
+    std::vector<std::string> name;
+};
+SummaryProvinces read_summary_provinces(const RunFileReader& file);
 
 } // namespace ulcsim

@@ -2,6 +2,7 @@
 
 #include "support/test_support.hpp"
 #include "ulcsim/run_file.hpp"
+#include "ulcsim/summary.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,9 +16,18 @@ const Scenario& magelang() {
     return s;
 }
 
+/// Kota Magelang 2024 run for the three months of write_run(), as its summaries need.
+const Scenario& magelang_three_months() {
+    static const Scenario s =
+        load_scenario(test::scenarios_dir() / "kota-magelang-2024.toml", {"run.months=3"});
+    return s;
+}
+
 /// A run file of two replicates of three months; cell values tell replicate and month apart.
-std::filesystem::path write_run(const ScratchDir& dir, bool keep_replicates = true) {
-    const Scenario& s = magelang();
+/// With `summaries`, /summary is written too.
+std::filesystem::path write_run(const ScratchDir& dir, bool keep_replicates = true,
+                                bool summaries = false) {
+    const Scenario& s = summaries ? magelang_three_months() : magelang();
     RunInfo info = run_info_of(s, 3, keep_replicates);
     info.seed = 987654321;
     info.months = 3;
@@ -27,9 +37,11 @@ std::filesystem::path write_run(const ScratchDir& dir, bool keep_replicates = tr
     for (std::uint32_t r = 0; r < info.replicates; ++r) {
         ReplicateSeries series(3, s.regions.size(), s.programmes.size());
         for (std::size_t t = 0; t < 3; ++t)
-            series.at(SeriesMetric::covered, t, 0, Segment::formal) = 100.0 * r + static_cast<double>(t);
+            series.at(SeriesMetric::covered, t, 0, Segment::formal) =
+                100.0 * r + static_cast<double>(t);
         writer.write_replicate(r, series);
     }
+    if (summaries) write_summary(writer, s, info.replicates);
     writer.commit();
     return path;
 }
@@ -83,6 +95,35 @@ TEST(RunFileReaders, SeriesHaveTheirShapeAndValues) {
     EXPECT_EQ(covered.values[((0 * 3 + 1) * K + 0) * segment_count + 0], 1.0);
     const StoredArray members = read_programme_series(file, ProgrammeMetric::members);
     ASSERT_EQ(members.dims, (std::vector<std::size_t>{2, 3, magelang().programmes.size()}));
+}
+
+TEST(RunFileReaders, SummariesComeBackByLevelWithTheirStatistics) {
+    const ScratchDir dir;
+    const RunFileReader file(write_run(dir, true, true));
+    const std::vector<std::string> statistics = read_summary_statistics(file);
+    ASSERT_EQ(statistics.size(), summary_statistic_count);
+    EXPECT_EQ(statistics[static_cast<std::size_t>(Statistic::mean)], "mean");
+    const StoredArray nation = read_summary(file, SummaryLevel::nation, "covered");
+    EXPECT_EQ(nation.dims,
+              (std::vector<std::size_t>{summary_statistic_count, 3, summary_segment_count}));
+    // Formal covered in region 0 is 100 r + t in replicate r: the mean of replicates 0 and 1
+    // is 50 + t, and the other regions have none.
+    for (std::size_t t = 0; t < 3; ++t)
+        EXPECT_EQ(nation.values[summary_index(Statistic::mean, t, 0,
+                                              static_cast<std::size_t>(Segment::formal), 3, 1)],
+                  50.0 + static_cast<double>(t));
+    const StoredArray regions = read_summary(file, SummaryLevel::region, "covered");
+    EXPECT_EQ(regions.dims[2], magelang().regions.size());
+    const std::vector<std::string> members = read_summary_members(file, SummaryLevel::nation);
+    EXPECT_NE(std::find(members.begin(), members.end(), "coverage_rate"), members.end());
+    EXPECT_THROW(read_summary(file, SummaryLevel::nation, "no_such_metric"), std::runtime_error);
+}
+
+TEST(RunFileReaders, WithoutSummariesThereAreNoMembers) {
+    const ScratchDir dir;
+    const RunFileReader file(write_run(dir));
+    EXPECT_TRUE(read_summary_members(file, SummaryLevel::nation).empty());
+    EXPECT_TRUE(read_summary_provinces(file).code.empty());
 }
 
 TEST(RunFileReaders, ANonRunFileIsAnErrorNamingIt) {
