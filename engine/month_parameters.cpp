@@ -55,11 +55,19 @@ MonthParameters make_month_parameters(const Scenario& s, const std::vector<Regio
         }
     }
     m.employer_lapse = threshold_from_hazard(b.h_employer_lapse);
+    // The self-paid hazards are stated at the statutory premium: at it the factors are
+    // exactly 1 (log 1 = 0), so the default premium changes no threshold.
+    const double log_premium_ratio =
+        std::log(s.benefits.self_premium_idr_per_month / statutory_bpu_premium_idr);
+    const double lapse_premium_factor = std::exp(b.b_lapse_premium * log_premium_ratio);
+    const double enrol_premium_factor = std::exp(-b.b_premium * log_premium_ratio);
     for (std::size_t band = 0; band < income_band_count; ++band) {
         m.self_lapse[0][band] = threshold_from_hazard(
-            b.h_lapse * std::exp(b.b_lapse_income * static_cast<double>(band)));
+            b.h_lapse * std::exp(b.b_lapse_income * static_cast<double>(band)) *
+            lapse_premium_factor);
         m.self_lapse[1][band] = threshold_from_hazard(
-            b.h_lapse_autodebit * std::exp(b.b_lapse_income * static_cast<double>(band)));
+            b.h_lapse_autodebit * std::exp(b.b_lapse_income * static_cast<double>(band)) *
+            lapse_premium_factor);
     }
     m.reinstate = threshold_from_hazard(b.h_reinstate);
     m.autodebit_16 = threshold_16(b.autodebit_share);
@@ -70,7 +78,8 @@ MonthParameters make_month_parameters(const Scenario& s, const std::vector<Regio
         for (unsigned band = 0; band < income_band_count; ++band)
             for (unsigned f = 0; f < 2; ++f)
                 m.self_hazard[self_hazard_index(a, band, f)] =
-                    b.h0_self * std::exp(b.b_aware * a / 255.0 + b.b_income * band - b.b_fear * f);
+                    b.h0_self * std::exp(b.b_aware * a / 255.0 + b.b_income * band - b.b_fear * f) *
+                    enrol_premium_factor;
     m.largest_self_hazard = *std::max_element(m.self_hazard.begin(), m.self_hazard.end());
 
     const std::size_t regions = s.regions.size();
@@ -87,13 +96,28 @@ MonthParameters make_month_parameters(const Scenario& s, const std::vector<Regio
     m.member_dropout.resize(s.programmes.size());
     m.continue_after.resize(s.programmes.size());
     m.acceptance.resize(s.programmes.size());
+    m.worker_acceptance.resize(s.programmes.size());
+    const auto acceptance_threshold = [](double p) {
+        return CounterRng::threshold(std::min(p, 1.0));
+    };
     for (std::size_t k = 0; k < s.programmes.size(); ++k) {
         const FundingProgramme& p = s.programmes[k];
         m.member_dropout[k] = threshold_from_hazard(p.member_lapse_per_month);
         m.continue_after[k] = CounterRng::threshold(p.continue_after_subsidy);
-        m.acceptance[k] = {CounterRng::threshold(p.acceptance),
-                           CounterRng::threshold(p.acceptance * p.fear_acceptance_factor)};
+        // Without a co-payment the factor is exp(0) = 1: acceptance as given.
+        const double accept = p.acceptance * std::exp(-p.b_accept_member_share * p.member_share);
+        m.acceptance[k] = {acceptance_threshold(accept),
+                           acceptance_threshold(accept * p.fear_acceptance_factor)};
+        if (!p.acceptance_by_worker()) continue;
+        m.worker_acceptance[k].resize(256 * income_band_count * 2);
+        for (unsigned a = 0; a < 256; ++a)
+            for (unsigned band = 0; band < income_band_count; ++band)
+                for (unsigned f = 0; f < 2; ++f)
+                    m.worker_acceptance[k][self_hazard_index(a, band, f)] = acceptance_threshold(
+                        accept * (f ? p.fear_acceptance_factor : 1.0) *
+                        std::exp(p.b_accept_income * band + p.b_accept_aware * a / 255.0));
     }
+    m.assisted_registration = CounterRng::threshold(b.assisted_registration_success);
     return m;
 }
 

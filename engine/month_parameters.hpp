@@ -60,6 +60,11 @@ struct MonthParameters {
     std::vector<std::uint64_t> member_dropout;
     std::vector<std::uint64_t> continue_after; ///< continue self-paid at window end or dropout
     std::vector<std::array<std::uint64_t, 2>> acceptance; ///< [fears]
+    /// Empty, or when take-up depends on income and awareness (acceptance_by_worker()) the
+    /// thresholds by self_hazard_index(awareness, income band, fears).
+    std::vector<std::vector<std::uint64_t>> worker_acceptance;
+    /// For offers whose registration is assisted.
+    std::uint64_t assisted_registration = 0;
 };
 
 /// Builds the parts that do not change from month to month; `plans` give the villages.

@@ -69,11 +69,14 @@ void ProgrammeBook::begin_month(int t) {
         // theirs ended: members between windows are no longer covered by the programme.
         st.renews_now = p.renewal && w.start == now && previous >= 0 && previous != st.window &&
                         p.windows[static_cast<std::size_t>(previous)].end + 1 == now;
-        for (Month m = now; m <= w.end; m = m + 1) {
+        // A new member costs the programme's share of the premium for each month he is
+        // funded: to the end of the window, or his own months_per_member.
+        const Month funded_to = p.months_per_member ? now + (*p.months_per_member - 1) : w.end;
+        for (Month m = now; m <= funded_to; m = m + 1) {
             const int y = m.year() - first_year_;
             if (y >= 0 && y < static_cast<int>(st.cost_by_year.size()))
                 st.cost_by_year[static_cast<std::size_t>(y)] +=
-                    scale.workers(p.premium_idr_per_month);
+                    scale.workers(p.programme_premium_idr());
         }
         st.unlimited = !w.quota_workers && !p.quota_workers && !p.outreach_per_month &&
                        p.budget_idr_per_year.empty();
@@ -151,7 +154,9 @@ void ProgrammeBook::enrol(std::size_t k, std::int64_t n, bool renewal) {
 
 void ProgrammeBook::release(std::size_t k, std::int64_t n) {
     State& st = state_[k];
-    if (st.window < 0) return;
+    // A member funded for months of his own leaves a rest that depends on when he joined,
+    // which the book does not keep: his commitment stays (such a programme has no budget).
+    if (st.window < 0 || scenario_.programmes[k].months_per_member) return;
     for (std::size_t y = 0; y < st.cost_by_year.size(); ++y)
         st.committed_by_year[y] -= static_cast<double>(n) * st.cost_by_year[y];
 }
@@ -182,8 +187,8 @@ std::int64_t monthly_enrolment_bound(const Scenario& s, std::size_t programme, s
         if (quota) window_most = std::min(window_most, agents(static_cast<double>(*quota)));
         if (p.outreach_per_month)
             window_most = std::min(window_most, agents(static_cast<double>(*p.outreach_per_month)));
-        if (!p.budget_idr_per_year.empty() && p.premium_idr_per_month > 0)
-            window_most = std::min(window_most, agents(largest_budget / p.premium_idr_per_month));
+        if (!p.budget_idr_per_year.empty() && p.programme_premium_idr() > 0)
+            window_most = std::min(window_most, agents(largest_budget / p.programme_premium_idr()));
         most = std::max(most, window_most);
     }
     return most;

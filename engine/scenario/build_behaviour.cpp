@@ -15,8 +15,11 @@ void ScenarioBuilder::read_behaviour() {
     read_number(t, "b_fear", b.b_fear);
     read_number(t, "b_dist", b.b_dist);
     read_number(t, "registration_success", b.registration_success);
+    read_number(t, "assisted_registration_success", b.assisted_registration_success);
+    read_number(t, "b_premium", b.b_premium);
     read_number(t, "h_lapse", b.h_lapse);
     read_number(t, "b_lapse_income", b.b_lapse_income);
+    read_number(t, "b_lapse_premium", b.b_lapse_premium);
     read_number(t, "autodebit_share", b.autodebit_share);
     read_number(t, "h_lapse_autodebit", b.h_lapse_autodebit);
     read_int(t, "arrears_months", b.arrears_months);

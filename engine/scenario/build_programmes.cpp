@@ -26,11 +26,29 @@ void ScenarioBuilder::read_programmes(bool have_regions) {
         if (const auto v = t.integer("outreach_per_month")) p.outreach_per_month = v;
         read_number(t, "acceptance", p.acceptance);
         read_number(t, "fear_acceptance_factor", p.fear_acceptance_factor);
+        read_number(t, "b_accept_income", p.b_accept_income);
+        read_number(t, "b_accept_aware", p.b_accept_aware);
+        read_number(t, "b_accept_member_share", p.b_accept_member_share);
+        read_choice(t, "registration", offer_registration_names, p.registration);
         read_choice(t, "targeting", targeting_names, p.targeting);
         read_into(p.renewal, t.boolean("renewal"));
         p.continue_after_subsidy = s_.behaviour.continue_after_subsidy;
         read_number(t, "continue_after_subsidy", p.continue_after_subsidy);
         read_number(t, "member_lapse_per_month", p.member_lapse_per_month);
+        read_number(t, "member_share", p.member_share);
+        if (const auto v = t.integer("months_per_member")) {
+            p.months_per_member = static_cast<int>(*v);
+            // Members are funded from their own enrolment: nobody is carried from one
+            // window into the next, and a budget, committed per window, cannot follow them.
+            if (t.boolean("renewal").value_or(false))
+                t.error("renewal", "a programme with months_per_member does not renew its "
+                                   "members; set renewal = false or drop months_per_member");
+            p.renewal = false;
+            if (t.get("budget_idr_per_year"))
+                t.error("budget_idr_per_year",
+                        "a budget per year cannot be combined with months_per_member yet: "
+                        "limit the programme by quota_workers or outreach_per_month");
+        }
 
         if (t.get("sponsors") != nullptr && t.get("workers_per_sponsor") == nullptr)
             t.error("sponsors", "needs workers_per_sponsor too");

@@ -343,9 +343,20 @@ constexpr ScenarioKey keys[] = {
                     "Effect (subtracted) of the distance to the nearest BPJS office."),
     probability_key("behaviour.registration_success", "`0.5`",
                     "Share of unassisted attempts that succeed."),
+    probability_key("behaviour.assisted_registration_success", "`0.7`",
+                    "Share of assisted registrations that succeed, for programmes whose "
+                    "`registration` is `\"assisted\"` (ESTIMATE, see below)."),
+    coefficient_key("behaviour.b_premium", "per unit log premium ratio", "`0.5`",
+                    "Elasticity of the self-paid enrolment hazard to the self-paid premium: the "
+                    "hazard is multiplied by (`benefits.self_premium_idr_per_month` / 16,800)^−"
+                    "`b_premium` (ESTIMATE, see below)."),
     hazard_key("behaviour.h_lapse", "`0.065`", "Self-payer stops paying (5–8% a month)."),
     coefficient_key("behaviour.b_lapse_income", "per income band", "`-0.1`",
                     "Lapse falls with income."),
+    coefficient_key("behaviour.b_lapse_premium", "per unit log premium ratio", "`0.5`",
+                    "Elasticity of a self-payer's lapse hazard (with or without auto-debit) to "
+                    "the self-paid premium: multiplied by (premium / 16,800)^`b_lapse_premium` "
+                    "(ESTIMATE, see below)."),
     share_key("behaviour.autodebit_share", "`0.1`", "Share of new self-payers on auto-debit."),
     hazard_key("behaviour.h_lapse_autodebit", "`0.015`",
                "Lapse on auto-debit or payroll sponsorship (1–2% a month)."),
@@ -407,8 +418,19 @@ constexpr ScenarioKey keys[] = {
                "Mean cost of a JKK claim (ESTIMATE; medical care is unlimited)."),
     share_key("benefits.jkk_fatal_share", "`0.02`",
               "Share of work accidents that are fatal (ESTIMATE)."),
-    rupiah_key("benefits.self_premium_idr_per_month", "IDR", "`16_800`",
-               "What a self-paying BPU pays (the JKK + JKM minimum)."),
+    {.path = "benefits.self_premium_idr_per_month",
+     .type = KeyType::number,
+     .quantity = Quantity::amount,
+     .lower = 0,
+     .upper = rupiah_per_worker_max,
+     .lower_open = true,
+     .unit = "IDR",
+     .fittable = true,
+     .variable = true,
+     .default_text = "`16_800`",
+     .summary = "What a self-paying BPU pays a month: the JKK + JKM minimum (JKK Rp10,000 + JKM "
+                "Rp6,800); Rp36,800 with JHT. Enters self-paid enrolment and lapse through "
+                "`behaviour.b_premium` and `behaviour.b_lapse_premium`."},
 
     // ---- [[programme]] ----
     table_key("programme", "A funding programme pays the premium of eligible uncovered workers "
@@ -442,6 +464,19 @@ constexpr ScenarioKey keys[] = {
     probability_key("programme.*.acceptance", "`0.9`", "An offered worker accepts."),
     share_key("programme.*.fear_acceptance_factor", "`0.5`",
               "Acceptance is multiplied by this for workers who fear losing bansos."),
+    coefficient_key("programme.*.b_accept_income", "per income band", "`0`",
+                    "Effect of the income band on acceptance: acceptance × exp(`b_accept_income`"
+                    "·band + `b_accept_aware`·awareness − `b_accept_member_share`·"
+                    "`member_share`), at most 1."),
+    coefficient_key("programme.*.b_accept_aware", "per unit awareness", "`0`",
+                    "Effect of awareness (0–1) on acceptance."),
+    coefficient_key("programme.*.b_accept_member_share", "per unit member share", "`1.4`",
+                    "Acceptance falls with the share of the premium the member pays: half a "
+                    "premium halves it (ESTIMATE, see below)."),
+    choice_key("programme.*.registration", offer_registration_names, "`\"programme\"`",
+               "Who registers a worker who accepts: the programme (never fails), the worker "
+               "himself (succeeds with the region's `registration_success`) or the worker with "
+               "help (`behaviour.assisted_registration_success`)."),
     choice_key("programme.*.targeting", targeting_names, "`\"random\"`",
                "Who is offered first when more are eligible than it can take."),
     {.path = "programme.*.renewal",
@@ -457,6 +492,14 @@ constexpr ScenarioKey keys[] = {
                     "with this probability."),
     hazard_key("programme.*.member_lapse_per_month", "`0`",
                "Members dropping out during a window (sponsor schemes: a sponsor stops)."),
+    with_rule(integer_key("programme.*.months_per_member", 1, 120, "months",
+                          "to the end of the window",
+                          "Funds each member for this many months from his own enrolment; the "
+                          "windows then only say when the offer can be taken up."),
+              "not with `renewal = true` or a budget"),
+    share_key("programme.*.member_share", "`0`",
+              "Share of the premium the member pays himself (a co-payment); the programme pays "
+              "the rest."),
 
     table_key("programme.*.budget_idr_per_year",
               "Budgets per fiscal year; none means no budget limit."),

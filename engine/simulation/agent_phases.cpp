@@ -71,6 +71,21 @@ bool eligible(const Population& pop, std::uint32_t a, std::uint16_t desa,
     return true;
 }
 
+/// How many of those who accept programme p's offer in region k manage to register, as a
+/// threshold on the offer's third word: all of them when the programme registers them.
+std::uint64_t registration_threshold(const MonthParameters& month, const FundingProgramme& p,
+                                     std::size_t k) {
+    switch (p.registration) {
+    case OfferRegistration::self:
+        return CounterRng::threshold(month.registration_success[k]);
+    case OfferRegistration::assisted:
+        return month.assisted_registration;
+    case OfferRegistration::programme:
+        break;
+    }
+    return CounterRng::threshold(1.0);
+}
+
 /// The chunk's workers in tt.offered[0, n) meet the programmes of their region, one
 /// programme after the other in the scenario's order, each programme's draws made in one
 /// batch. A worker who accepts a programme without limits joins it and meets no later
@@ -93,11 +108,17 @@ void offer_programmes(const MonthParameters& month, const ProgrammeOffers& offer
                              tt.offer_words.data());
         tt.count_blocks(m);
         const bool unlimited = offers.unlimited[j] != 0;
+        const std::vector<std::uint64_t>& by_worker = month.worker_acceptance[j];
+        const std::uint64_t registered = registration_threshold(month, p, k);
         for (std::uint32_t i = 0; i < m; ++i) {
             const std::uint32_t a = tt.eligible[i];
             const DrawWords& offer = tt.offer_words[i];
             const unsigned fears = (pop.traits[a] & AgentTraits::fears_bit) ? 1u : 0u;
-            if (offer[0] >= month.acceptance[j][fears]) continue;
+            const std::uint64_t accepts =
+                by_worker.empty()
+                    ? month.acceptance[j][fears]
+                    : by_worker[self_hazard_index(pop.awareness[a], pop.income_band_of(a), fears)];
+            if (offer[0] >= accepts || offer[2] >= registered) continue;
             if (unlimited) {
                 join_programme(pop, a, j, offers.window_end[j], month.now);
                 ++tt.enrolled[j];

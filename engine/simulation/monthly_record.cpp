@@ -58,7 +58,7 @@ void record_month(std::size_t month, const Scenario& s, const TallyLayout& layou
             for (std::size_t j = 0; j < s.programmes.size(); ++j)
                 premiums +=
                     static_cast<double>(totals.programme_members[layout.member_cell(k, g, j)]) *
-                    s.programmes[j].premium_idr_per_month;
+                    s.programmes[j].programme_premium_idr();
             result.at(SeriesMetric::programme_paid_idr, month, k, segment) =
                 scale.workers(premiums);
             lf += totals.counts[TallyLayout::cell(k, g, SeriesMetric::labour_force)];
@@ -67,7 +67,7 @@ void record_month(std::size_t month, const Scenario& s, const TallyLayout& layou
     }
     record_registered(month, s, totals, exchange, registered, result);
     for (std::size_t j = 0; j < s.programmes.size(); ++j) {
-        const double premium = s.programmes[j].premium_idr_per_month;
+        const double premium = s.programmes[j].programme_premium_idr();
         const auto n = [&](std::int64_t v) { return scale.workers(v); };
         result.at(ProgrammeMetric::members, month, j) = n(totals.members[j]);
         result.at(ProgrammeMetric::enrolled, month, j) =

@@ -69,10 +69,14 @@ void ProgrammePlaces::open_month(const MonthParameters& month, int offset, Progr
                                  Population& pop, std::span<ThreadTally> threads) {
     std::fill(renewed_.begin(), renewed_.end(), 0);
     for (std::size_t j = 0; j < s_.programmes.size(); ++j) {
-        window_end_[j] =
-            book.window(j) >= 0
-                ? static_cast<std::uint16_t>(book.window_end(j) + offset + month_origin)
-                : 0;
+        // New members are paid to the end of the window, or for months of their own.
+        const auto per_member = s_.programmes[j].months_per_member;
+        if (book.window(j) < 0)
+            window_end_[j] = 0;
+        else if (per_member)
+            window_end_[j] = static_cast<std::uint16_t>(month.now + *per_member - 1);
+        else
+            window_end_[j] = static_cast<std::uint16_t>(book.window_end(j) + offset + month_origin);
         if (book.renews_now(j)) renew_members(j, month, book, pop, threads);
     }
     const std::size_t programmes = s_.programmes.size();

@@ -86,8 +86,11 @@ struct Behaviour {
     double b_fear = 0.7;
     double b_dist = 0.01;
     double registration_success = 0.5;
+    double assisted_registration_success = 0.7;
+    double b_premium = 0.5;
     double h_lapse = 0.065;
     double b_lapse_income = -0.1;
+    double b_lapse_premium = 0.5;
     double autodebit_share = 0.1;
     double h_lapse_autodebit = 0.015;
     int arrears_months = 3;
@@ -108,13 +111,18 @@ struct Behaviour {
     std::array<double, occupation_count> accident_hazard{};
 };
 
+/// The statutory minimum a self-paying BPU pays a month (JKK Rp10,000 on the minimum declared
+/// income of Rp1,000,000, plus JKM Rp6,800): the premium at which the behaviour's self-paid
+/// hazards are stated, so that only a premium above or below it moves them.
+inline constexpr double statutory_bpu_premium_idr = 16'800;
+
 struct Benefits {
     double jkm_idr = 42'000'000;
     double jkm_waiting_idr = 10'000'000;
     int jkm_waiting_months = 3;
     double jkk_mean_claim_idr = 5'000'000;
     double jkk_fatal_share = 0.02;
-    double self_premium_idr_per_month = 16'800;
+    double self_premium_idr_per_month = statutory_bpu_premium_idr;
 };
 
 enum class ProgrammeKind : std::uint8_t {
@@ -134,6 +142,12 @@ inline constexpr std::array<std::string_view, 9> programme_kind_names{
 
 enum class VillageScope : std::uint8_t { all, desa, kelurahan };
 inline constexpr std::array<std::string_view, 3> village_scope_names{"all", "desa", "kelurahan"};
+/// Who registers a worker who accepts a programme's offer: the programme itself (never
+/// fails), the worker alone (as a self-paid attempt, with the region's registration success)
+/// or the worker with help (behaviour.assisted_registration_success).
+enum class OfferRegistration : std::uint8_t { programme, self, assisted };
+inline constexpr std::array<std::string_view, 3> offer_registration_names{"programme", "self",
+                                                                          "assisted"};
 enum class Targeting : std::uint8_t { random, lowest_income_first };
 inline constexpr std::array<std::string_view, 2> targeting_names{"random", "lowest_income_first"};
 
@@ -169,15 +183,30 @@ struct FundingProgramme {
     std::optional<std::int64_t> outreach_per_month;
     double acceptance = 0.9;
     double fear_acceptance_factor = 0.5;
+    /// Acceptance × exp(b_accept_income·income_band + b_accept_aware·awareness/255
+    /// − b_accept_member_share·member_share), at most 1.
+    double b_accept_income = 0;
+    double b_accept_aware = 0;
+    double b_accept_member_share = 1.4;
+    OfferRegistration registration = OfferRegistration::programme;
     Targeting targeting = Targeting::random;
     bool renewal = true;
     double continue_after_subsidy = 0.33;
     double member_lapse_per_month = 0;
+    /// Each member is funded for this many months from his own enrolment, whatever the
+    /// window (which then only says when the offer can be taken up); unset: to the end of
+    /// the window he enrolled in.
+    std::optional<int> months_per_member;
+    double member_share = 0;                   ///< share of the premium the member pays himself
     std::map<int, double> budget_idr_per_year; ///< empty: no budget limit
     Eligibility eligibility;
     std::vector<CoverageWindow> windows; ///< ordered, non-overlapping
 
     double total_budget_idr() const;
+    /// What the programme pays per member and month: its share of the premium.
+    double programme_premium_idr() const { return premium_idr_per_month * (1 - member_share); }
+    /// Take-up of its offer depends on the worker beyond the fear of losing bansos.
+    bool acceptance_by_worker() const { return b_accept_income != 0 || b_accept_aware != 0; }
 };
 
 enum class PolicyKind : std::uint8_t { enforcement, campaign };

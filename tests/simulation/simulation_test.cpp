@@ -37,6 +37,10 @@ std::vector<Scenario> accounting_scenarios() {
     out.push_back(load_scenario(test::scenarios_dir() / "jawa-tengah.toml",
                                 {"population.scale=400", "run.months=30"}));
     out.push_back(load_scenario(test::scenarios_dir() / "kota-magelang-2025.toml"));
+    // Members funded for months of their own, co-payment, registration by the worker.
+    out.push_back(load_scenario(test::scenarios_dir() / "experiments" / "subsidy-trial-half.toml"));
+    out.push_back(
+        load_scenario(test::scenarios_dir() / "experiments" / "subsidy-trial-full-assisted.toml"));
     return out;
 }
 
@@ -94,7 +98,13 @@ void check_accounting(const Scenario& s, const ReplicateSeries& r) {
                 if (w.start <= month && month <= w.end) window = &w;
             const double members = r.at(ProgrammeMetric::members, t, j);
             const double spent = r.at(ProgrammeMetric::spent_idr, t, j);
-            EXPECT_DOUBLE_EQ(spent, members * p.premium_idr_per_month);
+            // Funded member-months × the programme's share of the premium.
+            EXPECT_DOUBLE_EQ(spent, members * (1 - p.member_share) * p.premium_idr_per_month);
+            // A member funded for months of his own is funded after the window closes.
+            if (!window && p.months_per_member)
+                for (const CoverageWindow& w : p.windows)
+                    if (w.start <= month && month <= w.end + (*p.months_per_member - 1))
+                        window = &w;
             spent_by_year[month.year()] += spent;
             double in_regions = 0;
             for (std::size_t k = 0; k < r.regions; ++k)
@@ -105,6 +115,9 @@ void check_accounting(const Scenario& s, const ReplicateSeries& r) {
                     << p.name << " has members outside its windows in " << month.to_string();
                 EXPECT_EQ(r.at(ProgrammeMetric::enrolled, t, j), 0) << p.name;
                 continue;
+            }
+            if (!(window->start <= month && month <= window->end)) {
+                EXPECT_EQ(r.at(ProgrammeMetric::enrolled, t, j), 0) << p.name;
             }
             const auto quota = window->quota_workers ? window->quota_workers : p.quota_workers;
             if (quota) {
