@@ -1,5 +1,6 @@
 #include "ulcsim/population.hpp"
 
+#include "starting_coverage.hpp"
 #include "ulcsim/agent_scale.hpp"
 #include "worker_synthesis.hpp"
 
@@ -31,9 +32,11 @@ std::uint8_t draw_awareness(std::uint32_t word, double mean) {
 WorkerSynthesis::WorkerSynthesis(const Scenario& s) : scenario_(s) {
     const PopulationSpec& pop = s.population;
     plans_.resize(s.regions.size());
+    std::vector<RegionStart> starts(s.regions.size());
+    const auto table = s.region_table.regions();
     for (std::size_t k = 0; k < s.regions.size(); ++k) {
         const std::size_t r = s.regions[k];
-        const Region& data = s.region_table.regions()[r];
+        const Region& data = table[r];
         const RegionPopulationOverride* o = nullptr;
         for (const auto& candidate : pop.region_overrides)
             if (candidate.region == r) o = &candidate;
@@ -58,30 +61,54 @@ WorkerSynthesis::WorkerSynthesis(const Scenario& s) : scenario_(s) {
         p.villages = static_cast<std::uint16_t>(std::max(1, data.villages()));
         p.desa = static_cast<std::uint16_t>(data.villages() > 0 ? data.desa : 1);
 
-        p.coverage[0] = CounterRng::threshold(override_or(
-            &RegionPopulationOverride::formal_employer, pop.initial_coverage.formal_employer));
-        p.coverage[1] = CounterRng::threshold(override_or(&RegionPopulationOverride::informal_self,
-                                                          pop.initial_coverage.informal_self));
-        p.coverage[2] = CounterRng::threshold(override_or(
-            &RegionPopulationOverride::vulnerable_self, pop.initial_coverage.vulnerable_self));
+        RegionStart& start = starts[k];
+        start.workers = static_cast<double>(s.employed_workers(r));
+        start.formal_share = p.formal_share;
+        start.vulnerable_share_of_informal = p.vulnerable_share_of_informal;
+        start.coverage = {override_or(&RegionPopulationOverride::formal_employer,
+                                      pop.initial_coverage.formal_employer),
+                          override_or(&RegionPopulationOverride::informal_self,
+                                      pop.initial_coverage.informal_self),
+                          override_or(&RegionPopulationOverride::vulnerable_self,
+                                      pop.initial_coverage.vulnerable_self)};
 
-        // Explicit flows first, then the unnamed commuting share (registered outside the
-        // scenario); the rest register at home.
+        // Explicit flows first, then head offices in another province, then the unnamed
+        // commuting share (registered outside the scenario); the rest register at home.
         double running = 0;
-        for (const CommutingFlow& f : s.commuting) {
-            if (f.from != r) continue;
-            running = std::min(1.0, running + f.share);
-            const auto to = std::lower_bound(s.regions.begin(), s.regions.end(), f.to);
-            p.registration.emplace_back(CounterRng::threshold(running),
-                                        static_cast<std::uint16_t>(to - s.regions.begin()));
-        }
+        const auto add = [&](double share, std::uint16_t to) {
+            const double before = running;
+            running = std::min(1.0, running + share);
+            p.registration.emplace_back(CounterRng::threshold(running), to);
+            if (to == outside_scenario)
+                start.registered_outside += running - before;
+            else
+                start.registered_in.emplace_back(to, running - before);
+        };
+        const auto position = [&](std::size_t region) {
+            const auto at = std::lower_bound(s.regions.begin(), s.regions.end(), region);
+            return static_cast<std::uint16_t>(at - s.regions.begin());
+        };
+        for (const CommutingFlow& f : s.commuting)
+            if (f.from == r) add(f.share, position(f.to));
+        const HeadOffice& office = pop.head_office;
+        if (office.region && office.share > 0 &&
+            table[*office.region].province_code != data.province_code)
+            add(office.share, position(*office.region));
         const double outside =
             override_or(&RegionPopulationOverride::commuting_share, pop.commuting_share);
-        if (outside > 0) {
-            running = std::min(1.0, running + outside);
-            p.registration.emplace_back(CounterRng::threshold(running), outside_scenario);
-        }
+        if (outside > 0) add(outside, outside_scenario);
     }
+    if (pop.initial_coverage_from == CoverageSource::province_active_2023_12)
+        match_province_counts(s, starts);
+    for (std::size_t k = 0; k < s.regions.size(); ++k)
+        for (std::size_t g = 0; g < segment_count; ++g) {
+            plans_[k].coverage[g] = CounterRng::threshold(starts[k].coverage[g]);
+            // nonactive_per_active non-active members for each active one: as a share of the
+            // segment's uncovered, r·c / (1 − c), at most all of them.
+            const double c = starts[k].coverage[g];
+            plans_[k].nonactive[g] = CounterRng::threshold(
+                c < 1 ? std::min(1.0, pop.nonactive_per_active * c / (1 - c)) : 0.0);
+        }
 
     for (std::size_t g = 0; g < segment_count; ++g) {
         occupation_cdf_[g] = cumulative_thresholds(pop.occupation_shares[g]);
@@ -132,6 +159,10 @@ void WorkerSynthesis::starting_worker(Population& out, const CounterRng& rng, st
                 : cover[3] < autodebit_ ? Payer::self_autodebit
                                         : Payer::self;
     out.payer[a] = static_cast<std::uint8_t>(payer);
+    // Its own draw, taken only where it can matter, so that no other draw moves.
+    if (payer == Payer::none && p.nonactive[g] > 0 &&
+        rng.words(a, 0, DrawPurpose::synthesis_registration)[0] < p.nonactive[g])
+        out.income_band[a] |= registered_before_bit;
     // Starting members joined before the run (covered_since 0: past any waiting period);
     // self-payers have paid up to the month before the run and decide each month.
     out.covered_since[a] = 0;

@@ -17,13 +17,15 @@ namespace {
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 
 bool is_ratio(std::size_t metric) {
-    return metric == coverage_rate_metric || metric == coverage_share_metric;
+    return metric == coverage_rate_metric || metric == coverage_share_metric ||
+           metric == registered_rate_metric;
 }
 
 /// The series metric a summary metric sums (the numerator of a ratio).
 SeriesMetric numerator(std::size_t metric) {
     if (metric == coverage_rate_metric) return SeriesMetric::covered;
     if (metric == coverage_share_metric) return SeriesMetric::covered_registered;
+    if (metric == registered_rate_metric) return SeriesMetric::registered;
     return static_cast<SeriesMetric>(metric);
 }
 
@@ -51,6 +53,7 @@ void store(std::vector<double>& out, const std::array<double, summary_statistic_
 std::string_view summary_metric_name(std::size_t metric) {
     if (metric == coverage_rate_metric) return "coverage_rate";
     if (metric == coverage_share_metric) return "coverage_share";
+    if (metric == registered_rate_metric) return "registered_rate";
     if (metric >= series_metric_count) throw std::out_of_range("summary metric");
     return series_metric_names[metric];
 }
@@ -230,13 +233,14 @@ EnsembleSummary write_summary(RunFileWriter& run, const Scenario& scenario,
     shape.months = static_cast<std::size_t>(scenario.run.months);
     shape.regions = scenario.regions.size();
     shape.areas = summary_areas(scenario);
-    summary.kept_metrics = {static_cast<std::size_t>(SeriesMetric::labour_force),
-                            static_cast<std::size_t>(SeriesMetric::covered),
-                            coverage_rate_metric,
-                            coverage_share_metric,
-                            static_cast<std::size_t>(SeriesMetric::programme_paid_idr),
-                            static_cast<std::size_t>(SeriesMetric::jkm_paid_idr),
-                            static_cast<std::size_t>(SeriesMetric::jkk_paid_idr)};
+    summary.kept_metrics = {
+        static_cast<std::size_t>(SeriesMetric::labour_force),
+        static_cast<std::size_t>(SeriesMetric::covered), coverage_rate_metric,
+        coverage_share_metric, static_cast<std::size_t>(SeriesMetric::programme_paid_idr),
+        static_cast<std::size_t>(SeriesMetric::jkm_paid_idr),
+        static_cast<std::size_t>(SeriesMetric::jkk_paid_idr),
+        // Last, so that the columns of the CSV before them keep their place.
+        static_cast<std::size_t>(SeriesMetric::registered), registered_rate_metric};
     summary.kept.resize(summary.kept_metrics.size());
 
     const std::vector<std::string> statistics(summary_statistic_names.begin(),

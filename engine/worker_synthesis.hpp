@@ -54,6 +54,8 @@ struct RegionPlan {
     double formal_share = 0;
     double vulnerable_share_of_informal = 0;
     std::array<std::uint64_t, segment_count> coverage{}; ///< threshold per segment
+    /// Threshold per segment for an uncovered starting worker to be a non-active member.
+    std::array<std::uint64_t, segment_count> nonactive{};
     /// Registration destinations of formal workers: cumulative thresholds and regions.
     std::vector<std::pair<std::uint64_t, std::uint16_t>> registration;
 };

@@ -3,8 +3,9 @@
 
     python3 tests/check_summary.py RUN.h5
 
-For every series metric and the two ratios (coverage_rate = covered / labour_force,
-coverage_share = covered_registered / labour_force) at the region, province and nation
+For every series metric and the three ratios (coverage_rate = covered / labour_force,
+coverage_share = covered_registered / labour_force, registered_rate = registered /
+labour_force) at the region, province and nation
 levels, and for every programme metric: mean, sample sd and the quantiles p05 … p95 with
 NumPy's default (linear) method, over replicates, where province and nation values are
 sums over their regions taken per replicate. Exit 0 and a JSON line when every value
@@ -19,7 +20,8 @@ import numpy as np
 
 STATISTICS = ["mean", "sd", "p05", "p10", "p25", "p50", "p75", "p90", "p95"]
 LEVELS = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95]
-RATIOS = {"coverage_rate": "covered", "coverage_share": "covered_registered"}
+RATIOS = {"coverage_rate": "covered", "coverage_share": "covered_registered",
+          "registered_rate": "registered"}
 TOLERANCE = 1e-12
 
 

@@ -129,7 +129,7 @@ TEST(RunEnsemble, SummariesEqualADirectComputationOverTheStoredReplicates) {
     const std::string checker = (test::source_dir() / "tests" / "check_summary.py").string();
     const auto check = test::run_command({python, checker, out.string()});
     EXPECT_EQ(check.status, 0) << check.err;
-    EXPECT_EQ(check.out, "{\"datasets_checked\": 79}\n");
+    EXPECT_EQ(check.out, "{\"datasets_checked\": 85}\n");
     // The checker can fail: one tampered value is found.
     const auto tamper =
         test::run_command({python, "-c",
@@ -234,6 +234,10 @@ TEST(RunEnsemble, PrintsTheOutputSizeAndWritesASpreadsheetCsv) {
     EXPECT_NE(line.find(",coverage_rate_mean,coverage_rate_p05,coverage_rate_p95,"),
               std::string::npos);
     EXPECT_NE(line.find(",programme_paid_idr_mean,"), std::string::npos);
+    // Registered participants next to the active ones, after the columns that were first.
+    EXPECT_TRUE(line.ends_with(",registered_mean,registered_p05,registered_p95,"
+                               "registered_rate_mean,registered_rate_p05,registered_rate_p95"))
+        << line;
     std::size_t rows = 0;
     std::string nation_all_last;
     while (std::getline(csv, line)) {

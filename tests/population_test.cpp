@@ -104,7 +104,7 @@ TEST(Population, InitialCoverageAndTraitsFollowTheirShares) {
         EXPECT_EQ(p.ever_covered(i), p.covered(i, -1));
         if (g == 2) {
             vulnerable_occupations[static_cast<std::size_t>(p.occupation(i))] += 1;
-            vulnerable_income[p.income_band[i]] += 1;
+            vulnerable_income[p.income_band_of(i)] += 1;
         }
     }
     // |z| < 4.5 for every check: with fixed seeds these are fixed numbers, and 4.5 sd leaves
@@ -138,7 +138,7 @@ TEST(Population, AgesAndVillagesStayInRange) {
         const Region& r =
             s.region_table.regions()[s.regions[p.region_of(static_cast<std::uint32_t>(i))]];
         ASSERT_LT(p.village[i], r.villages());
-        ASSERT_LE(p.income_band[i], 4);
+        ASSERT_LE(p.income_band_of(i), 4);
         if (p.segment(i) == Segment::formal) {
             awareness_formal += p.awareness[i];
             formal += 1;

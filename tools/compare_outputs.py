@@ -4,17 +4,30 @@ dataset by dataset and attribute by attribute (values bit for bit, NaN equal to 
 CSV and TOML file byte for byte, and the terminal text of each command.
 
     compare_outputs.py BEFORE_DIR AFTER_DIR [--new-attribute NAME]... [--ignore-attribute NAME]...
-                       [--sizes-may-change]
+                       [--new-dataset NAME]... [--new-csv-column NAME]... [--new-text-line RE]...
+                       [--mask-dataset NAME=MASK]... [--sizes-may-change] [--ignore-text NAME]...
+
+Files named with --ignore-text (terminal text, or a report that embeds a changed script) are
+not compared.
 
 Attributes named with --ignore-attribute (e.g. engine_version) are not compared; those named
-with --new-attribute may exist only in AFTER (a format addition). Terminal text (*.out) is
-compared after removing the lines that hold timings; with --sizes-may-change (for a format
-addition, which makes every run file a little larger) also inspect's lines of the file's size
-on disk and of what "the rest" of it takes. Exits 0 when everything is identical,
+with --new-attribute may exist only in AFTER (a format addition). Likewise an HDF5 dataset
+whose last path component is named with --new-dataset (a new metric: /series/NAME,
+/summary/…/NAME) may exist only in AFTER; CSV columns whose header is NAME or starts with
+NAME_ (NAME_mean, NAME_p05, …) for a --new-csv-column NAME are removed from AFTER's CSV files
+before they are compared; and lines of AFTER's terminal text matching a --new-text-line
+regular expression (with the indented lines that continue them) are removed. An integer
+dataset named with --mask-dataset NAME=MASK (a state column given a new bit) is compared on
+the bits of MASK only, and its units attribute (which describes the bits) is not compared. Terminal text
+(*.out) is compared after removing the lines that hold timings; with --sizes-may-change (for
+a format addition, which makes every run file a little larger) also inspect's lines of the
+file's size on disk and of what its parts take. Exits 0 when everything is identical,
 1 otherwise, listing each difference.
 """
 
 import argparse
+import csv
+import io
 import pathlib
 import re
 import sys
@@ -47,7 +60,9 @@ def same_value(a, b):
     return a == b
 
 
-def compare_h5(before, after, ignore, new, problems, paths_a, paths_b):
+def compare_h5(before, after, ignore, new, problems, paths_a, paths_b, new_datasets=(),
+               masks=None):
+    masks = masks or {}
     name = after.name
     with h5py.File(before, "r") as fa, h5py.File(after, "r") as fb:
         objects_a, objects_b = {}, {}
@@ -60,7 +75,8 @@ def compare_h5(before, after, ignore, new, problems, paths_a, paths_b):
                 problems.append(f"{name}: /{path} is missing after")
                 continue
             if path not in objects_a:
-                problems.append(f"{name}: /{path} is new after")
+                if path.rsplit("/", 1)[-1] not in new_datasets:
+                    problems.append(f"{name}: /{path} is new after")
                 continue
             a, b = objects_a[path], objects_b[path]
             if isinstance(a, h5py.Dataset) != isinstance(b, h5py.Dataset):
@@ -70,6 +86,10 @@ def compare_h5(before, after, ignore, new, problems, paths_a, paths_b):
                 if a.shape != b.shape or a.dtype != b.dtype:
                     problems.append(
                         f"{name}: /{path} shape/type {a.shape} {a.dtype} → {b.shape} {b.dtype}")
+                elif path.rsplit("/", 1)[-1] in masks and a.dtype.kind in "iu":
+                    mask = masks[path.rsplit("/", 1)[-1]]
+                    if not np.array_equal(np.asarray(a[()]) & mask, np.asarray(b[()]) & mask):
+                        problems.append(f"{name}: /{path} values differ under mask {mask:#x}")
                 elif not same_value(a[()], b[()]):
                     va, vb = np.asarray(a[()]), np.asarray(b[()])
                     where = ""
@@ -80,7 +100,7 @@ def compare_h5(before, after, ignore, new, problems, paths_a, paths_b):
                     problems.append(f"{name}: /{path} values differ{where}")
             attrs_a, attrs_b = attributes(a), attributes(b)
             for attr in sorted(set(attrs_a) | set(attrs_b)):
-                if attr in ignore:
+                if attr in ignore or (attr == "units" and path.rsplit("/", 1)[-1] in masks):
                     continue
                 if attr not in attrs_a:
                     if attr not in new:
@@ -93,8 +113,44 @@ def compare_h5(before, after, ignore, new, problems, paths_a, paths_b):
                     problems.append(f"{name}: /{path} attribute {attr} differs")
 
 
-# inspect's "Size: 1.1 MB on disk (1,061,000 bytes)" and "  the rest  86 kB  scenario, …".
-FILE_SIZE = re.compile(r"^(Size: .* on disk \(|  the rest  )")
+# inspect's "Size: 1.1 MB on disk (1,061,000 bytes)" and the parts under it ("  the rest  86
+# kB  scenario, …", "  summaries  765 kB  /summary: 79 datasets …"); report's "wrote
+# report.html (332 KiB, 3 runs)".
+FILE_SIZE = re.compile(
+    r"^(Size: .* on disk \(|  (the rest|replicate series|summaries|checkpoint) +[0-9.]+ [kMGT]?B  "
+    r"|wrote \S+\.html \([0-9.]+ [KMG]iB, )")
+
+
+def without_new_lines(text, patterns):
+    """AFTER's terminal text without the lines a --new-text-line names, and without the
+    indented lines that continue them."""
+    out, dropping = [], False
+    for line in text.splitlines():
+        if any(p.search(line) for p in patterns):
+            dropping = True
+            continue
+        if dropping and line.startswith("   ") and not line.lstrip().startswith(
+                tuple("abcdefghijklmnopqrstuvwxyz")):
+            continue
+        dropping = False
+        out.append(line)
+    return "\n".join(out)
+
+
+def without_new_columns(data, names):
+    """A CSV file's text without the columns a --new-csv-column names."""
+    if not names:
+        return data
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    if not rows:
+        return data
+    keep = [i for i, h in enumerate(rows[0])
+            if not any(h == n or h.startswith(n + "_") for n in names)]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        writer.writerow([row[i] for i in keep if i < len(row)])
+    return out.getvalue().encode("utf-8")
 
 
 def without_timings(text, sizes_may_change=False):
@@ -134,10 +190,21 @@ def main():
     parser.add_argument("--sizes-may-change", action="store_true",
                         help="ignore inspect's file-size lines, e.g. after a new attribute")
     parser.add_argument("--ignore-text", action="append", default=[],
-                        help="terminal outputs (*.out names) not compared, e.g. inspect.out")
+                        help="outputs not compared, by file name: terminal text (e.g. inspect.out) or a report")
+    parser.add_argument("--mask-dataset", action="append", default=[],
+                        help="NAME=MASK: integer datasets NAME compared on the bits of MASK")
+    parser.add_argument("--new-dataset", action="append", default=[],
+                        help="HDF5 datasets of this name may be new after (a new metric)")
+    parser.add_argument("--new-csv-column", action="append", default=[],
+                        help="CSV columns NAME and NAME_* are removed after (a new metric)")
+    parser.add_argument("--new-text-line", action="append", default=[],
+                        help="terminal lines matching this regular expression are removed after")
     args = parser.parse_args()
 
     problems = []
+    new_lines = [re.compile(p) for p in args.new_text_line]
+    masks = {name: int(mask, 0) for name, mask in
+             (m.split("=", 1) for m in args.mask_dataset)}
     paths_a, paths_b = Paths(args.before), Paths(args.after)
     files_a = {p.relative_to(args.before) for p in args.before.rglob("*")
                if p.is_file() and p.name != ".scenarios"}
@@ -152,12 +219,13 @@ def main():
         a, b = args.before / relative, args.after / relative
         if relative.suffix == ".h5":
             compare_h5(a, b, set(args.ignore_attribute), set(args.new_attribute), problems,
-                       paths_a, paths_b)
+                       paths_a, paths_b, set(args.new_dataset), masks)
         elif relative.suffix == ".out":
             if relative.name in args.ignore_text:
                 continue
+            after_text = without_new_lines(b.read_text(), new_lines)
             if (without_timings(paths_a(a.read_text()), args.sizes_may_change)
-                    != without_timings(paths_b(b.read_text()), args.sizes_may_change)):
+                    != without_timings(paths_b(after_text), args.sizes_may_change)):
                 problems.append(f"{relative}: terminal text differs")
         elif relative.suffix == ".err":
             continue  # progress lines and timings
@@ -165,6 +233,13 @@ def main():
             # `extends` is relative to where the folder is: compare the file it names.
             if extends_by_name(a.read_text()) != extends_by_name(b.read_text()):
                 problems.append(f"{relative}: text differs")
+        elif relative.suffix == ".csv" and args.new_csv_column:
+            # Rewritten by the csv module on both sides, so that quoting is the same.
+            if (without_new_columns(a.read_bytes(), ["\0"]) !=
+                    without_new_columns(b.read_bytes(), args.new_csv_column)):
+                problems.append(f"{relative}: bytes differ (without the new columns)")
+        elif relative.name in args.ignore_text:
+            continue
         elif a.read_bytes() != b.read_bytes():
             problems.append(f"{relative}: bytes differ")
         compared += 1

@@ -162,6 +162,7 @@ struct Headline {
     std::size_t months = 0;
     std::size_t replicates = 0;
     StoredArray rate, share, labour_force;
+    StoredArray registered_rate; ///< empty in files written before it existed
     std::vector<std::string> programme_names;
     StoredArray members, spent;
 };
@@ -197,6 +198,11 @@ void print_headline(const Headline& h, const std::vector<std::string>& month_nam
         << with_interval(h.share, last, T, "share")
         << "\n               (participants registered in the scenario's regions / resident "
            "workers)\n";
+    if (!h.registered_rate.values.empty())
+        out << padded("registered") << with_interval(h.registered_rate, 0, T, "share") << " → "
+            << with_interval(h.registered_rate, last, T, "share")
+            << "\n               (registered participants, active and non-active / resident "
+               "workers)\n";
     out << padded("labour force") << with_interval(h.labour_force, 0, T, "workers") << " → "
         << with_interval(h.labour_force, last, T, "workers") << " workers\n";
     // Statistic 0, the mean, comes first: the same lines as `ulcsim run` prints.
@@ -504,6 +510,10 @@ void inspect_run_file(const RunFileReader& r, const fs::path& file,
         require_shape(h.rate, nation_shape, "/summary/nation/coverage_rate");
         require_shape(h.share, nation_shape, "/summary/nation/coverage_share");
         require_shape(h.labour_force, nation_shape, "/summary/nation/labour_force");
+        if (contains(members_of(r, "/summary/nation"), "registered_rate")) {
+            h.registered_rate = r.array("/summary/nation/registered_rate");
+            require_shape(h.registered_rate, nation_shape, "/summary/nation/registered_rate");
+        }
         h.programme_names = programme_names;
         if (J > 0) {
             h.members = read_summary(r, SummaryLevel::programme, "members");

@@ -304,6 +304,21 @@ RunFigures write_run(Json& j, const std::filesystem::path& file) {
         }
         j.raw("}");
 
+        // Active, registered (active and non-active) and the coverage share, first and last
+        // month (means, all workers); absent from files written before registration existed.
+        const std::vector<std::string> nation_metrics = reader.members("/summary/nation");
+        if (std::find(nation_metrics.begin(), nation_metrics.end(), "registered_rate") !=
+            nation_metrics.end()) {
+            j.key("registration").raw("{");
+            for (const char* metric : {"coverage_rate", "registered_rate", "coverage_share"}) {
+                const std::vector<double> v =
+                    Summary(reader, std::string("/summary/nation/") + metric)
+                        .over_months("mean", all_segments, 100);
+                j.key(metric).nums({v.front(), v.back()});
+            }
+            j.raw("}");
+        }
+
         // Small multiples by province when there are several, else by kabupaten/kota.
         const std::vector<std::string> provinces = read_summary_provinces(reader).name;
         const bool by_province = provinces.size() > 1;

@@ -28,7 +28,10 @@ const T = {
         run: 'run', segment: 'segment', level90: 'coverage: mean (90% interval)',
         difference: 'difference to the first run: mean (90% interval)',
         pairedNote: 'Differences are paired replicate by replicate (common random numbers: same seed and replicates); “–” where the runs do not share their draws or kept only summaries.',
-        programmeSources: 'Programme sources', pp: 'pp', replicates: 'replicates', seed: 'seed', file: 'file' },
+        programmeSources: 'Programme sources', pp: 'pp', replicates: 'replicates', seed: 'seed', file: 'file',
+        registration: 'Active and registered participants (mean over replicates, all workers, % of resident workers)',
+        registrationRows: { coverage_rate: 'active (paying now)', registered_rate: 'registered (active and non-active)',
+          coverage_share: 'coverage share (active, counted where registered)' }, measure: 'measure' },
   id: { title: 'Laporan ulcsim', nation: 'Cakupan pekerja penduduk, seluruh wilayah skenario',
         segments: { formal: 'formal', informal: 'informal', vulnerable: 'rentan', all: 'semua pekerja' },
         yCoverage: 'cakupan pekerja penduduk (%)', xMonth: 'bulan',
@@ -55,7 +58,10 @@ const T = {
         run: 'run', segment: 'segmen', level90: 'cakupan: rata-rata (interval 90%)',
         difference: 'selisih terhadap run pertama: rata-rata (interval 90%)',
         pairedNote: 'Selisih dipasangkan per replikasi (bilangan acak bersama: seed dan replikasi sama); “–” bila run tidak berbagi bilangan acak atau hanya menyimpan ringkasan.',
-        programmeSources: 'Sumber program', pp: 'poin persen', replicates: 'replikasi', seed: 'seed', file: 'berkas' } }[lang];
+        programmeSources: 'Sumber program', pp: 'poin persen', replicates: 'replikasi', seed: 'seed', file: 'berkas',
+        registration: 'Peserta aktif dan terdaftar (rata-rata replikasi, semua pekerja, % pekerja penduduk)',
+        registrationRows: { coverage_rate: 'aktif (membayar iuran)', registered_rate: 'terdaftar (aktif dan nonaktif)',
+          coverage_share: 'tingkat cakupan (aktif, dihitung di wilayah pendaftaran)' }, measure: 'ukuran' } }[lang];
 
 // Number formatting by hand, so that the output does not depend on the browser's locale data.
 function fmt(x, decimals) {
@@ -140,6 +146,13 @@ function sectionFor(run, r) {
       backgroundColor: alpha(colours[i], 0.5), borderColor: colours[i], pointRadius: 0, borderWidth: 1 })) },
     options: { plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${fmt(c.parsed.y, 0)}` } } },
       scales: { x: axis(T.xMonth), y: axis(T.yCovered, { stacked: true, beginAtZero: true, ticks: { callback: (v) => fmt(v, 0) } }) } } });
+
+  if (run.registration) {
+    section.appendChild(el('h3', {}, T.registration));
+    const months = run.months;
+    table(section, [T.measure, months[0], months[months.length - 1]], Object.keys(T.registrationRows).map(
+      (m) => [T.registrationRows[m], ...run.registration[m].map((v) => pct(v))]));
+  }
 
   const a = run.areas;
   section.appendChild(el('h3', {}, a.level === 'province' ? T.areasProvince : T.areasRegion));

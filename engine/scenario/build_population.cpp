@@ -18,6 +18,16 @@ void ScenarioBuilder::read_population(bool have_regions) {
     if (const auto v = t.number("formal_share")) p.formal_share = v;
     read_number(t, "vulnerable_share_of_informal", p.vulnerable_share_of_informal);
     read_number(t, "commuting_share", p.commuting_share);
+    read_number(t, "nonactive_per_active", p.nonactive_per_active);
+    read_choice(t, "initial_coverage_from", coverage_source_names, p.initial_coverage_from);
+    read_number(t, "unobserved_province_factor", p.unobserved_province_factor);
+
+    TableReader office = t.table("head_office");
+    if (office.present()) {
+        p.head_office.region = read_kabkota(office, "region", have_regions);
+        read_number(office, "share", p.head_office.share);
+    }
+    office.finish();
 
     TableReader coverage = t.table("initial_coverage");
     read_number(coverage, "formal_employer", p.initial_coverage.formal_employer);

@@ -199,6 +199,49 @@ constexpr ScenarioKey keys[] = {
               "Default share of a region's formal workers whose employer is registered in "
               "another region; see `[[commuting]]` for explicit flows."),
 
+    number_key("population.nonactive_per_active", Quantity::amount, 0, 20,
+               "non-active members per active member",
+               "`0.48` (ESTIMATE: 19.07m non-active / 39.78m active, Dec 2023, the 28 provinces "
+               "of `provinces.csv`; Kemnaker Satu Data)",
+               "Registered participants who do not pay (non-active) at the start, per active "
+               "participant. They are drawn among each segment's uncovered workers, a share "
+               "`r·c / (1 − c)` of them (at most all) where `c` is the segment's "
+               "`initial_coverage`; they stay registered, and count in `registered`, until they "
+               "leave the labour force or enrol again."),
+
+    choice_key("population.initial_coverage_from", coverage_source_names, "`\"scenario\"`",
+               "`scenario`: every region starts from `initial_coverage` (and its "
+               "`[[population.region]]` overrides). `province_active_2023_12`: those shares "
+               "are shifted on the log-odds scale, by one amount per province, so that the "
+               "participants registered in each province at the start are its Dec 2023 active "
+               "count in `provinces.csv` (for the part of the province in the scenario, by "
+               "employed workers); see `unobserved_province_factor` for provinces without one."),
+    {.path = "population.unobserved_province_factor",
+     .type = KeyType::number,
+     .quantity = Quantity::amount,
+     .lower = 0,
+     .upper = 10,
+     .unit = "multiplier",
+     .fittable = true,
+     .variable = true,
+     .default_text = "`1` (ESTIMATE, uncertain within about [1, 1.37])",
+     .summary = "With `initial_coverage_from = \"province_active_2023_12\"`: the 10 eastern "
+                "provinces without a Dec 2023 count (75, 76, 81, 82, 91–96) start with the "
+                "ratio of count to the scenario's expected participants of the 28 provinces "
+                "with one, times this factor. At 1 they total about 1.30m active at scale 1; "
+                "the national 41.56m (Kemnaker Satu Data) less the 28 provinces' 39.78m leaves "
+                "1.78m, a factor of about 1.37."},
+    table_key("population.head_office",
+              "Head offices that register formal workers who live in other provinces."),
+    {.path = "population.head_office.region",
+     .type = KeyType::region,
+     .default_text = "none",
+     .rule = "in the scenario",
+     .summary = "Kab/kota where the head offices register them (e.g. a DKI Jakarta kota)."},
+    share_key("population.head_office.share", "`0`",
+              "Share of the formal workers living in the scenario's other provinces whose "
+              "employer registers them at `region`, after the `[[commuting]]` flows."),
+
     table_key("population.initial_coverage",
               "Share of each segment covered at the start month, and by whom."),
     share_key("population.initial_coverage.formal_employer", "`0.55`",

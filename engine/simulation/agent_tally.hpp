@@ -35,7 +35,7 @@ inline constexpr std::uint8_t programme_base = static_cast<std::uint8_t>(Payer::
 inline constexpr auto reduced_jkm_claims = SeriesMetric::jkm_paid_idr;
 
 // What of an agent the stocks of the tally depend on: in the labour force, covered (paid for
-// the month), segment, former programme member, payer. Taken at the start of the month for
+// the month), segment, former programme member, registered participant, payer. Taken at the start of the month for
 // the flows and compared at its end: an agent whose code did not change leaves every stock
 // as it was, so the tally only visits the agents whose state changed (a few in a hundred).
 using StateCode = std::uint16_t;
@@ -43,15 +43,17 @@ inline constexpr StateCode code_in_labour_force = 1;
 inline constexpr StateCode code_covered = 2;
 inline constexpr int code_segment_shift = 2;
 inline constexpr StateCode code_former_member = 16;
+inline constexpr StateCode code_registered = 32;
 inline constexpr int code_payer_shift = 8;
 
 // The stocks among the series: carried from month to month and changed by deltas. The other
 // metrics are flows, counted afresh every month.
-inline constexpr std::array<SeriesMetric, 8> stock_metrics{
+inline constexpr std::array<SeriesMetric, 9> stock_metrics{
     SeriesMetric::labour_force,      SeriesMetric::covered,
     SeriesMetric::covered_employer,  SeriesMetric::covered_self,
     SeriesMetric::covered_programme, SeriesMetric::covered_registered,
-    SeriesMetric::in_arrears,        SeriesMetric::covered_former_members};
+    SeriesMetric::in_arrears,        SeriesMetric::covered_former_members,
+    SeriesMetric::registered};
 
 inline std::uint8_t segment_of(std::uint8_t traits) {
     return AgentTraits{traits}.segment_bits();
@@ -182,9 +184,11 @@ inline StateCode state_code(const Population& pop, std::uint32_t a, std::uint16_
     if (g == no_worker) return 0;
     const std::uint8_t p = pop.payer[a];
     const bool covered = p != payer_none && pop.paid_until[a] >= paid_from;
-    return static_cast<StateCode>(
-        code_in_labour_force | (covered ? code_covered : 0) | (g << code_segment_shift) |
-        (pop.former_member(a) ? code_former_member : 0) | (p << code_payer_shift));
+    const bool registered = covered || pop.registered(a);
+    return static_cast<StateCode>(code_in_labour_force | (covered ? code_covered : 0) |
+                                  (g << code_segment_shift) |
+                                  (pop.former_member(a) ? code_former_member : 0) |
+                                  (registered ? code_registered : 0) | (p << code_payer_shift));
 }
 
 /// Adds (sign 1) or removes (sign −1) agent a of region k in state `code` to or from the
@@ -200,6 +204,7 @@ inline void add_stocks(const Population& pop, const MonthParameters& month,
     const auto cell = &TallyLayout::cell;
     tt.counts[cell(k, g, SeriesMetric::labour_force)] += sign;
     tt.village_workers[v] += wrap;
+    if (code & code_registered) tt.counts[cell(k, g, SeriesMetric::registered)] += sign;
     if (code & code_covered) {
         tt.village_covered[v] += wrap;
         tt.counts[cell(k, g, SeriesMetric::covered)] += sign;

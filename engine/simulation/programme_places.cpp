@@ -222,6 +222,7 @@ void ProgrammePlaces::take_place(const MonthParameters& month, const TallyLayout
     const std::size_t g = segment_of(pop.traits[a]);
     if (p != payer_none && p < programme_base)
         --totals.counts[TallyLayout::cell(k, g, SeriesMetric::in_arrears)];
+    if (!pop.registered(a)) ++totals.counts[TallyLayout::cell(k, g, SeriesMetric::registered)];
     join_programme(pop, a, j, window_end_[j], month.now);
     ++totals.counts[TallyLayout::cell(k, g, SeriesMetric::covered)];
     ++totals.counts[TallyLayout::cell(k, g, SeriesMetric::covered_programme)];

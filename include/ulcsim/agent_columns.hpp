@@ -22,7 +22,8 @@ namespace ulcsim {
 inline constexpr std::uint8_t no_worker = 3;
 
 /// The traits byte of an agent: bits 0-1 segment (no_worker: the slot holds no worker), 2-5
-/// occupation, 6 fears losing bansos, 7 ever covered in the run.
+/// occupation, 6 fears losing bansos, 7 ever covered in the run (a registered participant from
+/// then on, see Registration).
 struct AgentTraits {
     std::uint8_t bits = 0;
 
@@ -62,9 +63,29 @@ struct AgentTraits {
 
 /// The income band (0 … 4) needs 3 bits of its byte; the top bit records that the worker has
 /// been a programme member, so that what is left of a programme after its funding ends can
-/// be counted without a column of its own.
+/// be counted without a column of its own. Bit 3 records that the worker was a registered
+/// BPJS participant before the run without being covered at its start (a non-active member:
+/// registered, contributions not current). Members who lapse during the run are known by the
+/// traits' ever-covered bit, so this bit is only ever set by the synthesis of the start.
 inline constexpr std::uint8_t income_band_mask = 0x07;
+inline constexpr std::uint8_t registered_before_bit = 0x08;
 inline constexpr std::uint8_t former_member_bit = 0x80;
+
+/// The registration status of a worker, from the traits and income-band bytes: a BPJS
+/// participant is registered from the first enrolment until he leaves the labour force,
+/// active or not (members who stop paying stay registered as non-active, as BPJS counts them).
+struct Registration {
+    std::uint8_t traits = 0;
+    std::uint8_t income_band = 0;
+
+    constexpr bool registered_before_run() const { return income_band & registered_before_bit; }
+    /// Active (covered) workers are registered: they are ever covered. The others are
+    /// registered when they were covered earlier in the run or were non-active members at its
+    /// start.
+    constexpr bool registered() const {
+        return AgentTraits{traits}.ever_covered() || registered_before_run();
+    }
+};
 
 /// Leaves the elements of a resized column uninitialised. The slots reserved for entrants
 /// are then never written until an entrant takes one, and as a column of a large population
@@ -103,7 +124,7 @@ struct AgentColumns {
     Column<std::uint16_t> paid_until;          ///< last month paid for
     Column<std::uint8_t> traits;               ///< AgentTraits
     Column<std::uint8_t> age_years;
-    Column<std::uint8_t> income_band; ///< 0 (lowest) … 4, and former_member_bit
+    Column<std::uint8_t> income_band; ///< 0 (lowest) … 4, registered_before_bit, former_member_bit
     Column<std::uint8_t> awareness;   ///< 0 … 255
     Column<std::uint8_t> payer;       ///< Payer
 };
@@ -140,7 +161,8 @@ inline constexpr std::tuple agent_columns{
                               &AgentColumns::traits},
     AgentColumn<std::uint8_t>{"age_years", "years", &AgentColumns::age_years},
     AgentColumn<std::uint8_t>{"income_band",
-                              "bits 0-2 income band (0 lowest … 4), bit 7 former programme member",
+                              "bits 0-2 income band (0 lowest … 4), bit 3 registered non-active member "
+                              "at the start of the run, bit 7 former programme member",
                               &AgentColumns::income_band},
     AgentColumn<std::uint8_t>{"awareness", "0 … 255", &AgentColumns::awareness},
     AgentColumn<std::uint8_t>{"payer",

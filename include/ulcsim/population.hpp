@@ -68,6 +68,9 @@ public:
     /// Has been paid for by a funding programme at some time in the run.
     bool former_member(std::size_t i) const { return income_band[i] & former_member_bit; }
     int income_band_of(std::size_t i) const { return income_band[i] & income_band_mask; }
+    Registration registration_of(std::size_t i) const { return {traits[i], income_band[i]}; }
+    /// A registered BPJS participant (active or non-active): see Registration.
+    bool registered(std::size_t i) const { return registration_of(i).registered(); }
     /// Covered in run month `month`: someone pays, and has paid for that month.
     bool covered(std::size_t i, int month) const {
         return payer[i] != static_cast<std::uint8_t>(Payer::none) &&

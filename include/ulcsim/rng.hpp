@@ -26,6 +26,7 @@ enum class DrawPurpose : std::uint16_t {
     entry,             ///< a new entrant's traits (blocks 0–2); block 3 a region's entrant count
     programme_offer,   ///< acceptance and priority key; block = programme index
     programme_renewal, ///< priority of a member for renewal; block = programme index
+    synthesis_registration, ///< a starting worker's registration as a non-active member
 };
 /// Four 32-bit words per call; callers use all four before asking for another block.
 using DrawWords = std::array<std::uint32_t, 4>;

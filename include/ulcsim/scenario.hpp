@@ -51,12 +51,33 @@ struct RegionPopulationOverride {
     std::optional<double> vulnerable_self;
 };
 
+/// Where the starting coverage comes from: the scenario's shares as they are, or those
+/// shares shifted per province so that the participants registered in each province at the
+/// start are its Dec 2023 active count (provinces.csv).
+enum class CoverageSource : std::uint8_t { scenario, province_active_2023_12 };
+inline constexpr std::array<std::string_view, 2> coverage_source_names{"scenario",
+                                                                       "province_active_2023_12"};
+
+/// Head offices that register formal workers living in other provinces (DKI Jakarta's
+/// participant count exceeds its resident workers by a third).
+struct HeadOffice {
+    std::optional<std::size_t> region; ///< index into RegionTable::regions()
+    double share = 0; ///< of the formal workers living in the scenario's other provinces
+};
+
 struct PopulationSpec {
     double scale_workers_per_agent = 1;
     std::optional<double> formal_share; ///< unset: the region data's (BPS, by province)
     double vulnerable_share_of_informal = 0.25;
     double commuting_share = 0;
     InitialCoverage initial_coverage;
+    /// Non-active registered members per active member at the start (BPJS's non-active:
+    /// registered, contributions not current), drawn among each segment's uncovered workers.
+    double nonactive_per_active = 0.48;
+    CoverageSource initial_coverage_from = CoverageSource::scenario;
+    /// Multiplies the estimated starting coverage of provinces without a Dec 2023 count.
+    double unobserved_province_factor = 1;
+    HeadOffice head_office;
     std::array<double, segment_count> awareness_mean{0.6, 0.35, 0.2};
     std::array<double, segment_count> fears_bansos_share{0.0, 0.15, 0.40};
     std::array<double, age_band_count> age_band_shares{0.15, 0.23, 0.24, 0.21, 0.13, 0.04};

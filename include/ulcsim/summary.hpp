@@ -10,8 +10,10 @@
 /// quantile and R's quantile do by default). Segments: formal, informal, vulnerable and all.
 /// Province and nation figures are summed per replicate before the statistics are taken, so
 /// their quantiles are quantiles of the totals (not sums of quantiles). Besides every series
-/// metric there are two ratios taken per replicate: coverage_rate = covered / labour_force
-/// and coverage_share = covered_registered / labour_force (NaN where nobody works).
+/// metric there are three ratios taken per replicate: coverage_rate = covered / labour_force
+/// (active), coverage_share = covered_registered / labour_force (active, where registered)
+/// and registered_rate = registered / labour_force (active and non-active; NaN where nobody
+/// works).
 
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
@@ -40,10 +42,11 @@ inline constexpr std::size_t summary_segment_count = segment_count + 1;
 inline constexpr std::array<std::string_view, summary_segment_count> summary_segment_names{
     "formal", "informal", "vulnerable", "all"};
 
-/// The metrics a summary has: every SeriesMetric in its order, then the two ratios.
-inline constexpr std::size_t summary_metric_count = series_metric_count + 2;
+/// The metrics a summary has: every SeriesMetric in its order, then the three ratios.
+inline constexpr std::size_t summary_metric_count = series_metric_count + 3;
 inline constexpr std::size_t coverage_rate_metric = series_metric_count;
 inline constexpr std::size_t coverage_share_metric = series_metric_count + 1;
+inline constexpr std::size_t registered_rate_metric = series_metric_count + 2;
 std::string_view summary_metric_name(std::size_t metric);
 std::string_view summary_metric_units(std::size_t metric);
 
@@ -101,7 +104,8 @@ inline std::size_t summary_index(Statistic statistic, std::size_t month, std::si
 
 /// Everything an ensemble's summary file and CSV need, kept in memory after writing: the
 /// metrics a planner reads (labour_force, covered, coverage_rate, coverage_share,
-/// programme_paid_idr, jkm_paid_idr, jkk_paid_idr) and the programme series.
+/// programme_paid_idr, jkm_paid_idr, jkk_paid_idr, registered, registered_rate) and the
+/// programme series.
 struct EnsembleSummary {
     SummaryShape shape;
     std::vector<std::size_t> kept_metrics;

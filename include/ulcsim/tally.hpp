@@ -44,8 +44,10 @@ enum class SeriesMetric : std::uint8_t {
     covered_former_members, ///< covered residents not paid for by a programme now who were
                             ///< programme members earlier in the run (what funding leaves)
     programme_paid_idr,     ///< premiums programmes paid for this month's members living here
+    registered,             ///< residents who are registered participants, active (covered) or
+                            ///< non-active (members who stopped paying stay registered)
 };
-inline constexpr std::size_t series_metric_count = 22;
+inline constexpr std::size_t series_metric_count = 23;
 inline constexpr std::array<std::string_view, series_metric_count> series_metric_names{
     "labour_force",
     "covered",
@@ -68,7 +70,8 @@ inline constexpr std::array<std::string_view, series_metric_count> series_metric
     "jkm_paid_idr",
     "jkk_paid_idr",
     "covered_former_members",
-    "programme_paid_idr"};
+    "programme_paid_idr",
+    "registered"};
 
 /// Series by [month, programme].
 enum class ProgrammeMetric : std::uint8_t {
