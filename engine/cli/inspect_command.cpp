@@ -510,8 +510,8 @@ void inspect_run_file(const RunFileReader& r, const fs::path& file,
         require_shape(h.rate, nation_shape, "/summary/nation/coverage_rate");
         require_shape(h.share, nation_shape, "/summary/nation/coverage_share");
         require_shape(h.labour_force, nation_shape, "/summary/nation/labour_force");
-        if (contains(members_of(r, "/summary/nation"), "registered_rate")) {
-            h.registered_rate = r.array("/summary/nation/registered_rate");
+        if (contains(read_summary_members(r, SummaryLevel::nation), "registered_rate")) {
+            h.registered_rate = read_summary(r, SummaryLevel::nation, "registered_rate");
             require_shape(h.registered_rate, nation_shape, "/summary/nation/registered_rate");
         }
         h.programme_names = programme_names;

@@ -306,14 +306,14 @@ RunFigures write_run(Json& j, const std::filesystem::path& file) {
 
         // Active, registered (active and non-active) and the coverage share, first and last
         // month (means, all workers); absent from files written before registration existed.
-        const std::vector<std::string> nation_metrics = reader.members("/summary/nation");
+        const std::vector<std::string> nation_metrics =
+            read_summary_members(reader, SummaryLevel::nation);
         if (std::find(nation_metrics.begin(), nation_metrics.end(), "registered_rate") !=
             nation_metrics.end()) {
             j.key("registration").raw("{");
             for (const char* metric : {"coverage_rate", "registered_rate", "coverage_share"}) {
-                const std::vector<double> v =
-                    Summary(reader, std::string("/summary/nation/") + metric)
-                        .over_months("mean", all_segments, 100);
+                const std::vector<double> v = Summary(reader, SummaryLevel::nation, metric)
+                                                  .over_months("mean", all_segments, 100);
                 j.key(metric).nums({v.front(), v.back()});
             }
             j.raw("}");
