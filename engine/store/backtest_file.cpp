@@ -1,15 +1,19 @@
 #include "ulcsim/backtest_file.hpp"
 
+#include "optional_reads.hpp"
 #include "ulcsim/csv_format.hpp"
 
+#include <limits>
 #include <stdexcept>
 
 namespace ulcsim {
 
 void write_backtest(ArrayWriter& out, const Backtest& b) {
     const std::size_t N = b.held_out.size();
-    std::vector<double> mean, quantiles, error, inside_80, inside_95;
+    std::vector<double> mean, quantiles, error, inside_80, inside_95, persistence, trend;
     for (const BacktestRow& row : b.rows) {
+        persistence.push_back(row.persistence);
+        trend.push_back(row.linear_trend);
         mean.push_back(row.mean);
         quantiles.insert(quantiles.end(), row.quantiles.begin(), row.quantiles.end());
         error.push_back(row.error);
@@ -28,18 +32,26 @@ void write_backtest(ArrayWriter& out, const Backtest& b) {
                     inside_80);
     out.write_array("/backtest/inside_95", {N}, {"observation"}, "1: inside the 95% interval",
                     inside_95);
+    out.write_array("/backtest/persistence", {N}, {"observation"},
+                    "share (the series' last value before the cut-off; NaN: none)", persistence);
+    out.write_array("/backtest/linear_trend", {N}, {"observation"},
+                    "share (the line through the series' last two values before the cut-off; "
+                    "NaN: fewer than two)",
+                    trend);
     out.write_attribute("/backtest", "cut_off", b.cut_off.to_string());
 }
 
 void write_backtest_csv(std::ostream& csv, const Backtest& b) {
     csv << observation_csv_header
-        << ",predicted_mean,p02_5,p10,p50,p90,p97_5,error,inside_80,inside_95\n";
+        << ",predicted_mean,p02_5,p10,p50,p90,p97_5,error,inside_80,inside_95,persistence,"
+           "linear_trend\n";
     for (std::size_t i = 0; i < b.held_out.size(); ++i) {
         const BacktestRow& row = b.rows[i];
         csv << observation_csv_cells(b.held_out[i]) << ',' << csv_number(row.mean);
         for (const double q : row.quantiles)
             csv << ',' << csv_number(q);
-        csv << ',' << csv_number(row.error) << ',' << row.inside_80 << ',' << row.inside_95 << '\n';
+        csv << ',' << csv_number(row.error) << ',' << row.inside_80 << ',' << row.inside_95 << ','
+            << csv_number(row.persistence) << ',' << csv_number(row.linear_trend) << '\n';
     }
 }
 
@@ -55,8 +67,16 @@ BacktestFile read_backtest(const RunFileReader& file) {
     b.inside_80 = file.array("/backtest/inside_80").values;
     b.inside_95 = file.array("/backtest/inside_95").values;
     const std::size_t N = b.observations.region.size();
+    // Files written before the naive references were stored have neither.
+    if (detail::has_member(file, "/backtest", "persistence")) {
+        b.persistence = file.array("/backtest/persistence").values;
+        b.linear_trend = file.array("/backtest/linear_trend").values;
+    } else {
+        b.persistence.assign(N, std::numeric_limits<double>::quiet_NaN());
+        b.linear_trend = b.persistence;
+    }
     if (b.predicted_mean.size() != N || b.error.size() != N || b.inside_80.size() != N ||
-        b.inside_95.size() != N)
+        b.inside_95.size() != N || b.persistence.size() != N || b.linear_trend.size() != N)
         throw std::runtime_error("/backtest has inconsistent shapes");
     return b;
 }

@@ -30,6 +30,9 @@ struct BacktestFile {
     std::optional<std::string> cut_off;
     ObservationColumns observations;
     std::vector<double> predicted_mean, error, inside_80, inside_95;
+    /// The naive forecasts (NaN where the series has too few earlier values, or the file
+    /// predates them).
+    std::vector<double> persistence, linear_trend;
 };
 /// Throws std::runtime_error naming the dataset when one is missing or the lengths differ.
 BacktestFile read_backtest(const RunFileReader& file);

@@ -6,6 +6,7 @@
 #include "ulcsim/fit_file.hpp"
 #include "ulcsim/input_error.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <sstream>
@@ -242,7 +243,31 @@ TEST(BacktestFile, WhatIsWrittenIsReadBack) {
         EXPECT_EQ(f.predicted_mean[i], b.rows[i].mean);
         EXPECT_EQ(f.error[i], b.rows[i].error);
         EXPECT_EQ(f.inside_80[i], b.rows[i].inside_80 ? 1.0 : 0.0);
+        EXPECT_TRUE(std::isnan(f.persistence[i])); // nothing before the first observation
     }
+}
+
+// The naive forecasts go into the file too: DI Yogyakarta cut at 2024-07 holds out the Oct
+// 2024 share, whose series was seen once before (35% in Feb 2024), so persistence is 0.35 and
+// there is no trend.
+TEST(BacktestFile, TheNaiveForecastsAreWrittenAndReadBack) {
+    const ScratchDir dir;
+    Backtest b = Backtest::holding_out(yogyakarta(), Month(2024, 7), 2);
+    ASSERT_EQ(b.held_out.size(), 1u);
+    b.predicted = {{0.40, 0.42}};
+    b.score();
+    const auto path = dir.path() / "b.h5";
+    ResultFileWriter writer(path, nullptr);
+    write_backtest(writer, b);
+    writer.commit();
+    const BacktestFile f = read_backtest(RunFileReader(path));
+    ASSERT_EQ(f.persistence.size(), 1u);
+    EXPECT_DOUBLE_EQ(f.persistence[0], 0.35);
+    EXPECT_TRUE(std::isnan(f.linear_trend[0]));
+    std::ostringstream csv;
+    write_backtest_csv(csv, b);
+    EXPECT_NE(csv.str().find(",persistence,linear_trend\n"), std::string::npos) << csv.str();
+    EXPECT_NE(csv.str().find(",0.35,\n"), std::string::npos) << csv.str();
 }
 
 } // namespace
