@@ -12,6 +12,14 @@ import sys
 from pathlib import Path
 
 
+def busy_note(run):
+    """A time measured while other work ran is not the engine's speed: say so beside it."""
+    load = (run.get("load_avg_at_start") or [0])[0]
+    if load <= 0.5:
+        return ""
+    return (f"; the machine's load average was {load:.1f} at the start (other work on its "
+            f"cores), so this is not a benchmark figure: see results/BENCHMARKS.md")
+
 def main():
     run_json, summary_csv, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     run = json.loads(run_json.read_text())
@@ -65,7 +73,7 @@ def main():
         f"| threads | {run['threads']} |",
         f"| wall time, whole command | {run['seconds']:.0f} s "
         f"({agents * months_run / run['seconds'] / 1e6:.0f} M agent-months per second, "
-        "synthesis, writing and summaries included) |",
+        "synthesis, writing and summaries included)" + busy_note(run) + " |",
         f"| peak resident memory | {peak / 1e9:.2f} GB = {peak / agents:.1f} bytes per starting "
         f"agent, against the bound 16 B × agents + 10% = {bound / 1e9:.2f} GB "
         f"({'within' if peak <= bound else 'OVER'} it) |",
