@@ -35,9 +35,10 @@ inline constexpr std::uint8_t programme_base = static_cast<std::uint8_t>(Payer::
 inline constexpr auto reduced_jkm_claims = SeriesMetric::jkm_paid_idr;
 
 // What of an agent the stocks of the tally depend on: in the labour force, covered (paid for
-// the month), segment, former programme member, registered participant, payer. Taken at the start of the month for
-// the flows and compared at its end: an agent whose code did not change leaves every stock
-// as it was, so the tally only visits the agents whose state changed (a few in a hundred).
+// the month), segment, former programme member, registered participant, payer. Taken at the start
+// of the month for the flows and compared at its end: an agent whose code did not change leaves
+// every stock as it was, so the tally only visits the agents whose state changed (a few in a
+// hundred).
 using StateCode = std::uint16_t;
 inline constexpr StateCode code_in_labour_force = 1;
 inline constexpr StateCode code_covered = 2;

@@ -160,10 +160,11 @@ inline constexpr std::tuple agent_columns{
                               "2-5 occupation, 6 fears bansos, 7 ever covered",
                               &AgentColumns::traits},
     AgentColumn<std::uint8_t>{"age_years", "years", &AgentColumns::age_years},
-    AgentColumn<std::uint8_t>{"income_band",
-                              "bits 0-2 income band (0 lowest … 4), bit 3 registered non-active member "
-                              "at the start of the run, bit 7 former programme member",
-                              &AgentColumns::income_band},
+    AgentColumn<std::uint8_t>{
+        "income_band",
+        "bits 0-2 income band (0 lowest … 4), bit 3 registered non-active member "
+        "at the start of the run, bit 7 former programme member",
+        &AgentColumns::income_band},
     AgentColumn<std::uint8_t>{"awareness", "0 … 255", &AgentColumns::awareness},
     AgentColumn<std::uint8_t>{"payer",
                               "0 none, 1 employer, 2 self, 3 self by auto-debit, 4 + j programme "
