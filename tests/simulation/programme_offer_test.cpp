@@ -16,7 +16,7 @@ namespace {
 // 6,000 informal and vulnerable workers, uncovered at the start, offered a programme in the
 // first two months. Nobody dies, ages out or takes a wage job, so a member leaves only when
 // his funding ends.
-constexpr const char* trial = R"(
+const std::string trial = R"(
 [run]
 start = "2024-01"
 months = 20
@@ -38,27 +38,8 @@ vulnerable_self = 0
 
 [behaviour]
 h_informal_to_formal = 0
-
-[behaviour.mortality]
-"15-24" = 0
-"25-34" = 0
-"35-44" = 0
-"45-54" = 0
-"55-64" = 0
-"65+" = 0
-
-[behaviour.accidents]
-farmer = 0
-fisher = 0
-tobacco = 0
-religious = 0
-transport = 0
-trader = 0
-construction = 0
-waste = 0
-community = 0
-other = 0
-
+)" + std::string(test::no_deaths_or_accidents) +
+                          R"(
 [[programme]]
 name = "offer"
 kind = "other"

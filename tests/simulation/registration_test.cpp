@@ -55,25 +55,7 @@ h_informal_to_vulnerable = 0
 h_vulnerable_to_informal = 0
 entry_rate = 0
 exit_age_years = 100
-[behaviour.mortality]
-"15-24" = 0
-"25-34" = 0
-"35-44" = 0
-"45-54" = 0
-"55-64" = 0
-"65+" = 0
-[behaviour.accidents]
-farmer = 0
-fisher = 0
-tobacco = 0
-religious = 0
-transport = 0
-trader = 0
-construction = 0
-waste = 0
-community = 0
-other = 0
-)";
+)" + std::string(test::no_deaths_or_accidents);
 }
 
 double all_segments(const ReplicateSeries& r, SeriesMetric m, std::size_t t, std::size_t k) {

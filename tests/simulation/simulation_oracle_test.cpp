@@ -66,26 +66,7 @@ exit_age_years = 100
 awareness_decay = 0
 awareness_peer_gain = 0
 )" + behaviour +
-           R"(
-[behaviour.mortality]
-"15-24" = 0
-"25-34" = 0
-"35-44" = 0
-"45-54" = 0
-"55-64" = 0
-"65+" = 0
-[behaviour.accidents]
-farmer = 0
-fisher = 0
-tobacco = 0
-religious = 0
-transport = 0
-trader = 0
-construction = 0
-waste = 0
-community = 0
-other = 0
-)" + rest;
+           test::no_deaths_or_accidents + rest;
 }
 
 double p_of(double hazard) {

@@ -48,6 +48,29 @@ private:
 
 std::string read_file(const std::filesystem::path& file);
 
+/// Scenario tables that switch off deaths and work accidents, for tests that follow a fixed
+/// set of workers (a scenario's [behaviour] table must come before them).
+inline constexpr const char* no_deaths_or_accidents = R"(
+[behaviour.mortality]
+"15-24" = 0
+"25-34" = 0
+"35-44" = 0
+"45-54" = 0
+"55-64" = 0
+"65+" = 0
+[behaviour.accidents]
+farmer = 0
+fisher = 0
+tobacco = 0
+religious = 0
+transport = 0
+trader = 0
+construction = 0
+waste = 0
+community = 0
+other = 0
+)";
+
 /// Loads a scenario written inline in a test (relative paths resolve in a scratch folder).
 Scenario load_scenario_text(const std::string& toml);
 
