@@ -6,7 +6,7 @@
 #include "month_parameters.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/rng.hpp"
-#include "worker_synthesis.hpp"
+#include "population/worker_synthesis.hpp"
 
 #include <cstdint>
 #include <span>

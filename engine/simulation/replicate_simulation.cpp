@@ -11,7 +11,7 @@
 #include "ulcsim/population.hpp"
 #include "ulcsim/rng.hpp"
 #include "ulcsim/simulation.hpp"
-#include "worker_synthesis.hpp"
+#include "population/worker_synthesis.hpp"
 
 #include <algorithm>
 #include <array>

@@ -4,7 +4,7 @@
 Usage:
     observations_table_test.py [SOURCE_DIR] [--table PATH]
 
-SOURCE_DIR is the repository root (default: the parent of this file's folder). --table checks
+SOURCE_DIR is the repository root (default: two folders above this file). --table checks
 another copy of the table against the repository's region lists, source copies and
 docs/SOURCES.md (used to try deliberately broken copies). Without --table the script also runs
 its self-test: a set of deliberately broken copies of the real table, each of which must be
@@ -453,7 +453,7 @@ def self_test(text, source_dir):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("source_dir", nargs="?", default=str(Path(__file__).resolve().parent.parent))
+    parser.add_argument("source_dir", nargs="?", default=str(Path(__file__).resolve().parents[2]))
     parser.add_argument("--table", help="check this copy of the table instead of the repository's")
     args = parser.parse_args()
     source_dir = Path(args.source_dir)

@@ -5,7 +5,7 @@
 
 #include "ulcsim/population.hpp"
 #include "ulcsim/scenario.hpp"
-#include "worker_synthesis.hpp"
+#include "population/worker_synthesis.hpp"
 
 #include <array>
 #include <cstdint>

@@ -1,4 +1,4 @@
-// The bad-input corpus (tests/bad_input/, format in its README.md): every case must make
+// The bad-input corpus (tests/scenario/bad_input/, format in its README.md): every case must make
 // `ulcsim validate` exit with status 2, print nothing on stdout, and report exactly the
 // problems its header lists — each at the right file and line, under the right key.
 
@@ -55,7 +55,7 @@ Case read_case(const fs::path& file) {
 std::vector<fs::path> case_files() {
     std::vector<fs::path> files;
     for (const auto& entry :
-         fs::directory_iterator(ulcsim::test::source_dir() / "tests" / "bad_input"))
+         fs::directory_iterator(ulcsim::test::source_dir() / "tests" / "scenario" / "bad_input"))
         if (entry.path().extension() == ".toml") files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     return files;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Opens `ulcsim report` pages in headless Chromium and checks that every chart was drawn.
 
-    python3 tests/report_browser_test.py ULCSIM SCENARIO_DIR ARTEFACT_DIR [--page PAGE.html]
+    python3 tests/cli/report_browser_test.py ULCSIM SCENARIO_DIR ARTEFACT_DIR [--page PAGE.html]
 
 Makes run files with ULCSIM (kota-magelang-2025: one region with a programme; jawa-tengah at
 scale 200: 35 kabupaten/kota; a forecast of kota-magelang-2025), writes reports in English

@@ -6,12 +6,12 @@ For every case NN-*.toml in this folder it checks the comment header, prints eac
 and checks that the file parses as TOML with tomllib unless it is a malformed-TOML case
 (an expect whose MESSAGE contains "invalid TOML"). Files in bases/ must parse too.
 
-    python3 tests/bad_input/check_corpus.py            # check and print
-    python3 tests/bad_input/check_corpus.py --quiet    # only problems
-    python3 tests/bad_input/check_corpus.py --quiet --ulcsim build/ulcsim
+    python3 tests/scenario/bad_input/check_corpus.py            # check and print
+    python3 tests/scenario/bad_input/check_corpus.py --quiet    # only problems
+    python3 tests/scenario/bad_input/check_corpus.py --quiet --ulcsim build/ulcsim
                                                        # also run `ulcsim validate` on each case
 
-With --ulcsim BIN every case is also run as `BIN validate tests/bad_input/CASE [ARGS]` from
+With --ulcsim BIN every case is also run as `BIN validate tests/scenario/bad_input/CASE [ARGS]` from
 the repository root and checked the way the test harness checks it (exit status 2, empty
 stdout, one matching stderr line per expect); error lines that no expect accounts for are
 listed as "extra" (not a failure). BIN may be a command with arguments, quoted as one word.
@@ -111,7 +111,7 @@ def check_case(path, quiet):
 
 def run_case(path, ulcsim):
     """Runs one case through ulcsim and checks its expects; returns the problems."""
-    root = HERE.parent.parent
+    root = HERE.parents[2]
     rel = path.relative_to(root).as_posix()
     header = []
     for line in path.read_text(encoding="utf-8").split("\n"):

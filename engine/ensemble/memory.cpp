@@ -1,6 +1,6 @@
 #include "ulcsim/memory.hpp"
 
-#include "programme_book.hpp"
+#include "simulation/programme_book.hpp"
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/summary.hpp"

@@ -3,7 +3,7 @@
 // over its residents registered by head offices (population.head_office), and the provinces
 // without a count estimated with a factor that moves them.
 
-#include "starting_coverage.hpp"
+#include "population/starting_coverage.hpp"
 #include "support/test_support.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/scenario.hpp"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Recomputes a run file's /summary from its /series with NumPy, independently of ulcsim.
 
-    python3 tests/check_summary.py RUN.h5
+    python3 tests/store/check_summary.py RUN.h5
 
 For every series metric and the three ratios (coverage_rate = covered / labour_force,
 coverage_share = covered_registered / labour_force, registered_rate = registered /

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks a ulcsim run file (HDF5) the way an outside reader would, with h5py alone.
 
-    python3 tests/check_run_file.py RUN.h5
+    python3 tests/store/check_run_file.py RUN.h5
 
 Checks the layout that include/ulcsim/store.hpp documents (groups, datasets, shapes,
 attributes) and the accounting identity covered = covered_employer + covered_self +
