@@ -102,7 +102,7 @@ DEFAULT_BEHAVIOUR = {
     "h_employer_lapse": 0.008, "h_formal_to_informal": 0.008, "h_informal_to_formal": 0.005,
     "h_informal_to_vulnerable": 0.003, "h_vulnerable_to_informal": 0.004,
     "entry_rate": 0.0025, "exit_age_years": 70, "awareness_decay": 0.02,
-    "awareness_peer_gain": 0.05,
+    "awareness_peer_gain": 0.05, "employer_registration": "hazard",
     "mortality": {"15-24": 0.0000833, "25-34": 0.000125, "35-44": 0.000208, "45-54": 0.0005,
                   "55-64": 0.00117, "65+": 0.00333},
     "accidents": {"farmer": 0.0003, "fisher": 0.0006, "tobacco": 0.0003, "religious": 0.0001,
@@ -395,6 +395,20 @@ class Scenario:
             else:
                 b[key] = value
         self.b = b
+        # Each region's employer registration hazard: h0_register, or with "steady_state" the
+        # hazard at which its starting employer coverage s holds, s (lapse + inflow) / (1 - s),
+        # the inflow being the new (uncovered) wage workers per wage worker a month.
+        def register_hazard(region):
+            if b["employer_registration"] != "steady_state":
+                return float(b["h0_register"])
+            s0, f = region["coverage"][0], region["formal_share"]
+            if s0 <= 0 or f <= 0:
+                return 0.0
+            if s0 >= 1:
+                return 1.0
+            inflow = float(b["h_informal_to_formal"]) * (1 - f) / f + float(b["entry_rate"])
+            return min(1.0, s0 * (float(b["h_employer_lapse"]) + inflow) / (1 - s0))
+        self.register_hazard = np.array([register_hazard(r) for r in self.regions])
         benefits = dict(DEFAULT_BENEFITS)
         benefits.update(doc.get("benefits", {}))
         self.jkk_fatal_share = float(benefits["jkk_fatal_share"])
@@ -746,7 +760,7 @@ class Replicate:
                     keep_fear[k] *= 1 - pol["fear_reduction"]
                     if pol["registration_success"] is not None:
                         success[k] = pol["registration_success"]
-        p_register = p_from_hazard(b["h0_register"] * multiplier)
+        p_register = p_from_hazard(s.register_hazard * multiplier)
         p_fear_lifted = 1 - keep_fear
         with np.errstate(invalid="ignore", divide="ignore"):
             vcov = np.where(self.village_workers > 0,

@@ -103,6 +103,7 @@ WorkerSynthesis::WorkerSynthesis(const Scenario& s) : scenario_(s) {
     for (std::size_t k = 0; k < s.regions.size(); ++k)
         for (std::size_t g = 0; g < segment_count; ++g) {
             plans_[k].coverage[g] = CounterRng::threshold(starts[k].coverage[g]);
+            plans_[k].starting_share[g] = starts[k].coverage[g];
             // nonactive_per_active non-active members for each active one: as a share of the
             // segment's uncovered, r·c / (1 − c), at most all of them.
             const double c = starts[k].coverage[g];

@@ -54,6 +54,8 @@ struct RegionPlan {
     double formal_share = 0;
     double vulnerable_share_of_informal = 0;
     std::array<std::uint64_t, segment_count> coverage{}; ///< threshold per segment
+    /// The expected share covered at the start per segment, which `coverage` draws.
+    std::array<double, segment_count> starting_share{};
     /// Threshold per segment for an uncovered starting worker to be a non-active member.
     std::array<std::uint64_t, segment_count> nonactive{};
     /// Registration destinations of formal workers: cumulative thresholds and regions.

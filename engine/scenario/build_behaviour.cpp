@@ -26,6 +26,7 @@ void ScenarioBuilder::read_behaviour() {
     read_number(t, "h_reinstate", b.h_reinstate);
     read_number(t, "continue_after_subsidy", b.continue_after_subsidy);
     read_number(t, "h0_register", b.h0_register);
+    read_choice(t, "employer_registration", employer_registration_names, b.employer_registration);
     read_number(t, "h_employer_lapse", b.h_employer_lapse);
     read_number(t, "h_formal_to_informal", b.h_formal_to_informal);
     read_number(t, "h_informal_to_formal", b.h_informal_to_formal);

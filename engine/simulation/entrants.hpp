@@ -4,9 +4,9 @@
 
 #include "agent_tally.hpp"
 #include "month_parameters.hpp"
+#include "population/worker_synthesis.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/rng.hpp"
-#include "population/worker_synthesis.hpp"
 
 #include <cstdint>
 #include <span>

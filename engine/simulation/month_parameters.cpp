@@ -19,6 +19,20 @@ std::uint32_t threshold_16(double p) {
 
 } // namespace
 
+double steady_state_registration_hazard(const Behaviour& b, double coverage, double formal_share) {
+    if (coverage <= 0 || formal_share <= 0) return 0;
+    // Without formal workers there is nothing to keep steady; full coverage needs registration
+    // at once, which the largest hazard the key table allows stands in for.
+    if (coverage >= 1) return 1;
+    // Employer coverage s = C/F of the formal stock F changes by h(1 − s) − s(h_lapse + i),
+    // where i is the inflow of new formal workers (always uncovered by an employer) per formal
+    // worker: informal and vulnerable workers taking wage jobs, and the formal share of
+    // entrants. Leaving the formal stock (job loss, death, age) takes covered and uncovered
+    // workers alike and so leaves s as it is.
+    const double inflow = b.h_informal_to_formal * (1 - formal_share) / formal_share + b.entry_rate;
+    return std::min(1.0, coverage * (b.h_employer_lapse + inflow) / (1 - coverage));
+}
+
 MonthParameters make_month_parameters(const Scenario& s, const std::vector<RegionPlan>& plans) {
     const Behaviour& b = s.behaviour;
     MonthParameters m;
@@ -84,6 +98,11 @@ MonthParameters make_month_parameters(const Scenario& s, const std::vector<Regio
 
     const std::size_t regions = s.regions.size();
     m.employer_registration.assign(regions, 0);
+    m.employer_registration_hazard.assign(regions, b.h0_register);
+    if (b.employer_registration == EmployerRegistration::steady_state)
+        for (std::size_t k = 0; k < regions; ++k)
+            m.employer_registration_hazard[k] = steady_state_registration_hazard(
+                b, plans[k].starting_share[0], plans[k].formal_share);
     m.registration_success.assign(regions, 0);
     m.self_enrolment_bound.assign(regions, 0);
     m.fear_reduction_16.assign(regions, 0);
@@ -147,7 +166,8 @@ void update_month_parameters(MonthParameters& m, const Scenario& s, int t,
                 if (p.registration_success) success = *p.registration_success;
             }
         }
-        m.employer_registration[k] = threshold_from_hazard(b.h0_register * multiplier);
+        m.employer_registration[k] =
+            threshold_from_hazard(m.employer_registration_hazard[k] * multiplier);
         m.registration_success[k] = success;
         m.fear_reduction_16[k] = threshold_16(1 - keep_fear);
 

@@ -3,9 +3,9 @@
 // that the hot loop only looks up integer thresholds and small tables. Policies in force,
 // campaign gains and last month's village coverage enter here.
 
+#include "population/worker_synthesis.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/scenario.hpp"
-#include "population/worker_synthesis.hpp"
 
 #include <array>
 #include <cstdint>
@@ -41,6 +41,8 @@ struct MonthParameters {
 
     // By scenario region.
     std::vector<std::uint64_t> employer_registration;
+    /// The region's employer registration hazard before enforcement multiplies it.
+    std::vector<double> employer_registration_hazard;
     std::vector<double> registration_success;
     /// Above every self-enrolment threshold of the region's workers this month, so that
     /// the workers whose draw is above it (most of them) skip computing their own.
@@ -68,6 +70,11 @@ struct MonthParameters {
 };
 
 /// Builds the parts that do not change from month to month; `plans` give the villages.
+/// The employer registration hazard at which a region starting with employer coverage
+/// `coverage` of its formal workers (a share `formal_share` of its workers) keeps it, absent
+/// policies: behaviour.employer_registration = "steady_state".
+double steady_state_registration_hazard(const Behaviour& b, double coverage, double formal_share);
+
 MonthParameters make_month_parameters(const Scenario& s, const std::vector<RegionPlan>& plans);
 
 /// The calendar phase: policies in force in run month t and last month's village coverage

@@ -3,6 +3,7 @@
 #include "entrants.hpp"
 #include "month_parameters.hpp"
 #include "monthly_record.hpp"
+#include "population/worker_synthesis.hpp"
 #include "programme_book.hpp"
 #include "programme_places.hpp"
 #include "region_exchange.hpp"
@@ -11,7 +12,6 @@
 #include "ulcsim/population.hpp"
 #include "ulcsim/rng.hpp"
 #include "ulcsim/simulation.hpp"
-#include "population/worker_synthesis.hpp"
 
 #include <algorithm>
 #include <array>

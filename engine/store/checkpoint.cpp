@@ -1,7 +1,7 @@
 #include "ulcsim/checkpoint.hpp"
 
-#include "ulcsim/input_error.hpp"
 #include "population/worker_synthesis.hpp"
+#include "ulcsim/input_error.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -97,6 +97,13 @@ struct CommutingFlow {
     double share = 0;
 };
 
+/// Where each region's employer registration hazard comes from: `behaviour.h0_register` for
+/// every region, or the hazard at which the region's starting employer coverage is a steady
+/// state (neither rising nor falling without policies).
+enum class EmployerRegistration : std::uint8_t { hazard, steady_state };
+inline constexpr std::array<std::string_view, 2> employer_registration_names{"hazard",
+                                                                             "steady_state"};
+
 /// Behaviour as hazards per month (p = 1 − exp(−h)); names match the scenario keys so that
 /// calibration can address them.
 struct Behaviour {
@@ -118,6 +125,7 @@ struct Behaviour {
     double h_reinstate = 0.1;
     double continue_after_subsidy = 0.33;
     double h0_register = 0.01;
+    EmployerRegistration employer_registration = EmployerRegistration::hazard;
     double h_employer_lapse = 0.008;
     double h_formal_to_informal = 0.008;
     double h_informal_to_formal = 0.005;

@@ -30,7 +30,7 @@ long long rupiah_after(const std::string& text, const std::string& label) {
     return std::stoll(digits);
 }
 
-/// P(coverage ≥ 30% by 2025-12) of Kota Magelang 2025 when its programme has `budget` a year.
+/// P(coverage ≥ 33% by 2025-12) of Kota Magelang 2025 when its programme has `budget` a year.
 double probability_with_budget(const fs::path& dir, long long budget) {
     const fs::path out = dir / ("b" + std::to_string(budget) + ".h5");
     const auto r = test::run_program(
@@ -38,7 +38,7 @@ double probability_with_budget(const fs::path& dir, long long budget) {
          "--replicates", "20", "--set",
          "programme.kota-magelang-apbd.budget_idr_per_year.2024=" + std::to_string(budget), "--set",
          "programme.kota-magelang-apbd.budget_idr_per_year.2025=" + std::to_string(budget),
-         "--threshold", "30%", "--by", "2025-12", "-q", "-o", out.string()});
+         "--threshold", "33%", "--by", "2025-12", "-q", "-o", out.string()});
     EXPECT_EQ(r.status, 0) << r.err;
     const RunFileReader f(out);
     return f.array("/forecast/probability_by").values.at(0); // Kota Magelang, by 2025-12
@@ -48,7 +48,7 @@ double probability_with_budget(const fs::path& dir, long long budget) {
 
 TEST(TargetCommand, TheBudgetFoundMeetsTheGoalAndOneStepLessDoesNot) {
     const auto r = test::run_program({"target", scenario("kota-magelang-2025.toml"), "--set",
-                                      "population.scale=4", "--replicates", "20", "--reach", "30%",
+                                      "population.scale=4", "--replicates", "20", "--reach", "33%",
                                       "--by", "2025-12", "--probability", "80%", "--programme",
                                       "kota-magelang-apbd", "--vary", "budget", "-q"});
     ASSERT_EQ(r.status, 0) << r.err;
