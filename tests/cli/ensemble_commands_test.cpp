@@ -126,7 +126,8 @@ TEST(RunEnsemble, SummariesEqualADirectComputationOverTheStoredReplicates) {
     // Every summary dataset, recomputed by NumPy from the file alone.
     const std::string python = test::python_with_h5py();
     if (python.empty()) GTEST_SKIP() << "no python3 with h5py and numpy";
-    const std::string checker = (test::source_dir() / "tests" / "store" / "check_summary.py").string();
+    const std::string checker =
+        (test::source_dir() / "tests" / "store" / "check_summary.py").string();
     const auto check = test::run_command({python, checker, out.string()});
     EXPECT_EQ(check.status, 0) << check.err;
     EXPECT_EQ(check.out, "{\"datasets_checked\": 85}\n");

@@ -56,7 +56,8 @@ TEST(RunCommand, WritesARunFileThatH5pyReads) {
     const std::string python = test::python_with_h5py();
     if (python.empty()) GTEST_SKIP() << "no python3 with h5py and numpy";
     const auto check = test::run_command(
-        {python, (test::source_dir() / "tests" / "store" / "check_run_file.py").string(), out.string()});
+        {python, (test::source_dir() / "tests" / "store" / "check_run_file.py").string(),
+         out.string()});
     EXPECT_EQ(check.status, 0) << check.err;
     EXPECT_NE(check.out.find("\"33.71\""), std::string::npos) << check.out;
     EXPECT_NE(check.out.find("\"kota-magelang-apbd\""), std::string::npos) << check.out;

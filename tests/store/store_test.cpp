@@ -866,7 +866,8 @@ TEST(RunFile, PythonCheckerAcceptsTheFile) {
     const RunInfo info = small_run(s);
     const fs::path file = dir.path() / "run.h5";
     const std::vector<ReplicateSeries> written = write_run(file, s, info);
-    const std::string script = (test::source_dir() / "tests" / "store" / "check_run_file.py").string();
+    const std::string script =
+        (test::source_dir() / "tests" / "store" / "check_run_file.py").string();
     const auto r = run_command({python, script, file.string()});
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.out.find("\"regions\": [\"33.71\"]"), std::string::npos) << r.out;
@@ -930,7 +931,8 @@ TEST(RunFile, PythonCheckerRejectsBrokenAccounting) {
         }
         writer.commit();
     }
-    const std::string script = (test::source_dir() / "tests" / "store" / "check_run_file.py").string();
+    const std::string script =
+        (test::source_dir() / "tests" / "store" / "check_run_file.py").string();
     const auto r = run_command({python, script, file.string()});
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.err.find("covered"), std::string::npos) << r.err;
