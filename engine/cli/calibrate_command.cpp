@@ -38,7 +38,7 @@ int calibrate_command(const std::vector<std::string>& args) {
         "`ulcsim forecast --posterior`), <output>.fit.csv and <output>.posterior.csv.\n"
         "Exit status: 0 done, 2 bad input, 1 internal failure.\n\nOptions");
     options.add_options()("help,h", "show this help")(
-        "output,o", po::value<std::string>(&output),
+        "output,o", po::value<std::string>(&output)->notifier(refuse_empty_output),
         "calibrated scenario to write (default: <run.name>-calibrated.toml)");
     calibration.add_to(options);
     options.add_options()("until", po::value<std::string>(&until),
@@ -62,7 +62,7 @@ int calibrate_command(const std::vector<std::string>& args) {
     std::optional<Month> cut_off;
     if (vm.count("until")) cut_off = month_option("--until", until);
 
-    const Scenario scenario = load_scenario(file, all_overrides);
+    const Scenario scenario = load_input_scenario(file, all_overrides);
     std::vector<CalibrationParameter> parameters = calibration.parameters(scenario);
     const CalibrationSettings settings = calibration.settings(scenario);
     std::vector<Observation> observations = observations_to_fit(scenario, cut_off);

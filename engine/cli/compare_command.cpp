@@ -72,13 +72,13 @@ int compare_command(const std::vector<std::string>& args) {
     // others take the base's seed and replicates (common random numbers) as overrides, so
     // that the scenario each records is the one that ran.
     std::vector<Scenario> scenarios;
-    scenarios.push_back(load_scenario(files[0], overrides));
+    scenarios.push_back(load_input_scenario(files[0], overrides));
     const RunSettings base = scenarios.front().run;
     for (std::size_t i = 1; i < files.size(); ++i) {
         std::vector<std::string> paired = overrides;
         paired.push_back("run.seed=" + std::to_string(base.seed + (independent ? i : 0)));
         paired.push_back("run.replicates=" + std::to_string(base.replicates));
-        scenarios.push_back(load_scenario(files[i], paired));
+        scenarios.push_back(load_input_scenario(files[i], paired));
         const RunSettings& r = scenarios.back().run;
         if (r.start != base.start || r.months != base.months)
             throw UsageError("compare: " + files[i] + " runs " + r.start.to_string() + " for " +

@@ -138,7 +138,7 @@ int forecast_command(const std::vector<std::string>& args) {
     if (!vm.count("backtest") && !calibration.fit.empty())
         throw UsageError("--fit is for --backtest; to calibrate, use ulcsim calibrate");
 
-    Scenario scenario = load_scenario(file, overrides);
+    Scenario scenario = load_input_scenario(file, overrides);
     std::optional<Backtest> backtest;
     std::optional<PosteriorPlan> per_replicate;
     std::optional<CalibrationProblem> backtest_problem;
@@ -175,6 +175,7 @@ int forecast_command(const std::vector<std::string>& args) {
                            {fitted.posterior.weights.begin(), fitted.posterior.weights.end()});
         parameter_source = "backtest: ABC-SMC on the observations before " + backtest_text;
     } else if (vm.count("posterior")) {
+        protect_input(posterior_file);
         const PosteriorDraws posterior = read_posterior(posterior_file);
         per_replicate =
             posterior_plan(scenario, posterior.keys, posterior.draws, posterior.weights);

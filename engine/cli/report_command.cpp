@@ -40,6 +40,8 @@ int report_command(const std::vector<std::string>& args) {
     if (lang != "en" && lang != "id")
         throw UsageError("--lang must be en or id, not '" + lang + "'");
 
+    for (const std::string& file : files)
+        protect_input(file);
     EnsembleCommandOptions where;
     where.output = output;
     const std::filesystem::path target = where.output_path("report.html");

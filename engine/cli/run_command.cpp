@@ -150,6 +150,7 @@ int run_command(const std::vector<std::string>& args) {
 
     std::unique_ptr<CheckpointReader> checkpoint;
     if (vm.count("from-checkpoint")) {
+        protect_input(from_checkpoint);
         checkpoint = std::make_unique<CheckpointReader>(from_checkpoint);
         const CheckpointInfo& c = checkpoint->info();
         if (vm.count("seed") && common.seed != c.seed)
@@ -162,7 +163,7 @@ int run_command(const std::vector<std::string>& args) {
             overrides.push_back("run.replicates=" + std::to_string(c.replicates));
     }
 
-    const Scenario scenario = load_scenario(file, overrides);
+    const Scenario scenario = load_input_scenario(file, overrides);
     if (checkpoint) check_branch(scenario, checkpoint->info());
     std::optional<Month> capture;
     if (vm.count("checkpoint-at")) capture = checkpoint_month(checkpoint_at, scenario);

@@ -206,7 +206,7 @@ int sweep_command(const std::vector<std::string>& args) {
 
     // Every point is made and validated before anything runs: the scenario with the
     // command's own overrides, varied; a bad value is reported like a bad --set.
-    const Scenario scenario = load_scenario(file, overrides);
+    const Scenario scenario = load_input_scenario(file, overrides);
     const std::vector<Scenario> scenarios = grid_scenarios(scenario, axes);
     const RunSettings& base = scenarios.front().run;
 

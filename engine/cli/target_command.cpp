@@ -105,7 +105,7 @@ int target_command(const std::vector<std::string>& args) {
     const std::vector<std::string> overrides = common.scenario_overrides(vm);
     const RunResources resources = common.resources(vm);
 
-    const Scenario base = load_scenario(file, overrides);
+    const Scenario base = load_input_scenario(file, overrides);
     if (by < base.run.start || by > base.run.last_month())
         throw UsageError("--by " + by_text + ": outside the run (" + base.run.start.to_string() +
                          " … " + base.run.last_month().to_string() + ")");

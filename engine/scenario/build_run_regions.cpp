@@ -11,6 +11,12 @@ void ScenarioBuilder::read_run() {
     TableReader t = root_.table("run");
     s_.run.name = t.string("name").value_or(s_.file.stem().string());
     if (s_.run.name.empty()) t.error("name", "must not be empty");
+    // The name becomes the default output's file name: it must not lead anywhere else.
+    else if (s_.run.name.find_first_of("/\\") != std::string::npos || s_.run.name == "." ||
+             s_.run.name == ".." || s_.run.name.front() == '-')
+        t.error("name", "'" + s_.run.name +
+                            "' cannot name an output file: no '/' or '\\', not '.' or '..', "
+                            "and not starting with '-'");
     s_.run.description = t.string("description").value_or("");
     if (const auto start = t.month("start")) {
         s_.run.start = *start;

@@ -101,11 +101,14 @@ Scenario build_scenario(const std::filesystem::path& file,
 Scenario load_scenario(const std::filesystem::path& file,
                        const std::vector<std::string>& overrides) {
     detail::Diagnostics diagnostics;
-    auto document = detail::load_scenario_document(file, overrides, diagnostics);
+    std::vector<std::filesystem::path> files;
+    auto document = detail::load_scenario_document(file, overrides, diagnostics, &files);
     if (!document) throw InputError(std::move(diagnostics.problems()));
-    return detail::build_scenario(
+    Scenario scenario = detail::build_scenario(
         file, std::make_shared<const ScenarioDocument>(ScenarioDocument{std::move(*document)}),
         diagnostics);
+    scenario.source_files = std::move(files);
+    return scenario;
 }
 
 } // namespace ulcsim

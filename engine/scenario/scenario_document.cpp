@@ -95,7 +95,7 @@ std::optional<toml::table> parse_text(const std::string& text, const std::string
 /// Loads `file` and everything it extends. `chain` holds the canonical paths of the files
 /// that are extending this one, to detect cycles.
 std::optional<toml::table> load_with_bases(const fs::path& file, std::vector<fs::path>& chain,
-                                           Diagnostics& diagnostics) {
+                                           std::vector<fs::path>& read, Diagnostics& diagnostics) {
     std::string why;
     const auto text = read_text(file, why);
     if (!text) {
@@ -103,6 +103,7 @@ std::optional<toml::table> load_with_bases(const fs::path& file, std::vector<fs:
                         "cannot open file (" + why + ")");
         return std::nullopt;
     }
+    read.push_back(file);
     auto document = parse_text(*text, file.string(), diagnostics);
     if (!document) return std::nullopt;
 
@@ -132,7 +133,7 @@ std::optional<toml::table> load_with_bases(const fs::path& file, std::vector<fs:
         return std::nullopt;
     }
     chain.push_back(canonical);
-    auto base = load_with_bases(base_file, chain, diagnostics);
+    auto base = load_with_bases(base_file, chain, read, diagnostics);
     chain.pop_back();
     if (!base) return std::nullopt;
     document->erase("extends");
@@ -324,10 +325,13 @@ std::optional<ResolvedKey> resolve_key_path(const toml::table& root, const std::
 
 std::optional<toml::table> load_scenario_document(const std::filesystem::path& file,
                                                   const std::vector<std::string>& overrides,
-                                                  Diagnostics& diagnostics) {
+                                                  Diagnostics& diagnostics,
+                                                  std::vector<std::filesystem::path>* files) {
     std::error_code ec;
     std::vector<fs::path> chain{fs::weakly_canonical(file, ec)};
-    auto document = load_with_bases(file, chain, diagnostics);
+    std::vector<fs::path> read;
+    auto document = load_with_bases(file, chain, read, diagnostics);
+    if (files) *files = std::move(read);
     if (!document) return std::nullopt;
     for (const std::string& text : overrides)
         apply_override(*document, text, diagnostics);

@@ -23,9 +23,11 @@ namespace ulcsim::detail {
 /// Reads `file` and its bases and applies `overrides` ("key.path=value"). Problems are added
 /// to `diagnostics`; returns nothing when the document could not be assembled at all (a
 /// file that is missing or not valid TOML), so that no follow-on problems are reported.
-std::optional<toml::table> load_scenario_document(const std::filesystem::path& file,
-                                                  const std::vector<std::string>& overrides,
-                                                  Diagnostics& diagnostics);
+/// `files`, when given, receives the files read: `file`, then each base it extends.
+std::optional<toml::table>
+load_scenario_document(const std::filesystem::path& file, const std::vector<std::string>& overrides,
+                       Diagnostics& diagnostics,
+                       std::vector<std::filesystem::path>* files = nullptr);
 
 /// Merges `child` into `base`: tables key by key, `programme` and `policy` entries by name,
 /// anything else replaced. Values are moved so that they keep their source positions.

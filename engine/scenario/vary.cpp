@@ -91,8 +91,10 @@ Scenario vary(const Scenario& base, std::span<const KeyValue> values) {
         same_data = same_data && kv.key != "regions.data_dir";
     }
     if (!diagnostics.empty()) throw InputError(std::move(diagnostics.problems()));
-    return detail::build_scenario(base.file, std::move(document), diagnostics,
-                                  same_data ? &base.region_table : nullptr);
+    Scenario variant = detail::build_scenario(base.file, std::move(document), diagnostics,
+                                              same_data ? &base.region_table : nullptr);
+    variant.source_files = base.source_files;
+    return variant;
 }
 
 Scenario with_horizon(const Scenario& base, int months) {
@@ -119,7 +121,10 @@ Scenario with_horizon(const Scenario& base, int months) {
         for (auto entry = observations->begin(); entry != observations->end(); ++i)
             entry = base.observations[i].month > last ? observations->erase(entry) : entry + 1;
     }
-    return detail::build_scenario(base.file, std::move(document), diagnostics, &base.region_table);
+    Scenario shorter =
+        detail::build_scenario(base.file, std::move(document), diagnostics, &base.region_table);
+    shorter.source_files = base.source_files;
+    return shorter;
 }
 
 Scenario vary(const Scenario& base, std::initializer_list<KeyValue> values) {

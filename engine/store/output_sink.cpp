@@ -1,9 +1,12 @@
 #include "ulcsim/output_sink.hpp"
 
+#include "ulcsim/input_error.hpp"
+
 #include <atomic>
 #include <cstring>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 namespace ulcsim {
 
@@ -24,6 +27,7 @@ struct TemporaryEntry {
 
 struct OutputSink::Impl {
     bool discard = false;
+    std::vector<std::filesystem::path> inputs;
     TemporaryEntry entries[temporary_capacity];
 
     std::size_t add(const std::filesystem::path& path) {
@@ -54,6 +58,31 @@ OutputSink::~OutputSink() = default;
 
 bool OutputSink::discards() const {
     return impl_->discard;
+}
+
+void OutputSink::protect_input(const std::filesystem::path& input) {
+    impl_->inputs.push_back(input);
+}
+
+void OutputSink::refuse_if_input(const std::filesystem::path& output) const {
+    if (impl_->discard) return;
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path where = fs::weakly_canonical(output, ec);
+    for (const fs::path& input : impl_->inputs) {
+        std::error_code same_ec, canonical_ec;
+        // equivalent() follows symbolic links and tells hard links apart from copies; the
+        // canonical paths cover an input that is gone by now.
+        const bool same = fs::equivalent(output, input, same_ec) ||
+                          (!ec && where == fs::weakly_canonical(input, canonical_ec));
+        if (same)
+            throw InputError(Diagnostic{
+                {output.string(), 0, 0, false},
+                "",
+                "this command reads it (" + input.string() +
+                    "); writing an output over an input would destroy it: choose another "
+                    "output name"});
+    }
 }
 
 void OutputSink::remove_temporary_files() noexcept {

@@ -70,6 +70,7 @@ void ResultFileWriter::commit() {
     hdf5::flush(s.file.get(), s.context);
     stop_writing();
     hdf5::check(s.file.close(), s.context.file, "close file", "/");
+    if (s.sink) s.sink->refuse_if_input(s.output);
     store::move_into_place(s.temporary, s.output, s.discard);
     s.committed = true;
 }

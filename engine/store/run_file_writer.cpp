@@ -270,6 +270,7 @@ void RunFileWriter::commit() {
         std::filesystem::remove(s.replicates_context.file, ec);
         if (!ec) s.scratch_created = false;
     }
+    if (s.sink) s.sink->refuse_if_input(s.output);
     store::move_into_place(s.temporary, s.output, s.discard);
     s.committed = true;
 }

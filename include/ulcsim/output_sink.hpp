@@ -26,6 +26,13 @@ public:
 
     bool discards() const;
 
+    /// Marks `input` as read by the command: no output may replace it, whether named by the
+    /// same path, another path to it, a hard link or a symbolic link.
+    void protect_input(const std::filesystem::path& input);
+    /// Throws InputError naming `output` when writing it would replace a protected input.
+    /// Commands call it before they start and again before each file is moved into place.
+    void refuse_if_input(const std::filesystem::path& output) const;
+
     /// Removes every temporary file registered now. Async-signal-safe (no allocation, no
     /// locks that a signal could interrupt): for a signal handler.
     void remove_temporary_files() noexcept;

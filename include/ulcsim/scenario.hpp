@@ -296,6 +296,9 @@ struct ScenarioDocument;
 /// makes validated variants of it.
 struct Scenario {
     std::filesystem::path file;
+    /// The files it was read from: `file`, then each base it extends (the inputs an output
+    /// must never replace).
+    std::vector<std::filesystem::path> source_files;
     std::string resolved_toml; ///< the merged scenario (extends and --set applied) as TOML
     RunSettings run;
     RegionTable region_table;

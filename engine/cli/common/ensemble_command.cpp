@@ -61,8 +61,10 @@ private:
 
 void EnsembleCommandOptions::add_to(po::options_description& options,
                                     const std::string& output_help) {
-    options.add_options()("output,o", po::value<std::string>(&output), output_help.c_str())(
-        "replicates", po::value<int>(&replicates), "replicates (default: run.replicates)")(
+    options.add_options()("output,o",
+                          po::value<std::string>(&output)->notifier(refuse_empty_output),
+                          output_help.c_str())("replicates", po::value<int>(&replicates),
+                                               "replicates (default: run.replicates)")(
         "threads", po::value<int>(&threads),
         "worker threads (default: every core); the output does not depend on it")(
         "replicates-at-once", po::value<std::size_t>(&replicates_at_once),
@@ -219,8 +221,25 @@ void check_memory(const RunPlan& plan, const EnsembleOptions& options,
                                     : "To make it fit, run with one of:" + fixes));
 }
 
+void refuse_empty_output(const std::string& name) {
+    if (name.empty()) throw UsageError("-o: the output name is empty");
+}
+
+Scenario load_input_scenario(const std::filesystem::path& file,
+                             const std::vector<std::string>& overrides) {
+    Scenario scenario = load_scenario(file, overrides);
+    for (const std::filesystem::path& read : scenario.source_files)
+        protect_input(read);
+    return scenario;
+}
+
+void protect_input(const std::filesystem::path& input) {
+    if (OutputSink* sink = process_role().output) sink->protect_input(input);
+}
+
 std::filesystem::path EnsembleCommandOptions::output_path(const std::string& default_name) const {
     const std::filesystem::path out = output.empty() ? default_name : output;
+    if (const OutputSink* sink = process_role().output) sink->refuse_if_input(out);
     const std::filesystem::path directory =
         out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
     // Ranks that write nothing need not see rank 0's directory.
@@ -249,6 +268,9 @@ void commit_with_text_files(const std::vector<TextOutput>& csvs,
         t += ".tmp";
         return t;
     };
+    if (sink)
+        for (const TextOutput& csv : csvs)
+            sink->refuse_if_input(csv.path);
     std::vector<std::unique_ptr<OutputSink::Temporary>> marks;
     try {
         for (const TextOutput& csv : csvs) {

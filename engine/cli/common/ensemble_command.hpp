@@ -53,7 +53,7 @@ struct EnsembleCommandOptions {
     std::vector<std::string>
     scenario_overrides(const boost::program_options::variables_map& vm) const;
     /// -o, or `default_name` in the current directory; a UsageError when its directory
-    /// does not exist.
+    /// does not exist, an InputError when it is one of the command's inputs.
     std::filesystem::path output_path(const std::string& default_name) const;
     /// --threads, or every core (shared with the other ranks of an MPI job on this machine).
     int thread_count(const boost::program_options::variables_map& vm) const;
@@ -69,6 +69,14 @@ std::uint64_t parse_byte_size(const std::string& text, const std::string& option
 /// how to make it fit, when that is more than the limit.
 void check_memory(const RunPlan& plan, const EnsembleOptions& options,
                   const RunResources& resources, bool quiet);
+
+/// Refuses `-o ''` (a notifier for the option).
+void refuse_empty_output(const std::string& name);
+/// Loads a scenario and protects every file it was read from against the command's outputs.
+Scenario load_input_scenario(const std::filesystem::path& file,
+                             const std::vector<std::string>& overrides);
+/// Protects one input file (a run file, checkpoint or posterior) against the outputs.
+void protect_input(const std::filesystem::path& input);
 
 /// Writes the CSV beside an HDF5 output under a temporary name, commits the HDF5 file, then
 /// renames the CSV: both appear only when both are complete, and neither after a failure.
