@@ -33,7 +33,7 @@ int keys_command(const std::vector<std::string>& args) {
         "--markdown writes the key tables of scenarios/README.md instead.\n\nOptions");
     options.add_options()("help,h", "show this help")("fittable", po::bool_switch(&fittable),
                                                       "only the keys calibrate may fit")(
-        "variable", po::bool_switch(&variable), "only the keys sweep may vary")(
+        "variable", po::bool_switch(&variable), "only the keys sweep and target --vary may vary")(
         "markdown", po::bool_switch(&markdown),
         "the key tables of the reference, each between the markers scenarios/README.md has");
     std::vector<std::string> none; // keys takes no file: a bare argument is refused

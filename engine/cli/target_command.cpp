@@ -11,6 +11,7 @@
 #include "ulcsim/vary.hpp"
 
 #include <boost/program_options.hpp>
+#include <charconv>
 #include <cmath>
 #include <iomanip>
 #include <iostream>
@@ -49,15 +50,145 @@ std::string lever_label(ProgrammeLever lever, std::int64_t value) {
                : std::to_string(value) + (value == 1 ? " month" : " months");
 }
 
+/// "P(Kota Magelang (33.71) coverage_share ≥ 30% by 2025-12) ≥ 80%"
+std::string goal_text(const CoverageGoal& goal, CoverageMeasure measure) {
+    return "P(" + goal.area.name + " (" + goal.area.code + ") " +
+           std::string(coverage_measure_names[static_cast<std::size_t>(measure)]) + " ≥ " +
+           percent_text(goal.reach) + " by " + goal.by.to_string() + ") ≥ " +
+           probability_text(goal.probability);
+}
+
+void print_answer(const std::string& label, const GoalTrial& found, Month by) {
+    const auto [low, high] = wilson_interval_95(found.reached, found.replicates);
+    const auto mean = static_cast<std::size_t>(Statistic::mean);
+    const auto p05 = static_cast<std::size_t>(Statistic::p05);
+    const auto p95 = static_cast<std::size_t>(Statistic::p95);
+    std::cout << "Answer: " << label << ": P = " << probability_text(found.probability) << " ("
+              << found.reached << " of " << found.replicates << " replicates; 95% interval "
+              << probability_text(low) << " – " << probability_text(high) << "); coverage in "
+              << by.to_string() << " "
+              << measure_with_interval(found.coverage_at_date[mean], found.coverage_at_date[p05],
+                                       found.coverage_at_date[p95], "share", false)
+              << "\n";
+}
+
+void print_reproduce(const std::string& file, const std::vector<std::string>& overrides,
+                     const GoalTrial& found, double reach, Month by) {
+    std::cout << "Reproduce with: ulcsim forecast " << file;
+    for (const std::string& o : overrides)
+        std::cout << " --set " << o;
+    for (const std::string& o : override_texts(found))
+        std::cout << " --set " << o;
+    std::cout << " --threshold " << percent_text(reach) << " --by " << by.to_string() << '\n';
+}
+
+/// An option's number; a UsageError naming the option otherwise.
+double number_option(const std::string& option, const std::string& text) {
+    double value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
+        throw UsageError(option + " " + text + ": not a number");
+    return value;
+}
+
+/// What `target --vary KEY` was given beside the goal.
+struct KeySearch {
+    std::string file;
+    std::vector<std::string> overrides;
+    KeyLeverRequest request;
+    RunResources resources;
+    bool quiet = false;
+};
+
+/// Goal seeking over a numeric key: the smallest (or, searching down, the largest) value that
+/// meets the goal, or why there is none.
+int seek_key(const Scenario& base, const KeySearch& search, CoverageGoal goal) {
+    KeyLever lever;
+    try {
+        lever = key_lever(base, search.request);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("target: ") + e.what());
+    }
+    const bool up = lever.direction == SeekDirection::up;
+    const auto label = [&](std::int64_t candidate) {
+        return format_scenario_value(lever.value(candidate));
+    };
+    GoalSeeker seek(base, lever, std::move(goal),
+                    [&](const RunPlan& plan, const EnsembleOptions& ensemble) {
+                        run_ensemble_with_progress(plan, ensemble, search.resources, true);
+                    });
+    const CoverageGoal& g = seek.goal();
+    if (!search.quiet) {
+        seek.on_trial = [&](const GoalTrial& trial) {
+            std::cerr << "  " << lever.key << " = " << label(trial.value) << ": P(reached by "
+                      << g.by.to_string() << ") = " << probability_text(trial.probability) << '\n';
+        };
+        std::cerr << "ulcsim target: " << (up ? "smallest" : "largest") << " value of " << lever.key
+                  << " with " << goal_text(g, base.ulc.measure) << ", " << lever.count
+                  << " candidates, " << base.run.replicates << " replicates per candidate\n";
+    }
+    const GoalAnswer answer = seek.seek(lever);
+
+    std::cout << "Goal: " << goal_text(g, base.ulc.measure) << ", varying " << lever.key << " from "
+              << label(0) << " to " << label(lever.count - 1) << " in steps of "
+              << format_scenario_value(
+                     lever.type == KeyType::integer
+                         ? ScenarioValue{static_cast<std::int64_t>(std::llround(lever.step))}
+                         : ScenarioValue{lever.step})
+              << " (the " << (up ? "smallest" : "largest") << " value that meets it)\n";
+    const std::string key = lever.key;
+    if (answer.not_monotone) {
+        const GoalTrial& met = seek.evaluate(answer.not_monotone->met);
+        const GoalTrial& missed = seek.evaluate(answer.not_monotone->missed);
+        std::cout << "Not monotone: the goal is met at " << key << " = " << label(met.value)
+                  << " (P = " << probability_text(met.probability) << ") but not at the "
+                  << (up ? "higher " : "lower ") << label(missed.value)
+                  << " (P = " << probability_text(missed.probability)
+                  << "), so no value of the key is the answer. If the goal gets easier as " << key
+                  << " " << (up ? "falls" : "rises") << ", search with --direction "
+                  << (up ? "down" : "up") << "; otherwise narrow --lowest/--highest to where it "
+                  << "is monotone.\n";
+        std::cout << "Candidates tried: " << seek.trials().size() << '\n';
+        return 0;
+    }
+    if (!answer.candidate) {
+        const std::int64_t last = up ? lever.count - 1 : 0;
+        const GoalTrial& end = seek.evaluate(last);
+        std::cout << "Not reachable: even " << key << " = " << label(last) << " (the "
+                  << (up ? "highest" : "lowest")
+                  << " value searched) gives P = " << probability_text(end.probability) << ".\n";
+        std::cout << "Candidates tried: " << seek.trials().size() << '\n';
+        return 0;
+    }
+    const GoalTrial& found = seek.evaluate(*answer.candidate);
+    print_answer(key + " = " + label(found.value), found, g.by);
+    const std::int64_t next = *answer.candidate + (up ? -1 : 1);
+    if (next >= 0 && next < lever.count) {
+        const GoalTrial& beyond = seek.evaluate(next);
+        std::cout << (up ? "One step less, " : "One step more, ") << label(beyond.value)
+                  << ": P = " << probability_text(beyond.probability) << " (" << beyond.reached
+                  << " of " << beyond.replicates << ")\n";
+    } else {
+        std::cout << "This is the " << (up ? "smallest" : "largest")
+                  << " value searched: the goal is met without going further.\n";
+    }
+    print_reproduce(search.file, search.overrides, found, g.reach, g.by);
+    std::cout << "Candidates tried: " << seek.trials().size() << '\n';
+    return 0;
+}
+
 } // namespace
 
 int target_command(const std::vector<std::string>& args) {
     std::string file, reach_text, by_text, probability_text_in, programme_name, vary, area;
-    std::int64_t step = 0, most = 0;
+    std::string step_text, lowest_text, highest_text, direction = "up";
+    std::int64_t most = 0;
     EnsembleCommandOptions common;
     po::options_description options(
         "Usage: ulcsim target FILE --reach X --by YYYY-MM --probability P --programme NAME\n"
-        "                    --vary budget|months [options]\n\n"
+        "                    --vary budget|months [options]\n"
+        "       ulcsim target FILE --reach X --by YYYY-MM --probability P --vary KEY\n"
+        "                    [--lowest A] [--highest B] [--step S] [--direction up|down]\n\n"
         "Goal seeking: the smallest budget (rupiah a year, the same in every year the\n"
         "programme funds) or number of funded months (of its last window) of one programme\n"
         "for which the probability that coverage reaches X by the date is at least P. Each\n"
@@ -65,9 +196,21 @@ int target_command(const std::vector<std::string>& args) {
         "probability changes only through the programme; the search doubles until the goal\n"
         "is met, then bisects. Prints the answer, its probability with a 95% interval, the\n"
         "step below it, and the --set overrides that reproduce it with `ulcsim forecast`.\n"
-        "Coverage is the scenario's ulc.measure over --area (default: all its regions).\n"
-        "Exit status: 0 done (also when the goal cannot be met: the output says so), 2 bad\n"
-        "input, 1 internal failure, 130 interrupted.\n\nOptions");
+        "Coverage is the scenario's ulc.measure over --area (default: all its regions).\n\n"
+        "Without --programme, --vary KEY varies any number or whole number a sweep may vary\n"
+        "(ulcsim keys --variable), named as for --set (behaviour.h0_self,\n"
+        "programme.NAME.acceptance, policy.0.register_multiplier). Candidates run from\n"
+        "--lowest to --highest (default: the key's range in the key table) in steps of\n"
+        "--step (default: 1 for a whole number; a hundredth of the range for a share or a\n"
+        "probability, or when both --lowest and --highest are given; otherwise required).\n"
+        "--direction up (default) finds the smallest value that meets the goal, for a key\n"
+        "that helps as it rises; down the largest, for one that helps as it falls (a lapse\n"
+        "hazard). The goal must be monotone in the key: the search also tries the far end\n"
+        "of the range and says so, instead of giving an answer, when the candidates tried\n"
+        "contradict that.\n\n"
+        "Exit status: 0 done (also when the goal cannot be met or is not monotone in the\n"
+        "key: the output says so), 2 bad input, 1 internal failure, 130 interrupted.\n\n"
+        "Options");
     options.add_options()("help,h", "show this help");
     common.add_to(options, "not used (target writes no file)");
     options.add_options()("reach", po::value<std::string>(&reach_text),
@@ -76,25 +219,46 @@ int target_command(const std::vector<std::string>& args) {
         "probability", po::value<std::string>(&probability_text_in),
         "required probability, a share or a percentage (e.g. 0.8 or 80%)")(
         "programme", po::value<std::string>(&programme_name), "the programme to vary (its name)")(
-        "vary", po::value<std::string>(&vary), "budget or months")(
+        "vary", po::value<std::string>(&vary),
+        "with --programme: budget or months; without: a numeric scenario key")(
         "area", po::value<std::string>(&area),
         "region or province code whose coverage counts (default: all regions of the scenario)")(
-        "step", po::value<std::int64_t>(&step),
-        "budget resolution in rupiah (default: one worker-year of the programme's premium)")(
+        "step", po::value<std::string>(&step_text),
+        "resolution: rupiah for --vary budget (default: one worker-year of the programme's "
+        "premium); in the key's unit for --vary KEY (default above)")(
         "max", po::value<std::int64_t>(&most),
         "largest budget (rupiah a year) or number of months to try (default: the premium of "
-        "every worker of the programme's regions for a year; for months, up to --by)");
+        "every worker of the programme's regions for a year; for months, up to --by)")(
+        "lowest", po::value<std::string>(&lowest_text),
+        "--vary KEY: the lowest value to try (default: the key's lower bound)")(
+        "highest", po::value<std::string>(&highest_text),
+        "--vary KEY: the highest value to try (default: the key's upper bound)")(
+        "direction", po::value<std::string>(&direction),
+        "--vary KEY: up (the smallest value meeting the goal) or down (the largest)");
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::string>(&file));
     po::variables_map vm;
     if (!parse_command_line(args, options, hidden, 1, vm)) return 0;
     if (file.empty()) throw UsageError("target: no scenario file given (see ulcsim target --help)");
-    for (const char* required : {"reach", "by", "probability", "programme", "vary"})
+    for (const char* required : {"reach", "by", "probability", "vary"})
         if (!vm.count(required))
             throw UsageError(std::string("target: --") + required +
                              " is required (see ulcsim target --help)");
-    if (vary != "budget" && vary != "months")
+    const bool by_key = !vm.count("programme");
+    if (by_key && (vary == "budget" || vary == "months"))
+        throw UsageError("target: --vary " + vary + " needs --programme NAME");
+    if (!by_key && vary != "budget" && vary != "months")
         throw UsageError("--vary must be 'budget' or 'months', not '" + vary + "'");
+    if (direction != "up" && direction != "down")
+        throw UsageError("--direction must be 'up' or 'down', not '" + direction + "'");
+    if (by_key && vm.count("max"))
+        throw UsageError("target: --max is for a programme's budget or months; with --vary KEY "
+                         "give --highest");
+    if (!by_key)
+        for (const char* key_only : {"lowest", "highest", "direction"})
+            if (vm.count(key_only))
+                throw UsageError(std::string("target: --") + key_only +
+                                 " is for --vary KEY, not for a programme's budget or months");
     const bool vary_budget = vary == "budget";
     const double reach = share_option("--reach", reach_text);
     if (!(reach > 0 && reach <= 2)) throw UsageError("--reach must be above 0 and at most 200%");
@@ -109,6 +273,24 @@ int target_command(const std::vector<std::string>& args) {
     if (by < base.run.start || by > base.run.last_month())
         throw UsageError("--by " + by_text + ": outside the run (" + base.run.start.to_string() +
                          " … " + base.run.last_month().to_string() + ")");
+    const std::optional<ForecastArea> goal_region = goal_area(base, area);
+    if (!goal_region) {
+        std::string codes;
+        for (const ForecastArea& a : forecast_areas(base))
+            codes += (codes.empty() ? "" : ", ") + a.code;
+        throw UsageError("--area " + area + ": not an area of the scenario (" + codes + ")");
+    }
+    const CoverageGoal goal{*goal_region, reach, by, probability};
+    if (by_key) {
+        KeySearch search{file, overrides, {}, resources, common.quiet};
+        search.request.key = vary;
+        if (vm.count("lowest")) search.request.lowest = number_option("--lowest", lowest_text);
+        if (vm.count("highest")) search.request.highest = number_option("--highest", highest_text);
+        if (vm.count("step")) search.request.step = number_option("--step", step_text);
+        search.request.direction = direction == "up" ? SeekDirection::up : SeekDirection::down;
+        return seek_key(base, search, goal);
+    }
+
     std::size_t programme = base.programmes.size();
     std::string names;
     for (std::size_t j = 0; j < base.programmes.size(); ++j) {
@@ -122,6 +304,13 @@ int target_command(const std::vector<std::string>& args) {
 
     const ProgrammeLever lever =
         vary_budget ? ProgrammeLever::yearly_budget : ProgrammeLever::funded_months;
+    std::int64_t step = 0;
+    if (vm.count("step")) {
+        const auto [end, error] =
+            std::from_chars(step_text.data(), step_text.data() + step_text.size(), step);
+        if (error != std::errc() || end != step_text.data() + step_text.size())
+            throw UsageError("--step " + step_text + ": a whole number of rupiah");
+    }
     if (vary_budget && vm.count("step") && step < 1)
         throw UsageError("--step must be at least 1 (rupiah)");
     if (!vary_budget && by - p.windows.back().start + 1 < 1)
@@ -133,14 +322,7 @@ int target_command(const std::vector<std::string>& args) {
     if (range.highest < range.lowest + range.step)
         throw UsageError("--max " + std::to_string(most) + ": leaves nothing to search");
 
-    const std::optional<ForecastArea> goal_region = goal_area(base, area);
-    if (!goal_region) {
-        std::string codes;
-        for (const ForecastArea& a : forecast_areas(base))
-            codes += (codes.empty() ? "" : ", ") + a.code;
-        throw UsageError("--area " + area + ": not an area of the scenario (" + codes + ")");
-    }
-    GoalSeeker seek(base, programme, lever, {*goal_region, reach, by, probability},
+    GoalSeeker seek(base, programme, lever, goal,
                     [&](const RunPlan& plan, const EnsembleOptions& ensemble) {
                         run_ensemble_with_progress(plan, ensemble, resources, true);
                     });
@@ -160,10 +342,7 @@ int target_command(const std::vector<std::string>& args) {
                   << " replicates per candidate\n";
     const std::optional<std::int64_t> answer = seek.smallest(range);
 
-    std::cout << "Goal: P(" << goal_place.name << " (" << goal_place.code << ") "
-              << coverage_measure_names[static_cast<std::size_t>(base.ulc.measure)] << " ≥ "
-              << percent_text(reach) << " by " << by.to_string() << ") ≥ "
-              << probability_text(probability) << ", varying the "
+    std::cout << "Goal: " << goal_text(seek.goal(), base.ulc.measure) << ", varying the "
               << (vary_budget ? "yearly budget" : "funded months of the last window") << " of "
               << p.name << "\n";
     if (!answer) {
@@ -178,17 +357,7 @@ int target_command(const std::vector<std::string>& args) {
         return 0;
     }
     const GoalTrial& found = seek.evaluate(*answer);
-    const auto [low, high] = wilson_interval_95(found.reached, found.replicates);
-    const auto mean = static_cast<std::size_t>(Statistic::mean);
-    const auto p05 = static_cast<std::size_t>(Statistic::p05);
-    const auto p95 = static_cast<std::size_t>(Statistic::p95);
-    std::cout << "Answer: " << label(*answer) << ": P = " << probability_text(found.probability)
-              << " (" << found.reached << " of " << found.replicates << " replicates; 95% interval "
-              << probability_text(low) << " – " << probability_text(high) << "); coverage in "
-              << by.to_string() << " "
-              << measure_with_interval(found.coverage_at_date[mean], found.coverage_at_date[p05],
-                                       found.coverage_at_date[p95], "share", false)
-              << "\n";
+    print_answer(label(*answer), found, by);
     if (*answer > range.lowest) {
         const GoalTrial& below = seek.evaluate(*answer - range.step);
         std::cout << "One step less, " << label(below.value)
@@ -197,12 +366,7 @@ int target_command(const std::vector<std::string>& args) {
     } else {
         std::cout << "This is the smallest value searched: the goal is met without more.\n";
     }
-    std::cout << "Reproduce with: ulcsim forecast " << file;
-    for (const std::string& o : overrides)
-        std::cout << " --set " << o;
-    for (const std::string& o : override_texts(found))
-        std::cout << " --set " << o;
-    std::cout << " --threshold " << percent_text(reach) << " --by " << by.to_string() << '\n';
+    print_reproduce(file, overrides, found, reach, by);
     std::cout << "Candidates tried: " << seek.trials().size() << '\n';
     return 0;
 }

@@ -35,6 +35,49 @@ std::optional<std::int64_t> smallest_meeting(std::int64_t lowest, std::int64_t h
     return hi;
 }
 
+std::optional<MonotoneViolation> monotone_violation(const std::map<std::int64_t, bool>& met,
+                                                    SeekDirection direction) {
+    // Walk the candidates in the lever's direction: once one has met the goal, every later
+    // one must too.
+    std::optional<std::int64_t> first_met;
+    const auto step = [&](std::int64_t candidate, bool meets) -> std::optional<MonotoneViolation> {
+        if (meets && !first_met) first_met = candidate;
+        if (!meets && first_met) return MonotoneViolation{*first_met, candidate};
+        return std::nullopt;
+    };
+    if (direction == SeekDirection::up) {
+        for (const auto& [candidate, meets] : met)
+            if (const auto v = step(candidate, meets)) return v;
+    } else {
+        for (auto it = met.rbegin(); it != met.rend(); ++it)
+            if (const auto v = step(it->first, it->second)) return v;
+    }
+    return std::nullopt;
+}
+
+GoalAnswer seek_monotone(std::int64_t count, std::int64_t start, SeekDirection direction,
+                         const std::function<bool(std::int64_t)>& met) {
+    if (count < 1)
+        throw std::invalid_argument("seek_monotone: " + std::to_string(count) + " candidates");
+    const bool up = direction == SeekDirection::up;
+    // Searching down is searching up over the candidates counted from the top.
+    const auto candidate = [&](std::int64_t k) { return up ? k : count - 1 - k; };
+    std::map<std::int64_t, bool> tried;
+    const auto meets = [&](std::int64_t k) {
+        const std::int64_t c = candidate(k);
+        if (const auto found = tried.find(c); found != tried.end()) return found->second;
+        return tried[c] = met(c);
+    };
+    GoalAnswer answer;
+    const std::int64_t from = std::clamp<std::int64_t>(candidate(start), 0, count - 1);
+    const auto k = smallest_meeting(0, count - 1, from, meets);
+    if (!k) return answer;
+    answer.candidate = candidate(*k);
+    meets(count - 1); // the far end: met too, if the goal is monotone
+    answer.not_monotone = monotone_violation(tried, direction);
+    return answer;
+}
+
 std::pair<double, double> wilson_interval_95(std::size_t successes, std::size_t n) {
     if (n == 0) throw std::invalid_argument("wilson_interval_95: no trials");
     const double z = 1.959963984540054, nn = static_cast<double>(n);
@@ -108,13 +151,33 @@ LeverRange default_lever_range(const Scenario& scenario, std::size_t programme,
     return range;
 }
 
+namespace {
+
+// The keys of a programme's lever, once the programme is known to exist.
+GoalSeeker::LeverKeys programme_keys(const Scenario& base, std::size_t programme,
+                                     ProgrammeLever lever) {
+    if (programme >= base.programmes.size())
+        throw std::invalid_argument("GoalSeeker: the scenario has no programme " +
+                                    std::to_string(programme));
+    return [&base, programme, lever](std::int64_t value) {
+        return programme_lever_keys(base, programme, lever, value);
+    };
+}
+
+} // namespace
+
 GoalSeeker::GoalSeeker(const Scenario& base, std::size_t programme, ProgrammeLever lever,
                        CoverageGoal goal, PlanRunner run)
-    : base_(base), programme_(programme), lever_(lever), goal_(std::move(goal)),
-      run_(std::move(run)) {
-    if (programme_ >= base_.programmes.size())
-        throw std::invalid_argument("GoalSeeker: the scenario has no programme " +
-                                    std::to_string(programme_));
+    : GoalSeeker(base, programme_keys(base, programme, lever), std::move(goal), std::move(run)) {}
+
+GoalSeeker::GoalSeeker(const Scenario& base, const KeyLever& lever, CoverageGoal goal,
+                       PlanRunner run)
+    : GoalSeeker(
+          base, [lever](std::int64_t candidate) { return lever.keys(candidate); }, std::move(goal),
+          std::move(run)) {}
+
+GoalSeeker::GoalSeeker(const Scenario& base, LeverKeys keys, CoverageGoal goal, PlanRunner run)
+    : base_(base), keys_(std::move(keys)), goal_(std::move(goal)), run_(std::move(run)) {
     if (goal_.by < base_.run.start || goal_.by > base_.run.last_month())
         throw std::invalid_argument("GoalSeeker: the goal's month " + goal_.by.to_string() +
                                     " is outside the run");
@@ -125,7 +188,7 @@ const GoalTrial& GoalSeeker::evaluate(std::int64_t value) {
     if (const auto found = trials_.find(value); found != trials_.end()) return found->second;
     GoalTrial trial;
     trial.value = value;
-    trial.keys = programme_lever_keys(base_, programme_, lever_, value);
+    trial.keys = keys_(value);
     const auto month = static_cast<std::size_t>(goal_.by - base_.run.start);
     // Months after the goal's cannot change whether it was met by then.
     const Scenario s = with_horizon(vary(base_, trial.keys), static_cast<int>(month) + 1);
@@ -158,6 +221,12 @@ std::optional<std::int64_t> GoalSeeker::smallest(const LeverRange& range) {
         [&](std::int64_t k) { return evaluate(k * range.step).probability >= goal_.probability; });
     if (!steps) return std::nullopt;
     return *steps * range.step;
+}
+
+GoalAnswer GoalSeeker::seek(const KeyLever& lever) {
+    return seek_monotone(lever.count, lever.start, lever.direction, [&](std::int64_t candidate) {
+        return evaluate(candidate).probability >= goal_.probability;
+    });
 }
 
 } // namespace ulcsim

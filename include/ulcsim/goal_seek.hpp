@@ -1,16 +1,19 @@
 #pragma once
 /// \file
 /// Goal seeking: the smallest value of a lever (a programme's yearly budget, its funded months,
-/// any numeric scenario key) for which a goal is met — for a planner, "what budget gets
+/// any numeric scenario key; or, for a key that helps as it falls, the largest) for which a
+/// goal is met — for a planner, "what budget gets
 /// coverage to 40% by 2026 with 80% probability?". The goal is met or not for each candidate by
 /// an ensemble, which is costly, so the search evaluates as few candidates as it can and never
-/// one twice; it assumes the goal is monotone in the lever (more money never hurts).
+/// one twice; it assumes the goal is monotone in the lever (more money never hurts) and, for a
+/// key, checks that assumption on the candidates it tried.
 
 #include "ulcsim/calendar.hpp"
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/forecast.hpp"
 #include "ulcsim/run_plan.hpp"
 #include "ulcsim/scenario.hpp"
+#include "ulcsim/scenario_keys.hpp"
 #include "ulcsim/summary.hpp"
 #include "ulcsim/vary.hpp"
 
@@ -34,6 +37,40 @@ namespace ulcsim {
 std::optional<std::int64_t> smallest_meeting(std::int64_t lowest, std::int64_t highest,
                                              std::int64_t start,
                                              const std::function<bool(std::int64_t)>& met);
+
+/// Which way a lever helps a goal. up: the goal is met from some value on, and the answer is
+/// the smallest value that meets it (more money, a higher enrolment hazard). down: the goal is
+/// met up to some value, and the answer is the largest value that meets it (a lapse hazard).
+enum class SeekDirection : std::uint8_t { up, down };
+
+/// Two tried candidates that contradict a goal monotone in the lever's direction: `met` meets
+/// the goal and `missed`, beyond it in that direction, does not.
+struct MonotoneViolation {
+    std::int64_t met = 0;
+    std::int64_t missed = 0;
+};
+
+/// What a search over candidates 0 … count − 1 gave: the candidate meeting the goal (smallest
+/// for up, largest for down; nullopt when none tried meets it) and, when the candidates tried
+/// contradict monotonicity, two that show it. With a violation the candidate means nothing.
+struct GoalAnswer {
+    std::optional<std::int64_t> candidate;
+    std::optional<MonotoneViolation> not_monotone;
+};
+
+/// smallest_meeting over candidates 0 … count − 1 in `direction` (down searches from the top:
+/// candidate count − 1 − k is tried as k), starting from `start` (clamped), and then, once an
+/// answer is found, the candidate at the far end in that direction (the highest for up): the
+/// search alone only tries candidates consistent with what it has seen, so without that one a
+/// goal that is not monotone in the lever would pass unnoticed. Each candidate is evaluated at
+/// most once. Throws std::invalid_argument when count < 1.
+GoalAnswer seek_monotone(std::int64_t count, std::int64_t start, SeekDirection direction,
+                         const std::function<bool(std::int64_t)>& met);
+
+/// The first pair of candidates in `met` (candidate → whether it met the goal) that
+/// contradicts a goal monotone in `direction`, or nullopt.
+std::optional<MonotoneViolation> monotone_violation(const std::map<std::int64_t, bool>& met,
+                                                    SeekDirection direction);
 
 /// Wilson score interval for a binomial proportion (95%): honest at 0 and 1, where the normal
 /// approximation collapses to a point. `n` must be positive.
@@ -84,26 +121,84 @@ LeverRange default_lever_range(const Scenario& scenario, std::size_t programme,
                                ProgrammeLever lever, Month by, std::int64_t step = 0,
                                std::optional<std::int64_t> most = std::nullopt);
 
+/// A numeric key of the table (ulcsim/scenario_keys.hpp) as a goal seek's lever: candidate i
+/// of 0 … count − 1 sets the key to lowest + i × step. The key is any number or whole number
+/// the table marks variable, named as `--set` and `sweep` name it.
+struct KeyLever {
+    std::string key; ///< a concrete path, entries by name where they have one
+    KeyType type = KeyType::number;
+    double lowest = 0;
+    double highest = 0; ///< the largest candidate is lowest + (count − 1) × step ≤ highest
+    double step = 1;
+    std::int64_t count = 1;
+    std::int64_t start = 0; ///< the scenario's own value as a candidate (where the search starts)
+    SeekDirection direction = SeekDirection::up;
+
+    /// Candidate i's value: a whole number for an integer key; for a number, lowest + i × step
+    /// as 12 significant digits show it, so that the value run is the one printed.
+    ScenarioValue value(std::int64_t candidate) const;
+    /// The key and candidate i's value, for vary().
+    std::vector<KeyValue> keys(std::int64_t candidate) const;
+};
+
+/// What a goal seek over a key is asked to vary; absent bounds and step come from the table.
+struct KeyLeverRequest {
+    std::string key;
+    std::optional<double> lowest;
+    std::optional<double> highest;
+    std::optional<double> step;
+    SeekDirection direction = SeekDirection::up;
+};
+
+/// The most candidates a key lever may have: beyond it a step is finer than the 12 digits a
+/// value is written with can tell apart over most ranges.
+inline constexpr std::int64_t key_lever_most_candidates = 1'000'000;
+
+/// The lever for `request` on the table's row `row` (already found for request.key), whose
+/// value in the scenario is `current` (nullopt when not given and without a default). Bounds
+/// default to the row's range (an open lower bound to one step above it); the step defaults
+/// to 1 for a whole number, 0.01 for a share or probability, and a hundredth of the range
+/// when both bounds are given; otherwise it is required. Throws std::invalid_argument, saying
+/// what is wrong with which option, for a key that is not a number, not variable, an
+/// unbounded range without the bound given, bounds outside the row's range or in the wrong
+/// order, a step ≤ 0 (or not whole for a whole number), or more than
+/// key_lever_most_candidates candidates.
+KeyLever key_lever(const ScenarioKey& row, const KeyLeverRequest& request,
+                   std::optional<double> current);
+
+/// The lever for `request` in `scenario`: the key found in the table (std::invalid_argument
+/// for an unknown key, with the validator's "did you mean"), resolved in the scenario
+/// (InputError, as vary() reports it, for an entry the scenario lacks), with its value there
+/// as the start.
+KeyLever key_lever(const Scenario& scenario, const KeyLeverRequest& request);
+
 /// What one candidate value gave: the share of replicates whose area reached the goal by its
 /// date, and the area's coverage in that month.
 struct GoalTrial {
+    /// The candidate: rupiah or months for a programme's lever, the candidate index for a key.
     std::int64_t value = 0;
-    std::vector<KeyValue> keys; ///< what gives the programme the value
+    std::vector<KeyValue> keys; ///< what sets the lever to the candidate
     double probability = 0;
     std::size_t reached = 0;
     std::size_t replicates = 0;
     std::array<double, summary_statistic_count> coverage_at_date{};
 };
 
-/// Goal seeking over one lever of one programme. Every candidate is an ensemble of the
+/// Goal seeking over one lever: of one programme, or a key. Every candidate is an ensemble of the
 /// scenario's replicates on its seed (common random numbers: candidates differ only through
 /// the programme), simulated only up to the goal's month; each is evaluated once.
 class GoalSeeker {
 public:
+    /// The keys a candidate sets.
+    using LeverKeys = std::function<std::vector<KeyValue>(std::int64_t)>;
+
     /// Throws std::invalid_argument for a programme the scenario lacks or a goal month outside
     /// the run.
     GoalSeeker(const Scenario& base, std::size_t programme, ProgrammeLever lever, CoverageGoal goal,
                PlanRunner run);
+    /// Over a key lever: a candidate is the lever's candidate index. Throws as above for the
+    /// goal's month.
+    GoalSeeker(const Scenario& base, const KeyLever& lever, CoverageGoal goal, PlanRunner run);
 
     const CoverageGoal& goal() const { return goal_; }
 
@@ -115,12 +210,17 @@ public:
     /// does not (smallest_meeting over the range's steps).
     std::optional<std::int64_t> smallest(const LeverRange& range);
 
+    /// seek_monotone() over the candidates of `lever` (the one the seeker was made with), a
+    /// candidate meeting the goal when its probability is at least the goal's.
+    GoalAnswer seek(const KeyLever& lever);
+
     const std::map<std::int64_t, GoalTrial>& trials() const { return trials_; }
 
 private:
+    GoalSeeker(const Scenario& base, LeverKeys keys, CoverageGoal goal, PlanRunner run);
+
     const Scenario& base_;
-    std::size_t programme_;
-    ProgrammeLever lever_;
+    LeverKeys keys_;
     CoverageGoal goal_;
     PlanRunner run_;
     std::map<std::int64_t, GoalTrial> trials_;

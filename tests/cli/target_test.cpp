@@ -1,13 +1,16 @@
 // Goal seeking (`ulcsim target`): the budget it returns, run forward with `ulcsim forecast`,
 // meets the target with the stated probability, and one step less does not — the done-when
-// test of issue 5. Also the months variant and bad input.
+// test of issue 5. Also the months variant, any numeric key searched up or down (issue 16),
+// a goal that is not monotone in the key, and bad input.
 
 #include "support/test_support.hpp"
 #include "ulcsim/store.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <regex>
+#include <sstream>
 
 using namespace ulcsim;
 namespace fs = std::filesystem;
@@ -44,7 +47,116 @@ double probability_with_budget(const fs::path& dir, long long budget) {
     return f.array("/forecast/probability_by").values.at(0); // Kota Magelang, by 2025-12
 }
 
+/// P(coverage ≥ `reach` by 2025-12) of Kota Magelang 2025 (scale 4, 20 replicates) with the
+/// --set overrides `sets`.
+double probability_with(const fs::path& dir, const std::vector<std::string>& sets,
+                        const std::string& reach) {
+    static int runs = 0;
+    const fs::path out = dir / ("f" + std::to_string(++runs) + ".h5");
+    std::vector<std::string> args{"forecast",     scenario("kota-magelang-2025.toml"),
+                                  "--set",        "population.scale=4",
+                                  "--replicates", "20"};
+    for (const std::string& set : sets) {
+        args.push_back("--set");
+        args.push_back(set);
+    }
+    for (const char* a : {"--threshold", reach.c_str(), "--by", "2025-12", "-q", "-o"})
+        args.push_back(a);
+    args.push_back(out.string());
+    const auto r = test::run_program(args);
+    EXPECT_EQ(r.status, 0) << r.err;
+    const RunFileReader f(out);
+    return f.array("/forecast/probability_by").values.at(0);
+}
+
+/// The number after `label` in `text` ("Answer: behaviour.h0_self = 0.015: …" after
+/// "Answer: behaviour.h0_self = "), or NaN.
+double number_after(const std::string& text, const std::string& label) {
+    const auto at = text.find(label);
+    if (at == std::string::npos) return std::nan("");
+    std::smatch m;
+    const std::string rest = text.substr(at + label.size());
+    if (!std::regex_search(rest, m, std::regex("^[-0-9.e]+"))) return std::nan("");
+    return std::stod(m[0]);
+}
+
+/// `ulcsim target` on Kota Magelang 2025 at scale 4, 20 replicates, for P(coverage ≥ `reach`
+/// by 2025-12) ≥ 80%, with `more` arguments.
+test::ProcessResult target_on_key(const std::string& reach, std::vector<std::string> more) {
+    std::vector<std::string> args{"target",
+                                  scenario("kota-magelang-2025.toml"),
+                                  "--set",
+                                  "population.scale=4",
+                                  "--replicates",
+                                  "20",
+                                  "--reach",
+                                  reach,
+                                  "--by",
+                                  "2025-12",
+                                  "--probability",
+                                  "80%",
+                                  "-q"};
+    args.insert(args.end(), more.begin(), more.end());
+    return test::run_program(args);
+}
+
 } // namespace
+
+TEST(TargetCommand, AKeyRisingTowardsTheGoalGivesTheSmallestValueAndOneStepLessFails) {
+    const std::string reach = "30%";
+    const auto r = target_on_key(reach, {"--vary", "behaviour.h0_self", "--lowest", "0",
+                                         "--highest", "0.04", "--step", "0.005"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const double answer = number_after(r.out, "Answer: behaviour.h0_self = ");
+    const double below = number_after(r.out, "One step less, ");
+    ASSERT_FALSE(std::isnan(answer)) << r.out;
+    ASSERT_FALSE(std::isnan(below)) << r.out;
+    EXPECT_NEAR(answer - below, 0.005, 1e-12) << r.out;
+    EXPECT_NE(r.out.find("--set behaviour.h0_self="), std::string::npos) << r.out;
+
+    const test::ScratchDir dir;
+    const auto set = [](double v) {
+        std::ostringstream text;
+        text << "behaviour.h0_self=" << v;
+        return text.str();
+    };
+    EXPECT_GE(probability_with(dir.path(), {set(answer)}, reach), 0.80);
+    EXPECT_LT(probability_with(dir.path(), {set(below)}, reach), 0.80);
+}
+
+TEST(TargetCommand, ALapseHazardIsSoughtDownwardsAndTheWrongDirectionIsReported) {
+    const std::string reach = "30%";
+    const std::vector<std::string> lapse{
+        "--vary", "behaviour.h_lapse", "--lowest", "0.01", "--highest", "0.17", "--step", "0.02"};
+    auto down_args = lapse;
+    down_args.insert(down_args.end(), {"--direction", "down"});
+    const auto down = target_on_key(reach, down_args);
+    ASSERT_EQ(down.status, 0) << down.err;
+    const double answer = number_after(down.out, "Answer: behaviour.h_lapse = ");
+    const double above = number_after(down.out, "One step more, ");
+    ASSERT_FALSE(std::isnan(answer)) << down.out;
+    ASSERT_FALSE(std::isnan(above)) << down.out;
+    EXPECT_NEAR(above - answer, 0.02, 1e-12) << down.out;
+    EXPECT_NE(down.out.find("(the largest value that meets it)"), std::string::npos) << down.out;
+
+    const test::ScratchDir dir;
+    const auto set = [](double v) {
+        std::ostringstream text;
+        text << "behaviour.h_lapse=" << v;
+        return text.str();
+    };
+    EXPECT_GE(probability_with(dir.path(), {set(answer)}, reach), 0.80);
+    EXPECT_LT(probability_with(dir.path(), {set(above)}, reach), 0.80);
+
+    // Searched up, the lowest hazard meets the goal and the highest does not: no answer.
+    const auto up = target_on_key(reach, lapse);
+    ASSERT_EQ(up.status, 0) << up.err;
+    EXPECT_NE(up.out.find("Not monotone: the goal is met at behaviour.h_lapse = 0.01"),
+              std::string::npos)
+        << up.out;
+    EXPECT_NE(up.out.find("search with --direction down"), std::string::npos) << up.out;
+    EXPECT_EQ(up.out.find("Answer:"), std::string::npos) << up.out;
+}
 
 TEST(TargetCommand, TheBudgetFoundMeetsTheGoalAndOneStepLessDoesNot) {
     const auto r = test::run_program({"target", scenario("kota-magelang-2025.toml"), "--set",
@@ -114,10 +226,49 @@ TEST(TargetCommand, BadInputIsRefusedWithExitStatus2) {
         {{"target", km, "--reach", "30%", "--by", "2025-12", "--probability", "150%", "--programme",
           "kota-magelang-apbd", "--vary", "budget"},
          "--probability must be above 0 and at most 1 (100%)"},
+        // --vary KEY
+        {with_goal({"target", km, "--vary", "behaviour.h0_sel", "--step", "0.001"}),
+         "target: behaviour.h0_sel: unknown key (did you mean"},
+        {with_goal({"target", km, "--vary", "ulc.measure"}),
+         "target: ulc.measure (string) is not a number"},
+        {with_goal({"target", km, "--vary", "population.age_bands.15-24"}),
+         "target: population.age_bands.15-24 cannot be varied"},
+        {with_goal({"target", km, "--vary", "programme.nope.acceptance"}), "nope"},
+        {with_goal({"target", km, "--vary", "behaviour.h0_self", "--step", "0"}),
+         "target: --step 0: must be above 0"},
+        {with_goal({"target", km, "--vary", "behaviour.h0_self", "--step", "-0.001"}),
+         "target: --step -0.001: must be above 0"},
+        {with_goal(
+             {"target", km, "--vary", "behaviour.h0_self", "--lowest", "0.5", "--highest", "0.1"}),
+         "target: --lowest 0.5 is above --highest 0.1"},
+        {with_goal(
+             {"target", km, "--vary", "behaviour.h0_self", "--highest", "11", "--step", "0.1"}),
+         "target: --highest 11: outside the range of behaviour.h0_self ([0, 10])"},
+        {with_goal({"target", km, "--vary", "behaviour.h_lapse"}),
+         "target: --step is required for behaviour.h_lapse"},
+        {with_goal({"target", km, "--vary", "behaviour.h0_self", "--lowest", "low"}),
+         "--lowest low: not a number"},
+        {with_goal({"target", km, "--vary", "behaviour.h0_self", "--step", "0.001", "--direction",
+                    "sideways"}),
+         "--direction must be 'up' or 'down', not 'sideways'"},
+        {with_goal({"target", km, "--vary", "budget"}), "target: --vary budget needs --programme"},
+        {with_goal({"target", km, "--vary", "behaviour.h0_self", "--step", "0.001", "--max", "5"}),
+         "target: --max is for a programme's budget or months"},
+        {with_goal({"target", km, "--programme", "kota-magelang-apbd", "--vary", "budget",
+                    "--lowest", "0"}),
+         "target: --lowest is for --vary KEY"},
     };
     for (const auto& c : cases) {
         const auto r = test::run_program(c.args);
         EXPECT_EQ(r.status, 2) << c.message << "\n" << r.err;
         EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
     }
+}
+
+TEST(TargetCommand, HelpDescribesTheKeySearch) {
+    const auto r = test::run_program({"target", "--help"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    for (const char* text : {"--vary KEY", "--lowest", "--highest", "--direction up|down",
+                             "a hundredth of the range", "not monotone"})
+        EXPECT_NE(r.out.find(text), std::string::npos) << text;
 }

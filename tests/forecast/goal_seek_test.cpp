@@ -1,15 +1,19 @@
-// Goal seeking's search, on numbers: it finds the smallest value meeting a monotone goal,
-// evaluates no candidate twice and few in all, and says when nothing in range meets it.
+// Goal seeking's search, on numbers: it finds the smallest value meeting a monotone goal (or,
+// searching down, the largest), evaluates no candidate twice and few in all, says when nothing
+// in range meets it and when the goal is not monotone; a key of the table as a lever.
 
 #include "support/test_support.hpp"
 #include "ulcsim/goal_seek.hpp"
+#include "ulcsim/input_error.hpp"
 #include "ulcsim/simulation.hpp"
 
 #include <cmath>
 #include <functional>
 #include <gtest/gtest.h>
+#include <limits>
 #include <map>
 #include <stdexcept>
+#include <string>
 
 using namespace ulcsim;
 
@@ -241,4 +245,325 @@ TEST(GoalSeeker, RefusesAProgrammeOrADateTheScenarioLacks) {
                  std::invalid_argument);
     EXPECT_FALSE(goal_area(s, "99.99"));
     EXPECT_TRUE(goal_area(s, "33.71"));
+}
+
+// Searching over candidates in either direction, and telling a goal that is not monotone in
+// the lever from one that is.
+
+namespace {
+
+/// A goal over candidates, counting how often each is evaluated.
+struct CandidateGoal {
+    std::function<bool(std::int64_t)> meets;
+    std::map<std::int64_t, int> evaluated;
+    bool operator()(std::int64_t k) {
+        ++evaluated[k];
+        return meets(k);
+    }
+};
+
+GoalAnswer seek_in(CandidateGoal& goal, std::int64_t count, std::int64_t start,
+                   SeekDirection direction) {
+    return seek_monotone(count, start, direction, [&](std::int64_t k) { return goal(k); });
+}
+
+} // namespace
+
+TEST(SeekMonotone, FindsTheSmallestGoingUpAndTheLargestGoingDownEachCandidateOnce) {
+    for (const std::int64_t start : {0, 3, 50, 100})
+        for (std::int64_t threshold = 0; threshold <= 100; ++threshold) {
+            CandidateGoal rising{[=](std::int64_t k) { return k >= threshold; }, {}};
+            const GoalAnswer up = seek_in(rising, 101, start, SeekDirection::up);
+            ASSERT_TRUE(up.candidate) << threshold;
+            EXPECT_EQ(*up.candidate, threshold) << "start " << start;
+            EXPECT_FALSE(up.not_monotone);
+            EXPECT_EQ(rising.evaluated.count(100), 1u) << "the far end is tried";
+
+            CandidateGoal falling{[=](std::int64_t k) { return k <= threshold; }, {}};
+            const GoalAnswer down = seek_in(falling, 101, start, SeekDirection::down);
+            ASSERT_TRUE(down.candidate) << threshold;
+            EXPECT_EQ(*down.candidate, threshold) << "start " << start;
+            EXPECT_FALSE(down.not_monotone);
+            EXPECT_EQ(falling.evaluated.count(0), 1u) << "the far end going down is the lowest";
+
+            for (const CandidateGoal* g : {&rising, &falling}) {
+                for (const auto& [k, times] : g->evaluated)
+                    EXPECT_EQ(times, 1) << "candidate " << k << " evaluated twice";
+                EXPECT_LE(g->evaluated.size(), 18u) << "threshold " << threshold;
+            }
+        }
+}
+
+TEST(SeekMonotone, SaysWhenNoCandidateMeetsTheGoalWithoutCallingItNonMonotone) {
+    CandidateGoal never{[](std::int64_t) { return false; }, {}};
+    const GoalAnswer up = seek_in(never, 50, 10, SeekDirection::up);
+    EXPECT_FALSE(up.candidate);
+    EXPECT_FALSE(up.not_monotone);
+    EXPECT_EQ(never.evaluated.count(49), 1u);
+    const GoalAnswer down = seek_in(never, 50, 10, SeekDirection::down);
+    EXPECT_FALSE(down.candidate);
+    EXPECT_EQ(never.evaluated.count(0), 1u);
+    EXPECT_THROW(seek_in(never, 0, 0, SeekDirection::up), std::invalid_argument);
+}
+
+TEST(SeekMonotone, AGoalThatFallsWhereItShouldRiseIsReportedNotAnswered) {
+    // A lapse hazard searched upwards: the lowest value meets the goal, the highest does not.
+    CandidateGoal falling{[](std::int64_t k) { return k <= 40; }, {}};
+    const GoalAnswer wrong_way = seek_in(falling, 101, 20, SeekDirection::up);
+    ASSERT_TRUE(wrong_way.not_monotone);
+    EXPECT_EQ(wrong_way.not_monotone->met, 0);
+    EXPECT_EQ(wrong_way.not_monotone->missed, 100);
+
+    // Met only in a band: up, the answer 30 is contradicted by the far end.
+    CandidateGoal band{[](std::int64_t k) { return k >= 30 && k <= 60; }, {}};
+    const GoalAnswer up = seek_in(band, 101, 20, SeekDirection::up);
+    ASSERT_TRUE(up.not_monotone);
+    EXPECT_EQ(up.not_monotone->met, 30);
+    EXPECT_EQ(up.not_monotone->missed, 100);
+    CandidateGoal band_down{[](std::int64_t k) { return k >= 30 && k <= 60; }, {}};
+    const GoalAnswer down = seek_in(band_down, 101, 80, SeekDirection::down);
+    ASSERT_TRUE(down.not_monotone);
+    EXPECT_EQ(down.not_monotone->met, 60);
+    EXPECT_EQ(down.not_monotone->missed, 0);
+}
+
+TEST(SeekMonotone, AViolationIsTheFirstMetCandidateFollowedByAMiss) {
+    const std::map<std::int64_t, bool> tried{{0, false}, {3, true}, {5, true}, {9, false}};
+    const auto up = monotone_violation(tried, SeekDirection::up);
+    ASSERT_TRUE(up);
+    EXPECT_EQ(up->met, 3);
+    EXPECT_EQ(up->missed, 9);
+    const auto down = monotone_violation(tried, SeekDirection::down);
+    ASSERT_TRUE(down);
+    EXPECT_EQ(down->met, 5);
+    EXPECT_EQ(down->missed, 0);
+    EXPECT_FALSE(monotone_violation({{0, false}, {4, true}, {7, true}}, SeekDirection::up));
+    EXPECT_FALSE(monotone_violation({{0, true}, {4, true}, {7, false}}, SeekDirection::down));
+    EXPECT_FALSE(monotone_violation({}, SeekDirection::up));
+}
+
+// A key of the table as a lever: the grid of candidates from the key's range, the defaults
+// of the step, and what is refused.
+
+namespace {
+
+std::string refusal(const ScenarioKey& row, const KeyLeverRequest& request) {
+    try {
+        key_lever(row, request, std::nullopt);
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return "(accepted)";
+}
+
+KeyLeverRequest request_for(std::string key, std::optional<double> lowest = std::nullopt,
+                            std::optional<double> highest = std::nullopt,
+                            std::optional<double> step = std::nullopt,
+                            SeekDirection direction = SeekDirection::up) {
+    return {std::move(key), lowest, highest, step, direction};
+}
+
+const ScenarioKey& table_row(std::string_view path) {
+    const ScenarioKey* row = find_scenario_key(path);
+    if (!row) throw std::logic_error("no key " + std::string(path));
+    return *row;
+}
+
+} // namespace
+
+TEST(KeyLever, TheGridRunsOverTheKeysRangeInWholeStepsWithExactValues) {
+    // A whole number: steps of 1 over its range, values whole.
+    const ScenarioKey& months = table_row("programme.*.months_per_member");
+    const KeyLever m = key_lever(months, request_for("programme.p.months_per_member"), 6.0);
+    EXPECT_EQ(m.lowest, months.lower);
+    EXPECT_EQ(m.highest, months.upper);
+    EXPECT_EQ(m.step, 1);
+    EXPECT_EQ(m.count, static_cast<std::int64_t>(months.upper - months.lower) + 1);
+    EXPECT_EQ(std::get<std::int64_t>(m.value(0)), static_cast<std::int64_t>(months.lower));
+    EXPECT_EQ(std::get<std::int64_t>(m.value(m.count - 1)),
+              static_cast<std::int64_t>(months.upper));
+    EXPECT_EQ(m.start, 6 - static_cast<std::int64_t>(months.lower)) << "the scenario's value";
+    ASSERT_EQ(m.keys(2).size(), 1u);
+    EXPECT_EQ(m.keys(2)[0].key, "programme.p.months_per_member");
+    EXPECT_THROW(m.value(m.count), std::out_of_range);
+
+    // A share: a hundredth of [0, 1] by default, each value the decimal it prints as.
+    const ScenarioKey& share = table_row("behaviour.registration_success");
+    ASSERT_EQ(share.quantity, Quantity::probability);
+    const KeyLever s = key_lever(share, request_for("behaviour.registration_success"), 0.7);
+    EXPECT_EQ(s.count, 101);
+    EXPECT_DOUBLE_EQ(s.step, 0.01);
+    EXPECT_EQ(std::get<double>(s.value(37)), 0.37);
+    EXPECT_EQ(std::get<double>(s.value(100)), 1.0);
+    EXPECT_EQ(s.start, 70);
+    EXPECT_EQ(format_scenario_value(s.value(29)), "0.29");
+
+    // A hazard over a range the caller gives, with its own step: the top value included when
+    // the step divides the range, left out when it does not.
+    const ScenarioKey& hazard = table_row("behaviour.h_lapse");
+    const KeyLever h = key_lever(hazard, request_for("behaviour.h_lapse", 0.02, 0.1, 0.005), 0.065);
+    EXPECT_EQ(h.count, 17);
+    EXPECT_EQ(std::get<double>(h.value(16)), 0.1);
+    EXPECT_EQ(std::get<double>(h.value(3)), 0.035);
+    EXPECT_EQ(h.start, 9); // 0.065 = 0.02 + 9 × 0.005
+    EXPECT_EQ(key_lever(hazard, request_for("behaviour.h_lapse", 0.02, 0.1, 0.03), 0.065).count, 3);
+    // Both bounds given and no step: a hundredth of them.
+    const KeyLever hundred = key_lever(hazard, request_for("behaviour.h_lapse", 0.0, 0.2), 0.065);
+    EXPECT_EQ(hundred.count, 101);
+    EXPECT_DOUBLE_EQ(hundred.step, 0.002);
+
+    // Searching down with no value in the scenario starts at the top.
+    const ScenarioKey& quota = table_row("programme.*.quota_workers");
+    const KeyLever q = key_lever(
+        quota, request_for("programme.p.quota_workers", 1, 500, std::nullopt, SeekDirection::down),
+        std::nullopt);
+    EXPECT_EQ(q.count, 500);
+    EXPECT_EQ(q.start, 499);
+    EXPECT_EQ(q.direction, SeekDirection::down);
+}
+
+TEST(KeyLever, AnOpenLowerBoundStartsOneStepAboveIt) {
+    const ScenarioKey& premium = table_row("benefits.self_premium_idr_per_month");
+    ASSERT_TRUE(premium.lower_open);
+    const KeyLever p = key_lever(
+        premium, request_for("benefits.self_premium_idr_per_month", std::nullopt, 100'000, 1000),
+        16'800.0);
+    EXPECT_EQ(p.lowest, 1000);
+    EXPECT_EQ(p.count, 100);
+    EXPECT_EQ(std::get<double>(p.value(15)), 16'000);
+    EXPECT_EQ(p.start, 16); // 16,800 rounds to 17,000
+    EXPECT_NE(refusal(premium, request_for("benefits.self_premium_idr_per_month", 0, 100, 1))
+                  .find("--lowest 0: outside the range of"),
+              std::string::npos);
+}
+
+TEST(KeyLever, RefusesWhatCannotBeSearchedSayingWhichOptionIsWrong) {
+    const ScenarioKey& hazard = table_row("behaviour.h_lapse");
+    const ScenarioKey& integer = table_row("behaviour.arrears_months");
+    const struct {
+        const ScenarioKey* row;
+        KeyLeverRequest request;
+        std::string message;
+    } cases[] = {
+        {&hazard, request_for("behaviour.h_lapse"),
+         "--step is required for behaviour.h_lapse (a real number in"},
+        {&hazard, request_for("behaviour.h_lapse", std::nullopt, std::nullopt, 0.0),
+         "--step 0: must be above 0"},
+        {&hazard, request_for("behaviour.h_lapse", std::nullopt, std::nullopt, -0.01),
+         "--step -0.01: must be above 0"},
+        {&hazard, request_for("behaviour.h_lapse", 0.5, 0.1, 0.01),
+         "--lowest 0.5 is above --highest 0.1"},
+        {&hazard, request_for("behaviour.h_lapse", 11.0, std::nullopt, 0.01),
+         "--lowest 11: outside the range of behaviour.h_lapse"},
+        {&hazard, request_for("behaviour.h_lapse", std::nullopt, -1.0, 0.01),
+         "--highest -1: outside the range of behaviour.h_lapse"},
+        {&hazard, request_for("behaviour.h_lapse", 0.0, 10.0, 1e-6),
+         "10000001 candidates between 0 and 10, more than the 1000000 allowed"},
+        {&integer, request_for("behaviour.arrears_months", std::nullopt, std::nullopt, 0.5),
+         "--step 0.5: behaviour.arrears_months is a whole number, so the step must be too"},
+        {&integer, request_for("behaviour.arrears_months", 1.5),
+         "--lowest 1.5: behaviour.arrears_months is a whole number"},
+        {&table_row("policy.*.start"), request_for("policy.p.start"),
+         "policy.p.start (month) is not a number"},
+        {&table_row("programme.*.targeting"), request_for("programme.p.targeting"),
+         "programme.p.targeting (string) is not a number"},
+        {&table_row("population.age_bands.15-24"), request_for("population.age_bands.15-24"),
+         "population.age_bands.15-24 cannot be varied"},
+    };
+    for (const auto& c : cases)
+        EXPECT_NE(refusal(*c.row, c.request).find(c.message), std::string::npos)
+            << c.message << "\n got: " << refusal(*c.row, c.request);
+
+    // A range the table leaves open needs the bound from the caller.
+    ScenarioKey open = hazard;
+    open.upper = std::numeric_limits<double>::infinity();
+    EXPECT_NE(refusal(open, request_for("x", std::nullopt, std::nullopt, 0.1))
+                  .find("x has no upper bound in the key table: give --highest"),
+              std::string::npos);
+    EXPECT_EQ(refusal(open, request_for("x", std::nullopt, 5.0, 0.1)), "(accepted)");
+    open.upper = 1;
+    open.lower = -std::numeric_limits<double>::infinity();
+    EXPECT_NE(refusal(open, request_for("x", std::nullopt, std::nullopt, 0.1))
+                  .find("x has no lower bound in the key table: give --lowest"),
+              std::string::npos);
+}
+
+// A key lever on a scenario, and the goal seeker searching it both ways.
+
+TEST(KeyLever, OnAScenarioTheKeyIsNamedAsSetNamesItAndStartsAtTheScenariosValue) {
+    const Scenario& s = kota_magelang_2025();
+    const KeyLever by_position = key_lever(s, request_for("programme.0.acceptance"));
+    EXPECT_EQ(by_position.key, "programme." + s.programmes[0].name + ".acceptance");
+    EXPECT_EQ(by_position.start,
+              std::llround(*scenario_number(s, by_position.key) / by_position.step));
+    const KeyLever h0 = key_lever(s, request_for("behaviour.h0_self", 0.0, 0.05, 0.001));
+    EXPECT_EQ(h0.start, std::llround(*scenario_number(s, "behaviour.h0_self") / 0.001));
+
+    try {
+        key_lever(s, request_for("behaviour.h0_sel", 0.0, 1.0));
+        ADD_FAILURE() << "an unknown key was accepted";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("behaviour.h0_sel: unknown key"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_THROW(key_lever(s, request_for("programme.nope.acceptance")), InputError);
+    // The kind of key is told before the missing entry.
+    EXPECT_THROW(key_lever(s, request_for("programme.nope.name")), std::invalid_argument);
+}
+
+namespace {
+
+double mean_coverage(const GoalTrial& trial) {
+    return trial.coverage_at_date[static_cast<std::size_t>(Statistic::mean)];
+}
+
+} // namespace
+
+TEST(GoalSeeker, OnAKeyTheAnswerMeetsTheGoalAndOneStepTowardsTheOtherEndDoesNot) {
+    const Scenario& s = kota_magelang_2025();
+    CountingRunner runner;
+    // Self-enrolment helps coverage as it rises; a goal half-way between its ends is met from
+    // some value on.
+    const KeyLever h0 = key_lever(s, request_for("behaviour.h0_self", 0.0, 0.04, 0.005));
+    ASSERT_EQ(h0.count, 9);
+    GoalSeeker probe(s, h0, goal_for(s, 0.0, "2025-12", 1.0), std::ref(runner));
+    const double low = mean_coverage(probe.evaluate(0)), high = mean_coverage(probe.evaluate(8));
+    ASSERT_LT(low + 0.01, high) << "self-enrolment must move coverage for this test";
+    EXPECT_EQ(probe.evaluate(3).keys.at(0).key, "behaviour.h0_self");
+    EXPECT_EQ(std::get<double>(probe.evaluate(3).keys.at(0).value), 0.015);
+
+    GoalSeeker up(s, h0, goal_for(s, (low + high) / 2, "2025-12", 0.5), std::ref(runner));
+    const GoalAnswer rising = up.seek(h0);
+    ASSERT_TRUE(rising.candidate);
+    EXPECT_FALSE(rising.not_monotone);
+    EXPECT_GT(*rising.candidate, 0);
+    EXPECT_GE(up.evaluate(*rising.candidate).probability, 0.5);
+    EXPECT_LT(up.evaluate(*rising.candidate - 1).probability, 0.5);
+    EXPECT_GE(up.evaluate(8).probability, 0.5) << "the far end was tried and meets it";
+
+    // The lapse hazard helps as it falls: searched down, the answer is the largest value that
+    // meets the goal; searched up, the goal is reported as not monotone.
+    const KeyLever lapse_down =
+        key_lever(s, request_for("behaviour.h_lapse", 0.01, 0.17, 0.02, SeekDirection::down));
+    GoalSeeker lapse_probe(s, lapse_down, goal_for(s, 0.0, "2025-12", 1.0), std::ref(runner));
+    const double least = mean_coverage(lapse_probe.evaluate(0));
+    const double most = mean_coverage(lapse_probe.evaluate(lapse_down.count - 1));
+    ASSERT_GT(least, most + 0.005) << "lapses must move coverage for this test";
+    const CoverageGoal middle = goal_for(s, (least + most) / 2, "2025-12", 0.5);
+    GoalSeeker down(s, lapse_down, middle, std::ref(runner));
+    const GoalAnswer falling = down.seek(lapse_down);
+    ASSERT_TRUE(falling.candidate);
+    EXPECT_FALSE(falling.not_monotone);
+    ASSERT_LT(*falling.candidate, lapse_down.count - 1);
+    EXPECT_GE(down.evaluate(*falling.candidate).probability, 0.5);
+    EXPECT_LT(down.evaluate(*falling.candidate + 1).probability, 0.5);
+
+    KeyLever lapse_up = lapse_down;
+    lapse_up.direction = SeekDirection::up;
+    lapse_up.start = 0;
+    GoalSeeker wrong_way(s, lapse_up, middle, std::ref(runner));
+    const GoalAnswer contradicted = wrong_way.seek(lapse_up);
+    ASSERT_TRUE(contradicted.not_monotone);
+    EXPECT_EQ(contradicted.not_monotone->met, 0);
+    EXPECT_EQ(contradicted.not_monotone->missed, lapse_up.count - 1);
 }
