@@ -17,12 +17,19 @@ inline const std::string series = "/series";
 inline const std::string programmes = "/programs";
 inline const std::string programme_names = "/programs/names";
 inline const std::string summary = "/summary";
+inline const std::string forecast = "/forecast";
+inline const std::string backtest = "/backtest";
 inline const std::string checkpoint = "/checkpoint";
 inline const std::string checkpoint_agents = "/checkpoint/agents";
 
 /// A member of a group: in("/series", "covered") is "/series/covered".
 inline std::string in(const std::string& group, std::string_view name) {
     return group + "/" + std::string(name);
+}
+
+/// The last part of a path, as its group lists it: leaf("/summary/nation") is "nation".
+inline std::string leaf(const std::string& path) {
+    return path.substr(path.rfind('/') + 1);
 }
 
 } // namespace ulcsim::dataset

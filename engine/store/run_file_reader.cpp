@@ -16,6 +16,23 @@ using detail::optional_of;
 
 } // namespace
 
+RunFileParts run_file_parts(const RunFileReader& file) {
+    const std::vector<std::string> top = file.members("/");
+    const auto holds = [&top](const std::string& path) {
+        return std::find(top.begin(), top.end(), dataset::leaf(path)) != top.end();
+    };
+    RunFileParts parts;
+    parts.months = holds(dataset::months);
+    parts.summary = holds(dataset::summary);
+    parts.series = holds(dataset::series);
+    parts.forecast = holds(dataset::forecast);
+    parts.backtest = holds(dataset::backtest);
+    parts.checkpoint = holds(dataset::checkpoint);
+    parts.series_members = detail::members_or_none(file, dataset::series);
+    parts.programme_members = detail::members_or_none(file, dataset::programmes);
+    return parts;
+}
+
 RunMeta read_run_meta(const RunFileReader& file) {
     const std::string& m = dataset::meta;
     const auto text = [&](const char* name) {
