@@ -90,11 +90,11 @@ namespace {
 std::string summary_group(SummaryLevel level) {
     switch (level) {
     case SummaryLevel::province:
-        return dataset::in(dataset::summary, "province");
+        return dataset::summary_province;
     case SummaryLevel::nation:
-        return dataset::in(dataset::summary, "nation");
+        return dataset::summary_nation;
     case SummaryLevel::programme:
-        return dataset::in(dataset::summary, "programs");
+        return dataset::summary_programmes;
     case SummaryLevel::region:
         break;
     }
@@ -113,7 +113,7 @@ std::vector<std::string> read_summary_members(const RunFileReader& file, Summary
 }
 
 std::vector<std::string> read_summary_statistics(const RunFileReader& file) {
-    return file.strings(dataset::in(dataset::summary, "statistic"));
+    return file.strings(dataset::summary_statistic);
 }
 
 SummaryProvinces read_summary_provinces(const RunFileReader& file) {

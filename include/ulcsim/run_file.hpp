@@ -61,6 +61,13 @@ struct RunFileParts {
 };
 RunFileParts run_file_parts(const RunFileReader& file);
 
+/// Records in /meta of a run file being written that the run continues from the checkpoint
+/// of `from_checkpoint` (as the user named the file): from_checkpoint, checkpoint_month (the
+/// month it continued at) and checkpoint_origin_month (the month its agents were synthesised
+/// for), which read_run_meta() reads back.
+void write_continuation(RunFileWriter& out, const std::string& from_checkpoint,
+                        const CheckpointInfo& checkpoint);
+
 RunMeta read_run_meta(const RunFileReader& file);
 /// "YYYY-MM" of each month of the run.
 std::vector<std::string> read_months(const RunFileReader& file);
