@@ -3,8 +3,8 @@
 #include "ensemble_command.hpp"
 #include "process_role.hpp"
 #include "terminal_format.hpp"
-#include "ulcsim/csv_format.hpp"
 #include "ulcsim/outcome.hpp"
+#include "ulcsim/result_file.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
 
@@ -111,8 +111,7 @@ int compare_command(const std::vector<std::string>& args) {
     csv_path.replace_extension(".csv");
 
     const auto replicates = static_cast<std::uint32_t>(base.replicates);
-    const std::size_t S = scenarios.size(), M = measures.size(),
-                      T = static_cast<std::size_t>(base.months);
+    const std::size_t S = scenarios.size(), M = measures.size();
     if (!common.quiet)
         std::cerr << "ulcsim compare: " << S << " scenarios × " << replicates
                   << (replicates == 1 ? " replicate" : " replicates") << " × " << base.months
@@ -133,66 +132,16 @@ int compare_command(const std::vector<std::string>& args) {
     const auto& levels = measured.levels;
     const auto& differences = measured.differences;
 
-    // ---- HDF5 ----
-    std::vector<std::string> names, tomls;
-    for (const Scenario& s : scenarios) {
-        names.push_back(s.run.name);
-        tomls.push_back(s.resolved_toml);
-    }
-    writer.write_attribute("/meta", "method",
-                           independent ? "independent seeds (seed + position of the scenario)"
-                                       : "common random numbers: same seed and replicates");
-    writer.write_strings("/scenarios/name", names, "scenario", "text");
-    writer.write_strings("/scenarios/scenario_toml", tomls, "scenario", "TOML");
-    std::vector<std::string> months;
-    for (std::size_t t = 0; t < T; ++t)
-        months.push_back((base.start + static_cast<int>(t)).to_string());
-    writer.write_strings("/months", months, "month", "YYYY-MM");
-    write_measured(writer, measures, measured, {S}, {"scenario"},
-                   "see /measures/units; scenario minus the first, paired by replicate");
-    const auto monthly = [&](const std::string& path, const std::string& units, auto field) {
-        std::vector<double> flat;
-        for (std::size_t i = 0; i < S; ++i)
-            for (std::uint32_t r = 0; r < replicates; ++r)
-                for (std::size_t t = 0; t < T; ++t)
-                    flat.push_back(field(outcomes[i][r], t));
-        writer.write_array(path, {S, replicates, T}, {"scenario", "replicate", "month"}, units,
-                           flat);
-    };
-    monthly("/monthly/coverage_rate", "share", [](const ReplicateOutcome& o, std::size_t t) {
-        return o.labour_force[t] > 0 ? o.covered[t] / o.labour_force[t] : std::nan("");
-    });
-    monthly("/monthly/covered", "workers",
-            [](const ReplicateOutcome& o, std::size_t t) { return o.covered[t]; });
-    monthly("/monthly/labour_force", "workers",
-            [](const ReplicateOutcome& o, std::size_t t) { return o.labour_force[t]; });
-    monthly("/monthly/programme_members", "workers",
-            [](const ReplicateOutcome& o, std::size_t t) { return o.programme_members[t]; });
-    monthly("/monthly/programme_spent_idr", "IDR",
-            [](const ReplicateOutcome& o, std::size_t t) { return o.programme_spent_idr[t]; });
-    monthly("/monthly/former_members_covered", "workers",
-            [](const ReplicateOutcome& o, std::size_t t) { return o.former_members_covered[t]; });
-
-    // ---- CSV ----
+    write_comparison(writer, scenarios, independent, measures, measured, outcomes);
     commit_with_csv(
         csv_path,
-        [&](std::ostream& csv) {
-            csv << "measure,units,scenario,mean,p05,p95,difference_mean,difference_p05,difference_"
-                   "p95\n";
-            for (std::size_t m = 0; m < M; ++m)
-                for (std::size_t i = 0; i < S; ++i) {
-                    csv << measures[m].name << ',' << measures[m].units << ',' << names[i] << ','
-                        << csv_number(levels[i][m][mean]) << ',' << csv_number(levels[i][m][p05])
-                        << ',' << csv_number(levels[i][m][p95]);
-                    for (const std::size_t st : {mean, p05, p95})
-                        csv << ',' << (i == 0 ? "" : csv_number(differences[i][m][st]));
-                    csv << '\n';
-                }
-        },
+        [&](std::ostream& csv) { write_comparison_csv(csv, scenarios, measures, measured); },
         [&] { writer.commit(); });
 
     if (common.quiet) return 0;
-    // ---- terminal ----
+    std::vector<std::string> names;
+    for (const Scenario& s : scenarios)
+        names.push_back(s.run.name);
     std::cout << out_path.string() << ", " << csv_path.string() << ": written\n\n"
               << "Against " << names[0] << ": mean [90% interval over " << replicates
               << " paired replicates" << (independent ? ", independent seeds" : "") << "]\n";

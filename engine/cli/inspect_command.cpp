@@ -133,16 +133,6 @@ std::unique_ptr<RunFileReader> open_run_file(const fs::path& file) {
     }
 }
 
-// Older files and other commands' files lack some attributes and groups; their absence is
-// information, not an error.
-std::vector<std::string> members_of(const RunFileReader& r, const std::string& group) {
-    try {
-        return r.members(group);
-    } catch (const std::runtime_error&) {
-        return {};
-    }
-}
-
 bool contains(const std::vector<std::string>& names, std::string_view name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
@@ -356,8 +346,8 @@ std::string datasets(std::size_t n) {
     return plural(static_cast<std::int64_t>(n), "dataset", "datasets");
 }
 
-void inspect_run_file(const RunFileReader& r, const fs::path& file,
-                      const std::vector<std::string>& top, std::ostream& out) {
+void inspect_run_file(const RunFileReader& r, const fs::path& file, const RunFileParts& parts,
+                      std::ostream& out) {
     const RunMeta meta = read_run_meta(r);
     const std::string& scenario_name = meta.scenario_name;
     const std::vector<std::string> month_names = read_months(r);
@@ -368,10 +358,8 @@ void inspect_run_file(const RunFileReader& r, const fs::path& file,
     const std::vector<std::string> programme_names = read_programme_names(r);
     const std::size_t T = month_names.size(), K = region_codes.size(), J = programme_names.size();
     const std::int64_t replicates = meta.replicates;
-    const bool forecast = contains(top, "forecast"), backtest = contains(top, "backtest"),
-               checkpoint = contains(top, "checkpoint");
-    const bool series_present = contains(top, "series");
-    const bool kept = meta.replicates_kept && series_present;
+    const bool forecast = parts.forecast, backtest = parts.backtest, checkpoint = parts.checkpoint;
+    const bool kept = meta.replicates_kept && parts.series;
     const std::string& toml = meta.scenario_toml;
 
     std::string kind = forecast ? (backtest ? "a run file of `ulcsim forecast --backtest`"
@@ -432,9 +420,8 @@ void inspect_run_file(const RunFileReader& r, const fs::path& file,
             n += contains(present, name) ? 1 : 0;
         return n;
     };
-    const std::size_t series_count = count_of(members_of(r, "/series"), series_metric_names);
-    const std::size_t programme_count =
-        count_of(members_of(r, "/programs"), programme_metric_names);
+    const std::size_t series_count = count_of(parts.series_members, series_metric_names);
+    const std::size_t programme_count = count_of(parts.programme_members, programme_metric_names);
     const double replicate_bytes = 8 * R * static_cast<double>(T) *
                                    (static_cast<double>(series_count * K * segment_count) +
                                     static_cast<double>(programme_count * J));
@@ -632,7 +619,7 @@ void inspect(const fs::path& file, std::ostream& out) {
     try {
         switch (output_kind(r)) {
         case OutputKind::run:
-            inspect_run_file(r, file, members_of(r, "/"), out);
+            inspect_run_file(r, file, run_file_parts(r), out);
             return;
         case OutputKind::comparison:
             inspect_comparison(read_comparison(r), file, out);

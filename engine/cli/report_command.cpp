@@ -1,8 +1,7 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "ensemble_command.hpp"
-#include "report_data.hpp"
-#include "report_page.hpp"
+#include "ulcsim/report.hpp"
 
 #include <boost/program_options.hpp>
 #include <filesystem>
@@ -47,8 +46,9 @@ int report_command(const std::vector<std::string>& args) {
     const std::filesystem::path target = where.output_path("report.html");
 
     std::vector<std::filesystem::path> paths(files.begin(), files.end());
-    const std::string page = report_html(
-        report_json(paths), lang == "id" ? ReportLanguage::indonesian : ReportLanguage::english);
+    const std::string page =
+        report_html(read_report_data(paths),
+                    lang == "id" ? ReportLanguage::indonesian : ReportLanguage::english);
 
     // Written under a temporary name and renamed, so that an interrupted write never leaves
     // a truncated page under the requested name.

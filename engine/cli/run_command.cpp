@@ -6,6 +6,7 @@
 #include "ulcsim/checkpoint.hpp"
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/population.hpp"
+#include "ulcsim/run_file.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
 #include "ulcsim/summary.hpp"
@@ -220,12 +221,7 @@ int run_command(const std::vector<std::string>& args) {
 
     RunFileWriter writer(out_path, scenario, run_info_of(scenario, threads, keep_replicates),
                          process_role().output);
-    if (checkpoint) {
-        writer.write_attribute("/meta", "from_checkpoint", from_checkpoint);
-        writer.write_attribute("/meta", "checkpoint_month", checkpoint->info().month.to_string());
-        writer.write_attribute("/meta", "checkpoint_origin_month",
-                               checkpoint->info().origin.to_string());
-    }
+    if (checkpoint) write_continuation(writer, from_checkpoint, checkpoint->info());
 
     PhaseTimes phase_times;
     EnsembleOptions ensemble;

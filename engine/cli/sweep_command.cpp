@@ -3,8 +3,8 @@
 #include "ensemble_command.hpp"
 #include "process_role.hpp"
 #include "terminal_format.hpp"
-#include "ulcsim/csv_format.hpp"
 #include "ulcsim/outcome.hpp"
+#include "ulcsim/result_file.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/scenario_keys.hpp"
 #include "ulcsim/store.hpp"
@@ -232,52 +232,10 @@ int sweep_command(const std::vector<std::string>& args) {
         scenarios, replicates, settings, runner_with_progress(resources, common.quiet));
     const auto& levels = measured.levels;
     const auto& differences = measured.differences;
-    const std::size_t M = measures.size();
 
-    // ---- HDF5: [axis 0, axis 1, …, measure, statistic | replicate] ----
-    std::vector<std::size_t> grid_dims;
-    std::vector<std::string> grid_names, keys;
-    for (std::size_t a = 0; a < axes.size(); ++a) {
-        grid_dims.push_back(axes[a].values.size());
-        grid_names.push_back("axis_" + std::to_string(a));
-        keys.push_back(axes[a].key);
-        writer.write_strings("/grid/axis_" + std::to_string(a), axes[a].labels,
-                             "axis_" + std::to_string(a), "scenario value (TOML text)");
-        writer.write_attribute("/grid/axis_" + std::to_string(a), "key", axes[a].key);
-    }
-    writer.write_strings("/grid/keys", keys, "axis", "scenario key");
-    writer.write_attribute("/meta", "scenario_toml", scenarios.front().resolved_toml);
-    writer.write_attribute("/meta", "method",
-                           "common random numbers: every point has the same seed and replicates; "
-                           "differences are against the first point, paired by replicate");
-    write_measured(writer, measures, measured, grid_dims, grid_names,
-                   "see /measures/units; point minus the first point, paired by replicate");
-
-    // ---- CSV: one row per point ----
+    write_sweep(writer, axes, scenarios, measures, measured);
     commit_with_csv(
-        csv_path,
-        [&](std::ostream& csv) {
-            for (const SweepAxis& a : axes)
-                csv << a.key << ',';
-            for (std::size_t m = 0; m < M; ++m) {
-                const std::string& n = measures[m].name;
-                csv << (m ? "," : "") << n << "_mean," << n << "_p05," << n << "_p95," << n
-                    << "_difference_mean," << n << "_difference_p05," << n << "_difference_p95";
-            }
-            csv << '\n';
-            for (std::size_t i = 0; i < points; ++i) {
-                const std::vector<std::size_t> at = grid_coordinates(axes, i);
-                for (std::size_t a = 0; a < axes.size(); ++a)
-                    csv << axes[a].labels[at[a]] << ',';
-                for (std::size_t m = 0; m < M; ++m) {
-                    csv << (m ? "," : "") << csv_number(levels[i][m][mean]) << ','
-                        << csv_number(levels[i][m][p05]) << ',' << csv_number(levels[i][m][p95]);
-                    for (const std::size_t st : {mean, p05, p95})
-                        csv << ',' << csv_number(differences[i][m][st]);
-                }
-                csv << '\n';
-            }
-        },
+        csv_path, [&](std::ostream& csv) { write_sweep_csv(csv, axes, measures, measured); },
         [&] { writer.commit(); });
 
     if (common.quiet) return 0;
@@ -285,7 +243,9 @@ int sweep_command(const std::vector<std::string>& args) {
               << "Mean [90% interval over " << replicates
               << " replicates]; differences against the first point, paired by replicate\n";
     std::vector<std::vector<std::string>> table;
-    std::vector<std::string> header = keys;
+    std::vector<std::string> header;
+    for (const SweepAxis& a : axes)
+        header.push_back(a.key);
     // The measures a planner reads first; the rest are in the files.
     const std::size_t coverage = 0, worker_months = 1, money = 3, cost = 4, former = 5;
     header.push_back(measures[coverage].label);

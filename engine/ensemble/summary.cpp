@@ -1,5 +1,6 @@
 #include "ulcsim/summary.hpp"
 
+#include "store/dataset_names.hpp"
 #include "ulcsim/csv_format.hpp"
 
 #include <algorithm>
@@ -247,14 +248,15 @@ EnsembleSummary write_summary(RunFileWriter& run, const Scenario& scenario,
                                               summary_statistic_names.end());
     const std::vector<std::string> segments(summary_segment_names.begin(),
                                             summary_segment_names.end());
-    run.write_strings("/summary/statistic", statistics, "statistic", "text");
-    run.write_attribute("/summary", "segments", segments);
-    run.write_attribute("/summary", "quantile_method",
+    run.write_strings(dataset::summary_statistic, statistics, "statistic", "text");
+    run.write_attribute(dataset::summary, "segments", segments);
+    run.write_attribute(dataset::summary, "quantile_method",
                         "linear interpolation between order statistics (Hyndman & Fan type 7, "
                         "NumPy's default)");
-    run.write_strings("/summary/province/code", shape.areas.province_codes, "province",
-                      "Kemendagri province code");
-    run.write_strings("/summary/province/name", shape.areas.province_names, "province", "text");
+    run.write_strings(dataset::in(dataset::summary_province, "code"), shape.areas.province_codes,
+                      "province", "Kemendagri province code");
+    run.write_strings(dataset::in(dataset::summary_province, "name"), shape.areas.province_names,
+                      "province", "text");
 
     const SeriesBlockReader read = [&run](SeriesMetric m, std::size_t first, std::size_t months) {
         return run.read_series(m, first, months);
@@ -265,11 +267,12 @@ EnsembleSummary write_summary(RunFileWriter& run, const Scenario& scenario,
         MetricSummary s = summarise_metric(m, shape, read);
         const std::string name(summary_metric_name(m));
         const std::string units(summary_metric_units(m));
-        run.write_array("/summary/" + name, {summary_statistic_count, T, K, S},
+        run.write_array(dataset::in(dataset::summary, name), {summary_statistic_count, T, K, S},
                         {"statistic", "month", "region", "segment"}, units, s.region);
-        run.write_array("/summary/province/" + name, {summary_statistic_count, T, P, S},
+        run.write_array(dataset::in(dataset::summary_province, name),
+                        {summary_statistic_count, T, P, S},
                         {"statistic", "month", "province", "segment"}, units, s.province);
-        run.write_array("/summary/nation/" + name, {summary_statistic_count, T, S},
+        run.write_array(dataset::in(dataset::summary_nation, name), {summary_statistic_count, T, S},
                         {"statistic", "month", "segment"}, units, s.nation);
         for (std::size_t i = 0; i < summary.kept_metrics.size(); ++i)
             if (summary.kept_metrics[i] == m) summary.kept[i] = std::move(s);
@@ -283,8 +286,8 @@ EnsembleSummary write_summary(RunFileWriter& run, const Scenario& scenario,
         summary.programmes[m] =
             summarise_programme_metric(run.read_programme_series(metric), replicates, T, J);
         const std::string name(programme_metric_names[m]);
-        run.write_array("/summary/programs/" + name, {summary_statistic_count, T, J},
-                        {"statistic", "month", "programme"},
+        run.write_array(dataset::in(dataset::summary_programmes, name),
+                        {summary_statistic_count, T, J}, {"statistic", "month", "programme"},
                         name.ends_with("_idr") ? "IDR" : "workers", summary.programmes[m]);
     }
     return summary;

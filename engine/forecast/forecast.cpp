@@ -1,6 +1,5 @@
 #include "ulcsim/forecast.hpp"
 
-#include "ulcsim/csv_format.hpp"
 #include "ulcsim/summary.hpp"
 
 #include <algorithm>
@@ -162,88 +161,6 @@ Forecast ForecastBuilder::finish() {
     }
     forecast_.finish();
     return std::move(forecast_);
-}
-
-namespace {
-
-std::string month_text(const Forecast& f, int month) {
-    return month < 0 ? "after " + (f.start + (f.months - 1)).to_string()
-                     : (f.start + month).to_string();
-}
-
-} // namespace
-
-void write_forecast(ArrayWriter& out, const Forecast& f) {
-    const std::size_t A = f.areas.size();
-    const std::size_t R = A == 0 ? 0 : f.first_month[0].size();
-    std::vector<std::string> codes, names, levels;
-    for (const ForecastArea& a : f.areas) {
-        codes.push_back(a.code);
-        names.push_back(a.name);
-        levels.emplace_back(a.level);
-    }
-    out.write_strings("/forecast/areas/code", codes, "area", "Kemendagri code");
-    out.write_strings("/forecast/areas/name", names, "area", "text");
-    out.write_strings("/forecast/areas/level", levels, "area", "kabkota, province or scenario");
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    const auto month_value = [&](int m) { return m < 0 ? nan : static_cast<double>(m); };
-    const std::string months_units = "months after " + f.start.to_string() +
-                                     "; NaN: not within "
-                                     "the run";
-    std::vector<double> first, quantiles, never, probability, start;
-    for (std::size_t a = 0; a < A; ++a) {
-        for (const int m : f.first_month[a])
-            first.push_back(month_value(m));
-        for (const int m : f.distributions[a].quantiles)
-            quantiles.push_back(month_value(m));
-        never.push_back(static_cast<double>(f.distributions[a].never));
-        for (const double p : f.distributions[a].probability_by)
-            probability.push_back(p);
-        start.push_back(f.start_coverage_mean[a]);
-    }
-    out.write_array("/forecast/first_month", {A, R}, {"area", "replicate"}, months_units, first);
-    out.write_array("/forecast/quantile", {A, forecast_quantile_levels.size()},
-                    {"area", "quantile"}, months_units, quantiles);
-    out.write_array("/forecast/quantile_level", {forecast_quantile_levels.size()}, {"quantile"},
-                    "probability",
-                    {forecast_quantile_levels.begin(), forecast_quantile_levels.end()});
-    out.write_array("/forecast/never", {A}, {"area"}, "replicates", never);
-    std::vector<std::string> by;
-    for (const Month m : f.settings.by)
-        by.push_back(m.to_string());
-    out.write_strings("/forecast/by", by, "by", "YYYY-MM");
-    out.write_array("/forecast/probability_by", {A, by.size()}, {"area", "by"}, "probability",
-                    probability);
-    out.write_array("/forecast/start_coverage", {A}, {"area"}, "share (mean over replicates)",
-                    start);
-    out.write_array("/forecast/threshold", {1}, {"value"}, "share", {f.settings.threshold});
-    out.write_attribute(
-        "/forecast", "measure",
-        std::string(coverage_measure_names[static_cast<std::size_t>(f.settings.measure)]));
-}
-
-void write_forecast_csv(std::ostream& out, const Forecast& f) {
-    out << "level,code,name,threshold,measure,start_coverage,median,p10,p90,p02_5,p97_5,"
-           "replicates,never";
-    for (const Month m : f.settings.by)
-        out << ",probability_by_" << m.to_string();
-    out << '\n';
-    out.precision(12);
-    for (std::size_t a = 0; a < f.areas.size(); ++a) {
-        const ForecastArea& area = f.areas[a];
-        const FirstPassageDistribution& d = f.distributions[a];
-        out << area.level << ',' << csv_field(area.code) << ',' << csv_field(area.name) << ','
-            << f.settings.threshold << ','
-            << coverage_measure_names[static_cast<std::size_t>(f.settings.measure)] << ','
-            << f.start_coverage_mean[a];
-        // Columns in the reading order median, 80%, 95%; quantiles are stored by level.
-        for (const std::size_t q : {2, 1, 3, 0, 4})
-            out << ',' << month_text(f, d.quantiles[q]);
-        out << ',' << f.first_month[a].size() << ',' << d.never;
-        for (const double p : d.probability_by)
-            out << ',' << p;
-        out << '\n';
-    }
 }
 
 } // namespace ulcsim

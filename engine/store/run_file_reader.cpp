@@ -16,6 +16,23 @@ using detail::optional_of;
 
 } // namespace
 
+RunFileParts run_file_parts(const RunFileReader& file) {
+    const std::vector<std::string> top = file.members("/");
+    const auto holds = [&top](const std::string& path) {
+        return std::find(top.begin(), top.end(), dataset::leaf(path)) != top.end();
+    };
+    RunFileParts parts;
+    parts.months = holds(dataset::months);
+    parts.summary = holds(dataset::summary);
+    parts.series = holds(dataset::series);
+    parts.forecast = holds(dataset::forecast);
+    parts.backtest = holds(dataset::backtest);
+    parts.checkpoint = holds(dataset::checkpoint);
+    parts.series_members = detail::members_or_none(file, dataset::series);
+    parts.programme_members = detail::members_or_none(file, dataset::programmes);
+    return parts;
+}
+
 RunMeta read_run_meta(const RunFileReader& file) {
     const std::string& m = dataset::meta;
     const auto text = [&](const char* name) {
@@ -73,11 +90,11 @@ namespace {
 std::string summary_group(SummaryLevel level) {
     switch (level) {
     case SummaryLevel::province:
-        return dataset::in(dataset::summary, "province");
+        return dataset::summary_province;
     case SummaryLevel::nation:
-        return dataset::in(dataset::summary, "nation");
+        return dataset::summary_nation;
     case SummaryLevel::programme:
-        return dataset::in(dataset::summary, "programs");
+        return dataset::summary_programmes;
     case SummaryLevel::region:
         break;
     }
@@ -96,7 +113,7 @@ std::vector<std::string> read_summary_members(const RunFileReader& file, Summary
 }
 
 std::vector<std::string> read_summary_statistics(const RunFileReader& file) {
-    return file.strings(dataset::in(dataset::summary, "statistic"));
+    return file.strings(dataset::summary_statistic);
 }
 
 SummaryProvinces read_summary_provinces(const RunFileReader& file) {

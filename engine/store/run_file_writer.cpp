@@ -3,6 +3,7 @@
 
 #include "run_file_writer_impl.hpp"
 #include "temporary_file.hpp"
+#include "ulcsim/run_file.hpp"
 #include "ulcsim/scenario_keys.hpp"
 #include "ulcsim/version.hpp"
 
@@ -175,6 +176,13 @@ RunFileWriter::~RunFileWriter() = default;
 
 const std::filesystem::path& RunFileWriter::temporary_path() const {
     return impl_->temporary;
+}
+
+void write_continuation(RunFileWriter& out, const std::string& from_checkpoint,
+                        const CheckpointInfo& checkpoint) {
+    out.write_attribute(dataset::meta, "from_checkpoint", from_checkpoint);
+    out.write_attribute(dataset::meta, "checkpoint_month", checkpoint.month.to_string());
+    out.write_attribute(dataset::meta, "checkpoint_origin_month", checkpoint.origin.to_string());
 }
 
 void RunFileWriter::write_replicate(std::uint32_t replicate, const ReplicateSeries& series) {

@@ -14,7 +14,7 @@
 /// quantile a month that occurred, and well defined when part of the mass lies beyond the
 /// horizon.
 ///
-/// Output (`ulcsim forecast`):
+/// Output (`ulcsim forecast`; written and read back by ulcsim/forecast_file.hpp):
 ///   /forecast/areas/code, name, level   level: "kabkota", "province" or "scenario"
 ///   /forecast/first_month               [area, replicate] months after the run's first
 ///                                       month (0 = already there at the start); NaN: never
@@ -122,13 +122,5 @@ private:
     std::vector<std::vector<double>> start_coverage_; ///< [area][replicate]
     std::size_t added_ = 0;
 };
-
-/// Writes /forecast (layout above).
-void write_forecast(ArrayWriter& out, const Forecast& forecast);
-
-/// The forecast CSV: one row per area with the months of the median and the intervals
-/// ("YYYY-MM", "after YYYY-MM" beyond the run), replicates that never reach the threshold,
-/// and one column of probability per `by` month.
-void write_forecast_csv(std::ostream& out, const Forecast& forecast);
 
 } // namespace ulcsim

@@ -1,21 +1,31 @@
 #pragma once
 /// \file
-/// /forecast of a run file (`ulcsim forecast`) read back, and the replicates' posterior
-/// draws (/forecast/posterior) written and read. The layout of /forecast is write_forecast()'s
-/// (ulcsim/forecast.hpp): areas/code, areas/name, areas/level [area]; first_month [area,
-/// replicate] and quantile [area, quantile] in months after the first month of the run (NaN:
-/// not within it); quantile_level [quantile]; never, start_coverage [area]; by [by] and
-/// probability_by [area, by]; threshold [1]; attribute measure. /forecast/posterior:
-/// parameter [parameter], draw [replicate], values [replicate, parameter]; attribute source.
+/// /forecast of a run file (`ulcsim forecast`) written and read back, its CSV, and the
+/// replicates' posterior draws (/forecast/posterior) written and read. /forecast holds
+/// (ulcsim/forecast.hpp says what a forecast is): areas/code, areas/name, areas/level [area];
+/// first_month [area, replicate] and quantile [area, quantile] in months after the first month of
+/// the run (NaN: not within it); quantile_level [quantile]; never, start_coverage [area]; by [by]
+/// and probability_by [area, by]; threshold [1]; attribute measure. /forecast/posterior: parameter
+/// [parameter], draw [replicate], values [replicate, parameter]; attribute source.
 
+#include "ulcsim/forecast.hpp"
 #include "ulcsim/posterior_plan.hpp"
 #include "ulcsim/store.hpp"
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
 namespace ulcsim {
+
+/// Writes /forecast (layout above).
+void write_forecast(ArrayWriter& out, const Forecast& forecast);
+
+/// The forecast CSV: one row per area with the months of the median and the intervals
+/// ("YYYY-MM", "after YYYY-MM" beyond the run), replicates that never reach the threshold,
+/// and one column of probability per `by` month.
+void write_forecast_csv(std::ostream& out, const Forecast& forecast);
 
 /// /forecast/posterior: which posterior draw each replicate ran with, and where it came from.
 void write_replicate_parameters(ArrayWriter& out, const PosteriorPlan& plan,

@@ -46,6 +46,28 @@ struct RunRegions {
     std::vector<std::string> province;
 };
 
+/// Which parts a file holds: the output of `run` or `forecast` has months and summaries;
+/// every replicate's series unless it was run with `--keep summaries`; a forecast's file has
+/// /forecast (and a backtest's /backtest); `run --checkpoint-at` adds /checkpoint.
+struct RunFileParts {
+    bool months = false;
+    bool summary = false;
+    bool series = false;
+    bool forecast = false;
+    bool backtest = false;
+    bool checkpoint = false;
+    /// The members of /series and /programs (none when the group is absent).
+    std::vector<std::string> series_members, programme_members;
+};
+RunFileParts run_file_parts(const RunFileReader& file);
+
+/// Records in /meta of a run file being written that the run continues from the checkpoint
+/// of `from_checkpoint` (as the user named the file): from_checkpoint, checkpoint_month (the
+/// month it continued at) and checkpoint_origin_month (the month its agents were synthesised
+/// for), which read_run_meta() reads back.
+void write_continuation(RunFileWriter& out, const std::string& from_checkpoint,
+                        const CheckpointInfo& checkpoint);
+
 RunMeta read_run_meta(const RunFileReader& file);
 /// "YYYY-MM" of each month of the run.
 std::vector<std::string> read_months(const RunFileReader& file);

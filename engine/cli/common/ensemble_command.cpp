@@ -337,44 +337,4 @@ PlanRunner runner_with_progress(const RunResources& resources, bool quiet) {
     };
 }
 
-void write_measured(ArrayWriter& out, const std::vector<OutcomeMeasure>& measures,
-                    const MeasuredScenarios& measured, const std::vector<std::size_t>& leading,
-                    const std::vector<std::string>& leading_names,
-                    const std::string& difference_units) {
-    std::vector<std::string> names, units;
-    for (const OutcomeMeasure& m : measures) {
-        names.push_back(m.name);
-        units.push_back(m.units);
-    }
-    out.write_strings("/measures/name", names, "measure", "text");
-    out.write_strings("/measures/units", units, "measure", "text");
-    out.write_strings("/statistic",
-                      {summary_statistic_names.begin(), summary_statistic_names.end()}, "statistic",
-                      "text");
-
-    const std::size_t M = measures.size();
-    const std::size_t replicates = measured.values.empty() ? 0 : measured.values[0].size();
-    std::vector<double> values, levels, differences;
-    for (std::size_t i = 0; i < measured.values.size(); ++i)
-        for (std::size_t m = 0; m < M; ++m) {
-            for (std::size_t r = 0; r < replicates; ++r)
-                values.push_back(measured.values[i][r][m]);
-            for (std::size_t st = 0; st < summary_statistic_count; ++st) {
-                levels.push_back(measured.levels[i][m][st]);
-                differences.push_back(measured.differences[i][m][st]);
-            }
-        }
-    const auto shape = [&](std::size_t last, const std::string& name) {
-        std::pair<std::vector<std::size_t>, std::vector<std::string>> d{leading, leading_names};
-        d.first.insert(d.first.end(), {M, last});
-        d.second.insert(d.second.end(), {"measure", name});
-        return d;
-    };
-    const auto [value_dims, value_names] = shape(replicates, "replicate");
-    const auto [statistic_dims, statistic_names] = shape(summary_statistic_count, "statistic");
-    out.write_array("/values", value_dims, value_names, "see /measures/units", values);
-    out.write_array("/statistics", statistic_dims, statistic_names, "see /measures/units", levels);
-    out.write_array("/differences", statistic_dims, statistic_names, difference_units, differences);
-}
-
 } // namespace ulcsim::cli

@@ -107,12 +107,4 @@ void run_ensemble_with_progress(const RunPlan& plan, const EnsembleOptions& opti
 /// run_ensemble_with_progress as a PlanRunner, for the library's operations that build plans.
 PlanRunner runner_with_progress(const RunResources& resources, bool quiet);
 
-/// Writes /measures/name, /measures/units, /statistic, and /values [leading…, measure,
-/// replicate], /statistics and /differences [leading…, measure, statistic], where the
-/// leading dimensions (named `leading_names`) enumerate the scenarios in row-major order.
-void write_measured(ArrayWriter& out, const std::vector<OutcomeMeasure>& measures,
-                    const MeasuredScenarios& measured, const std::vector<std::size_t>& leading,
-                    const std::vector<std::string>& leading_names,
-                    const std::string& difference_units);
-
 } // namespace ulcsim::cli

@@ -1,12 +1,12 @@
 #pragma once
-// Files the program carries so that a report needs nothing beside it: generated at build
+// Files the library carries so that a report needs nothing beside it: generated at build
 // time by cmake/embed_file.cmake from third_party/ and from the page's own stylesheet and
-// script in engine/report/, which are real CSS and JavaScript files.
+// script beside this file, which are real CSS and JavaScript files.
 
 #include <cstddef>
 #include <string_view>
 
-namespace ulcsim::cli::embedded {
+namespace ulcsim::embedded {
 
 /// Chart.js (third_party/chartjs/chart.umd.js, without its source-map comment).
 extern const unsigned char chartjs[];
@@ -34,4 +34,4 @@ inline std::string_view report_js_source() {
     return {reinterpret_cast<const char*>(report_js), report_js_size};
 }
 
-} // namespace ulcsim::cli::embedded
+} // namespace ulcsim::embedded

@@ -1,12 +1,15 @@
-#include "report_page.hpp"
+// The page of `ulcsim report`: one HTML file holding Chart.js, the figures as JSON and the
+// script that draws them (ulcsim/report.hpp).
 
 #include "report_assets.hpp"
+#include "ulcsim/report.hpp"
 
 #include <string_view>
 
-namespace ulcsim::cli {
+namespace ulcsim {
 
-std::string report_html(const std::string& data_json, ReportLanguage language) {
+std::string report_html(const ReportData& data, ReportLanguage language) {
+    const std::string data_json = report_json(data);
     const std::string_view chartjs = embedded::chartjs_source();
     std::string page;
     const std::string_view style = embedded::report_css_source();
@@ -30,4 +33,4 @@ std::string report_html(const std::string& data_json, ReportLanguage language) {
     return page;
 }
 
-} // namespace ulcsim::cli
+} // namespace ulcsim

@@ -1,0 +1,240 @@
+// The report's figures as the JSON document the page's script draws from (ulcsim/report.hpp).
+
+#include "ulcsim/report.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <string_view>
+
+namespace ulcsim {
+
+namespace {
+
+constexpr const char* segment_names[report_segment_count] = {"formal", "informal", "vulnerable",
+                                                             "all"};
+
+// A minimal JSON writer: the report's data is numbers, strings and arrays of them.
+class Json {
+public:
+    Json& raw(std::string_view text) {
+        out_ += text;
+        return *this;
+    }
+    Json& str(std::string_view text) {
+        out_ += '"';
+        for (const char c : text) {
+            switch (c) {
+            case '"':
+                out_ += "\\\"";
+                break;
+            case '\\':
+                out_ += "\\\\";
+                break;
+            case '\n':
+                out_ += "\\n";
+                break;
+            case '\r':
+                out_ += "\\r";
+                break;
+            case '\t':
+                out_ += "\\t";
+                break;
+            // "</script>" inside the page's JSON would end the script element early.
+            case '<':
+                out_ += "\\u003c";
+                break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    char buffer[8];
+                    std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
+                    out_ += buffer;
+                } else {
+                    out_ += c;
+                }
+            }
+        }
+        out_ += '"';
+        return *this;
+    }
+    // NaN (never reached, nobody working) becomes null, which JSON has and Chart.js skips.
+    Json& num(double value) {
+        if (!std::isfinite(value)) return raw("null");
+        char buffer[32];
+        const auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
+        out_.append(buffer, r.ptr);
+        return *this;
+    }
+    Json& boolean(bool value) { return raw(value ? "true" : "false"); }
+    Json& nums(const std::vector<double>& values) {
+        out_ += '[';
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (i) out_ += ',';
+            num(values[i]);
+        }
+        out_ += ']';
+        return *this;
+    }
+    Json& rows(const std::vector<std::vector<double>>& rows) {
+        out_ += '[';
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            if (i) out_ += ',';
+            nums(rows[i]);
+        }
+        out_ += ']';
+        return *this;
+    }
+    Json& strs(const std::vector<std::string>& values) {
+        out_ += '[';
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (i) out_ += ',';
+            str(values[i]);
+        }
+        out_ += ']';
+        return *this;
+    }
+    Json& interval(const ReportInterval& i) {
+        return raw("{").key("mean").num(i.mean).key("p05").num(i.p05).key("p95").num(i.p95).raw(
+            "}");
+    }
+    Json& key(std::string_view name) {
+        if (!out_.empty() && out_.back() != '{' && out_.back() != '[') out_ += ',';
+        str(name);
+        out_ += ':';
+        return *this;
+    }
+    Json& comma() {
+        out_ += ',';
+        return *this;
+    }
+    std::string take() { return std::move(out_); }
+
+private:
+    std::string out_;
+};
+
+// A stored [rows, columns] array as rows (a one-dimensional one as one column).
+std::vector<std::vector<double>> rows_of(const StoredArray& a) {
+    const std::size_t n = a.dims.at(0), k = a.dims.size() > 1 ? a.dims[1] : 1;
+    std::vector<std::vector<double>> out;
+    for (std::size_t i = 0; i < n; ++i)
+        out.emplace_back(a.values.begin() + static_cast<std::ptrdiff_t>(i * k),
+                         a.values.begin() + static_cast<std::ptrdiff_t>((i + 1) * k));
+    return out;
+}
+
+void write_forecast(Json& j, const ForecastFile& f) {
+    j.raw("{");
+    j.key("codes").strs(f.code);
+    j.key("names").strs(f.name);
+    j.key("levels").strs(f.level);
+    j.key("measure").str(f.measure.value_or(""));
+    j.key("threshold").nums({f.threshold});
+    j.key("quantile_level").nums(f.quantile_level);
+    j.key("quantile").rows(rows_of(f.quantile));
+    j.key("first_month").rows(rows_of(f.first_month));
+    j.key("by").strs(f.by);
+    j.key("probability_by").rows(rows_of(f.probability_by));
+    j.key("never").nums(f.never);
+    j.raw("}");
+}
+
+void write_run(Json& j, const ReportRun& run) {
+    j.raw("{");
+    j.key("file").str(run.file);
+    j.key("scenario").str(run.scenario);
+    j.key("description").str(run.description);
+    j.key("sources").raw("[");
+    for (std::size_t i = 0; i < run.sources.size(); ++i) {
+        if (i) j.comma();
+        j.raw("{").key("what").str(run.sources[i].what).key("source").str(run.sources[i].source);
+        j.raw("}");
+    }
+    j.raw("]");
+    j.key("seed").num(static_cast<double>(run.seed));
+    j.key("replicates").num(static_cast<double>(run.replicates));
+    j.key("engine_version").str(run.engine_version);
+    j.key("months").strs(run.months);
+
+    j.key("nation").raw("{");
+    for (std::size_t s = 0; s < report_segment_count; ++s) {
+        const CoverageBands& b = run.nation[s];
+        j.key(segment_names[s]).raw("{");
+        j.key("mean").nums(b.mean).key("p05").nums(b.p05).key("p25").nums(b.p25);
+        j.key("p50").nums(b.p50).key("p75").nums(b.p75).key("p95").nums(b.p95);
+        j.raw("}");
+    }
+    j.raw("}");
+
+    j.key("payers").raw("{");
+    j.key("employer").nums(run.payers.employer);
+    j.key("self").nums(run.payers.self);
+    j.key("programme").nums(run.payers.programme);
+    j.raw("}");
+
+    if (run.registration) {
+        const auto pair = [](const std::array<double, 2>& v) {
+            return std::vector<double>{v[0], v[1]};
+        };
+        j.key("registration").raw("{");
+        j.key("coverage_rate").nums(pair(run.registration->coverage_rate));
+        j.key("registered_rate").nums(pair(run.registration->registered_rate));
+        j.key("coverage_share").nums(pair(run.registration->coverage_share));
+        j.raw("}");
+    }
+
+    const ReportRun::Areas& a = run.areas;
+    j.key("areas").raw("{").key("level").str(a.level);
+    j.key("total").num(static_cast<double>(a.total));
+    j.key("names").strs(a.names);
+    j.key("p05").rows(a.p05).key("p50").rows(a.p50).key("p95").rows(a.p95);
+    j.raw("}");
+
+    const ReportRun::Programmes& p = run.programmes;
+    j.key("programmes").raw("{").key("names").strs(p.names);
+    if (!p.names.empty()) {
+        j.key("members").rows(p.members);
+        j.key("spent_idr").rows(p.spent_idr);
+        j.key("budget_idr").rows(p.budget_idr);
+    }
+    j.raw("}");
+
+    j.key("forecast");
+    if (run.forecast)
+        write_forecast(j, *run.forecast);
+    else
+        j.raw("null");
+    j.raw("}");
+}
+
+void write_comparison(Json& j, const ReportComparison& c) {
+    j.raw("{").key("kept_replicates").boolean(c.kept_replicates);
+    j.key("paired").boolean(c.paired);
+    for (std::size_t s = 0; s < report_segment_count; ++s) {
+        j.key(segment_names[s]).raw("{").key("level").interval(c.level[s]);
+        if (c.paired) j.key("difference").interval(c.difference[s]);
+        j.raw("}");
+    }
+    j.raw("}");
+}
+
+} // namespace
+
+std::string report_json(const ReportData& data) {
+    Json j;
+    j.raw("{").key("runs").raw("[");
+    for (std::size_t i = 0; i < data.runs.size(); ++i) {
+        if (i) j.comma();
+        write_run(j, data.runs[i]);
+    }
+    j.raw("]").key("comparison");
+    if (data.comparison.empty()) return j.raw("null}").take();
+    j.raw("[");
+    for (std::size_t i = 0; i < data.comparison.size(); ++i) {
+        if (i) j.comma();
+        write_comparison(j, data.comparison[i]);
+    }
+    return j.raw("]}").take();
+}
+
+} // namespace ulcsim
