@@ -3,6 +3,7 @@
 // whose provinces follow it month by month, and the series' bad input.
 
 #include "support/test_support.hpp"
+#include "ulcsim/checkpoint.hpp"
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/simulation.hpp"
@@ -11,6 +12,7 @@
 #include <cmath>
 #include <gtest/gtest.h>
 #include <map>
+#include <optional>
 #include <tbb/task_arena.h>
 
 using namespace ulcsim;
@@ -249,4 +251,34 @@ workforce_from = "bps"
         EXPECT_EQ(e.diagnostics()[0].key, "population.workforce_from");
         EXPECT_EQ(e.diagnostics()[0].where.line, 7);
     }
+}
+
+TEST(Workforce, ABranchFromAStateContinuesTheBaselineBitForBit) {
+    // The entrants' targets are calendar months, so a branch from the state after 12 months
+    // asks for the same labour force as the baseline's last 12 months, and its slots hold it.
+    const std::vector<std::string> on = {"population.workforce_from=\"bps_employment_by_province\"",
+                                         "observation=[]"};
+    const auto with = [&](std::vector<std::string> more) {
+        more.insert(more.end(), on.begin(), on.end());
+        return load_scenario(test::scenarios_dir() / "kota-magelang-2025.toml", more);
+    };
+    const Scenario base = with({"run.months=24"});
+    ReplicateSimulation sim(base, 1);
+    std::optional<ReplicateState> state;
+    while (sim.months_done() < base.run.months) {
+        if (sim.months_done() == 12) state = sim.capture_state();
+        sim.step();
+    }
+    const ReplicateSeries a = sim.take_series();
+    const Scenario branch = with({"run.start=2025-01", "run.months=12"});
+    ReplicateSimulation continued(branch, std::move(*state));
+    while (continued.months_done() < branch.run.months)
+        continued.step();
+    const ReplicateSeries b = continued.take_series();
+    for (std::size_t m = 0; m < series_metric_count; ++m)
+        for (std::size_t t = 0; t < b.months; ++t)
+            ASSERT_EQ(a.total(static_cast<SeriesMetric>(m), t + 12),
+                      b.total(static_cast<SeriesMetric>(m), t))
+                << series_metric_names[m] << " month " << t;
+    EXPECT_GT(b.total(SeriesMetric::entrants, 0), 0);
 }
