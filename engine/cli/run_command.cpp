@@ -189,7 +189,7 @@ int run_command(const std::vector<std::string>& args) {
         } else {
             for (std::size_t k = 0; k < scenario.regions.size(); ++k)
                 slots += region_capacity(agents_in_region(scenario, k),
-                                         scenario.behaviour.entry_rate, scenario.run.months);
+                                         scenario.entrant_room_rate(), scenario.run.months);
         }
         size.summaries += static_cast<double>(replicates) * slots *
                           static_cast<double>(Population::bytes_per_agent);

@@ -30,7 +30,7 @@ double replicate_bytes(const Scenario& s, int threads, std::int64_t& slots_out, 
     std::int64_t slots = 0;
     double villages = 0;
     for (std::size_t k = 0; k < s.regions.size(); ++k) {
-        capacity[k] = region_capacity(agents_in_region(s, k), s.behaviour.entry_rate, s.run.months);
+        capacity[k] = region_capacity(agents_in_region(s, k), s.entrant_room_rate(), s.run.months);
         slots += capacity[k];
         villages += s.region_table.regions()[s.regions[k]].villages();
     }

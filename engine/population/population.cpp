@@ -236,12 +236,13 @@ Population synthesise_population(const Scenario& s, std::uint32_t replicate, int
 
     Population out;
     out.region_slots.resize(plans.size());
+    const double room_rate = s.entrant_room_rate();
     std::uint64_t total = 0;
     for (std::size_t k = 0; k < plans.size(); ++k) {
         RegionSlots& slots = out.region_slots[k];
         slots.first = static_cast<std::uint32_t>(total);
         slots.used = plans[k].agents;
-        slots.capacity = region_capacity(plans[k].agents, s.behaviour.entry_rate, entrant_months);
+        slots.capacity = region_capacity(plans[k].agents, room_rate, entrant_months);
         total += slots.capacity;
         if (total > std::numeric_limits<std::uint32_t>::max())
             throw std::length_error("more than 2^32 agents: raise population.scale");

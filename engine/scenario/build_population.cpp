@@ -21,6 +21,10 @@ void ScenarioBuilder::read_population(bool have_regions) {
     read_number(t, "nonactive_per_active", p.nonactive_per_active);
     read_choice(t, "initial_coverage_from", coverage_source_names, p.initial_coverage_from);
     read_number(t, "unobserved_province_factor", p.unobserved_province_factor);
+    read_choice(t, "workforce_from", workforce_source_names, p.workforce_from);
+    read_number(t, "workforce_growth_factor", p.workforce_growth_factor);
+    if (p.workforce_from == WorkforceSource::bps_employment_by_province && have_regions)
+        read_employment_series(t);
 
     TableReader office = t.table("head_office");
     if (office.present()) {
@@ -101,18 +105,33 @@ void ScenarioBuilder::read_population(bool have_regions) {
     t.finish();
 }
 
+// The series is data like the region table: its problems are reported where they are, and
+// once more at the key that asked for it.
+void ScenarioBuilder::read_employment_series(TableReader& t) {
+    try {
+        s_.population.employment = std::make_shared<const EmploymentSeries>(
+            EmploymentSeries::load(s_.region_table.data_dir(), s_.region_table.provinces()));
+    } catch (const InputError& e) {
+        for (const Diagnostic& d : e.diagnostics())
+            diag_.add(d.where, d.key, d.message);
+        t.error("workforce_from",
+                "cannot read the employment series in " + s_.region_table.data_dir().string());
+    }
+}
+
 // Agents are numbered with 32 bits across all regions, so the population with the room its
 // entrants may need (as region_capacity reserves it) must fit; beyond, a run could only fail
 // or truncate.
 void ScenarioBuilder::check_agent_slots(TableReader& t) {
     const double scale = s_.population.scale_workers_per_agent;
     double slots = 0, workers = 0;
+    const double room_rate = s_.entrant_room_rate();
     for (const std::size_t r : s_.regions) {
         const double w = static_cast<double>(s_.employed_workers(r));
         workers += w;
         double labour_force = std::round(w / scale);
         for (int month = 0; month < s_.run.months && labour_force < 0x1p33; ++month)
-            labour_force += std::ceil(s_.behaviour.entry_rate * labour_force);
+            labour_force += std::ceil(room_rate * labour_force);
         slots += labour_force;
     }
     constexpr double most = 4'294'967'295.0;

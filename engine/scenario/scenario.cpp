@@ -4,6 +4,7 @@
 #include "scenario_document.hpp"
 #include "ulcsim/input_error.hpp"
 
+#include <cmath>
 #include <sstream>
 
 namespace ulcsim {
@@ -64,10 +65,16 @@ double FundingProgramme::total_budget_idr() const {
     return total;
 }
 
-std::int64_t Scenario::employed_workers(std::size_t region) const {
+std::int64_t Scenario::region_data_employed_workers(std::size_t region) const {
     for (const RegionPopulationOverride& o : population.region_overrides)
         if (o.region == region && o.employed_workers) return *o.employed_workers;
     return region_table.regions()[region].employed_workers;
+}
+
+std::int64_t Scenario::employed_workers(std::size_t region) const {
+    const std::int64_t workers = region_data_employed_workers(region);
+    if (population.workforce_from == WorkforceSource::region_data) return workers;
+    return std::llround(static_cast<double>(workers) * workforce_factor(region, run.start));
 }
 
 std::int64_t Scenario::total_employed_workers() const {

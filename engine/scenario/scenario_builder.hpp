@@ -72,6 +72,7 @@ private:
     bool read_regions();
     void read_population(bool have_regions);
     void check_agent_slots(TableReader& population);
+    void read_employment_series(TableReader& population);
     void read_commuting(bool have_regions);
     void read_behaviour();
     void read_benefits();

@@ -231,6 +231,29 @@ constexpr ScenarioKey keys[] = {
                 "with one, times this factor. At 1 they total about 1.30m active at scale 1; "
                 "the national 41.56m (Kemnaker Satu Data) less the 28 provinces' 39.78m leaves "
                 "1.78m, a factor of about 1.37."},
+    choice_key("population.workforce_from", workforce_source_names, "`\"region_data\"`",
+               "`region_data`: every region keeps the employed workers of the region data (BPS, "
+               "Aug 2024) whatever the start month, and workers enter at "
+               "`behaviour.entry_rate`. `bps_employment_by_province`: each province's employed "
+               "workers follow `data/employment_by_province.csv` (BPS Sakernas, Aug 2023 to Aug "
+               "2024) backwards and forwards from the start month: the population is "
+               "synthesised at the series' value for the start month, and each month as many "
+               "workers enter as bring each region back to it (none when deaths and ageing "
+               "leave it above), so `entry_rate` is not used. Regions keep their share of the "
+               "province (and overrides of `employed_workers` are read as Aug 2024 figures)."),
+    {.path = "population.workforce_growth_factor",
+     .type = KeyType::number,
+     .quantity = Quantity::amount,
+     .lower = 0,
+     .upper = 10,
+     .unit = "multiplier",
+     .fittable = true,
+     .variable = true,
+     .default_text = "`1` (ESTIMATE: the trend of Aug 2023 to Aug 2024 continues)",
+     .summary = "With `workforce_from = \"bps_employment_by_province\"`: before the series' "
+                "first month and after its last, each province's employed workers change at its "
+                "mean growth rate over the series (log scale) times this factor: 1 continues "
+                "the trend (nation +3.4% a year, Jawa Tengah +4.4%), 0 holds them flat."},
     table_key("population.head_office",
               "Head offices that register formal workers who live in other provinces."),
     {.path = "population.head_office.region",

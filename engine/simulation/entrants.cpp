@@ -37,13 +37,25 @@ std::vector<std::uint32_t> count_free_slots(const Population& pop,
     return free_slots;
 }
 
+namespace {
+
+// After this month's leavers, before its entrants.
+std::int64_t labour_force_now(const ThreadTally& totals, std::size_t k) {
+    std::int64_t n = 0;
+    for (std::size_t g = 0; g < segment_count; ++g)
+        n += totals.counts[TallyLayout::cell(k, g, SeriesMetric::labour_force)];
+    return n;
+}
+
+} // namespace
+
 // New workers join at the end of the month, uncovered: entry_rate × last month's labour
 // force, rounded up or down at random. They take the slots of workers who left, lowest
 // first, before the region's reserved slots, so that the memory a run touches follows
 // its labour force rather than everyone who ever entered.
-void enter_new_workers(int t, double entry_rate, const CounterRng& rng,
-                       const WorkerSynthesis& synthesis, const MonthParameters& month,
-                       std::span<const std::int64_t> labour_force,
+void enter_new_workers(int t, double entry_rate, std::span<const double> target,
+                       const CounterRng& rng, const WorkerSynthesis& synthesis,
+                       const MonthParameters& month, std::span<const std::int64_t> labour_force,
                        std::span<const std::uint8_t> owned, std::span<ThreadTally> threads,
                        std::vector<std::uint32_t>& free_slots, Population& pop,
                        ThreadTally& totals) {
@@ -54,14 +66,18 @@ void enter_new_workers(int t, double entry_rate, const CounterRng& rng,
             free_slots[k] += static_cast<std::uint32_t>(
                 totals.counts[TallyLayout::cell(k, g, SeriesMetric::deaths)] +
                 totals.counts[TallyLayout::cell(k, g, SeriesMetric::aged_out)]);
-    if (rate <= 0) return;
+    if (target.empty() && rate <= 0) return;
     tbb::parallel_for(
         tbb::blocked_range<std::size_t>(0, pop.region_slots.size(), 1),
         [&](const tbb::blocked_range<std::size_t>& range) {
             for (std::size_t k = range.begin(); k != range.end(); ++k) {
                 if (!owned[k]) continue;
                 RegionSlots& r = pop.region_slots[k];
-                const double expected = rate * static_cast<double>(labour_force[k]);
+                const double expected =
+                    target.empty()
+                        ? rate * static_cast<double>(labour_force[k])
+                        : std::max(0.0,
+                                   target[k] - static_cast<double>(labour_force_now(totals, k)));
                 const auto u = rng.words(r.first, m, DrawPurpose::entry, 3)[0];
                 auto n = static_cast<std::uint32_t>(expected + CounterRng::unit(u));
                 n = std::min(n, free_slots[k] + (r.capacity - r.used));

@@ -22,11 +22,13 @@ std::vector<std::uint32_t> count_free_slots(const Population& pop,
                                             std::span<const std::uint8_t> owned);
 
 /// Entrants of month `t` (from the origin): entry_rate × last month's labour force of each
-/// owned region, rounded up or down at random, counted in `totals` (labour force, entrants,
+/// owned region, or, when `target` is given (agents by region, the workforce series), what
+/// brings the region's labour force after this month's leavers to its target (none when it
+/// is above); rounded up or down at random, counted in `totals` (labour force, entrants,
 /// village workers). `free_slots` gains this month's deaths and aged-out workers first.
-void enter_new_workers(int t, double entry_rate, const CounterRng& rng,
-                       const WorkerSynthesis& synthesis, const MonthParameters& month,
-                       std::span<const std::int64_t> labour_force,
+void enter_new_workers(int t, double entry_rate, std::span<const double> target,
+                       const CounterRng& rng, const WorkerSynthesis& synthesis,
+                       const MonthParameters& month, std::span<const std::int64_t> labour_force,
                        std::span<const std::uint8_t> owned, std::span<ThreadTally> threads,
                        std::vector<std::uint32_t>& free_slots, Population& pop,
                        ThreadTally& totals);

@@ -236,6 +236,7 @@ private:
         places_->reserve(threads);
         totals_.size(s_.regions.size(), villages, s_.programmes.size());
         labour_force_.assign(s_.regions.size(), 0);
+        workforce_targets_ = s_.workforce_targets();
 
         std::size_t chunks = 0;
         for (std::size_t k = 0; k < pop_.region_slots.size(); ++k)
@@ -298,8 +299,14 @@ private:
         result_.phase_times.of(Phase::allocation) += seconds_since(started);
 
         started = Clock::now();
-        detail::enter_new_workers(t + offset_, s_.behaviour.entry_rate, rng_, synthesis_, params_,
-                                  labour_force_, owned_, threads_, free_slots_, pop_, totals_);
+        const std::span<const double> target =
+            workforce_targets_.empty()
+                ? std::span<const double>()
+                : std::span<const double>(workforce_targets_)
+                      .subspan(static_cast<std::size_t>(t) * s_.regions.size(), s_.regions.size());
+        detail::enter_new_workers(t + offset_, s_.behaviour.entry_rate, target, rng_, synthesis_,
+                                  params_, labour_force_, owned_, threads_, free_slots_, pop_,
+                                  totals_);
         result_.phase_times.of(Phase::demography) += seconds_since(started);
 
         started = Clock::now();
@@ -407,7 +414,9 @@ private:
     std::optional<detail::ProgrammePlaces> places_; ///< once the agents are there
 
     std::vector<std::int64_t> labour_force_; ///< by region, at the end of last month
-    std::vector<std::uint32_t> free_slots_;  ///< by region: slots in use whose worker left
+    /// [month][region]: the labour force the workforce series asks for (empty: entry_rate).
+    std::vector<double> workforce_targets_;
+    std::vector<std::uint32_t> free_slots_; ///< by region: slots in use whose worker left
     std::vector<std::uint16_t> desa_;
 
     std::vector<ThreadTally> threads_;

@@ -131,7 +131,7 @@ void check_branch(const Scenario& s, const CheckpointInfo& c) {
                                      "programme that has members (matched by name)");
     }
     if (same_regions && s.run.start == c.month) {
-        const int allowed = branch_months_allowed(c, s.behaviour.entry_rate);
+        const int allowed = branch_months_allowed(c, s.entrant_room_rate());
         if (s.run.months > allowed)
             problem("run.months",
                     "is " + std::to_string(s.run.months) + ", but " + from +

@@ -23,6 +23,8 @@ public:
         return static_cast<double>(agents) * workers_per_agent_;
     }
 
+    /// `workers` in agents, unrounded: a target that a random draw rounds (entrants).
+    constexpr double agents_unrounded(double workers) const { return workers / workers_per_agent_; }
     /// The agents nearest to `workers` (halves away from zero): a region's population.
     std::int64_t agents_nearest(double workers) const {
         return std::llround(workers / workers_per_agent_);

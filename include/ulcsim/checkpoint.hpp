@@ -79,8 +79,8 @@ struct CheckpointInfo {
 CheckpointInfo checkpoint_info_of(const ReplicateState& state);
 
 /// Months a branch starting from the checkpoint may run before a region's entrants could
-/// outgrow the slots reserved for them, with the branch's entry rate: the smallest over
-/// replicates and regions.
+/// outgrow the slots reserved for them, with the branch's entrant room rate
+/// (Scenario::entrant_room_rate()): the smallest over replicates and regions.
 int branch_months_allowed(const CheckpointInfo& checkpoint, double entry_rate);
 
 /// Checks that `scenario` can continue from the checkpoint: the same regions (and villages),

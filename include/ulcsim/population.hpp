@@ -84,7 +84,8 @@ public:
 std::uint32_t agents_in_region(const Scenario& scenario, std::size_t scenario_region);
 
 /// Slots a region needs so that entrants over `months` months can never overflow it: the
-/// labour force grows by at most ceil(entry_rate × labour force) a month.
+/// labour force grows by at most ceil(entry_rate × labour force) a month (the rate is
+/// Scenario::entrant_room_rate(): entry_rate, or the workforce series' fastest growth).
 std::uint32_t region_capacity(std::uint32_t agents, double entry_rate, int months);
 
 /// Builds replicate `replicate`'s agents, the state at the start of the run's first month,

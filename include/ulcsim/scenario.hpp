@@ -9,6 +9,7 @@
 #include "ulcsim/calendar.hpp"
 #include "ulcsim/regions.hpp"
 #include "ulcsim/worker_attributes.hpp"
+#include "ulcsim/workforce.hpp"
 
 #include <array>
 #include <cstdint>
@@ -78,6 +79,13 @@ struct PopulationSpec {
     /// Multiplies the estimated starting coverage of provinces without a Dec 2023 count.
     double unobserved_province_factor = 1;
     HeadOffice head_office;
+    /// region_data: the region data's (Aug 2024) employed workers throughout, entrants at
+    /// behaviour.entry_rate; bps_employment_by_province: each province's employed workers
+    /// follow `employment` from the start month, entrants filling the gap to it.
+    WorkforceSource workforce_from = WorkforceSource::region_data;
+    /// Beyond the series: this multiple of each province's mean log growth over it.
+    double workforce_growth_factor = 1;
+    std::shared_ptr<const EmploymentSeries> employment; ///< read when workforce_from needs it
     std::array<double, segment_count> awareness_mean{0.6, 0.35, 0.2};
     std::array<double, segment_count> fears_bansos_share{0.0, 0.15, 0.40};
     std::array<double, age_band_count> age_band_shares{0.15, 0.23, 0.24, 0.21, 0.13, 0.04};
@@ -315,9 +323,22 @@ struct Scenario {
     /// The document the fields were validated from, shared by copies: what vary() changes.
     std::shared_ptr<const ScenarioDocument> document;
 
-    /// Employed workers of a region after the scenario's overrides.
+    /// Employed workers of a region at the start month: the region data's (or its override)
+    /// moved along the employment series when population.workforce_from asks for it.
     std::int64_t employed_workers(std::size_t region) const;
     std::int64_t total_employed_workers() const;
+    /// Employed workers of a region in the region data's month (Aug 2024), after overrides.
+    std::int64_t region_data_employed_workers(std::size_t region) const;
+    /// Employed workers at month `m` over those at region_data_month: 1 unless the workforce
+    /// follows the employment series.
+    double workforce_factor(std::size_t region, Month m) const;
+    /// With the workforce following the series, the labour force (agents, unrounded) each of
+    /// the scenario's regions should have at the end of each month of the run: [month][region].
+    /// Empty otherwise.
+    std::vector<double> workforce_targets() const;
+    /// The monthly growth for which each region reserves slots for its entrants
+    /// (region_capacity): behaviour.entry_rate, or the fastest growth of the series over the run.
+    double entrant_room_rate() const;
 };
 
 /// Reads a scenario file, resolves `extends`, applies `--set` overrides ("key.path=value"),

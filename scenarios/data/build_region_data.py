@@ -4,6 +4,9 @@
 Outputs (next to this script):
   provinces.csv  one row per province (38), sorted by Kemendagri code
   regions.csv    one row per kabupaten/kota (514), sorted by Kemendagri code
+  employment_by_province.csv
+                 employed workers of each province at each BPS Sakernas month
+                 the sources give (Aug 2023, Feb 2024, Aug 2024)
   README.md      column descriptions, estimation method, weaknesses, sources
 
 Standard library only. Deterministic: the same sources give byte-identical
@@ -58,6 +61,22 @@ FIXED_KABKOTA = {
     "13.73": (36_100, "Kota Sawahlunto: 38,256 labour force x (1 - TPT 0.0555) = 36,100 (2024) [ESTIMATE]"),
 }
 FORMAL_YEARS = [2024, 2023, 2022, 2021, 2020]  # preference order
+
+# The employment series (employment_by_province.csv): national employed at each Sakernas
+# month the sources give, and Jawa Tengah's where BPS Jateng published it. Each is a row of
+# scenarios/data/observations.csv, named here so the table can cite it.
+SERIES_NATIONAL = {
+    "2023-08": (139_850_000, "ID-2023-08-employed-all"),
+    "2024-02": (142_180_000, "ID-2024-02-employed-all"),
+    "2024-08": (NATIONAL_EMPLOYED, "ID-2024-08-employed-all"),
+}
+SERIES_JATENG = {
+    "2023-08": (19_990_000, "33-2023-08-employed-all"),
+    "2024-08": (JATENG_EMPLOYED, "33-2024-08-employed-all"),
+}
+SERIES_BASIS = "2024-08"  # the month of provinces.csv's employed_workers
+SERIES_COLUMNS = ["province_code", "month", "employed_workers", "method", "label",
+                  "observation_rows"]
 
 PROV_COLUMNS = ["code", "name", "n_kabkota", "n_desa", "n_kelurahan", "population",
                 "employed_workers", "employed_method", "formal_share",
@@ -394,10 +413,54 @@ def estimate_employment(provs, kabkota):
     return prov_emp, prov_method, kk_emp, kk_method, ratio, nat_pop, within_ratio
 
 
+def estimate_employment_series(provs, prov_emp):
+    """Employed workers by province at each month of SERIES_NATIONAL.
+
+    Jawa Tengah takes its BPS figure where there is one; at a month without one, the
+    nation's figure times the mean of Jawa Tengah's shares of the nation at the months with
+    one. The rest of the nation is split over the other provinces by population, as
+    provinces.csv splits Aug 2024, so the basis month reproduces provinces.csv exactly.
+    """
+    chk = Checker()
+    jateng_shares = [Fraction(SERIES_JATENG[m][0], SERIES_NATIONAL[m][0]) for m in SERIES_JATENG]
+    mean_share = sum(jateng_shares, Fraction(0)) / len(jateng_shares)
+    rows = []
+    for month in sorted(SERIES_NATIONAL):
+        national, national_row = SERIES_NATIONAL[month]
+        if month in SERIES_JATENG:
+            jateng, jateng_row = SERIES_JATENG[month]
+            jateng_method, jateng_label = "bps_province", "EXACT"
+            jateng_rows = jateng_row
+        else:
+            q = mean_share * national
+            jateng = (q.numerator * 2 + q.denominator) // (2 * q.denominator)
+            jateng_method, jateng_label = "mean_share_of_nation", "ESTIMATE"
+            jateng_rows = " ".join([national_row] + [SERIES_JATENG[m][1] for m in sorted(SERIES_JATENG)])
+        rest = largest_remainder(national - jateng, {c: p["population"] for c, p in provs.items()
+                                                     if c != JATENG_CODE})
+        for pc in sorted(provs):
+            if pc == JATENG_CODE:
+                value, method, label, cited = jateng, jateng_method, jateng_label, jateng_rows
+            else:
+                value, method, label = rest[pc], "national_share", "ESTIMATE"
+                cited = " ".join(dict.fromkeys([national_row] + jateng_rows.split()))
+            rows.append({"province_code": pc, "month": month, "employed_workers": value,
+                         "method": method, "label": label, "observation_rows": cited})
+        chk.equal("employment series %s: provinces sum to the nation" % month,
+                  sum(r["employed_workers"] for r in rows if r["month"] == month), national)
+    for r in rows:
+        if r["month"] == SERIES_BASIS:
+            chk.equal("employment series %s %s = provinces.csv" % (r["province_code"], r["month"]),
+                      r["employed_workers"], prov_emp[r["province_code"]])
+    chk.abort_if_failed("employment series")
+    return rows, mean_share
+
+
 def build():
     provs, kabkota, formal, formal_fallback, national_formal, bpjstk = load_and_check()
     prov_emp, prov_method, kk_emp, kk_method, ratio, nat_pop, within_ratio = \
         estimate_employment(provs, kabkota)
+    series, jateng_mean_share = estimate_employment_series(provs, prov_emp)
 
     def share4(code):
         return str(formal[code].quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
@@ -430,6 +493,7 @@ def build():
 
     write_csv(os.path.join(HERE, "provinces.csv"), PROV_COLUMNS, prov_out)
     write_csv(os.path.join(HERE, "regions.csv"), REGION_COLUMNS, reg_out)
+    write_csv(os.path.join(HERE, "employment_by_province.csv"), SERIES_COLUMNS, series)
 
     stats = {
         "nat_pop": nat_pop, "ratio": ratio, "within_ratio": within_ratio,
@@ -445,6 +509,7 @@ def build():
                      if r["coverage_share_2023_12"] and Decimal(r["coverage_share_2023_12"]) > 1],
         "missing_bpjstk": [(r["code"], r["name"]) for r in prov_out if r["code"] not in bpjstk],
         "km": sorted((Decimal(r["km_to_office"]), r["code"]) for r in reg_out),
+        "series": series, "jateng_mean_share": jateng_mean_share,
     }
     write_readme(stats, prov_out, reg_out)
     print_summary(stats, prov_out, reg_out)
@@ -533,6 +598,8 @@ def write_readme(st, prov_out, reg_out):
     a("| `regions.csv` | %d kabupaten/kota (%d kabupaten, %d kota), sorted by Kemendagri code |"
       % (len(reg_out), sum(r["kind"] == "kabupaten" for r in reg_out),
          sum(r["kind"] == "kota" for r in reg_out)))
+    a("| `employment_by_province.csv` | employed workers of each province at each BPS Sakernas month "
+      "of the sources (%s), for `population.workforce_from` |" % ", ".join(sorted(SERIES_NATIONAL)))
     a("| `build_region_data.py` | the build script |")
     a("| `sources/` | verbatim copies of the source files (table below) |")
     a("")
@@ -619,6 +686,55 @@ def write_readme(st, prov_out, reg_out):
       "Kota Yogyakarta (34.71) %s."
       % tuple(fmt_int(regs[c]["employed_workers"]) for c in ("33.71", "33.08", "13.73", "34.71")))
     a("")
+    a("## `employment_by_province.csv`")
+    a("")
+    a("Employed workers of each province over time, read when a scenario sets "
+      "`population.workforce_from = \"bps_employment_by_province\"` (see `scenarios/README.md`). "
+      "One row per province and month, sorted by province then month.")
+    a("")
+    a("| column | unit / type | meaning |")
+    a("| --- | --- | --- |")
+    a("| `province_code` | text, 2 digits | Kemendagri province code, as in `provinces.csv` |")
+    a("| `month` | `YYYY-MM` | the Sakernas round (August or February) |")
+    a("| `employed_workers` | persons | employed persons (BPS \"bekerja\") |")
+    a("| `method` | tag | `bps_province`, `national_share` or `mean_share_of_nation`; see below |")
+    a("| `label` | EXACT / ESTIMATE | as in `docs/PRIORS.md` |")
+    a("| `observation_rows` | ids, space-separated | the rows of `observations.csv` the figure is "
+      "built from (each names its publication) |")
+    a("")
+    a("BPS publishes employment for every province, but the sources collected here hold only the "
+      "national figure (Sakernas Aug 2023, Feb 2024 and Aug 2024 releases) and Jawa Tengah's "
+      "(BPS Jawa Tengah, Aug 2023 and Aug 2024). So:")
+    a("")
+    a("- **Jawa Tengah** takes its BPS figure [EXACT, `bps_province`] in Aug 2023 (19,990,000) and "
+      "Aug 2024 (20,860,000). In Feb 2024 it has none: the national figure times the mean of its "
+      "shares of the nation in those two Augusts (%s) [ESTIMATE, `mean_share_of_nation`]."
+      % round_half_up(st["jateng_mean_share"], 6))
+    a("- **Every other province** gets the national figure less Jawa Tengah's, split by "
+      "population exactly as `provinces.csv` splits Aug 2024 (largest remainder) [ESTIMATE, "
+      "`national_share`]. Every province outside Jawa Tengah therefore moves with the nation less Jawa Tengah: "
+      "the table carries no provincial differences in growth beyond Jawa Tengah's.")
+    a("- The provinces sum exactly to the national figure at each month, and the Aug 2024 rows "
+      "are `provinces.csv`'s `employed_workers` (the basis of the region data), which the script "
+      "checks.")
+    a("")
+    totals = {}
+    for r in st["series"]:
+        totals.setdefault(r["month"], 0)
+        totals[r["month"]] += r["employed_workers"]
+    jt = {r["month"]: r["employed_workers"] for r in st["series"] if r["province_code"] == JATENG_CODE}
+    a("| month | nation | Jawa Tengah |")
+    a("| --- | ---: | ---: |")
+    for m in sorted(totals):
+        a("| %s | %s | %s |" % (m, fmt_int(totals[m]), fmt_int(jt[m])))
+    a("")
+    a("Between its months the engine interpolates each province geometrically; before the first "
+      "and after the last it applies the province's mean annual growth over the table "
+      "(Aug 2023 to Aug 2024: nation +%s%%, Jawa Tengah +%s%%), times "
+      "`population.workforce_growth_factor` (a documented assumption, not data)."
+      % (round_half_up(Fraction(totals["2024-08"], totals["2023-08"]) * 100 - 100, 2),
+         round_half_up(Fraction(jt["2024-08"], jt["2023-08"]) * 100 - 100, 2)))
+    a("")
     a("## Other derived columns")
     a("")
     a("- **`formal_share`** = BPS percent ÷ 100, rounded half-up to 4 decimals (Jawa Tengah 40.36%% → "
@@ -673,7 +789,8 @@ def write_readme(st, prov_out, reg_out):
       "(75,266 desa, 8,496 kelurahan); every stated desa/kelurahan/kecamatan/kab/kota count agrees "
       "with the count from the level below; desa/kelurahan type agrees with the code convention; "
       "every kab/kota's province exists; province population = sum of its kab/kota; kab/kota "
-      "employed sums to the province total; national employed = 144,640,000.")
+      "employed sums to the province total; national employed = 144,640,000; the employment "
+      "series sums to the national figure at each month and equals `provinces.csv` in Aug 2024.")
     text = "\n".join(line.rstrip() for line in L) + "\n"
     with open(os.path.join(HERE, "README.md"), "w", newline="", encoding="utf-8") as fh:
         fh.write(text)

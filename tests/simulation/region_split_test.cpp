@@ -266,6 +266,21 @@ TEST(RegionSplit, JawaTengahWithItsProgrammesIsTheSameOnEveryRankCount) {
                                    "Jawa Tengah, " + std::to_string(ranks) + " ranks");
 }
 
+TEST(RegionSplit, TheWorkforceFollowingTheSeriesIsTheSameOnEveryRankCount) {
+    // Entrants fill each region's gap to the employment series from its own rank's count of
+    // leavers: the split replicate is the one process's, from 2022 (before the series) on.
+    const Scenario s = load_scenario(test::scenarios_dir() / "jawa-tengah.toml",
+                                     {"population.scale=400", "run.start=2022-02", "run.months=14",
+                                      "population.workforce_from=\"bps_employment_by_province\"",
+                                      "observation=[]"});
+    const ReplicateSeries one = run_in_arena(s, 2, 2);
+    EXPECT_GT(one.total(SeriesMetric::labour_force, 13), one.total(SeriesMetric::labour_force, 0));
+    for (int ranks = 2; ranks <= 3; ++ranks)
+        expect_same_as_one_process(run_split(s, 2, ranks, 1 + ranks % 2), one,
+                                   "Jawa Tengah following the series, " + std::to_string(ranks) +
+                                       " ranks");
+}
+
 TEST(RegionSplit, EmployersRegisteringInAnotherRanksRegion) {
     // Sawahlunto's coverage share rests on workers living in the three neighbours whose
     // employers register them in Sawahlunto: with the regions on different ranks, the
