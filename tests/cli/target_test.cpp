@@ -125,7 +125,7 @@ TEST(TargetCommand, AKeyRisingTowardsTheGoalGivesTheSmallestValueAndOneStepLessF
 }
 
 TEST(TargetCommand, ALapseHazardIsSoughtDownwardsAndTheWrongDirectionIsReported) {
-    const std::string reach = "30%";
+    const std::string reach = "33%"; // the steady-state start keeps coverage above 30% at any lapse
     const std::vector<std::string> lapse{
         "--vary", "behaviour.h_lapse", "--lowest", "0.01", "--highest", "0.17", "--step", "0.02"};
     auto down_args = lapse;
