@@ -5,6 +5,7 @@
 #include "ulcsim/fit_file.hpp"
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/scenario_keys.hpp"
+#include "ulcsim/skill_file.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -121,6 +122,7 @@ FitFile read_fit(const RunFileReader& file) {
     f.evaluations = std::stoll(file.string_attribute("/optimiser", "evaluations"));
 
     if (has_member(file, "/", "posterior")) f.posterior = read_posterior_group(file);
+    f.skill = read_skill_if_any(file, "/skill");
     return f;
 }
 
