@@ -6,7 +6,7 @@
 # build/results/ (large). About 2 minutes on 2 cores.
 #
 #   results/make.sh                 every folder: kota-magelang sawahlunto di-yogyakarta
-#                                   experiments jawa-tengah-forecast national mpi
+#                                   experiments jawa-tengah-forecast national mpi skill
 #   results/make.sh kota-magelang   only the ones named
 #
 # jawa-tengah-forecast, national and mpi have their own scripts, which this one runs (about 10,
@@ -99,7 +99,7 @@ jawa_tengah_forecast() {
   screenshot "$here/report.html" "$here/report.png"
 }
 
-all=(kota-magelang sawahlunto di-yogyakarta experiments jawa-tengah-forecast national mpi)
+all=(kota-magelang sawahlunto di-yogyakarta experiments jawa-tengah-forecast national mpi skill)
 for folder in "${@:-${all[@]}}"; do
   echo "==> results/$folder" >&2
   case $folder in
@@ -110,6 +110,7 @@ for folder in "${@:-${all[@]}}"; do
     experiments) ULCSIM=$ulcsim results/experiments/make.sh ;;
     national) results/national/make.sh ;;
     mpi) results/mpi/make.sh ;;
+    skill) ULCSIM=$ulcsim results/skill/make.sh ;;
     *) echo "results/make.sh: unknown folder '$folder' (${all[*]})" >&2; exit 2 ;;
   esac
 done

@@ -3,14 +3,19 @@
 #include "commands.hpp"
 #include "ensemble_command.hpp"
 #include "process_role.hpp"
+#include "skill_output.hpp"
 #include "ulcsim/calibrated_scenario.hpp"
 #include "ulcsim/calibration.hpp"
 #include "ulcsim/fit_file.hpp"
+#include "ulcsim/rolling_backtest.hpp"
 #include "ulcsim/scenario.hpp"
+#include "ulcsim/skill_file.hpp"
 #include "ulcsim/store.hpp"
 
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 
 namespace ulcsim::cli {
@@ -25,6 +30,7 @@ int calibrate_command(const std::vector<std::string>& args) {
     int threads = 0;
     std::uint64_t seed = 0;
     bool quiet = false;
+    bool measure_skill = false;
     CalibrationCommandOptions calibration;
     po::options_description options(
         "Usage: ulcsim calibrate FILE --fit KEY[,KEY…] [options]\n\n"
@@ -48,6 +54,12 @@ int calibrate_command(const std::vector<std::string>& args) {
         "set", po::value<std::vector<std::string>>(&overrides)->composing(),
         "override a scenario key while fitting, e.g. --set population.scale=100 to fit "
         "faster on fewer agents (not written into the calibrated scenario)")(
+        "skill", po::bool_switch(&measure_skill),
+        "also measure the calibration's skill: a rolling-origin backtest with the same "
+        "parameters and settings from every month with an observation that has at least as "
+        "many observations before it as parameters (fit before, forecast from it on), stored "
+        "in the fit file (/skill, with the model discrepancy `forecast --posterior` adds to its "
+        "intervals) and in <output>.skill.csv and <output>.rolling-backtest.csv")(
         "quiet,q", po::bool_switch(&quiet), "no progress and no report");
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::string>(&file));
@@ -66,6 +78,21 @@ int calibrate_command(const std::vector<std::string>& args) {
     std::vector<CalibrationParameter> parameters = calibration.parameters(scenario);
     const CalibrationSettings settings = calibration.settings(scenario);
     std::vector<Observation> observations = observations_to_fit(scenario, cut_off);
+    // The skill is measured on the observations fitted, as if they were all there is.
+    Scenario fitted_only = scenario;
+    fitted_only.observations = observations;
+    std::vector<Month> skill_cut_offs;
+    if (measure_skill) {
+        if (settings.particles == 0)
+            throw UsageError("--skill needs a posterior: --particles must not be 0");
+        skill_cut_offs = rolling_cut_offs(fitted_only, parameters.size());
+        if (skill_cut_offs.empty())
+            throw UsageError("--skill: " + scenario.file.string() +
+                             " has no month with an observation and at least " +
+                             std::to_string(parameters.size()) +
+                             " observations before it, so no skill can be measured (add dated "
+                             "[[observation]]s)");
+    }
 
     EnsembleCommandOptions paths;
     paths.output = output;
@@ -88,26 +115,57 @@ int calibrate_command(const std::vector<std::string>& args) {
     context.threads = vm.count("threads") ? threads : 0;
     context.cluster = process_role().cluster;
     context.output = process_role().output;
+    const ExecutionContext skill_context = context;
     CalibrationProblem problem(scenario, std::move(parameters), std::move(observations),
                                std::move(context));
     const CalibrationResult result = run_calibration(problem, settings, quiet);
+    std::optional<RollingBacktest> rolling;
+    std::optional<Skill> skill;
+    if (measure_skill) {
+        if (!quiet)
+            std::cerr << "ulcsim calibrate --skill: rolling-origin backtest from "
+                      << skill_cut_offs.size()
+                      << (skill_cut_offs.size() == 1 ? " cut-off\n" : " cut-offs\n");
+        rolling = run_rolling_backtest(
+            fitted_only, problem.parameters(), skill_cut_offs, settings, skill_context,
+            [&](Month at, const CalibrationProblem& origin, const CalibrationResult& fit) {
+                if (quiet) return;
+                std::cerr << "  cut-off " << at.to_string() << ": fitted on "
+                          << origin.observations().size() << " observations, RMSE " << std::fixed
+                          << std::setprecision(2) << std::sqrt(fit.estimate.loss) * 100
+                          << " pp at the estimate\n"
+                          << std::defaultfloat;
+            });
+        skill = summarise_rolling(*rolling);
+    }
 
     ResultFileWriter writer(fit_path, process_role().output);
     write_fit_meta(writer, scenario, out_path.filename().string());
     write_fit(writer, problem, result);
-    commit_with_text_files(
-        {{out_path,
-          [&](std::ostream& out) {
-              write_calibrated_scenario(out, out_path, scenario, problem, result, all_overrides);
-          }},
-         {beside(".fit.csv"), [&](std::ostream& out) { write_fit_csv(out, problem, result); }},
-         {beside(".posterior.csv"),
-          [&](std::ostream& out) { write_posterior_csv(out, problem, result); }}},
-        [&] { writer.commit(); });
+    std::vector<TextOutput> texts{
+        {out_path,
+         [&](std::ostream& out) {
+             write_calibrated_scenario(out, out_path, scenario, problem, result, all_overrides);
+         }},
+        {beside(".fit.csv"), [&](std::ostream& out) { write_fit_csv(out, problem, result); }},
+        {beside(".posterior.csv"),
+         [&](std::ostream& out) { write_posterior_csv(out, problem, result); }}};
+    if (skill) {
+        write_skill(writer, SkillPlace::fit, *skill);
+        texts.push_back(
+            {beside(".skill.csv"), [&](std::ostream& out) { write_skill_csv(out, *skill); }});
+        texts.push_back({beside(".rolling-backtest.csv"),
+                         [&](std::ostream& out) { write_rolling_backtest_csv(out, *rolling); }});
+    }
+    commit_with_text_files(texts, [&] { writer.commit(); });
 
     if (!quiet) {
         std::cout << out_path.string() << ", " << fit_path.string() << ": written\n\n";
         print_calibration(problem, result, std::cout);
+        if (skill) {
+            std::cout << '\n';
+            print_skill(*skill, std::cout);
+        }
     }
     return 0;
 }

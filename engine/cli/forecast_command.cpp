@@ -4,6 +4,7 @@
 #include "ensemble_command.hpp"
 #include "forecast_output.hpp"
 #include "process_role.hpp"
+#include "skill_output.hpp"
 #include "terminal_format.hpp"
 #include "ulcsim/backtest.hpp"
 #include "ulcsim/backtest_file.hpp"
@@ -13,11 +14,14 @@
 #include "ulcsim/forecast.hpp"
 #include "ulcsim/forecast_file.hpp"
 #include "ulcsim/posterior_plan.hpp"
+#include "ulcsim/rolling_backtest.hpp"
 #include "ulcsim/scenario.hpp"
+#include "ulcsim/skill_file.hpp"
 #include "ulcsim/store.hpp"
 #include "ulcsim/summary.hpp"
 #include "ulcsim/vary.hpp"
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <filesystem>
@@ -82,6 +86,48 @@ void print_backtest(const Backtest& b, std::ostream& out) {
     against(score.linear_trend, "the linear trend", "two earlier observations of its series");
 }
 
+std::string percentage_points(double share) {
+    std::ostringstream text;
+    text << std::fixed << std::setprecision(2) << share * 100 << " pp";
+    return text.str();
+}
+
+/// The cut-offs of `--backtest A,B,…`: months, each with observations before it to fit and
+/// from it on to predict, in order and once each.
+std::vector<Month> listed_cut_offs(const Scenario& scenario, const std::string& text) {
+    std::vector<Month> cut_offs;
+    std::stringstream items(text);
+    std::string item;
+    while (std::getline(items, item, ',')) {
+        const Month m = month_option("--backtest", item);
+        const auto before =
+            std::count_if(scenario.observations.begin(), scenario.observations.end(),
+                          [&](const Observation& o) { return o.month < m; });
+        if (before == 0)
+            throw UsageError("--backtest " + item + ": no observations before " + item + " to fit");
+        if (before == static_cast<std::ptrdiff_t>(scenario.observations.size()))
+            throw UsageError("--backtest " + item + ": no observations from " + item +
+                             " on to predict");
+        cut_offs.push_back(m);
+    }
+    std::sort(cut_offs.begin(), cut_offs.end());
+    cut_offs.erase(std::unique(cut_offs.begin(), cut_offs.end()), cut_offs.end());
+    return cut_offs;
+}
+
+/// The posterior draws of the fit an origin made, as posterior_plan() takes them.
+PosteriorPlan plan_of_fit(const Scenario& scenario, const std::vector<CalibrationParameter>& fitted,
+                          const CalibrationResult& fit) {
+    std::vector<std::string> keys;
+    for (const CalibrationParameter& p : fitted)
+        keys.push_back(p.key);
+    std::vector<std::vector<double>> draws;
+    for (Eigen::Index d = 0; d < fit.posterior.draws.rows(); ++d)
+        draws.emplace_back(fit.posterior.draws.row(d).begin(), fit.posterior.draws.row(d).end());
+    return posterior_plan(scenario, keys, draws,
+                          {fit.posterior.weights.begin(), fit.posterior.weights.end()});
+}
+
 } // namespace
 
 int forecast_command(const std::vector<std::string>& args) {
@@ -90,6 +136,7 @@ int forecast_command(const std::vector<std::string>& args) {
     std::vector<std::string> by_text;
     std::string posterior_file;
     std::string backtest_text;
+    bool rolling_origins = false;
     EnsembleCommandOptions common;
     CalibrationCommandOptions calibration;
     po::options_description options(
@@ -116,7 +163,13 @@ int forecast_command(const std::vector<std::string>& args) {
         "intervals")(
         "backtest", po::value<std::string>(&backtest_text),
         "YYYY-MM: calibrate (--fit …) on the observations before this month, forecast with "
-        "the posterior, and report how the observations from this month on compare");
+        "the posterior, and report how the observations from this month on compare; "
+        "YYYY-MM,YYYY-MM,…: the same from every cut-off (a rolling-origin backtest), scored "
+        "together by horizon against persistence and the linear trend, with intervals "
+        "widened by the model discrepancy; the forecast uses the last cut-off's fit")(
+        "rolling", po::bool_switch(&rolling_origins),
+        "a rolling-origin backtest from every month with an observation that has at least "
+        "as many observations before it as --fit parameters");
     po::options_description fitting("Calibration for --backtest");
     calibration.add_to(fitting);
     options.add(fitting);
@@ -132,10 +185,13 @@ int forecast_command(const std::vector<std::string>& args) {
     const RunResources resources = common.resources(vm);
     const int threads = resources.threads;
 
-    if (vm.count("posterior") && vm.count("backtest"))
+    const bool backtesting = vm.count("backtest") || rolling_origins;
+    if (vm.count("posterior") && backtesting)
         throw UsageError("--posterior and --backtest cannot be combined: a backtest makes its "
                          "own posterior from the observations before the cut-off");
-    if (!vm.count("backtest") && !calibration.fit.empty())
+    if (vm.count("backtest") && rolling_origins)
+        throw UsageError("--rolling chooses the cut-offs itself: give it or --backtest, not both");
+    if (!backtesting && !calibration.fit.empty())
         throw UsageError("--fit is for --backtest; to calibrate, use ulcsim calibrate");
 
     Scenario scenario = load_input_scenario(file, overrides);
@@ -144,7 +200,49 @@ int forecast_command(const std::vector<std::string>& args) {
     std::optional<CalibrationProblem> backtest_problem;
     std::optional<CalibrationResult> backtest_fit;
     std::string parameter_source;
-    if (vm.count("backtest")) {
+    std::optional<RollingBacktest> rolling;
+    std::optional<Skill> skill;
+    std::optional<Month> fitted_until; ///< the month after the last observation fitted
+    const bool several_cut_offs = rolling_origins || backtest_text.find(',') != std::string::npos;
+    if (several_cut_offs) {
+        std::vector<CalibrationParameter> parameters = calibration.parameters(scenario);
+        const CalibrationSettings calibration_settings = calibration.settings(scenario);
+        if (calibration_settings.particles == 0)
+            throw UsageError("--backtest needs a posterior: --particles must not be 0");
+        const std::vector<Month> cut_offs = rolling_origins
+                                                ? rolling_cut_offs(scenario, parameters.size())
+                                                : listed_cut_offs(scenario, backtest_text);
+        if (cut_offs.empty())
+            throw UsageError("--rolling: " + scenario.file.string() +
+                             " has no month with an observation and at least " +
+                             std::to_string(parameters.size()) +
+                             " observations before it (add dated [[observation]]s)");
+        if (!common.quiet)
+            std::cerr << "ulcsim forecast: rolling-origin backtest from " << cut_offs.size()
+                      << (cut_offs.size() == 1 ? " cut-off\n" : " cut-offs\n");
+        rolling = run_rolling_backtest(
+            scenario, parameters, cut_offs, calibration_settings, resources.context(),
+            [&](Month cut_off, const CalibrationProblem& problem, const CalibrationResult& fit) {
+                if (common.quiet) return;
+                std::cerr << "  cut-off " << cut_off.to_string() << ": fitted on "
+                          << problem.observations().size() << " observations, RMSE " << std::fixed
+                          << std::setprecision(2) << std::sqrt(fit.estimate.loss) * 100
+                          << " pp at the estimate\n"
+                          << std::defaultfloat;
+            });
+        skill = summarise_rolling(*rolling);
+        // The forecast itself, /backtest and the fit stored are the last cut-off's, as a
+        // single --backtest's are.
+        const BacktestOrigin& last = rolling->origins.back();
+        backtest = Backtest::holding_out(scenario, last.backtest.cut_off,
+                                         static_cast<std::size_t>(scenario.run.replicates));
+        backtest_problem.emplace(scenario, parameters, last.fitted, resources.context());
+        backtest_fit = last.fit;
+        per_replicate = plan_of_fit(scenario, parameters, last.fit);
+        parameter_source = "rolling backtest: ABC-SMC on the observations before " +
+                           last.backtest.cut_off.to_string();
+        fitted_until = last.backtest.cut_off;
+    } else if (vm.count("backtest")) {
         backtest = Backtest::holding_out(scenario, month_option("--backtest", backtest_text),
                                          static_cast<std::size_t>(scenario.run.replicates));
         if (backtest->held_out.empty())
@@ -180,11 +278,21 @@ int forecast_command(const std::vector<std::string>& args) {
         per_replicate =
             posterior_plan(scenario, posterior.keys, posterior.draws, posterior.weights);
         parameter_source = posterior_file;
+        if (std::filesystem::path(posterior_file).extension() != ".csv") {
+            const FitFile fit = read_fit(RunFileReader(posterior_file));
+            skill = fit.skill;
+            for (const std::string& text : fit.observations.month)
+                if (const std::optional<Month> m = Month::parse(text))
+                    fitted_until = std::max(fitted_until.value_or(*m + 1), *m + 1);
+        }
     }
     ForecastSettings settings;
     settings.threshold = scenario.ulc.threshold;
     settings.measure = scenario.ulc.measure;
     settings.by = by_months(by_text, scenario.run);
+    if (skill && fitted_until && skill->discrepancy.errors > 0)
+        settings.discrepancy =
+            ForecastDiscrepancy{skill->discrepancy, *fitted_until, scenario.run.seed};
 
     const std::filesystem::path out_path = common.output_path(scenario.run.name + "-forecast.h5");
     const auto replicates = static_cast<std::uint32_t>(scenario.run.replicates);
@@ -221,6 +329,17 @@ int forecast_command(const std::vector<std::string>& args) {
         {csv.forecast, [&](std::ostream& out) { write_forecast_csv(out, forecast); }}};
     std::filesystem::path backtest_csv = out_path;
     backtest_csv.replace_extension(".backtest.csv");
+    std::filesystem::path rolling_csv = out_path, skill_csv = out_path;
+    rolling_csv.replace_extension(".rolling-backtest.csv");
+    skill_csv.replace_extension(".skill.csv");
+    if (rolling) {
+        write_rolling_backtest(writer, *rolling);
+        texts.push_back(
+            {rolling_csv, [&](std::ostream& out) { write_rolling_backtest_csv(out, *rolling); }});
+        texts.push_back({skill_csv, [&](std::ostream& out) { write_skill_csv(out, *skill); }});
+    } else if (skill) {
+        write_skill(writer, SkillPlace::forecast, *skill);
+    }
     if (backtest) {
         backtest->score();
         write_fit(writer, *backtest_problem, *backtest_fit);
@@ -233,14 +352,32 @@ int forecast_command(const std::vector<std::string>& args) {
     if (!common.quiet) {
         std::cout << out_path.string() << ", " << csv.summary.string() << ", "
                   << csv.forecast.string() << (backtest ? ", " + backtest_csv.string() : "")
+                  << (rolling ? ", " + rolling_csv.string() + ", " + skill_csv.string() : "")
                   << ": written\n\n";
         print_forecast(forecast, std::cout);
         if (per_replicate)
             std::cout << "Parameter uncertainty: each replicate ran with a posterior draw ("
                       << parameter_source << ").\n";
+        if (settings.discrepancy)
+            std::cout << "Model discrepancy: from " << settings.discrepancy->from.to_string()
+                      << " on, each replicate's coverage carries an error of sd "
+                      << percentage_points(settings.discrepancy->discrepancy.standard_deviation(0))
+                      << ", growing to "
+                      << percentage_points(settings.discrepancy->discrepancy.standard_deviation(12))
+                      << " a year on (from the calibration's rolling-origin errors); the "
+                         "months above include it.\n";
+        else
+            print_prior_warning(std::cout);
         if (backtest) {
             std::cout << '\n';
             print_backtest(*backtest, std::cout);
+        }
+        if (skill) {
+            std::cout << '\n';
+            print_skill(*skill, std::cout);
+        } else if (vm.count("posterior")) {
+            std::cout << "No skill measured for this calibration (`ulcsim calibrate --skill` "
+                         "measures it and stores it in the fit file).\n";
         }
     }
     return 0;

@@ -1,10 +1,12 @@
 #include "ulcsim/forecast.hpp"
 
+#include "ulcsim/rng.hpp"
 #include "ulcsim/summary.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <stdexcept>
 #include <string>
 
@@ -132,18 +134,69 @@ ForecastBuilder::ForecastBuilder(const Scenario& scenario, ForecastSettings sett
     forecast_.areas = forecast_areas(scenario);
     forecast_.first_month.assign(forecast_.areas.size(), std::vector<int>(replicates, -1));
     start_coverage_.assign(forecast_.areas.size(), std::vector<double>(replicates, 0));
+    settling_level_ = start_coverage_;
+    settling_trend_ = start_coverage_;
+    forecast_.settling_months = std::min(scenario.run.months, 12);
 }
 
 void ForecastBuilder::add(std::uint32_t replicate, const ReplicateSeries& series) {
     if (replicate >= replicates_) throw std::out_of_range("ForecastBuilder: replicate");
-    const std::vector<int> first = first_passages(
-        series, forecast_.areas, forecast_.settings.threshold, forecast_.settings.measure);
+    const std::vector<int> first =
+        forecast_.settings.discrepancy
+            ? first_passages_with(series, replicate, *forecast_.settings.discrepancy)
+            : first_passages(series, forecast_.areas, forecast_.settings.threshold,
+                             forecast_.settings.measure);
     for (std::size_t a = 0; a < first.size(); ++a) {
         forecast_.first_month[a][replicate] = first[a];
         start_coverage_[a][replicate] = group_coverage(series, forecast_.areas[a].regions,
                                                        all_segments, forecast_.settings.measure, 0);
+        // The least-squares line through the last months: its mean and slope.
+        const auto n = static_cast<std::size_t>(forecast_.settling_months);
+        const std::size_t first_settling = series.months - std::min(n, series.months);
+        double sum = 0, count = 0, mean_t = 0;
+        std::vector<double> level;
+        for (std::size_t t = first_settling; t < series.months; ++t)
+            level.push_back(group_coverage(series, forecast_.areas[a].regions, all_segments,
+                                           forecast_.settings.measure, t));
+        for (std::size_t i = 0; i < level.size(); ++i) {
+            sum += level[i];
+            mean_t += static_cast<double>(i);
+            ++count;
+        }
+        const double mean = count > 0 ? sum / count : 0;
+        mean_t = count > 0 ? mean_t / count : 0;
+        double sxy = 0, sxx = 0;
+        for (std::size_t i = 0; i < level.size(); ++i) {
+            sxy += (static_cast<double>(i) - mean_t) * (level[i] - mean);
+            sxx += (static_cast<double>(i) - mean_t) * (static_cast<double>(i) - mean_t);
+        }
+        settling_level_[a][replicate] = mean;
+        settling_trend_[a][replicate] = sxx > 0 ? 12 * sxy / sxx : 0;
     }
     ++added_;
+}
+
+std::vector<int> ForecastBuilder::first_passages_with(const ReplicateSeries& series,
+                                                      std::uint32_t replicate,
+                                                      const ForecastDiscrepancy& d) const {
+    const CounterRng rng(d.seed, replicate);
+    std::vector<int> first(forecast_.areas.size(), -1);
+    std::vector<double> coverage(series.months);
+    for (std::size_t a = 0; a < forecast_.areas.size(); ++a) {
+        const DrawWords w =
+            rng.words(static_cast<std::uint32_t>(a), 0, DrawPurpose::forecast_discrepancy);
+        // Box–Muller; 1 − u keeps the logarithm's argument in (0, 1].
+        const double z = std::sqrt(-2 * std::log(1 - CounterRng::unit(w[0]))) *
+                         std::cos(2 * std::numbers::pi * CounterRng::unit(w[1]));
+        for (std::size_t t = 0; t < series.months; ++t) {
+            coverage[t] = group_coverage(series, forecast_.areas[a].regions, all_segments,
+                                         forecast_.settings.measure, t);
+            const int horizon = (forecast_.start + static_cast<int>(t)) - d.from;
+            if (horizon >= 0) coverage[t] += d.discrepancy.standard_deviation(horizon) * z;
+        }
+        first[a] = first_passage(coverage, forecast_.settings.threshold);
+    }
+    return first;
 }
 
 Forecast ForecastBuilder::finish() {
@@ -153,11 +206,18 @@ Forecast ForecastBuilder::finish() {
     forecast_.start_coverage_mean.clear();
     // Summed in replicate order, so that the mean does not depend on the order in which
     // replicates finished.
-    for (const std::vector<double>& by_replicate : start_coverage_) {
+    const auto mean_of = [&](const std::vector<double>& by_replicate) {
         double sum = 0;
         for (const double v : by_replicate)
             sum += v;
-        forecast_.start_coverage_mean.push_back(sum / static_cast<double>(replicates_));
+        return sum / static_cast<double>(replicates_);
+    };
+    forecast_.settling_level.clear();
+    forecast_.settling_trend.clear();
+    for (std::size_t a = 0; a < start_coverage_.size(); ++a) {
+        forecast_.start_coverage_mean.push_back(mean_of(start_coverage_[a]));
+        forecast_.settling_level.push_back(mean_of(settling_level_[a]));
+        forecast_.settling_trend.push_back(mean_of(settling_trend_[a]));
     }
     forecast_.finish();
     return std::move(forecast_);

@@ -33,6 +33,19 @@ inline const std::string forecast = "/forecast";
 inline const std::string forecast_areas = "/forecast/areas";
 inline const std::string forecast_posterior = "/forecast/posterior";
 inline const std::string backtest = "/backtest";
+inline const std::string backtest_rolling = "/backtest/rolling";
+
+// A fit file (ulcsim/fit_file.hpp): the parameters, the observations fitted, the optimiser's
+// record and the posterior's draws.
+inline const std::string fit_parameters = "/parameters";
+inline const std::string fit_observations = "/observations";
+inline const std::string fit_optimiser = "/optimiser";
+inline const std::string fit_posterior = "/posterior";
+
+// Skill tables (ulcsim/skill_file.hpp): a fit file's, a rolling backtest's, a forecast's copy.
+inline const std::string fit_skill = "/skill";
+inline const std::string rolling_skill = "/backtest/rolling/skill";
+inline const std::string forecast_skill = "/forecast/skill";
 
 // The result files of `compare` and `sweep` (ulcsim/result_file.hpp); /months as in a run.
 inline const std::string scenarios = "/scenarios";

@@ -1,10 +1,12 @@
 // The readers of the fit family (ulcsim/fit_file.hpp).
 
 #include "csv_reader.hpp"
+#include "dataset_names.hpp"
 #include "optional_reads.hpp"
 #include "ulcsim/fit_file.hpp"
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/scenario_keys.hpp"
+#include "ulcsim/skill_file.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -17,7 +19,7 @@ namespace {
 using detail::has_member;
 
 std::optional<std::string> meta_text(const RunFileReader& file, const char* name) {
-    return detail::optional_attribute(file, "/meta", name);
+    return detail::optional_attribute(file, dataset::meta, name);
 }
 
 /// A one-dimensional dataset of `n` values.
@@ -31,17 +33,17 @@ std::vector<double> values_of(const RunFileReader& file, const std::string& data
 
 PosteriorDraws read_posterior_group(const RunFileReader& file) {
     PosteriorDraws p;
-    p.keys = file.strings("/posterior/parameter");
-    const StoredArray draws = file.array("/posterior/draws");
+    p.keys = file.strings(dataset::in(dataset::fit_posterior, "parameter"));
+    const StoredArray draws = file.array(dataset::in(dataset::fit_posterior, "draws"));
     if (draws.dims.size() != 2 || draws.dims[1] != p.keys.size() || draws.dims[0] == 0)
-        throw std::runtime_error("/posterior has inconsistent shapes");
+        throw std::runtime_error(dataset::fit_posterior + " has inconsistent shapes");
     const std::size_t D = draws.dims[0], P = p.keys.size();
-    p.weights = values_of(file, "/posterior/weights", D);
+    p.weights = values_of(file, dataset::in(dataset::fit_posterior, "weights"), D);
     for (std::size_t d = 0; d < D; ++d)
         p.draws.emplace_back(draws.values.begin() + static_cast<std::ptrdiff_t>(d * P),
                              draws.values.begin() + static_cast<std::ptrdiff_t>((d + 1) * P));
-    if (has_member(file, "/posterior", "distances"))
-        p.distances = values_of(file, "/posterior/distances", D);
+    if (has_member(file, dataset::fit_posterior, "distances"))
+        p.distances = values_of(file, dataset::in(dataset::fit_posterior, "distances"), D);
     return p;
 }
 
@@ -92,35 +94,40 @@ FitFile read_fit(const RunFileReader& file) {
     f.engine_version = meta_text(file, "engine_version");
 
     FitFile::Parameters& p = f.parameters;
-    p.key = file.strings("/parameters/key");
+    p.key = file.strings(dataset::in(dataset::fit_parameters, "key"));
     const std::size_t P = p.key.size();
-    p.start = values_of(file, "/parameters/start", P);
-    p.prior_lower = values_of(file, "/parameters/prior_lower", P);
-    p.prior_upper = values_of(file, "/parameters/prior_upper", P);
-    p.estimate = values_of(file, "/parameters/estimate", P);
-    if (has_member(file, "/parameters", "posterior_mean")) {
-        p.posterior_mean = values_of(file, "/parameters/posterior_mean", P);
-        p.posterior_p05 = values_of(file, "/parameters/posterior_p05", P);
-        p.posterior_p95 = values_of(file, "/parameters/posterior_p95", P);
+    p.start = values_of(file, dataset::in(dataset::fit_parameters, "start"), P);
+    p.prior_lower = values_of(file, dataset::in(dataset::fit_parameters, "prior_lower"), P);
+    p.prior_upper = values_of(file, dataset::in(dataset::fit_parameters, "prior_upper"), P);
+    p.estimate = values_of(file, dataset::in(dataset::fit_parameters, "estimate"), P);
+    if (has_member(file, dataset::fit_parameters, "posterior_mean")) {
+        p.posterior_mean =
+            values_of(file, dataset::in(dataset::fit_parameters, "posterior_mean"), P);
+        p.posterior_p05 = values_of(file, dataset::in(dataset::fit_parameters, "posterior_p05"), P);
+        p.posterior_p95 = values_of(file, dataset::in(dataset::fit_parameters, "posterior_p95"), P);
     }
 
     FitFile::Observations& o = f.observations;
-    static_cast<ObservationColumns&>(o) = read_observation_columns(file, "/observations");
+    static_cast<ObservationColumns&>(o) = read_observation_columns(file, dataset::fit_observations);
     const std::size_t N = o.region.size();
-    o.weight = values_of(file, "/observations/weight", N);
-    o.simulated_at_start = values_of(file, "/observations/simulated_at_start", N);
-    o.simulated_mean = values_of(file, "/observations/simulated_mean", N);
-    o.simulated_p05 = values_of(file, "/observations/simulated_p05", N);
-    o.simulated_p95 = values_of(file, "/observations/simulated_p95", N);
+    o.weight = values_of(file, dataset::in(dataset::fit_observations, "weight"), N);
+    o.simulated_at_start =
+        values_of(file, dataset::in(dataset::fit_observations, "simulated_at_start"), N);
+    o.simulated_mean = values_of(file, dataset::in(dataset::fit_observations, "simulated_mean"), N);
+    o.simulated_p05 = values_of(file, dataset::in(dataset::fit_observations, "simulated_p05"), N);
+    o.simulated_p95 = values_of(file, dataset::in(dataset::fit_observations, "simulated_p95"), N);
 
-    const std::vector<double> loss = values_of(file, "/optimiser/loss", 2);
+    const std::vector<double> loss =
+        values_of(file, dataset::in(dataset::fit_optimiser, "loss"), 2);
     f.start_loss = loss[0];
     f.estimate_loss = loss[1];
-    f.best_loss_by_iteration = file.array("/optimiser/best_loss_by_iteration").values;
-    f.stopped_because = file.string_attribute("/optimiser", "stopped_because");
-    f.evaluations = std::stoll(file.string_attribute("/optimiser", "evaluations"));
+    f.best_loss_by_iteration =
+        file.array(dataset::in(dataset::fit_optimiser, "best_loss_by_iteration")).values;
+    f.stopped_because = file.string_attribute(dataset::fit_optimiser, "stopped_because");
+    f.evaluations = std::stoll(file.string_attribute(dataset::fit_optimiser, "evaluations"));
 
-    if (has_member(file, "/", "posterior")) f.posterior = read_posterior_group(file);
+    if (has_member(file, "/", dataset::leaf(dataset::fit_posterior))) f.posterior = read_posterior_group(file);
+    f.skill = read_skill_if_any(file, SkillPlace::fit);
     return f;
 }
 

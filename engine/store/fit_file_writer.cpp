@@ -1,5 +1,6 @@
 // The writers of the fit family (ulcsim/fit_file.hpp): the HDF5 groups and the two CSVs.
 
+#include "dataset_names.hpp"
 #include "ulcsim/csv_format.hpp"
 #include "ulcsim/fit_file.hpp"
 
@@ -7,9 +8,9 @@ namespace ulcsim {
 
 void write_fit_meta(ArrayWriter& out, const Scenario& scenario,
                     const std::string& calibrated_scenario) {
-    out.write_attribute("/meta", "scenario_file", scenario.file.string());
-    out.write_attribute("/meta", "scenario_toml", scenario.resolved_toml);
-    out.write_attribute("/meta", "calibrated_scenario", calibrated_scenario);
+    out.write_attribute(dataset::meta, "scenario_file", scenario.file.string());
+    out.write_attribute(dataset::meta, "scenario_toml", scenario.resolved_toml);
+    out.write_attribute(dataset::meta, "calibrated_scenario", calibrated_scenario);
 }
 
 void write_fit(ArrayWriter& out, const CalibrationProblem& problem, const CalibrationResult& r) {
@@ -32,9 +33,11 @@ void write_fit(ArrayWriter& out, const CalibrationProblem& problem, const Calibr
             p95.push_back(weighted_quantile(r.posterior, i, 0.95));
         }
     }
-    out.write_strings("/parameters/key", keys, "parameter", "scenario key");
+    out.write_strings(dataset::in(dataset::fit_parameters, "key"), keys, "parameter",
+                      "scenario key");
     const auto per_parameter = [&](const std::string& name, const std::vector<double>& v) {
-        out.write_array("/parameters/" + name, {P}, {"parameter"}, "the parameter's units", v);
+        out.write_array(dataset::in(dataset::fit_parameters, name), {P}, {"parameter"},
+                        "the parameter's units", v);
     };
     per_parameter("start", start);
     per_parameter("prior_lower", lower);
@@ -43,14 +46,15 @@ void write_fit(ArrayWriter& out, const CalibrationProblem& problem, const Calibr
 
     const auto& observations = problem.observations();
     const std::size_t N = observations.size();
-    write_observation_columns(out, "/observations", observations,
+    write_observation_columns(out, dataset::fit_observations, observations,
                               ObservationDetail::with_measure_and_source);
     std::vector<double> weight;
     for (const Observation& o : observations)
         weight.push_back(o.weight);
     const auto per_observation = [&](const std::string& name, const std::string& units,
                                      const std::vector<double>& v) {
-        out.write_array("/observations/" + name, {N}, {"observation"}, units, v);
+        out.write_array(dataset::in(dataset::fit_observations, name), {N}, {"observation"}, units,
+                        v);
     };
     per_observation("weight", "weight in the loss", weight);
     per_observation("simulated_at_start", "share (mean over replicates)", r.simulated_at_start);
@@ -59,13 +63,16 @@ void write_fit(ArrayWriter& out, const CalibrationProblem& problem, const Calibr
     per_observation("simulated_p05", "share (at the estimate)", r.simulated_p05);
     per_observation("simulated_p95", "share (at the estimate)", r.simulated_p95);
 
-    out.write_array("/optimiser/loss", {2}, {"start_estimate"},
+    out.write_array(dataset::in(dataset::fit_optimiser, "loss"), {2}, {"start_estimate"},
                     "share² (weighted mean squared error)", {r.start_loss, r.estimate.loss});
-    out.write_array("/optimiser/best_loss_by_iteration", {r.estimate.best_loss_by_iteration.size()},
-                    {"iteration"}, "share²", r.estimate.best_loss_by_iteration);
-    out.write_attribute("/optimiser", "method", "Nelder-Mead (adaptive, projected onto the prior)");
-    out.write_attribute("/optimiser", "stopped_because", r.estimate.stopped_because);
-    out.write_attribute("/optimiser", "evaluations", std::to_string(r.estimate.evaluations));
+    out.write_array(dataset::in(dataset::fit_optimiser, "best_loss_by_iteration"),
+                    {r.estimate.best_loss_by_iteration.size()}, {"iteration"}, "share²",
+                    r.estimate.best_loss_by_iteration);
+    out.write_attribute(dataset::fit_optimiser, "method",
+                        "Nelder-Mead (adaptive, projected onto the prior)");
+    out.write_attribute(dataset::fit_optimiser, "stopped_because", r.estimate.stopped_because);
+    out.write_attribute(dataset::fit_optimiser, "evaluations",
+                        std::to_string(r.estimate.evaluations));
 
     if (!r.has_posterior) return;
     per_parameter("posterior_mean", mean);
@@ -77,20 +84,22 @@ void write_fit(ArrayWriter& out, const CalibrationProblem& problem, const Calibr
     for (std::size_t d = 0; d < D; ++d)
         for (std::size_t i = 0; i < P; ++i)
             draws.push_back(post.draws(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(i)));
-    out.write_strings("/posterior/parameter", keys, "parameter", "scenario key");
-    out.write_array("/posterior/draws", {D, P}, {"draw", "parameter"}, "the parameters' units",
-                    draws);
-    out.write_array("/posterior/weights", {D}, {"draw"}, "probability (sum 1)",
+    out.write_strings(dataset::in(dataset::fit_posterior, "parameter"), keys, "parameter",
+                      "scenario key");
+    out.write_array(dataset::in(dataset::fit_posterior, "draws"), {D, P}, {"draw", "parameter"},
+                    "the parameters' units", draws);
+    out.write_array(dataset::in(dataset::fit_posterior, "weights"), {D}, {"draw"},
+                    "probability (sum 1)",
                     {post.weights.data(), post.weights.data() + post.weights.size()});
-    out.write_array("/posterior/distances", {D}, {"draw"}, "share (root mean squared error)",
-                    post.distances);
-    out.write_array("/posterior/tolerances", {post.tolerances.size()}, {"generation"},
-                    "share (root mean squared error)", post.tolerances);
-    out.write_array("/posterior/acceptance_rates", {post.acceptance_rates.size()}, {"generation"},
-                    "share", post.acceptance_rates);
-    out.write_attribute("/posterior", "method",
+    out.write_array(dataset::in(dataset::fit_posterior, "distances"), {D}, {"draw"},
+                    "share (root mean squared error)", post.distances);
+    out.write_array(dataset::in(dataset::fit_posterior, "tolerances"), {post.tolerances.size()},
+                    {"generation"}, "share (root mean squared error)", post.tolerances);
+    out.write_array(dataset::in(dataset::fit_posterior, "acceptance_rates"),
+                    {post.acceptance_rates.size()}, {"generation"}, "share", post.acceptance_rates);
+    out.write_attribute(dataset::fit_posterior, "method",
                         "ABC-SMC (Beaumont et al. 2009), uniform prior on /parameters/prior_*");
-    out.write_attribute("/posterior", "stopped_because", post.stopped_because);
+    out.write_attribute(dataset::fit_posterior, "stopped_because", post.stopped_because);
 }
 
 void write_fit_csv(std::ostream& out, const CalibrationProblem& problem,

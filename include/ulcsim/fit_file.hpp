@@ -16,11 +16,14 @@
 ///   /posterior/parameter  [parameter]; draws [draw, parameter]; weights, distances [draw];
 ///                         tolerances, acceptance_rates [generation]; attributes method,
 ///                         stopped_because — only when the calibration made a posterior
+///   /skill/…              the rolling-origin skill and model discrepancy
+///                         (ulcsim/skill_file.hpp) — only with `calibrate --skill`
 /// Beside it, two CSV files: <name>.fit.csv (one row per observation) and
 /// <name>.posterior.csv (one row per draw: draw, weight, distance, then one column per key).
 
 #include "ulcsim/calibration.hpp"
 #include "ulcsim/observation_columns.hpp"
+#include "ulcsim/rolling_backtest.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
 
@@ -85,6 +88,8 @@ struct FitFile {
     std::int64_t evaluations = 0;
 
     std::optional<PosteriorDraws> posterior;
+    /// The rolling-origin skill, when `calibrate --skill` measured it.
+    std::optional<Skill> skill;
 };
 
 /// Reads every group of the layout; throws std::runtime_error naming the object when one

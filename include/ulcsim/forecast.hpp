@@ -27,12 +27,14 @@
 ///   attributes of /forecast: threshold, measure
 
 #include "ulcsim/calendar.hpp"
+#include "ulcsim/model_discrepancy.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
 #include "ulcsim/tally.hpp"
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <span>
 #include <string>
@@ -86,10 +88,24 @@ struct FirstPassageDistribution {
 FirstPassageDistribution first_passage_distribution(std::span<const int> first_months,
                                                     std::span<const int> by);
 
+/// The model discrepancy a calibrated forecast adds to each replicate's coverage before it
+/// looks for the first passage: from `from` (the month after the last observation fitted) on,
+/// month t gets sd(t − from) · z, z one standard normal number per replicate and area
+/// (DrawPurpose::forecast_discrepancy), so that a replicate misses the world by an amount that
+/// grows with the horizon as the rolling-origin errors did. One z for all of a replicate's
+/// months: the marginal spread at each month is the estimated one, which is what the
+/// intervals read; areas draw independently.
+struct ForecastDiscrepancy {
+    ModelDiscrepancy discrepancy;
+    Month from;
+    std::uint64_t seed = 0;
+};
+
 struct ForecastSettings {
     double threshold = 1.0;
     CoverageMeasure measure = CoverageMeasure::coverage_share;
     std::vector<Month> by;
+    std::optional<ForecastDiscrepancy> discrepancy; ///< none: replicates as they ran
 };
 
 /// A whole forecast: first passages by area and replicate and their distributions.
@@ -101,6 +117,12 @@ struct Forecast {
     std::vector<std::vector<int>> first_month;           ///< [area][replicate], −1: never
     std::vector<FirstPassageDistribution> distributions; ///< by area
     std::vector<double> start_coverage_mean;             ///< by area, first month
+    /// Where coverage settles, by area, means over replicates: the mean of the run's last
+    /// `settling_months` months (12, or the whole run when shorter) and the slope of the
+    /// least-squares line through them (share a year). Printed to explain a threshold not
+    /// reached within the run; not stored in /forecast.
+    int settling_months = 0;
+    std::vector<double> settling_level, settling_trend;
 
     /// Fills `distributions` from `first_month`.
     void finish();
@@ -117,9 +139,13 @@ public:
     Forecast finish();
 
 private:
+    std::vector<int> first_passages_with(const ReplicateSeries& series, std::uint32_t replicate,
+                                         const ForecastDiscrepancy& discrepancy) const;
+
     Forecast forecast_;
     std::size_t replicates_;
-    std::vector<std::vector<double>> start_coverage_; ///< [area][replicate]
+    std::vector<std::vector<double>> start_coverage_;                  ///< [area][replicate]
+    std::vector<std::vector<double>> settling_level_, settling_trend_; ///< [area][replicate]
     std::size_t added_ = 0;
 };
 

@@ -27,6 +27,10 @@ enum class DrawPurpose : std::uint16_t {
     programme_offer,   ///< acceptance and priority key; block = programme index
     programme_renewal, ///< priority of a member for renewal; block = programme index
     synthesis_registration, ///< a starting worker's registration as a non-active member
+    /// A forecast's model discrepancy (ulcsim/model_discrepancy.hpp): one normal number per
+    /// (replicate, area); "agent" = the area's index. Drawn after the replicate has run, so
+    /// no draw of the simulation moves.
+    forecast_discrepancy,
 };
 /// Four 32-bit words per call; callers use all four before asking for another block.
 using DrawWords = std::array<std::uint32_t, 4>;

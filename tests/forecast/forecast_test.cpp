@@ -3,7 +3,9 @@
 
 #include "support/test_support.hpp"
 #include "ulcsim/calibration.hpp"
+#include "ulcsim/fit_file.hpp"
 #include "ulcsim/forecast.hpp"
+#include "ulcsim/skill_file.hpp"
 #include "ulcsim/store.hpp"
 
 #include <algorithm>
@@ -310,10 +312,11 @@ TEST(ForecastCommand, PosteriorDrawsEnterReplicateByReplicate) {
         << bad.err;
 }
 
-// forecast --backtest: observations simulated from a known take-up; the two before the
-// cut-off are fitted from a start at half the truth, and the two after are predicted within a
-// percentage point and inside the 95% intervals.
-TEST(ForecastCommand, BacktestPredictsHeldOutObservationsOfAKnownModel) {
+namespace {
+
+/// Kota Magelang 2025 with four BPU coverage observations, 6 months apart from its sixth month
+/// (2024-06 … 2025-12), simulated at scale 5 with h0_self = 0.016 (the mean of 8 replicates).
+fs::path synthetic_observations(const fs::path& dir) {
     Scenario truth = load_scenario(scenario("kota-magelang-2025.toml"),
                                    {"population.scale=5", "behaviour.h0_self=0.016"});
     const int months[] = {5, 11, 17, 23};
@@ -329,15 +332,36 @@ TEST(ForecastCommand, BacktestPredictsHeldOutObservationsOfAKnownModel) {
     const CalibrationProblem generator(truth, {calibration_parameter(truth, "h0_self")}, obs, {});
     const auto means = replicate_means(generator.simulate({generator.start()}, {1}, 8)).front();
 
-    const test::ScratchDir dir;
     std::ostringstream toml;
     toml << "extends = \"" << scenario("kota-magelang-2025.toml") << "\"\n";
     for (std::size_t i = 0; i < obs.size(); ++i)
         toml << "[[observation]]\nregion = \"33.71\"\nsegment = \"bpu\"\nmonth = \""
              << obs[i].month.to_string() << "\"\nvalue = " << std::setprecision(17) << means[i]
              << "\nsource = \"simulated with h0_self = 0.016\"\n";
-    const fs::path file = dir.path() / "synthetic.toml";
+    const fs::path file = dir / "synthetic.toml";
     { std::ofstream(file) << toml.str(); }
+    return file;
+}
+
+/// The calibration settings of the tests below: enough to find h0_self, small enough for CI.
+std::vector<std::string> small_fit() {
+    return {"--fit",         "h0_self", "--particles",       "10", "--generations", "2",
+            "--evaluations", "20",      "--loss-replicates", "2",  "--tolerance",   "0.1"};
+}
+
+std::vector<std::string> joined(std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+} // namespace
+
+// forecast --backtest: observations simulated from a known take-up; the two before the
+// cut-off are fitted from a start at half the truth, and the two after are predicted within a
+// percentage point and inside the 95% intervals.
+TEST(ForecastCommand, BacktestPredictsHeldOutObservationsOfAKnownModel) {
+    const test::ScratchDir dir;
+    const fs::path file = synthetic_observations(dir.path());
     const fs::path out = dir.path() / "bt.h5";
     const auto r = test::run_program({"forecast",
                                       file.string(),
@@ -381,4 +405,157 @@ TEST(ForecastCommand, BacktestPredictsHeldOutObservationsOfAKnownModel) {
     EXPECT_NE(none.err.find("--backtest 2026-01: no observations from 2026-01 on to predict"),
               std::string::npos)
         << none.err;
+}
+
+// forecast --rolling: every month with an observation and one before it is a cut-off (the
+// 2nd, 3rd and 4th observations' months, 2024-12 … 2025-12); each fit predicts the
+// observations from its cut-off on, at 0, 6 and 12 months, and all six points are scored
+// together and stored.
+TEST(ForecastCommand, RollingBacktestScoresEveryCutOffTogether) {
+    const test::ScratchDir dir;
+    const fs::path file = synthetic_observations(dir.path());
+    const fs::path out = dir.path() / "rolling.h5";
+    const auto r = test::run_program(
+        joined({"forecast", file.string(), "--set", "population.scale=5", "--replicates", "8",
+                "--months", "24", "--rolling", "-o", out.string()},
+               small_fit()));
+    ASSERT_EQ(r.status, 0) << r.err;
+    const RunFileReader f(out);
+    EXPECT_EQ(f.strings("/backtest/rolling/cut_off"),
+              (std::vector<std::string>{"2024-12", "2024-12", "2024-12", "2025-06", "2025-06",
+                                        "2025-12"}));
+    EXPECT_EQ(f.array("/backtest/rolling/horizon").values,
+              (std::vector<double>{0, 6, 12, 0, 6, 0}));
+    // The model is the truth with a fitted h0_self, fitted coarsely (a few particles, from
+    // one observation at the first cut-off): within 4 points everywhere.
+    for (const double e : f.array("/backtest/rolling/error").values)
+        EXPECT_LT(std::abs(e), 0.04);
+    EXPECT_EQ(f.array("/backtest/rolling/skill/points").values.back(), 6.0);
+    // The forecast and /backtest are the last cut-off's.
+    EXPECT_EQ(f.string_attribute("/backtest", "cut_off"), "2025-12");
+    EXPECT_TRUE(fs::exists(dir.path() / "rolling.skill.csv"));
+    EXPECT_TRUE(fs::exists(dir.path() / "rolling.rolling-backtest.csv"));
+    EXPECT_NE(r.out.find("Rolling-origin skill"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("model ÷ persistence"), std::string::npos) << r.out;
+
+    // A listed cut-off needs observations before it to fit and from it on to predict.
+    const auto early =
+        test::run_program(joined({"forecast", file.string(), "--backtest", "2024-05,2025-06", "-o",
+                                  (dir.path() / "x.h5").string()},
+                                 small_fit()));
+    EXPECT_EQ(early.status, 2);
+    EXPECT_NE(early.err.find("--backtest 2024-05: no observations before 2024-05 to fit"),
+              std::string::npos)
+        << early.err;
+    EXPECT_FALSE(fs::exists(dir.path() / "x.h5"));
+    const auto both = test::run_program(joined({"forecast", file.string(), "--backtest", "2024-12",
+                                                "--rolling", "-o", (dir.path() / "x.h5").string()},
+                                               small_fit()));
+    EXPECT_EQ(both.status, 2);
+    EXPECT_NE(both.err.find("--rolling chooses the cut-offs itself"), std::string::npos)
+        << both.err;
+}
+
+// calibrate --skill stores the rolling-origin skill in the fit file; forecast --posterior
+// prints it and copies it to /forecast/skill; a forecast without a calibration says its
+// parameters are priors.
+TEST(ForecastCommand, SkillTravelsFromTheFitToTheForecast) {
+    const test::ScratchDir dir;
+    const fs::path file = synthetic_observations(dir.path());
+    const fs::path calibrated = dir.path() / "cal.toml";
+    const auto c =
+        test::run_program(joined({"calibrate", file.string(), "--set", "population.scale=5",
+                                  "--skill", "-q", "-o", calibrated.string()},
+                                 small_fit()));
+    ASSERT_EQ(c.status, 0) << c.err;
+    const fs::path fit = dir.path() / "cal.fit.h5";
+    const RunFileReader fitted(fit);
+    EXPECT_EQ(fitted.strings("/skill/cut_off"),
+              (std::vector<std::string>{"2024-12", "2025-06", "2025-12"}));
+    EXPECT_TRUE(fs::exists(dir.path() / "cal.skill.csv"));
+
+    const fs::path out = dir.path() / "f.h5";
+    const auto r =
+        test::run_program({"forecast", file.string(), "--set", "population.scale=5", "--replicates",
+                           "4", "--months", "24", "--posterior", fit.string(), "-o", out.string()});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(RunFileReader(out).array("/forecast/skill/points").values,
+              fitted.array("/skill/points").values);
+    EXPECT_NE(r.out.find("Rolling-origin skill"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("Warning: no calibration"), std::string::npos) << r.out;
+
+    const auto plain =
+        test::run_program({"forecast", file.string(), "--set", "population.scale=5", "--replicates",
+                           "2", "--months", "24", "-o", (dir.path() / "p.h5").string()});
+    ASSERT_EQ(plain.status, 0) << plain.err;
+    EXPECT_NE(plain.out.find("Warning: no calibration"), std::string::npos) << plain.out;
+
+    // One observation gives no cut-off: --skill is refused before anything is fitted.
+    const auto none =
+        test::run_program({"calibrate", scenario("sawahlunto.toml"), "--fit", "h0_self", "--skill",
+                           "-o", (dir.path() / "s.toml").string()});
+    EXPECT_EQ(none.status, 2);
+    EXPECT_NE(none.err.find("no skill can be measured"), std::string::npos) << none.err;
+    EXPECT_FALSE(fs::exists(dir.path() / "s.fit.h5"));
+}
+
+// The model discrepancy of a fit's skill enters forecast --posterior after the replicates have
+// run: their series are those of the same fit without a skill, bit for bit, and the
+// first-passage months spread wider. The fit is made by hand: one posterior draw (DI
+// Yogyakarta's take-up raised to 0.02, so that coverage rises through 40% a few months after
+// the cut-off: about 2025-03 with the steady-state start) and a discrepancy
+// of sd 3 pp at the cut-off (the month after the last fitted observation, 2024-11).
+TEST(ForecastCommand, TheDiscrepancyOfTheSkillSpreadsTheFirstPassages) {
+    const test::ScratchDir dir;
+    const Scenario diy = load_scenario(scenario("di-yogyakarta.toml"), {"population.scale=100"});
+    ExecutionContext context;
+    context.threads = 1;
+    const CalibrationProblem problem(diy, {calibration_parameter(diy, "h0_self")}, diy.observations,
+                                     context);
+    CalibrationResult fit;
+    fit.estimate.minimum = Eigen::VectorXd::Constant(1, 0.02);
+    fit.simulated_at_start.assign(diy.observations.size(), 0.35);
+    fit.simulated_mean = fit.simulated_p05 = fit.simulated_p95 = fit.simulated_at_start;
+    fit.has_posterior = true;
+    fit.posterior.draws = Eigen::MatrixXd::Constant(1, 1, 0.02);
+    fit.posterior.weights = Eigen::VectorXd::Constant(1, 1.0);
+    fit.posterior.distances = {0.01};
+    fit.posterior.tolerances = {0.01};
+    fit.posterior.acceptance_rates = {1};
+    Skill skill;
+    skill.cut_offs = {Month(2024, 6)};
+    skill.by_horizon.resize(skill_horizons.size());
+    skill.discrepancy = {0.03 * 0.03, 0, 10};
+    const auto write = [&](const fs::path& path, bool with_skill) {
+        ResultFileWriter writer(path, nullptr);
+        write_fit_meta(writer, diy, "x.toml");
+        write_fit(writer, problem, fit);
+        if (with_skill) write_skill(writer, SkillPlace::fit, skill);
+        writer.commit();
+    };
+    write(dir.path() / "plain.fit.h5", false);
+    write(dir.path() / "skill.fit.h5", true);
+    const auto forecast = [&](const std::string& fit_file, const std::string& out) {
+        return test::run_program(
+            {"forecast", scenario("di-yogyakarta.toml"), "--set", "population.scale=100",
+             "--months", "24", "--replicates", "20", "--threshold", "40%", "--posterior",
+             (dir.path() / fit_file).string(), "-o", (dir.path() / out).string()});
+    };
+    const auto plain = forecast("plain.fit.h5", "plain.h5");
+    const auto widened = forecast("skill.fit.h5", "widened.h5");
+    ASSERT_EQ(plain.status, 0) << plain.err;
+    ASSERT_EQ(widened.status, 0) << widened.err;
+    EXPECT_NE(widened.out.find("Model discrepancy: from 2024-11 on"), std::string::npos)
+        << widened.out;
+    EXPECT_EQ(plain.out.find("Model discrepancy"), std::string::npos) << plain.out;
+    const RunFileReader a(dir.path() / "plain.h5"), b(dir.path() / "widened.h5");
+    EXPECT_EQ(a.array("/series/covered").values, b.array("/series/covered").values);
+    // The province (the last area): the 80% interval of its first month is wider.
+    const StoredArray qa = a.array("/forecast/quantile"), qb = b.array("/forecast/quantile");
+    const std::size_t last = qa.values.size() - forecast_quantile_levels.size();
+    const auto width = [&](const StoredArray& q) {
+        const double high = q.values[last + 3], low = q.values[last + 1];
+        return (std::isnan(high) ? 24.0 : high) - (std::isnan(low) ? 24.0 : low);
+    };
+    EXPECT_GT(width(qb), width(qa) + 1) << width(qa);
 }

@@ -96,7 +96,9 @@ void print_forecast(const Forecast& f, std::ostream& out) {
     header.push_back("never");
     table.push_back(header);
     std::size_t kabkota = 0, kabkota_shown = 0;
+    std::vector<std::size_t> shown;
     const auto row = [&](std::size_t a) {
+        shown.push_back(a);
         const FirstPassageDistribution& d = f.distributions[a];
         std::vector<std::string> cells{f.areas[a].name + " (" + f.areas[a].code + ")",
                                        measure_value(f.start_coverage_mean[a], "share", false),
@@ -128,6 +130,38 @@ void print_forecast(const Forecast& f, std::ostream& out) {
         out << "(" << kabkota - kabkota_shown << " more kabupaten/kota in the forecast CSV)\n";
     out << "Intervals are over replicates; \"> " << (f.start + (f.months - 1)).to_string()
         << "\": not reached within the run in enough replicates (--months runs longer).\n";
+    print_never_explained(f, shown, out);
+}
+
+void print_never_explained(const Forecast& f, const std::vector<std::size_t>& areas,
+                           std::ostream& out) {
+    if (f.settling_level.size() != f.areas.size() || f.settling_months < 1) return;
+    const Month last = f.start + (f.months - 1);
+    bool header = false;
+    for (const std::size_t a : areas) {
+        // Only where the median says "not within the run": elsewhere the months say enough.
+        if (f.distributions[a].quantiles[2] >= 0) continue;
+        if (!header) {
+            out << "Where coverage settles (means over replicates of the last " << f.settling_months
+                << " months, " << (last + (1 - f.settling_months)).to_string() << " … "
+                << last.to_string() << "), where the median is not reached:\n";
+            header = true;
+        }
+        const double level = f.settling_level[a], trend = f.settling_trend[a];
+        const double gap = f.settings.threshold - level;
+        std::ostringstream gap_text;
+        gap_text << std::fixed << std::setprecision(1) << gap * 100 << " pp";
+        out << "  " << f.areas[a].name << ": " << measure_value(level, "share", false) << ", trend "
+            << measure_value(trend, "share", true) << " a year, " << gap_text.str() << " below "
+            << percent_text(f.settings.threshold);
+        if (trend > 0) {
+            std::ostringstream years;
+            years << std::fixed << std::setprecision(gap / trend < 10 ? 1 : 0) << gap / trend;
+            out << ": about " << years.str() << " more years at that trend\n";
+        } else {
+            out << ": not closing at that trend\n";
+        }
+    }
 }
 
 } // namespace ulcsim::cli

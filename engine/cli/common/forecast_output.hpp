@@ -33,4 +33,10 @@ ForecastCsvPaths forecast_csv_paths(const std::filesystem::path& output);
 /// 60 of them; more are in the CSV).
 void print_forecast(const Forecast& forecast, std::ostream& out);
 
+/// Instead of a bare "never": for each of `areas` whose median month lies beyond the run,
+/// where coverage settles (the mean of the last months and its trend) and the gap to the
+/// threshold, with the years that trend would take to close it.
+void print_never_explained(const Forecast& forecast, const std::vector<std::size_t>& areas,
+                           std::ostream& out);
+
 } // namespace ulcsim::cli
