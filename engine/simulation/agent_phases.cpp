@@ -142,9 +142,16 @@ std::uint32_t draw_month(Chunk c, const Population& pop, const MonthParameters& 
     // A block for every slot, empty ones too: eight at a time is faster than skipping.
     rng.words_for_range(c.begin, c.end - c.begin, t, DrawPurpose::month_events, 0, x.draws.data());
     const std::uint16_t was_paid = static_cast<std::uint16_t>(month.now - 1);
-    for (std::uint32_t a = c.begin; a < c.end; ++a) {
-        const StateCode code = state_code(pop, a, was_paid);
-        x.start[a - c.begin] = code;
+    const std::uint8_t* const traits = pop.traits.data() + c.begin;
+    const std::uint8_t* const income_band = pop.income_band.data() + c.begin;
+    const std::uint8_t* const payer = pop.payer.data() + c.begin;
+    const std::uint16_t* const paid_until = pop.paid_until.data() + c.begin;
+    StateCode* const start = x.start.data();
+    const std::uint32_t n = c.end - c.begin;
+    for (std::uint32_t i = 0; i < n; ++i) {
+        const StateCode code =
+            state_code_of(traits[i], income_band[i], payer[i], paid_until[i], was_paid);
+        start[i] = code;
         drawn += code & code_in_labour_force;
     }
     return drawn;
@@ -164,33 +171,42 @@ void jkm_claim(const Population& pop, const MonthParameters& month, int jkm_wait
 void demography(Chunk c, const ChunkScratch& x, const MonthParameters& month,
                 int jkm_waiting_months, Population& pop, ThreadTally& tt) {
     const std::size_t k = c.region;
+    // The stores below are to byte columns, which may alias anything: the month's tables and
+    // the columns' data pointers are read once, not after every store.
+    const std::uint64_t* const death_by_age = month.death_by_age.data();
+    const int exit_age_years = month.exit_age_years;
+    const auto& moves = month.move;
+    std::uint8_t* const traits = pop.traits.data();
+    std::uint8_t* const age_years = pop.age_years.data();
+    std::uint8_t* const payer = pop.payer.data();
+    std::uint16_t* const paid_until = pop.paid_until.data();
     for (std::uint32_t a = c.begin; a < c.end; ++a) {
         const std::uint32_t i = a - c.begin;
         if (!(x.start[i] & code_in_labour_force)) continue;
         const DrawWords& w = x.draws[i];
-        std::size_t g = segment_of(pop.traits[a]);
-        if (w[0] < month.death_by_age[pop.age_years[a]]) {
+        std::size_t g = segment_of(traits[a]);
+        if (w[0] < death_by_age[age_years[a]]) {
             ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::deaths)];
             if (x.start[i] & code_covered) jkm_claim(pop, month, jkm_waiting_months, a, k, g, tt);
             leave_labour_force(pop, month, a, tt);
             continue;
         }
-        if (has_birthday(month, a) && ++pop.age_years[a] >= month.exit_age_years) {
+        if (has_birthday(month, a) && ++age_years[a] >= exit_age_years) {
             ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::aged_out)];
             leave_labour_force(pop, month, a, tt);
             continue;
         }
-        const auto& move = month.move[g];
+        const auto move = moves[g];
         if (w[1] < move[segment_count - 1]) {
             std::size_t d = 0;
             while (w[1] >= move[d])
                 ++d;
             // A formal worker who leaves the job loses the employer's coverage.
-            if (g == 0 && pop.payer[a] == payer_employer) {
-                pop.payer[a] = payer_none;
-                pop.paid_until[a] = 0;
+            if (g == 0 && payer[a] == payer_employer) {
+                payer[a] = payer_none;
+                paid_until[a] = 0;
             }
-            pop.traits[a] = AgentTraits::with_segment(pop.traits[a], static_cast<unsigned>(d));
+            traits[a] = AgentTraits::with_segment(traits[a], static_cast<unsigned>(d));
             g = d;
         }
     }
@@ -226,25 +242,38 @@ void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
     const std::size_t k = c.region;
     const std::uint16_t now = month.now;
     const auto t = static_cast<std::uint32_t>(month.t);
+    // Every store below is to a byte column, which the compiler must assume may alias the
+    // month's vectors and the columns' own data pointers; read what the loop needs once.
+    const std::uint64_t employer_registration = month.employer_registration[k];
+    const std::uint64_t employer_lapse = month.employer_lapse;
+    const std::uint64_t self_enrolment_bound = month.self_enrolment_bound[k];
+    const std::uint64_t reinstate = month.reinstate;
+    const int arrears_months = month.arrears_months;
+    const bool region_has_programmes = !offers.region_programmes[k].empty();
+    std::uint8_t* const traits = pop.traits.data();
+    std::uint8_t* const payer = pop.payer.data();
+    std::uint16_t* const paid_until = pop.paid_until.data();
+    std::uint16_t* const covered_since = pop.covered_since.data();
+    std::uint32_t* const offered_agents = tt.offered.data();
     std::uint32_t offered = 0;
     for (std::uint32_t a = c.begin; a < c.end; ++a) {
         const std::uint32_t i = a - c.begin;
-        const std::uint8_t g = segment_of(pop.traits[a]);
+        const std::uint8_t g = segment_of(traits[a]);
         if (g == no_worker) continue;
         const std::uint32_t w = x.draws[i][2];
-        const std::uint8_t p = pop.payer[a];
-        const std::uint16_t paid = pop.paid_until[a];
+        const std::uint8_t p = payer[a];
+        const std::uint16_t paid = paid_until[a];
 
         if (g == 0 && p != payer_employer) {
             if (p != payer_none) tt.count_blocks(1);
             const std::uint32_t word =
                 p == payer_none ? w : rng.words(a, t, DrawPurpose::month_events, 1)[0];
-            if (word < month.employer_registration[k]) {
+            if (word < employer_registration) {
                 leave_programme(pop, month, a, tt);
-                if (!(x.start[i] & code_covered)) pop.covered_since[a] = now;
-                pop.payer[a] = payer_employer;
-                pop.paid_until[a] = paid_indefinitely;
-                pop.traits[a] |= AgentTraits::ever_covered_bit;
+                if (!(x.start[i] & code_covered)) covered_since[a] = now;
+                payer[a] = payer_employer;
+                paid_until[a] = paid_indefinitely;
+                traits[a] |= AgentTraits::ever_covered_bit;
                 continue;
             }
         }
@@ -253,20 +282,19 @@ void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
             // An unregistered wage earner waits for the employer; only programmes that
             // admit formal workers may still cover him.
         } else if (p == payer_employer) {
-            if (w < month.employer_lapse) {
-                pop.payer[a] = payer_none;
-                pop.paid_until[a] = 0;
+            if (w < employer_lapse) {
+                payer[a] = payer_none;
+                paid_until[a] = 0;
             }
         } else if (p == payer_self || p == payer_self_autodebit) {
             if (paid + 1 >= now) {
                 const std::size_t autodebit = p == payer_self_autodebit ? 1 : 0;
-                if (w >= month.self_lapse[autodebit][pop.income_band_of(a)])
-                    pop.paid_until[a] = now;
-            } else if (now - 1 - paid > month.arrears_months) {
-                pop.payer[a] = payer_none; // past the arrears period: membership ends
-                pop.paid_until[a] = 0;
-            } else if (w < month.reinstate) {
-                pop.paid_until[a] = now;
+                if (w >= month.self_lapse[autodebit][pop.income_band_of(a)]) paid_until[a] = now;
+            } else if (now - 1 - paid > arrears_months) {
+                payer[a] = payer_none; // past the arrears period: membership ends
+                paid_until[a] = 0;
+            } else if (w < reinstate) {
+                paid_until[a] = now;
             }
         } else if (p >= programme_base) {
             const std::size_t j = p - programme_base;
@@ -279,25 +307,25 @@ void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
                 leave_programme(pop, month, a, tt);
                 after_subsidy(pop, month, rng, a, j, tt);
             }
-        } else if (w < month.self_enrolment_bound[k]) {
+        } else if (w < self_enrolment_bound) {
             const std::uint64_t enrol = self_enrolment_threshold(pop, month, a, k);
             if (w < enrol) {
-                pop.payer[a] = (std::uint64_t{w} << 16) < enrol * month.autodebit_16
-                                   ? payer_self_autodebit
-                                   : payer_self;
-                pop.paid_until[a] = now;
-                pop.covered_since[a] = now;
-                pop.traits[a] |= AgentTraits::ever_covered_bit;
+                payer[a] = (std::uint64_t{w} << 16) < enrol * month.autodebit_16
+                               ? payer_self_autodebit
+                               : payer_self;
+                paid_until[a] = now;
+                covered_since[a] = now;
+                traits[a] |= AgentTraits::ever_covered_bit;
             }
         }
 
         // Programme offers go to workers uncovered at the start of the month who are
         // still uncovered: never to someone who just lapsed or just joined.
-        if ((x.start[i] & code_covered) || offers.region_programmes[k].empty()) continue;
-        if (pop.payer[a] != payer_none && !(pop.payer[a] <= payer_self_autodebit &&
-                                            pop.payer[a] >= payer_self && pop.paid_until[a] < now))
+        if ((x.start[i] & code_covered) || !region_has_programmes) continue;
+        if (payer[a] != payer_none &&
+            !(payer[a] <= payer_self_autodebit && payer[a] >= payer_self && paid_until[a] < now))
             continue;
-        tt.offered[offered++] = a;
+        offered_agents[offered++] = a;
     }
     if (offered > 0) offer_programmes(month, offers, rng, pop, k, offered, tt);
 }
@@ -307,15 +335,20 @@ void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
 void awareness(Chunk c, const ChunkScratch& x, const MonthParameters& month, Population& pop) {
     const std::size_t k = c.region;
     const std::int64_t* gain_16 = month.village_awareness_gain_16.data() + month.village_first[k];
+    const std::int64_t keep_16 = month.awareness_keep_16;
+    const auto fear_reduction_16 = month.fear_reduction_16[k];
+    std::uint8_t* const traits = pop.traits.data();
+    std::uint8_t* const awareness = pop.awareness.data();
+    const auto* const village = pop.village.data();
     for (std::uint32_t a = c.begin; a < c.end; ++a) {
         const std::uint32_t i = a - c.begin;
-        if (segment_of(pop.traits[a]) == no_worker) continue;
+        if (segment_of(traits[a]) == no_worker) continue;
         const std::uint32_t w = x.draws[i][3];
-        const std::int64_t level = pop.awareness[a] * month.awareness_keep_16 +
-                                   gain_16[pop.village[a]] + static_cast<std::int64_t>(w & 0xFFFFu);
-        pop.awareness[a] = static_cast<std::uint8_t>(std::clamp<std::int64_t>(level >> 16, 0, 255));
-        if ((pop.traits[a] & AgentTraits::fears_bit) && (w >> 16) < month.fear_reduction_16[k])
-            pop.traits[a] &= static_cast<std::uint8_t>(~AgentTraits::fears_bit);
+        const std::int64_t level =
+            awareness[a] * keep_16 + gain_16[village[a]] + static_cast<std::int64_t>(w & 0xFFFFu);
+        awareness[a] = static_cast<std::uint8_t>(std::clamp<std::int64_t>(level >> 16, 0, 255));
+        if ((traits[a] & AgentTraits::fears_bit) && (w >> 16) < fear_reduction_16)
+            traits[a] &= static_cast<std::uint8_t>(~AgentTraits::fears_bit);
     }
 }
 

@@ -179,17 +179,26 @@ struct ThreadTally {
     }
 };
 
+/// The state code of a worker from the four bytes that decide it, covered if paid for month
+/// `paid_from`. Without branches, so that a loop over a chunk of columns vectorises.
+inline StateCode state_code_of(std::uint8_t traits, std::uint8_t income_band, std::uint8_t payer,
+                               std::uint16_t paid_until, std::uint16_t paid_from) {
+    const unsigned g = traits & AgentTraits::segment_mask;
+    const unsigned covered = unsigned{payer != payer_none} & unsigned{paid_until >= paid_from};
+    const unsigned registered = covered | unsigned{(traits & AgentTraits::ever_covered_bit) != 0} |
+                                unsigned{(income_band & registered_before_bit) != 0};
+    const unsigned former = (income_band & former_member_bit) != 0;
+    const unsigned code = code_in_labour_force | covered << 1 | g << code_segment_shift |
+                          former << 4 | registered << 5 | unsigned{payer} << code_payer_shift;
+    static_assert(code_covered == 1u << 1 && code_former_member == 1u << 4 &&
+                  code_registered == 1u << 5);
+    return static_cast<StateCode>(g == no_worker ? 0u : code);
+}
+
 /// The state code of agent a, covered if paid for month `paid_from` (in month-column units).
 inline StateCode state_code(const Population& pop, std::uint32_t a, std::uint16_t paid_from) {
-    const std::uint8_t g = segment_of(pop.traits[a]);
-    if (g == no_worker) return 0;
-    const std::uint8_t p = pop.payer[a];
-    const bool covered = p != payer_none && pop.paid_until[a] >= paid_from;
-    const bool registered = covered || pop.registered(a);
-    return static_cast<StateCode>(code_in_labour_force | (covered ? code_covered : 0) |
-                                  (g << code_segment_shift) |
-                                  (pop.former_member(a) ? code_former_member : 0) |
-                                  (registered ? code_registered : 0) | (p << code_payer_shift));
+    return state_code_of(pop.traits[a], pop.income_band[a], pop.payer[a], pop.paid_until[a],
+                         paid_from);
 }
 
 /// Adds (sign 1) or removes (sign −1) agent a of region k in state `code` to or from the
