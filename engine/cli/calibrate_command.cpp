@@ -122,20 +122,9 @@ int calibrate_command(const std::vector<std::string>& args) {
     std::optional<RollingBacktest> rolling;
     std::optional<Skill> skill;
     if (measure_skill) {
-        if (!quiet)
-            std::cerr << "ulcsim calibrate --skill: rolling-origin backtest from "
-                      << skill_cut_offs.size()
-                      << (skill_cut_offs.size() == 1 ? " cut-off\n" : " cut-offs\n");
         rolling = run_rolling_backtest(
             fitted_only, problem.parameters(), skill_cut_offs, settings, skill_context,
-            [&](Month at, const CalibrationProblem& origin, const CalibrationResult& fit) {
-                if (quiet) return;
-                std::cerr << "  cut-off " << at.to_string() << ": fitted on "
-                          << origin.observations().size() << " observations, RMSE " << std::fixed
-                          << std::setprecision(2) << std::sqrt(fit.estimate.loss) * 100
-                          << " pp at the estimate\n"
-                          << std::defaultfloat;
-            });
+            rolling_backtest_progress("calibrate --skill", skill_cut_offs.size(), quiet));
         skill = summarise_rolling(*rolling);
     }
 

@@ -217,19 +217,9 @@ int forecast_command(const std::vector<std::string>& args) {
                              " has no month with an observation and at least " +
                              std::to_string(parameters.size()) +
                              " observations before it (add dated [[observation]]s)");
-        if (!common.quiet)
-            std::cerr << "ulcsim forecast: rolling-origin backtest from " << cut_offs.size()
-                      << (cut_offs.size() == 1 ? " cut-off\n" : " cut-offs\n");
         rolling = run_rolling_backtest(
             scenario, parameters, cut_offs, calibration_settings, resources.context(),
-            [&](Month cut_off, const CalibrationProblem& problem, const CalibrationResult& fit) {
-                if (common.quiet) return;
-                std::cerr << "  cut-off " << cut_off.to_string() << ": fitted on "
-                          << problem.observations().size() << " observations, RMSE " << std::fixed
-                          << std::setprecision(2) << std::sqrt(fit.estimate.loss) * 100
-                          << " pp at the estimate\n"
-                          << std::defaultfloat;
-            });
+            rolling_backtest_progress("forecast", cut_offs.size(), common.quiet));
         skill = summarise_rolling(*rolling);
         // The forecast itself, /backtest and the fit stored are the last cut-off's, as a
         // single --backtest's are.

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <iomanip>
+#include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -83,6 +84,19 @@ void print_prior_warning(std::ostream& out) {
            "scenario's values) and no skill has been measured; the intervals hold only the "
            "Monte Carlo noise. `ulcsim calibrate --skill` fits them and measures the skill, "
            "`forecast --posterior` uses the fit.\n";
+}
+
+OriginFitted rolling_backtest_progress(const char* command, std::size_t cut_offs, bool quiet) {
+    if (quiet) return [](Month, const CalibrationProblem&, const CalibrationResult&) {};
+    std::cerr << "ulcsim " << command << ": rolling-origin backtest from " << cut_offs
+              << (cut_offs == 1 ? " cut-off\n" : " cut-offs\n");
+    return [](Month cut_off, const CalibrationProblem& problem, const CalibrationResult& fit) {
+        std::cerr << "  cut-off " << cut_off.to_string() << ": fitted on "
+                  << problem.observations().size() << " observations, RMSE " << std::fixed
+                  << std::setprecision(2) << std::sqrt(fit.estimate.loss) * 100
+                  << " pp at the estimate\n"
+                  << std::defaultfloat;
+    };
 }
 
 } // namespace ulcsim::cli

@@ -4,6 +4,7 @@
 
 #include "ulcsim/rolling_backtest.hpp"
 
+#include <cstddef>
 #include <ostream>
 
 namespace ulcsim::cli {
@@ -14,6 +15,10 @@ namespace ulcsim::cli {
 /// ratio to each; then the discrepancy and the goal (model ≤ 0.8 × persistence, 80%
 /// intervals within 10 points of nominal), met or not.
 void print_skill(const Skill& skill, std::ostream& out);
+
+/// Announces a rolling-origin backtest of `cut_offs` origins on stderr ("ulcsim COMMAND:
+/// …") and returns the progress line each origin's fit prints; both silent when `quiet`.
+OriginFitted rolling_backtest_progress(const char* command, std::size_t cut_offs, bool quiet);
 
 /// What a forecast without a calibration must say: its behaviour parameters are priors and
 /// nobody has measured its skill.
