@@ -13,6 +13,7 @@
 #include "ulcsim/fit_file.hpp"
 #include "ulcsim/forecast.hpp"
 #include "ulcsim/forecast_file.hpp"
+#include "ulcsim/observation_tracks_file.hpp"
 #include "ulcsim/posterior_plan.hpp"
 #include "ulcsim/rolling_backtest.hpp"
 #include "ulcsim/scenario.hpp"
@@ -296,9 +297,11 @@ int forecast_command(const std::vector<std::string>& args) {
 
     RunFileWriter writer(out_path, scenario, run_info_of(scenario, threads), process_role().output);
     ForecastBuilder builder(scenario, settings, replicates);
+    ObservationTracker tracker(scenario, replicates);
     EnsembleOptions ensemble;
     ensemble.results_on = ResultsOn::rank_zero;
     ensemble.on_replicate = [&](std::size_t, std::uint32_t r, ReplicateSeries&& series) {
+        if (!tracker.empty()) tracker.add(r, series);
         writer.write_replicate(r, series);
         builder.add(r, series);
         if (backtest)
@@ -310,6 +313,7 @@ int forecast_command(const std::vector<std::string>& args) {
     run_ensemble_with_progress(plan, ensemble, resources, common.quiet);
 
     const EnsembleSummary summary = write_summary(writer, scenario, replicates);
+    if (!tracker.empty()) write_observation_tracks(writer, scenario, tracker.tracks());
     const Forecast forecast = builder.finish();
     write_forecast(writer, forecast);
     if (per_replicate) write_replicate_parameters(writer, *per_replicate, parameter_source);

@@ -5,6 +5,7 @@
 #include "terminal_format.hpp"
 #include "ulcsim/checkpoint.hpp"
 #include "ulcsim/ensemble.hpp"
+#include "ulcsim/observation_tracks_file.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/run_file.hpp"
 #include "ulcsim/scenario.hpp"
@@ -224,10 +225,12 @@ int run_command(const std::vector<std::string>& args) {
     if (checkpoint) write_continuation(writer, from_checkpoint, checkpoint->info());
 
     PhaseTimes phase_times;
+    ObservationTracker tracker(scenario, replicates);
     EnsembleOptions ensemble;
     ensemble.results_on = ResultsOn::rank_zero;
     ensemble.profile = profile;
     ensemble.on_replicate = [&](std::size_t, std::uint32_t r, ReplicateSeries&& series) {
+        if (!tracker.empty()) tracker.add(r, series);
         writer.write_replicate(r, series);
         for (std::size_t p = 0; p < PhaseTimes::count; ++p)
             phase_times.seconds[p] += series.phase_times.seconds[p];
@@ -245,6 +248,7 @@ int run_command(const std::vector<std::string>& args) {
     run_ensemble_with_progress(RunPlan::replicates_of(scenario), ensemble, resources, common.quiet);
 
     const EnsembleSummary summary = write_summary(writer, scenario, replicates);
+    if (!tracker.empty()) write_observation_tracks(writer, scenario, tracker.tracks());
     commit_with_csv(
         csv_path, [&](std::ostream& csv) { write_summary_csv(csv, scenario, summary); },
         [&] { writer.commit(); });

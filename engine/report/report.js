@@ -3,6 +3,14 @@ const data = JSON.parse(document.getElementById('report-data').textContent);
 const lang = document.documentElement.lang === 'id' ? 'id' : 'en';
 const T = {
   en: { title: 'ulcsim report', nation: 'Coverage of resident workers, whole scenario area',
+        observations: 'The run against the dated observations of its scenario (mean and 90% interval over replicates; observed values as points)',
+        observed: 'observed', simulatedMean: 'simulated mean', observationTable: 'Each observation beside the run in its month',
+        obsHeader: ['month', 'where', 'segment', 'measure', 'observed', 'simulated: mean (90% interval)', 'source'],
+        skill: 'Skill of the calibration behind this forecast (rolling-origin backtest)',
+        skillCutOffs: (c) => `Fitted on the observations before each cut-off (${c.join(', ')}) and scored on those after it.`,
+        skillHeader: ['months after the cut-off', 'points', 'mean absolute error (pp)', 'inside the 80% interval of the replicates', 'inside the 80% interval with the model discrepancy', 'inside the 95% interval with the model discrepancy', 'error ÷ persistence’s', 'error ÷ linear trend’s'],
+        skillAll: 'all', skillGoal: (met) => `Goal: error at most 0.8 × persistence’s, and the 80% interval holding 70–90% of the points: ${met ? 'met' : 'not met'}.`,
+        skillUnknown: 'Goal: not measurable (no point that persistence can forecast).',
         segments: { formal: 'formal', informal: 'informal', vulnerable: 'vulnerable', all: 'all workers' },
         yCoverage: 'coverage of resident workers (%)', xMonth: 'month',
         median: 'median', band50: '50% interval (p25–p75)', band90: '90% interval (p05–p95)',
@@ -33,6 +41,14 @@ const T = {
         registrationRows: { coverage_rate: 'active (paying now)', registered_rate: 'registered (active and non-active)',
           coverage_share: 'coverage share (active, counted where registered)' }, measure: 'measure' },
   id: { title: 'Laporan ulcsim', nation: 'Cakupan pekerja penduduk, seluruh wilayah skenario',
+        observations: 'Hasil simulasi dibanding observasi bertanggal dalam skenario (rata-rata dan interval 90% antar replikasi; nilai observasi sebagai titik)',
+        observed: 'observasi', simulatedMean: 'rata-rata simulasi', observationTable: 'Setiap observasi di samping hasil simulasi pada bulannya',
+        obsHeader: ['bulan', 'wilayah', 'segmen', 'ukuran', 'observasi', 'simulasi: rata-rata (interval 90%)', 'sumber'],
+        skill: 'Ketepatan kalibrasi di balik prakiraan ini (uji balik dengan titik potong bergulir)',
+        skillCutOffs: (c) => `Dikalibrasi pada observasi sebelum setiap titik potong (${c.join(', ')}) dan dinilai pada observasi sesudahnya.`,
+        skillHeader: ['bulan setelah titik potong', 'titik', 'galat mutlak rata-rata (poin persen)', 'di dalam interval 80% replikasi', 'di dalam interval 80% dengan diskrepansi model', 'di dalam interval 95% dengan diskrepansi model', 'galat ÷ galat persistensi', 'galat ÷ galat tren linear'],
+        skillAll: 'semua', skillGoal: (met) => `Sasaran: galat paling besar 0,8 × galat persistensi, dan interval 80% memuat 70–90% titik: ${met ? 'tercapai' : 'belum tercapai'}.`,
+        skillUnknown: 'Sasaran: tidak dapat diukur (tidak ada titik yang dapat diprakirakan oleh persistensi).',
         segments: { formal: 'formal', informal: 'informal', vulnerable: 'rentan', all: 'semua pekerja' },
         yCoverage: 'cakupan pekerja penduduk (%)', xMonth: 'bulan',
         median: 'median', band50: 'interval 50% (p25–p75)', band90: 'interval 90% (p05–p95)',
@@ -136,6 +152,8 @@ function sectionFor(run, r) {
         scales: { x: axis(T.xMonth), y: axis(T.yCoverage, { ticks: percentTicks }) } } });
   });
 
+  if (run.observations && run.observations.tracks.length) observationsFor(section, run, r);
+
   // Who pays for the covered workers: employers, the workers themselves, programmes.
   section.appendChild(el('h3', {}, T.payers));
   const payerGrid = el('div', { class: 'grid' });
@@ -214,6 +232,7 @@ function sectionFor(run, r) {
   }
 
   if (run.forecast) forecastFor(section, run, r);
+  if (run.skill) skillFor(section, run);
 
   section.appendChild(el('h3', {}, T.sources));
   if (run.sources.length === 0) section.appendChild(el('p', { class: 'note' }, T.noSources));
@@ -273,6 +292,57 @@ function forecastFor(section, run, r) {
     box.appendChild(el('p', {}, T.probabilityBy));
     table(box, [T.area, ...f.by], f.names.map((name, a) => [name, ...f.probability_by[a].map((v) => pct(100 * v))]));
   }
+}
+
+// Each measure an observation is of, simulated every month, with the observations drawn on
+// it: whether the run passes through what was observed is the first thing to trust or doubt.
+function observationsFor(section, run, r) {
+  const o = run.observations;
+  section.appendChild(el('h3', {}, T.observations));
+  const grid = el('div', { class: 'grid' });
+  section.appendChild(grid);
+  const name = (t) => `${t.region} · ${t.segment} · ${t.measure}`;
+  o.tracks.forEach((t, i) => {
+    const observed = run.months.map(() => null);
+    const cited = [];
+    o.points.forEach((p) => {
+      if (p.track !== i) return;
+      const m = run.months.indexOf(p.month);
+      if (m >= 0) observed[m] = p.observed;
+      if (p.source && !cited.includes(p.source)) cited.push(p.source);
+    });
+    const c = colours[i % colours.length];
+    draw(figure(grid, `observed-${r}-${i}`, `${name(t)}. ${cited.join('; ')}`, run), { type: 'line',
+      data: { labels: run.months, datasets: [
+        { label: 'p05', data: t.p05, fill: false, borderColor: 'transparent', pointRadius: 0, borderWidth: 0 },
+        { label: T.band90, data: t.p95, fill: '-1', backgroundColor: alpha(c, 0.2), borderColor: 'transparent', pointRadius: 0, borderWidth: 0 },
+        { label: T.simulatedMean, data: t.mean, fill: false, borderColor: c, pointRadius: 0, borderWidth: 2 },
+        { label: T.observed, data: observed, showLine: false, pointRadius: 6, pointStyle: 'rectRot',
+          backgroundColor: '#000', borderColor: '#000' }] },
+      options: { plugins: { title: { display: true, text: name(t) }, legend: bandLegend, tooltip: tooltipPct },
+        scales: { x: axis(T.xMonth), y: axis('%', { ticks: percentTicks }) } } });
+  });
+  section.appendChild(el('p', {}, T.observationTable));
+  table(section, T.obsHeader, o.points.map((p) => {
+    const t = o.tracks[p.track], m = run.months.indexOf(p.month);
+    return [p.month, t.region, t.segment, t.measure, pct(p.observed),
+      m < 0 ? '–' : `${pct(t.mean[m])} (${pct(t.p05[m])} – ${pct(t.p95[m])})`, p.source];
+  }));
+}
+
+function skillFor(section, run) {
+  const s = run.skill;
+  section.appendChild(el('h3', {}, T.skill));
+  section.appendChild(el('p', { class: 'note' }, T.skillCutOffs(s.cut_offs)));
+  const horizon = (row) => row.to === null || row.to < 0 ? `${row.from}+` : `${row.from}–${row.to}`;
+  const cells = (label, row) => [label, fmt(row.points, 0), fmt(row.mae, 2), pct(row.inside_80, 0),
+    pct(row.widened_inside_80, 0), pct(row.widened_inside_95, 0), fmt(row.persistence_ratio, 2), fmt(row.trend_ratio, 2)];
+  table(section, T.skillHeader, [...s.rows.filter((row) => row.points > 0).map((row) => cells(horizon(row), row)),
+    cells(T.skillAll, s.overall)]);
+  const all = s.overall;
+  const coverage = all.widened_inside_80 !== null ? all.widened_inside_80 : all.inside_80;
+  section.appendChild(el('p', {}, all.persistence_ratio === null ? T.skillUnknown
+    : T.skillGoal(all.persistence_ratio <= 0.8 && coverage !== null && Math.abs(coverage - 80) <= 10)));
 }
 
 function comparison() {

@@ -2,6 +2,8 @@
 
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/report.hpp"
+
+#include "ulcsim/skill_file.hpp"
 #include "ulcsim/run_file.hpp"
 #include "ulcsim/stored_scenario.hpp"
 
@@ -224,6 +226,8 @@ ReadRun read_run(const std::filesystem::path& file) {
             if (run.forecast->probability_by.dims.empty())
                 throw std::runtime_error("/forecast/probability_by has no rows");
         }
+        run.observations = read_observation_tracks(reader);
+        run.skill = read_skill_if_any(reader, SkillPlace::forecast);
         read.last = last_month_rates(reader, parts);
     } catch (const InputError&) {
         throw;

@@ -139,6 +139,61 @@ void write_forecast(Json& j, const ForecastFile& f) {
     j.raw("}");
 }
 
+std::vector<double> percent(const std::vector<double>& shares) {
+    std::vector<double> out;
+    out.reserve(shares.size());
+    for (const double v : shares)
+        out.push_back(v * 100);
+    return out;
+}
+
+// Shares as percentages, like every other coverage figure of the page.
+void write_observations(Json& j, const StoredObservationTracks& o) {
+    j.raw("{").key("tracks").raw("[");
+    for (std::size_t t = 0; t < o.tracks.size(); ++t) {
+        const StoredObservationTracks::Track& track = o.tracks[t];
+        if (t) j.comma();
+        j.raw("{").key("region").str(track.region).key("segment").str(track.segment);
+        j.key("measure").str(track.measure);
+        j.key("mean").nums(percent(track.mean)).key("p05").nums(percent(track.p05));
+        j.key("p95").nums(percent(track.p95)).raw("}");
+    }
+    j.raw("]").key("points").raw("[");
+    for (std::size_t i = 0; i < o.point_track.size(); ++i) {
+        if (i) j.comma();
+        j.raw("{").key("track").num(static_cast<double>(o.point_track[i]));
+        j.key("month").str(o.points.month[i]).key("observed").num(o.points.observed[i] * 100);
+        j.key("source").str(i < o.points.source.size() ? o.points.source[i] : "").raw("}");
+    }
+    j.raw("]}");
+}
+
+void write_skill_row(Json& j, const SkillRow& row) {
+    j.raw("{").key("from").num(row.horizon_from).key("to").num(row.horizon_to);
+    j.key("points").num(static_cast<double>(row.points));
+    j.key("mae").num(row.mean_absolute_error * 100);
+    j.key("inside_80").num(row.inside_80 * 100);
+    j.key("widened_inside_80").num(row.widened_inside_80 * 100);
+    j.key("widened_inside_95").num(row.widened_inside_95 * 100);
+    j.key("persistence_ratio").num(row.persistence.ratio());
+    j.key("trend_ratio").num(row.linear_trend.ratio());
+    j.raw("}");
+}
+
+void write_skill(Json& j, const Skill& skill) {
+    std::vector<std::string> cut_offs;
+    for (const Month m : skill.cut_offs)
+        cut_offs.push_back(m.to_string());
+    j.raw("{").key("cut_offs").strs(cut_offs).key("rows").raw("[");
+    for (std::size_t i = 0; i < skill.by_horizon.size(); ++i) {
+        if (i) j.comma();
+        write_skill_row(j, skill.by_horizon[i]);
+    }
+    j.raw("]").key("overall");
+    write_skill_row(j, skill.overall);
+    j.raw("}");
+}
+
 void write_run(Json& j, const ReportRun& run) {
     j.raw("{");
     j.key("file").str(run.file);
@@ -202,6 +257,16 @@ void write_run(Json& j, const ReportRun& run) {
     j.key("forecast");
     if (run.forecast)
         write_forecast(j, *run.forecast);
+    else
+        j.raw("null");
+    j.key("observations");
+    if (run.observations)
+        write_observations(j, *run.observations);
+    else
+        j.raw("null");
+    j.key("skill");
+    if (run.skill)
+        write_skill(j, *run.skill);
     else
         j.raw("null");
     j.raw("}");

@@ -42,6 +42,9 @@ inline const std::string fit_observations = "/observations";
 inline const std::string fit_optimiser = "/optimiser";
 inline const std::string fit_posterior = "/posterior";
 
+// A run against its scenario's observations (ulcsim/observation_tracks_file.hpp).
+inline const std::string observation_tracks = "/observation_tracks";
+
 // Skill tables (ulcsim/skill_file.hpp): a fit file's, a rolling backtest's, a forecast's copy.
 inline const std::string fit_skill = "/skill";
 inline const std::string rolling_skill = "/backtest/rolling/skill";

@@ -7,6 +7,8 @@
 /// the figures can be checked without a browser.
 
 #include "ulcsim/forecast_file.hpp"
+#include "ulcsim/observation_tracks_file.hpp"
+#include "ulcsim/rolling_backtest.hpp"
 
 #include <array>
 #include <cstddef>
@@ -78,6 +80,12 @@ struct ReportRun {
 
     /// /forecast, for the output of `forecast`.
     std::optional<ForecastFile> forecast;
+    /// The run against its scenario's dated observations: each measure observed, simulated
+    /// every month, with the observations on it (absent when the scenario has none in the run).
+    std::optional<StoredObservationTracks> observations;
+    /// The rolling-origin skill of the calibration a `forecast --posterior` drew from, when
+    /// its fit file had one (/forecast/skill).
+    std::optional<Skill> skill;
 };
 
 /// Coverage at the last month of one run in the comparison of several runs.

@@ -13,6 +13,9 @@
 ///   /programs/<metric>         [replicate, month, programme] float64
 ///   /programs/names
 ///   /summary/…                 statistics over replicates (see ulcsim/summary.hpp)
+///   /observation_tracks        when the scenario has dated observations in the run: each
+///                              measure observed, simulated every month over replicates, with
+///                              the observations on it (ulcsim/observation_tracks_file.hpp)
 ///   /checkpoint                optional (`run --checkpoint-at`): every replicate's state at
 ///                              the start of a month (ulcsim/checkpoint.hpp). Attributes
 ///                              format_version, month, origin_month, seed, replicates,

@@ -5,6 +5,7 @@
 #include "ulcsim/calibration.hpp"
 #include "ulcsim/fit_file.hpp"
 #include "ulcsim/forecast.hpp"
+#include "ulcsim/report.hpp"
 #include "ulcsim/skill_file.hpp"
 #include "ulcsim/store.hpp"
 
@@ -558,4 +559,12 @@ TEST(ForecastCommand, TheDiscrepancyOfTheSkillSpreadsTheFirstPassages) {
         return (std::isnan(high) ? 24.0 : high) - (std::isnan(low) ? 24.0 : low);
     };
     EXPECT_GT(width(qb), width(qa) + 1) << width(qa);
+
+    // The report of the forecast prints the skill it drew from; the plain one has none.
+    const ReportData report =
+        read_report_data({dir.path() / "widened.h5", dir.path() / "plain.h5"});
+    ASSERT_TRUE(report.runs[0].skill);
+    EXPECT_EQ(report.runs[0].skill->cut_offs, skill.cut_offs);
+    EXPECT_FALSE(report.runs[1].skill);
+    EXPECT_NE(report_json(report).find("\"skill\":{\"cut_offs\":[\"2024-06\"]"), std::string::npos);
 }
