@@ -170,7 +170,8 @@ int forecast_command(const std::vector<std::string>& args) {
         "widened by the model discrepancy; the forecast uses the last cut-off's fit")(
         "rolling", po::bool_switch(&rolling_origins),
         "a rolling-origin backtest from every month with an observation that has at least "
-        "as many observations before it as --fit parameters");
+        "as many observations before it as --fit parameters (at least one). Without --fit, "
+        "--rolling and --backtest score the scenario as it is: the skill of its priors");
     po::options_description fitting("Calibration for --backtest");
     calibration.add_to(fitting);
     options.add(fitting);
@@ -204,11 +205,15 @@ int forecast_command(const std::vector<std::string>& args) {
     std::optional<RollingBacktest> rolling;
     std::optional<Skill> skill;
     std::optional<Month> fitted_until; ///< the month after the last observation fitted
-    const bool several_cut_offs = rolling_origins || backtest_text.find(',') != std::string::npos;
+    // Without --fit a backtest scores the scenario as it is: the skill of its priors.
+    const bool as_it_is = backtesting && calibration.fit.empty();
+    const bool several_cut_offs =
+        rolling_origins || backtest_text.find(',') != std::string::npos || as_it_is;
     if (several_cut_offs) {
-        std::vector<CalibrationParameter> parameters = calibration.parameters(scenario);
+        std::vector<CalibrationParameter> parameters;
+        if (!as_it_is) parameters = calibration.parameters(scenario);
         const CalibrationSettings calibration_settings = calibration.settings(scenario);
-        if (calibration_settings.particles == 0)
+        if (!as_it_is && calibration_settings.particles == 0)
             throw UsageError("--backtest needs a posterior: --particles must not be 0");
         const std::vector<Month> cut_offs = rolling_origins
                                                 ? rolling_cut_offs(scenario, parameters.size())
@@ -227,11 +232,13 @@ int forecast_command(const std::vector<std::string>& args) {
         const BacktestOrigin& last = rolling->origins.back();
         backtest = Backtest::holding_out(scenario, last.backtest.cut_off,
                                          static_cast<std::size_t>(scenario.run.replicates));
-        backtest_problem.emplace(scenario, parameters, last.fitted, resources.context());
-        backtest_fit = last.fit;
-        per_replicate = plan_of_fit(scenario, parameters, last.fit);
-        parameter_source = "rolling backtest: ABC-SMC on the observations before " +
-                           last.backtest.cut_off.to_string();
+        if (!as_it_is) {
+            backtest_problem.emplace(scenario, parameters, last.fitted, resources.context());
+            backtest_fit = last.fit;
+            per_replicate = plan_of_fit(scenario, parameters, last.fit);
+            parameter_source = "rolling backtest: ABC-SMC on the observations before " +
+                               last.backtest.cut_off.to_string();
+        }
         fitted_until = last.backtest.cut_off;
     } else if (vm.count("backtest")) {
         backtest = Backtest::holding_out(scenario, month_option("--backtest", backtest_text),
@@ -336,7 +343,7 @@ int forecast_command(const std::vector<std::string>& args) {
     }
     if (backtest) {
         backtest->score();
-        write_fit(writer, *backtest_problem, *backtest_fit);
+        if (backtest_problem) write_fit(writer, *backtest_problem, *backtest_fit);
         write_backtest(writer, *backtest);
         texts.push_back(
             {backtest_csv, [&](std::ostream& out) { write_backtest_csv(out, *backtest); }});
@@ -360,8 +367,13 @@ int forecast_command(const std::vector<std::string>& args) {
                       << percentage_points(settings.discrepancy->discrepancy.standard_deviation(12))
                       << " a year on (from the calibration's rolling-origin errors); the "
                          "months above include it.\n";
-        else
-            print_prior_warning(std::cout);
+        if (!per_replicate) {
+            if (as_it_is)
+                std::cout << "Warning: no calibration — the behaviour parameters are their "
+                             "priors (the scenario's values); the skill below is theirs.\n";
+            else
+                print_prior_warning(std::cout);
+        }
         if (backtest) {
             std::cout << '\n';
             print_backtest(*backtest, std::cout);

@@ -188,12 +188,46 @@ std::vector<Month> rolling_cut_offs(const Scenario& scenario, std::size_t fitted
     return cut_offs;
 }
 
+namespace {
+
+// Without parameters to fit, an origin scores the scenario as it is: one ensemble to its last
+// held-out month gives both the residuals of the observations before the cut-off (for the
+// discrepancy) and the predictions of those from it on.
+void score_as_it_is(const Scenario& to_last, const ExecutionContext& context,
+                    BacktestOrigin& origin) {
+    const auto replicates = static_cast<std::size_t>(to_last.run.replicates);
+    std::vector<std::vector<double>> before(origin.fitted.size(), std::vector<double>(replicates));
+    Backtest& b = origin.backtest;
+    EnsembleOptions options;
+    options.on_replicate = [&](std::size_t, std::uint32_t r, ReplicateSeries&& series) {
+        for (std::size_t i = 0; i < origin.fitted.size(); ++i)
+            before[i][r] = simulated_observation(series, to_last, origin.fitted[i]);
+        for (std::size_t i = 0; i < b.held_out.size(); ++i)
+            b.predicted[i][r] = simulated_observation(series, to_last, b.held_out[i]);
+    };
+    run_ensemble(RunPlan::replicates_of(to_last), context, options);
+    for (std::size_t i = 0; i < origin.fitted.size(); ++i) {
+        double mean = 0;
+        for (const double v : before[i])
+            mean += v;
+        mean /= static_cast<double>(replicates);
+        double variance = 0;
+        for (const double v : before[i])
+            variance += (v - mean) * (v - mean);
+        variance /= static_cast<double>(std::max<std::size_t>(replicates - 1, 1));
+        origin.fit_residuals.push_back({origin.fitted[i].value - mean, variance, 0});
+    }
+}
+
+} // namespace
+
 RollingBacktest
 run_rolling_backtest(const Scenario& scenario, const std::vector<CalibrationParameter>& parameters,
                      const std::vector<Month>& cut_offs, const CalibrationSettings& settings,
                      const ExecutionContext& context, const OriginFitted& on_fitted) {
     if (cut_offs.empty()) throw std::invalid_argument("rolling backtest: no cut-offs");
-    if (settings.particles == 0)
+    const bool fitting = !parameters.empty();
+    if (fitting && settings.particles == 0)
         throw std::invalid_argument("rolling backtest: the calibration must make a posterior");
     const auto replicates = static_cast<std::size_t>(scenario.run.replicates);
     std::vector<std::string> keys;
@@ -209,6 +243,15 @@ run_rolling_backtest(const Scenario& scenario, const std::vector<CalibrationPara
             throw std::invalid_argument("rolling backtest: cut-off " + cut_off.to_string() +
                                         " has no observation " +
                                         (origin.fitted.empty() ? "before it" : "from it on"));
+        Month last = origin.backtest.held_out.front().month;
+        for (const Observation& o : origin.backtest.held_out)
+            last = std::max(last, o.month);
+        const Scenario to_last = with_horizon(scenario, last - scenario.run.start + 1);
+        if (!fitting) {
+            score_as_it_is(to_last, context, origin);
+            continue;
+        }
+
         const CalibrationProblem problem(scenario, parameters, origin.fitted, context);
         origin.fit = calibrate(problem, settings);
         if (on_fitted) on_fitted(cut_off, problem, origin.fit);
@@ -219,10 +262,6 @@ run_rolling_backtest(const Scenario& scenario, const std::vector<CalibrationPara
                 {origin.fitted[i].value - origin.fit.simulated_mean[i], sd * sd, 0});
         }
 
-        Month last = origin.backtest.held_out.front().month;
-        for (const Observation& o : origin.backtest.held_out)
-            last = std::max(last, o.month);
-        const Scenario to_last = with_horizon(scenario, last - scenario.run.start + 1);
         std::vector<std::vector<double>> draws;
         const AbcPosterior& posterior = origin.fit.posterior;
         for (Eigen::Index d = 0; d < posterior.draws.rows(); ++d)

@@ -103,8 +103,11 @@ using OriginFitted = std::function<void(Month cut_off, const CalibrationProblem&
 /// Runs the rolling-origin backtest of `parameters` on `scenario`: for every cut-off a
 /// CalibrationProblem on the observations before it, calibrate() with `settings` (which must
 /// make a posterior), then posterior_plan() of the scenario's replicates run to the last
-/// held-out month, and the scored result. Throws std::invalid_argument for no cut-offs, a
-/// cut-off with no observation before or from it, or settings without particles.
+/// held-out month, and the scored result. Without parameters nothing is fitted: every origin
+/// scores the scenario as it is (its own, prior parameters), which is the skill a forecast
+/// without a calibration has; `settings` and `on_fitted` are then not used. Throws
+/// std::invalid_argument for no cut-offs, a cut-off with no observation before or from it,
+/// or settings without particles when fitting.
 RollingBacktest
 run_rolling_backtest(const Scenario& scenario, const std::vector<CalibrationParameter>& parameters,
                      const std::vector<Month>& cut_offs, const CalibrationSettings& settings,

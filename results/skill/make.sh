@@ -19,13 +19,15 @@ mkdir -p "$here" "$work"
 # Small enough for a laptop: the measurement is of the method, not a production calibration.
 fit=(--particles 20 --generations 3 --evaluations 40 --loss-replicates 4 --threads 2)
 
-measure() { # NAME, then the forecast's arguments
+measure() { # NAME, then the forecast's arguments; with --fit, the calibration settings follow
   local name=$1 status=0
   shift
-  "$ulcsim" forecast "$@" "${fit[@]}" -o "$work/$name.h5" >"$work/$name.out" \
+  local settings=()
+  [[ " $* " == *" --fit "* ]] && settings=("${fit[@]}")
+  "$ulcsim" forecast "$@" "${settings[@]}" -o "$work/$name.h5" >"$work/$name.out" \
     2>"$work/$name.err" || status=$?
   {
-    echo "\$ ulcsim forecast $* ${fit[*]}"
+    echo "\$ ulcsim forecast $* ${settings[*]}"
     echo
     if [ "$status" -eq 0 ]; then
       # The tables after the forecast's own: the backtest of the last cut-off and the skill.
@@ -40,7 +42,10 @@ measure() { # NAME, then the forecast's arguments
   sed -i "s|$work/||g" "$here/$name.txt"
 }
 
-# DI Yogyakarta: three dated shares (Feb, Jun (BPU) and Oct 2024).
+# DI Yogyakarta: three dated shares (Feb, Jun (BPU) and Oct 2024). First the scenario as it is
+# (its priors, nothing fitted), then calibrated at every cut-off.
+measure di-yogyakarta-priors scenarios/di-yogyakarta.toml --set population.scale=100 \
+  --replicates 10 --months 12 --rolling
 measure di-yogyakarta-h0_self scenarios/di-yogyakarta.toml --set population.scale=100 \
   --replicates 10 --months 12 --rolling --fit h0_self
 measure di-yogyakarta-h0_self-h_lapse scenarios/di-yogyakarta.toml --set population.scale=100 \

@@ -408,6 +408,36 @@ TEST(ForecastCommand, BacktestPredictsHeldOutObservationsOfAKnownModel) {
         << none.err;
 }
 
+// Without --fit, --rolling scores the scenario as it is: the skill of its priors. With the
+// generating h0_self, the same seed and replicates, every prediction is the observation
+// itself; with a wrong one, the errors show it and grow with the horizon.
+TEST(ForecastCommand, RollingBacktestWithoutAFitScoresThePriors) {
+    const test::ScratchDir dir;
+    const fs::path file = synthetic_observations(dir.path());
+    const auto score = [&](const std::string& h0_self, const std::string& name) {
+        const fs::path out = dir.path() / name;
+        const auto r = test::run_program({"forecast", file.string(), "--set", "population.scale=5",
+                                          "--set", "behaviour.h0_self=" + h0_self, "--replicates",
+                                          "8", "--months", "24", "--rolling", "-o", out.string()});
+        EXPECT_EQ(r.status, 0) << r.err;
+        EXPECT_NE(r.out.find("the skill below is theirs"), std::string::npos) << r.out;
+        EXPECT_NE(r.out.find("Rolling-origin skill"), std::string::npos) << r.out;
+        const RunFileReader f(out);
+        const std::vector<std::string> top = f.members("/");
+        EXPECT_EQ(std::count(top.begin(), top.end(), "parameters"), 0) << "nothing was fitted";
+        EXPECT_EQ(f.array("/backtest/rolling/horizon").values,
+                  (std::vector<double>{0, 6, 12, 0, 6, 0}));
+        return f.array("/backtest/rolling/error").values;
+    };
+    for (const double e : score("0.016", "truth.h5"))
+        EXPECT_LT(std::abs(e), 1e-12);
+    const std::vector<double> wrong = score("0.004", "wrong.h5");
+    // Too little self-enrolment: every prediction below the observation, most at 12 months.
+    for (const double e : wrong)
+        EXPECT_LT(e, 0);
+    EXPECT_LT(wrong[2], wrong[0]);
+}
+
 // forecast --rolling: every month with an observation and one before it is a cut-off (the
 // 2nd, 3rd and 4th observations' months, 2024-12 … 2025-12); each fit predicts the
 // observations from its cut-off on, at 0, 6 and 12 months, and all six points are scored
