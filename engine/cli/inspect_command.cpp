@@ -13,6 +13,7 @@
 #include "ulcsim/fit_file.hpp"
 #include "ulcsim/forecast_file.hpp"
 #include "ulcsim/input_error.hpp"
+#include "ulcsim/observation_tracks_file.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/result_file.hpp"
 #include "ulcsim/run_file.hpp"
@@ -404,6 +405,15 @@ void inspect_run_file(const RunFileReader& r, const fs::path& file, const RunFil
     for (std::size_t j = 0; j < J; ++j)
         programmes += (j == 0 ? ": " : ", ") + programme_names[j];
     print_wrapped(out, "programmes", J == 0 ? "none" : programmes);
+    if (const auto observed = read_observation_tracks(r))
+        print_wrapped(
+            out, "observations",
+            plural(static_cast<std::int64_t>(observed->point_track.size()), "dated observation",
+                   "dated observations") +
+                " of " +
+                plural(static_cast<std::int64_t>(observed->tracks.size()), "measure", "measures") +
+                ", each simulated every month (/observation_tracks; `ulcsim report` "
+                "draws them)");
     if (const auto origin = meta.from_checkpoint)
         print_wrapped(out, "branch",
                       "continued from the checkpoint in " + *origin + " at " +
