@@ -138,6 +138,7 @@ int forecast_command(const std::vector<std::string>& args) {
     std::string posterior_file;
     std::string backtest_text;
     bool rolling_origins = false;
+    bool priors = false;
     EnsembleCommandOptions common;
     CalibrationCommandOptions calibration;
     po::options_description options(
@@ -161,7 +162,9 @@ int forecast_command(const std::vector<std::string>& args) {
         "posterior", po::value<std::string>(&posterior_file),
         "FIT.h5 (or NAME.posterior.csv) from `ulcsim calibrate`: each replicate runs with a "
         "posterior draw of the fitted parameters, so that their uncertainty enters the "
-        "intervals")(
+        "intervals (default: the scenario's run.posterior, if it names one)")(
+        "priors", po::bool_switch(&priors),
+        "run with the scenario's own values even when its run.posterior names a fit")(
         "backtest", po::value<std::string>(&backtest_text),
         "YYYY-MM: calibrate (--fit …) on the observations before this month, forecast with "
         "the posterior, and report how the observations from this month on compare; "
@@ -197,6 +200,12 @@ int forecast_command(const std::vector<std::string>& args) {
         throw UsageError("--fit is for --backtest; to calibrate, use ulcsim calibrate");
 
     Scenario scenario = load_input_scenario(file, overrides);
+    // A calibrated scenario carries its posterior: used unless the command says otherwise.
+    if (vm.count("posterior") && priors)
+        throw UsageError("--posterior and --priors cannot be combined");
+    const bool posterior_of_scenario =
+        !vm.count("posterior") && !priors && !backtesting && !scenario.run.posterior.empty();
+    if (posterior_of_scenario) posterior_file = scenario.run.posterior.string();
     std::optional<Backtest> backtest;
     std::optional<PosteriorPlan> per_replicate;
     std::optional<CalibrationProblem> backtest_problem;
@@ -270,12 +279,14 @@ int forecast_command(const std::vector<std::string>& args) {
             posterior_plan(scenario, keys, draws,
                            {fitted.posterior.weights.begin(), fitted.posterior.weights.end()});
         parameter_source = "backtest: ABC-SMC on the observations before " + backtest_text;
-    } else if (vm.count("posterior")) {
+    } else if (vm.count("posterior") || posterior_of_scenario) {
         protect_input(posterior_file);
         const PosteriorDraws posterior = read_posterior(posterior_file);
         per_replicate =
             posterior_plan(scenario, posterior.keys, posterior.draws, posterior.weights);
         parameter_source = posterior_file;
+        if (posterior_of_scenario)
+            parameter_source += ", the scenario's run.posterior; --priors runs without it";
         if (std::filesystem::path(posterior_file).extension() != ".csv") {
             const FitFile fit = read_fit(RunFileReader(posterior_file));
             skill = fit.skill;
@@ -381,7 +392,7 @@ int forecast_command(const std::vector<std::string>& args) {
         if (skill) {
             std::cout << '\n';
             print_skill(*skill, std::cout);
-        } else if (vm.count("posterior")) {
+        } else if (per_replicate && !backtest) {
             std::cout << "No skill measured for this calibration (`ulcsim calibrate --skill` "
                          "measures it and stores it in the fit file).\n";
         }

@@ -221,6 +221,10 @@ void write_calibrated_scenario(std::ostream& out, const std::filesystem::path& w
             out << "#   --set " << o << '\n';
     }
     out << "extends = \"" << base.generic_string() << "\"\n";
+    if (r.has_posterior)
+        out << "\n[run]\n# `forecast` draws each replicate's parameters from this posterior "
+               "(--priors: not).\nposterior = \""
+            << report.filename().generic_string() << "\"\n";
     write_fitted_values(out, original, parameters, r.estimate.minimum);
 }
 

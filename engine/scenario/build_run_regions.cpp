@@ -27,6 +27,21 @@ void ScenarioBuilder::read_run() {
     read_int(t, "months", s_.run.months);
     if (const auto seed = t.integer("seed")) s_.run.seed = static_cast<std::uint64_t>(*seed);
     read_int(t, "replicates", s_.run.replicates);
+    if (const auto posterior = t.string("posterior"); posterior && !posterior->empty()) {
+        // Relative to the file that set it, like regions.data_dir.
+        const SourceLocation where = t.location_of_value(*t.get("posterior"));
+        const std::filesystem::path base = where.from_command_line
+                                               ? std::filesystem::path()
+                                               : std::filesystem::path(where.file).parent_path();
+        const std::filesystem::path file = base / *posterior;
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(file, ec))
+            t.error("posterior", "'" + file.string() +
+                                     "' is not a file (the fit file `ulcsim calibrate` wrote; "
+                                     "'' for none)");
+        else
+            s_.run.posterior = std::filesystem::absolute(file).lexically_normal();
+    }
     t.finish();
 }
 

@@ -143,6 +143,14 @@ constexpr ScenarioKey keys[] = {
         text_key("run.name", "the file name without `.toml`", "Name used in outputs and reports."),
         "non-empty"),
     text_key("run.description", "`\"\"`", "One paragraph for reports."),
+    {.path = "run.posterior",
+     .type = KeyType::text,
+     .unit = "path",
+     .default_text = "none",
+     .summary = "Fit file (`ulcsim calibrate`'s NAME.fit.h5), relative to this file: `forecast` "
+                "draws each replicate's parameters from its posterior and carries its skill, "
+                "unless run with --priors. A calibrated scenario written by `calibrate` names "
+                "its own. `''`: none."},
     {.path = "run.start",
      .type = KeyType::month,
      .default_text = "required",

@@ -29,6 +29,9 @@ struct RunSettings {
     int months = 12;
     std::uint64_t seed = 1;
     int replicates = 10;
+    /// The fit file (from `ulcsim calibrate`) whose posterior `forecast` draws each
+    /// replicate's parameters from unless told --priors; empty: none. Absolute.
+    std::filesystem::path posterior;
 
     Month last_month() const { return start + (months - 1); }
 };

@@ -4,6 +4,7 @@
 // the true values inside the posterior's 90% interval.
 
 #include "support/test_support.hpp"
+#include "ulcsim/input_error.hpp"
 #include "ulcsim/calibration.hpp"
 #include "ulcsim/forecast.hpp"
 #include "ulcsim/simulation.hpp"
@@ -265,6 +266,58 @@ TEST(CalibrateCommand, WritesAScenarioThatExtendsTheOriginalWithTheFittedValuesO
     const StoredArray draws = fit.array("/posterior/draws");
     EXPECT_EQ(draws.dims, (std::vector<std::size_t>{20, 2}));
     EXPECT_EQ(fit.array("/observations/observed").values, (std::vector<double>{0.60, 0.12}));
+
+    // The calibrated scenario carries its posterior: forecast draws from it by default and
+    // runs the scenario's own values with --priors.
+    EXPECT_EQ(calibrated.run.posterior, std::filesystem::absolute(dir.path() / "jt-calibrated.fit.h5")
+                                            .lexically_normal());
+    EXPECT_TRUE(original.run.posterior.empty());
+    const auto forecast = [&](std::vector<std::string> extra, const std::string& name) {
+        std::vector<std::string> args{"forecast", out.string(), "--set", "population.scale=2000",
+                                      "--months", "3", "--replicates", "4", "-o",
+                                      (dir.path() / name).string()};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return test::run_program(args);
+    };
+    const auto drawn = forecast({}, "drawn.h5");
+    ASSERT_EQ(drawn.status, 0) << drawn.err;
+    EXPECT_NE(drawn.out.find("each replicate ran with a posterior draw"), std::string::npos)
+        << drawn.out;
+    EXPECT_NE(drawn.out.find("the scenario's run.posterior"), std::string::npos) << drawn.out;
+    EXPECT_EQ(RunFileReader(dir.path() / "drawn.h5").array("/forecast/posterior/values").dims,
+              (std::vector<std::size_t>{4, 2}));
+    const auto own = forecast({"--priors"}, "own.h5");
+    ASSERT_EQ(own.status, 0) << own.err;
+    EXPECT_EQ(own.out.find("posterior draw"), std::string::npos) << own.out;
+    EXPECT_NE(own.out.find("Warning: no calibration"), std::string::npos) << own.out;
+    const auto both = forecast({"--priors", "--posterior", (dir.path() / "jt-calibrated.fit.h5").string()},
+                               "both.h5");
+    EXPECT_EQ(both.status, 2);
+    EXPECT_NE(both.err.find("--posterior and --priors cannot be combined"), std::string::npos)
+        << both.err;
+}
+
+// run.posterior names a file relative to the scenario that sets it; one that is not there is
+// refused with the key and the path.
+TEST(ScenarioPosterior, IsAFileRelativeToTheScenarioOrRefused) {
+    const test::ScratchDir dir;
+    const auto base = scenario("kota-magelang-2024.toml");
+    dir.write("fit.h5", "not read at load");
+    const auto good = dir.write("good.toml", "extends = \"" + base + "\"\n[run]\nposterior = \"fit.h5\"\n");
+    EXPECT_EQ(load_scenario(good).run.posterior,
+              std::filesystem::absolute(dir.path() / "fit.h5").lexically_normal());
+    const auto none = dir.write("none.toml", "extends = \"" + base + "\"\n[run]\nposterior = \"\"\n");
+    EXPECT_TRUE(load_scenario(none).run.posterior.empty());
+    const auto bad = dir.write("bad.toml", "extends = \"" + base + "\"\n[run]\nposterior = \"gone.fit.h5\"\n");
+    try {
+        load_scenario(bad);
+        FAIL() << "a missing posterior file was accepted";
+    } catch (const InputError& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("run.posterior"), std::string::npos) << what;
+        EXPECT_NE(what.find("gone.fit.h5' is not a file"), std::string::npos) << what;
+        EXPECT_NE(what.find("bad.toml:3"), std::string::npos) << what;
+    }
 }
 
 TEST(Calibration, BehaviourContinueAfterSubsidyIsFittedThroughTheProgrammes) {

@@ -154,7 +154,10 @@ void print_never_explained(const Forecast& f, const std::vector<std::size_t>& ar
         out << "  " << f.areas[a].name << ": " << measure_value(level, "share", false) << ", trend "
             << measure_value(trend, "share", true) << " a year, " << gap_text.str() << " below "
             << percent_text(f.settings.threshold);
-        if (trend > 0) {
+        // Beyond a century, a number of years would be false precision about a flat line.
+        if (trend > 0 && gap / trend > 100) {
+            out << ": over a century at that trend (coverage has all but settled)\n";
+        } else if (trend > 0) {
             std::ostringstream years;
             years << std::fixed << std::setprecision(gap / trend < 10 ? 1 : 0) << gap / trend;
             out << ": about " << years.str() << " more years at that trend\n";
