@@ -635,7 +635,23 @@ constexpr ScenarioKey keys[] = {
     with_rule(month_key("policy.*.end", "open-ended", "Last month in force."), "≥ `start`"),
     number_key("policy.*.register_multiplier", Quantity::amount, 0, 100, "", "`1`",
                "Enforcement: multiplies `h0_register` (a Perwal, permits and procurement "
-               "requiring active membership)."),
+               "requiring active membership) for workers of its `occupations`."),
+    {.path = "policy.*.occupations",
+     .type = KeyType::names,
+     .choices = occupation_names,
+     .default_text = "all",
+     .rule = "non-empty, no duplicates",
+     .summary = "Enforcement: the occupations it acts on, through `register_multiplier` and the "
+                "permit condition: `[\"construction\"]` for active membership required in "
+                "construction tenders and direct appointments (Jakon)."},
+    number_key("policy.*.permit_rate", Quantity::rate, 0, 1, "/month", "`0` (off)",
+               "Enforcement: hazard that an informal worker (of its `occupations`) takes or "
+               "renews a business permit in a month; an uncovered one then enrols as a "
+               "self-payer with probability `permit_compliance` (ESTIMATE prior 0.003, "
+               "docs/PRIORS.md)."),
+    probability_key("policy.*.permit_compliance", "`0.5`",
+                    "Enforcement: probability that the permit office requires active "
+                    "membership of an uncovered permit-taker (ESTIMATE, docs/PRIORS.md)."),
     share_key("policy.*.awareness_gain", "`0`",
               "Campaign: awareness gained per month (share of 255).", "/month"),
     probability_key("policy.*.fear_reduction", "`0`",

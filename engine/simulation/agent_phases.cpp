@@ -239,7 +239,8 @@ void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
             if (p != payer_none) tt.count_blocks(1);
             const std::uint32_t word =
                 p == payer_none ? w : rng.words(a, t, DrawPurpose::month_events, 1)[0];
-            if (word < month.employer_registration[k]) {
+            const std::size_t occupation = AgentTraits{pop.traits[a]}.occupation_index();
+            if (word < month.employer_registration[k * occupation_count + occupation]) {
                 leave_programme(pop, month, a, tt);
                 if (!(x.start[i] & code_covered)) pop.covered_since[a] = now;
                 pop.payer[a] = payer_employer;
@@ -288,6 +289,24 @@ void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
                 pop.paid_until[a] = now;
                 pop.covered_since[a] = now;
                 pop.traits[a] |= AgentTraits::ever_covered_bit;
+            }
+        }
+
+        // A permit condition: an uncovered informal worker who takes a business permit this
+        // month has to show active membership. Its own draw, made only where a condition is
+        // in force, so that every other draw stays as it was.
+        if (g == 1 && pop.payer[a] == payer_none) {
+            const std::uint64_t permit =
+                month.permit_enrolment[k * occupation_count +
+                                       AgentTraits{pop.traits[a]}.occupation_index()];
+            if (permit != 0) {
+                tt.count_blocks(1);
+                if (rng.words(a, t, DrawPurpose::business_permit)[0] < permit) {
+                    pop.payer[a] = payer_self;
+                    pop.paid_until[a] = now;
+                    pop.covered_since[a] = now;
+                    pop.traits[a] |= AgentTraits::ever_covered_bit;
+                }
             }
         }
 

@@ -258,6 +258,16 @@ struct Policy {
     Month start;
     std::optional<Month> end; ///< inclusive; open-ended when absent
     double register_multiplier = 1;
+    /// Enforcement: the occupations whose workers it acts on, for the employer registration
+    /// multiplier and the permit condition (a condition on construction tenders acts on
+    /// construction workers only); all by default.
+    std::array<bool, occupation_count> occupations{true, true, true, true, true,
+                                                   true, true, true, true, true};
+    /// Enforcement: the hazard per month that an informal worker (of `occupations`) takes or
+    /// renews a business permit, and the probability that the permit office requires active
+    /// membership of an uncovered one, who then enrols as a self-payer. Off while the rate is 0.
+    double permit_rate = 0;
+    double permit_compliance = 0.5;
     double awareness_gain = 0;
     double fear_reduction = 0;
     std::optional<double> registration_success;
