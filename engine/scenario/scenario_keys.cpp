@@ -508,6 +508,24 @@ constexpr ScenarioKey keys[] = {
      .summary = "What a self-paying BPU pays a month: the JKK + JKM minimum (JKK Rp10,000 + JKM "
                 "Rp6,800); Rp36,800 with JHT. Enters self-paid enrolment and lapse through "
                 "`behaviour.b_premium` and `behaviour.b_lapse_premium`."},
+    number_key("benefits.jkk_death_wage_months", Quantity::amount, 0, 1000, "months", "`48`",
+               "JKK death benefit to the heirs of a covered worker killed at work, in monthly "
+               "wages (PU) or months of declared income (BPU): 48 (PP 82/2019)."),
+    rupiah_key("benefits.pu_wage_idr_per_month", "IDR", "`1_000_000`",
+               "Monthly wage of a formal (PU) member that the JKK death benefit multiplies. The "
+               "default is the BPU minimum declared income, a floor: set the region's wage."),
+    rupiah_key("benefits.bpu_declared_income_idr_per_month", "IDR", "`1_000_000`",
+               "Income an informal or vulnerable (BPU) member declares: the minimum, Rp1,000,000, "
+               "on which JKK is 1% (Rp10,000)."),
+    rupiah_key("benefits.scholarship_max_idr", "IDR", "`174_000_000`",
+               "Most that JKK and JKM scholarships pay for the children of a member who dies: "
+               "two children from kindergarten to university (PP 82/2019)."),
+    share_key("benefits.scholarship_share", "`0.25`",
+              "Share of `scholarship_max_idr` that an eligible death's children draw on average, "
+              "counting deaths without children at school as 0 (ESTIMATE, docs/PRIORS.md)."),
+    integer_key("benefits.scholarship_membership_months", 0, 600, "months", "`36`",
+                "Membership a non-work death needs for the JKM scholarship (PP 82/2019: three "
+                "years of contributions); a work-accident death needs none."),
 
     // ---- [[programme]] ----
     table_key("programme", "A funding programme pays the premium of eligible uncovered workers "

@@ -155,8 +155,11 @@ namespace {
 void jkm_claim(const Population& pop, const MonthParameters& month, int jkm_waiting_months,
                std::uint32_t a, std::size_t k, std::size_t g, ThreadTally& tt) {
     ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::jkm_claims)];
-    if (month.now - pop.covered_since[a] < jkm_waiting_months)
-        ++tt.counts[TallyLayout::cell(k, g, reduced_jkm_claims)];
+    const int membership = month.now - pop.covered_since[a];
+    if (membership < jkm_waiting_months) ++tt.counts[TallyLayout::cell(k, g, reduced_jkm_claims)];
+    // The current spell stands for the years of contributions the JKM scholarship asks for.
+    if (membership >= month.scholarship_membership_months)
+        ++tt.counts[TallyLayout::cell(k, g, scholarship_deaths)];
 }
 
 } // namespace
@@ -211,10 +214,15 @@ void work_accidents(Chunk c, const ChunkScratch& x, const MonthParameters& month
         if (above >= risk) continue;
         const std::size_t g = segment_of(pop.traits[a]);
         ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::accidents)];
-        if (x.start[i] & code_covered)
-            ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::jkk_claims)];
+        const bool covered = x.start[i] & code_covered;
+        if (covered) ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::jkk_claims)];
         if ((above << 16) < risk * month.fatal_share_16) {
             ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::deaths)];
+            // JKK pays the heirs and the children's schooling whatever the membership's length.
+            if (covered) {
+                ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::jkk_death_claims)];
+                ++tt.counts[TallyLayout::cell(k, g, scholarship_deaths)];
+            }
             leave_labour_force(pop, month, a, tt);
         }
     }

@@ -38,6 +38,7 @@ MonthParameters make_month_parameters(const Scenario& s, const std::vector<Regio
     MonthParameters m;
     m.exit_age_years = b.exit_age_years;
     m.arrears_months = b.arrears_months;
+    m.scholarship_membership_months = s.benefits.scholarship_membership_months;
 
     for (int age = 0; age < 256; ++age) {
         std::size_t band = 0;

@@ -24,6 +24,8 @@ struct MonthParameters {
     int calendar_index = 0; ///< Month::index() of this month (birthdays)
     int exit_age_years = 70;
     int arrears_months = 3;
+    /// Membership a non-work death needs for the JKM scholarship.
+    int scholarship_membership_months = 36;
 
     std::array<std::uint64_t, 256> death_by_age{};
     std::array<std::uint64_t, occupation_count> accident{};

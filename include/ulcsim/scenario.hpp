@@ -160,6 +160,25 @@ struct Benefits {
     double jkk_mean_claim_idr = 5'000'000;
     double jkk_fatal_share = 0.02;
     double self_premium_idr_per_month = statutory_bpu_premium_idr;
+    /// JKK death benefit to the heirs: this many monthly wages (PU) or months of declared
+    /// income (BPU).
+    double jkk_death_wage_months = 48;
+    /// The wage a PU member's benefits are computed on, and the income a BPU member declares;
+    /// both default to the BPU minimum declared income, a floor for wage earners.
+    double pu_wage_idr_per_month = 1'000'000;
+    double bpu_declared_income_idr_per_month = 1'000'000;
+    /// Scholarships for the children of a member who dies: at most this for two children,
+    /// of which an eligible death's heirs draw `scholarship_share` on average; a non-work death
+    /// qualifies only after `scholarship_membership_months` of membership.
+    double scholarship_max_idr = 174'000'000;
+    double scholarship_share = 0.25;
+    int scholarship_membership_months = 36;
+
+    double wage_idr_per_month(Segment segment) const {
+        return segment == Segment::formal ? pu_wage_idr_per_month
+                                          : bpu_declared_income_idr_per_month;
+    }
+    double scholarship_idr_per_death() const { return scholarship_max_idr * scholarship_share; }
 };
 
 enum class ProgrammeKind : std::uint8_t {
