@@ -32,6 +32,8 @@ void ScenarioBuilder::read_policies(bool have_regions) {
         read_number(t, "awareness_gain", p.awareness_gain);
         read_number(t, "fear_reduction", p.fear_reduction);
         p.registration_success = t.number("registration_success");
+        read_number(t, "cost_idr_per_month", p.cost_idr_per_month);
+        read_number(t, "cost_idr_per_worker_month", p.cost_idr_per_worker_month);
         const bool kind_known = t.get("kind") && t.get("kind")->is_string();
         if (kind_known) {
             const bool enforcement = p.kind == PolicyKind::enforcement;

@@ -678,6 +678,13 @@ constexpr ScenarioKey keys[] = {
     probability_key("policy.*.registration_success", "unchanged",
                     "Campaign with assisted registration: replaces "
                     "`behaviour.registration_success` while in force."),
+    number_key("policy.*.cost_idr_per_month", Quantity::amount, 0, rupiah_per_year_max, "IDR/month",
+               "`0`",
+               "What it costs a month in force, for all its regions together (staff, printing, "
+               "inspections); shared among its regions' workers in `policy_cost_idr`."),
+    rupiah_key("policy.*.cost_idr_per_worker_month", "IDR per worker-month", "`0`",
+               "What it costs per worker of its regions and month in force: a contact with each "
+               "worker it reaches (outreach, a visit, a permit check)."),
 
     // ---- [[observation]]: data, neither fitted nor varied ----
     table_key("observation", "Observed coverage, for calibration and backtests."),

@@ -287,6 +287,11 @@ struct Policy {
     /// membership of an uncovered one, who then enrols as a self-payer. Off while the rate is 0.
     double permit_rate = 0;
     double permit_compliance = 0.5;
+    /// What it costs while in force: a fixed amount a month for all its regions (staff,
+    /// printing, inspections), and an amount per worker of its regions and month (a contact
+    /// with each worker reached), so that its cost can be set against a subsidy's.
+    double cost_idr_per_month = 0;
+    double cost_idr_per_worker_month = 0;
     double awareness_gain = 0;
     double fear_reduction = 0;
     std::optional<double> registration_success;
