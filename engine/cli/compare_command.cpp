@@ -41,8 +41,9 @@ int compare_command(const std::vector<std::string>& args) {
         "Runs every scenario with common random numbers (the same seed and replicates: the\n"
         "same draws for the same worker) and reports paired differences against the first:\n"
         "mean and 90% interval (5th–95th percentile over replicates) of coverage at chosen\n"
-        "months, covered worker-months, programme money, the cost per added covered\n"
-        "worker-year, and former members still covered some months after funding ends.\n"
+        "months, covered worker-months, programme money (with the policies' costs, if any),\n"
+        "the cost per added covered worker-year, and former members still covered some\n"
+        "months after funding ends.\n"
         "Writes a table to the terminal, the figures to HDF5 (-o) and a CSV beside it.\n"
         "The run settings (start, months, seed, replicates) are the first scenario's.\n"
         "Exit status: 0 done, 2 bad input, 1 internal failure, 130 interrupted.\n\nOptions");
@@ -91,6 +92,7 @@ int compare_command(const std::vector<std::string>& args) {
     settings.start = base.start;
     settings.months = base.months;
     settings.months_after_funding = after;
+    settings.policy_costs = any_policy_costs(scenarios);
     for (const std::string& text : at) {
         const auto month = Month::parse(text);
         if (!month) throw UsageError("--at " + text + ": expected a month YYYY-MM");

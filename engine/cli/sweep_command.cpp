@@ -214,6 +214,7 @@ int sweep_command(const std::vector<std::string>& args) {
     settings.start = base.start;
     settings.months = base.months;
     settings.months_after_funding = after;
+    settings.policy_costs = any_policy_costs(scenarios);
     settings.coverage_months = {base.last_month()};
     const std::vector<OutcomeMeasure> measures = outcome_measures(settings);
 

@@ -40,8 +40,16 @@ ReplicateOutcome outcome_of(const ReplicateSeries& series) {
         }
         o.programme_members.push_back(members);
         o.programme_spent_idr.push_back(spent);
+        o.policy_cost_idr.push_back(series.total(SeriesMetric::policy_cost_idr, t));
     }
     return o;
+}
+
+bool any_policy_costs(std::span<const Scenario> scenarios) {
+    for (const Scenario& s : scenarios)
+        for (const Policy& p : s.policies)
+            if (p.cost_idr_per_month > 0 || p.cost_idr_per_worker_month > 0) return true;
+    return false;
 }
 
 std::vector<Month> default_coverage_months(Month start, int months) {
@@ -59,7 +67,9 @@ std::vector<OutcomeMeasure> outcome_measures(const OutcomeSettings& s) {
     const std::string span = s.start.to_string() + "…" + (s.start + (s.months - 1)).to_string();
     m.push_back({"covered_worker_months", "covered worker-months " + span, "worker-months", false});
     m.push_back({"funded_worker_months", "programme-funded worker-months", "worker-months", false});
-    m.push_back({"money_spent_idr", "programme money spent", "IDR", false});
+    m.push_back({"money_spent_idr",
+                 s.policy_costs ? "money spent (programmes and policies)" : "programme money spent",
+                 "IDR", false});
     m.push_back({"cost_per_added_covered_worker_year_idr", "cost per added covered worker-year",
                  "IDR per worker-year", true});
     m.push_back({"former_members_covered_" + std::to_string(s.months_after_funding) +
@@ -84,6 +94,8 @@ std::vector<double> measure_values(const ReplicateOutcome& o, const OutcomeSetti
         covered += o.covered[t];
         funded += o.programme_members[t];
         spent += o.programme_spent_idr[t];
+        // Adding a policy cost of 0 leaves the programmes' money as it was, bit for bit.
+        spent += o.policy_cost_idr[t];
     }
     v[tail(s, covered_worker_months)] = covered;
     v[tail(s, funded_worker_months)] = funded;

@@ -54,6 +54,12 @@ void ScenarioBuilder::read_benefits() {
     read_number(t, "jkk_mean_claim_idr", b.jkk_mean_claim_idr);
     read_number(t, "jkk_fatal_share", b.jkk_fatal_share);
     read_number(t, "self_premium_idr_per_month", b.self_premium_idr_per_month);
+    read_number(t, "jkk_death_wage_months", b.jkk_death_wage_months);
+    read_number(t, "pu_wage_idr_per_month", b.pu_wage_idr_per_month);
+    read_number(t, "bpu_declared_income_idr_per_month", b.bpu_declared_income_idr_per_month);
+    read_number(t, "scholarship_max_idr", b.scholarship_max_idr);
+    read_number(t, "scholarship_share", b.scholarship_share);
+    read_int(t, "scholarship_membership_months", b.scholarship_membership_months);
     t.finish();
 }
 

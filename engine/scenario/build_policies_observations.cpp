@@ -26,15 +26,22 @@ void ScenarioBuilder::read_policies(bool have_regions) {
             t.error("end", "policy ends before it starts (start " + p.start.to_string() + ", end " +
                                p.end->to_string() + ")");
         read_number(t, "register_multiplier", p.register_multiplier);
+        read_name_set(t, "occupations", occupation_names, p.occupations);
+        read_number(t, "permit_rate", p.permit_rate);
+        read_number(t, "permit_compliance", p.permit_compliance);
         read_number(t, "awareness_gain", p.awareness_gain);
         read_number(t, "fear_reduction", p.fear_reduction);
         p.registration_success = t.number("registration_success");
+        read_number(t, "cost_idr_per_month", p.cost_idr_per_month);
+        read_number(t, "cost_idr_per_worker_month", p.cost_idr_per_worker_month);
         const bool kind_known = t.get("kind") && t.get("kind")->is_string();
         if (kind_known) {
             const bool enforcement = p.kind == PolicyKind::enforcement;
-            for (std::string_view key : {"awareness_gain", "fear_reduction", "registration_success",
-                                         "register_multiplier"}) {
-                const bool enforcement_key = key == "register_multiplier";
+            for (std::string_view key :
+                 {"awareness_gain", "fear_reduction", "registration_success", "register_multiplier",
+                  "occupations", "permit_rate", "permit_compliance"}) {
+                const bool enforcement_key = key == "register_multiplier" || key == "occupations" ||
+                                             key == "permit_rate" || key == "permit_compliance";
                 if (t.get(key) && enforcement_key != enforcement)
                     t.error(key, std::string("is only for kind '") +
                                      (enforcement_key ? "enforcement" : "campaign") + "'");

@@ -516,6 +516,24 @@ constexpr ScenarioKey keys[] = {
      .summary = "What a self-paying BPU pays a month: the JKK + JKM minimum (JKK Rp10,000 + JKM "
                 "Rp6,800); Rp36,800 with JHT. Enters self-paid enrolment and lapse through "
                 "`behaviour.b_premium` and `behaviour.b_lapse_premium`."},
+    number_key("benefits.jkk_death_wage_months", Quantity::amount, 0, 1000, "months", "`48`",
+               "JKK death benefit to the heirs of a covered worker killed at work, in monthly "
+               "wages (PU) or months of declared income (BPU): 48 (PP 82/2019)."),
+    rupiah_key("benefits.pu_wage_idr_per_month", "IDR", "`1_000_000`",
+               "Monthly wage of a formal (PU) member that the JKK death benefit multiplies. The "
+               "default is the BPU minimum declared income, a floor: set the region's wage."),
+    rupiah_key("benefits.bpu_declared_income_idr_per_month", "IDR", "`1_000_000`",
+               "Income an informal or vulnerable (BPU) member declares: the minimum, Rp1,000,000, "
+               "on which JKK is 1% (Rp10,000)."),
+    rupiah_key("benefits.scholarship_max_idr", "IDR", "`174_000_000`",
+               "Most that JKK and JKM scholarships pay for the children of a member who dies: "
+               "two children from kindergarten to university (PP 82/2019)."),
+    share_key("benefits.scholarship_share", "`0.25`",
+              "Share of `scholarship_max_idr` that an eligible death's children draw on average, "
+              "counting deaths without children at school as 0 (ESTIMATE, docs/PRIORS.md)."),
+    integer_key("benefits.scholarship_membership_months", 0, 600, "months", "`36`",
+                "Membership a non-work death needs for the JKM scholarship (PP 82/2019: three "
+                "years of contributions); a work-accident death needs none."),
 
     // ---- [[programme]] ----
     table_key("programme", "A funding programme pays the premium of eligible uncovered workers "
@@ -643,7 +661,23 @@ constexpr ScenarioKey keys[] = {
     with_rule(month_key("policy.*.end", "open-ended", "Last month in force."), "≥ `start`"),
     number_key("policy.*.register_multiplier", Quantity::amount, 0, 100, "", "`1`",
                "Enforcement: multiplies `h0_register` (a Perwal, permits and procurement "
-               "requiring active membership)."),
+               "requiring active membership) for workers of its `occupations`."),
+    {.path = "policy.*.occupations",
+     .type = KeyType::names,
+     .choices = occupation_names,
+     .default_text = "all",
+     .rule = "non-empty, no duplicates",
+     .summary = "Enforcement: the occupations it acts on, through `register_multiplier` and the "
+                "permit condition: `[\"construction\"]` for active membership required in "
+                "construction tenders and direct appointments (Jakon)."},
+    number_key("policy.*.permit_rate", Quantity::rate, 0, 1, "/month", "`0` (off)",
+               "Enforcement: hazard that an informal worker (of its `occupations`) takes or "
+               "renews a business permit in a month; an uncovered one then enrols as a "
+               "self-payer with probability `permit_compliance` (ESTIMATE prior 0.003, "
+               "docs/PRIORS.md)."),
+    probability_key("policy.*.permit_compliance", "`0.5`",
+                    "Enforcement: probability that the permit office requires active "
+                    "membership of an uncovered permit-taker (ESTIMATE, docs/PRIORS.md)."),
     share_key("policy.*.awareness_gain", "`0`",
               "Campaign: awareness gained per month (share of 255).", "/month"),
     probability_key("policy.*.fear_reduction", "`0`",
@@ -652,6 +686,13 @@ constexpr ScenarioKey keys[] = {
     probability_key("policy.*.registration_success", "unchanged",
                     "Campaign with assisted registration: replaces "
                     "`behaviour.registration_success` while in force."),
+    number_key("policy.*.cost_idr_per_month", Quantity::amount, 0, rupiah_per_year_max, "IDR/month",
+               "`0`",
+               "What it costs a month in force, for all its regions together (staff, printing, "
+               "inspections); shared among its regions' workers in `policy_cost_idr`."),
+    rupiah_key("policy.*.cost_idr_per_worker_month", "IDR per worker-month", "`0`",
+               "What it costs per worker of its regions and month in force: a contact with each "
+               "worker it reaches (outreach, a visit, a permit check)."),
 
     // ---- [[observation]]: data, neither fitted nor varied ----
     table_key("observation", "Observed coverage, for calibration and backtests."),

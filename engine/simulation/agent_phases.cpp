@@ -162,8 +162,11 @@ namespace {
 void jkm_claim(const Population& pop, const MonthParameters& month, int jkm_waiting_months,
                std::uint32_t a, std::size_t k, std::size_t g, ThreadTally& tt) {
     ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::jkm_claims)];
-    if (month.now - pop.covered_since[a] < jkm_waiting_months)
-        ++tt.counts[TallyLayout::cell(k, g, reduced_jkm_claims)];
+    const int membership = month.now - pop.covered_since[a];
+    if (membership < jkm_waiting_months) ++tt.counts[TallyLayout::cell(k, g, reduced_jkm_claims)];
+    // The current spell stands for the years of contributions the JKM scholarship asks for.
+    if (membership >= month.scholarship_membership_months)
+        ++tt.counts[TallyLayout::cell(k, g, scholarship_deaths)];
 }
 
 } // namespace
@@ -227,10 +230,15 @@ void work_accidents(Chunk c, const ChunkScratch& x, const MonthParameters& month
         if (above >= risk) continue;
         const std::size_t g = segment_of(pop.traits[a]);
         ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::accidents)];
-        if (x.start[i] & code_covered)
-            ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::jkk_claims)];
+        const bool covered = x.start[i] & code_covered;
+        if (covered) ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::jkk_claims)];
         if ((above << 16) < risk * month.fatal_share_16) {
             ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::deaths)];
+            // JKK pays the heirs and the children's schooling whatever the membership's length.
+            if (covered) {
+                ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::jkk_death_claims)];
+                ++tt.counts[TallyLayout::cell(k, g, scholarship_deaths)];
+            }
             leave_labour_force(pop, month, a, tt);
         }
     }
@@ -244,7 +252,10 @@ void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
     const auto t = static_cast<std::uint32_t>(month.t);
     // Every store below is to a byte column, which the compiler must assume may alias the
     // month's vectors and the columns' own data pointers; read what the loop needs once.
-    const std::uint64_t employer_registration = month.employer_registration[k];
+    const std::uint64_t* const employer_registration =
+        month.employer_registration.data() + k * occupation_count;
+    const std::uint64_t* const permit_enrolment =
+        month.permit_enrolment.data() + k * occupation_count;
     const std::uint64_t employer_lapse = month.employer_lapse;
     const std::uint64_t self_enrolment_bound = month.self_enrolment_bound[k];
     const std::uint64_t reinstate = month.reinstate;
@@ -268,7 +279,7 @@ void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
             if (p != payer_none) tt.count_blocks(1);
             const std::uint32_t word =
                 p == payer_none ? w : rng.words(a, t, DrawPurpose::month_events, 1)[0];
-            if (word < employer_registration) {
+            if (word < employer_registration[AgentTraits{traits[a]}.occupation_index()]) {
                 leave_programme(pop, month, a, tt);
                 if (!(x.start[i] & code_covered)) covered_since[a] = now;
                 payer[a] = payer_employer;
@@ -316,6 +327,23 @@ void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
                 paid_until[a] = now;
                 covered_since[a] = now;
                 traits[a] |= AgentTraits::ever_covered_bit;
+            }
+        }
+
+        // A permit condition: an uncovered informal worker who takes a business permit this
+        // month has to show active membership. Its own draw, made only where a condition is
+        // in force, so that every other draw stays as it was.
+        if (g == 1 && payer[a] == payer_none) {
+            const std::uint64_t permit =
+                permit_enrolment[AgentTraits{traits[a]}.occupation_index()];
+            if (permit != 0) {
+                tt.count_blocks(1);
+                if (rng.words(a, t, DrawPurpose::business_permit)[0] < permit) {
+                    payer[a] = payer_self;
+                    paid_until[a] = now;
+                    covered_since[a] = now;
+                    traits[a] |= AgentTraits::ever_covered_bit;
+                }
             }
         }
 

@@ -30,9 +30,11 @@ inline constexpr std::uint8_t payer_self_autodebit =
     static_cast<std::uint8_t>(Payer::self_autodebit);
 inline constexpr std::uint8_t programme_base = static_cast<std::uint8_t>(Payer::programme_base);
 
-// The tally keeps counts; the two money metrics become money when the month is recorded.
-// Until then the jkm_paid_idr cell counts the JKM claims paid at the waiting-period amount.
+// The tally keeps counts; the money metrics become money when the month is recorded.
+// Until then the jkm_paid_idr cell counts the JKM claims paid at the waiting-period amount,
+// and the scholarships_idr cell the deaths whose children are granted a scholarship.
 inline constexpr auto reduced_jkm_claims = SeriesMetric::jkm_paid_idr;
+inline constexpr auto scholarship_deaths = SeriesMetric::scholarships_idr;
 
 // What of an agent the stocks of the tally depend on: in the labour force, covered (paid for
 // the month), segment, former programme member, registered participant, payer. Taken at the start

@@ -38,6 +38,7 @@ MonthParameters make_month_parameters(const Scenario& s, const std::vector<Regio
     MonthParameters m;
     m.exit_age_years = b.exit_age_years;
     m.arrears_months = b.arrears_months;
+    m.scholarship_membership_months = s.benefits.scholarship_membership_months;
 
     for (int age = 0; age < 256; ++age) {
         std::size_t band = 0;
@@ -97,7 +98,8 @@ MonthParameters make_month_parameters(const Scenario& s, const std::vector<Regio
     m.largest_self_hazard = *std::max_element(m.self_hazard.begin(), m.self_hazard.end());
 
     const std::size_t regions = s.regions.size();
-    m.employer_registration.assign(regions, 0);
+    m.employer_registration.assign(regions * occupation_count, 0);
+    m.permit_enrolment.assign(regions * occupation_count, 0);
     m.employer_registration_hazard.assign(regions, b.h0_register);
     if (b.employer_registration == EmployerRegistration::steady_state)
         for (std::size_t k = 0; k < regions; ++k)
@@ -151,7 +153,11 @@ void update_month_parameters(MonthParameters& m, const Scenario& s, int t,
 
     for (std::size_t k = 0; k < s.regions.size(); ++k) {
         const std::size_t r = s.regions[k];
-        double multiplier = 1;
+        std::array<double, occupation_count> multiplier;
+        multiplier.fill(1);
+        // The probability that no permit condition makes the worker enrol this month.
+        std::array<double, occupation_count> no_permit_enrolment;
+        no_permit_enrolment.fill(1);
         double success = b.registration_success;
         double gain = 0;
         double keep_fear = 1;
@@ -159,15 +165,26 @@ void update_month_parameters(MonthParameters& m, const Scenario& s, int t,
             if (!p.in_force(month) ||
                 std::find(p.regions.begin(), p.regions.end(), r) == p.regions.end())
                 continue;
-            if (p.kind == PolicyKind::enforcement) multiplier *= p.register_multiplier;
+            if (p.kind == PolicyKind::enforcement)
+                for (std::size_t o = 0; o < occupation_count; ++o) {
+                    if (!p.occupations[o]) continue;
+                    multiplier[o] *= p.register_multiplier;
+                    no_permit_enrolment[o] *=
+                        1 -
+                        CounterRng::probability_from_hazard(p.permit_rate) * p.permit_compliance;
+                }
             if (p.kind == PolicyKind::campaign) {
                 gain += p.awareness_gain;
                 keep_fear *= 1 - p.fear_reduction;
                 if (p.registration_success) success = *p.registration_success;
             }
         }
-        m.employer_registration[k] =
-            threshold_from_hazard(m.employer_registration_hazard[k] * multiplier);
+        for (std::size_t o = 0; o < occupation_count; ++o) {
+            m.employer_registration[k * occupation_count + o] =
+                threshold_from_hazard(m.employer_registration_hazard[k] * multiplier[o]);
+            m.permit_enrolment[k * occupation_count + o] =
+                no_permit_enrolment[o] < 1 ? CounterRng::threshold(1 - no_permit_enrolment[o]) : 0;
+        }
         m.registration_success[k] = success;
         m.fear_reduction_16[k] = threshold_16(1 - keep_fear);
 

@@ -24,6 +24,8 @@ struct MonthParameters {
     int calendar_index = 0; ///< Month::index() of this month (birthdays)
     int exit_age_years = 70;
     int arrears_months = 3;
+    /// Membership a non-work death needs for the JKM scholarship.
+    int scholarship_membership_months = 36;
 
     std::array<std::uint64_t, 256> death_by_age{};
     std::array<std::uint64_t, occupation_count> accident{};
@@ -40,9 +42,15 @@ struct MonthParameters {
     std::int64_t awareness_keep_16 = 1 << 16;
 
     // By scenario region.
+    /// By region and occupation (k · occupation_count + occupation): a policy may act on some
+    /// occupations only.
     std::vector<std::uint64_t> employer_registration;
     /// The region's employer registration hazard before enforcement multiplies it.
     std::vector<double> employer_registration_hazard;
+    /// By region and occupation: an uncovered informal worker takes a business permit and is
+    /// made to enrol this month (permit hazard × compliance); 0 where no permit condition is
+    /// in force, and then no draw is made.
+    std::vector<std::uint64_t> permit_enrolment;
     std::vector<double> registration_success;
     /// Above every self-enrolment threshold of the region's workers this month, so that
     /// the workers whose draw is above it (most of them) skip computing their own.

@@ -54,6 +54,13 @@ void record_month(std::size_t month, const Scenario& s, const TallyLayout& layou
                 static_cast<double>(
                     totals.counts[TallyLayout::cell(k, g, SeriesMetric::jkk_claims)]) *
                 b.jkk_mean_claim_idr);
+            result.at(SeriesMetric::jkk_death_paid_idr, month, k, segment) = scale.workers(
+                static_cast<double>(
+                    totals.counts[TallyLayout::cell(k, g, SeriesMetric::jkk_death_claims)]) *
+                b.jkk_death_wage_months * b.wage_idr_per_month(segment));
+            result.at(SeriesMetric::scholarships_idr, month, k, segment) = scale.workers(
+                static_cast<double>(totals.counts[TallyLayout::cell(k, g, scholarship_deaths)]) *
+                b.scholarship_idr_per_death());
             double premiums = 0;
             for (std::size_t j = 0; j < s.programmes.size(); ++j)
                 premiums +=

@@ -3,6 +3,7 @@
 #include "entrants.hpp"
 #include "month_parameters.hpp"
 #include "monthly_record.hpp"
+#include "policy_costs.hpp"
 #include "population/worker_synthesis.hpp"
 #include "programme_book.hpp"
 #include "programme_places.hpp"
@@ -166,6 +167,7 @@ public:
         // every rank returns the whole replicate's series. The programme series are already
         // the same on every rank (recorded from the totals over all ranks).
         exchange_->sum(std::span<double>(result_.series));
+        detail::record_policy_costs(s_, result_);
         return std::move(result_);
     }
 

@@ -112,6 +112,8 @@ void write_comparison(ArrayWriter& out, const std::vector<Scenario>& scenarios,
             [](const ReplicateOutcome& o, std::size_t t) { return o.programme_spent_idr[t]; });
     monthly("former_members_covered", "workers",
             [](const ReplicateOutcome& o, std::size_t t) { return o.former_members_covered[t]; });
+    monthly("policy_cost_idr", "IDR",
+            [](const ReplicateOutcome& o, std::size_t t) { return o.policy_cost_idr[t]; });
 }
 
 void write_comparison_csv(std::ostream& csv, const std::vector<Scenario>& scenarios,

@@ -9,10 +9,12 @@
 /// share cancels.
 
 #include "ulcsim/calendar.hpp"
+#include "ulcsim/scenario.hpp"
 #include "ulcsim/summary.hpp"
 #include "ulcsim/tally.hpp"
 
 #include <array>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,7 @@ struct ReplicateOutcome {
     std::vector<double> former_members_covered;
     std::vector<double> programme_members; ///< all programmes
     std::vector<double> programme_spent_idr;
+    std::vector<double> policy_cost_idr; ///< all policies in force (campaigns, regulations)
 };
 ReplicateOutcome outcome_of(const ReplicateSeries& series);
 
@@ -33,7 +36,13 @@ struct OutcomeSettings {
     int months = 0;
     std::vector<Month> coverage_months; ///< coverage is reported at these
     int months_after_funding = 12;
+    /// Some policy of the compared scenarios has a cost, which the money spent then includes
+    /// (and its label says so).
+    bool policy_costs = false;
 };
+
+/// Whether any policy of `scenarios` costs something.
+bool any_policy_costs(std::span<const Scenario> scenarios);
 
 /// The coverage months when none are chosen: each December within the run and its last
 /// month.
@@ -53,8 +62,8 @@ std::vector<double> measure_values(const ReplicateOutcome& outcome,
                                    const OutcomeSettings& settings);
 
 /// Per-measure differences scenario − base of one replicate; the cost per additional
-/// covered worker-year is the extra money over the extra covered worker-years (NaN unless
-/// coverage gained).
+/// covered worker-year is the extra money (programmes' premiums and policies' costs) over the
+/// extra covered worker-years (NaN unless coverage gained).
 std::vector<double> paired_differences(const std::vector<double>& scenario,
                                        const std::vector<double>& base,
                                        const OutcomeSettings& settings);

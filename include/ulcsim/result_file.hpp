@@ -11,7 +11,7 @@
 ///   /values                [scenario or grid axes…, measure, replicate]
 ///   /monthly/<series>      [scenario, replicate, month] (compare): coverage_rate, covered,
 ///                          labour_force, programme_members, programme_spent_idr,
-///                          former_members_covered
+///                          former_members_covered, policy_cost_idr
 /// and which kind of ulcsim file an HDF5 file is. Beside each, a CSV of the levels and
 /// differences (mean and 90% interval): one row per measure and scenario (compare) or one per
 /// grid point (sweep).

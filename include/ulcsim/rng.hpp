@@ -31,6 +31,9 @@ enum class DrawPurpose : std::uint16_t {
     /// (replicate, area); "agent" = the area's index. Drawn after the replicate has run, so
     /// no draw of the simulation moves.
     forecast_discrepancy,
+    /// An uncovered informal worker takes a business permit that requires membership; drawn
+    /// only where a policy's permit condition is in force.
+    business_permit,
 };
 /// Four 32-bit words per call; callers use all four before asking for another block.
 using DrawWords = std::array<std::uint32_t, 4>;

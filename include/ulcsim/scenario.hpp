@@ -163,6 +163,25 @@ struct Benefits {
     double jkk_mean_claim_idr = 5'000'000;
     double jkk_fatal_share = 0.02;
     double self_premium_idr_per_month = statutory_bpu_premium_idr;
+    /// JKK death benefit to the heirs: this many monthly wages (PU) or months of declared
+    /// income (BPU).
+    double jkk_death_wage_months = 48;
+    /// The wage a PU member's benefits are computed on, and the income a BPU member declares;
+    /// both default to the BPU minimum declared income, a floor for wage earners.
+    double pu_wage_idr_per_month = 1'000'000;
+    double bpu_declared_income_idr_per_month = 1'000'000;
+    /// Scholarships for the children of a member who dies: at most this for two children,
+    /// of which an eligible death's heirs draw `scholarship_share` on average; a non-work death
+    /// qualifies only after `scholarship_membership_months` of membership.
+    double scholarship_max_idr = 174'000'000;
+    double scholarship_share = 0.25;
+    int scholarship_membership_months = 36;
+
+    double wage_idr_per_month(Segment segment) const {
+        return segment == Segment::formal ? pu_wage_idr_per_month
+                                          : bpu_declared_income_idr_per_month;
+    }
+    double scholarship_idr_per_death() const { return scholarship_max_idr * scholarship_share; }
 };
 
 enum class ProgrammeKind : std::uint8_t {
@@ -261,6 +280,21 @@ struct Policy {
     Month start;
     std::optional<Month> end; ///< inclusive; open-ended when absent
     double register_multiplier = 1;
+    /// Enforcement: the occupations whose workers it acts on, for the employer registration
+    /// multiplier and the permit condition (a condition on construction tenders acts on
+    /// construction workers only); all by default.
+    std::array<bool, occupation_count> occupations{true, true, true, true, true,
+                                                   true, true, true, true, true};
+    /// Enforcement: the hazard per month that an informal worker (of `occupations`) takes or
+    /// renews a business permit, and the probability that the permit office requires active
+    /// membership of an uncovered one, who then enrols as a self-payer. Off while the rate is 0.
+    double permit_rate = 0;
+    double permit_compliance = 0.5;
+    /// What it costs while in force: a fixed amount a month for all its regions (staff,
+    /// printing, inspections), and an amount per worker of its regions and month (a contact
+    /// with each worker reached), so that its cost can be set against a subsidy's.
+    double cost_idr_per_month = 0;
+    double cost_idr_per_worker_month = 0;
     double awareness_gain = 0;
     double fear_reduction = 0;
     std::optional<double> registration_success;

@@ -9,7 +9,10 @@
 ///                              (ulcsim/scenario_keys.hpp)
 ///   /months                    "YYYY-MM" of each month of the run
 ///   /regions/code, name, province
-///   /series/<metric>           [replicate, month, region, segment] float64
+///   /series/<metric>           [replicate, month, region, segment] float64, one per
+///                              SeriesMetric (ulcsim/tally.hpp): workers, and in IDR the
+///                              programmes' premiums and the benefits paid (jkm_paid_idr,
+///                              jkk_paid_idr, jkk_death_paid_idr to heirs, scholarships_idr)
 ///   /programs/<metric>         [replicate, month, programme] float64
 ///   /programs/names
 ///   /summary/…                 statistics over replicates (see ulcsim/summary.hpp)

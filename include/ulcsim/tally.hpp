@@ -46,8 +46,19 @@ enum class SeriesMetric : std::uint8_t {
     programme_paid_idr,     ///< premiums programmes paid for this month's members living here
     registered,             ///< residents who are registered participants, active (covered) or
                             ///< non-active (members who stopped paying stay registered)
+    jkk_death_claims,       ///< fatal work accidents of covered workers (JKK pays their heirs)
+    jkk_death_paid_idr,     ///< JKK death benefits to heirs: claims × jkk_death_wage_months ×
+                            ///< the segment's monthly wage (PU) or declared income (BPU)
+    scholarships_idr,       ///< scholarships granted to the children of covered workers who died:
+                            ///< every work-accident death, other deaths after
+                            ///< scholarship_membership_months of membership; at their expected
+                            ///< value (scholarship_max_idr × scholarship_share of [benefits]),
+                            ///< booked in the month of the death though paid over the schooling
+    policy_cost_idr,        ///< what the policies in force cost this month (campaigns,
+                            ///< regulations): per worker reached, and fixed costs shared among
+                            ///< their regions' workers
 };
-inline constexpr std::size_t series_metric_count = 23;
+inline constexpr std::size_t series_metric_count = 27;
 inline constexpr std::array<std::string_view, series_metric_count> series_metric_names{
     "labour_force",
     "covered",
@@ -71,7 +82,11 @@ inline constexpr std::array<std::string_view, series_metric_count> series_metric
     "jkk_paid_idr",
     "covered_former_members",
     "programme_paid_idr",
-    "registered"};
+    "registered",
+    "jkk_death_claims",
+    "jkk_death_paid_idr",
+    "scholarships_idr",
+    "policy_cost_idr"};
 
 /// Series by [month, programme].
 enum class ProgrammeMetric : std::uint8_t {

@@ -130,7 +130,7 @@ TEST(RunEnsemble, SummariesEqualADirectComputationOverTheStoredReplicates) {
         (test::source_dir() / "tests" / "store" / "check_summary.py").string();
     const auto check = test::run_command({python, checker, out.string()});
     EXPECT_EQ(check.status, 0) << check.err;
-    EXPECT_EQ(check.out, "{\"datasets_checked\": 85}\n");
+    EXPECT_EQ(check.out, "{\"datasets_checked\": 97}\n");
     // The checker can fail: one tampered value is found.
     const auto tamper =
         test::run_command({python, "-c",

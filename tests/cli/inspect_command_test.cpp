@@ -137,8 +137,8 @@ TEST(InspectCommand, SummarisesARunFileWithTheFiguresRunPrinted) {
     EXPECT_NE(r.out.find(" on disk (" + thousands(fs::file_size(f.run)) + " bytes)\n"),
               std::string::npos)
         << r.out;
-    EXPECT_NE(r.out.find("/series, /programs: 30 datasets"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("/summary: 85 datasets"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("/series, /programs: 34 datasets"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("/summary: 97 datasets"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("\n  registered   "), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("Forecast"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("Checkpoint"), std::string::npos) << r.out;

@@ -50,7 +50,9 @@ MonthParameters quiet_month() {
     m.t = 1;
     m.now = month_origin + 1;
     m.calendar_index = 5; // no agent's birthday is (calendar_index + slot) % 12 == 0 but slot 7
-    m.employer_registration = {0};
+    // By occupation for the one region: policies may act on some occupations only.
+    m.employer_registration.assign(occupation_count, 0);
+    m.permit_enrolment.assign(occupation_count, 0);
     m.registration_success = {0};
     m.self_enrolment_bound = {0};
     m.fear_reduction_16 = {0};

@@ -162,6 +162,7 @@ TEST(ResultFiles, AComparisonWrittenByItsWriterComesBackThroughItsReader) {
             o.former_members_covered.assign(T, 1);
             o.programme_members.assign(T, 2);
             o.programme_spent_idr.assign(T, 3);
+            o.policy_cost_idr.assign(T, 5);
         }
     outcomes[1][2].labour_force[2] = 0; // nobody working: no rate
     const auto path = dir.path() / "c.h5";
@@ -198,6 +199,7 @@ TEST(ResultFiles, AComparisonWrittenByItsWriterComesBackThroughItsReader) {
     EXPECT_EQ(rate.values[(1 * R + 2) * T + 1], 1102.0 / 4000);
     EXPECT_TRUE(std::isnan(rate.values[(1 * R + 2) * T + 2]));
     EXPECT_EQ(r.array("/monthly/programme_spent_idr").values[0], 3);
+    EXPECT_EQ(r.array("/monthly/policy_cost_idr").values[0], 5);
 
     ResultFileWriter independent(dir.path() / "i.h5", nullptr);
     write_comparison(independent, scenarios, true, measures, measured, outcomes);
