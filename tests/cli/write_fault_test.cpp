@@ -6,10 +6,12 @@
 #include "support/test_support.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace ulcsim;
@@ -70,6 +72,8 @@ TEST(WriteFault, AnOutputFolderRemovedMidRunIsALocatedUserError) {
     fs::path temporary = out;
     temporary += ".tmp-" + std::to_string(run.pid());
     ASSERT_TRUE(run.wait_for([&] { return fs::exists(temporary); }, 120)) << run.err_so_far();
+    // Into the simulation, past the file's creation.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
     fs::remove_all(folder);
     ASSERT_TRUE(run.running()) << "the run ended before its folder was removed";
     const test::ProcessResult r = run.wait();
