@@ -676,6 +676,9 @@ RunFileReader::RunFileReader(const std::filesystem::path& path) : impl_(std::mak
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
         throw std::runtime_error("cannot read run file " + path.string() + ": no such file");
+    if (!survives_reading(path))
+        throw std::runtime_error("cannot read run file " + path.string() +
+                                 ": damaged (HDF5 fails reading it)");
     impl_->file = File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
     if (impl_->file.get() < 0)
         throw std::runtime_error("cannot read run file " + path.string() + ": " + reason());

@@ -130,6 +130,9 @@ Handle create_file(const Context& c, bool in_memory);
 /// error naming both the output and the temporary name.
 Handle create_output_file(const std::filesystem::path& output, std::string_view kind,
                           const Context& c, bool discard);
+/// Whether HDF5 can read every object and string of `file` without crashing or hanging,
+/// tried in a child process (hdf5_probe.cpp): a damaged file can crash HDF5 itself.
+bool survives_reading(const std::filesystem::path& file);
 /// Opens a file read-only; the handle is invalid when HDF5 could not.
 Handle open_file_read(const std::filesystem::path& path);
 /// Flushes a file's buffers to disk.
