@@ -1,8 +1,8 @@
 // The `ulcsim` program: dispatches to a subcommand and maps failures to exit statuses —
 // 0 success, 2 bad input (scenario, data or command line, or an output that cannot be
-// written), 1 internal failure, 130 interrupted by SIGINT or SIGTERM (interruption.hpp). Built with
-// ULCSIM_MPI, every rank of an mpirun job runs the same command: rank 0 prints and writes,
-// and a failure on any rank ends the whole job.
+// written), 1 internal failure, 130 interrupted by SIGINT or SIGTERM (interruption.hpp).
+// Built with ULCSIM_MPI, every rank of an mpirun job runs the same command: rank 0 prints
+// and writes, and a failure on any rank ends the whole job.
 
 #include "commands.hpp"
 #include "interruption.hpp"
