@@ -1,9 +1,11 @@
 // The `ulcsim` program: dispatches to a subcommand and maps failures to exit statuses —
-// 0 success, 2 bad input (scenario, data or command line), 1 internal failure. Built with
-// ULCSIM_MPI, every rank of an mpirun job runs the same command: rank 0 prints and writes,
-// and a failure on any rank ends the whole job.
+// 0 success, 2 bad input (scenario, data or command line, or an output that cannot be
+// written), 1 internal failure, 130 interrupted by SIGINT or SIGTERM (interruption.hpp).
+// Built with ULCSIM_MPI, every rank of an mpirun job runs the same command: rank 0 prints
+// and writes, and a failure on any rank ends the whole job.
 
 #include "commands.hpp"
+#include "interruption.hpp"
 #include "process_role.hpp"
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/output_sink.hpp"
@@ -12,8 +14,6 @@
 #include "ulcsim/mpi_cluster.hpp"
 
 #include <chrono>
-#include <csignal>
-#include <cstdlib>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -101,9 +101,6 @@ int run_command_line(int argc, char** argv, std::ostream& errors) {
         for (const ulcsim::Diagnostic& d : e.diagnostics())
             errors << d.format() << '\n';
         return 2;
-    } catch (const ulcsim::cli::Interrupted& e) {
-        errors << "ulcsim: " << e.what() << '\n';
-        return 130;
     } catch (const ulcsim::cli::UsageError& e) {
         errors << "ulcsim: error: " << e.what() << '\n';
         return 2;
@@ -125,34 +122,14 @@ protected:
     std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
 };
 
-/// The process's sink, for the signal handler alone: a handler takes no arguments.
-ulcsim::OutputSink* signal_sink = nullptr;
-
-/// SIGTERM is how mpirun ends the ranks of a job that one rank aborted (and Ctrl-C): the
-/// temporary output goes with the process.
-extern "C" void end_rank(int signal) {
-    if (signal_sink) signal_sink->remove_temporary_files();
-    std::_Exit(128 + signal);
-}
-
 int run_as_rank(int argc, char** argv, ulcsim::MpiCluster& cluster) {
     using ulcsim::cli::ProcessRole;
     const int rank = cluster.rank();
     // Ranks other than 0 compute what rank 0 writes: their files stay in memory.
     ulcsim::OutputSink sink(rank != 0);
-    struct RemoveOnSignal {
-        explicit RemoveOnSignal(ulcsim::OutputSink& s) {
-            signal_sink = &s;
-            std::signal(SIGTERM, end_rank);
-            std::signal(SIGINT, end_rank);
-        }
-        // The sink dies with this scope: no handler may reach it afterwards.
-        ~RemoveOnSignal() {
-            std::signal(SIGTERM, SIG_DFL);
-            std::signal(SIGINT, SIG_DFL);
-            signal_sink = nullptr;
-        }
-    } remove_on_signal(sink);
+    // SIGTERM is how mpirun ends the ranks of a job that one rank aborted: the temporary
+    // output goes with the process, quietly (the failing rank says why).
+    const ulcsim::cli::EndOnInterrupt end_on_interrupt(sink, false);
     ulcsim::cli::set_process_role(
         ProcessRole{rank, cluster.size(), cluster.ranks_on_this_machine(), &cluster, &sink});
     std::ostream stderr_stream(std::cerr.rdbuf());
@@ -205,6 +182,7 @@ int main(int argc, char** argv) {
     if (cluster->size() > 1) return run_as_rank(argc, argv, *cluster);
 #endif
     ulcsim::OutputSink sink;
+    const ulcsim::cli::EndOnInterrupt end_on_interrupt(sink, true);
     ulcsim::cli::ProcessRole role;
     role.output = &sink;
     ulcsim::cli::set_process_role(role);

@@ -198,7 +198,12 @@ ReadRun read_run(const std::filesystem::path& file) {
         not_a_report_input(file, reason_of(e, file));
     }
     const RunFileReader& reader = *reader_ptr;
-    const RunFileParts parts = run_file_parts(reader);
+    RunFileParts parts;
+    try {
+        parts = run_file_parts(reader);
+    } catch (const std::exception& e) {
+        not_a_report_input(file, "not a complete run file: " + reason_of(e, file));
+    }
     if (!parts.summary || !parts.months)
         not_a_report_input(file, "not a run file with summaries (a compare or sweep result, or "
                                  "a fit file?); give the output of run or forecast");

@@ -2,9 +2,13 @@
 
 #include "checkpoint_layout.hpp"
 #include "hdf5_file.hpp"
+#include "ulcsim/agent_columns.hpp"
 #include "ulcsim/input_error.hpp"
+#include "ulcsim/population.hpp"
 #include "ulcsim/store.hpp"
+#include "ulcsim/worker_attributes.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -22,14 +26,14 @@ struct CheckpointReader::Impl {
 
     /// An unsigned 64-bit attribute (the seed may not fit RunFileReader's signed one).
     std::uint64_t unsigned_attribute(const std::string& object, const std::string& name) const {
-        return hdf5::read_u64_attribute(file.get(), object, name, hdf5::Context{path});
+        return hdf5::read_u64_attribute(file.get(), object, name, hdf5::Context{path, {}});
     }
 
     /// Replicate `replicate`'s row of a [replicate, …] dataset, or the whole of any other
     /// (replicate < 0).
     template <typename T>
     std::vector<T> read(const std::string& dataset, std::int64_t replicate = -1) const {
-        const hdf5::Context c{path};
+        const hdf5::Context c{path, {}};
         const hdf5::Handle d = hdf5::open_dataset(file.get(), dataset, c);
         const std::vector<std::uint64_t> shape = hdf5::shape_of(d.get(), dataset, c);
         if (replicate < 0) {
@@ -132,7 +136,97 @@ const CheckpointInfo& CheckpointReader::info() const {
     return impl_->info;
 }
 
+namespace {
+
+/// A checkpoint is read from a file a user hands over: a damaged one must be refused, naming
+/// what is wrong, before its indices address the agents' arrays or its money loops a ledger.
+class StateCheck {
+public:
+    StateCheck(const std::filesystem::path& file, std::uint32_t replicate)
+        : file_(file), replicate_(replicate) {}
+
+    void require(bool holds, const std::string& dataset, const std::string& what) const {
+        if (!holds)
+            throw InputError(Diagnostic{{file_.string(), 0, 0, false},
+                                        "",
+                                        "damaged checkpoint: /checkpoint/" + dataset +
+                                            " of replicate " + std::to_string(replicate_) + " " +
+                                            what});
+    }
+
+    void agents(const ReplicateState& state, std::size_t slots) const {
+        const Population& pop = state.population;
+        const std::size_t K = state.region_codes.size(), J = state.programme_names.size();
+        std::uint64_t end_of_previous = 0;
+        for (std::size_t k = 0; k < K; ++k) {
+            const RegionSlots& r = pop.region_slots[k];
+            require(r.used <= r.capacity && r.first >= end_of_previous &&
+                        std::uint64_t{r.first} + r.capacity <= slots,
+                    "region_first",
+                    "gives region " + std::to_string(k) +
+                        " slots outside the agents or another region's");
+            end_of_previous = std::uint64_t{r.first} + r.capacity;
+            for (std::uint32_t i = r.first; i < r.first + r.used; ++i) {
+                const AgentTraits traits{pop.traits[i]};
+                if (!traits.holds_worker()) continue;
+                require(pop.village[i] < state.villages[k], "agents/village",
+                        "names a village beyond the region's " + std::to_string(state.villages[k]) +
+                            " at slot " + std::to_string(i));
+                require(pop.registration_region[i] < K ||
+                            pop.registration_region[i] == outside_scenario,
+                        "agents/registration_region",
+                        "names a region beyond the " + std::to_string(K) + " at slot " +
+                            std::to_string(i));
+                require(traits.occupation_index() < occupation_count, "agents/traits",
+                        "holds an unknown occupation at slot " + std::to_string(i));
+                require((pop.income_band[i] & income_band_mask) < income_band_count,
+                        "agents/income_band", "holds an unknown band at slot " + std::to_string(i));
+                const unsigned payer = pop.payer[i];
+                require(payer < static_cast<unsigned>(Payer::programme_base) ||
+                            payer - static_cast<unsigned>(Payer::programme_base) < J,
+                        "agents/payer",
+                        "names a programme beyond the " + std::to_string(J) + " at slot " +
+                            std::to_string(i));
+            }
+        }
+    }
+
+    void ledgers(const ReplicateState& state) const {
+        for (const std::int64_t n : state.labour_force)
+            require(n >= 0, "labour_force", "holds a negative count");
+        for (const std::int64_t n : state.programme_members)
+            require(n >= 0, "programme_members", "holds a negative count");
+        for (const std::vector<double>& years : state.committed_idr)
+            for (const double idr : years)
+                require(std::isfinite(idr) && idr >= 0 && idr <= 1e18, "committed_idr",
+                        "holds an amount that is not between 0 and 1e18 rupiah");
+        require(state.commitment_first_year >= 1900 && state.commitment_first_year <= 2200, "year",
+                "starts at year " + std::to_string(state.commitment_first_year));
+    }
+
+private:
+    const std::filesystem::path& file_;
+    std::uint32_t replicate_;
+};
+
+} // namespace
+
 ReplicateState CheckpointReader::state(std::uint32_t replicate) const {
+    try {
+        return read_state(replicate);
+    } catch (const InputError&) {
+        throw;
+    } catch (const std::runtime_error& e) {
+        // HDF5's reasons name the file already.
+        std::string reason = e.what();
+        const std::string prefix = impl_->path.string() + ": ";
+        if (reason.starts_with(prefix)) reason.erase(0, prefix.size());
+        throw InputError(
+            Diagnostic{{impl_->path.string(), 0, 0, false}, "", "damaged checkpoint: " + reason});
+    }
+}
+
+ReplicateState CheckpointReader::read_state(std::uint32_t replicate) const {
     hdf5::silence();
     const Impl& s = *impl_;
     const CheckpointInfo& info = s.info;
@@ -155,7 +249,11 @@ ReplicateState CheckpointReader::state(std::uint32_t replicate) const {
     state.programme_names = info.programme_names;
 
     Population& pop = state.population;
-    const auto slots = static_cast<std::size_t>(s.run_file->integer_attribute(g, "slots"));
+    const std::int64_t stored_slots = s.run_file->integer_attribute(g, "slots");
+    const StateCheck check(s.path, replicate);
+    check.require(stored_slots >= 0 && stored_slots <= std::numeric_limits<std::uint32_t>::max(),
+                  "@slots", "is " + std::to_string(stored_slots));
+    const auto slots = static_cast<std::size_t>(stored_slots);
     for_each_agent_column(pop, [&](const auto& descriptor, auto& column) {
         using T = typename std::decay_t<decltype(descriptor)>::value_type;
         const std::string path = agents_path(descriptor.name);
@@ -183,6 +281,8 @@ ReplicateState CheckpointReader::state(std::uint32_t replicate) const {
         state.committed_idr.emplace_back(
             committed.begin() + static_cast<std::ptrdiff_t>(j * years.size()),
             committed.begin() + static_cast<std::ptrdiff_t>((j + 1) * years.size()));
+    check.agents(state, slots);
+    check.ledgers(state);
     return state;
 }
 

@@ -56,7 +56,7 @@ void write_whole(hdf5::Id file, const std::string& path, const std::vector<T>& v
     hdf5::Handle d =
         hdf5::create_dataset(file, path, dims, {dimension}, units, hdf5::element_of<T>(), c);
     hdf5::write_whole(d.get(), hdf5::element_of<T>(), values.data(), values.size(), path, c);
-    hdf5::check(d.close(), c.file, "close dataset", path);
+    hdf5::check(d.close(), c, "close dataset", path);
 }
 
 std::vector<double> flatten(const std::vector<std::vector<double>>& rows) {
@@ -141,7 +141,7 @@ void RunFileWriter::write_checkpoint(const ReplicateState& state) {
             add(agents_path(column.name), {slots}, {"slot"}, std::string(column.units),
                 hdf5::element_of<T>());
         });
-        hdf5::check(agents.close(), c.file, "close group", name + "/agents");
+        hdf5::check(agents.close(), c, "close group", name + "/agents");
         add(name + "/region_first", {regions}, {"region"}, "slot", hdf5::Element::u32);
         add(name + "/region_capacity", {regions}, {"region"}, "slots", hdf5::Element::u32);
         add(name + "/region_used", {regions}, {"region"}, "slots", hdf5::Element::u32);
@@ -151,7 +151,7 @@ void RunFileWriter::write_checkpoint(const ReplicateState& state) {
         add(name + "/programme_members", {programmes}, {"programme"}, "agents", hdf5::Element::i64);
         add(name + "/committed_idr", {programmes, years}, {"programme", "year"}, "IDR",
             hdf5::Element::f64);
-        hdf5::check(group.close(), c.file, "close group", name);
+        hdf5::check(group.close(), c, "close group", name);
 
         ReplicateState shape = state;
         shape.population = Population{};

@@ -4,6 +4,7 @@
 #include "hdf5_file.hpp"
 
 #include "temporary_file.hpp"
+#include "ulcsim/input_error.hpp"
 #include "ulcsim/store.hpp"
 
 #include <algorithm>
@@ -19,11 +20,24 @@ namespace hdf5 {
 static_assert(std::is_same_v<hid_t, Id>, "hdf5::Id holds an hid_t");
 static_assert(sizeof(hsize_t) == sizeof(std::uint64_t), "shapes are passed as uint64");
 
+namespace {
+// A file whose close failed (a full disk) stays in HDF5's tables, and HDF5's clean-up at exit
+// closes it again and crashes. That clean-up has nothing else to do: every file the library
+// opens is closed by its handles, and a temporary that failed is removed. HDF5 takes this
+// before its first other call, which a static initialiser comes before.
+[[maybe_unused]] const herr_t no_clean_up_at_exit = H5dont_atexit();
+} // namespace
+
 void silence() {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }
 
-std::string reason() {
+namespace {
+
+/// The innermost entry of HDF5's error stack (then cleared), and whether it is a failed system
+/// call (which HDF5 describes at length: time, file descriptor, offsets…, and the system's
+/// error message, which is what a user can act on: "No space left on device").
+std::pair<std::string, bool> innermost_error() {
     std::string reason;
     H5Ewalk2(
         H5E_DEFAULT, H5E_WALK_UPWARD,
@@ -33,13 +47,35 @@ std::string reason() {
         },
         &reason);
     H5Eclear2(H5E_DEFAULT);
-    return reason.empty() ? "HDF5 error" : reason;
+    const std::string::size_type at = reason.find("error message = '");
+    if (at != std::string::npos) {
+        const std::string::size_type from = at + 17, to = reason.find('\'', from);
+        if (to != std::string::npos) return {reason.substr(from, to - from), true};
+    }
+    return {reason.empty() ? "HDF5 error" : reason, false};
 }
 
-// Every error names the file and the object, so that a message alone says what went wrong.
+} // namespace
+
+std::string reason() {
+    return innermost_error().first;
+}
+
 void fail(const std::filesystem::path& file, std::string_view action, std::string_view object) {
     throw std::runtime_error(file.string() + ": cannot " + std::string(action) + " '" +
                              std::string(object) + "': " + reason());
+}
+
+// Only a system call that failed is the output's fault (a full disk, a folder gone); any
+// other failure of a writer is this program's.
+void fail(const Context& c, std::string_view action, std::string_view object) {
+    const auto [why, system_call] = innermost_error();
+    const std::string what = "cannot " + std::string(action) + " '" + std::string(object) + "'";
+    if (c.output.empty() || !system_call)
+        throw std::runtime_error(c.file.string() + ": " + what + ": " + why);
+    throw OutputError(Diagnostic{{c.output.string(), 0, 0, false},
+                                 "",
+                                 what + " (writing " + c.file.filename().string() + "): " + why});
 }
 
 void clear_errors() {
@@ -157,20 +193,24 @@ H open(hid_t id, const std::filesystem::path& file, std::string_view action,
     if (id < 0) fail(file, action, object);
     return H(id);
 }
+template <typename H>
+H open(hid_t id, const Context& c, std::string_view action, std::string_view object) {
+    if (id < 0) fail(c, action, object);
+    return H(id);
+}
 
 // Variable-length UTF-8 strings: h5py reads them as str, h5dump prints them, and the
 // scenario text can exceed the 64 KiB an attribute may hold inline.
 Datatype utf8_string_type(const Context& c) {
-    auto type = open<Datatype>(H5Tcopy(H5T_C_S1), c.file, "create string type for", "/");
-    check(H5Tset_size(type.get(), H5T_VARIABLE), c.file, "size string type for", "/");
-    check(H5Tset_cset(type.get(), H5T_CSET_UTF8), c.file, "set UTF-8 on string type for", "/");
+    auto type = open<Datatype>(H5Tcopy(H5T_C_S1), c, "create string type for", "/");
+    check(H5Tset_size(type.get(), H5T_VARIABLE), c, "size string type for", "/");
+    check(H5Tset_cset(type.get(), H5T_CSET_UTF8), c, "set UTF-8 on string type for", "/");
     return type;
 }
 
 Dataspace vector_space(std::size_t n, const Context& c, std::string_view object) {
     const hsize_t dims[1] = {n};
-    return open<Dataspace>(H5Screate_simple(1, dims, nullptr), c.file, "create dataspace for",
-                           object);
+    return open<Dataspace>(H5Screate_simple(1, dims, nullptr), c, "create dataspace for", object);
 }
 
 std::vector<const char*> c_strings(const std::vector<std::string>& values) {
@@ -186,13 +226,13 @@ void write_attribute_value(hid_t object, std::string_view object_name, const std
                            const Context& c) {
     const std::string what = std::string(object_name) + "@" + name;
     auto attribute = open<Attribute>(
-        H5Acreate2(object, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT), c.file,
+        H5Acreate2(object, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT), c,
         "create attribute", what);
     // HDF5 refuses a null buffer even for no elements, and an empty vector's data() may be one.
-    const hssize_t points = check(H5Sget_simple_extent_npoints(space), c.file, "size", what);
+    const hssize_t points = check(H5Sget_simple_extent_npoints(space), c, "size", what);
     if (points > 0)
-        check(H5Awrite(attribute.get(), memory_type, value), c.file, "write attribute", what);
-    check(attribute.close(), c.file, "close attribute", what);
+        check(H5Awrite(attribute.get(), memory_type, value), c, "write attribute", what);
+    check(attribute.close(), c, "close attribute", what);
 }
 
 } // namespace
@@ -201,7 +241,7 @@ void write_string_attribute(hid_t object, std::string_view object_name, const st
                             const std::string& value, const Context& c) {
     const Datatype type = utf8_string_type(c);
     const auto space =
-        open<Dataspace>(H5Screate(H5S_SCALAR), c.file, "create dataspace for", object_name);
+        open<Dataspace>(H5Screate(H5S_SCALAR), c, "create dataspace for", object_name);
     const char* pointer = value.c_str();
     write_attribute_value(object, object_name, name, type.get(), type.get(), space.get(), &pointer,
                           c);
@@ -219,7 +259,7 @@ void write_strings_attribute(hid_t object, std::string_view object_name, const s
 void write_scalar_attribute(Id object, std::string_view object_name, const std::string& name,
                             Element type, const void* value, const Context& c) {
     const auto space =
-        open<Dataspace>(H5Screate(H5S_SCALAR), c.file, "create dataspace for", object_name);
+        open<Dataspace>(H5Screate(H5S_SCALAR), c, "create dataspace for", object_name);
     write_attribute_value(object, object_name, name, file_type(type), memory_type(type),
                           space.get(), value, c);
 }
@@ -230,8 +270,8 @@ namespace {
 // two runs of the same scenario would not be byte-identical.
 PropertyList untimed(hid_t property_class, const Context& c, std::string_view object) {
     auto list =
-        open<PropertyList>(H5Pcreate(property_class), c.file, "create property list for", object);
-    check(H5Pset_obj_track_times(list.get(), 0), c.file, "disable time tracking for", object);
+        open<PropertyList>(H5Pcreate(property_class), c, "create property list for", object);
+    check(H5Pset_obj_track_times(list.get(), 0), c, "disable time tracking for", object);
     return list;
 }
 
@@ -239,8 +279,8 @@ PropertyList untimed(hid_t property_class, const Context& c, std::string_view ob
 
 Handle create_group(hid_t parent, const std::string& path, const Context& c) {
     const PropertyList gcpl = untimed(H5P_GROUP_CREATE, c, path);
-    return open<Group>(H5Gcreate2(parent, path.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT),
-                       c.file, "create group", path);
+    return open<Group>(H5Gcreate2(parent, path.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), c,
+                       "create group", path);
 }
 
 namespace {
@@ -261,14 +301,14 @@ void write_string_dataset(hid_t file, const std::string& path,
     const PropertyList dcpl = untimed(H5P_DATASET_CREATE, c, path);
     auto dataset = open<Dataset>(H5Dcreate2(file, path.c_str(), type.get(), space.get(),
                                             H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-                                 c.file, "create dataset", path);
+                                 c, "create dataset", path);
     if (!values.empty()) {
         const std::vector<const char*> pointers = c_strings(values);
         check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
-              c.file, "write dataset", path);
+              c, "write dataset", path);
     }
     describe(dataset.get(), path, {dimension}, units, c);
-    check(dataset.close(), c.file, "close dataset", path);
+    check(dataset.close(), c, "close dataset", path);
 }
 
 // Contiguous storage allocated at creation: where each dataset lies in the file then does not
@@ -278,14 +318,14 @@ Handle create_dataset(Id file, const std::string& path, std::span<const std::uin
                       Element type, const Context& c) {
     const std::vector<hsize_t> dims = to_hsize(shape);
     const auto space =
-        open<Dataspace>(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
-                        c.file, "create dataspace for", path);
+        open<Dataspace>(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), c,
+                        "create dataspace for", path);
     const PropertyList dcpl = untimed(H5P_DATASET_CREATE, c, path);
-    check(H5Pset_layout(dcpl.get(), H5D_CONTIGUOUS), c.file, "set layout of", path);
-    check(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), c.file, "set allocation of", path);
+    check(H5Pset_layout(dcpl.get(), H5D_CONTIGUOUS), c, "set layout of", path);
+    check(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), c, "set allocation of", path);
     auto dataset = open<Dataset>(H5Dcreate2(file, path.c_str(), file_type(type), space.get(),
                                             H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-                                 c.file, "create dataset", path);
+                                 c, "create dataset", path);
     describe(dataset.get(), path, dimensions, units, c);
     return dataset;
 }
@@ -295,11 +335,11 @@ Handle create_file(const Context& c, bool in_memory) {
     // SEMI: closing the file fails while anything in it is still open, instead of quietly
     // leaving it open until later, after the rename.
     const auto fapl =
-        open<PropertyList>(H5Pcreate(H5P_FILE_ACCESS), c.file, "create property list for", "/");
-    check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_SEMI), c.file, "configure", "/");
+        open<PropertyList>(H5Pcreate(H5P_FILE_ACCESS), c, "create property list for", "/");
+    check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_SEMI), c, "configure", "/");
     // In memory, never on disk: the file is only written to be dropped.
     if (in_memory)
-        check(H5Pset_fapl_core(fapl.get(), std::size_t{1} << 20, false), c.file, "configure", "/");
+        check(H5Pset_fapl_core(fapl.get(), std::size_t{1} << 20, false), c, "configure", "/");
     return File(H5Fcreate(c.file.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()));
 }
 
@@ -308,8 +348,10 @@ Handle create_output_file(const std::filesystem::path& output, std::string_view 
     store::require_directory_of(output, kind, discard);
     Handle file = create_file(c, discard);
     if (file.get() < 0)
-        throw std::runtime_error("cannot create " + std::string(kind) + " " + output.string() +
-                                 " (as " + c.file.string() + "): " + reason());
+        throw OutputError(Diagnostic{{output.string(), 0, 0, false},
+                                     "",
+                                     "cannot create this " + std::string(kind) + " (as " +
+                                         c.file.filename().string() + "): " + reason()});
     return file;
 }
 
@@ -318,7 +360,7 @@ Handle open_file_read(const std::filesystem::path& path) {
 }
 
 void flush(Id file, const Context& c) {
-    check(H5Fflush(file, H5F_SCOPE_LOCAL), c.file, "flush", "/");
+    check(H5Fflush(file, H5F_SCOPE_LOCAL), c, "flush", "/");
 }
 
 bool has_link(Id parent, const std::string& name) {
@@ -330,14 +372,14 @@ bool has_link(Id parent, const std::string& name) {
 void write_whole(Id dataset, Element type, const void* values, std::size_t elements,
                  const std::string& path, const Context& c) {
     if (elements > 0)
-        check(H5Dwrite(dataset, memory_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, values), c.file,
+        check(H5Dwrite(dataset, memory_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, values), c,
               "write dataset", path);
 }
 
 void read_whole(Id dataset, Element type, void* values, std::size_t elements,
                 const std::string& path, const Context& c) {
     if (elements > 0)
-        check(H5Dread(dataset, memory_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, values), c.file,
+        check(H5Dread(dataset, memory_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, values), c,
               "read dataset", path);
 }
 
@@ -353,10 +395,10 @@ Dataspace select_block(hid_t dataset, std::span<const hsize_t> dims, std::array<
         offsets[i] = start[i];
         counts[i] = count[i];
     }
-    auto file_space = open<Dataspace>(H5Dget_space(dataset), c.file, "get dataspace of", path);
+    auto file_space = open<Dataspace>(H5Dget_space(dataset), c, "get dataspace of", path);
     check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, offsets.data(), nullptr,
                               counts.data(), nullptr),
-          c.file, "select block of", path);
+          c, "select block of", path);
     return file_space;
 }
 
@@ -366,7 +408,7 @@ Dataspace block_memory_space(std::span<const hsize_t> dims, std::array<hsize_t, 
     counts[0] = count[0];
     counts[1] = count[1];
     return open<Dataspace>(
-        H5Screate_simple(static_cast<int>(counts.size()), counts.data(), nullptr), c.file,
+        H5Screate_simple(static_cast<int>(counts.size()), counts.data(), nullptr), c,
         "create dataspace for", path);
 }
 
@@ -390,7 +432,7 @@ void write_block(Id dataset, std::span<const std::uint64_t> shape,
     const Dataspace memory_space = block_memory_space(dims, {count[0], count[1]}, path, c);
     check(H5Dwrite(dataset, memory_type(type), memory_space.get(), file_space.get(), H5P_DEFAULT,
                    values),
-          c.file, action, path);
+          c, action, path);
 }
 
 void read_block(Id dataset, std::span<const std::uint64_t> shape,
@@ -402,30 +444,29 @@ void read_block(Id dataset, std::span<const std::uint64_t> shape,
     const Dataspace memory_space = block_memory_space(dims, {count[0], count[1]}, path, c);
     check(H5Dread(dataset, memory_type(type), memory_space.get(), file_space.get(), H5P_DEFAULT,
                   values),
-          c.file, "read", path);
+          c, "read", path);
 }
 
 std::vector<std::uint64_t> shape_of(Id dataset, const std::string& path, const Context& c) {
-    const auto space = open<Dataspace>(H5Dget_space(dataset), c.file, "get dataspace of", path);
+    const auto space = open<Dataspace>(H5Dget_space(dataset), c, "get dataspace of", path);
     std::vector<hsize_t> dims(static_cast<std::size_t>(
-        check(H5Sget_simple_extent_ndims(space.get()), c.file, "get rank of", path)));
-    check(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr), c.file, "get shape of",
-          path);
+        check(H5Sget_simple_extent_ndims(space.get()), c, "get rank of", path)));
+    check(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr), c, "get shape of", path);
     return {dims.begin(), dims.end()};
 }
 
 Handle open_dataset(Id file, const std::string& path, const Context& c) {
-    return open<Dataset>(H5Dopen2(file, path.c_str(), H5P_DEFAULT), c.file, "open dataset", path);
+    return open<Dataset>(H5Dopen2(file, path.c_str(), H5P_DEFAULT), c, "open dataset", path);
 }
 
 std::uint64_t read_u64_attribute(Id file, const std::string& object, const std::string& name,
                                  const Context& c) {
     const std::string what = object + "@" + name;
-    const auto o = open<Object>(H5Oopen(file, object.c_str(), H5P_DEFAULT), c.file, "open", object);
-    const auto a = open<Attribute>(H5Aopen(o.get(), name.c_str(), H5P_DEFAULT), c.file,
-                                   "open attribute", what);
+    const auto o = open<Object>(H5Oopen(file, object.c_str(), H5P_DEFAULT), c, "open", object);
+    const auto a =
+        open<Attribute>(H5Aopen(o.get(), name.c_str(), H5P_DEFAULT), c, "open attribute", what);
     std::uint64_t value = 0;
-    check(H5Aread(a.get(), H5T_NATIVE_UINT64, &value), c.file, "read attribute", what);
+    check(H5Aread(a.get(), H5T_NATIVE_UINT64, &value), c, "read attribute", what);
     return value;
 }
 
@@ -449,10 +490,10 @@ void create_parent_groups(hid_t file, const std::string& path, const Context& c)
     for (std::size_t i = 0; i + 1 < components.size(); ++i) {
         parent += "/" + components[i];
         const htri_t exists =
-            check(H5Lexists(file, parent.c_str(), H5P_DEFAULT), c.file, "look up", parent);
+            check(H5Lexists(file, parent.c_str(), H5P_DEFAULT), c, "look up", parent);
         if (exists > 0) continue;
         Handle group = create_group(file, parent, c);
-        check(group.close(), c.file, "close group", parent);
+        check(group.close(), c, "close group", parent);
     }
 }
 
@@ -488,8 +529,8 @@ void write_array(Id file, const std::string& path, const std::vector<std::size_t
     if (elements > 0)
         check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
                        values.data()),
-              c.file, "write dataset", path);
-    check(dataset.close(), c.file, "close dataset", path);
+              c, "write dataset", path);
+    check(dataset.close(), c, "close dataset", path);
 }
 
 void write_strings(Id file, const std::string& path, const std::vector<std::string>& values,
@@ -503,12 +544,12 @@ namespace {
 template <typename Value>
 void write_attribute_to(hid_t file, const std::string& object, const std::string& name,
                         const Value& value, const Context& c) {
-    Object o = open<Object>(H5Oopen(file, object.c_str(), H5P_DEFAULT), c.file, "open", object);
+    Object o = open<Object>(H5Oopen(file, object.c_str(), H5P_DEFAULT), c, "open", object);
     if constexpr (std::is_same_v<Value, std::string>)
         write_string_attribute(o.get(), object, name, value, c);
     else
         write_strings_attribute(o.get(), object, name, value, c);
-    check(o.close(), c.file, "close", object);
+    check(o.close(), c, "close", object);
 }
 
 } // namespace
@@ -635,6 +676,9 @@ RunFileReader::RunFileReader(const std::filesystem::path& path) : impl_(std::mak
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
         throw std::runtime_error("cannot read run file " + path.string() + ": no such file");
+    if (!survives_reading(path))
+        throw std::runtime_error("cannot read run file " + path.string() +
+                                 ": damaged (HDF5 fails reading it)");
     impl_->file = File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
     if (impl_->file.get() < 0)
         throw std::runtime_error("cannot read run file " + path.string() + ": " + reason());

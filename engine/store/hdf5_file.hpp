@@ -51,6 +51,9 @@ constexpr Element element_of<double>() {
 /// Where a writer or reader is, for error messages.
 struct Context {
     std::filesystem::path file;
+    /// For a writer, the output its (temporary) file becomes: a failure is then the output's
+    /// OutputError (exit status 2: a full disk, a folder gone), naming it. Empty for a reader.
+    std::filesystem::path output;
 };
 
 // HDF5 prints its whole error stack to stderr by default; users get our one-line messages
@@ -71,6 +74,15 @@ template <typename T>
 T check(T result, const std::filesystem::path& file, std::string_view action,
         std::string_view object) {
     if (result < 0) fail(file, action, object);
+    return result;
+}
+
+/// fail() for a reader's or a writer's context (a writer's failure is an OutputError).
+[[noreturn]] void fail(const Context& c, std::string_view action, std::string_view object);
+
+template <typename T>
+T check(T result, const Context& c, std::string_view action, std::string_view object) {
+    if (result < 0) fail(c, action, object);
     return result;
 }
 
@@ -118,6 +130,9 @@ Handle create_file(const Context& c, bool in_memory);
 /// error naming both the output and the temporary name.
 Handle create_output_file(const std::filesystem::path& output, std::string_view kind,
                           const Context& c, bool discard);
+/// Whether HDF5 can read every object and string of `file` without crashing or hanging,
+/// tried in a child process (hdf5_probe.cpp): a damaged file can crash HDF5 itself.
+bool survives_reading(const std::filesystem::path& file);
 /// Opens a file read-only; the handle is invalid when HDF5 could not.
 Handle open_file_read(const std::filesystem::path& path);
 /// Flushes a file's buffers to disk.

@@ -1,7 +1,10 @@
 #include "ulcsim/output_sink.hpp"
 
+#include "output_lock.hpp"
+#include "stale_temporaries.hpp"
 #include "ulcsim/input_error.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <string>
@@ -29,6 +32,16 @@ struct OutputSink::Impl {
     bool discard = false;
     std::vector<std::filesystem::path> inputs;
     TemporaryEntry entries[temporary_capacity];
+    std::vector<std::filesystem::path> claimed;
+    // Declared after the entries: a lock is removed (and its entry dropped) before they go.
+    std::vector<std::pair<std::unique_ptr<store::OutputLock>, std::size_t>> locks;
+
+    ~Impl() {
+        for (auto& [lock, slot] : locks) {
+            drop(slot);
+            lock.reset();
+        }
+    }
 
     std::size_t add(const std::filesystem::path& path) {
         const std::string text = path.string();
@@ -83,6 +96,20 @@ void OutputSink::refuse_if_input(const std::filesystem::path& output) const {
                     "); writing an output over an input would destroy it: choose another "
                     "output name"});
     }
+}
+
+std::vector<std::filesystem::path> OutputSink::claim(const std::filesystem::path& output) {
+    if (impl_->discard) return {};
+    std::error_code ec;
+    std::filesystem::path key = std::filesystem::weakly_canonical(output, ec);
+    if (ec) key = output;
+    if (std::find(impl_->claimed.begin(), impl_->claimed.end(), key) != impl_->claimed.end())
+        return {};
+    auto lock = std::make_unique<store::OutputLock>(output);
+    const std::size_t slot = impl_->add(lock->path());
+    impl_->locks.emplace_back(std::move(lock), slot);
+    impl_->claimed.push_back(key);
+    return store::remove_stale_temporaries(output);
 }
 
 void OutputSink::remove_temporary_files() noexcept {

@@ -44,17 +44,18 @@ ResultFileWriter::ResultFileWriter(const std::filesystem::path& output, OutputSi
     s.output = output;
     s.temporary = store::temporary_path_for(output);
     s.context.file = s.temporary;
+    s.context.output = output;
     const hdf5::Context& c = s.context;
 
     s.file = hdf5::create_output_file(output, "result file", c, s.discard);
     s.created = true;
     s.temporary_mark.emplace(s.sink, s.temporary);
-    write_into(s.file.get(), "result file " + output.string(), s.temporary);
+    write_into(s.file.get(), "result file " + output.string(), s.temporary, output);
 
     hdf5::Handle meta = hdf5::create_group(s.file.get(), dataset::meta, c);
     hdf5::write_string_attribute(meta.get(), dataset::meta, "engine_version",
                                  std::string(engine_version()), c);
-    hdf5::check(meta.close(), c.file, "close group", dataset::meta);
+    hdf5::check(meta.close(), c, "close group", dataset::meta);
 }
 
 ResultFileWriter::~ResultFileWriter() = default;
@@ -69,7 +70,7 @@ void ResultFileWriter::commit() {
     if (s.committed) throw std::logic_error("result file: commit called twice");
     hdf5::flush(s.file.get(), s.context);
     stop_writing();
-    hdf5::check(s.file.close(), s.context.file, "close file", "/");
+    hdf5::check(s.file.close(), s.context, "close file", "/");
     if (s.sink) s.sink->refuse_if_input(s.output);
     store::move_into_place(s.temporary, s.output, s.discard);
     s.committed = true;

@@ -3,6 +3,7 @@
 
 #include "run_file_writer_impl.hpp"
 #include "temporary_file.hpp"
+#include "ulcsim/input_error.hpp"
 #include "ulcsim/run_file.hpp"
 #include "ulcsim/scenario_keys.hpp"
 #include "ulcsim/version.hpp"
@@ -68,6 +69,7 @@ RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario
     s.context.file = s.temporary;
     s.replicates_context.file =
         info.keep_replicates ? s.temporary : store::scratch_path_for(output);
+    s.context.output = s.replicates_context.output = output;
     s.info = info;
     s.regions = scenario.regions.size();
     s.programmes = scenario.programmes.size();
@@ -78,13 +80,14 @@ RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario
     s.file = hdf5::create_output_file(output, "run file", c, s.discard);
     s.created = true;
     s.temporary_mark.emplace(s.sink, s.temporary);
-    write_into(s.file.get(), "run file " + output.string(), s.temporary);
+    write_into(s.file.get(), "run file " + output.string(), s.temporary, output);
     if (!info.keep_replicates) {
         s.scratch_file = hdf5::create_file(rc, s.discard);
         if (s.scratch_file.get() < 0)
-            throw std::runtime_error("cannot create the replicates' scratch file for run file " +
-                                     output.string() + " (as " + rc.file.string() +
-                                     "): " + hdf5::reason());
+            throw OutputError(Diagnostic{{output.string(), 0, 0, false},
+                                         "",
+                                         "cannot create the replicates' scratch file (" +
+                                             rc.file.filename().string() + "): " + hdf5::reason()});
         s.scratch_created = true;
         s.scratch_mark.emplace(s.sink, rc.file);
     }
@@ -111,7 +114,7 @@ RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario
         // Which scenario language scenario_toml is written in, for whoever re-runs it.
         hdf5::write_scalar_attribute(g, dataset::meta, "key_table_version",
                                      std::int64_t{scenario_key_table_version}, c);
-        hdf5::check(meta.close(), c.file, "close group", dataset::meta);
+        hdf5::check(meta.close(), c, "close group", dataset::meta);
     }
 
     std::vector<std::string> months;
@@ -134,7 +137,7 @@ RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario
         hdf5::write_string_dataset(f, dataset::region_name, names, "region", "text", c);
         hdf5::write_string_dataset(f, dataset::region_province, provinces, "region",
                                    "Kemendagri province code", c);
-        hdf5::check(group.close(), c.file, "close group", dataset::regions);
+        hdf5::check(group.close(), c, "close group", dataset::regions);
     }
 
     const std::uint64_t replicates = info.replicates;
@@ -150,7 +153,7 @@ RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario
                 hdf5::create_dataset(rf, path, dims, {"replicate", "month", "region", "segment"},
                                      units_of(series_metric_names[m]), hdf5::Element::f64, rc);
         }
-        hdf5::check(group.close(), rc.file, "close group", dataset::series);
+        hdf5::check(group.close(), rc, "close group", dataset::series);
     }
     {
         hdf5::Handle group = hdf5::create_group(f, dataset::programmes, c);
@@ -167,8 +170,8 @@ RunFileWriter::RunFileWriter(const std::filesystem::path& output, const Scenario
                 hdf5::create_dataset(rf, path, dims, {"replicate", "month", "programme"},
                                      units_of(programme_metric_names[m]), hdf5::Element::f64, rc);
         }
-        hdf5::check(scratch_group.close(), rc.file, "close group", dataset::programmes);
-        hdf5::check(group.close(), c.file, "close group", dataset::programmes);
+        hdf5::check(scratch_group.close(), rc, "close group", dataset::programmes);
+        hdf5::check(group.close(), c, "close group", dataset::programmes);
     }
 }
 

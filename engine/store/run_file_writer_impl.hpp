@@ -69,13 +69,13 @@ struct RunFileWriter::Impl {
 
     void close_all() {
         for (hdf5::Handle& d : series)
-            hdf5::check(d.close(), replicates_context.file, "close dataset", dataset::series);
+            hdf5::check(d.close(), replicates_context, "close dataset", dataset::series);
         for (hdf5::Handle& d : programme_series)
-            hdf5::check(d.close(), replicates_context.file, "close dataset", dataset::programmes);
+            hdf5::check(d.close(), replicates_context, "close dataset", dataset::programmes);
         for (auto& [path, d] : checkpoint)
-            hdf5::check(d.close(), context.file, "close dataset", path);
-        hdf5::check(scratch_file.close(), replicates_context.file, "close file", "/");
-        hdf5::check(file.close(), context.file, "close file", "/");
+            hdf5::check(d.close(), context, "close dataset", path);
+        hdf5::check(scratch_file.close(), replicates_context, "close file", "/");
+        hdf5::check(file.close(), context, "close file", "/");
     }
 
     hdf5::Id replicates_file() const {

@@ -1,6 +1,7 @@
 #include "temporary_file.hpp"
 
-#include <stdexcept>
+#include "ulcsim/input_error.hpp"
+
 #include <string>
 #include <system_error>
 #include <unistd.h>
@@ -27,8 +28,10 @@ void move_into_place(const std::filesystem::path& temporary, const std::filesyst
     std::error_code ec;
     std::filesystem::rename(temporary, output, ec);
     if (ec)
-        throw std::runtime_error("cannot rename " + temporary.string() + " to " + output.string() +
-                                 ": " + ec.message());
+        throw OutputError(Diagnostic{{output.string(), 0, 0, false},
+                                     "",
+                                     "cannot move " + temporary.filename().string() +
+                                         " into place: " + ec.message()});
 }
 
 void require_directory_of(const std::filesystem::path& output, std::string_view kind,
@@ -38,8 +41,10 @@ void require_directory_of(const std::filesystem::path& output, std::string_view 
         output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
     std::error_code ec;
     if (!std::filesystem::is_directory(directory, ec))
-        throw std::runtime_error("cannot create " + std::string(kind) + " " + output.string() +
-                                 ": directory " + directory.string() + " does not exist");
+        throw OutputError(Diagnostic{{output.string(), 0, 0, false},
+                                     "",
+                                     "cannot create this " + std::string(kind) + ": directory " +
+                                         directory.string() + " does not exist"});
 }
 
 } // namespace ulcsim::store

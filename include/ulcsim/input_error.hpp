@@ -40,4 +40,12 @@ private:
     std::vector<Diagnostic> diagnostics_;
 };
 
+/// An output that cannot be written — its folder is gone or read-only, the disk is full, a
+/// file size limit is reached — named with the reason. Like bad input, it is the user's to
+/// fix (exit status 2), and nothing is left under the output's name.
+class OutputError : public InputError {
+public:
+    using InputError::InputError;
+};
+
 } // namespace ulcsim

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 namespace ulcsim {
 
@@ -33,8 +34,17 @@ public:
     /// Commands call it before they start and again before each file is moved into place.
     void refuse_if_input(const std::filesystem::path& output) const;
 
-    /// Removes every temporary file registered now. Async-signal-safe (no allocation, no
-    /// locks that a signal could interrupt): for a signal handler.
+    /// Claims `output` for this command until the sink goes away: takes the lock OUTPUT.lock
+    /// (InputError naming the output when another process is writing it, or when its
+    /// directory cannot be written), then removes the temporary files that runs on it left
+    /// when they ended without finishing (their process is gone, or is no ulcsim). Returns
+    /// the files removed, for the command to mention. Nothing for a discarding sink or an
+    /// output already claimed.
+    std::vector<std::filesystem::path> claim(const std::filesystem::path& output);
+
+    /// Removes every temporary file registered now, and the lock files of claim().
+    /// Async-signal-safe (no allocation, no locks that a signal could interrupt): for a signal
+    /// handler.
     void remove_temporary_files() noexcept;
 
     /// A temporary file registered for as long as it lives.

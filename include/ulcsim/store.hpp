@@ -92,9 +92,10 @@ protected:
     ArrayWriter(const ArrayWriter&) = delete;
     ArrayWriter& operator=(const ArrayWriter&) = delete;
 
-    /// The arrays go into `file` (an open HDF5 file identifier), written as `file_name`;
-    /// `what` names the output in errors ("run file out.h5").
-    void write_into(std::int64_t file, std::string what, std::filesystem::path file_name);
+    /// The arrays go into `file` (an open HDF5 file identifier), written as `file_name` (the
+    /// temporary name of `output`); `what` names the output in errors ("run file out.h5").
+    void write_into(std::int64_t file, std::string what, std::filesystem::path file_name,
+                    std::filesystem::path output);
     /// After commit: writing again is a logic error.
     void stop_writing();
 
@@ -104,6 +105,7 @@ private:
     std::int64_t file_ = -1;
     std::string what_;
     std::filesystem::path file_name_;
+    std::filesystem::path output_;
 };
 
 class RunFileWriter final : public ArrayWriter {
@@ -178,10 +180,14 @@ public:
     CheckpointReader& operator=(const CheckpointReader&) = delete;
 
     const CheckpointInfo& info() const;
-    /// Replicate `replicate`'s state. Not to be called from two threads at once.
+    /// Replicate `replicate`'s state. Not to be called from two threads at once. Throws
+    /// InputError naming the dataset when the state read is damaged: indices out of range,
+    /// negative counts, money that is not finite.
     ReplicateState state(std::uint32_t replicate) const;
 
 private:
+    ReplicateState read_state(std::uint32_t replicate) const;
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -4,6 +4,7 @@
 
 #include "support/test_support.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <gtest/gtest.h>
 
@@ -62,7 +63,12 @@ TEST(ReportCommand, WritesOnePageThatNeedsNoNetwork) {
     EXPECT_NE(html.find("\"scenario\":\"kota-magelang-2025\""), std::string::npos);
     EXPECT_EQ(html.find("<script src="), std::string::npos);
     EXPECT_EQ(html.find("sourceMappingURL"), std::string::npos);
-    EXPECT_FALSE(std::filesystem::exists(page.string() + ".tmp"));
+    // No temporary page and no lock left beside it.
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+        names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"km.h5", "km.summary.csv", "report.html"}));
 }
 
 } // namespace

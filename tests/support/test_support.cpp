@@ -1,12 +1,16 @@
 #include "support/test_support.hpp"
 
 #include <atomic>
+#include <chrono>
+#include <csignal>
 #include <fcntl.h>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 namespace ulcsim::test {
@@ -33,10 +37,12 @@ std::string read_file(const std::filesystem::path& file) {
     return buffer.str();
 }
 
-ProcessResult run_command(const std::vector<std::string>& args) {
-    ScratchDir scratch;
-    const std::string out_file = (scratch.path() / "stdout").string();
-    const std::string err_file = (scratch.path() / "stderr").string();
+namespace {
+
+/// Starts args[0] (looked up on PATH) with stdout and stderr going to files; in the child,
+/// `file_size_limit` (bytes, 0: none) caps the files it writes.
+pid_t spawn(const std::vector<std::string>& args, const std::string& out_file,
+            const std::string& err_file, std::uint64_t file_size_limit) {
     const pid_t pid = fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
@@ -45,6 +51,13 @@ ProcessResult run_command(const std::vector<std::string>& args) {
         if (out < 0 || err < 0) _exit(126);
         dup2(out, STDOUT_FILENO);
         dup2(err, STDERR_FILENO);
+        if (file_size_limit > 0) {
+            // Ignored, SIGXFSZ no longer kills: a write beyond the limit fails with EFBIG, as
+            // on a full disk. Both survive exec.
+            signal(SIGXFSZ, SIG_IGN);
+            const rlimit limit{file_size_limit, file_size_limit};
+            if (setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(125);
+        }
         std::vector<std::string> copies = args;
         std::vector<char*> argv;
         for (std::string& a : copies)
@@ -53,12 +66,93 @@ ProcessResult run_command(const std::vector<std::string>& args) {
         execvp(argv[0], argv.data());
         _exit(127);
     }
+    return pid;
+}
+
+int exit_status(int wstatus) {
+    return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+}
+
+ProcessResult run_until_done(const std::vector<std::string>& args, std::uint64_t file_size_limit) {
+    ScratchDir scratch;
+    const std::string out_file = (scratch.path() / "stdout").string();
+    const std::string err_file = (scratch.path() / "stderr").string();
+    const pid_t pid = spawn(args, out_file, err_file, file_size_limit);
     int wstatus = 0;
     waitpid(pid, &wstatus, 0);
     ProcessResult result;
-    result.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+    result.status = exit_status(wstatus);
     result.out = read_file(out_file);
     result.err = read_file(err_file);
+    return result;
+}
+
+} // namespace
+
+ProcessResult run_command(const std::vector<std::string>& args) {
+    return run_until_done(args, 0);
+}
+
+ProcessResult run_program_with_file_limit(const std::vector<std::string>& args,
+                                          std::uint64_t bytes) {
+    std::vector<std::string> command{ULCSIM_PROGRAM};
+    command.insert(command.end(), args.begin(), args.end());
+    return run_until_done(command, bytes);
+}
+
+BackgroundProgram::BackgroundProgram(const std::vector<std::string>& args)
+    : files_(std::make_unique<ScratchDir>()) {
+    std::vector<std::string> command{ULCSIM_PROGRAM};
+    command.insert(command.end(), args.begin(), args.end());
+    pid_ = spawn(command, (files_->path() / "stdout").string(),
+                 (files_->path() / "stderr").string(), 0);
+}
+
+BackgroundProgram::~BackgroundProgram() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    int wstatus = 0;
+    waitpid(pid_, &wstatus, 0);
+}
+
+bool BackgroundProgram::running() {
+    if (pid_ <= 0) return false;
+    int wstatus = 0;
+    if (waitpid(pid_, &wstatus, WNOHANG) == 0) return true;
+    finished_status_ = exit_status(wstatus);
+    pid_ = -pid_;
+    return false;
+}
+
+bool BackgroundProgram::wait_for(const std::function<bool()>& condition, double seconds) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < end) {
+        if (condition()) return true;
+        if (!running()) return condition();
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return condition();
+}
+
+void BackgroundProgram::signal(int number) const {
+    if (pid_ > 0) kill(pid_, number);
+}
+
+std::string BackgroundProgram::err_so_far() const {
+    return read_file(files_->path() / "stderr");
+}
+
+ProcessResult BackgroundProgram::wait() {
+    ProcessResult result;
+    if (pid_ > 0) {
+        int wstatus = 0;
+        waitpid(pid_, &wstatus, 0);
+        finished_status_ = exit_status(wstatus);
+        pid_ = -pid_;
+    }
+    result.status = finished_status_;
+    result.out = read_file(files_->path() / "stdout");
+    result.err = read_file(files_->path() / "stderr");
     return result;
 }
 

@@ -4,7 +4,10 @@
 
 #include "ulcsim/scenario.hpp"
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +27,39 @@ struct ProcessResult {
 ProcessResult run_program(const std::vector<std::string>& args);
 /// Runs any program (args[0], looked up on PATH), capturing its output.
 ProcessResult run_command(const std::vector<std::string>& args);
+
+/// run_program with the files it writes capped at `bytes` (RLIMIT_FSIZE, SIGXFSZ ignored): a
+/// write beyond fails with EFBIG, as on a full disk.
+ProcessResult run_program_with_file_limit(const std::vector<std::string>& args,
+                                          std::uint64_t bytes);
+
+class ScratchDir;
+
+/// The built `ulcsim` running in the background (its output going to files), for tests that
+/// act on it while it runs: signals, a second process on the same output. Killed (SIGKILL) if
+/// still running when the object goes.
+class BackgroundProgram {
+public:
+    explicit BackgroundProgram(const std::vector<std::string>& args);
+    ~BackgroundProgram();
+    BackgroundProgram(const BackgroundProgram&) = delete;
+    BackgroundProgram& operator=(const BackgroundProgram&) = delete;
+
+    /// The process id while it runs (negated once it has been waited for).
+    int pid() const { return pid_; }
+    bool running();
+    /// Polls `condition` until it holds, the program ends or `seconds` pass; whether it holds.
+    bool wait_for(const std::function<bool()>& condition, double seconds);
+    void signal(int number) const;
+    std::string err_so_far() const;
+    /// Waits for the end and returns what it left behind.
+    ProcessResult wait();
+
+private:
+    std::unique_ptr<ScratchDir> files_;
+    int pid_ = -1;
+    int finished_status_ = -1;
+};
 
 /// A python3 that has h5py and NumPy, or "" when there is none. The first python3 on PATH
 /// may be a private one (pyenv, venv) without Debian's python3-h5py, so the system's is

@@ -15,12 +15,6 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/// The user stopped the run (Ctrl-C); exit status 130, nothing left under the output name.
-class Interrupted : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
 struct Command {
     const char* name;
     const char* summary;

@@ -1,63 +1,31 @@
 #include "ensemble_command.hpp"
 
 #include "commands.hpp"
+#include "interruption.hpp"
 #include "process_role.hpp"
 #include "progress.hpp"
 #include "terminal_format.hpp"
+#include "ulcsim/input_error.hpp"
 #include "ulcsim/memory.hpp"
+#include "ulcsim/output_sink.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/simulation.hpp"
 
 #include <algorithm>
-#include <atomic>
+#include <cerrno>
 #include <cmath>
-#include <csignal>
+#include <cstring>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
 #include <sstream>
 #include <tbb/task_arena.h>
+#include <unistd.h>
 
 namespace ulcsim::cli {
 
 namespace po = boost::program_options;
-
-namespace {
-
-std::atomic<bool> stop_requested{false};
-
-extern "C" void request_stop(int) {
-    stop_requested = true;
-}
-
-/// Ctrl-C ends the run between months: the temporary output is removed, nothing is left
-/// under the output name. Not for the ranks of an MPI job, which may be waiting for each
-/// other rather than between months: main's handler removes their temporary files at once.
-class StopOnSignal {
-public:
-    StopOnSignal() {
-        stop_requested = false;
-        if (process_role().ranks > 1) return;
-        previous_int_ = std::signal(SIGINT, request_stop);
-        previous_term_ = std::signal(SIGTERM, request_stop);
-        installed_ = true;
-    }
-    ~StopOnSignal() {
-        if (!installed_) return;
-        std::signal(SIGINT, previous_int_);
-        std::signal(SIGTERM, previous_term_);
-    }
-    StopOnSignal(const StopOnSignal&) = delete;
-    StopOnSignal& operator=(const StopOnSignal&) = delete;
-
-private:
-    void (*previous_int_)(int) = nullptr;
-    void (*previous_term_)(int) = nullptr;
-    bool installed_ = false;
-};
-
-} // namespace
 
 void EnsembleCommandOptions::add_to(po::options_description& options,
                                     const std::string& output_help) {
@@ -171,7 +139,6 @@ ExecutionContext RunResources::context() const {
     c.cluster = process_role().cluster;
     c.output = process_role().output;
     c.distribution = distribution;
-    c.stop = &stop_requested;
     return c;
 }
 
@@ -247,6 +214,10 @@ std::filesystem::path EnsembleCommandOptions::output_path(const std::string& def
     if (!(sink && sink->discards()) && !std::filesystem::is_directory(directory))
         throw UsageError("cannot write " + out.string() + ": directory " + directory.string() +
                          " does not exist");
+    if (OutputSink* claimer = process_role().output)
+        for (const std::filesystem::path& stale : claimer->claim(out))
+            std::cerr << "ulcsim: removed " << stale.string()
+                      << ", left by a run on this output that did not finish\n";
     return out;
 }
 
@@ -263,27 +234,45 @@ void commit_with_text_files(const std::vector<TextOutput>& csvs,
         commit();
         return;
     }
+    // Named like the HDF5 temporaries (….tmp-PID), so that the next run on the output
+    // recognises them should this process be killed.
     const auto temporary = [](const std::filesystem::path& path) {
         std::filesystem::path t = path;
-        t += ".tmp";
+        t += ".tmp-" + std::to_string(::getpid());
         return t;
     };
     if (sink)
         for (const TextOutput& csv : csvs)
             sink->refuse_if_input(csv.path);
+    // errno says why a stream failed (full disk, folder gone), as the standard streams do not.
+    const auto cannot_write = [](const std::filesystem::path& file) {
+        const int error = errno;
+        return OutputError(Diagnostic{
+            {file.string(), 0, 0, false},
+            "",
+            "cannot write it: " + std::string(error != 0 ? std::strerror(error) : "write failed")});
+    };
     std::vector<std::unique_ptr<OutputSink::Temporary>> marks;
     try {
         for (const TextOutput& csv : csvs) {
             marks.push_back(std::make_unique<OutputSink::Temporary>(sink, temporary(csv.path)));
+            errno = 0;
             std::ofstream out(temporary(csv.path));
-            if (!out) throw std::runtime_error("cannot write " + temporary(csv.path).string());
+            if (!out) throw cannot_write(csv.path);
             csv.write(out);
             out.close();
-            if (!out) throw std::runtime_error("cannot write " + temporary(csv.path).string());
+            if (!out) throw cannot_write(csv.path);
         }
+        outputs_being_committed();
         commit();
-        for (const TextOutput& csv : csvs)
-            std::filesystem::rename(temporary(csv.path), csv.path);
+        for (const TextOutput& csv : csvs) {
+            std::error_code ec;
+            std::filesystem::rename(temporary(csv.path), csv.path, ec);
+            if (ec)
+                throw OutputError(Diagnostic{{csv.path.string(), 0, 0, false},
+                                             "",
+                                             "cannot move it into place: " + ec.message()});
+        }
     } catch (...) {
         std::error_code ec;
         for (const TextOutput& csv : csvs)
@@ -307,7 +296,6 @@ std::string byte_size(double bytes) {
 void run_ensemble_with_progress(const RunPlan& plan, const EnsembleOptions& options,
                                 const RunResources& resources, bool quiet) {
     check_memory(plan, options, resources, quiet);
-    StopOnSignal stop_on_signal;
     ExecutionContext context = resources.context();
     const std::int64_t total = plan.agent_months();
     Progress progress(total, quiet);
@@ -320,12 +308,7 @@ void run_ensemble_with_progress(const RunPlan& plan, const EnsembleOptions& opti
         progress.update(done, "replicates " + std::to_string(p.replicates_done) + "/" +
                                   std::to_string(p.replicates_total));
     };
-    try {
-        run_ensemble(plan, context, options);
-    } catch (const Stopped&) {
-        throw Interrupted("interrupted: nothing written");
-    }
-    if (stop_requested) throw Interrupted("interrupted: nothing written");
+    run_ensemble(plan, context, options);
     progress.finish();
     if (context.ranks() > 1 && context.rank() != 0 && options.results_on == ResultsOn::rank_zero)
         throw ShareDone{};

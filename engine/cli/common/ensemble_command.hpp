@@ -1,6 +1,6 @@
 #pragma once
 // What the commands that run ensembles (run, compare, sweep) share: the run options, the
-// output path check, Ctrl-C, and progress on stderr.
+// output path check and claim, and progress on stderr (Ctrl-C: interruption.hpp).
 
 #include "ulcsim/comparison.hpp"
 #include "ulcsim/ensemble.hpp"
@@ -26,8 +26,7 @@ struct RunResources {
     bool memory_limit_given = false;    ///< from --memory-limit, not the machine's memory
     Distribution distribution = Distribution::automatic; ///< --distribute, under mpirun
 
-    /// The execution context of this process (its cluster and the stop flag of Ctrl-C
-    /// included), without progress.
+    /// The execution context of this process (its cluster included), without progress.
     ExecutionContext context() const;
 };
 
@@ -53,7 +52,9 @@ struct EnsembleCommandOptions {
     std::vector<std::string>
     scenario_overrides(const boost::program_options::variables_map& vm) const;
     /// -o, or `default_name` in the current directory; a UsageError when its directory
-    /// does not exist, an InputError when it is one of the command's inputs.
+    /// does not exist, an InputError when it is one of the command's inputs or another
+    /// process is writing it. Claims it (OutputSink::claim: its lock, for the rest of the
+    /// command) and says which stale temporary files of it were removed.
     std::filesystem::path output_path(const std::string& default_name) const;
     /// --threads, or every core (shared with the other ranks of an MPI job on this machine).
     int thread_count(const boost::program_options::variables_map& vm) const;
@@ -98,7 +99,7 @@ std::string byte_size(double bytes);
 
 /// Checks the memory (check_memory), then runs the ensemble with the resources' threads,
 /// replicates at once and distribution, with a progress bar (or lines) on stderr unless
-/// quiet; Ctrl-C or SIGTERM stop it with Interrupted ("interrupted: nothing written").
+/// quiet.
 /// Under mpirun, with options.results_on rank_zero, the ranks other than 0 throw ShareDone
 /// once their replicates are sent: the caller only writes the output after it.
 void run_ensemble_with_progress(const RunPlan& plan, const EnsembleOptions& options,
