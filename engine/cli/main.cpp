@@ -163,6 +163,9 @@ int run_as_rank(int argc, char** argv, ulcsim::MpiCluster& cluster) {
         stderr_stream << "ulcsim: rank " << rank << " of " << cluster.size() << " failed:\n";
     }
     stderr_stream << failure.str() << std::flush;
+    // The abort ends the process without unwinding: what the sink holds (temporaries, the
+    // output's lock file) goes now.
+    sink.remove_temporary_files();
     cluster.abort(status);
 }
 
