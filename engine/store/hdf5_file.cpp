@@ -24,7 +24,8 @@ namespace {
 // A file whose close failed (a full disk) stays in HDF5's tables, and HDF5's clean-up at exit
 // closes it again and crashes. That clean-up has nothing else to do: every file the library
 // opens is closed by its handles, and a temporary that failed is removed. HDF5 takes this
-// before its first other call, which a static initialiser comes before.
+// before its first other call, which a static initialiser comes before. HDF5's C++ library is
+// not linked for the same reason: its static destructor calls H5close regardless.
 [[maybe_unused]] const herr_t no_clean_up_at_exit = H5dont_atexit();
 } // namespace
 
