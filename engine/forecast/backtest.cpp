@@ -54,8 +54,8 @@ void Backtest::score() {
             row.mean += v / static_cast<double>(sorted.size());
         const double observed = held_out[i].value;
         row.error = row.mean - observed;
-        row.inside_80 = row.quantiles[1] <= observed && observed <= row.quantiles[3];
-        row.inside_95 = row.quantiles[0] <= observed && observed <= row.quantiles[4];
+        row.inside_80 = interval_holds(row.quantiles[1], row.quantiles[3], held_out[i]);
+        row.inside_95 = interval_holds(row.quantiles[0], row.quantiles[4], held_out[i]);
         if (i < history.size() && !history[i].empty()) {
             const Observation& last = history[i].back();
             row.persistence = last.value;

@@ -106,13 +106,21 @@ double simulated_observation(const ReplicateSeries& series, const Scenario& scen
     return group_coverage(series, regions, segments, o.measure, static_cast<std::size_t>(month));
 }
 
+double beyond_error_band(const Observation& observation, double error) {
+    // Without a band the error itself, so that a loss with no bands is the plain one bit for
+    // bit.
+    if (observation.error_band == 0) return error;
+    const double beyond = std::max(0.0, std::abs(error) - observation.error_band);
+    return error < 0 ? -beyond : beyond;
+}
+
 double observation_loss(const std::vector<Observation>& observations,
                         const std::vector<double>& simulated) {
     if (observations.size() != simulated.size())
         throw std::invalid_argument("observation_loss: sizes differ");
     double sum = 0, weights = 0;
     for (std::size_t i = 0; i < observations.size(); ++i) {
-        const double e = simulated[i] - observations[i].value;
+        const double e = beyond_error_band(observations[i], simulated[i] - observations[i].value);
         sum += observations[i].weight * e * e;
         weights += observations[i].weight;
     }

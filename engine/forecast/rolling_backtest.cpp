@@ -35,9 +35,11 @@ double sample_variance(const std::vector<double>& values) {
 }
 
 /// The held-out errors of an origin as the discrepancy sees them.
+/// Like fit residuals, only the part beyond the observation's error band: what the band
+/// admits is the figure's uncertainty, not the model's.
 ForecastError held_out_error(const BacktestOrigin& origin, std::size_t i) {
-    return {-origin.backtest.rows[i].error, sample_variance(origin.backtest.predicted[i]),
-            origin.horizon[i]};
+    return {beyond_error_band(origin.backtest.held_out[i], -origin.backtest.rows[i].error),
+            sample_variance(origin.backtest.predicted[i]), origin.horizon[i]};
 }
 
 /// The errors origin `k` may learn its discrepancy from: its own fit's residuals, and every
@@ -134,10 +136,10 @@ void RollingBacktest::score() {
             std::array<double, backtest_levels.size()> q{};
             for (std::size_t l = 0; l < backtest_levels.size(); ++l)
                 q[l] = widened_quantile(o.backtest.predicted[i], variance, backtest_levels[l]);
-            const double observed = o.backtest.held_out[i].value;
+            const Observation& observed = o.backtest.held_out[i];
             o.widened.push_back(q);
-            o.widened_inside_80.push_back(q[1] <= observed && observed <= q[3]);
-            o.widened_inside_95.push_back(q[0] <= observed && observed <= q[4]);
+            o.widened_inside_80.push_back(interval_holds(q[1], q[3], observed));
+            o.widened_inside_95.push_back(interval_holds(q[0], q[4], observed));
         }
     }
 }
@@ -215,7 +217,8 @@ void score_as_it_is(const Scenario& to_last, const ExecutionContext& context,
         for (const double v : before[i])
             variance += (v - mean) * (v - mean);
         variance /= static_cast<double>(std::max<std::size_t>(replicates - 1, 1));
-        origin.fit_residuals.push_back({origin.fitted[i].value - mean, variance, 0});
+        origin.fit_residuals.push_back(
+            {beyond_error_band(origin.fitted[i], origin.fitted[i].value - mean), variance, 0});
     }
 }
 
@@ -259,7 +262,9 @@ run_rolling_backtest(const Scenario& scenario, const std::vector<CalibrationPara
             // The replicates' 90% interval, read as a normal one, gives their spread.
             const double sd = (origin.fit.simulated_p95[i] - origin.fit.simulated_p05[i]) / 3.29;
             origin.fit_residuals.push_back(
-                {origin.fitted[i].value - origin.fit.simulated_mean[i], sd * sd, 0});
+                {beyond_error_band(origin.fitted[i],
+                                   origin.fitted[i].value - origin.fit.simulated_mean[i]),
+                 sd * sd, 0});
         }
 
         std::vector<std::vector<double>> draws;

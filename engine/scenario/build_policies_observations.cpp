@@ -150,6 +150,7 @@ void ScenarioBuilder::read_observations(bool have_regions) {
         if (const auto id = t.string("row")) {
             if (have_regions) observation_from_row(t, *id, o);
             read_number(t, "weight", o.weight);
+            read_number(t, "error", o.error_band);
             t.finish();
             s_.observations.push_back(std::move(o));
             continue;
@@ -185,6 +186,7 @@ void ScenarioBuilder::read_observations(bool have_regions) {
         }
         read_choice(t, "status", evidence_status_names, o.status);
         read_number(t, "weight", o.weight);
+        read_number(t, "error", o.error_band);
         t.finish();
         s_.observations.push_back(std::move(o));
     }

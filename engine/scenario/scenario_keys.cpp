@@ -700,7 +700,7 @@ constexpr ScenarioKey keys[] = {
              "The id of a `coverage_share` row of `observations.csv` in the data folder: its "
              "region, segment (`all`, `pu` as `formal`, `bpu`), month, value, source and label "
              "become the observation's, so the figure is not copied (give only `weight` "
-             "beside it)."),
+             "and `error` beside it)."),
     {.path = "observation.*.region",
      .type = KeyType::region,
      .default_text = "required without `row`",
@@ -741,6 +741,17 @@ constexpr ScenarioKey keys[] = {
      .upper = 1e9,
      .default_text = "`1`",
      .summary = "Weight in the calibration loss."},
+    {.path = "observation.*.error",
+     .type = KeyType::number,
+     .quantity = Quantity::share,
+     .lower = 0,
+     .upper = 1,
+     .default_text = "`0`",
+     .summary = "The figure's own uncertainty (share, a half-width): a simulated value within "
+                "`value ± error` counts as a match in calibration and in the residuals the "
+                "model discrepancy is estimated from, and a held-out point counts as inside a "
+                "forecast interval that comes within `error` of it. For a figure whose "
+                "definition or denominator is not the model's."},
 
     // ---- [ulc]: read by forecasts, not by the run, so not fitted ----
     table_key("ulc", "When a region counts as having reached Universal Labour Coverage."),

@@ -111,6 +111,9 @@ FitFile read_fit(const RunFileReader& file) {
     static_cast<ObservationColumns&>(o) = read_observation_columns(file, dataset::fit_observations);
     const std::size_t N = o.region.size();
     o.weight = values_of(file, dataset::in(dataset::fit_observations, "weight"), N);
+    o.error_band = has_member(file, dataset::fit_observations, "error_band")
+                       ? values_of(file, dataset::in(dataset::fit_observations, "error_band"), N)
+                       : std::vector<double>(N, 0.0);
     o.simulated_at_start =
         values_of(file, dataset::in(dataset::fit_observations, "simulated_at_start"), N);
     o.simulated_mean = values_of(file, dataset::in(dataset::fit_observations, "simulated_mean"), N);
@@ -126,7 +129,8 @@ FitFile read_fit(const RunFileReader& file) {
     f.stopped_because = file.string_attribute(dataset::fit_optimiser, "stopped_because");
     f.evaluations = std::stoll(file.string_attribute(dataset::fit_optimiser, "evaluations"));
 
-    if (has_member(file, "/", dataset::leaf(dataset::fit_posterior))) f.posterior = read_posterior_group(file);
+    if (has_member(file, "/", dataset::leaf(dataset::fit_posterior)))
+        f.posterior = read_posterior_group(file);
     f.skill = read_skill_if_any(file, SkillPlace::fit);
     return f;
 }

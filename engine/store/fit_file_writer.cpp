@@ -48,15 +48,19 @@ void write_fit(ArrayWriter& out, const CalibrationProblem& problem, const Calibr
     const std::size_t N = observations.size();
     write_observation_columns(out, dataset::fit_observations, observations,
                               ObservationDetail::with_measure_and_source);
-    std::vector<double> weight;
-    for (const Observation& o : observations)
+    std::vector<double> weight, error_band;
+    for (const Observation& o : observations) {
         weight.push_back(o.weight);
+        error_band.push_back(o.error_band);
+    }
     const auto per_observation = [&](const std::string& name, const std::string& units,
                                      const std::vector<double>& v) {
         out.write_array(dataset::in(dataset::fit_observations, name), {N}, {"observation"}, units,
                         v);
     };
     per_observation("weight", "weight in the loss", weight);
+    per_observation("error_band", "share (half-width; errors within it are not counted)",
+                    error_band);
     per_observation("simulated_at_start", "share (mean over replicates)", r.simulated_at_start);
     per_observation("simulated_mean", "share (mean over replicates, at the estimate)",
                     r.simulated_mean);
@@ -105,14 +109,15 @@ void write_fit(ArrayWriter& out, const CalibrationProblem& problem, const Calibr
 void write_fit_csv(std::ostream& out, const CalibrationProblem& problem,
                    const CalibrationResult& r) {
     out << observation_csv_header
-        << ",weight,simulated_at_start,simulated_mean,simulated_p05,simulated_p95,source\n";
+        << ",weight,error_band,simulated_at_start,simulated_mean,simulated_p05,simulated_p95,"
+           "source\n";
     const auto& observations = problem.observations();
     for (std::size_t i = 0; i < observations.size(); ++i) {
         const Observation& o = observations[i];
         out << observation_csv_cells(o) << ',' << csv_number(o.weight) << ','
-            << csv_number(r.simulated_at_start[i]) << ',' << csv_number(r.simulated_mean[i]) << ','
-            << csv_number(r.simulated_p05[i]) << ',' << csv_number(r.simulated_p95[i]) << ','
-            << csv_field(o.source) << '\n';
+            << csv_number(o.error_band) << ',' << csv_number(r.simulated_at_start[i]) << ','
+            << csv_number(r.simulated_mean[i]) << ',' << csv_number(r.simulated_p05[i]) << ','
+            << csv_number(r.simulated_p95[i]) << ',' << csv_field(o.source) << '\n';
     }
 }
 

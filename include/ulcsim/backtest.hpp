@@ -21,6 +21,13 @@ namespace ulcsim {
 /// Quantile levels of a backtest's predictions: the 95% and 80% intervals and the median.
 inline constexpr std::array<double, 5> backtest_levels{0.025, 0.10, 0.50, 0.90, 0.975};
 
+/// Whether the interval [lower, upper] holds the observation: comes within its error band of
+/// the figure (the band is the figure's own uncertainty, see Observation::error_band).
+inline bool interval_holds(double lower, double upper, const Observation& observation) {
+    return lower - observation.error_band <= observation.value &&
+           observation.value <= upper + observation.error_band;
+}
+
 /// The prediction of one held-out observation: its distribution over replicates.
 struct BacktestRow {
     std::array<double, backtest_levels.size()> quantiles{}; ///< type 7, as the summaries

@@ -45,7 +45,13 @@ CalibrationParameter calibration_parameter(const Scenario& scenario, const std::
 double simulated_observation(const ReplicateSeries& series, const Scenario& scenario,
                              const Observation& observation);
 
-/// Weighted mean squared error, Σ w (simulated − observed)² / Σ w, in share².
+/// The part of an error (either sign, share) that lies beyond the observation's error band:
+/// 0 within ±error_band, shrunk towards 0 by it outside. An error band is a uniform
+/// observation-error kernel: every value it admits matches the figure equally well.
+double beyond_error_band(const Observation& observation, double error);
+
+/// Weighted mean squared error beyond the error bands,
+/// Σ w beyond_error_band(simulated − observed)² / Σ w, in share².
 double observation_loss(const std::vector<Observation>& observations,
                         const std::vector<double>& simulated);
 

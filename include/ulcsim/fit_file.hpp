@@ -9,8 +9,9 @@
 ///                         estimate and, with a posterior, posterior_mean, posterior_p05,
 ///                         posterior_p95 [parameter]
 ///   /observations/…       region, segment, month, measure, source, observed
-///                         (ulcsim/observation_columns.hpp), weight, simulated_at_start,
-///                         simulated_mean, simulated_p05, simulated_p95 [observation]
+///                         (ulcsim/observation_columns.hpp), weight, error_band,
+///                         simulated_at_start, simulated_mean, simulated_p05, simulated_p95
+///                         [observation]
 ///   /optimiser/loss       [start_estimate]; best_loss_by_iteration [iteration]; attributes
 ///                         method, stopped_because, evaluations
 ///   /posterior/parameter  [parameter]; draws [draw, parameter]; weights, distances [draw];
@@ -45,7 +46,8 @@ void write_fit_meta(ArrayWriter& out, const Scenario& scenario,
 void write_fit(ArrayWriter& out, const CalibrationProblem& problem,
                const CalibrationResult& result);
 
-/// <name>.fit.csv: one row per observation: where, when, observed, weight, simulated at the
+/// <name>.fit.csv: one row per observation: where, when, observed, weight, error band, simulated
+/// at the
 /// start and at the estimate with its 90% interval over replicates, and the source.
 void write_fit_csv(std::ostream& out, const CalibrationProblem& problem,
                    const CalibrationResult& result);
@@ -79,6 +81,7 @@ struct FitFile {
     struct Observations : ObservationColumns {
         std::vector<double> weight, simulated_at_start, simulated_mean, simulated_p05,
             simulated_p95;
+        std::vector<double> error_band; ///< zeros in a fit file written before error bands
     } observations;
 
     double start_loss = 0;    ///< share² (weighted mean squared error)

@@ -327,6 +327,9 @@ struct Observation {
     std::string source;
     EvidenceStatus status = EvidenceStatus::quoted;
     double weight = 1;
+    /// Half-width (share) of the band around `value` within which the model is not penalised:
+    /// the figure's own uncertainty when its definition or denominator is not the model's.
+    double error_band = 0;
 };
 
 struct UlcDefinition {

@@ -4,9 +4,9 @@
 // the true values inside the posterior's 90% interval.
 
 #include "support/test_support.hpp"
-#include "ulcsim/input_error.hpp"
 #include "ulcsim/calibration.hpp"
 #include "ulcsim/forecast.hpp"
+#include "ulcsim/input_error.hpp"
 #include "ulcsim/simulation.hpp"
 #include "ulcsim/store.hpp"
 #include "ulcsim/vary.hpp"
@@ -139,6 +139,73 @@ TEST(Calibration, LossIsTheWeightedMeanSquaredError) {
     EXPECT_NEAR(observation_loss(obs, {0.32, 0.39}), (0.0004 + 3 * 0.0001) / 4, 1e-15);
 }
 
+TEST(Calibration, LossCountsOnlyTheErrorBeyondAnObservationsBand) {
+    const Scenario s = load_scenario(scenario("kota-magelang-2025.toml"));
+    std::vector<Observation> obs{observation(s, SegmentGroup::all, 1)};
+    obs[0].value = 0.30;
+    obs[0].error_band = 0.05;
+    EXPECT_EQ(observation_loss(obs, {0.33}), 0.0);
+    EXPECT_EQ(observation_loss(obs, {0.25}), 0.0);
+    EXPECT_NEAR(observation_loss(obs, {0.40}), 0.05 * 0.05, 1e-15);
+    EXPECT_NEAR(observation_loss(obs, {0.20}), 0.05 * 0.05, 1e-15);
+    EXPECT_NEAR(beyond_error_band(obs[0], -0.08), -0.03, 1e-15);
+    EXPECT_NEAR(beyond_error_band(obs[0], 0.08), 0.03, 1e-15);
+    obs[0].error_band = 0;
+    EXPECT_EQ(beyond_error_band(obs[0], 0.08), 0.08);
+}
+
+// The observation model of issue 18: a figure whose base is not the model's (DI Yogyakarta's
+// BPU 33%) must not pull a fit to it. One BPU observation 8 points above what the model
+// makes at the scenario's value of h0_self: treated as exact, the fit moves h0_self to match
+// it and the posterior concentrates; with a band of 10 points, which admits the model's own
+// value, the estimate stays where it starts and the posterior keeps most of the prior's width.
+TEST(Calibration, AFigureKnownOnlyWithinABandBarelyMovesThePrior) {
+    const Scenario s = load_scenario(scenario("kota-magelang-2025.toml"),
+                                     {"population.scale=20", "run.months=12"});
+    std::vector<Observation> obs{observation(s, SegmentGroup::bpu, 11)};
+    std::vector<CalibrationParameter> parameters{calibration_parameter(s, "h0_self")};
+    parameters[0].prior = {parameters[0].start / 4, parameters[0].start * 4};
+    {
+        const CalibrationProblem generator(s, parameters, obs, {});
+        obs[0].value =
+            replicate_means(generator.simulate({generator.start()}, {1}, 4))[0][0] + 0.08;
+    }
+    CalibrationSettings settings;
+    settings.seed = 5;
+    settings.replicates = 2;
+    settings.max_evaluations = 40;
+    settings.particles = 40;
+    settings.generations = 5;
+    settings.tolerance = 0.002;
+    const double prior_width = parameters[0].prior.upper - parameters[0].prior.lower;
+    const auto fit = [&](double band) {
+        std::vector<Observation> o = obs;
+        o[0].error_band = band;
+        return calibrate(CalibrationProblem(s, parameters, o, {}), settings);
+    };
+    const auto width = [](const CalibrationResult& r) {
+        return weighted_quantile(r.posterior, 0, 0.95) - weighted_quantile(r.posterior, 0, 0.05);
+    };
+
+    const CalibrationResult exact = fit(0);
+    const CalibrationResult banded = fit(0.10);
+    std::cout << "exact: estimate " << exact.estimate.minimum[0] << ", 90% width "
+              << width(exact) / prior_width << " of the prior; banded: estimate "
+              << banded.estimate.minimum[0] << ", width " << width(banded) / prior_width
+              << " (start " << parameters[0].start << ")\n";
+    ASSERT_TRUE(exact.has_posterior);
+    ASSERT_TRUE(banded.has_posterior);
+    // Exact: the estimate raises h0_self by half or more to add 8 points (measured: ×2.0), and
+    // the posterior holds under a third of the prior's width (measured: 0.19).
+    EXPECT_GT(exact.estimate.minimum[0], 1.5 * parameters[0].start);
+    EXPECT_LT(width(exact), prior_width / 3);
+    // Banded: nothing to gain by moving (the loss is 0 at the start), and the posterior keeps
+    // over half of the prior's width (measured: 0.76).
+    EXPECT_EQ(banded.start_loss, 0.0);
+    EXPECT_DOUBLE_EQ(banded.estimate.minimum[0], parameters[0].start);
+    EXPECT_GT(width(banded), prior_width / 2);
+}
+
 TEST(Calibration, DrawsForReplicatesFollowTheWeights) {
     Eigen::VectorXd w(4);
     w << 0.1, 0.4, 0.0, 0.5;
@@ -269,13 +336,13 @@ TEST(CalibrateCommand, WritesAScenarioThatExtendsTheOriginalWithTheFittedValuesO
 
     // The calibrated scenario carries its posterior: forecast draws from it by default and
     // runs the scenario's own values with --priors.
-    EXPECT_EQ(calibrated.run.posterior, std::filesystem::absolute(dir.path() / "jt-calibrated.fit.h5")
-                                            .lexically_normal());
+    EXPECT_EQ(calibrated.run.posterior,
+              std::filesystem::absolute(dir.path() / "jt-calibrated.fit.h5").lexically_normal());
     EXPECT_TRUE(original.run.posterior.empty());
     const auto forecast = [&](std::vector<std::string> extra, const std::string& name) {
-        std::vector<std::string> args{"forecast", out.string(), "--set", "population.scale=2000",
-                                      "--months", "3", "--replicates", "4", "-o",
-                                      (dir.path() / name).string()};
+        std::vector<std::string> args{
+            "forecast",     out.string(), "--set", "population.scale=2000",     "--months", "3",
+            "--replicates", "4",          "-o",    (dir.path() / name).string()};
         args.insert(args.end(), extra.begin(), extra.end());
         return test::run_program(args);
     };
@@ -290,8 +357,8 @@ TEST(CalibrateCommand, WritesAScenarioThatExtendsTheOriginalWithTheFittedValuesO
     ASSERT_EQ(own.status, 0) << own.err;
     EXPECT_EQ(own.out.find("posterior draw"), std::string::npos) << own.out;
     EXPECT_NE(own.out.find("Warning: no calibration"), std::string::npos) << own.out;
-    const auto both = forecast({"--priors", "--posterior", (dir.path() / "jt-calibrated.fit.h5").string()},
-                               "both.h5");
+    const auto both = forecast(
+        {"--priors", "--posterior", (dir.path() / "jt-calibrated.fit.h5").string()}, "both.h5");
     EXPECT_EQ(both.status, 2);
     EXPECT_NE(both.err.find("--posterior and --priors cannot be combined"), std::string::npos)
         << both.err;
@@ -303,12 +370,15 @@ TEST(ScenarioPosterior, IsAFileRelativeToTheScenarioOrRefused) {
     const test::ScratchDir dir;
     const auto base = scenario("kota-magelang-2024.toml");
     dir.write("fit.h5", "not read at load");
-    const auto good = dir.write("good.toml", "extends = \"" + base + "\"\n[run]\nposterior = \"fit.h5\"\n");
+    const auto good =
+        dir.write("good.toml", "extends = \"" + base + "\"\n[run]\nposterior = \"fit.h5\"\n");
     EXPECT_EQ(load_scenario(good).run.posterior,
               std::filesystem::absolute(dir.path() / "fit.h5").lexically_normal());
-    const auto none = dir.write("none.toml", "extends = \"" + base + "\"\n[run]\nposterior = \"\"\n");
+    const auto none =
+        dir.write("none.toml", "extends = \"" + base + "\"\n[run]\nposterior = \"\"\n");
     EXPECT_TRUE(load_scenario(none).run.posterior.empty());
-    const auto bad = dir.write("bad.toml", "extends = \"" + base + "\"\n[run]\nposterior = \"gone.fit.h5\"\n");
+    const auto bad =
+        dir.write("bad.toml", "extends = \"" + base + "\"\n[run]\nposterior = \"gone.fit.h5\"\n");
     try {
         load_scenario(bad);
         FAIL() << "a missing posterior file was accepted";

@@ -130,7 +130,9 @@ TEST(ShippedScenarios, DiYogyakartaTakesItsObservationsFromTheTable) {
     EXPECT_EQ(bpu.segment, SegmentGroup::bpu);
     EXPECT_EQ(bpu.month, Month(2024, 6));
     EXPECT_DOUBLE_EQ(bpu.value, 0.33);
-    EXPECT_DOUBLE_EQ(bpu.weight, 0.25);
+    EXPECT_DOUBLE_EQ(bpu.weight, 1);
+    EXPECT_DOUBLE_EQ(bpu.error_band, 0.16);
+    EXPECT_DOUBLE_EQ(feb.error_band, 0);
 }
 
 TEST(ShippedScenarios, SawahluntoCanExceedFullCoverage) {

@@ -164,7 +164,7 @@ TEST(FitFile, FitCsvHasOneRowPerObservationAfterTheObservationColumns) {
     std::istringstream lines(out.str());
     std::string line;
     std::getline(lines, line);
-    EXPECT_EQ(line, "region,segment,month,measure,observed,weight,simulated_at_start,"
+    EXPECT_EQ(line, "region,segment,month,measure,observed,weight,error_band,simulated_at_start,"
                     "simulated_mean,simulated_p05,simulated_p95,source");
     std::getline(lines, line);
     EXPECT_TRUE(line.starts_with(observation_csv_cells(p.observations()[0]) + ",")) << line;
