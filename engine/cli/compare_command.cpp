@@ -1,8 +1,10 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "ensemble_command.hpp"
+#include "posterior_option.hpp"
 #include "process_role.hpp"
 #include "terminal_format.hpp"
+#include "ulcsim/forecast_file.hpp"
 #include "ulcsim/outcome.hpp"
 #include "ulcsim/result_file.hpp"
 #include "ulcsim/scenario.hpp"
@@ -36,6 +38,7 @@ int compare_command(const std::vector<std::string>& args) {
     int after = 12;
     bool independent = false;
     EnsembleCommandOptions common;
+    PosteriorOption posterior_option;
     po::options_description options(
         "Usage: ulcsim compare BASE.toml OTHER.toml [MORE.toml…] [options]\n\n"
         "Runs every scenario with common random numbers (the same seed and replicates: the\n"
@@ -58,6 +61,7 @@ int compare_command(const std::vector<std::string>& args) {
         "(default 12)")("independent-seeds", po::bool_switch(&independent),
                         "give each scenario its own seed (seed + position) instead of common "
                         "random numbers: shows how much wider the intervals would be");
+    posterior_option.add_to(options);
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::vector<std::string>>(&files));
     po::variables_map vm;
@@ -87,6 +91,13 @@ int compare_command(const std::vector<std::string>& args) {
                              base.start.to_string() + " for " + std::to_string(base.months) +
                              " months: paired months need the same run.start and run.months");
     }
+
+    std::vector<const Scenario*> all;
+    for (const Scenario& s : scenarios)
+        all.push_back(&s);
+    // Replicate r of every scenario runs on the same draw: the differences hold the
+    // parameters fixed as they hold the random numbers.
+    const std::optional<ChosenPosterior> posterior = posterior_option.choose(vm, all);
 
     OutcomeSettings settings;
     settings.start = base.start;
@@ -123,6 +134,10 @@ int compare_command(const std::vector<std::string>& args) {
                           : "common random numbers (seed " + std::to_string(base.seed) + ")")
                   << ", on " << processes_and_threads(threads) << " → " << out_path.string()
                   << '\n';
+    if (!common.quiet && posterior)
+        std::cerr << "  parameters: replicate r of every scenario runs with the same posterior "
+                     "draw ("
+                  << posterior->source() << ")\n";
 
     ResultFileWriter writer(out_path, process_role().output);
     // The monthly totals for the file: [scenario][replicate].
@@ -130,11 +145,15 @@ int compare_command(const std::vector<std::string>& args) {
                                                         std::vector<ReplicateOutcome>(replicates));
     const MeasuredScenarios measured = measure_scenarios(
         scenarios, replicates, settings, runner_with_progress(resources, common.quiet),
-        [&](std::size_t i, std::uint32_t r, const ReplicateOutcome& o) { outcomes[i][r] = o; });
+        [&](std::size_t i, std::uint32_t r, const ReplicateOutcome& o) { outcomes[i][r] = o; },
+        posterior ? &posterior->draws : nullptr);
     const auto& levels = measured.levels;
     const auto& differences = measured.differences;
 
     write_comparison(writer, scenarios, independent, measures, measured, outcomes);
+    if (posterior)
+        write_run_parameters(writer, posterior_plan(scenarios[0], posterior->draws),
+                             posterior->source());
     commit_with_csv(
         csv_path,
         [&](std::ostream& csv) { write_comparison_csv(csv, scenarios, measures, measured); },

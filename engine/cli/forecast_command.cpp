@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "ensemble_command.hpp"
 #include "forecast_output.hpp"
+#include "posterior_option.hpp"
 #include "process_role.hpp"
 #include "skill_output.hpp"
 #include "terminal_format.hpp"
@@ -135,10 +136,9 @@ int forecast_command(const std::vector<std::string>& args) {
     std::string file;
     std::string threshold;
     std::vector<std::string> by_text;
-    std::string posterior_file;
+    PosteriorOption posterior_option;
     std::string backtest_text;
     bool rolling_origins = false;
-    bool priors = false;
     EnsembleCommandOptions common;
     CalibrationCommandOptions calibration;
     po::options_description options(
@@ -158,13 +158,9 @@ int forecast_command(const std::vector<std::string>& args) {
                           "default: the scenario's ulc.threshold")(
         "by", po::value<std::vector<std::string>>(&by_text)->composing(),
         "report the probability of reaching it by month YYYY-MM (repeatable; default: every "
-        "December and the last month of the run)")(
-        "posterior", po::value<std::string>(&posterior_file),
-        "FIT.h5 (or NAME.posterior.csv) from `ulcsim calibrate`: each replicate runs with a "
-        "posterior draw of the fitted parameters, so that their uncertainty enters the "
-        "intervals (default: the scenario's run.posterior, if it names one)")(
-        "priors", po::bool_switch(&priors),
-        "run with the scenario's own values even when its run.posterior names a fit")(
+        "December and the last month of the run)");
+    posterior_option.add_to(options);
+    options.add_options()(
         "backtest", po::value<std::string>(&backtest_text),
         "YYYY-MM: calibrate (--fit …) on the observations before this month, forecast with "
         "the posterior, and report how the observations from this month on compare; "
@@ -200,12 +196,10 @@ int forecast_command(const std::vector<std::string>& args) {
         throw UsageError("--fit is for --backtest; to calibrate, use ulcsim calibrate");
 
     Scenario scenario = load_input_scenario(file, overrides);
-    // A calibrated scenario carries its posterior: used unless the command says otherwise.
-    if (vm.count("posterior") && priors)
-        throw UsageError("--posterior and --priors cannot be combined");
-    const bool posterior_of_scenario =
-        !vm.count("posterior") && !priors && !backtesting && !scenario.run.posterior.empty();
-    if (posterior_of_scenario) posterior_file = scenario.run.posterior.string();
+    // A calibrated scenario carries its posterior: used unless the command says otherwise (a
+    // backtest makes its own).
+    const std::optional<ChosenPosterior> chosen =
+        backtesting ? std::nullopt : posterior_option.choose(vm, {&scenario});
     std::optional<Backtest> backtest;
     std::optional<PosteriorPlan> per_replicate;
     std::optional<CalibrationProblem> backtest_problem;
@@ -279,16 +273,11 @@ int forecast_command(const std::vector<std::string>& args) {
             posterior_plan(scenario, keys, draws,
                            {fitted.posterior.weights.begin(), fitted.posterior.weights.end()});
         parameter_source = "backtest: ABC-SMC on the observations before " + backtest_text;
-    } else if (vm.count("posterior") || posterior_of_scenario) {
-        protect_input(posterior_file);
-        const PosteriorDraws posterior = read_posterior(posterior_file);
-        per_replicate =
-            posterior_plan(scenario, posterior.keys, posterior.draws, posterior.weights);
-        parameter_source = posterior_file;
-        if (posterior_of_scenario)
-            parameter_source += ", the scenario's run.posterior; --priors runs without it";
-        if (std::filesystem::path(posterior_file).extension() != ".csv") {
-            const FitFile fit = read_fit(RunFileReader(posterior_file));
+    } else if (chosen) {
+        per_replicate = posterior_plan(scenario, chosen->draws);
+        parameter_source = chosen->source();
+        if (chosen->file.extension() != ".csv") {
+            const FitFile fit = read_fit(RunFileReader(chosen->file));
             skill = fit.skill;
             for (const std::string& text : fit.observations.month)
                 if (const std::optional<Month> m = Month::parse(text))

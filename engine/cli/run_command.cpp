@@ -1,10 +1,12 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "ensemble_command.hpp"
+#include "posterior_option.hpp"
 #include "process_role.hpp"
 #include "terminal_format.hpp"
 #include "ulcsim/checkpoint.hpp"
 #include "ulcsim/ensemble.hpp"
+#include "ulcsim/forecast_file.hpp"
 #include "ulcsim/observation_tracks_file.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/run_file.hpp"
@@ -115,6 +117,7 @@ int run_command(const std::vector<std::string>& args) {
     std::string from_checkpoint;
     bool profile = false;
     EnsembleCommandOptions common;
+    PosteriorOption posterior_option;
     po::options_description options(
         "Usage: ulcsim run FILE [options]\n\n"
         "Simulates the scenario's replicates month by month (in parallel) and writes the\n"
@@ -127,6 +130,7 @@ int run_command(const std::vector<std::string>& args) {
         "Exit status: 0 done, 2 bad input, 1 internal failure, 130 interrupted.\n\nOptions");
     options.add_options()("help,h", "show this help");
     common.add_to(options, "run file to write (default: <run.name>.h5 in the current directory)");
+    posterior_option.add_to(options);
     options.add_options()("keep", po::value<std::string>(&keep),
                           "all: every replicate's series and the summaries (default); "
                           "summaries: only the summaries, for large ensembles")(
@@ -167,6 +171,9 @@ int run_command(const std::vector<std::string>& args) {
 
     const Scenario scenario = load_input_scenario(file, overrides);
     if (checkpoint) check_branch(scenario, checkpoint->info());
+    const std::optional<ChosenPosterior> posterior = posterior_option.choose(vm, {&scenario});
+    std::optional<PosteriorPlan> per_replicate;
+    if (posterior) per_replicate = posterior_plan(scenario, posterior->draws);
     std::optional<Month> capture;
     if (vm.count("checkpoint-at")) capture = checkpoint_month(checkpoint_at, scenario);
     const std::filesystem::path out_path = common.output_path(scenario.run.name + ".h5");
@@ -208,6 +215,9 @@ int run_command(const std::vector<std::string>& args) {
         if (capture)
             std::cerr << "  checkpoint: every replicate's state at the start of "
                       << capture->to_string() << " (/checkpoint)\n";
+        if (posterior)
+            std::cerr << "  parameters: each replicate runs with a posterior draw ("
+                      << posterior->source() << ")\n";
         std::cerr << "  output about "
                   << byte_size(size.summaries + (keep_replicates ? size.replicates : 0)) << " ("
                   << (keep_replicates ? "replicates " + byte_size(size.replicates) + " + " : "")
@@ -223,6 +233,7 @@ int run_command(const std::vector<std::string>& args) {
     RunFileWriter writer(out_path, scenario, run_info_of(scenario, threads, keep_replicates),
                          process_role().output);
     if (checkpoint) write_continuation(writer, from_checkpoint, checkpoint->info());
+    if (per_replicate) write_run_parameters(writer, *per_replicate, posterior->source());
 
     PhaseTimes phase_times;
     ObservationTracker tracker(scenario, replicates);
@@ -245,7 +256,9 @@ int run_command(const std::vector<std::string>& args) {
             writer.write_checkpoint(state);
         };
     }
-    run_ensemble_with_progress(RunPlan::replicates_of(scenario), ensemble, resources, common.quiet);
+    run_ensemble_with_progress(per_replicate ? per_replicate->plan
+                                             : RunPlan::replicates_of(scenario),
+                               ensemble, resources, common.quiet);
 
     const EnsembleSummary summary = write_summary(writer, scenario, replicates);
     if (!tracker.empty()) write_observation_tracks(writer, scenario, tracker.tracks());

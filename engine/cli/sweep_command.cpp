@@ -1,8 +1,10 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "ensemble_command.hpp"
+#include "posterior_option.hpp"
 #include "process_role.hpp"
 #include "terminal_format.hpp"
+#include "ulcsim/forecast_file.hpp"
 #include "ulcsim/outcome.hpp"
 #include "ulcsim/result_file.hpp"
 #include "ulcsim/scenario.hpp"
@@ -163,6 +165,7 @@ int sweep_command(const std::vector<std::string>& args) {
     std::vector<std::string> vary;
     int after = 12;
     EnsembleCommandOptions common;
+    PosteriorOption posterior_option;
     po::options_description options(
         "Usage: ulcsim sweep FILE --vary KEY=FROM:TO:STEPS [--vary …] [options]\n\n"
         "Runs an ensemble at every point of a grid of scenario values (the product of the\n"
@@ -180,6 +183,7 @@ int sweep_command(const std::vector<std::string>& args) {
         "an axis of the grid (repeatable)");
     common.add_to(options, "HDF5 file to write (default: <run.name>-sweep.h5); the CSV is "
                            "beside it with the extension .csv");
+    posterior_option.add_to(options);
     options.add_options()("after", po::value<int>(&after),
                           "count former programme members still covered this many months after "
                           "funding ends (default 12)");
@@ -209,6 +213,8 @@ int sweep_command(const std::vector<std::string>& args) {
     const Scenario scenario = load_input_scenario(file, overrides);
     const std::vector<Scenario> scenarios = grid_scenarios(scenario, axes);
     const RunSettings& base = scenarios.front().run;
+    // Every grid point's replicate r on the same draw, as compare pairs its scenarios.
+    const std::optional<ChosenPosterior> posterior = posterior_option.choose(vm, {&scenario});
 
     OutcomeSettings settings;
     settings.start = base.start;
@@ -227,14 +233,22 @@ int sweep_command(const std::vector<std::string>& args) {
                   << replicates << (replicates == 1 ? " replicate" : " replicates") << " × "
                   << base.months << " months, common random numbers, on "
                   << processes_and_threads(threads) << " → " << out_path.string() << '\n';
+    if (!common.quiet && posterior)
+        std::cerr << "  parameters: replicate r of every grid point runs with the same "
+                     "posterior draw ("
+                  << posterior->source() << ")\n";
 
     ResultFileWriter writer(out_path, process_role().output);
     const MeasuredScenarios measured = measure_scenarios(
-        scenarios, replicates, settings, runner_with_progress(resources, common.quiet));
+        scenarios, replicates, settings, runner_with_progress(resources, common.quiet), {},
+        posterior ? &posterior->draws : nullptr);
     const auto& levels = measured.levels;
     const auto& differences = measured.differences;
 
     write_sweep(writer, axes, scenarios, measures, measured);
+    if (posterior)
+        write_run_parameters(writer, posterior_plan(scenarios[0], posterior->draws),
+                             posterior->source());
     commit_with_csv(
         csv_path, [&](std::ostream& csv) { write_sweep_csv(csv, axes, measures, measured); },
         [&] { writer.commit(); });

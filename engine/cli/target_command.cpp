@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "ensemble_command.hpp"
 #include "forecast_output.hpp"
+#include "posterior_option.hpp"
 #include "terminal_format.hpp"
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/forecast.hpp"
@@ -98,6 +99,7 @@ struct KeySearch {
     KeyLeverRequest request;
     RunResources resources;
     bool quiet = false;
+    const PosteriorDraws* posterior = nullptr;
 };
 
 /// Goal seeking over a numeric key: the smallest (or, searching down, the largest) value that
@@ -117,6 +119,7 @@ int seek_key(const Scenario& base, const KeySearch& search, CoverageGoal goal) {
                     [&](const RunPlan& plan, const EnsembleOptions& ensemble) {
                         run_ensemble_with_progress(plan, ensemble, search.resources, true);
                     });
+    if (search.posterior) seek.draw_parameters_from(*search.posterior);
     const CoverageGoal& g = seek.goal();
     if (!search.quiet) {
         seek.on_trial = [&](const GoalTrial& trial) {
@@ -184,6 +187,7 @@ int target_command(const std::vector<std::string>& args) {
     std::string step_text, lowest_text, highest_text, direction = "up";
     std::int64_t most = 0;
     EnsembleCommandOptions common;
+    PosteriorOption posterior_option;
     po::options_description options(
         "Usage: ulcsim target FILE --reach X --by YYYY-MM --probability P --programme NAME\n"
         "                    --vary budget|months [options]\n"
@@ -213,6 +217,7 @@ int target_command(const std::vector<std::string>& args) {
         "Options");
     options.add_options()("help,h", "show this help");
     common.add_to(options, "not used (target writes no file)");
+    posterior_option.add_to(options);
     options.add_options()("reach", po::value<std::string>(&reach_text),
                           "coverage to reach: a share (0.40) or a percentage (40%)")(
         "by", po::value<std::string>(&by_text), "month YYYY-MM by which to reach it")(
@@ -270,6 +275,12 @@ int target_command(const std::vector<std::string>& args) {
     const RunResources resources = common.resources(vm);
 
     const Scenario base = load_input_scenario(file, overrides);
+    // Each candidate's replicates run on the posterior's draws, so that its probability of
+    // meeting the goal holds what is not known of the behaviour.
+    const std::optional<ChosenPosterior> posterior = posterior_option.choose(vm, {&base});
+    if (posterior && !common.quiet)
+        std::cerr << "ulcsim target: each replicate runs with a posterior draw ("
+                  << posterior->source() << ")\n";
     if (by < base.run.start || by > base.run.last_month())
         throw UsageError("--by " + by_text + ": outside the run (" + base.run.start.to_string() +
                          " … " + base.run.last_month().to_string() + ")");
@@ -282,7 +293,8 @@ int target_command(const std::vector<std::string>& args) {
     }
     const CoverageGoal goal{*goal_region, reach, by, probability};
     if (by_key) {
-        KeySearch search{file, overrides, {}, resources, common.quiet};
+        KeySearch search{file,      overrides,    {},
+                         resources, common.quiet, posterior ? &posterior->draws : nullptr};
         search.request.key = vary;
         if (vm.count("lowest")) search.request.lowest = number_option("--lowest", lowest_text);
         if (vm.count("highest")) search.request.highest = number_option("--highest", highest_text);
@@ -326,6 +338,7 @@ int target_command(const std::vector<std::string>& args) {
                     [&](const RunPlan& plan, const EnsembleOptions& ensemble) {
                         run_ensemble_with_progress(plan, ensemble, resources, true);
                     });
+    if (posterior) seek.draw_parameters_from(posterior->draws);
     const auto label = [&](std::int64_t value) { return lever_label(lever, value); };
     if (!common.quiet)
         seek.on_trial = [&](const GoalTrial& trial) {

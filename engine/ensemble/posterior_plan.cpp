@@ -1,6 +1,7 @@
 #include "ulcsim/posterior_plan.hpp"
 
 #include "ulcsim/calibration.hpp"
+#include "ulcsim/fit_file.hpp"
 #include "ulcsim/vary.hpp"
 
 #include <map>
@@ -39,6 +40,23 @@ PosteriorPlan posterior_plan(const Scenario& base, const std::vector<std::string
         p.plan.add(scenario, {static_cast<std::uint32_t>(r), 1});
     }
     return p;
+}
+
+PosteriorPlan posterior_plan(const Scenario& base, const PosteriorDraws& posterior) {
+    return posterior_plan(base, posterior.keys, posterior.draws, posterior.weights);
+}
+
+void add_replicates(RunPlan& plan, const Scenario& scenario, std::uint32_t replicates,
+                    const PosteriorDraws* posterior) {
+    if (!posterior) {
+        plan.add(scenario, {0, replicates});
+        return;
+    }
+    Scenario with_replicates = scenario;
+    with_replicates.run.replicates = static_cast<int>(replicates);
+    const PosteriorPlan drawn = posterior_plan(with_replicates, *posterior);
+    for (const PlannedScenario& entry : drawn.plan.entries())
+        plan.add(entry.scenario, entry.replicates, entry.seed);
 }
 
 } // namespace ulcsim

@@ -203,7 +203,7 @@ const GoalTrial& GoalSeeker::evaluate(std::int64_t value) {
         coverage[r] = group_coverage(series, goal_.area.regions, segments, s.ulc.measure, month);
     };
     RunPlan plan;
-    plan.add(s, {0, R});
+    add_replicates(plan, s, R, posterior_);
     run_(plan, options);
     trial.replicates = R;
     for (const int m : first)

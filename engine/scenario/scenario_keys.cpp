@@ -147,10 +147,11 @@ constexpr ScenarioKey keys[] = {
      .type = KeyType::text,
      .unit = "path",
      .default_text = "none",
-     .summary = "Fit file (`ulcsim calibrate`'s NAME.fit.h5), relative to this file: `forecast` "
-                "draws each replicate's parameters from its posterior and carries its skill, "
-                "unless run with --priors. A calibrated scenario written by `calibrate` names "
-                "its own. `''`: none."},
+     .summary = "Fit file (`ulcsim calibrate`'s NAME.fit.h5), relative to this file: `run`, "
+                "`compare`, `sweep`, `target` and `forecast` draw each replicate's parameters "
+                "from its posterior (`forecast` also carries its skill), unless run with "
+                "--priors. A calibrated scenario written by `calibrate` names its own. `''`: "
+                "none."},
     {.path = "run.start",
      .type = KeyType::month,
      .default_text = "required",

@@ -32,6 +32,8 @@ inline const std::string summary_programmes = "/summary/programs";
 inline const std::string forecast = "/forecast";
 inline const std::string forecast_areas = "/forecast/areas";
 inline const std::string forecast_posterior = "/forecast/posterior";
+// The same record in a run or comparison file whose replicates ran on a posterior's draws.
+inline const std::string replicate_parameters = "/replicate_parameters";
 inline const std::string backtest = "/backtest";
 inline const std::string backtest_rolling = "/backtest/rolling";
 

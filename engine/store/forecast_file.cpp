@@ -102,21 +102,33 @@ void write_forecast_csv(std::ostream& out, const Forecast& f) {
     }
 }
 
-void write_replicate_parameters(ArrayWriter& out, const PosteriorPlan& p,
-                                const std::string& source) {
+namespace {
+
+void write_parameters_of_replicates(ArrayWriter& out, const std::string& group,
+                                    const PosteriorPlan& p, const std::string& source) {
     const std::size_t R = p.draw.size(), P = p.keys.size();
     std::vector<double> draw, values;
     for (std::size_t r = 0; r < R; ++r) {
         draw.push_back(static_cast<double>(p.draw[r]));
         values.insert(values.end(), p.values[r].begin(), p.values[r].end());
     }
-    out.write_strings(dataset::in(dataset::forecast_posterior, "parameter"), p.keys, "parameter",
-                      "scenario key");
-    out.write_array(dataset::in(dataset::forecast_posterior, "draw"), {R}, {"replicate"},
-                    "index into the posterior", draw);
-    out.write_array(dataset::in(dataset::forecast_posterior, "values"), {R, P},
-                    {"replicate", "parameter"}, "the parameters' units", values);
-    out.write_attribute(dataset::forecast_posterior, "source", source);
+    out.write_strings(dataset::in(group, "parameter"), p.keys, "parameter", "scenario key");
+    out.write_array(dataset::in(group, "draw"), {R}, {"replicate"}, "index into the posterior",
+                    draw);
+    out.write_array(dataset::in(group, "values"), {R, P}, {"replicate", "parameter"},
+                    "the parameters' units", values);
+    out.write_attribute(group, "source", source);
+}
+
+} // namespace
+
+void write_replicate_parameters(ArrayWriter& out, const PosteriorPlan& p,
+                                const std::string& source) {
+    write_parameters_of_replicates(out, dataset::forecast_posterior, p, source);
+}
+
+void write_run_parameters(ArrayWriter& out, const PosteriorPlan& p, const std::string& source) {
+    write_parameters_of_replicates(out, dataset::replicate_parameters, p, source);
 }
 
 ForecastFile read_forecast(const RunFileReader& f) {

@@ -7,6 +7,7 @@
 
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/outcome.hpp"
+#include "ulcsim/posterior_plan.hpp"
 #include "ulcsim/run_plan.hpp"
 #include "ulcsim/summary.hpp"
 
@@ -29,11 +30,14 @@ struct MeasuredScenarios {
 
 /// Runs replicates [0, replicates) of every scenario with `run` (which may add progress) and
 /// measures them; `on_outcome`, when given, also sees each replicate's monthly totals. With a
-/// cluster, the results are gathered on rank 0 (ResultsOn::rank_zero).
+/// cluster, the results are gathered on rank 0 (ResultsOn::rank_zero). With a posterior,
+/// replicate r of every scenario runs on the same draw (add_replicates, posterior_plan.hpp),
+/// so a paired difference holds the parameters fixed as it holds the random numbers.
 MeasuredScenarios
 measure_scenarios(const std::vector<Scenario>& scenarios, std::uint32_t replicates,
                   const OutcomeSettings& settings, const PlanRunner& run,
                   const std::function<void(std::size_t scenario, std::uint32_t replicate,
-                                           const ReplicateOutcome&)>& on_outcome = {});
+                                           const ReplicateOutcome&)>& on_outcome = {},
+                  const PosteriorDraws* posterior = nullptr);
 
 } // namespace ulcsim

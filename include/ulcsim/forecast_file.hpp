@@ -30,6 +30,9 @@ void write_forecast_csv(std::ostream& out, const Forecast& forecast);
 /// /forecast/posterior: which posterior draw each replicate ran with, and where it came from.
 void write_replicate_parameters(ArrayWriter& out, const PosteriorPlan& plan,
                                 const std::string& source);
+/// The same as /replicate_parameters, in the file of a run or a comparison (whose scenarios'
+/// replicate r all ran on the draw of the plan's replicate r).
+void write_run_parameters(ArrayWriter& out, const PosteriorPlan& plan, const std::string& source);
 
 /// /forecast read back.
 struct ForecastFile {

@@ -11,6 +11,7 @@
 #include "ulcsim/calendar.hpp"
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/forecast.hpp"
+#include "ulcsim/posterior_plan.hpp"
 #include "ulcsim/run_plan.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/scenario_keys.hpp"
@@ -216,6 +217,11 @@ public:
 
     const std::map<std::int64_t, GoalTrial>& trials() const { return trials_; }
 
+    /// Runs every candidate's replicates on the posterior's draws (add_replicates,
+    /// ulcsim/posterior_plan.hpp), so that a candidate's probability holds the parameters'
+    /// uncertainty. The posterior must outlive the seeker.
+    void draw_parameters_from(const PosteriorDraws& posterior) { posterior_ = &posterior; }
+
 private:
     GoalSeeker(const Scenario& base, LeverKeys keys, CoverageGoal goal, PlanRunner run);
 
@@ -223,6 +229,7 @@ private:
     LeverKeys keys_;
     CoverageGoal goal_;
     PlanRunner run_;
+    const PosteriorDraws* posterior_ = nullptr;
     std::map<std::int64_t, GoalTrial> trials_;
 };
 

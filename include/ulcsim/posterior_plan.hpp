@@ -15,6 +15,8 @@
 
 namespace ulcsim {
 
+struct PosteriorDraws; // ulcsim/fit_file.hpp
+
 struct PosteriorPlan {
     std::vector<std::string> keys;           ///< the parameters, as scenario keys
     std::vector<std::size_t> draw;           ///< by replicate: the posterior draw it uses
@@ -29,5 +31,14 @@ struct PosteriorPlan {
 PosteriorPlan posterior_plan(const Scenario& base, const std::vector<std::string>& keys,
                              const std::vector<std::vector<double>>& draws,
                              const std::vector<double>& weights);
+/// The same from a posterior read from a fit or posterior file.
+PosteriorPlan posterior_plan(const Scenario& base, const PosteriorDraws& posterior);
+
+/// Replicates [0, replicates) of `scenario` added to `plan`: on the posterior's draws when
+/// there is one (replicate r on the draw posterior_plan() gives it: the same draw for every
+/// scenario with the same replicates, so paired replicates share their parameters), else
+/// plainly.
+void add_replicates(RunPlan& plan, const Scenario& scenario, std::uint32_t replicates,
+                    const PosteriorDraws* posterior);
 
 } // namespace ulcsim
