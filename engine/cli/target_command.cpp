@@ -52,10 +52,15 @@ std::string lever_label(ProgrammeLever lever, std::int64_t value) {
 }
 
 /// "P(Kota Magelang (33.71) coverage_share ≥ 30% by 2025-12) ≥ 80%"
+/// "by 2025-12" (in some month up to it) or "in 2025-12" (--at: in that month).
+std::string when_text(const CoverageGoal& goal) {
+    return (goal.in_month ? "in " : "by ") + goal.by.to_string();
+}
+
 std::string goal_text(const CoverageGoal& goal, CoverageMeasure measure) {
     return "P(" + goal.area.name + " (" + goal.area.code + ") " +
            std::string(coverage_measure_names[static_cast<std::size_t>(measure)]) + " ≥ " +
-           percent_text(goal.reach) + " by " + goal.by.to_string() + ") ≥ " +
+           percent_text(goal.reach) + " " + when_text(goal) + ") ≥ " +
            probability_text(goal.probability);
 }
 
@@ -74,13 +79,19 @@ void print_answer(const std::string& label, const GoalTrial& found, Month by) {
 }
 
 void print_reproduce(const std::string& file, const std::vector<std::string>& overrides,
-                     const GoalTrial& found, double reach, Month by) {
-    std::cout << "Reproduce with: ulcsim forecast " << file;
+                     const GoalTrial& found, const CoverageGoal& goal) {
+    // `forecast` answers "by": the first month at or above the threshold. "In" a month is the
+    // run's coverage in that month, which `run` writes.
+    std::cout << "Reproduce with: ulcsim " << (goal.in_month ? "run " : "forecast ") << file;
     for (const std::string& o : overrides)
         std::cout << " --set " << o;
     for (const std::string& o : override_texts(found))
         std::cout << " --set " << o;
-    std::cout << " --threshold " << percent_text(reach) << " --by " << by.to_string() << '\n';
+    if (goal.in_month)
+        std::cout << " (coverage in " << goal.by.to_string() << ": its summary CSV)\n";
+    else
+        std::cout << " --threshold " << percent_text(goal.reach) << " --by " << goal.by.to_string()
+                  << '\n';
 }
 
 /// An option's number; a UsageError naming the option otherwise.
@@ -123,8 +134,8 @@ int seek_key(const Scenario& base, const KeySearch& search, CoverageGoal goal) {
     const CoverageGoal& g = seek.goal();
     if (!search.quiet) {
         seek.on_trial = [&](const GoalTrial& trial) {
-            std::cerr << "  " << lever.key << " = " << label(trial.value) << ": P(reached by "
-                      << g.by.to_string() << ") = " << probability_text(trial.probability) << '\n';
+            std::cerr << "  " << lever.key << " = " << label(trial.value) << ": P(reached "
+                      << when_text(g) << ") = " << probability_text(trial.probability) << '\n';
         };
         std::cerr << "ulcsim target: " << (up ? "smallest" : "largest") << " value of " << lever.key
                   << " with " << goal_text(g, base.ulc.measure) << ", " << lever.count
@@ -175,7 +186,7 @@ int seek_key(const Scenario& base, const KeySearch& search, CoverageGoal goal) {
         std::cout << "This is the " << (up ? "smallest" : "largest")
                   << " value searched: the goal is met without going further.\n";
     }
-    print_reproduce(search.file, search.overrides, found, g.reach, g.by);
+    print_reproduce(search.file, search.overrides, found, g);
     std::cout << "Candidates tried: " << seek.trials().size() << '\n';
     return 0;
 }
@@ -183,19 +194,20 @@ int seek_key(const Scenario& base, const KeySearch& search, CoverageGoal goal) {
 } // namespace
 
 int target_command(const std::vector<std::string>& args) {
-    std::string file, reach_text, by_text, probability_text_in, programme_name, vary, area;
+    std::string file, reach_text, by_text, at_text, probability_text_in, programme_name, vary, area;
     std::string step_text, lowest_text, highest_text, direction = "up";
     std::int64_t most = 0;
     EnsembleCommandOptions common;
     PosteriorOption posterior_option;
     po::options_description options(
-        "Usage: ulcsim target FILE --reach X --by YYYY-MM --probability P --programme NAME\n"
+        "Usage: ulcsim target FILE --reach X --by|--at YYYY-MM --probability P --programme NAME\n"
         "                    --vary budget|months [options]\n"
-        "       ulcsim target FILE --reach X --by YYYY-MM --probability P --vary KEY\n"
+        "       ulcsim target FILE --reach X --by|--at YYYY-MM --probability P --vary KEY\n"
         "                    [--lowest A] [--highest B] [--step S] [--direction up|down]\n\n"
         "Goal seeking: the smallest budget (rupiah a year, the same in every year the\n"
         "programme funds) or number of funded months (of its last window) of one programme\n"
-        "for which the probability that coverage reaches X by the date is at least P. Each\n"
+        "for which the probability that coverage reaches X by the date (--by: in some month\n"
+        "up to it) or is at X or above in that month (--at) is at least P. Each\n"
         "candidate is an ensemble on the same seed (common random numbers), so the\n"
         "probability changes only through the programme; the search doubles until the goal\n"
         "is met, then bisects. Prints the answer, its probability with a 95% interval, the\n"
@@ -220,7 +232,11 @@ int target_command(const std::vector<std::string>& args) {
     posterior_option.add_to(options);
     options.add_options()("reach", po::value<std::string>(&reach_text),
                           "coverage to reach: a share (0.40) or a percentage (40%)")(
-        "by", po::value<std::string>(&by_text), "month YYYY-MM by which to reach it")(
+        "by", po::value<std::string>(&by_text),
+        "month YYYY-MM by which to reach it: in any month up to it (the first passage)")(
+        "at", po::value<std::string>(&at_text),
+        "month YYYY-MM in which coverage must be at or above it (instead of --by: coverage "
+        "that reaches it earlier and falls back does not count)")(
         "probability", po::value<std::string>(&probability_text_in),
         "required probability, a share or a percentage (e.g. 0.8 or 80%)")(
         "programme", po::value<std::string>(&programme_name), "the programme to vary (its name)")(
@@ -245,10 +261,16 @@ int target_command(const std::vector<std::string>& args) {
     po::variables_map vm;
     if (!parse_command_line(args, options, hidden, 1, vm)) return 0;
     if (file.empty()) throw UsageError("target: no scenario file given (see ulcsim target --help)");
-    for (const char* required : {"reach", "by", "probability", "vary"})
+    for (const char* required : {"reach", "probability", "vary"})
         if (!vm.count(required))
             throw UsageError(std::string("target: --") + required +
                              " is required (see ulcsim target --help)");
+    if (vm.count("by") == vm.count("at"))
+        throw UsageError("target: give the month as --by YYYY-MM (reached in some month up to "
+                         "it) or --at YYYY-MM (coverage in that month), one of them");
+    const bool in_month = vm.count("at") > 0;
+    const std::string month_flag = in_month ? "--at" : "--by";
+    if (in_month) by_text = at_text;
     const bool by_key = !vm.count("programme");
     if (by_key && (vary == "budget" || vary == "months"))
         throw UsageError("target: --vary " + vary + " needs --programme NAME");
@@ -270,7 +292,7 @@ int target_command(const std::vector<std::string>& args) {
     const double probability = share_option("--probability", probability_text_in);
     if (!(probability > 0 && probability <= 1))
         throw UsageError("--probability must be above 0 and at most 1 (100%)");
-    const Month by = month_option("--by", by_text);
+    const Month by = month_option(month_flag, by_text);
     const std::vector<std::string> overrides = common.scenario_overrides(vm);
     const RunResources resources = common.resources(vm);
 
@@ -282,8 +304,9 @@ int target_command(const std::vector<std::string>& args) {
         std::cerr << "ulcsim target: each replicate runs with a posterior draw ("
                   << posterior->source() << ")\n";
     if (by < base.run.start || by > base.run.last_month())
-        throw UsageError("--by " + by_text + ": outside the run (" + base.run.start.to_string() +
-                         " … " + base.run.last_month().to_string() + ")");
+        throw UsageError(month_flag + " " + by_text + ": outside the run (" +
+                         base.run.start.to_string() + " … " + base.run.last_month().to_string() +
+                         ")");
     const std::optional<ForecastArea> goal_region = goal_area(base, area);
     if (!goal_region) {
         std::string codes;
@@ -291,7 +314,7 @@ int target_command(const std::vector<std::string>& args) {
             codes += (codes.empty() ? "" : ", ") + a.code;
         throw UsageError("--area " + area + ": not an area of the scenario (" + codes + ")");
     }
-    const CoverageGoal goal{*goal_region, reach, by, probability};
+    const CoverageGoal goal{*goal_region, reach, by, probability, in_month};
     if (by_key) {
         KeySearch search{file,      overrides,    {},
                          resources, common.quiet, posterior ? &posterior->draws : nullptr};
@@ -326,7 +349,8 @@ int target_command(const std::vector<std::string>& args) {
     if (vary_budget && vm.count("step") && step < 1)
         throw UsageError("--step must be at least 1 (rupiah)");
     if (!vary_budget && by - p.windows.back().start + 1 < 1)
-        throw UsageError("--by " + by_text + ": before the programme's last window starts (" +
+        throw UsageError(month_flag + " " + by_text +
+                         ": before the programme's last window starts (" +
                          p.windows.back().start.to_string() + "): no funded month can count");
     const LeverRange range =
         default_lever_range(base, programme, lever, by, vary_budget && vm.count("step") ? step : 0,
@@ -342,7 +366,7 @@ int target_command(const std::vector<std::string>& args) {
     const auto label = [&](std::int64_t value) { return lever_label(lever, value); };
     if (!common.quiet)
         seek.on_trial = [&](const GoalTrial& trial) {
-            std::cerr << "  " << label(trial.value) << ": P(reached by " << by.to_string()
+            std::cerr << "  " << label(trial.value) << ": P(reached " << when_text(goal)
                       << ") = " << probability_text(trial.probability) << '\n';
         };
     const ForecastArea& goal_place = seek.goal().area;
@@ -350,7 +374,7 @@ int target_command(const std::vector<std::string>& args) {
         std::cerr << "ulcsim target: smallest " << (vary_budget ? "yearly budget" : "funded months")
                   << " of " << p.name << " with P(" << goal_place.name << " "
                   << coverage_measure_names[static_cast<std::size_t>(base.ulc.measure)] << " ≥ "
-                  << percent_text(reach) << " by " << by.to_string() << ") ≥ "
+                  << percent_text(reach) << " " << when_text(goal) << ") ≥ "
                   << probability_text(probability) << ", " << base.run.replicates
                   << " replicates per candidate\n";
     const std::optional<std::int64_t> answer = seek.smallest(range);
@@ -379,7 +403,7 @@ int target_command(const std::vector<std::string>& args) {
     } else {
         std::cout << "This is the smallest value searched: the goal is met without more.\n";
     }
-    print_reproduce(file, overrides, found, reach, by);
+    print_reproduce(file, overrides, found, goal);
     std::cout << "Candidates tried: " << seek.trials().size() << '\n';
     return 0;
 }

@@ -206,8 +206,9 @@ const GoalTrial& GoalSeeker::evaluate(std::int64_t value) {
     add_replicates(plan, s, R, posterior_);
     run_(plan, options);
     trial.replicates = R;
-    for (const int m : first)
-        trial.reached += m >= 0 && m <= static_cast<int>(month);
+    for (std::uint32_t r = 0; r < R; ++r)
+        trial.reached += goal_.in_month ? coverage[r] >= goal_.reach
+                                        : first[r] >= 0 && first[r] <= static_cast<int>(month);
     trial.probability = static_cast<double>(trial.reached) / R;
     trial.coverage_at_date = summarise(coverage);
     const GoalTrial& stored = trials_.emplace(value, std::move(trial)).first->second;

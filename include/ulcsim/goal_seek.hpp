@@ -89,6 +89,10 @@ struct CoverageGoal {
     double reach = 0;
     Month by;
     double probability = 0;
+    /// Met when coverage is at or above `reach` in the month `by` itself (`target --at`),
+    /// not in some month up to it (`--by`): a budget that lifts coverage over the line in one
+    /// month and lets it fall back meets the second and not the first.
+    bool in_month = false;
 };
 
 /// The lever of a programme a goal seek varies.

@@ -272,3 +272,36 @@ TEST(TargetCommand, HelpDescribesTheKeySearch) {
                              "a hundredth of the range", "not monotone"})
         EXPECT_NE(r.out.find(text), std::string::npos) << text;
 }
+
+TEST(TargetCommand, AtMeansCoverageInThatMonthAndExactlyOneOfAtAndByIsGiven) {
+    std::vector<std::string> base{"target",        scenario("kota-magelang-2025.toml"),
+                                  "--set",         "population.scale=20",
+                                  "--reach",       "30%",
+                                  "--probability", "80%",
+                                  "--vary",        "behaviour.h0_self",
+                                  "--lowest",      "0",
+                                  "--highest",     "0.04",
+                                  "--step",        "0.01"};
+    const auto with = [&](std::vector<std::string> more) {
+        std::vector<std::string> args = base;
+        args.insert(args.end(), more.begin(), more.end());
+        return test::run_program(args);
+    };
+    const auto at = with({"--at", "2025-12"});
+    ASSERT_EQ(at.status, 0) << at.err;
+    EXPECT_NE(at.out.find("≥ 30% in 2025-12) ≥ 80%"), std::string::npos) << at.out;
+    EXPECT_NE(at.out.find("Reproduce with: ulcsim run "), std::string::npos) << at.out;
+    const auto by = with({"--by", "2025-12"});
+    ASSERT_EQ(by.status, 0) << by.err;
+    EXPECT_NE(by.out.find("≥ 30% by 2025-12) ≥ 80%"), std::string::npos) << by.out;
+
+    for (const auto& wrong : {with({"--at", "2025-12", "--by", "2025-12"}), with({})}) {
+        EXPECT_EQ(wrong.status, 2);
+        EXPECT_NE(wrong.err.find("--by YYYY-MM (reached in some month up to it) or --at YYYY-MM"),
+                  std::string::npos)
+            << wrong.err;
+    }
+    const auto outside = with({"--at", "2040-01"});
+    EXPECT_EQ(outside.status, 2);
+    EXPECT_NE(outside.err.find("--at 2040-01: outside the run"), std::string::npos) << outside.err;
+}

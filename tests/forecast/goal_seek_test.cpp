@@ -7,6 +7,7 @@
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/simulation.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <gtest/gtest.h>
@@ -198,6 +199,55 @@ TEST(GoalSeeker, ATrialIsTheShareOfReplicatesOfTheFullRunThatReachTheGoalByItsDa
     }
     EXPECT_EQ(trial.reached, reached);
     EXPECT_DOUBLE_EQ(trial.probability, static_cast<double>(reached) / 8);
+}
+
+// `target --at`: a trial counts the replicates whose coverage in the goal's month itself is at
+// or above the goal, measured here on the full runs; the reach is set between the replicates'
+// values in that month so that the count is neither 0 nor all. Counting "by" the month can only
+// count more, and does count what the first passages say.
+TEST(GoalSeeker, ATrialAtAMonthCountsTheReplicatesAtOrAboveTheGoalInThatMonth) {
+    const Scenario& s = kota_magelang_2025();
+    const std::size_t p = apbd(s);
+    // Nine funded months from 2025-01 end in 2025-09; by 2026-06 coverage has fallen back.
+    const int month = 29; // 2026-06 from 2024-01
+    CoverageGoal goal = goal_for(s, 0.30, "2026-06", 0.5);
+    const std::array<Segment, 3> segments{Segment::formal, Segment::informal, Segment::vulnerable};
+    const Scenario full = vary(
+        s,
+        GoalSeeker(s, p, ProgrammeLever::funded_months, goal, CountingRunner{}).evaluate(9).keys);
+    std::vector<ReplicateSeries> runs;
+    std::vector<double> in_month;
+    for (std::uint32_t r = 0; r < 8; ++r) {
+        runs.push_back(simulate_replicate(full, r));
+        in_month.push_back(group_coverage(runs.back(), goal.area.regions, segments,
+                                          full.ulc.measure, static_cast<std::size_t>(month)));
+    }
+    std::vector<double> sorted = in_month;
+    std::sort(sorted.begin(), sorted.end());
+    ASSERT_LT(sorted[2], sorted[3]);
+    goal.reach = (sorted[2] + sorted[3]) / 2; // five replicates at or above it in the month
+
+    std::size_t at = 0, by = 0;
+    const std::vector<ForecastArea> areas{goal.area};
+    for (std::uint32_t r = 0; r < 8; ++r) {
+        at += in_month[r] >= goal.reach;
+        const int first = first_passages(runs[r], areas, goal.reach, full.ulc.measure)[0];
+        by += first >= 0 && first <= month;
+    }
+    ASSERT_EQ(at, 5u);
+    // Coverage fell back after funding: more replicates were above the line in some month up
+    // to then than are in it, or the test would not tell the two apart.
+    ASSERT_GT(by, at);
+
+    goal.in_month = true;
+    const GoalTrial in =
+        GoalSeeker(s, p, ProgrammeLever::funded_months, goal, CountingRunner{}).evaluate(9);
+    goal.in_month = false;
+    const GoalTrial up_to =
+        GoalSeeker(s, p, ProgrammeLever::funded_months, goal, CountingRunner{}).evaluate(9);
+    EXPECT_EQ(in.reached, at);
+    EXPECT_EQ(up_to.reached, by);
+    EXPECT_GE(up_to.reached, in.reached);
 }
 
 TEST(GoalSeeker, TheAnswerMeetsTheGoalAndOneStepLessDoesNot) {
