@@ -124,7 +124,9 @@ private:
                 std::string allowed;
                 for (std::string_view n : names)
                     allowed += (allowed.empty() ? "" : ", ") + std::string(n);
-                t.error_at(*node, path, "'" + name + "' is not one of: " + allowed);
+                t.error_at(*node, path,
+                           "'" + name + "' is not one of: " + allowed +
+                               detail::name_hint(name, std::span<const std::string_view>(names)));
             } else if (chosen[*index]) {
                 t.error_at(*node, path, "duplicate: '" + name + "' is listed twice");
             } else {

@@ -1,6 +1,7 @@
 #include "toml_reader.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -97,6 +98,53 @@ std::optional<std::string_view> closest_match(std::string_view word,
     return best;
 }
 
+namespace {
+/// A share or a probability: a part of 1, which users also write as a percentage.
+bool is_part(Quantity q) {
+    return q == Quantity::share || q == Quantity::probability;
+}
+} // namespace
+
+std::string name_hint(std::string_view word, std::span<const std::string_view> candidates) {
+    // The words of BPJS Ketenagakerjaan and of regional programmes for the model's names.
+    struct Term {
+        std::string_view indonesian, name, gloss;
+    };
+    static constexpr Term glossary[] = {
+        {"rentan", "vulnerable", "pekerja rentan"},
+        {"pekerja_rentan", "vulnerable", "pekerja rentan"},
+        {"pu", "formal", "penerima upah, wage earners"},
+        {"penerima_upah", "formal", "penerima upah, wage earners"},
+        {"bpu", "informal", "bukan penerima upah; the vulnerable are `vulnerable`"},
+        {"bukan_penerima_upah", "informal", "bukan penerima upah; the vulnerable are `vulnerable`"},
+        {"petani", "farmer", ""},
+        {"nelayan", "fisher", ""},
+        {"tembakau", "tobacco", "DBHCHT's tobacco workers"},
+        {"buruh_tembakau", "tobacco", "DBHCHT's tobacco workers"},
+        {"pedagang", "trader", ""},
+        {"konstruksi", "construction", "jasa konstruksi"},
+        {"jakon", "construction", "jasa konstruksi"},
+        {"ojek", "transport", ""},
+        {"transportasi", "transport", ""},
+        {"pemuka_agama", "religious", ""},
+        {"marbot", "religious", ""},
+        {"pemulung", "waste", ""},
+        {"lainnya", "other", ""},
+    };
+    std::string lower(word);
+    for (char& c : lower)
+        c = (c == ' ' || c == '-') ? '_'
+                                   : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const Term& t : glossary)
+        if (lower == t.indonesian &&
+            std::find(candidates.begin(), candidates.end(), t.name) != candidates.end())
+            return " ('" + std::string(word) + "' is written '" + std::string(t.name) + "' here" +
+                   (t.gloss.empty() ? "" : ": " + std::string(t.gloss)) + ")";
+    if (const auto close = closest_match(word, candidates))
+        return " (did you mean '" + std::string(*close) + "'?)";
+    return "";
+}
+
 TableReader::TableReader(const toml::table* table, std::string path, std::string pattern,
                          Diagnostics& diagnostics, SourceLocation where, NumbersRead* numbers)
     : table_(table), path_(std::move(path)), pattern_(std::move(pattern)),
@@ -172,8 +220,13 @@ std::optional<double> TableReader::checked_number(const toml::node& node, const 
         return std::nullopt;
     }
     if (!range.contains(v)) {
+        // "35" for 35%: the most common slip in a share.
+        const bool percentage = range.part_of_one && v > 1 && v <= 100 && range.contains(v / 100);
         diagnostics_.add(location_of_value(node), path,
-                         format_number(v) + " is out of range " + range.describe());
+                         format_number(v) + " is out of range " + range.describe() +
+                             (percentage ? " (a part of 1: for " + format_number(v) + "% write " +
+                                               format_number(v / 100) + ")"
+                                         : ""));
         return std::nullopt;
     }
     return v;
@@ -183,7 +236,8 @@ std::optional<double> TableReader::number(std::string_view key) {
     const ScenarioKey& k = key_of(key, {KeyType::number});
     const toml::node* node = node_of(key);
     if (!node) return std::nullopt;
-    const auto v = checked_number(*node, key_path(key), {k.lower, k.upper, k.lower_open});
+    const auto v =
+        checked_number(*node, key_path(key), {k.lower, k.upper, k.lower_open, is_part(k.quantity)});
     if (v) note_number(key, *v);
     return v;
 }
@@ -288,9 +342,7 @@ std::optional<std::size_t> TableReader::choice(std::string_view key,
     std::string allowed;
     for (std::string_view c : choices)
         allowed += (allowed.empty() ? "" : ", ") + std::string(c);
-    std::string message = "'" + *text + "' is not one of: " + allowed;
-    if (const auto close = closest_match(*text, choices))
-        message += " (did you mean '" + std::string(*close) + "'?)";
+    std::string message = "'" + *text + "' is not one of: " + allowed + name_hint(*text, choices);
     diagnostics_.add(location_of_value(*node), key_path(key), std::move(message));
     return std::nullopt;
 }
@@ -324,7 +376,7 @@ TableReader::string_array(std::string_view key) {
 
 std::optional<std::vector<double>> TableReader::number_array(std::string_view key) {
     const ScenarioKey& k = key_of(key, {KeyType::numbers});
-    const Range range{k.lower, k.upper, k.lower_open};
+    const Range range{k.lower, k.upper, k.lower_open, is_part(k.quantity)};
     const toml::node* node = node_of(key);
     if (!node) return std::nullopt;
     const auto* array = node->as_array();

@@ -34,6 +34,8 @@ struct Range {
     double lo = -infinity;
     double hi = infinity;
     bool lo_open = false;
+    /// A share or a probability: a value out of range that is one as a percentage gets a hint.
+    bool part_of_one = false;
 
     bool contains(double v) const { return (lo_open ? v > lo : v >= lo) && v <= hi; }
     std::string describe() const;
@@ -61,6 +63,11 @@ private:
 /// The closest of `candidates` to `word`: within max(2, length/3) edits, or a prefix either way.
 std::optional<std::string_view> closest_match(std::string_view word,
                                               std::span<const std::string_view> candidates);
+
+/// What to add to "'WORD' is not one of: …": the English name of an Indonesian word a planner
+/// writes ("rentan" → " ('rentan' is written 'vulnerable' here: pekerja rentan)"), else the
+/// closest candidate (" (did you mean '…'?)"), else nothing.
+std::string name_hint(std::string_view word, std::span<const std::string_view> candidates);
 
 /// The value of every number the validator read, present or defaulted, by its key path
 /// ("programme[0].continue_after_subsidy"): what a scenario's number is, asked of the

@@ -29,7 +29,8 @@ struct Diagnostic {
     std::string format() const;
 };
 
-/// Thrown when input is invalid; carries every problem found. The CLI maps it to exit 2.
+/// Thrown when input is invalid; carries every problem found, in reading order (by source,
+/// then line and column). The CLI maps it to exit 2.
 class InputError : public std::runtime_error {
 public:
     explicit InputError(std::vector<Diagnostic> diagnostics);
@@ -37,6 +38,8 @@ public:
     const std::vector<Diagnostic>& diagnostics() const noexcept { return diagnostics_; }
 
 private:
+    enum Sorted { sorted };
+    InputError(std::vector<Diagnostic> diagnostics, Sorted);
     std::vector<Diagnostic> diagnostics_;
 };
 

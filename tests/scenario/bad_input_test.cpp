@@ -116,3 +116,19 @@ INSTANTIATE_TEST_SUITE_P(Corpus, BadInput, ::testing::ValuesIn(case_files()),
 TEST(BadInputCorpus, IsLargeEnough) {
     EXPECT_GE(case_files().size(), 30u);
 }
+
+// The validator reads [run] before [[observation]]; the problems come out in the file's order
+// all the same, so a user fixes the file from top to bottom.
+TEST(BadInputOrder, ProblemsArePrintedByLineWhateverOrderTheValidatorFindsThemIn) {
+    const ulcsim::test::ScratchDir dir;
+    const fs::path file = dir.path() / "order.toml";
+    std::ofstream(file) << "[[observation]]\nregion = \"33.71\"\nmonth = \"2024-10\"\n"
+                           "source = \"x\"\nvalue = 5\n[run]\nstart = \"2024-01\"\nmonths = 0\n"
+                           "[regions]\ninclude = [\"33.71\"]\n";
+    const auto result = ulcsim::test::run_program({"validate", file.string()});
+    EXPECT_EQ(result.status, 2);
+    const auto lines = error_lines(result.err);
+    ASSERT_EQ(lines.size(), 2u) << result.err;
+    EXPECT_NE(lines[0].find(file.string() + ":5:"), std::string::npos) << result.err;
+    EXPECT_NE(lines[1].find(file.string() + ":8:"), std::string::npos) << result.err;
+}
