@@ -12,7 +12,7 @@ std::string Diagnostic::format() const {
         out += ':' + std::to_string(where.line);
         if (where.column > 0) out += ':' + std::to_string(where.column);
     }
-    out += ": error: ";
+    out += warning ? ": warning: " : ": error: ";
     if (!key.empty()) out += key + ": ";
     out += message;
     return out;

@@ -4,6 +4,7 @@
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/scenario.hpp"
+#include "ulcsim/scenario_warnings.hpp"
 
 #include <boost/program_options.hpp>
 #include <iostream>
@@ -83,6 +84,9 @@ int validate_command(const std::vector<std::string>& args) {
     for (const std::string& file : files) {
         try {
             const Scenario scenario = load_scenario(file, overrides);
+            // Warnings even with -q: they are what the run will not do.
+            for (const Diagnostic& w : scenario_warnings(scenario))
+                std::cerr << w.format() << '\n';
             if (!quiet) {
                 std::cout << file << ": valid\n";
                 print_summary(scenario, std::cout);

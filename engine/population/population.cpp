@@ -14,6 +14,27 @@
 
 namespace ulcsim {
 
+std::array<double, segment_count> RegionShares::of_workers() const {
+    const double rest = 1 - formal_share;
+    return {formal_share, rest * (1 - vulnerable_share_of_informal),
+            rest * vulnerable_share_of_informal};
+}
+
+RegionShares region_shares(const Scenario& s, std::size_t region) {
+    const RegionPopulationOverride* o = nullptr;
+    for (const auto& candidate : s.population.region_overrides)
+        if (candidate.region == region) o = &candidate;
+    RegionShares shares;
+    shares.formal_share =
+        o && o->formal_share
+            ? *o->formal_share
+            : s.population.formal_share.value_or(s.region_table.regions()[region].formal_share);
+    shares.vulnerable_share_of_informal = o && o->vulnerable_share_of_informal
+                                              ? *o->vulnerable_share_of_informal
+                                              : s.population.vulnerable_share_of_informal;
+    return shares;
+}
+
 namespace detail {
 
 namespace {
@@ -47,11 +68,9 @@ WorkerSynthesis::WorkerSynthesis(const Scenario& s) : scenario_(s) {
 
         RegionPlan& p = plans_[k];
         p.agents = agents_in_region(s, k);
-        p.formal_share = override_or(&RegionPopulationOverride::formal_share,
-                                     pop.formal_share.value_or(data.formal_share));
-        p.vulnerable_share_of_informal =
-            override_or(&RegionPopulationOverride::vulnerable_share_of_informal,
-                        pop.vulnerable_share_of_informal);
+        const RegionShares shares = region_shares(s, r);
+        p.formal_share = shares.formal_share;
+        p.vulnerable_share_of_informal = shares.vulnerable_share_of_informal;
         p.km_to_office = override_or(&RegionPopulationOverride::km_to_office, data.km_to_office);
         p.formal = static_cast<std::uint32_t>(std::llround(p.agents * p.formal_share));
         const std::uint32_t non_formal = p.agents - p.formal;

@@ -2,6 +2,7 @@
 
 #include "scenario_builder.hpp"
 #include "scenario_document.hpp"
+#include "toml_reader.hpp"
 #include "ulcsim/input_error.hpp"
 
 #include <cmath>
@@ -116,6 +117,16 @@ Scenario load_scenario(const std::filesystem::path& file,
         diagnostics);
     scenario.source_files = std::move(files);
     return scenario;
+}
+
+SourceLocation where_written(const Scenario& scenario, std::string_view key_path) {
+    const SourceLocation file{scenario.file.string(), 0, 0, false};
+    if (!scenario.document) return file;
+    const toml::node_view<const toml::node> node = toml::at_path(scenario.document->root, key_path);
+    if (!node) return file;
+    const SourceLocation at = detail::location_of(node.node()->source(), file);
+    // A --set value carries its argument as its "file"; the warning is the scenario's.
+    return at.from_command_line ? file : at;
 }
 
 } // namespace ulcsim

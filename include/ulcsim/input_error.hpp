@@ -24,8 +24,11 @@ struct Diagnostic {
     SourceLocation where;
     std::string key;
     std::string message;
+    /// Something the input asks that it cannot get, which does not stop a run.
+    bool warning = false;
 
-    /// "FILE:LINE:COLUMN: error: KEY: MESSAGE", or "--set K=V: error: KEY: MESSAGE".
+    /// "FILE:LINE:COLUMN: error: KEY: MESSAGE" ("warning:" for a warning), or
+    /// "--set K=V: error: KEY: MESSAGE".
     std::string format() const;
 };
 

@@ -9,6 +9,7 @@
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/worker_attributes.hpp"
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -82,6 +83,18 @@ public:
 
 /// Number of agents a scenario region gets: its employed workers / scale, rounded.
 std::uint32_t agents_in_region(const Scenario& scenario, std::size_t scenario_region);
+
+/// How a region's workers divide into segments: its formal share and the vulnerable share of
+/// the rest, after the scenario's overrides (population.regions, then population, then the
+/// region data).
+struct RegionShares {
+    double formal_share = 0;
+    double vulnerable_share_of_informal = 0;
+    /// Of all the region's workers, by segment (formal, informal, vulnerable).
+    std::array<double, segment_count> of_workers() const;
+};
+/// `region` is an index into scenario.region_table.regions().
+RegionShares region_shares(const Scenario& scenario, std::size_t region);
 
 /// Slots a region needs so that entrants over `months` months can never overflow it: the
 /// labour force grows by at most ceil(entry_rate × labour force) a month (the rate is

@@ -7,6 +7,7 @@
 /// every key.
 
 #include "ulcsim/calendar.hpp"
+#include "ulcsim/input_error.hpp"
 #include "ulcsim/regions.hpp"
 #include "ulcsim/worker_attributes.hpp"
 #include "ulcsim/workforce.hpp"
@@ -385,6 +386,11 @@ struct Scenario {
 /// and validates the result. Throws InputError listing every problem found.
 Scenario load_scenario(const std::filesystem::path& file,
                        const std::vector<std::string>& overrides = {});
+
+/// Where a key of the scenario was written ("programme[0].quota_workers", "run.start"): its
+/// file, line and column; the scenario's file without a line when it was not written (a
+/// default) or came from a --set.
+SourceLocation where_written(const Scenario& scenario, std::string_view key_path);
 
 /// Default behaviour and population values that scenarios/README.md documents, exposed so that
 /// tests can check the documentation against the code.

@@ -132,3 +132,32 @@ TEST(BadInputOrder, ProblemsArePrintedByLineWhateverOrderTheValidatorFindsThemIn
     EXPECT_NE(lines[0].find(file.string() + ":5:"), std::string::npos) << result.err;
     EXPECT_NE(lines[1].find(file.string() + ":8:"), std::string::npos) << result.err;
 }
+
+// Warnings: a valid scenario that asks what it cannot get is run (exit 0), with a located
+// warning per limit; the shipped scenarios have none.
+TEST(ScenarioWarnings, AQuotaAboveTheEligibleWorkersAndABudgetThatCannotFundItAreLocated) {
+    const ulcsim::test::ScratchDir dir;
+    const fs::path file = dir.path() / "big-quota.toml";
+    std::ofstream(file) << "extends = \""
+                        << (ulcsim::test::scenarios_dir() / "kota-magelang-2025.toml").string()
+                        << "\"\n[[programme]]\nname = \"kota-magelang-apbd\"\n"
+                           "quota_workers = 300000\n";
+    const auto result = ulcsim::test::run_program({"validate", "-q", file.string()});
+    EXPECT_EQ(result.status, 0) << result.err;
+    EXPECT_NE(result.err.find(file.string() +
+                              ":4:17: warning: programme[0].quota_workers: a quota of 300,000 "
+                              "workers, but its regions have about "),
+              std::string::npos)
+        << result.err;
+    // The base's budget for 2025 buys 2,044 places, under 80% of the eligible workers.
+    EXPECT_NE(result.err.find("kota-magelang-2025.toml:42:8: warning: "
+                              "programme[0].budget_idr_per_year.2025: Rp412,070,400 pays "
+                              "Rp16,800 a month for 2,044 workers"),
+              std::string::npos)
+        << result.err;
+    for (const auto& entry : fs::directory_iterator(ulcsim::test::scenarios_dir())) {
+        if (entry.path().extension() != ".toml") continue;
+        const auto shipped = ulcsim::test::run_program({"validate", "-q", entry.path().string()});
+        EXPECT_EQ(shipped.err, "") << entry.path();
+    }
+}

@@ -9,6 +9,7 @@
 #include "ulcsim/memory.hpp"
 #include "ulcsim/output_sink.hpp"
 #include "ulcsim/population.hpp"
+#include "ulcsim/scenario_warnings.hpp"
 #include "ulcsim/simulation.hpp"
 
 #include <algorithm>
@@ -197,6 +198,11 @@ Scenario load_input_scenario(const std::filesystem::path& file,
     Scenario scenario = load_scenario(file, overrides);
     for (const std::filesystem::path& read : scenario.source_files)
         protect_input(read);
+    // On rank 0 alone, as everything printed; even with -q, since they are what the run will
+    // not do that its file seems to ask.
+    if (process_role().rank == 0)
+        for (const Diagnostic& w : scenario_warnings(scenario))
+            std::cerr << w.format() << '\n';
     return scenario;
 }
 
