@@ -32,14 +32,20 @@ void ScenarioBuilder::read_policies(bool have_regions) {
         read_number(t, "awareness_gain", p.awareness_gain);
         read_number(t, "fear_reduction", p.fear_reduction);
         p.registration_success = t.number("registration_success");
+        p.within_km_of_office = t.number("within_km_of_office");
+        // Registration is helped where the region's office is, not village by village.
+        if (p.within_km_of_office && p.registration_success)
+            t.error("within_km_of_office",
+                    "a campaign within a radius changes awareness and fear only; give "
+                    "registration_success in a campaign of its own");
         read_number(t, "cost_idr_per_month", p.cost_idr_per_month);
         read_number(t, "cost_idr_per_worker_month", p.cost_idr_per_worker_month);
         const bool kind_known = t.get("kind") && t.get("kind")->is_string();
         if (kind_known) {
             const bool enforcement = p.kind == PolicyKind::enforcement;
             for (std::string_view key :
-                 {"awareness_gain", "fear_reduction", "registration_success", "register_multiplier",
-                  "occupations", "permit_rate", "permit_compliance"}) {
+                 {"awareness_gain", "fear_reduction", "registration_success", "within_km_of_office",
+                  "register_multiplier", "occupations", "permit_rate", "permit_compliance"}) {
                 const bool enforcement_key = key == "register_multiplier" || key == "occupations" ||
                                              key == "permit_rate" || key == "permit_compliance";
                 if (t.get(key) && enforcement_key != enforcement)

@@ -24,6 +24,7 @@ void ScenarioBuilder::read_programmes(bool have_regions) {
         if (const auto v = t.integer("sponsors")) p.sponsors = v;
         if (const auto v = t.integer("workers_per_sponsor")) p.workers_per_sponsor = v;
         if (const auto v = t.integer("outreach_per_month")) p.outreach_per_month = v;
+        if (const auto v = t.integer("quota_per_village")) p.quota_per_village = v;
         read_number(t, "acceptance", p.acceptance);
         read_number(t, "fear_acceptance_factor", p.fear_acceptance_factor);
         read_number(t, "b_accept_income", p.b_accept_income);

@@ -565,6 +565,10 @@ constexpr ScenarioKey keys[] = {
                 "Sponsor schemes: workers each sponsor pays for."),
     integer_key("programme.*.outreach_per_month", 1, workers_max, "workers/month", "unlimited",
                 "Most new enrolments in one month."),
+    integer_key("programme.*.quota_per_village", 1, workers_max, "workers", "unlimited",
+                "Most members at any one time in each desa or kelurahan it recruits in (of its "
+                "`villages`): Dana Desa paid from each village's own allocation. The villages "
+                "are the model's synthetic ones, see below."),
     probability_key("programme.*.acceptance", "`0.9`", "An offered worker accepts."),
     share_key("programme.*.fear_acceptance_factor", "`0.5`",
               "Acceptance is multiplied by this for workers who fear losing bansos."),
@@ -687,6 +691,12 @@ constexpr ScenarioKey keys[] = {
     probability_key("policy.*.registration_success", "unchanged",
                     "Campaign with assisted registration: replaces "
                     "`behaviour.registration_success` while in force."),
+    with_rule(number_key("policy.*.within_km_of_office", Quantity::amount, 0, 1000, "km",
+                         "every village of its regions",
+                         "Campaign: its `awareness_gain` and `fear_reduction` reach only the "
+                         "desa/kelurahan within this distance of the region's BPJS office "
+                         "(distances per village are an ESTIMATE, see below)."),
+              "not with `registration_success`"),
     number_key("policy.*.cost_idr_per_month", Quantity::amount, 0, rupiah_per_year_max, "IDR/month",
                "`0`",
                "What it costs a month in force, for all its regions together (staff, printing, "

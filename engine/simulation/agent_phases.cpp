@@ -364,7 +364,8 @@ void awareness(Chunk c, const ChunkScratch& x, const MonthParameters& month, Pop
     const std::size_t k = c.region;
     const std::int64_t* gain_16 = month.village_awareness_gain_16.data() + month.village_first[k];
     const std::int64_t keep_16 = month.awareness_keep_16;
-    const auto fear_reduction_16 = month.fear_reduction_16[k];
+    const std::uint32_t* fear_reduction_16 =
+        month.village_fear_reduction_16.data() + month.village_first[k];
     std::uint8_t* const traits = pop.traits.data();
     std::uint8_t* const awareness = pop.awareness.data();
     const auto* const village = pop.village.data();
@@ -375,7 +376,7 @@ void awareness(Chunk c, const ChunkScratch& x, const MonthParameters& month, Pop
         const std::int64_t level =
             awareness[a] * keep_16 + gain_16[village[a]] + static_cast<std::int64_t>(w & 0xFFFFu);
         awareness[a] = static_cast<std::uint8_t>(std::clamp<std::int64_t>(level >> 16, 0, 255));
-        if ((traits[a] & AgentTraits::fears_bit) && (w >> 16) < fear_reduction_16)
+        if ((traits[a] & AgentTraits::fears_bit) && (w >> 16) < fear_reduction_16[village[a]])
             traits[a] &= static_cast<std::uint8_t>(~AgentTraits::fears_bit);
     }
 }

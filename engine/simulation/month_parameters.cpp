@@ -33,6 +33,13 @@ double steady_state_registration_hazard(const Behaviour& b, double coverage, dou
     return std::min(1.0, coverage * (b.h_employer_lapse + inflow) / (1 - coverage));
 }
 
+double village_km_to_office(double km_to_office, std::uint16_t villages, std::uint16_t desa,
+                            std::uint16_t village) {
+    const std::uint16_t kelurahan = static_cast<std::uint16_t>(villages - desa);
+    const unsigned ring = village >= desa ? village - desa : kelurahan + village;
+    return 1.5 * km_to_office * std::sqrt((ring + 0.5) / villages);
+}
+
 MonthParameters make_month_parameters(const Scenario& s, const std::vector<RegionPlan>& plans) {
     const Behaviour& b = s.behaviour;
     MonthParameters m;
@@ -107,12 +114,17 @@ MonthParameters make_month_parameters(const Scenario& s, const std::vector<Regio
                 b, plans[k].starting_share[0], plans[k].formal_share);
     m.registration_success.assign(regions, 0);
     m.self_enrolment_bound.assign(regions, 0);
-    m.fear_reduction_16.assign(regions, 0);
     m.village_first.assign(regions + 1, 0);
     for (std::size_t k = 0; k < regions; ++k)
         m.village_first[k + 1] = m.village_first[k] + plans[k].villages;
     m.village_self_factor.assign(m.village_first[regions], 1.0);
     m.village_awareness_gain_16.assign(m.village_first[regions], 0);
+    m.village_fear_reduction_16.assign(m.village_first[regions], 0);
+    m.village_km.assign(m.village_first[regions], 0);
+    for (std::size_t k = 0; k < regions; ++k)
+        for (std::uint16_t v = 0; v < plans[k].villages; ++v)
+            m.village_km[m.village_first[k] + v] =
+                village_km_to_office(plans[k].km_to_office, plans[k].villages, plans[k].desa, v);
 
     m.member_dropout.resize(s.programmes.size());
     m.continue_after.resize(s.programmes.size());
@@ -161,6 +173,7 @@ void update_month_parameters(MonthParameters& m, const Scenario& s, int t,
         double success = b.registration_success;
         double gain = 0;
         double keep_fear = 1;
+        bool within_radius = false; ///< a campaign reaches only the villages near the office
         for (const Policy& p : s.policies) {
             if (!p.in_force(month) ||
                 std::find(p.regions.begin(), p.regions.end(), r) == p.regions.end())
@@ -174,6 +187,10 @@ void update_month_parameters(MonthParameters& m, const Scenario& s, int t,
                         CounterRng::probability_from_hazard(p.permit_rate) * p.permit_compliance;
                 }
             if (p.kind == PolicyKind::campaign) {
+                if (p.within_km_of_office) {
+                    within_radius = true;
+                    continue;
+                }
                 gain += p.awareness_gain;
                 keep_fear *= 1 - p.fear_reduction;
                 if (p.registration_success) success = *p.registration_success;
@@ -186,7 +203,6 @@ void update_month_parameters(MonthParameters& m, const Scenario& s, int t,
                 no_permit_enrolment[o] < 1 ? CounterRng::threshold(1 - no_permit_enrolment[o]) : 0;
         }
         m.registration_success[k] = success;
-        m.fear_reduction_16[k] = threshold_16(1 - keep_fear);
 
         const Region& data = s.region_table.regions()[r];
         double km = data.km_to_office;
@@ -198,8 +214,19 @@ void update_month_parameters(MonthParameters& m, const Scenario& s, int t,
                 village_workers[v] > 0 ? double(village_covered[v]) / village_workers[v] : 0.0;
             m.village_self_factor[v] = std::exp(b.b_peer * coverage - b.b_dist * km);
             largest_factor = std::max(largest_factor, m.village_self_factor[v]);
-            m.village_awareness_gain_16[v] =
-                std::llround(std::ldexp(255.0 * (gain + b.awareness_peer_gain * coverage), 16));
+            double village_gain = gain;
+            double village_keep_fear = keep_fear;
+            if (within_radius)
+                for (const Policy& p : s.policies)
+                    if (p.kind == PolicyKind::campaign && p.within_km_of_office &&
+                        m.village_km[v] <= *p.within_km_of_office && p.in_force(month) &&
+                        std::find(p.regions.begin(), p.regions.end(), r) != p.regions.end()) {
+                        village_gain += p.awareness_gain;
+                        village_keep_fear *= 1 - p.fear_reduction;
+                    }
+            m.village_awareness_gain_16[v] = std::llround(
+                std::ldexp(255.0 * (village_gain + b.awareness_peer_gain * coverage), 16));
+            m.village_fear_reduction_16[v] = threshold_16(1 - village_keep_fear);
         }
         // As the simulation computes a worker's threshold, with the largest hazard: the
         // probability rises with the hazard. The margin covers the last bit of rounding.

@@ -55,12 +55,16 @@ struct MonthParameters {
     /// Above every self-enrolment threshold of the region's workers this month, so that
     /// the workers whose draw is above it (most of them) skip computing their own.
     std::vector<std::uint64_t> self_enrolment_bound;
-    std::vector<std::uint32_t> fear_reduction_16;
     std::vector<std::uint32_t> village_first; ///< global index of the region's first village
 
     // By global village.
     std::vector<double> village_self_factor;             ///< exp(b_peer·coverage − b_dist·km)
     std::vector<std::int64_t> village_awareness_gain_16; ///< this month, 0–255 scale × 2¹⁶
+    /// Campaigns this month: a worker who fears losing bansos stops fearing it (× 2¹⁶).
+    std::vector<std::uint32_t> village_fear_reduction_16;
+    /// Distance from the village to the region's office (village_km_to_office), for
+    /// campaigns that reach only the villages within a radius.
+    std::vector<double> village_km;
 
     /// h0_self · exp(b_aware·a/255 + b_income·band − b_fear·fears)
     std::vector<double> self_hazard;
@@ -82,6 +86,14 @@ struct MonthParameters {
 /// `coverage` of its formal workers (a share `formal_share` of its workers) keeps it, absent
 /// policies: behaviour.employer_registration = "steady_state".
 double steady_state_registration_hazard(const Behaviour& b, double coverage, double formal_share);
+
+/// The distance from village `village` of a region to its BPJS office (ESTIMATE): the office
+/// at the centre of a disc of radius R = 1.5 × the region's mean distance `km_to_office`
+/// (a uniform point lies 2R/3 from the centre on average), its `villages` dividing the disc
+/// into rings of equal area, the kelurahan (villages from `desa` on) nearest the office and
+/// then the desa, each village at the median radius of its ring.
+double village_km_to_office(double km_to_office, std::uint16_t villages, std::uint16_t desa,
+                            std::uint16_t village);
 
 MonthParameters make_month_parameters(const Scenario& s, const std::vector<RegionPlan>& plans);
 

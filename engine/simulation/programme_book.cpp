@@ -79,7 +79,7 @@ void ProgrammeBook::begin_month(int t) {
                     scale.workers(p.programme_premium_idr());
         }
         st.unlimited = !w.quota_workers && !p.quota_workers && !p.outreach_per_month &&
-                       p.budget_idr_per_year.empty();
+                       !p.quota_per_village && p.budget_idr_per_year.empty();
     }
 }
 
@@ -182,8 +182,16 @@ std::int64_t monthly_enrolment_bound(const Scenario& s, std::size_t programme, s
     std::int64_t most = 0;
     for (const CoverageWindow& w : p.windows) {
         const auto quota = w.quota_workers ? w.quota_workers : p.quota_workers;
-        if (!quota && !p.outreach_per_month && p.budget_idr_per_year.empty()) continue;
+        if (!quota && !p.outreach_per_month && !p.quota_per_village &&
+            p.budget_idr_per_year.empty())
+            continue;
         std::int64_t window_most = slots;
+        // With a cap per village the allocation passes over the candidates of full villages,
+        // however many places are open: every candidate is kept.
+        if (p.quota_per_village) {
+            most = std::max(most, window_most);
+            continue;
+        }
         if (quota) window_most = std::min(window_most, agents(static_cast<double>(*quota)));
         if (p.outreach_per_month)
             window_most = std::min(window_most, agents(static_cast<double>(*p.outreach_per_month)));

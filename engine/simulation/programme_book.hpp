@@ -20,8 +20,8 @@ inline constexpr std::int64_t unlimited = std::numeric_limits<std::int64_t>::max
 
 /// The most new members programme `programme` can take in a month, in agents, when its
 /// regions hold `slots` slots; 0 when every window takes everyone who accepts at once
-/// (no quota, outreach or budget), as then no candidates are kept. It bounds the
-/// candidates a month keeps.
+/// (no quota, outreach, budget or quota per village), as then no candidates are kept. It
+/// bounds the candidates a month keeps.
 std::int64_t monthly_enrolment_bound(const Scenario& scenario, std::size_t programme,
                                      std::int64_t slots);
 
@@ -40,8 +40,8 @@ public:
     int window_end(std::size_t k) const { return state_[k].window_end; }
     /// This is the first month of a window that takes over the members of the previous one.
     bool renews_now(std::size_t k) const { return state_[k].renews_now; }
-    /// Neither quota, outreach nor budget limits this programme: every accepting eligible
-    /// worker is enrolled.
+    /// Neither quota, outreach, budget nor a quota per village limits this programme: every
+    /// accepting eligible worker is enrolled.
     bool unlimited_enrolment(std::size_t k) const { return state_[k].unlimited; }
 
     /// New members programme k may take now, given its current members and the new members

@@ -1,5 +1,7 @@
 #include "programme_places.hpp"
 
+#include "ulcsim/agent_scale.hpp"
+
 #include <algorithm>
 #include <array>
 #include <tbb/blocked_range.h>
@@ -86,12 +88,21 @@ void ProgrammePlaces::open_month(const MonthParameters& month, int offset, Progr
         most_[j] = book.most_places(j, members_[j]);
         recruiting_[j] = book.window(j) >= 0 && (book.unlimited_enrolment(j) || most_[j] > 0);
         if (!recruiting_[j] || book.unlimited_enrolment(j)) continue;
+        // Full villages are passed over however many places are open: keep every candidate.
+        const std::int64_t capacity = candidate_capacity_[j];
+        if (s_.programmes[j].quota_per_village) {
+            keep_[j] = static_cast<std::size_t>(capacity);
+            continue;
+        }
+        // Each term at most the capacity, so that a programme whose places are unlimited
+        // (a budget at a premium of 0, a cap per village) cannot overflow the sum.
         std::int64_t earlier = 0;
         for (std::size_t i = 0; i < j; ++i)
             if (shares_regions_[i * programmes + j] && recruiting_[i] &&
                 !book.unlimited_enrolment(i))
-                earlier += most_[i];
-        keep_[j] = static_cast<std::size_t>(std::min(candidate_capacity_[j], most_[j] + earlier));
+                earlier = std::min(capacity, earlier + std::min(most_[i], capacity));
+        keep_[j] =
+            static_cast<std::size_t>(std::min(capacity, std::min(most_[j], capacity) + earlier));
     }
     for (std::size_t j = 0; j < programmes; ++j)
         unlimited_[j] = book.unlimited_enrolment(j);
@@ -262,6 +273,7 @@ void ProgrammePlaces::allocate(const MonthParameters& month, const TallyLayout& 
         slots_.clear();
         for (const std::uint64_t key : merge_)
             if (taken_already(static_cast<std::uint32_t>(key))) slots_.push_back(key);
+        const std::optional<std::int64_t> village_cap = village_places(j, month, pop);
         exchange_.gather(merge_);
         merge_ordered_ = 0;
         exchange_.gather(slots_);
@@ -278,6 +290,12 @@ void ProgrammePlaces::allocate(const MonthParameters& month, const TallyLayout& 
             if (owned_[k] ? taken_already(a)
                           : std::binary_search(passed_over_.begin(), passed_over_.end(), a))
                 continue;
+            if (village_cap) {
+                // Passed over here, but a later programme may still take him.
+                std::int64_t& in_village = village_members_[village_of(a, k, month)];
+                if (in_village >= *village_cap) continue;
+                ++in_village;
+            }
             ++taken;
             if (owned_[k])
                 take_place(month, layout, pop, totals, a, j, k);
@@ -289,6 +307,44 @@ void ProgrammePlaces::allocate(const MonthParameters& month, const TallyLayout& 
         totals.members[j] += taken;
         allocated_[j] = taken;
     }
+}
+
+/// For a programme with a cap per village: the cap in agents, and its members by village
+/// (village_members_, summed over the exchange) with the villages of the candidates every
+/// member kept (candidate_villages_, gathered), since a member does not know the villages of
+/// another's regions. Collective when the programme has a cap; nothing otherwise.
+std::optional<std::int64_t> ProgrammePlaces::village_places(std::size_t j,
+                                                            const MonthParameters& month,
+                                                            const Population& pop) {
+    const auto cap = s_.programmes[j].quota_per_village;
+    if (!cap) return std::nullopt;
+    candidate_villages_.clear();
+    for (const std::uint64_t key : merge_) {
+        const auto a = static_cast<std::uint32_t>(key);
+        candidate_villages_.push_back(std::uint64_t{a} << 16 | pop.village[a]);
+    }
+    exchange_.gather(candidate_villages_);
+    std::sort(candidate_villages_.begin(), candidate_villages_.end());
+    // Counted from the columns each month: members leave in the agent pass (death, an
+    // employer, dropping out) without the allocation seeing where they lived.
+    village_members_.assign(month.village_first.back(), 0);
+    const auto member = static_cast<std::uint8_t>(programme_base + j);
+    for (std::size_t k : programme_regions_[j]) {
+        if (!owned_[k]) continue;
+        const RegionSlots r = pop.region_slots[k];
+        for (std::uint32_t a = r.first; a < r.first + r.used; ++a)
+            if (pop.payer[a] == member) ++village_members_[month.village_first[k] + pop.village[a]];
+    }
+    exchange_.sum(std::span<std::int64_t>(village_members_));
+    return AgentScale(s_.population.scale_workers_per_agent).agents_within(*cap);
+}
+
+/// The village (index over all regions) of candidate a of region k, from candidate_villages_.
+std::size_t ProgrammePlaces::village_of(std::uint32_t a, std::size_t k,
+                                        const MonthParameters& month) const {
+    const auto it = std::lower_bound(candidate_villages_.begin(), candidate_villages_.end(),
+                                     std::uint64_t{a} << 16);
+    return month.village_first[k] + static_cast<std::size_t>(*it & 0xFFFFu);
 }
 
 /// Adds the slots of other members' regions to the sorted list of candidates no later

@@ -14,6 +14,7 @@
 #include "ulcsim/scenario.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -71,6 +72,9 @@ private:
     void take_place(const MonthParameters& month, const TallyLayout& layout, Population& pop,
                     ThreadTally& totals, std::uint32_t a, std::size_t j, std::size_t k) const;
     void add_passed_over(const std::vector<std::uint64_t>& slots, const Population& pop);
+    std::optional<std::int64_t> village_places(std::size_t j, const MonthParameters& month,
+                                               const Population& pop);
+    std::size_t village_of(std::uint32_t a, std::size_t k, const MonthParameters& month) const;
 
     const Scenario& s_;
     const CounterRng& rng_;
@@ -94,6 +98,10 @@ private:
     std::size_t merge_ordered_ = 0;          ///< merge_[0, merge_ordered_) is in key order
     std::vector<std::uint64_t> slots_;       ///< slots to exchange
     std::vector<std::uint32_t> passed_over_; ///< sorted: no later programme takes them now
+    /// A programme with a cap per village: its members by village (over all regions), and
+    /// slot << 16 | village of its candidates, sorted.
+    std::vector<std::int64_t> village_members_;
+    std::vector<std::uint64_t> candidate_villages_;
 };
 
 } // namespace ulcsim::detail

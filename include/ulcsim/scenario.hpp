@@ -241,6 +241,9 @@ struct FundingProgramme {
     std::optional<std::int64_t> sponsors;
     std::optional<std::int64_t> workers_per_sponsor;
     std::optional<std::int64_t> outreach_per_month;
+    /// Most members at any one time in each desa/kelurahan it recruits in (Dana Desa paid out
+    /// of each village's own allocation); unset: villages are not limited one by one.
+    std::optional<std::int64_t> quota_per_village;
     double acceptance = 0.9;
     double fear_acceptance_factor = 0.5;
     /// Acceptance × exp(b_accept_income·income_band + b_accept_aware·awareness/255
@@ -299,6 +302,9 @@ struct Policy {
     double awareness_gain = 0;
     double fear_reduction = 0;
     std::optional<double> registration_success;
+    /// Campaign: its awareness gain and fear reduction reach only the villages this close to
+    /// the region's BPJS office (outreach "within 5 km of an office"); unset: every village.
+    std::optional<double> within_km_of_office;
 
     bool in_force(Month m) const { return start <= m && (!end || m <= *end); }
 };

@@ -6,6 +6,7 @@
 #include "ulcsim/scenario.hpp"
 
 #include <gtest/gtest.h>
+#include <set>
 
 using namespace ulcsim;
 
@@ -109,6 +110,22 @@ TEST(ShippedScenarios, DiYogyakartaHasASponsorScheme) {
     EXPECT_DOUBLE_EQ(s.ulc.threshold, 0.40);
     EXPECT_TRUE(std::any_of(s.programmes.begin(), s.programmes.end(),
                             [](const auto& p) { return p.kind == ProgrammeKind::sponsor; }));
+}
+
+// The levers' civil-servant sponsorship (gandeng gendhong) at province scale: with the base's
+// Kota Yogyakarta scheme, sponsors pay in every kab/kota of DIY; and a sponsor scheme can name
+// the province itself, which takes all of its kab/kota.
+TEST(ShippedScenarios, DiYogyakartaLeversSponsorCivilServantsAcrossTheProvince) {
+    const Scenario s = shipped("di-yogyakarta-levers");
+    std::set<std::size_t> sponsored;
+    for (const FundingProgramme& p : s.programmes)
+        if (p.kind == ProgrammeKind::sponsor) sponsored.insert(p.regions.begin(), p.regions.end());
+    EXPECT_EQ(sponsored, std::set<std::size_t>(s.regions.begin(), s.regions.end()));
+
+    const Scenario province = load_scenario(test::scenarios_dir() / "di-yogyakarta-levers.toml",
+                                            {"programme.diy-gandeng-gendhong.regions=[\"34\"]"});
+    EXPECT_EQ(programme(province, "diy-gandeng-gendhong").regions, province.regions);
+    EXPECT_EQ(province.regions.size(), 5u);
 }
 
 // DI Yogyakarta names its observations by the table's row ids: each takes the row's region,

@@ -55,10 +55,10 @@ MonthParameters quiet_month() {
     m.permit_enrolment.assign(occupation_count, 0);
     m.registration_success = {0};
     m.self_enrolment_bound = {0};
-    m.fear_reduction_16 = {0};
     m.village_first = {0, 1};
     m.village_self_factor = {0};
     m.village_awareness_gain_16 = {0};
+    m.village_fear_reduction_16 = {0};
     for (auto& lapse : m.self_lapse)
         lapse.fill(0); // a self-payer whose word is ≥ 0 pays this month
     return m;
