@@ -84,7 +84,15 @@ function translate() {
   document.querySelectorAll('[data-t]').forEach((el) => { el.textContent = t(el.dataset.t); });
   $('lang').textContent = lang === 'id' ? 'English' : 'Bahasa Indonesia';
   fillKabkota(true);
-  if (last) render(last);
+  if (last) {
+    render(last);
+    if ($('status').dataset.state === 'done') setStatus('done', doneText(last));
+  }
+}
+
+function doneText(a) {
+  return t('done') + ' (' + a.replicates + ' ' + t('replicates').toLowerCase() + ', ' +
+    format(a.workers_per_agent) + ' ' + t('scale') + ')';
 }
 
 function option(value, label) {
@@ -195,8 +203,7 @@ async function update() {
   }
   last = answer;
   render(answer);
-  setStatus('done', t('done') + ' (' + answer.replicates + ' ' + t('replicates').toLowerCase() +
-    ', ' + format(answer.workers_per_agent) + ' ' + t('scale') + ')');
+  setStatus('done', doneText(answer));
 }
 
 function setStatus(state, text) {
