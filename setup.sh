@@ -11,7 +11,7 @@ packages=(
   cmake make g++ pkg-config python3 python3-h5py python3-numpy
   libboost-program-options-dev libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools
   libtomlplusplus-dev librandom123-dev libgtest-dev libbenchmark-dev chromium
-  libopenmpi-dev openmpi-bin
+  libopenmpi-dev openmpi-bin libcpp-httplib-dev nodejs npm
 )
 
 missing=()
@@ -27,6 +27,12 @@ if ((${#missing[@]})); then
   echo "==> installing ${missing[*]}"
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${packages[@]}"
+fi
+# puppeteer-core for the planner page's browser test, into tests/browser/node_modules (ignored
+# by git); it drives the Chromium above, so it downloads no browser.
+if [ ! -d tests/browser/node_modules/puppeteer-core ]; then
+  echo "==> installing puppeteer-core (npm) for the browser test"
+  (cd tests/browser && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error)
 fi
 [ "${1:-}" = "--deps-only" ] && exit 0
 

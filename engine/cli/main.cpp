@@ -30,7 +30,7 @@ namespace {
 
 using ulcsim::cli::Command;
 
-constexpr std::array<Command, 10> commands{{
+constexpr std::array<Command, 11> commands{{
     {"run", "simulate a scenario's replicates; write their series and statistics to HDF5 and CSV",
      ulcsim::cli::run_command},
     {"compare", "paired differences between scenarios with common random numbers",
@@ -47,6 +47,8 @@ constexpr std::array<Command, 10> commands{{
      ulcsim::cli::report_command},
     {"inspect", "a terminal summary of a run file: scenario, seed, sizes, headline figures",
      ulcsim::cli::inspect_command},
+    {"serve", "the planner's web app: pick a region, add programmes, see the effect",
+     ulcsim::cli::serve_command},
     {"validate", "check scenario files and report every problem", ulcsim::cli::validate_command},
     {"keys", "the keys of the scenario language: type, range, what may be fitted or varied",
      ulcsim::cli::keys_command},

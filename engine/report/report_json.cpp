@@ -1,5 +1,6 @@
 // The report's figures as the JSON document the page's script draws from (ulcsim/report.hpp).
 
+#include "json_writer.hpp"
 #include "ulcsim/report.hpp"
 
 #include <charconv>
@@ -14,104 +15,7 @@ namespace {
 constexpr const char* segment_names[report_segment_count] = {"formal", "informal", "vulnerable",
                                                              "all"};
 
-// A minimal JSON writer: the report's data is numbers, strings and arrays of them.
-class Json {
-public:
-    Json& raw(std::string_view text) {
-        out_ += text;
-        return *this;
-    }
-    Json& str(std::string_view text) {
-        out_ += '"';
-        for (const char c : text) {
-            switch (c) {
-            case '"':
-                out_ += "\\\"";
-                break;
-            case '\\':
-                out_ += "\\\\";
-                break;
-            case '\n':
-                out_ += "\\n";
-                break;
-            case '\r':
-                out_ += "\\r";
-                break;
-            case '\t':
-                out_ += "\\t";
-                break;
-            // "</script>" inside the page's JSON would end the script element early.
-            case '<':
-                out_ += "\\u003c";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char buffer[8];
-                    std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
-                    out_ += buffer;
-                } else {
-                    out_ += c;
-                }
-            }
-        }
-        out_ += '"';
-        return *this;
-    }
-    // NaN (never reached, nobody working) becomes null, which JSON has and Chart.js skips.
-    Json& num(double value) {
-        if (!std::isfinite(value)) return raw("null");
-        char buffer[32];
-        const auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
-        out_.append(buffer, r.ptr);
-        return *this;
-    }
-    Json& boolean(bool value) { return raw(value ? "true" : "false"); }
-    Json& nums(const std::vector<double>& values) {
-        out_ += '[';
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            if (i) out_ += ',';
-            num(values[i]);
-        }
-        out_ += ']';
-        return *this;
-    }
-    Json& rows(const std::vector<std::vector<double>>& rows) {
-        out_ += '[';
-        for (std::size_t i = 0; i < rows.size(); ++i) {
-            if (i) out_ += ',';
-            nums(rows[i]);
-        }
-        out_ += ']';
-        return *this;
-    }
-    Json& strs(const std::vector<std::string>& values) {
-        out_ += '[';
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            if (i) out_ += ',';
-            str(values[i]);
-        }
-        out_ += ']';
-        return *this;
-    }
-    Json& interval(const ReportInterval& i) {
-        return raw("{").key("mean").num(i.mean).key("p05").num(i.p05).key("p95").num(i.p95).raw(
-            "}");
-    }
-    Json& key(std::string_view name) {
-        if (!out_.empty() && out_.back() != '{' && out_.back() != '[') out_ += ',';
-        str(name);
-        out_ += ':';
-        return *this;
-    }
-    Json& comma() {
-        out_ += ',';
-        return *this;
-    }
-    std::string take() { return std::move(out_); }
-
-private:
-    std::string out_;
-};
+using Json = detail::JsonWriter;
 
 // A stored [rows, columns] array as rows (a one-dimensional one as one column).
 std::vector<std::vector<double>> rows_of(const StoredArray& a) {
@@ -276,8 +180,13 @@ void write_comparison(Json& j, const ReportComparison& c) {
     j.raw("{").key("kept_replicates").boolean(c.kept_replicates);
     j.key("paired").boolean(c.paired);
     for (std::size_t s = 0; s < report_segment_count; ++s) {
-        j.key(segment_names[s]).raw("{").key("level").interval(c.level[s]);
-        if (c.paired) j.key("difference").interval(c.difference[s]);
+        j.key(segment_names[s])
+            .raw("{")
+            .key("level")
+            .interval(c.level[s].mean, c.level[s].p05, c.level[s].p95);
+        if (c.paired)
+            j.key("difference")
+                .interval(c.difference[s].mean, c.difference[s].p05, c.difference[s].p95);
         j.raw("}");
     }
     j.raw("}");

@@ -129,4 +129,15 @@ SourceLocation where_written(const Scenario& scenario, std::string_view key_path
     return at.from_command_line ? file : at;
 }
 
+Scenario load_scenario_text(const std::string& text, const std::string& source_name,
+                            const std::vector<std::string>& overrides) {
+    detail::Diagnostics diagnostics;
+    auto document = detail::scenario_document_from_text(text, source_name, overrides, diagnostics);
+    if (!document) throw InputError(std::move(diagnostics.problems()));
+    return detail::build_scenario(
+        source_name,
+        std::make_shared<const ScenarioDocument>(ScenarioDocument{std::move(*document)}),
+        diagnostics);
+}
+
 } // namespace ulcsim

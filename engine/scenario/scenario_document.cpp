@@ -338,4 +338,31 @@ std::optional<toml::table> load_scenario_document(const std::filesystem::path& f
     return document;
 }
 
+std::optional<toml::table> scenario_document_from_text(const std::string& text,
+                                                       const std::string& source_name,
+                                                       const std::vector<std::string>& overrides,
+                                                       Diagnostics& diagnostics) {
+    auto document = parse_text(text, source_name, diagnostics);
+    if (!document) return std::nullopt;
+    const SourceLocation here{source_name, 1, 1, false};
+    bool names_a_file = false;
+    if (const toml::node* extends = document->get("extends")) {
+        diagnostics.add(location_of(extends->source(), here), "extends",
+                        "a scenario given as text cannot extend a file; give the whole scenario");
+        names_a_file = true;
+    }
+    for (const ScenarioKey& key : scenario_keys()) {
+        if (key.unit != "path") continue;
+        const toml::node* node = toml::at_path(*document, key.path).node();
+        if (!node) continue;
+        diagnostics.add(location_of(node->source(), here), std::string(key.path),
+                        "a scenario given as text cannot name a file or folder");
+        names_a_file = true;
+    }
+    if (names_a_file) return std::nullopt;
+    for (const std::string& override_text : overrides)
+        apply_override(*document, override_text, diagnostics);
+    return document;
+}
+
 } // namespace ulcsim::detail

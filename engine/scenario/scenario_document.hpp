@@ -29,6 +29,15 @@ load_scenario_document(const std::filesystem::path& file, const std::vector<std:
                        Diagnostics& diagnostics,
                        std::vector<std::filesystem::path>* files = nullptr);
 
+/// Reads a scenario document from TOML text (named `source_name` in messages) and applies
+/// `overrides`. A text has no folder, so nothing in it may name a file: `extends` and the keys
+/// whose values are paths relative to their file (run.posterior, regions.data_dir) are
+/// refused, each at its line. Returns nothing when the text is not valid TOML or names a file.
+std::optional<toml::table> scenario_document_from_text(const std::string& text,
+                                                       const std::string& source_name,
+                                                       const std::vector<std::string>& overrides,
+                                                       Diagnostics& diagnostics);
+
 /// Merges `child` into `base`: tables key by key, `programme` and `policy` entries by name,
 /// anything else replaced. Values are moved so that they keep their source positions.
 void merge_scenario_tables(toml::table& base, toml::table& child);

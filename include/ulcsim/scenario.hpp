@@ -398,6 +398,13 @@ Scenario load_scenario(const std::filesystem::path& file,
 /// default) or came from a --set.
 SourceLocation where_written(const Scenario& scenario, std::string_view key_path);
 
+/// Reads a scenario from TOML text, named `source_name` in messages, as load_scenario() reads
+/// a file. Nothing in the text may name a file (`extends`, run.posterior, regions.data_dir):
+/// a text has no folder to resolve them against, and a text from a network request must
+/// never reach the file system. Throws InputError listing every problem found.
+Scenario load_scenario_text(const std::string& text, const std::string& source_name,
+                            const std::vector<std::string>& overrides = {});
+
 /// Default behaviour and population values that scenarios/README.md documents, exposed so that
 /// tests can check the documentation against the code.
 Behaviour default_behaviour();

@@ -31,5 +31,6 @@ int target_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 int inspect_command(const std::vector<std::string>& args);
 int keys_command(const std::vector<std::string>& args);
+int serve_command(const std::vector<std::string>& args);
 
 } // namespace ulcsim::cli

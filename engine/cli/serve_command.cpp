@@ -1,0 +1,58 @@
+#include "command_line.hpp"
+#include "commands.hpp"
+#include "ulcsim/planner_server.hpp"
+
+#include <boost/program_options.hpp>
+#include <iostream>
+
+namespace ulcsim::cli {
+
+namespace po = boost::program_options;
+
+int serve_command(const std::vector<std::string>& args) {
+    std::string host = "127.0.0.1";
+    int port = 8080;
+    PlannerLimits limits;
+    int max_agents = static_cast<int>(limits.max_agents);
+    po::options_description options(
+        "Usage: ulcsim serve [--host ADDRESS] [--port N] [options]\n\n"
+        "The planner's web app: open the printed address in a browser, pick a province or\n"
+        "kab/kota, add funding programmes and see their effect against the region's baseline\n"
+        "(common random numbers), then download the scenario as TOML for `ulcsim compare`.\n"
+        "Listens on the loopback address only unless --host says otherwise; writes no files.\n"
+        "The JSON API: README.md, \"The planner's web app\".\n"
+        "Ctrl-C or SIGTERM ends it with exit status 130, like every command.\n\nOptions");
+    options.add_options()("help,h", "show this help")(
+        "host", po::value<std::string>(&host),
+        "address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)")(
+        "port", po::value<int>(&port), "port (default 8080; 0: any free port, printed)")(
+        "threads", po::value<int>(&limits.threads),
+        "threads of each comparison (default: every core)")(
+        "max-agents", po::value<int>(&max_agents),
+        "agents per replicate a request may simulate; larger areas run with more workers "
+        "per agent (default 200000)")("max-replicates", po::value<int>(&limits.max_replicates),
+                                      "replicates a request may ask for (default 50)");
+    std::vector<std::string> none; // serve takes no file: a bare argument is refused
+    po::options_description hidden;
+    hidden.add_options()("argument", po::value<std::vector<std::string>>(&none));
+    po::variables_map vm;
+    if (!parse_command_line(args, options, hidden, 0, vm)) return 0;
+    if (port < 0 || port > 65535) throw UsageError("--port must be between 0 and 65535");
+    if (limits.threads < 0) throw UsageError("--threads must not be negative");
+    if (max_agents < 1000) throw UsageError("--max-agents must be at least 1000");
+    if (limits.max_replicates < 1) throw UsageError("--max-replicates must be at least 1");
+    limits.max_agents = max_agents;
+
+    PlannerServer server(PlannerApi(RegionTable::load(RegionTable::default_data_dir()), limits));
+    const int bound = server.bind(host, port);
+    if (bound < 0)
+        throw UsageError("cannot listen on " + host + ":" + std::to_string(port) +
+                         " (in use, or not an address of this machine)");
+    const bool ipv6 = host.find(':') != std::string::npos;
+    std::cout << "ulcsim serve: http://" << (ipv6 ? "[" + host + "]" : host) << ':' << bound
+              << "/  (Ctrl-C to stop)" << std::endl;
+    if (!server.listen()) throw std::runtime_error("the server stopped unexpectedly");
+    return 0;
+}
+
+} // namespace ulcsim::cli

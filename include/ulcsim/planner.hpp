@@ -1,0 +1,122 @@
+#pragma once
+/// \file
+/// The planner's desk behind `ulcsim serve`: a region's baseline and the programmes a planner
+/// adds to it, written as a scenario (TOML text that `ulcsim compare` reproduces), and the
+/// comparison of the two with common random numbers — series with intervals, workers added,
+/// rupiah by source, the cost per added covered worker-year and when a coverage goal is
+/// reached. Pure functions of their inputs, so that the web API built on them is tested
+/// without a network.
+
+#include "ulcsim/calendar.hpp"
+#include "ulcsim/comparison.hpp"
+#include "ulcsim/regions.hpp"
+#include "ulcsim/scenario.hpp"
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ulcsim {
+
+/// What one request may make the server simulate, so that one planner cannot occupy the
+/// machine: larger areas are simulated with more workers per agent.
+struct PlannerLimits {
+    std::int64_t max_agents = 200'000; ///< per replicate, at the start
+    int max_replicates = 50;
+    int max_months = 240;
+    std::size_t max_body_bytes = 1 << 20; ///< a request body beyond this is refused (413)
+    int threads = 0;                      ///< per request's ensemble; 0: every core
+};
+
+/// A funding programme as the page edits it.
+struct PlannerProgramme {
+    ProgrammeKind kind = ProgrammeKind::apbd_kabkota;
+    double budget_idr_per_year = 0; ///< 0: no budget limit
+    std::optional<Month> start;     ///< unset: the run's start
+    int months = 12;
+    std::int64_t quota_workers = 0; ///< 0: no quota
+    std::array<bool, segment_count> segments{false, false, true};
+    int max_income_band = 4;
+    double member_share = 0; ///< the co-payment: share of the premium the member pays
+    double premium_idr_per_month = statutory_bpu_premium_idr;
+};
+
+/// A region's baseline and the programmes added to it.
+struct PlannerRequest {
+    std::string region; ///< a kab/kota ("33.71") or province ("33") code
+    Month start{2025, 1};
+    int months = 36;
+    int replicates = 10;
+    std::uint64_t seed = 1;
+    std::vector<PlannerProgramme> programmes;
+};
+
+/// Form fields as a request carries them (repeated names in order: programme i takes the
+/// i-th value of each programme field).
+using PlannerFields = std::multimap<std::string, std::string>;
+
+/// Reads a request from form fields: region, start, months, replicates, seed, and for each
+/// programme kind, budget, from, funded_months, quota, segments (comma-separated),
+/// max_income_band, member_share. Throws InputError naming the field of a value that is
+/// not a number or not a known name; ranges are the scenario validator's to check.
+PlannerRequest planner_request(const PlannerFields& fields);
+
+/// The request as a scenario: the region at one agent per worker or, above the limit's
+/// agents, at the fewest workers per agent that fit; starting coverage from the province's
+/// Dec 2023 participants; the employer registration at its steady state. Without
+/// programmes when `baseline`. Throws InputError for an unknown region.
+std::string planner_scenario_toml(const PlannerRequest& request, const RegionTable& regions,
+                                  const PlannerLimits& limits, bool baseline);
+
+/// Mean, 5th and 95th percentile over replicates.
+struct PlannerInterval {
+    double mean = 0, p05 = 0, p95 = 0;
+};
+
+/// When coverage (covered / labour force) first reaches a goal, over replicates.
+struct GoalReached {
+    double share_reaching = 0;         ///< of replicates, within the run
+    std::optional<Month> median_month; ///< among those reaching it, when at least half do
+};
+
+/// A scenario against the same scenario without programmes.
+struct PlannerComparison {
+    Scenario policy;
+    std::vector<Month> months;
+    std::vector<PlannerInterval> baseline_coverage; ///< covered / labour force, by month
+    std::vector<PlannerInterval> policy_coverage;
+    std::vector<PlannerInterval> workers_added; ///< covered, policy − baseline, paired
+    std::optional<Month> funding_ends;          ///< the last month any window funds
+    std::optional<PlannerInterval> workers_added_at_funding_end;
+    /// Rupiah over the run by source: each programme kind's premiums, and members'
+    /// co-payments ("member").
+    std::vector<std::pair<std::string, PlannerInterval>> rupiah_by_source;
+    double goal = 1; ///< coverage share: the request's target or the scenario's ULC threshold
+    GoalReached baseline_goal, policy_goal;
+    /// What `ulcsim compare BASELINE POLICY` reports, measure by measure.
+    std::vector<OutcomeMeasure> measures;
+    MeasuredScenarios measured;
+    std::int64_t agents_per_replicate = 0;
+    double workers_per_agent = 1;
+};
+
+/// Refuses a scenario larger than the limits allow, saying what would make it fit.
+void check_planner_limits(const Scenario& scenario, const PlannerLimits& limits);
+
+/// Runs `policy` and `baseline` (the policy without programmes) with common random numbers
+/// on `threads` threads; stops with ulcsim::Stopped once `stop` is set. `goal`: the
+/// coverage share to report reaching (unset: the scenario's ULC threshold).
+PlannerComparison compare_planner(const Scenario& policy, const Scenario& baseline, int threads,
+                                  const std::atomic<bool>* stop, std::optional<double> goal);
+
+/// The comparison as the page's JSON.
+std::string planner_comparison_json(const PlannerComparison& comparison);
+
+/// Provinces and kab/kota with their employed workers, as JSON.
+std::string planner_regions_json(const RegionTable& regions);
+
+} // namespace ulcsim

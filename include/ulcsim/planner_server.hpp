@@ -1,0 +1,73 @@
+#pragma once
+/// \file
+/// `ulcsim serve`: the planner's page and its JSON API on a local HTTP server (cpp-httplib).
+/// PlannerApi answers requests as plain values, so that tests call it without a network;
+/// PlannerServer puts it on a socket with the page, the body limit and the cancellation of
+/// a page's older requests.
+///
+///   GET  /                  the page (embedded in the program: nothing is read from disk)
+///   GET  /api/regions       provinces and kab/kota with their employed workers
+///   GET  /api/scenario.toml the form's scenario with its programmes (query: the form fields)
+///   GET  /api/baseline.toml the same without programmes
+///   POST /api/compare       form fields, or a whole scenario as TOML text: the scenario
+///                           against itself without programmes
+
+#include "ulcsim/planner.hpp"
+
+#include <atomic>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace ulcsim {
+
+struct ApiResponse {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+};
+
+class PlannerApi {
+public:
+    PlannerApi(RegionTable regions, PlannerLimits limits);
+
+    ApiResponse regions() const;
+    /// The scenario of the form `fields`, with its programmes or (`baseline`) without.
+    ApiResponse scenario_toml(const PlannerFields& fields, bool baseline) const;
+    /// `body` is a scenario as TOML text unless `form` (then `fields` hold the form); `fields`
+    /// also carry the optional coverage `target`. 400 with the validator's messages for bad
+    /// input, 413 for a body over the limit, 409 when `stop` is set before the end.
+    ApiResponse compare(const std::string& body, bool form, const PlannerFields& fields,
+                        const std::atomic<bool>* stop) const;
+
+    const PlannerLimits& limits() const { return limits_; }
+
+private:
+    RegionTable regions_;
+    PlannerLimits limits_;
+};
+
+/// The page's files, as the program carries them.
+ApiResponse planner_page_file(const std::string& path);
+
+class PlannerServer {
+public:
+    explicit PlannerServer(PlannerApi api);
+    ~PlannerServer();
+    PlannerServer(const PlannerServer&) = delete;
+    PlannerServer& operator=(const PlannerServer&) = delete;
+
+    /// Binds `host`:`port` (0: any free port); returns the port, or -1 when it cannot bind.
+    int bind(const std::string& host, int port);
+    /// Serves until stop(); false when the server could not run.
+    bool listen();
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace ulcsim
