@@ -137,8 +137,9 @@ TEST(RegionDataLoader, ReportsEveryBadRowWithLineAndColumn) {
         EXPECT_EQ(e.diagnostics()[0].where.line, 2);
         EXPECT_EQ(e.diagnostics()[0].key, "formal_share");
         EXPECT_EQ(e.diagnostics()[0].where.column, 43); // where "1.4" starts
+        // Line 3 in reading order: the province code comes before the employed workers.
         EXPECT_EQ(e.diagnostics()[1].where.line, 3);
-        EXPECT_EQ(e.diagnostics()[1].key, "employed_workers");
-        EXPECT_EQ(e.diagnostics()[2].key, "province_code");
+        EXPECT_EQ(e.diagnostics()[1].key, "province_code");
+        EXPECT_EQ(e.diagnostics()[2].key, "employed_workers");
     }
 }

@@ -192,7 +192,7 @@ TEST(WithHorizon, KeepsObservationsNamedByTheirTableRowUpToTheNewLastMonth) {
     EXPECT_EQ(cut.observations[0].month, Month(2024, 2));
     EXPECT_EQ(cut.observations[1].month, Month(2024, 6));
     EXPECT_DOUBLE_EQ(cut.observations[1].value, 0.33);
-    EXPECT_DOUBLE_EQ(cut.observations[1].weight, 0.25);
+    EXPECT_DOUBLE_EQ(cut.observations[1].error_band, 0.16);
 }
 
 TEST(WithHorizon, AOneRegionScenarioKeepsItsFirstMonthsBitForBit) {
