@@ -11,8 +11,12 @@ packages=(
   cmake make g++ pkg-config python3 python3-h5py python3-numpy
   libboost-program-options-dev libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools
   libtomlplusplus-dev librandom123-dev libgtest-dev libbenchmark-dev chromium
-  libopenmpi-dev openmpi-bin libcpp-httplib-dev nodejs npm
+  libopenmpi-dev openmpi-bin libcpp-httplib-dev
 )
+# Node.js and npm for the browser test: Debian's only where the machine has none (a Node.js
+# from elsewhere, such as NodeSource's, brings its own npm and conflicts with Debian's).
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
