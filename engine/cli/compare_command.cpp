@@ -134,10 +134,7 @@ int compare_command(const std::vector<std::string>& args) {
                           : "common random numbers (seed " + std::to_string(base.seed) + ")")
                   << ", on " << processes_and_threads(threads) << " → " << out_path.string()
                   << '\n';
-    if (!common.quiet && posterior)
-        std::cerr << "  parameters: replicate r of every scenario runs with the same posterior "
-                     "draw ("
-                  << posterior->source() << ")\n";
+    if (!common.quiet && posterior) posterior->announce_shared("scenario");
 
     ResultFileWriter writer(out_path, process_role().output);
     // The monthly totals for the file: [scenario][replicate].
@@ -151,9 +148,7 @@ int compare_command(const std::vector<std::string>& args) {
     const auto& differences = measured.differences;
 
     write_comparison(writer, scenarios, independent, measures, measured, outcomes);
-    if (posterior)
-        write_run_parameters(writer, posterior_plan(scenarios[0], posterior->draws),
-                             posterior->source());
+    if (posterior) posterior->record_shared(writer, scenarios[0]);
     commit_with_csv(
         csv_path,
         [&](std::ostream& csv) { write_comparison_csv(csv, scenarios, measures, measured); },

@@ -117,19 +117,6 @@ std::vector<Month> listed_cut_offs(const Scenario& scenario, const std::string& 
     return cut_offs;
 }
 
-/// The posterior draws of the fit an origin made, as posterior_plan() takes them.
-PosteriorPlan plan_of_fit(const Scenario& scenario, const std::vector<CalibrationParameter>& fitted,
-                          const CalibrationResult& fit) {
-    std::vector<std::string> keys;
-    for (const CalibrationParameter& p : fitted)
-        keys.push_back(p.key);
-    std::vector<std::vector<double>> draws;
-    for (Eigen::Index d = 0; d < fit.posterior.draws.rows(); ++d)
-        draws.emplace_back(fit.posterior.draws.row(d).begin(), fit.posterior.draws.row(d).end());
-    return posterior_plan(scenario, keys, draws,
-                          {fit.posterior.weights.begin(), fit.posterior.weights.end()});
-}
-
 } // namespace
 
 int forecast_command(const std::vector<std::string>& args) {
@@ -238,7 +225,7 @@ int forecast_command(const std::vector<std::string>& args) {
         if (!as_it_is) {
             backtest_problem.emplace(scenario, parameters, last.fitted, resources.context());
             backtest_fit = last.fit;
-            per_replicate = plan_of_fit(scenario, parameters, last.fit);
+            per_replicate = posterior_plan(scenario, parameters, last.fit.posterior);
             parameter_source = "rolling backtest: ABC-SMC on the observations before " +
                                last.backtest.cut_off.to_string();
         }
@@ -262,16 +249,7 @@ int forecast_command(const std::vector<std::string>& args) {
         const CalibrationResult& fitted =
             backtest_fit.emplace(run_calibration(problem, calibration_settings, common.quiet));
         if (!common.quiet) print_calibration(problem, fitted, std::cerr);
-        std::vector<std::string> keys;
-        for (const CalibrationParameter& p : problem.parameters())
-            keys.push_back(p.key);
-        std::vector<std::vector<double>> draws;
-        for (Eigen::Index d = 0; d < fitted.posterior.draws.rows(); ++d)
-            draws.emplace_back(fitted.posterior.draws.row(d).begin(),
-                               fitted.posterior.draws.row(d).end());
-        per_replicate =
-            posterior_plan(scenario, keys, draws,
-                           {fitted.posterior.weights.begin(), fitted.posterior.weights.end()});
+        per_replicate = posterior_plan(scenario, problem.parameters(), fitted.posterior);
         parameter_source = "backtest: ABC-SMC on the observations before " + backtest_text;
     } else if (chosen) {
         per_replicate = posterior_plan(scenario, chosen->draws);

@@ -233,10 +233,7 @@ int sweep_command(const std::vector<std::string>& args) {
                   << replicates << (replicates == 1 ? " replicate" : " replicates") << " × "
                   << base.months << " months, common random numbers, on "
                   << processes_and_threads(threads) << " → " << out_path.string() << '\n';
-    if (!common.quiet && posterior)
-        std::cerr << "  parameters: replicate r of every grid point runs with the same "
-                     "posterior draw ("
-                  << posterior->source() << ")\n";
+    if (!common.quiet && posterior) posterior->announce_shared("grid point");
 
     ResultFileWriter writer(out_path, process_role().output);
     const MeasuredScenarios measured = measure_scenarios(
@@ -246,9 +243,7 @@ int sweep_command(const std::vector<std::string>& args) {
     const auto& differences = measured.differences;
 
     write_sweep(writer, axes, scenarios, measures, measured);
-    if (posterior)
-        write_run_parameters(writer, posterior_plan(scenarios[0], posterior->draws),
-                             posterior->source());
+    if (posterior) posterior->record_shared(writer, scenarios[0]);
     commit_with_csv(
         csv_path, [&](std::ostream& csv) { write_sweep_csv(csv, axes, measures, measured); },
         [&] { writer.commit(); });

@@ -2,6 +2,7 @@
 
 #include "ulcsim/calibration.hpp"
 #include "ulcsim/fit_file.hpp"
+#include "ulcsim/fitting.hpp"
 #include "ulcsim/vary.hpp"
 
 #include <map>
@@ -10,7 +11,8 @@
 
 namespace ulcsim {
 
-PosteriorPlan posterior_plan(const Scenario& base, const std::vector<std::string>& keys,
+PosteriorPlan posterior_plan(const Scenario& base, std::uint32_t replicates,
+                             const std::vector<std::string>& keys,
                              const std::vector<std::vector<double>>& draws,
                              const std::vector<double>& weights) {
     if (draws.size() != weights.size())
@@ -22,7 +24,7 @@ PosteriorPlan posterior_plan(const Scenario& base, const std::vector<std::string
                                         " values for " + std::to_string(keys.size()) + " keys");
     PosteriorPlan p;
     p.keys = keys;
-    const auto R = static_cast<std::size_t>(base.run.replicates);
+    const std::size_t R = replicates;
     p.draw = draws_for_replicates(Eigen::Map<const Eigen::VectorXd>(
                                       weights.data(), static_cast<Eigen::Index>(weights.size())),
                                   R);
@@ -42,8 +44,25 @@ PosteriorPlan posterior_plan(const Scenario& base, const std::vector<std::string
     return p;
 }
 
+PosteriorPlan posterior_plan(const Scenario& base, std::uint32_t replicates,
+                             const PosteriorDraws& posterior) {
+    return posterior_plan(base, replicates, posterior.keys, posterior.draws, posterior.weights);
+}
+
 PosteriorPlan posterior_plan(const Scenario& base, const PosteriorDraws& posterior) {
-    return posterior_plan(base, posterior.keys, posterior.draws, posterior.weights);
+    return posterior_plan(base, static_cast<std::uint32_t>(base.run.replicates), posterior);
+}
+
+PosteriorPlan posterior_plan(const Scenario& base, const std::vector<CalibrationParameter>& fitted,
+                             const AbcPosterior& posterior) {
+    std::vector<std::string> keys;
+    for (const CalibrationParameter& p : fitted)
+        keys.push_back(p.key);
+    std::vector<std::vector<double>> draws;
+    for (Eigen::Index d = 0; d < posterior.draws.rows(); ++d)
+        draws.emplace_back(posterior.draws.row(d).begin(), posterior.draws.row(d).end());
+    return posterior_plan(base, static_cast<std::uint32_t>(base.run.replicates), keys, draws,
+                          {posterior.weights.begin(), posterior.weights.end()});
 }
 
 void add_replicates(RunPlan& plan, const Scenario& scenario, std::uint32_t replicates,
@@ -52,9 +71,7 @@ void add_replicates(RunPlan& plan, const Scenario& scenario, std::uint32_t repli
         plan.add(scenario, {0, replicates});
         return;
     }
-    Scenario with_replicates = scenario;
-    with_replicates.run.replicates = static_cast<int>(replicates);
-    const PosteriorPlan drawn = posterior_plan(with_replicates, *posterior);
+    const PosteriorPlan drawn = posterior_plan(scenario, replicates, *posterior);
     for (const PlannedScenario& entry : drawn.plan.entries())
         plan.add(entry.scenario, entry.replicates, entry.seed);
 }

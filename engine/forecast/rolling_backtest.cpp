@@ -233,9 +233,6 @@ run_rolling_backtest(const Scenario& scenario, const std::vector<CalibrationPara
     if (fitting && settings.particles == 0)
         throw std::invalid_argument("rolling backtest: the calibration must make a posterior");
     const auto replicates = static_cast<std::size_t>(scenario.run.replicates);
-    std::vector<std::string> keys;
-    for (const CalibrationParameter& p : parameters)
-        keys.push_back(p.key);
     RollingBacktest rolling;
     for (const Month cut_off : cut_offs) {
         BacktestOrigin& origin = rolling.origins.emplace_back();
@@ -267,12 +264,7 @@ run_rolling_backtest(const Scenario& scenario, const std::vector<CalibrationPara
                  sd * sd, 0});
         }
 
-        std::vector<std::vector<double>> draws;
-        const AbcPosterior& posterior = origin.fit.posterior;
-        for (Eigen::Index d = 0; d < posterior.draws.rows(); ++d)
-            draws.emplace_back(posterior.draws.row(d).begin(), posterior.draws.row(d).end());
-        const PosteriorPlan plan = posterior_plan(
-            to_last, keys, draws, {posterior.weights.begin(), posterior.weights.end()});
+        const PosteriorPlan plan = posterior_plan(to_last, parameters, origin.fit.posterior);
         EnsembleOptions options;
         Backtest& b = origin.backtest;
         options.on_replicate = [&](std::size_t entry, std::uint32_t r, ReplicateSeries&& series) {

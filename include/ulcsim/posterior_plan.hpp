@@ -10,12 +10,15 @@
 #include "ulcsim/scenario.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace ulcsim {
 
-struct PosteriorDraws; // ulcsim/fit_file.hpp
+struct PosteriorDraws;       // ulcsim/fit_file.hpp
+struct AbcPosterior;         // ulcsim/fitting.hpp
+struct CalibrationParameter; // ulcsim/calibration.hpp
 
 struct PosteriorPlan {
     std::vector<std::string> keys;           ///< the parameters, as scenario keys
@@ -24,15 +27,23 @@ struct PosteriorPlan {
     RunPlan plan;                            ///< entry r: replicate r of vary(base, draw)
 };
 
-/// The plan of the base's run.replicates replicates, replicate r on the posterior draw
+/// The plan of `replicates` replicates of `base`, replicate r on the posterior draw
 /// draws_for_replicates() gives it (systematic resampling of `weights`). `draws` is
 /// [draw][parameter]; every draw must have a value per key. Throws InputError as vary() does
 /// for a key or value the scenario cannot take, std::invalid_argument for inconsistent sizes.
-PosteriorPlan posterior_plan(const Scenario& base, const std::vector<std::string>& keys,
+PosteriorPlan posterior_plan(const Scenario& base, std::uint32_t replicates,
+                             const std::vector<std::string>& keys,
                              const std::vector<std::vector<double>>& draws,
                              const std::vector<double>& weights);
 /// The same from a posterior read from a fit or posterior file.
+PosteriorPlan posterior_plan(const Scenario& base, std::uint32_t replicates,
+                             const PosteriorDraws& posterior);
+/// The base's own run.replicates replicates.
 PosteriorPlan posterior_plan(const Scenario& base, const PosteriorDraws& posterior);
+/// The base's own run.replicates replicates on the posterior of a calibration just made
+/// (ABC-SMC's particles, `fitted` naming their columns).
+PosteriorPlan posterior_plan(const Scenario& base, const std::vector<CalibrationParameter>& fitted,
+                             const AbcPosterior& posterior);
 
 /// Replicates [0, replicates) of `scenario` added to `plan`: on the posterior's draws when
 /// there is one (replicate r on the draw posterior_plan() gives it: the same draw for every

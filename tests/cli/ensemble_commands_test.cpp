@@ -18,10 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string scenario(const std::string& name) {
-    return (test::scenarios_dir() / name).string();
-}
-
 std::vector<std::string> entries(const fs::path& dir) {
     std::vector<std::string> names;
     for (const auto& e : fs::directory_iterator(dir))
@@ -85,8 +81,9 @@ struct Outcomes {
 TEST(RunEnsemble, SummariesEqualADirectComputationOverTheStoredReplicates) {
     const test::ScratchDir dir;
     const fs::path out = dir.path() / "km.h5";
-    const auto r = test::run_program({"run", scenario("kota-magelang-2024.toml"), "-q", "-o",
-                                      out.string(), "--replicates", "7", "--months", "14"});
+    const auto r =
+        test::run_program({"run", test::shipped_scenario("kota-magelang-2024.toml"), "-q", "-o",
+                           out.string(), "--replicates", "7", "--months", "14"});
     ASSERT_EQ(r.status, 0) << r.err;
 
     // Region-level covered, every cell and statistic, recomputed here from /series.
@@ -150,9 +147,10 @@ TEST(RunEnsemble, OutputIsTheSameAtOneTwoAndFourThreads) {
     std::vector<fs::path> files;
     for (const char* threads : {"1", "2", "4"}) {
         files.push_back(dir.path() / (std::string("t") + threads + ".h5"));
-        const auto r = test::run_program(
-            {"run", scenario("jawa-tengah.toml"), "-q", "-o", files.back().string(), "--replicates",
-             "5", "--months", "12", "--set", "population.scale=2000", "--threads", threads});
+        const auto r =
+            test::run_program({"run", test::shipped_scenario("jawa-tengah.toml"), "-q", "-o",
+                               files.back().string(), "--replicates", "5", "--months", "12",
+                               "--set", "population.scale=2000", "--threads", threads});
         ASSERT_EQ(r.status, 0) << r.err;
     }
     const RunFileReader one(files[0]);
@@ -182,8 +180,8 @@ TEST(RunEnsemble, KeepSummariesWritesTheSameSummariesWithoutTheReplicates) {
     const test::ScratchDir dir;
     const fs::path all = dir.path() / "all.h5", summaries = dir.path() / "summaries.h5";
     const std::vector<std::string> common{"--replicates", "4", "--months", "10", "-q"};
-    auto args =
-        std::vector<std::string>{"run", scenario("kota-magelang-2025.toml"), "-o", all.string()};
+    auto args = std::vector<std::string>{"run", test::shipped_scenario("kota-magelang-2025.toml"),
+                                         "-o", all.string()};
     args.insert(args.end(), common.begin(), common.end());
     ASSERT_EQ(test::run_program(args).status, 0);
     args[3] = summaries.string();
@@ -215,8 +213,8 @@ TEST(RunEnsemble, PrintsTheOutputSizeAndWritesASpreadsheetCsv) {
     const test::ScratchDir dir;
     const fs::path out = dir.path() / "jt.h5";
     const auto r =
-        test::run_program({"run", scenario("jawa-tengah.toml"), "-o", out.string(), "--replicates",
-                           "3", "--months", "6", "--set", "population.scale=2000"});
+        test::run_program({"run", test::shipped_scenario("jawa-tengah.toml"), "-o", out.string(),
+                           "--replicates", "3", "--months", "6", "--set", "population.scale=2000"});
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.err.find("output about "), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("(replicates "), std::string::npos) << r.err;
@@ -261,9 +259,9 @@ TEST(RunEnsemble, PrintsTheOutputSizeAndWritesASpreadsheetCsv) {
 TEST(Compare, KotaMagelang2025BuysMoreCoverageForExactlyTheExtraFundedMonths) {
     const test::ScratchDir dir;
     const fs::path out = dir.path() / "km.h5";
-    const auto r = test::run_program({"compare", scenario("kota-magelang-2024.toml"),
-                                      scenario("kota-magelang-2025.toml"), "-o", out.string(),
-                                      "--replicates", "10"});
+    const auto r = test::run_program({"compare", test::shipped_scenario("kota-magelang-2024.toml"),
+                                      test::shipped_scenario("kota-magelang-2025.toml"), "-o",
+                                      out.string(), "--replicates", "10"});
     ASSERT_EQ(r.status, 0) << r.err;
     for (const char* row : {"coverage 2025-12", "covered worker-months 2024-01…2026-12",
                             "programme money spent", "cost per added covered worker-year",
@@ -298,8 +296,8 @@ TEST(Compare, CommonRandomNumbersNarrowTheIntervalOfADifferenceThreeFold) {
     for (const bool independent : {false, true}) {
         const fs::path out = dir.path() / (independent ? "independent.h5" : "common.h5");
         std::vector<std::string> args{"compare",
-                                      scenario("kota-magelang-2024.toml"),
-                                      scenario("kota-magelang-2025.toml"),
+                                      test::shipped_scenario("kota-magelang-2024.toml"),
+                                      test::shipped_scenario("kota-magelang-2025.toml"),
                                       "-q",
                                       "-o",
                                       out.string(),
@@ -321,9 +319,9 @@ TEST(Sweep, GridIsTheDimensionsOfTheOutputAndEachPointAnEnsemble) {
     const test::ScratchDir dir;
     const fs::path out = dir.path() / "sweep.h5";
     const auto r = test::run_program(
-        {"sweep", scenario("kota-magelang-2025.toml"), "-o", out.string(), "--replicates", "3",
-         "--vary", "programme.kota-magelang-apbd.continue_after_subsidy=0:1:3", "--vary",
-         "programme.kota-magelang-apbd.budget_idr_per_year.2025=206035200,412070400"});
+        {"sweep", test::shipped_scenario("kota-magelang-2025.toml"), "-o", out.string(),
+         "--replicates", "3", "--vary", "programme.kota-magelang-apbd.continue_after_subsidy=0:1:3",
+         "--vary", "programme.kota-magelang-apbd.budget_idr_per_year.2025=206035200,412070400"});
     ASSERT_EQ(r.status, 0) << r.err;
     const RunFileReader file(out);
     EXPECT_EQ(file.strings("/grid/axis_0"), (std::vector<std::string>{"0", "0.5", "1"}));
@@ -354,9 +352,9 @@ TEST(Sweep, BehaviourContinueAfterSubsidyChangesTheRunThroughTheProgrammes) {
     const test::ScratchDir dir;
     const fs::path out = dir.path() / "continue.h5";
     const auto r =
-        test::run_program({"sweep", scenario("kota-magelang-2025.toml"), "-q", "-o", out.string(),
-                           "--replicates", "2", "--set", "population.scale=10", "--vary",
-                           "behaviour.continue_after_subsidy=0.05,0.95"});
+        test::run_program({"sweep", test::shipped_scenario("kota-magelang-2025.toml"), "-q", "-o",
+                           out.string(), "--replicates", "2", "--set", "population.scale=10",
+                           "--vary", "behaviour.continue_after_subsidy=0.05,0.95"});
     ASSERT_EQ(r.status, 0) << r.err;
     const Outcomes o(out);
     const std::string former = "former_members_covered_12_months_after_funding";
@@ -369,9 +367,10 @@ TEST(Sweep, BehaviourContinueAfterSubsidyChangesTheRunThroughTheProgrammes) {
 TEST(Sweep, MonthRangesGiveEvenlySpacedMonths) {
     const test::ScratchDir dir;
     const fs::path out = dir.path() / "months.h5";
-    const auto r = test::run_program(
-        {"sweep", scenario("kota-magelang-2025.toml"), "-q", "-o", out.string(), "--replicates",
-         "1", "--vary", "programme.kota-magelang-apbd.window.1.end=2025-06:2025-12:3"});
+    const auto r =
+        test::run_program({"sweep", test::shipped_scenario("kota-magelang-2025.toml"), "-q", "-o",
+                           out.string(), "--replicates", "1", "--vary",
+                           "programme.kota-magelang-apbd.window.1.end=2025-06:2025-12:3"});
     ASSERT_EQ(r.status, 0) << r.err;
     const RunFileReader file(out);
     EXPECT_EQ(file.strings("/grid/axis_0"),
@@ -384,9 +383,9 @@ TEST(Sweep, MonthRangesGiveEvenlySpacedMonths) {
 TEST(EnsembleCommands, BadInputStopsBeforeWritingAnything) {
     const test::ScratchDir dir;
     const fs::path out = dir.path() / "out.h5";
-    const std::string km24 = scenario("kota-magelang-2024.toml");
+    const std::string km24 = test::shipped_scenario("kota-magelang-2024.toml");
     const fs::path short_run =
-        dir.write("short.toml", "extends = \"" + scenario("kota-magelang-2025.toml") +
+        dir.write("short.toml", "extends = \"" + test::shipped_scenario("kota-magelang-2025.toml") +
                                     "\"\n[run]\nmonths = 24\n");
     struct Case {
         std::vector<std::string> args;

@@ -19,10 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string scenario(const char* name) {
-    return (test::scenarios_dir() / name).string();
-}
-
 // Two draws of self-enrolment: the scenario's own value (0.008) and six times it. With four
 // replicates, systematic resampling gives replicates 0 and 1 the first draw, 2 and 3 the second.
 void write_posterior(const fs::path& file) {
@@ -34,8 +30,8 @@ void write_posterior(const fs::path& file) {
 // that sets it).
 fs::path write_calibrated(const fs::path& dir, const std::string& name, const char* base) {
     const fs::path file = dir / (name + ".toml");
-    std::ofstream(file) << "extends = \"" << scenario(base) << "\"\n[run]\nname = \"" << name
-                        << "\"\nposterior = \"post.csv\"\n";
+    std::ofstream(file) << "extends = \"" << test::shipped_scenario(base) << "\"\n[run]\nname = \""
+                        << name << "\"\nposterior = \"post.csv\"\n";
     return file;
 }
 
@@ -70,13 +66,13 @@ TEST(PosteriorCommands, RunDrawsEachReplicatesParametersAndRecordsThem) {
     const test::ScratchDir dir;
     write_posterior(dir.path() / "post.csv");
     const fs::path plain = dir.path() / "plain.h5", drawn = dir.path() / "drawn.h5";
-    ASSERT_EQ(
-        test::run_program(with({"run", scenario("kota-magelang-2025.toml"), "-o", plain.string()}))
-            .status,
-        0);
-    const auto r =
-        test::run_program(with({"run", scenario("kota-magelang-2025.toml"), "--posterior",
-                                (dir.path() / "post.csv").string(), "-o", drawn.string()}));
+    ASSERT_EQ(test::run_program(with({"run", test::shipped_scenario("kota-magelang-2025.toml"),
+                                      "-o", plain.string()}))
+                  .status,
+              0);
+    const auto r = test::run_program(
+        with({"run", test::shipped_scenario("kota-magelang-2025.toml"), "--posterior",
+              (dir.path() / "post.csv").string(), "-o", drawn.string()}));
     ASSERT_EQ(r.status, 0) << r.err;
 
     const RunFileReader file(drawn);
@@ -109,8 +105,9 @@ TEST(PosteriorCommands, AScenarioThatNamesItsPosteriorRunsOnItUnlessPriorsIsGive
         test::run_program(with({"run", calibrated.string(), "--priors", "-o", priors.string()}))
             .status,
         0);
-    ASSERT_EQ(test::run_program(with({"run", scenario("kota-magelang-2025.toml"), "--posterior",
-                                      (dir.path() / "post.csv").string(), "-o", given.string()}))
+    ASSERT_EQ(test::run_program(
+                  with({"run", test::shipped_scenario("kota-magelang-2025.toml"), "--posterior",
+                        (dir.path() / "post.csv").string(), "-o", given.string()}))
                   .status,
               0);
     EXPECT_EQ(covered_at_end(by_default), covered_at_end(given));
@@ -168,19 +165,19 @@ TEST(PosteriorCommands, CompareAndSweepPairReplicatesOnTheSameDraw) {
 
     // One scenario names the posterior, the other none: refused, saying what to give.
     const auto mixed =
-        test::run_program(with({"compare", scenario("kota-magelang-2025.toml"), calibrated.string(),
-                                "-o", (dir.path() / "mixed.h5").string()}));
+        test::run_program(with({"compare", test::shipped_scenario("kota-magelang-2025.toml"),
+                                calibrated.string(), "-o", (dir.path() / "mixed.h5").string()}));
     EXPECT_EQ(mixed.status, 2);
     EXPECT_NE(mixed.err.find("names no run.posterior but"), std::string::npos) << mixed.err;
     EXPECT_NE(mixed.err.find("give --posterior FILE for all of them, or --priors"),
               std::string::npos)
         << mixed.err;
     // --priors or one --posterior for all resolves it.
-    EXPECT_EQ(
-        test::run_program(with({"compare", scenario("kota-magelang-2025.toml"), calibrated.string(),
-                                "--priors", "-o", (dir.path() / "p.h5").string()}))
-            .status,
-        0);
+    EXPECT_EQ(test::run_program(
+                  with({"compare", test::shipped_scenario("kota-magelang-2025.toml"),
+                        calibrated.string(), "--priors", "-o", (dir.path() / "p.h5").string()}))
+                  .status,
+              0);
 }
 
 TEST(PosteriorCommands, TargetWeighsEveryCandidateOverThePosterior) {

@@ -17,10 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string scenario(const std::string& name) {
-    return (test::scenarios_dir() / name).string();
-}
-
 /// "Rp163,497,600" in `text` after `label` → 163497600.
 long long rupiah_after(const std::string& text, const std::string& label) {
     const auto at = text.find(label);
@@ -37,8 +33,8 @@ long long rupiah_after(const std::string& text, const std::string& label) {
 double probability_with_budget(const fs::path& dir, long long budget) {
     const fs::path out = dir / ("b" + std::to_string(budget) + ".h5");
     const auto r = test::run_program(
-        {"forecast", scenario("kota-magelang-2025.toml"), "--set", "population.scale=4",
-         "--replicates", "20", "--set",
+        {"forecast", test::shipped_scenario("kota-magelang-2025.toml"), "--set",
+         "population.scale=4", "--replicates", "20", "--set",
          "programme.kota-magelang-apbd.budget_idr_per_year.2024=" + std::to_string(budget), "--set",
          "programme.kota-magelang-apbd.budget_idr_per_year.2025=" + std::to_string(budget),
          "--threshold", "33%", "--by", "2025-12", "-q", "-o", out.string()});
@@ -53,7 +49,7 @@ double probability_with(const fs::path& dir, const std::vector<std::string>& set
                         const std::string& reach) {
     static int runs = 0;
     const fs::path out = dir / ("f" + std::to_string(++runs) + ".h5");
-    std::vector<std::string> args{"forecast",     scenario("kota-magelang-2025.toml"),
+    std::vector<std::string> args{"forecast",     test::shipped_scenario("kota-magelang-2025.toml"),
                                   "--set",        "population.scale=4",
                                   "--replicates", "20"};
     for (const std::string& set : sets) {
@@ -84,7 +80,7 @@ double number_after(const std::string& text, const std::string& label) {
 /// by 2025-12) ≥ 80%, with `more` arguments.
 test::ProcessResult target_on_key(const std::string& reach, std::vector<std::string> more) {
     std::vector<std::string> args{"target",
-                                  scenario("kota-magelang-2025.toml"),
+                                  test::shipped_scenario("kota-magelang-2025.toml"),
                                   "--set",
                                   "population.scale=4",
                                   "--replicates",
@@ -159,10 +155,10 @@ TEST(TargetCommand, ALapseHazardIsSoughtDownwardsAndTheWrongDirectionIsReported)
 }
 
 TEST(TargetCommand, TheBudgetFoundMeetsTheGoalAndOneStepLessDoesNot) {
-    const auto r = test::run_program({"target", scenario("kota-magelang-2025.toml"), "--set",
-                                      "population.scale=4", "--replicates", "20", "--reach", "33%",
-                                      "--by", "2025-12", "--probability", "80%", "--programme",
-                                      "kota-magelang-apbd", "--vary", "budget", "-q"});
+    const auto r = test::run_program(
+        {"target", test::shipped_scenario("kota-magelang-2025.toml"), "--set", "population.scale=4",
+         "--replicates", "20", "--reach", "33%", "--by", "2025-12", "--probability", "80%",
+         "--programme", "kota-magelang-apbd", "--vary", "budget", "-q"});
     ASSERT_EQ(r.status, 0) << r.err;
     const long long answer = rupiah_after(r.out, "Answer: ");
     const long long below = rupiah_after(r.out, "One step less, ");
@@ -180,7 +176,7 @@ TEST(TargetCommand, TheBudgetFoundMeetsTheGoalAndOneStepLessDoesNot) {
 
 TEST(TargetCommand, FundedMonthsVariantAndUnreachableGoals) {
     const auto months = test::run_program(
-        {"target", scenario("kota-magelang-2025.toml"), "--set", "population.scale=4",
+        {"target", test::shipped_scenario("kota-magelang-2025.toml"), "--set", "population.scale=4",
          "--replicates", "10", "--reach", "29.5%", "--by", "2025-12", "--probability", "0.5",
          "--programme", "kota-magelang-apbd", "--vary", "months", "-q"});
     ASSERT_EQ(months.status, 0) << months.err;
@@ -192,7 +188,7 @@ TEST(TargetCommand, FundedMonthsVariantAndUnreachableGoals) {
     EXPECT_LE(answer, 12);
 
     const auto never = test::run_program(
-        {"target", scenario("kota-magelang-2025.toml"), "--set", "population.scale=4",
+        {"target", test::shipped_scenario("kota-magelang-2025.toml"), "--set", "population.scale=4",
          "--replicates", "4", "--reach", "90%", "--by", "2025-12", "--probability", "0.5",
          "--programme", "kota-magelang-apbd", "--vary", "budget", "-q"});
     ASSERT_EQ(never.status, 0) << never.err;
@@ -200,7 +196,7 @@ TEST(TargetCommand, FundedMonthsVariantAndUnreachableGoals) {
 }
 
 TEST(TargetCommand, BadInputIsRefusedWithExitStatus2) {
-    const std::string km = scenario("kota-magelang-2025.toml");
+    const std::string km = test::shipped_scenario("kota-magelang-2025.toml");
     const std::vector<std::string> goal{"--reach", "30%",           "--by",
                                         "2025-12", "--probability", "80%"};
     const auto with_goal = [&](std::vector<std::string> args) {
@@ -274,14 +270,15 @@ TEST(TargetCommand, HelpDescribesTheKeySearch) {
 }
 
 TEST(TargetCommand, AtMeansCoverageInThatMonthAndExactlyOneOfAtAndByIsGiven) {
-    std::vector<std::string> base{"target",        scenario("kota-magelang-2025.toml"),
-                                  "--set",         "population.scale=20",
-                                  "--reach",       "30%",
-                                  "--probability", "80%",
-                                  "--vary",        "behaviour.h0_self",
-                                  "--lowest",      "0",
-                                  "--highest",     "0.04",
-                                  "--step",        "0.01"};
+    std::vector<std::string> base{
+        "target",        test::shipped_scenario("kota-magelang-2025.toml"),
+        "--set",         "population.scale=20",
+        "--reach",       "30%",
+        "--probability", "80%",
+        "--vary",        "behaviour.h0_self",
+        "--lowest",      "0",
+        "--highest",     "0.04",
+        "--step",        "0.01"};
     const auto with = [&](std::vector<std::string> more) {
         std::vector<std::string> args = base;
         args.insert(args.end(), more.begin(), more.end());

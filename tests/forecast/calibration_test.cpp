@@ -26,10 +26,6 @@ ExecutionContext one_thread() {
     return context;
 }
 
-std::string scenario(const std::string& name) {
-    return (test::scenarios_dir() / name).string();
-}
-
 Observation observation(const Scenario& s, SegmentGroup segment, int month) {
     Observation o;
     o.region_code = "33.71";
@@ -43,7 +39,7 @@ Observation observation(const Scenario& s, SegmentGroup segment, int month) {
 } // namespace
 
 TEST(Calibration, KeysResolveWithPriorsByKind) {
-    const Scenario s = load_scenario(scenario("kota-magelang-2025.toml"));
+    const Scenario s = load_scenario(test::shipped_scenario("kota-magelang-2025.toml"));
     const CalibrationParameter h = calibration_parameter(s, "h0_self");
     EXPECT_EQ(h.key, "behaviour.h0_self");
     EXPECT_DOUBLE_EQ(h.start, s.behaviour.h0_self);
@@ -94,7 +90,7 @@ TEST(Calibration, KeysResolveWithPriorsByKind) {
 }
 
 TEST(Calibration, TheScenarioAtAPointIsAVariantRunAsLongAsTheProblem) {
-    const Scenario s = load_scenario(scenario("kota-magelang-2025.toml"));
+    const Scenario s = load_scenario(test::shipped_scenario("kota-magelang-2025.toml"));
     std::vector<Observation> obs{observation(s, SegmentGroup::all, 5)};
     const CalibrationProblem problem(
         s, {calibration_parameter(s, "behaviour.continue_after_subsidy")}, obs, one_thread());
@@ -109,7 +105,7 @@ TEST(Calibration, TheScenarioAtAPointIsAVariantRunAsLongAsTheProblem) {
 }
 
 TEST(Calibration, SimulatedObservationIsTheSegmentGroupsCoverageInItsMonth) {
-    Scenario s = load_scenario(scenario("kota-magelang-2025.toml"));
+    Scenario s = load_scenario(test::shipped_scenario("kota-magelang-2025.toml"));
     s.run.months = 6;
     const ReplicateSeries series = simulate_replicate(s, 0);
     Observation o = observation(s, SegmentGroup::bpu, 4);
@@ -129,7 +125,7 @@ TEST(Calibration, SimulatedObservationIsTheSegmentGroupsCoverageInItsMonth) {
 }
 
 TEST(Calibration, LossIsTheWeightedMeanSquaredError) {
-    const Scenario s = load_scenario(scenario("kota-magelang-2025.toml"));
+    const Scenario s = load_scenario(test::shipped_scenario("kota-magelang-2025.toml"));
     std::vector<Observation> obs{observation(s, SegmentGroup::all, 1),
                                  observation(s, SegmentGroup::all, 2)};
     obs[0].value = 0.30;
@@ -140,7 +136,7 @@ TEST(Calibration, LossIsTheWeightedMeanSquaredError) {
 }
 
 TEST(Calibration, LossCountsOnlyTheErrorBeyondAnObservationsBand) {
-    const Scenario s = load_scenario(scenario("kota-magelang-2025.toml"));
+    const Scenario s = load_scenario(test::shipped_scenario("kota-magelang-2025.toml"));
     std::vector<Observation> obs{observation(s, SegmentGroup::all, 1)};
     obs[0].value = 0.30;
     obs[0].error_band = 0.05;
@@ -160,7 +156,7 @@ TEST(Calibration, LossCountsOnlyTheErrorBeyondAnObservationsBand) {
 // it and the posterior concentrates; with a band of 10 points, which admits the model's own
 // value, the estimate stays where it starts and the posterior keeps most of the prior's width.
 TEST(Calibration, AFigureKnownOnlyWithinABandBarelyMovesThePrior) {
-    const Scenario s = load_scenario(scenario("kota-magelang-2025.toml"),
+    const Scenario s = load_scenario(test::shipped_scenario("kota-magelang-2025.toml"),
                                      {"population.scale=20", "run.months=12"});
     std::vector<Observation> obs{observation(s, SegmentGroup::bpu, 11)};
     std::vector<CalibrationParameter> parameters{calibration_parameter(s, "h0_self")};
@@ -225,7 +221,7 @@ TEST(Calibration, RecoversKnownParametersFromAPerturbedStart) {
         // The employer lapse is recoverable only under the one national registration hazard:
         // with "steady_state" registration follows the lapse and the level never moves.
         load_scenario(
-            scenario("kota-magelang-2025.toml"),
+            test::shipped_scenario("kota-magelang-2025.toml"),
             {"population.scale=10", "run.months=24", "behaviour.employer_registration=\"hazard\""}),
         {{"behaviour.h0_self", true_h0_self}, {"behaviour.h_employer_lapse", true_employer_lapse}});
 
@@ -293,8 +289,8 @@ TEST(CalibrateCommand, WritesAScenarioThatExtendsTheOriginalWithTheFittedValuesO
     const test::ScratchDir dir;
     const std::filesystem::path out = dir.path() / "jt-calibrated.toml";
     const auto r = test::run_program(
-        {"calibrate", scenario("jawa-tengah.toml"), "--set", "population.scale=2000", "--fit",
-         "population.initial_coverage.formal_employer", "--fit",
+        {"calibrate", test::shipped_scenario("jawa-tengah.toml"), "--set", "population.scale=2000",
+         "--fit", "population.initial_coverage.formal_employer", "--fit",
          "population.initial_coverage.informal_self", "--prior",
          "population.initial_coverage.informal_self=0.05:0.3", "--particles", "20", "--generations",
          "3", "--evaluations", "60", "-q", "-o", out.string()});
@@ -311,7 +307,7 @@ TEST(CalibrateCommand, WritesAScenarioThatExtendsTheOriginalWithTheFittedValuesO
 
     // The calibrated scenario loads, is the original apart from the fitted values, and those
     // are the estimate in the fit report.
-    const Scenario original = load_scenario(scenario("jawa-tengah.toml"));
+    const Scenario original = load_scenario(test::shipped_scenario("jawa-tengah.toml"));
     const Scenario calibrated = load_scenario(out);
     const RunFileReader fit(dir.path() / "jt-calibrated.fit.h5");
     EXPECT_EQ(fit.strings("/parameters/key"),
@@ -368,7 +364,7 @@ TEST(CalibrateCommand, WritesAScenarioThatExtendsTheOriginalWithTheFittedValuesO
 // refused with the key and the path.
 TEST(ScenarioPosterior, IsAFileRelativeToTheScenarioOrRefused) {
     const test::ScratchDir dir;
-    const auto base = scenario("kota-magelang-2024.toml");
+    const auto base = test::shipped_scenario("kota-magelang-2024.toml");
     dir.write("fit.h5", "not read at load");
     const auto good =
         dir.write("good.toml", "extends = \"" + base + "\"\n[run]\nposterior = \"fit.h5\"\n");
@@ -394,7 +390,8 @@ TEST(Calibration, BehaviourContinueAfterSubsidyIsFittedThroughTheProgrammes) {
     // Kota Magelang's programme takes the behaviour value; its funding ends in 2025-12, so
     // BPU coverage in 2026 depends on how many members keep paying. The simulated
     // observation moves with the parameter, on the same seed, so it can be fitted.
-    const Scenario s = load_scenario(scenario("kota-magelang-2025.toml"), {"population.scale=20"});
+    const Scenario s =
+        load_scenario(test::shipped_scenario("kota-magelang-2025.toml"), {"population.scale=20"});
     Observation after = observation(s, SegmentGroup::bpu, 29); // 2026-06
     after.value = 0.3;
     const CalibrationProblem problem(s, {calibration_parameter(s, "continue_after_subsidy")},
@@ -411,7 +408,7 @@ TEST(CalibrateCommand, FitsProgrammeBudgetAndRegionKeysAndWritesThemWhereExtends
     const test::ScratchDir dir;
     // Kota Yogyakarta's programme with a budget, and a region override, for the fit to reach.
     const std::filesystem::path base = dir.write(
-        "diy-more.toml", "extends = \"" + scenario("di-yogyakarta.toml") +
+        "diy-more.toml", "extends = \"" + test::shipped_scenario("di-yogyakarta.toml") +
                              "\"\n[[programme]]\nname = \"kota-yogya-apbd\"\n"
                              "[programme.budget_idr_per_year]\n2024 = 31_886_400\n"
                              "2025 = 1_604_937_600\n[[population.region]]\nregion = \"34.71\"\n"
@@ -472,7 +469,7 @@ TEST(CalibrateCommand, FitsProgrammeBudgetAndRegionKeysAndWritesThemWhereExtends
 TEST(CalibrateCommand, BadInputIsRefusedWithExitStatus2AndNothingWritten) {
     const test::ScratchDir dir;
     const std::string out = (dir.path() / "c.toml").string();
-    const std::string jt = scenario("jawa-tengah.toml");
+    const std::string jt = test::shipped_scenario("jawa-tengah.toml");
     const struct {
         std::vector<std::string> args;
         std::string message;
@@ -494,7 +491,7 @@ TEST(CalibrateCommand, BadInputIsRefusedWithExitStatus2AndNothingWritten) {
          "--prior h0_self: expected KEY=LOW:HIGH"},
         {{"calibrate", jt, "--fit", "h0_self", "--until", "2024-01", "-o", out},
          "no observations before 2024-01 to fit"},
-        {{"calibrate", scenario("indonesia.toml"), "--fit", "h0_self", "-o", out},
+        {{"calibrate", test::shipped_scenario("indonesia.toml"), "--fit", "h0_self", "-o", out},
          "indonesia.toml: no observations to fit"},
         {{"calibrate", jt, "--fit", "h0_self", "--particles", "1", "-o", out},
          "--particles must be 0 or between 2 and 100000"},

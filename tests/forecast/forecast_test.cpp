@@ -25,15 +25,11 @@ namespace {
 
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 
-std::string scenario(const std::string& name) {
-    return (test::scenarios_dir() / name).string();
-}
-
 // DI Yogyakarta's five kab/kota at 100 workers per agent, with self-paid take-up raised so
 // that coverage rises through 40% during the run, in different months in different
 // replicates and regions (Kota Yogyakarta jumps when its programme starts).
 std::vector<std::string> rising_forecast(const fs::path& out, int threads) {
-    return {"forecast",     scenario("di-yogyakarta.toml"),
+    return {"forecast",     test::shipped_scenario("di-yogyakarta.toml"),
             "--set",        "population.scale=100",
             "--set",        "behaviour.h0_self=0.03",
             "--months",     "24",
@@ -77,7 +73,7 @@ TEST(FirstPassage, DistributionUsesInverseCdfQuantilesWithNeverLast) {
 }
 
 TEST(ForecastAreas, AreRegionsThenProvincesThenTheScenario) {
-    const Scenario s = load_scenario(scenario("di-yogyakarta.toml"));
+    const Scenario s = load_scenario(test::shipped_scenario("di-yogyakarta.toml"));
     const std::vector<ForecastArea> areas = forecast_areas(s);
     ASSERT_EQ(areas.size(), s.regions.size() + 2);
     EXPECT_EQ(areas[0].code, "34.01");
@@ -218,7 +214,7 @@ TEST(ForecastCommand, OutputDoesNotDependOnTheThreads) {
 
 TEST(ForecastCommand, PrintsTheTableAndDefaultsToTheScenarioThreshold) {
     const test::ScratchDir dir;
-    const auto r = test::run_program({"forecast", scenario("kota-magelang-2025.toml"),
+    const auto r = test::run_program({"forecast", test::shipped_scenario("kota-magelang-2025.toml"),
                                       "--replicates", "4", "-o", (dir.path() / "km.h5").string()});
     ASSERT_EQ(r.status, 0) << r.err;
     // Kota Magelang's scenario takes Jawa Tengah's UCJ target as its ULC threshold.
@@ -234,7 +230,7 @@ TEST(ForecastCommand, PrintsTheTableAndDefaultsToTheScenarioThreshold) {
 TEST(ForecastCommand, BadInputIsRefusedWithExitStatus2AndNothingWritten) {
     const test::ScratchDir dir;
     const std::string out = (dir.path() / "x.h5").string();
-    const std::string km = scenario("kota-magelang-2025.toml");
+    const std::string km = test::shipped_scenario("kota-magelang-2025.toml");
     const struct {
         std::vector<std::string> args;
         std::string message;
@@ -261,16 +257,17 @@ TEST(ForecastCommand, BadInputIsRefusedWithExitStatus2AndNothingWritten) {
 TEST(ForecastCommand, PosteriorDrawsEnterReplicateByReplicate) {
     const test::ScratchDir dir;
     const fs::path calibrated = dir.path() / "km-calibrated.toml";
-    const auto c = test::run_program({"calibrate", scenario("di-yogyakarta.toml"), "--set",
-                                      "population.scale=200", "--fit", "h0_self", "--particles",
-                                      "20", "--generations", "3", "--evaluations", "40", "-q", "-o",
-                                      calibrated.string()});
+    const auto c = test::run_program({"calibrate", test::shipped_scenario("di-yogyakarta.toml"),
+                                      "--set", "population.scale=200", "--fit", "h0_self",
+                                      "--particles", "20", "--generations", "3", "--evaluations",
+                                      "40", "-q", "-o", calibrated.string()});
     ASSERT_EQ(c.status, 0) << c.err;
     const fs::path fit = dir.path() / "km-calibrated.fit.h5";
     const fs::path out = dir.path() / "posterior.h5";
-    const auto r = test::run_program({"forecast", scenario("di-yogyakarta.toml"), "--set",
-                                      "population.scale=200", "--months", "12", "--replicates", "6",
-                                      "--posterior", fit.string(), "-q", "-o", out.string()});
+    const auto r =
+        test::run_program({"forecast", test::shipped_scenario("di-yogyakarta.toml"), "--set",
+                           "population.scale=200", "--months", "12", "--replicates", "6",
+                           "--posterior", fit.string(), "-q", "-o", out.string()});
     ASSERT_EQ(r.status, 0) << r.err;
 
     const RunFileReader posterior(fit), forecast(out);
@@ -292,7 +289,7 @@ TEST(ForecastCommand, PosteriorDrawsEnterReplicateByReplicate) {
     std::ostringstream h0;
     h0 << std::setprecision(17) << values.values[3];
     const fs::path plain = dir.path() / "plain.h5";
-    ASSERT_EQ(test::run_program({"forecast", scenario("di-yogyakarta.toml"), "--set",
+    ASSERT_EQ(test::run_program({"forecast", test::shipped_scenario("di-yogyakarta.toml"), "--set",
                                  "population.scale=200", "--set", "behaviour.h0_self=" + h0.str(),
                                  "--months", "12", "--replicates", "4", "-q", "-o", plain.string()})
                   .status,
@@ -305,8 +302,9 @@ TEST(ForecastCommand, PosteriorDrawsEnterReplicateByReplicate) {
         ASSERT_EQ(a.values[3 * block + i], b.values[3 * block + i]) << i;
 
     // A file without posterior draws is refused.
-    const auto bad = test::run_program({"forecast", scenario("di-yogyakarta.toml"), "--posterior",
-                                        out.string(), "-o", (dir.path() / "x.h5").string()});
+    const auto bad =
+        test::run_program({"forecast", test::shipped_scenario("di-yogyakarta.toml"), "--posterior",
+                           out.string(), "-o", (dir.path() / "x.h5").string()});
     EXPECT_EQ(bad.status, 2);
     EXPECT_NE(bad.err.find("not a fit file with posterior draws from `ulcsim calibrate`"),
               std::string::npos)
@@ -318,7 +316,7 @@ namespace {
 /// Kota Magelang 2025 with four BPU coverage observations, 6 months apart from its sixth month
 /// (2024-06 … 2025-12), simulated at scale 5 with h0_self = 0.016 (the mean of 8 replicates).
 fs::path synthetic_observations(const fs::path& dir) {
-    Scenario truth = load_scenario(scenario("kota-magelang-2025.toml"),
+    Scenario truth = load_scenario(test::shipped_scenario("kota-magelang-2025.toml"),
                                    {"population.scale=5", "behaviour.h0_self=0.016"});
     const int months[] = {5, 11, 17, 23};
     std::vector<Observation> obs;
@@ -334,7 +332,7 @@ fs::path synthetic_observations(const fs::path& dir) {
     const auto means = replicate_means(generator.simulate({generator.start()}, {1}, 8)).front();
 
     std::ostringstream toml;
-    toml << "extends = \"" << scenario("kota-magelang-2025.toml") << "\"\n";
+    toml << "extends = \"" << test::shipped_scenario("kota-magelang-2025.toml") << "\"\n";
     for (std::size_t i = 0; i < obs.size(); ++i)
         toml << "[[observation]]\nregion = \"33.71\"\nsegment = \"bpu\"\nmonth = \""
              << obs[i].month.to_string() << "\"\nvalue = " << std::setprecision(17) << means[i]
@@ -523,8 +521,8 @@ TEST(ForecastCommand, SkillTravelsFromTheFitToTheForecast) {
 
     // One observation gives no cut-off: --skill is refused before anything is fitted.
     const auto none =
-        test::run_program({"calibrate", scenario("sawahlunto.toml"), "--fit", "h0_self", "--skill",
-                           "-o", (dir.path() / "s.toml").string()});
+        test::run_program({"calibrate", test::shipped_scenario("sawahlunto.toml"), "--fit",
+                           "h0_self", "--skill", "-o", (dir.path() / "s.toml").string()});
     EXPECT_EQ(none.status, 2);
     EXPECT_NE(none.err.find("no skill can be measured"), std::string::npos) << none.err;
     EXPECT_FALSE(fs::exists(dir.path() / "s.fit.h5"));
@@ -538,7 +536,8 @@ TEST(ForecastCommand, SkillTravelsFromTheFitToTheForecast) {
 // of sd 3 pp at the cut-off (the month after the last fitted observation, 2024-11).
 TEST(ForecastCommand, TheDiscrepancyOfTheSkillSpreadsTheFirstPassages) {
     const test::ScratchDir dir;
-    const Scenario diy = load_scenario(scenario("di-yogyakarta.toml"), {"population.scale=100"});
+    const Scenario diy =
+        load_scenario(test::shipped_scenario("di-yogyakarta.toml"), {"population.scale=100"});
     ExecutionContext context;
     context.threads = 1;
     const CalibrationProblem problem(diy, {calibration_parameter(diy, "h0_self")}, diy.observations,
@@ -568,9 +567,9 @@ TEST(ForecastCommand, TheDiscrepancyOfTheSkillSpreadsTheFirstPassages) {
     write(dir.path() / "skill.fit.h5", true);
     const auto forecast = [&](const std::string& fit_file, const std::string& out) {
         return test::run_program(
-            {"forecast", scenario("di-yogyakarta.toml"), "--set", "population.scale=100",
-             "--months", "24", "--replicates", "20", "--threshold", "40%", "--posterior",
-             (dir.path() / fit_file).string(), "-o", (dir.path() / out).string()});
+            {"forecast", test::shipped_scenario("di-yogyakarta.toml"), "--set",
+             "population.scale=100", "--months", "24", "--replicates", "20", "--threshold", "40%",
+             "--posterior", (dir.path() / fit_file).string(), "-o", (dir.path() / out).string()});
     };
     const auto plain = forecast("plain.fit.h5", "plain.h5");
     const auto widened = forecast("skill.fit.h5", "widened.h5");

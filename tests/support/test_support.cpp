@@ -22,6 +22,10 @@ std::filesystem::path scenarios_dir() {
     return source_dir() / "scenarios";
 }
 
+std::string shipped_scenario(const std::string& name) {
+    return (scenarios_dir() / name).string();
+}
+
 std::vector<Scenario> two_small_scenarios() {
     std::vector<Scenario> s;
     s.push_back(load_scenario(scenarios_dir() / "kota-magelang-2024.toml", {"run.months=20"}));

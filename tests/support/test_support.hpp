@@ -15,6 +15,8 @@ namespace ulcsim::test {
 
 std::filesystem::path source_dir();
 std::filesystem::path scenarios_dir();
+/// The path of a shipped scenario (scenarios/NAME), as a command-line argument.
+std::string shipped_scenario(const std::string& name);
 
 /// What a finished process left behind.
 struct ProcessResult {

@@ -2,6 +2,10 @@
 
 #include "commands.hpp"
 #include "ensemble_command.hpp"
+#include "ulcsim/forecast_file.hpp"
+
+#include <algorithm>
+#include <iostream>
 
 namespace po = boost::program_options;
 
@@ -10,6 +14,15 @@ namespace ulcsim::cli {
 std::string ChosenPosterior::source() const {
     return file.string() +
            (of_scenario ? ", the scenario's run.posterior; --priors runs without it" : "");
+}
+
+void ChosenPosterior::announce_shared(const std::string& each) const {
+    std::cerr << "  parameters: replicate r of every " << each
+              << " runs with the same posterior draw (" << source() << ")\n";
+}
+
+void ChosenPosterior::record_shared(ArrayWriter& out, const Scenario& first) const {
+    write_run_parameters(out, posterior_plan(first, draws), source());
 }
 
 void PosteriorOption::add_to(po::options_description& options) {
@@ -32,22 +45,21 @@ PosteriorOption::choose(const po::variables_map& vm,
     if (vm.count("posterior")) {
         chosen.file = file;
     } else {
-        const Scenario* named = nullptr; // the first that names one
-        const Scenario* unnamed = nullptr;
+        const auto names = [](const Scenario* s) { return !s->run.posterior.empty(); };
+        const auto first = std::find_if(scenarios.begin(), scenarios.end(), names);
+        if (first == scenarios.end()) return std::nullopt;
+        const Scenario* named = *first;
         for (const Scenario* s : scenarios) {
-            const Scenario*& first = s->run.posterior.empty() ? unnamed : named;
-            if (!first) first = s;
+            const bool differs =
+                !names(s) || !std::filesystem::equivalent(s->run.posterior, named->run.posterior);
+            if (differs)
+                throw UsageError(s->file.string() +
+                                 (names(s) ? " names another run.posterior than "
+                                           : " names no run.posterior but ") +
+                                 named->file.string() +
+                                 " does, and paired replicates must share their parameters: "
+                                 "give --posterior FILE for all of them, or --priors");
         }
-        if (!named) return std::nullopt;
-        const auto refuse = [&](const Scenario& other, const std::string& why) {
-            throw UsageError(other.file.string() + why + named->file.string() +
-                             " does, and paired replicates must share their parameters: give "
-                             "--posterior FILE for all of them, or --priors");
-        };
-        if (unnamed) refuse(*unnamed, " names no run.posterior but ");
-        for (const Scenario* s : scenarios)
-            if (!std::filesystem::equivalent(s->run.posterior, named->run.posterior))
-                refuse(*s, " names another run.posterior than ");
         chosen.file = named->run.posterior;
         chosen.of_scenario = true;
     }

@@ -5,6 +5,7 @@
 
 #include "ulcsim/fit_file.hpp"
 #include "ulcsim/scenario.hpp"
+#include "ulcsim/store.hpp"
 
 #include <boost/program_options.hpp>
 #include <filesystem>
@@ -21,6 +22,12 @@ struct ChosenPosterior {
     bool of_scenario = false; ///< the scenarios' run.posterior, not --posterior
     /// "FILE" or "FILE, the scenario's run.posterior; --priors runs without it".
     std::string source() const;
+
+    /// For the commands whose scenarios are paired by replicate (compare, sweep): replicate r
+    /// of every one (`each`: "scenario", "grid point") runs on the same draw. Says so on
+    /// stderr, and records the draws in `out` as /replicate_parameters.
+    void announce_shared(const std::string& each) const;
+    void record_shared(ArrayWriter& out, const Scenario& first) const;
 };
 
 struct PosteriorOption {
