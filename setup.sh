@@ -2,10 +2,22 @@
 # Installs what ulcsim needs from Debian's packages, builds it (Release) and runs the default
 # scenario. Safe to run again: installed packages are skipped, the build is incremental.
 #
-#   ./setup.sh              install, build, run the default scenario
-#   ./setup.sh --deps-only  only install the packages (what CI does before the tests)
+#   ./setup.sh                 install, build, run the default scenario
+#   ./setup.sh --deps-only     only install the packages (what CI does before the tests)
+#   ./setup.sh --install-path  as ./setup.sh, then link the program into ~/.local/bin as
+#                              'ulcsim' (creating the folder; says so if it is not on PATH)
+#   ./setup.sh --help          this text
 set -euo pipefail
 cd "$(dirname "$0")"
+
+mode=all
+case "${1:-}" in
+  "") ;;
+  --deps-only) mode=deps ;;
+  --install-path) mode=install-path ;;
+  -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+  *) echo "setup.sh: unknown option '$1' (see ./setup.sh --help)" >&2; exit 2 ;;
+esac
 
 packages=(
   cmake make g++ pkg-config python3 python3-h5py python3-numpy
@@ -38,7 +50,7 @@ if [ ! -d tests/browser/node_modules/puppeteer-core ]; then
   echo "==> installing puppeteer-core (npm) for the browser test"
   (cd tests/browser && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error)
 fi
-[ "${1:-}" = "--deps-only" ] && exit 0
+[ "$mode" = deps ] && exit 0
 
 echo "==> building (Release) in build/release"
 cmake --preset release >/dev/null
@@ -54,3 +66,28 @@ echo "The run file runs/kota-magelang-2025.h5 opens with h5py, pandas or h5dump 
 echo "README.md), runs/kota-magelang-2025.summary.csv in a spreadsheet; scenario files are"
 echo "described in scenarios/README.md. To see what the 2025 year buys against stopping in 2024:"
 echo "  build/release/engine/cli/ulcsim compare scenarios/kota-magelang-2024.toml $scenario"
+
+# The program on PATH: a symbolic link in ~/.local/bin (the per-user folder of the XDG base
+# directories, on PATH in Debian's default ~/.profile once it exists), so that a rebuild is
+# picked up without linking again.
+program="$PWD/build/release/engine/cli/ulcsim"
+bin_dir="$HOME/.local/bin"
+echo
+if [ "$mode" = install-path ]; then
+  mkdir -p "$bin_dir"
+  if [ -e "$bin_dir/ulcsim" ] && [ ! -L "$bin_dir/ulcsim" ]; then
+    echo "setup.sh: $bin_dir/ulcsim exists and is not a link; left as it is" >&2
+    exit 1
+  fi
+  ln -sfn "$program" "$bin_dir/ulcsim"
+  echo "==> linked $bin_dir/ulcsim -> $program"
+  case ":$PATH:" in
+    *":$bin_dir:"*) echo "'ulcsim' now runs from any folder." ;;
+    *) echo "$bin_dir is not on PATH: add this line to ~/.bashrc (or ~/.profile) and open a new shell:"
+       echo "  export PATH=\"\$HOME/.local/bin:\$PATH\"" ;;
+  esac
+else
+  echo "To run it as 'ulcsim' from any folder: ./setup.sh --install-path (links it into"
+  echo "~/.local/bin), or for this shell only:"
+  echo "  export PATH=\"$PWD/build/release/engine/cli:\$PATH\""
+fi
