@@ -6,11 +6,12 @@
 # build/results/ (large). About 2 minutes on 2 cores.
 #
 #   results/make.sh                 every folder: kota-magelang sawahlunto di-yogyakarta
-#                                   experiments jawa-tengah-forecast national mpi skill
+#                                   experiments jawa-tengah-forecast national national-2021 mpi
+#                                   skill
 #   results/make.sh kota-magelang   only the ones named
 #
-# jawa-tengah-forecast, national and mpi have their own scripts, which this one runs (about 10,
-# 6 and 8 minutes; the national run needs about 2.5 GB of memory, mpi Debian's
+# jawa-tengah-forecast, national, national-2021 and mpi have their own scripts, which this one
+# runs (about 10, 6, 10 and 8 minutes; the national run needs about 2.5 GB of memory, mpi Debian's
 # libhdf5-openmpi-dev and both cores to itself); it adds the Jawa Tengah report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -99,7 +100,8 @@ jawa_tengah_forecast() {
   screenshot "$here/report.html" "$here/report.png"
 }
 
-all=(kota-magelang sawahlunto di-yogyakarta experiments jawa-tengah-forecast national mpi skill)
+all=(kota-magelang sawahlunto di-yogyakarta experiments jawa-tengah-forecast national national-2021
+  mpi skill)
 for folder in "${@:-${all[@]}}"; do
   echo "==> results/$folder" >&2
   case $folder in
@@ -109,6 +111,7 @@ for folder in "${@:-${all[@]}}"; do
     jawa-tengah-forecast) jawa_tengah_forecast ;;
     experiments) ULCSIM=$ulcsim results/experiments/make.sh ;;
     national) results/national/make.sh ;;
+    national-2021) ULCSIM=$ulcsim results/national-2021/make.sh ;;
     mpi) results/mpi/make.sh ;;
     skill) ULCSIM=$ulcsim results/skill/make.sh ;;
     *) echo "results/make.sh: unknown folder '$folder' (${all[*]})" >&2; exit 2 ;;

@@ -50,7 +50,14 @@ measure di-yogyakarta-h0_self scenarios/di-yogyakarta.toml --set population.scal
   --replicates 10 --months 12 --rolling --fit h0_self
 measure di-yogyakarta-h0_self-h_lapse scenarios/di-yogyakarta.toml --set population.scale=100 \
   --replicates 10 --months 12 --backtest 2024-06,2024-10 --fit h0_self,h_lapse
-# Jawa Tengah (two shares, both Feb 2024), Sawahlunto (one, Mar 2024) and the nation (none):
+# The nation from Nov 2021: seven national figures (Nov 2021, Feb 2022, Feb 2023, Dec 2023),
+# three cut-offs. The scenario as it is, then employer registration and self-enrolment fitted.
+measure indonesia-2021-priors scenarios/indonesia-2021.toml --set population.scale=1000 \
+  --replicates 4 --months 26 --rolling
+measure indonesia-2021-h0_register-h0_self scenarios/indonesia-2021.toml \
+  --set population.scale=1000 --replicates 4 --months 26 --rolling --fit h0_register,h0_self
+# Jawa Tengah (two shares, both Feb 2024), Sawahlunto (one, Mar 2024) and the nation from Sep
+# 2024 (none):
 # no cut-off has observations both before and after it, which the files say.
 measure jawa-tengah scenarios/jawa-tengah.toml --set population.scale=200 --replicates 10 \
   --rolling --fit h0_self
