@@ -445,19 +445,21 @@ constexpr ScenarioKey keys[] = {
                     "self-paid (about a third). The default of every programme that does not "
                     "set its own."),
     hazard_key("behaviour.h0_register", "`0.01`",
-               "Employer registers an uncovered formal worker. Multiplied by active enforcement "
-               "policies."),
-    choice_key("behaviour.employer_registration", employer_registration_names, "`\"hazard\"`",
-               "`hazard`: employers register uncovered formal workers at `h0_register` in "
-               "every region. `steady_state`: each region's hazard is the one at which its "
-               "starting employer coverage `s` (after `initial_coverage_from`) neither rises "
-               "nor falls: `s (h_employer_lapse + i) / (1 − s)`, where `i = "
-               "h_informal_to_formal (1 − f) / f + entry_rate` is the monthly inflow of new, "
-               "uncovered wage workers per wage worker (`f` the region's formal share); "
-               "`h0_register` is then unused. Enforcement policies multiply either. Without "
-               "it a region whose start is far from `h0_register`'s equilibrium (about 37% "
-               "at the defaults and a formal share of 0.45) drifts towards it for years whatever "
-               "the policies do."),
+               "Employer registers a formal worker it does not pay for yet: uncovered, paying "
+               "himself or a programme member (who then leaves the programme). Multiplied by "
+               "active enforcement policies."),
+    choice_key(
+        "behaviour.employer_registration", employer_registration_names, "`\"hazard\"`",
+        "`hazard`: employers register the formal workers they do not pay for at `h0_register` in "
+        "every region. `steady_state`: each region's hazard is the one at which its "
+        "starting employer coverage `s` (after `initial_coverage_from`) neither rises "
+        "nor falls: `s (h_employer_lapse + i) / (1 − s)`, where `i = "
+        "h_informal_to_formal (1 − f) / f + entry_rate` is the monthly inflow of new, "
+        "uncovered wage workers per wage worker (`f` the region's formal share); "
+        "`h0_register` is then unused. Enforcement policies multiply either. Without "
+        "it a region whose start is far from `h0_register`'s equilibrium (about 37% "
+        "at the defaults and a formal share of 0.45) drifts towards it for years whatever "
+        "the policies do."),
     hazard_key("behaviour.h_employer_lapse", "`0.008`",
                "Employer stops paying for a covered formal worker (arrears)."),
     hazard_key("behaviour.h_formal_to_informal", "`0.008`",
