@@ -305,7 +305,8 @@ int forecast_command(const std::vector<std::string>& args) {
     const ForecastCsvPaths csv = forecast_csv_paths(out_path);
     std::vector<TextOutput> texts{
         {csv.summary, [&](std::ostream& out) { write_summary_csv(out, scenario, summary); }},
-        {csv.forecast, [&](std::ostream& out) { write_forecast_csv(out, forecast); }}};
+        {csv.forecast, [&](std::ostream& out) { write_forecast_csv(out, forecast); }},
+        {csv.programmes, [&](std::ostream& out) { write_programmes_csv(out, scenario, summary); }}};
     std::filesystem::path backtest_csv = out_path;
     backtest_csv.replace_extension(".backtest.csv");
     std::filesystem::path rolling_csv = out_path, skill_csv = out_path;
@@ -330,7 +331,8 @@ int forecast_command(const std::vector<std::string>& args) {
 
     if (!common.quiet) {
         std::cout << out_path.string() << ", " << csv.summary.string() << ", "
-                  << csv.forecast.string() << (backtest ? ", " + backtest_csv.string() : "")
+                  << csv.forecast.string() << ", " << csv.programmes.string()
+                  << (backtest ? ", " + backtest_csv.string() : "")
                   << (rolling ? ", " + rolling_csv.string() + ", " + skill_csv.string() : "")
                   << ": written\n\n";
         print_forecast(forecast, std::cout);

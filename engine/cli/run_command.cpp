@@ -123,7 +123,8 @@ int run_command(const std::vector<std::string>& args) {
         "Simulates the scenario's replicates month by month (in parallel) and writes the\n"
         "monthly series and their statistics over replicates to an HDF5 run file (h5py,\n"
         "pandas and h5dump read it; layout in README.md), and the statistics a spreadsheet\n"
-        "needs to <output without .h5>.summary.csv.\n"
+        "needs to <output without .h5>.summary.csv, each programme's members and spending\n"
+        "by month to <output without .h5>.programmes.csv.\n"
         "Branching: --checkpoint-at YYYY-MM stores the agents' state at that month; another\n"
         "scenario (run.start = that month) continues from it with --from-checkpoint RUN.h5,\n"
         "and reproduces the rest of the first run exactly when it changes nothing.\n"
@@ -262,12 +263,17 @@ int run_command(const std::vector<std::string>& args) {
 
     const EnsembleSummary summary = write_summary(writer, scenario, replicates);
     if (!tracker.empty()) write_observation_tracks(writer, scenario, tracker.tracks());
-    commit_with_csv(
-        csv_path, [&](std::ostream& csv) { write_summary_csv(csv, scenario, summary); },
+    std::filesystem::path programmes_path = out_path;
+    programmes_path.replace_extension(".programmes.csv");
+    commit_with_text_files(
+        {{csv_path, [&](std::ostream& csv) { write_summary_csv(csv, scenario, summary); }},
+         {programmes_path,
+          [&](std::ostream& csv) { write_programmes_csv(csv, scenario, summary); }}},
         [&] { writer.commit(); });
 
     if (!common.quiet) {
-        std::cout << out_path.string() << ", " << csv_path.string() << ": written\n";
+        std::cout << out_path.string() << ", " << csv_path.string() << ", "
+                  << programmes_path.string() << ": written\n";
         print_headline(scenario, summary, std::cout);
     }
     if (profile) print_profile(phase_times, std::cout);

@@ -124,4 +124,10 @@ EnsembleSummary write_summary(RunFileWriter& run, const Scenario& scenario, std:
 /// mean and 90% interval (p05, p95) of the labour force, coverage and money.
 void write_summary_csv(std::ostream& out, const Scenario& scenario, const EnsembleSummary& summary);
 
+/// The programmes CSV: one row per programme × month with the mean and 90% interval (p05, p95)
+/// of its members, enrolments, renewals, departures, spending, commitments and budget (workers
+/// and whole rupiah). Only a header when the scenario has no programme.
+void write_programmes_csv(std::ostream& out, const Scenario& scenario,
+                          const EnsembleSummary& summary);
+
 } // namespace ulcsim

@@ -189,9 +189,10 @@ TEST(RunEnsemble, KeepSummariesWritesTheSameSummariesWithoutTheReplicates) {
     args.push_back("summaries");
     const auto r = test::run_program(args);
     ASSERT_EQ(r.status, 0) << r.err;
-    EXPECT_EQ(entries(dir.path()),
-              (std::vector<std::string>{"all.h5", "all.summary.csv", "summaries.h5",
-                                        "summaries.summary.csv"}))
+    EXPECT_EQ(
+        entries(dir.path()),
+        (std::vector<std::string>{"all.h5", "all.programmes.csv", "all.summary.csv", "summaries.h5",
+                                  "summaries.programmes.csv", "summaries.summary.csv"}))
         << "the scratch file of the replicates is gone";
 
     const RunFileReader a(all), s(summaries);
@@ -218,7 +219,7 @@ TEST(RunEnsemble, PrintsTheOutputSizeAndWritesASpreadsheetCsv) {
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.err.find("output about "), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("(replicates "), std::string::npos) << r.err;
-    EXPECT_NE(r.out.find("jt.summary.csv: written"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("jt.summary.csv, "), std::string::npos) << r.out;
 
     const RunFileReader file(out);
     const std::size_t K = file.strings("/regions/code").size();

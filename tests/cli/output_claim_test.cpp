@@ -150,8 +150,8 @@ TEST(OutputClaim, TheLockFileDoesNotOutliveARunAndALockLeftByAKilledRunStopsNoth
     const fs::path out = dir.path() / "out.h5";
     const auto clean = test::run_program({"run", input.string(), "-q", "-o", out.string()});
     ASSERT_EQ(clean.status, 0) << clean.err;
-    EXPECT_EQ(entries(dir.path()),
-              (std::vector<std::string>{"out.h5", "out.summary.csv", "small.toml"}));
+    EXPECT_EQ(entries(dir.path()), (std::vector<std::string>{"out.h5", "out.programmes.csv",
+                                                             "out.summary.csv", "small.toml"}));
     // A failed run (an override out of range) leaves none either.
     const auto failed = test::run_program(
         {"run", input.string(), "-q", "-o", out.string(), "--set", "population.scale=-1"});
@@ -171,8 +171,8 @@ TEST(OutputClaim, TheLockFileDoesNotOutliveARunAndALockLeftByAKilledRunStopsNoth
     EXPECT_EQ(next.status, 0) << next.err;
     EXPECT_NE(next.err.find("ulcsim: removed " + temporary.string()), std::string::npos)
         << next.err;
-    EXPECT_EQ(entries(dir.path()),
-              (std::vector<std::string>{"out.h5", "out.summary.csv", "small.toml"}));
+    EXPECT_EQ(entries(dir.path()), (std::vector<std::string>{"out.h5", "out.programmes.csv",
+                                                             "out.summary.csv", "small.toml"}));
 }
 
 TEST(OutputClaim, AnOutputInADirectoryThatCannotBeWrittenIsALocatedUserError) {

@@ -68,7 +68,8 @@ TEST(ReportCommand, WritesOnePageThatNeedsNoNetwork) {
     for (const auto& e : std::filesystem::directory_iterator(dir.path()))
         names.push_back(e.path().filename().string());
     std::sort(names.begin(), names.end());
-    EXPECT_EQ(names, (std::vector<std::string>{"km.h5", "km.summary.csv", "report.html"}));
+    EXPECT_EQ(names, (std::vector<std::string>{"km.h5", "km.programmes.csv", "km.summary.csv",
+                                               "report.html"}));
 }
 
 } // namespace

@@ -2,12 +2,14 @@
 // the thread count not mattering, and bad input stopping before anything is written.
 
 #include "support/test_support.hpp"
+#include "ulcsim/calendar.hpp"
 #include "ulcsim/store.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <regex>
+#include <sstream>
 #include <sys/resource.h>
 
 using namespace ulcsim;
@@ -35,11 +37,13 @@ TEST(RunCommand, WritesARunFileThatH5pyReads) {
         {"run", magelang(), "-o", out.string(), "--replicates", "2", "--months", "14"});
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.out.find("magelang.h5, "), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("magelang.summary.csv: written"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("magelang.summary.csv, "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("magelang.programmes.csv: written"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("kota-magelang-apbd: at most 2,0"), std::string::npos) << r.out;
     auto written = entries(dir.path());
     std::sort(written.begin(), written.end());
-    EXPECT_EQ(written, (std::vector<std::string>{"magelang.h5", "magelang.summary.csv"}))
+    EXPECT_EQ(written, (std::vector<std::string>{"magelang.h5", "magelang.programmes.csv",
+                                                 "magelang.summary.csv"}))
         << "no temporary file is left beside the output";
 
     const RunFileReader file(out);
@@ -61,6 +65,50 @@ TEST(RunCommand, WritesARunFileThatH5pyReads) {
     EXPECT_EQ(check.status, 0) << check.err;
     EXPECT_NE(check.out.find("\"33.71\""), std::string::npos) << check.out;
     EXPECT_NE(check.out.find("\"kota-magelang-apbd\""), std::string::npos) << check.out;
+}
+
+// The programmes CSV beside the run: one row per programme and month, the means and 90%
+// intervals of the run file's /summary/programs; the 2024 programme pays Rp16,800 a month per
+// member, so each month's spending is its members times the premium in every replicate.
+TEST(RunCommand, WritesTheProgrammesBesideTheRunForASpreadsheet) {
+    const test::ScratchDir dir;
+    const fs::path out = dir.path() / "km.h5";
+    const auto r = test::run_program(
+        {"run", magelang(), "-q", "-o", out.string(), "--replicates", "3", "--months", "14"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::istringstream csv(test::read_file(dir.path() / "km.programmes.csv"));
+    std::string line;
+    std::getline(csv, line);
+    EXPECT_EQ(line, "programme,kind,month,members_mean,members_p05,members_p95,enrolled_mean,"
+                    "enrolled_p05,enrolled_p95,renewed_mean,renewed_p05,renewed_p95,left_mean,"
+                    "left_p05,left_p95,spent_idr_mean,spent_idr_p05,spent_idr_p95,"
+                    "committed_idr_mean,committed_idr_p05,committed_idr_p95,budget_idr_mean,"
+                    "budget_idr_p05,budget_idr_p95");
+    const RunFileReader file(out);
+    const StoredArray members = file.array("/summary/programs/members");
+    std::vector<std::vector<std::string>> rows;
+    while (std::getline(csv, line)) {
+        std::vector<std::string> cells;
+        std::istringstream fields(line);
+        for (std::string cell; std::getline(fields, cell, ',');)
+            cells.push_back(cell);
+        rows.push_back(cells);
+    }
+    ASSERT_EQ(rows.size(), 14u) << "one programme × 14 months";
+    for (std::size_t t = 0; t < rows.size(); ++t) {
+        const std::vector<std::string>& c = rows[t];
+        ASSERT_EQ(c.size(), 24u);
+        EXPECT_EQ(c[0], "kota-magelang-apbd");
+        EXPECT_EQ(c[1], "apbd_kabkota");
+        EXPECT_EQ(c[2], (Month(2024, 1) + static_cast<int>(t)).to_string());
+        const double mean = std::stod(c[3]);
+        EXPECT_NEAR(mean, members.values[t], 1e-6) << "the summary's mean, month " << t;
+        EXPECT_NEAR(std::stod(c[15]), mean * 16'800, 1e-3) << "spent = members × premium";
+        EXPECT_LE(std::stod(c[4]), mean);
+        EXPECT_GE(std::stod(c[5]), mean);
+    }
+    EXPECT_NEAR(std::stod(rows[6][3]), 2044, 20) << "July 2024";
+    EXPECT_EQ(std::stod(rows[0][3]), 0) << "nothing is funded before July 2024";
 }
 
 TEST(RunCommand, TheThreadCountDoesNotChangeTheOutput) {

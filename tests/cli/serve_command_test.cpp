@@ -3,10 +3,9 @@
 
 #include "support/test_support.hpp"
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <csignal>
+#include <gtest/gtest.h>
 #include <thread>
 
 namespace {

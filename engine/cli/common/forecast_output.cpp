@@ -76,9 +76,10 @@ std::string percent_text(double share) {
 }
 
 ForecastCsvPaths forecast_csv_paths(const std::filesystem::path& output) {
-    ForecastCsvPaths paths{output, output};
+    ForecastCsvPaths paths{output, output, output};
     paths.summary.replace_extension(".summary.csv");
     paths.forecast.replace_extension(".forecast.csv");
+    paths.programmes.replace_extension(".programmes.csv");
     return paths;
 }
 

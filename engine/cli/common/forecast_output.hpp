@@ -24,8 +24,9 @@ std::vector<Month> by_months(const std::vector<std::string>& texts, const RunSet
 std::string percent_text(double share);
 
 struct ForecastCsvPaths {
-    std::filesystem::path summary;  ///< <output>.summary.csv
-    std::filesystem::path forecast; ///< <output>.forecast.csv
+    std::filesystem::path summary;    ///< <output>.summary.csv
+    std::filesystem::path forecast;   ///< <output>.forecast.csv
+    std::filesystem::path programmes; ///< <output>.programmes.csv
 };
 ForecastCsvPaths forecast_csv_paths(const std::filesystem::path& output);
 
