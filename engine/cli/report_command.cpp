@@ -15,20 +15,31 @@ int report_command(const std::vector<std::string>& args) {
     std::vector<std::string> files;
     std::string output;
     std::string lang = "en";
+    std::string baseline;
     po::options_description options(
-        "Usage: ulcsim report RUN.h5 [MORE.h5…] -o report.html [--lang en|id]\n\n"
+        "Usage: ulcsim report RUN.h5 [MORE.h5…] -o report.html [--lang en|id]\n"
+        "                     [--baseline BASE.h5 | --no-baseline]\n\n"
         "Writes one self-contained HTML page (Chart.js and the data inside it; it opens\n"
-        "offline) from run files of `run` or `forecast`: for each run its scenario and cited\n"
+        "offline) from run files of `run` or `forecast`. It opens with a planner's summary of\n"
+        "each run: workers covered (start, end, peak), workers added against the baseline\n"
+        "month by month (peak and end-of-funding effects), rupiah by programme, the cost per\n"
+        "added covered worker-year, and when coverage reaches the scenario's ULC threshold\n"
+        "(or where it settles). The baseline is the run's own scenario without programmes,\n"
+        "simulated here on the run's seed and replicates (paired replicate by replicate), or\n"
+        "the run file given with --baseline. Then for each run its scenario and cited\n"
         "sources, coverage fan charts by segment (median, 50% and 90% intervals), small\n"
         "multiples by province or kabupaten/kota, programme members and spending against\n"
-        "budget, and for forecast files when the target is reached; with several runs, a\n"
-        "table of coverage at the last month and the paired difference to the first run.\n"
+        "budget, and for forecast files when the target is reached; with several runs, the\n"
+        "difference to the first run at every month and a table at the last month.\n"
         "Exit status: 0 done, 2 bad input, 1 internal failure.\n\nOptions");
     options.add_options()("help,h", "show this help")("output,o", po::value<std::string>(&output),
                                                       "HTML file to write (required)")(
         "lang", po::value<std::string>(&lang),
         "labels and number formatting: en (default; Rp 1,234,567, 12.3%) or id (Rp 1.234.567, "
-        "12,3%)");
+        "12,3%)")("baseline", po::value<std::string>(&baseline),
+                  "run file to summarise every run against (the same months; paired when it "
+                  "kept its replicates on the same seed and replicates)")(
+        "no-baseline", "do not simulate the baseline: the summary says how to make one");
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::vector<std::string>>(&files));
     po::variables_map vm;
@@ -39,15 +50,22 @@ int report_command(const std::vector<std::string>& args) {
     if (lang != "en" && lang != "id")
         throw UsageError("--lang must be en or id, not '" + lang + "'");
 
+    if (!baseline.empty() && vm.count("no-baseline"))
+        throw UsageError("give --baseline FILE or --no-baseline, not both");
     for (const std::string& file : files)
         protect_input(file);
+    if (!baseline.empty()) protect_input(baseline);
     EnsembleCommandOptions where;
     where.output = output;
     const std::filesystem::path target = where.output_path("report.html");
 
     std::vector<std::filesystem::path> paths(files.begin(), files.end());
+    ReportOptions report;
+    if (!baseline.empty()) report.baseline = std::filesystem::path(baseline);
+    report.simulate_baseline = !vm.count("no-baseline");
+    report.on_progress = [](const std::string& what) { std::cerr << what << "…\n"; };
     const std::string page =
-        report_html(read_report_data(paths),
+        report_html(read_report_data(paths, report),
                     lang == "id" ? ReportLanguage::indonesian : ReportLanguage::english);
 
     // Written under a temporary name and renamed, so that an interrupted write never leaves
