@@ -64,15 +64,18 @@ int report_command(const std::vector<std::string>& args) {
     if (!baseline.empty()) report.baseline = std::filesystem::path(baseline);
     report.simulate_baseline = !vm.count("no-baseline");
     report.on_progress = [](const std::string& what) { std::cerr << what << "…\n"; };
+    const ReportData data = read_report_data(paths, report);
     const std::string page =
-        report_html(read_report_data(paths, report),
-                    lang == "id" ? ReportLanguage::indonesian : ReportLanguage::english);
+        report_html(data, lang == "id" ? ReportLanguage::indonesian : ReportLanguage::english);
 
     // Written under a temporary name and renamed, so that an interrupted write never leaves
     // a truncated page under the requested name.
     commit_with_text_files({{target, [&](std::ostream& out) { out << page; }}}, [] {});
     std::cout << "wrote " << target.string() << " (" << page.size() / 1024 << " KiB, "
-              << files.size() << (files.size() == 1 ? " run" : " runs") << ")\n";
+              << (data.compared
+                      ? "a compare result"
+                      : std::to_string(files.size()) + (files.size() == 1 ? " run" : " runs"))
+              << ")\n";
     return 0;
 }
 

@@ -134,8 +134,10 @@ void against_baseline(PlannerSummary& s, const RunTotals& run, const RunTotals& 
         s.added_points.push_back(interval_of(points, s.paired));
     }
     s.added_worker_months = interval_of(worker_months, s.paired);
+    // The largest effect either way: a run that adds fewer workers than its baseline peaks
+    // where it falls furthest behind.
     for (std::size_t m = 0; m < T; ++m)
-        if (s.added_workers[m].mean > s.added_workers[s.peak_effect_month].mean)
+        if (std::abs(s.added_workers[m].mean) > std::abs(s.added_workers[s.peak_effect_month].mean))
             s.peak_effect_month = m;
 
     s.baseline_money_idr = mean_of(base_money);

@@ -133,7 +133,7 @@ struct PlannerSummary {
     /// Per month: covered workers and coverage (percentage points), run − baseline.
     std::vector<SummaryInterval> added_workers, added_points;
     SummaryInterval added_worker_months; ///< Σ over the months of added covered workers
-    std::size_t peak_effect_month = 0;   ///< where the mean of added_workers is largest
+    std::size_t peak_effect_month = 0;   ///< where the mean of added_workers is furthest from 0
     /// The month after the last month any programme had members, when it is within the run.
     std::optional<std::size_t> funding_end_month;
 
