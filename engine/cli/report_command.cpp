@@ -16,6 +16,7 @@ int report_command(const std::vector<std::string>& args) {
     std::string output;
     std::string lang = "en";
     std::string baseline;
+    int threads = 0;
     po::options_description options(
         "Usage: ulcsim report RUN.h5 [MORE.h5…] -o report.html [--lang en|id]\n"
         "                     [--baseline BASE.h5 | --no-baseline]\n\n"
@@ -39,7 +40,10 @@ int report_command(const std::vector<std::string>& args) {
         "12,3%)")("baseline", po::value<std::string>(&baseline),
                   "run file to summarise every run against (the same months; paired when it "
                   "kept its replicates on the same seed and replicates)")(
-        "no-baseline", "do not simulate the baseline: the summary says how to make one");
+        "no-baseline", "do not simulate the baseline: the summary says how to make one")(
+        "threads", po::value<int>(&threads),
+        "threads to simulate the baseline on (default: every core; the numbers do not depend "
+        "on it)");
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::vector<std::string>>(&files));
     po::variables_map vm;
@@ -63,6 +67,8 @@ int report_command(const std::vector<std::string>& args) {
     ReportOptions report;
     if (!baseline.empty()) report.baseline = std::filesystem::path(baseline);
     report.simulate_baseline = !vm.count("no-baseline");
+    if (threads < 0) throw UsageError("--threads must be 0 (every core) or more");
+    report.context.threads = threads;
     report.on_progress = [](const std::string& what) { std::cerr << what << "…\n"; };
     const ReportData data = read_report_data(paths, report);
     const std::string page =

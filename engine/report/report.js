@@ -372,8 +372,10 @@ function forecastFor(section, run, r) {
     options: { plugins: { legend: { display: false }, tooltip: tooltipPct },
       scales: { x: axis(T.xYear), y: axis(T.yShare, { beginAtZero: true, max: 100, ticks: percentTicks }) } } });
 
+  // The tables take the page's whole width below the chart: a row per area, and with many
+  // areas and quantiles a half-width column would overflow.
   const box = el('div');
-  grid.appendChild(box);
+  section.appendChild(box);
   box.appendChild(el('p', {}, T.quantiles));
   table(box, [T.area, T.level, ...f.quantile_level.map((q) => T.quantileName(q * 100)), T.never],
     // `never` counts replicates.
