@@ -19,7 +19,8 @@ int report_command(const std::vector<std::string>& args) {
     int threads = 0;
     po::options_description options(
         "Usage: ulcsim report RUN.h5 [MORE.h5…] -o report.html [--lang en|id]\n"
-        "                     [--baseline BASE.h5 | --no-baseline]\n\n"
+        "                     [--baseline BASE.h5 | --no-baseline] [--threads N]\n"
+        "       ulcsim report COMPARE.h5 | SWEEP.h5 -o report.html [--lang en|id]\n\n"
         "Writes one self-contained HTML page (Chart.js and the data inside it; it opens\n"
         "offline) from run files of `run` or `forecast`. It opens with a planner's summary of\n"
         "each run: workers covered (start, end, peak), workers added against the baseline\n"
@@ -32,6 +33,9 @@ int report_command(const std::vector<std::string>& args) {
         "multiples by province or kabupaten/kota, programme members and spending against\n"
         "budget, and for forecast files when the target is reached; with several runs, the\n"
         "difference to the first run at every month and a table at the last month.\n"
+        "A compare result (alone) gives the summary of each scenario against the first from\n"
+        "its monthly series; a sweep result (alone) a table of its grid points, each outcome\n"
+        "with its paired difference to the first point.\n"
         "Exit status: 0 done, 2 bad input, 1 internal failure.\n\nOptions");
     options.add_options()("help,h", "show this help")("output,o", po::value<std::string>(&output),
                                                       "HTML file to write (required)")(
@@ -78,7 +82,8 @@ int report_command(const std::vector<std::string>& args) {
     // a truncated page under the requested name.
     commit_with_text_files({{target, [&](std::ostream& out) { out << page; }}}, [] {});
     std::cout << "wrote " << target.string() << " (" << page.size() / 1024 << " KiB, "
-              << (data.compared
+              << (data.swept ? "a sweep result"
+                  : data.compared
                       ? "a compare result"
                       : std::to_string(files.size()) + (files.size() == 1 ? " run" : " runs"))
               << ")\n";

@@ -31,6 +31,12 @@ const T = {
         yAdded: 'covered workers added', mean: 'mean',
         differenceChart: (a, b) => `${a} minus ${b}, every month (coverage, percentage points; mean and 90% interval)`,
         yPoints: 'percentage points',
+        sweep: 'Sweep: every point of the grid against the first',
+        sweepNote: (w) => `${fmt(w.points.length, 0)} points of ${w.keys.join(' × ')}, ${fmt(w.replicates, 0)} replicates each on the same seed. Each cell: the point's mean; then its paired difference to the first point, mean (90% interval).`,
+        sweepChart: (m) => `Difference to the first point: ${m} (mean, percentage points)`,
+        sweepSource: (w) => `Source: ulcsim ${w.engine_version} sweep (${w.file}; ${w.replicates} replicates).`,
+        measureName: (n) => n.startsWith('coverage_rate_') ? `coverage ${n.slice(14)}` : n.startsWith('former_members_covered_') ? `former members covered ${n.split('_')[3]} months after funding` :
+          ({ covered_worker_months: 'covered worker-months', funded_worker_months: 'programme-funded worker-months', money_spent_idr: 'rupiah spent', cost_per_added_covered_worker_year_idr: 'cost per added covered worker-year' })[n] || n,
         observations: 'The run against the dated observations of its scenario (mean and 90% interval over replicates; observed values as points)',
         observed: 'observed', simulatedMean: 'simulated mean', observationTable: 'Each observation beside the run in its month',
         obsHeader: ['month', 'where', 'segment', 'measure', 'observed', 'simulated: mean (90% interval)', 'source'],
@@ -97,6 +103,12 @@ const T = {
         yAdded: 'tambahan pekerja terlindungi', mean: 'rata-rata',
         differenceChart: (a, b) => `${a} dikurangi ${b}, setiap bulan (cakupan, poin persen; rata-rata dan interval 90%)`,
         yPoints: 'poin persen',
+        sweep: 'Sapuan: setiap titik kisi dibanding titik pertama',
+        sweepNote: (w) => `${fmt(w.points.length, 0)} titik dari ${w.keys.join(' × ')}, masing-masing ${fmt(w.replicates, 0)} replikasi dengan seed yang sama. Setiap sel: rata-rata titik itu; lalu selisih berpasangan terhadap titik pertama, rata-rata (interval 90%).`,
+        sweepChart: (m) => `Selisih terhadap titik pertama: ${m} (rata-rata, poin persen)`,
+        sweepSource: (w) => `Sumber: sapuan ulcsim ${w.engine_version} (${w.file}; ${w.replicates} replikasi).`,
+        measureName: (n) => n.startsWith('coverage_rate_') ? `cakupan ${n.slice(14)}` : n.startsWith('former_members_covered_') ? `bekas peserta terlindungi ${n.split('_')[3]} bulan setelah pembiayaan berakhir` :
+          ({ covered_worker_months: 'pekerja-bulan terlindungi', funded_worker_months: 'pekerja-bulan dibiayai program', money_spent_idr: 'rupiah dibelanjakan', cost_per_added_covered_worker_year_idr: 'biaya per tambahan pekerja-tahun terlindungi' })[n] || n,
         observations: 'Hasil simulasi dibanding observasi bertanggal dalam skenario (rata-rata dan interval 90% antar replikasi; nilai observasi sebagai titik)',
         observed: 'observasi', simulatedMean: 'rata-rata simulasi', observationTable: 'Setiap observasi di samping hasil simulasi pada bulannya',
         obsHeader: ['bulan', 'wilayah', 'segmen', 'ukuran', 'observasi', 'simulasi: rata-rata (interval 90%)', 'sumber'],
@@ -479,6 +491,45 @@ function summaryFor(s, r) {
   }
 }
 
+// A sweep: one row per grid point, each measure's level and paired difference to the first.
+function sweepSection() {
+  const w = data.swept;
+  const section = el('section', { id: 'sweep' });
+  root.appendChild(section);
+  section.appendChild(el('h2', {}, T.sweep));
+  section.appendChild(el('p', { class: 'note' }, T.sweepNote(w)));
+  const share = (m) => w.units[m] === 'share';
+  const money = (m) => w.units[m].startsWith('IDR');
+  const level = (v, m) => share(m) ? pct(100 * v) : money(m) ? rupiah(v) : fmt(v, 0);
+  const diff = (v, m) => share(m) ? `${signed(100 * v, 2)} ${T.pp}` : money(m) ? (v > 0 ? '+' : '') + rupiah(v) : signed(v, 0);
+  const cell = (p, m) => {
+    const l = w.levels[p][m], d = w.differences[p][m];
+    const head = l.mean === null ? '' : level(l.mean, m);
+    if (p === 0 || d.mean === null) return head || '–';
+    return `${head ? head + '; ' : ''}${diff(d.mean, m)} (${diff(d.p05, m)} – ${diff(d.p95, m)})`;
+  };
+  table(section, [...w.keys, ...w.measures.map(T.measureName)],
+    w.points.map((values, p) => [...values, ...w.measures.map((_, m) => cell(p, m))]));
+  // The last coverage month's difference, point by point.
+  const coverage = w.measures.map((n, m) => n.startsWith('coverage_rate_') ? m : -1).filter((m) => m >= 0).pop();
+  if (coverage === undefined) return;
+  const grid = el('div', { class: 'grid' });
+  section.appendChild(grid);
+  const f = el('figure');
+  const box = el('div', { class: 'chart' });
+  const canvas = el('canvas', { id: 'sweep-0' });
+  box.appendChild(canvas);
+  f.appendChild(box);
+  f.appendChild(el('figcaption', {}, T.sweepSource(w)));
+  grid.appendChild(f);
+  const values = w.differences.map((d) => d[coverage].mean === null ? null : 100 * d[coverage].mean);
+  draw(canvas, { type: 'bar', data: { labels: w.points.map((v) => v.join(' · ')),
+      datasets: [{ label: T.mean, data: values, backgroundColor: colours[2] }] },
+    options: { plugins: { legend: { display: false }, title: { display: true, text: T.sweepChart(T.measureName(w.measures[coverage])) },
+        tooltip: { callbacks: { label: (c) => `${signed(c.parsed.y, 2)} ${T.pp}` } } },
+      scales: { x: axis(w.keys.join(' · ')), y: differenceAxis(T.yPoints, [values], 2) } } });
+}
+
 function comparison() {
   if (!data.comparison) return;
   const section = el('section', { id: 'comparison' });
@@ -510,10 +561,11 @@ function comparison() {
   section.appendChild(el('p', { class: 'note' }, T.pairedNote));
 }
 
-document.title = `${T.title}: ${data.compared ? data.compared.scenarios.join(', ') : data.runs.map((r) => r.scenario).join(', ')}`;
+document.title = `${T.title}: ${data.swept ? data.swept.file : data.compared ? data.compared.scenarios.join(', ') : data.runs.map((r) => r.scenario).join(', ')}`;
 root.appendChild(el('h1', {}, document.title));
 data.summaries.forEach(summaryFor);
 data.runs.forEach(sectionFor);
+if (data.swept) sweepSection();
 comparison();
 
 // What the browser test reads: every chart's canvas size and how many data points it drew.

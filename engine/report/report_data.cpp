@@ -7,6 +7,7 @@
 #include "ulcsim/run_file.hpp"
 #include "ulcsim/skill_file.hpp"
 #include "ulcsim/stored_scenario.hpp"
+#include "ulcsim/summary.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -311,6 +312,62 @@ ReportData compared_report(const std::filesystem::path& file) {
     return data;
 }
 
+// A sweep's table: every grid point (the first axis varying slowest) with the mean and 90%
+// interval of each measure and of its paired difference against the first point.
+ReportData swept_report(const std::filesystem::path& file) {
+    ReportData data;
+    ReportData::Swept& out = data.swept.emplace();
+    out.file = file.filename().string();
+    try {
+        const RunFileReader reader(file);
+        const SweepFile sweep = read_sweep(reader);
+        out.engine_version = sweep.engine_version.value_or("unknown");
+        out.replicates = sweep.replicates.value_or(0);
+        out.measures = sweep.measures;
+        std::size_t points = 1;
+        for (const SweepFile::Axis& axis : sweep.axes) {
+            out.keys.push_back(axis.key);
+            points *= axis.values.size();
+        }
+        const std::size_t M = out.measures.size(), S = summary_statistic_count;
+        if (sweep.axes.empty() || M == 0 || sweep.statistics.values.size() != points * M * S ||
+            sweep.differences.values.size() != points * M * S)
+            throw std::runtime_error("its grid, measures and statistics do not agree");
+        out.units = reader.strings("/measures/units");
+        if (out.units.size() != M) throw std::runtime_error("its measures and their units do not agree");
+        const auto at = [&](const StoredArray& a, std::size_t p, std::size_t m) {
+            const std::size_t base = (p * M + m) * S;
+            const auto stat = [&](Statistic st) {
+                return a.values[base + static_cast<std::size_t>(st)];
+            };
+            return ReportInterval{stat(Statistic::mean), stat(Statistic::p05),
+                                  stat(Statistic::p95)};
+        };
+        for (std::size_t p = 0; p < points; ++p) {
+            // Row-major: the last axis varies fastest.
+            std::vector<std::string> values(sweep.axes.size());
+            std::size_t rest = p;
+            for (std::size_t a = sweep.axes.size(); a-- > 0;) {
+                values[a] = sweep.axes[a].values[rest % sweep.axes[a].values.size()];
+                rest /= sweep.axes[a].values.size();
+            }
+            out.points.push_back(values);
+            std::vector<ReportInterval> level, difference;
+            for (std::size_t m = 0; m < M; ++m) {
+                level.push_back(at(sweep.statistics, p, m));
+                difference.push_back(at(sweep.differences, p, m));
+            }
+            out.levels.push_back(level);
+            out.differences.push_back(difference);
+        }
+    } catch (const InputError&) {
+        throw;
+    } catch (const std::exception& e) {
+        not_a_report_input(file, std::string("not a complete sweep result: ") + e.what());
+    }
+    return data;
+}
+
 } // namespace
 
 ReportData read_report_data(const std::vector<std::filesystem::path>& run_files,
@@ -323,9 +380,10 @@ ReportData read_report_data(const std::vector<std::filesystem::path>& run_files,
                                          "scenario is the baseline of the others)");
             return compared_report(file);
         case OutputKind::sweep:
-            not_a_report_input(file, "a sweep result: the report reads run, forecast and "
-                                     "compare outputs; `ulcsim inspect` prints a sweep's table, "
-                                     "or run a point of it with `ulcsim run … --set`");
+            if (run_files.size() > 1 || options.baseline)
+                not_a_report_input(file, "a sweep result is reported alone (its first point "
+                                         "is the baseline of the others)");
+            return swept_report(file);
         case OutputKind::fit:
             not_a_report_input(file, "a fit file of calibrate: report its forecast (`ulcsim "
                                      "forecast … --posterior FIT.h5 -o forecast.h5`)");

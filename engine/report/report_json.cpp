@@ -330,6 +330,38 @@ std::string report_json(const ReportData& data) {
     } else {
         j.raw("null");
     }
+    j.key("swept");
+    if (data.swept) {
+        const ReportData::Swept& w = *data.swept;
+        j.raw("{").key("file").str(w.file).key("engine_version").str(w.engine_version);
+        j.key("replicates").num(static_cast<double>(w.replicates));
+        j.key("keys").strs(w.keys).key("points").raw("[");
+        for (std::size_t p = 0; p < w.points.size(); ++p) {
+            if (p) j.comma();
+            j.strs(w.points[p]);
+        }
+        j.raw("]").key("measures").strs(w.measures).key("units").strs(w.units);
+        const auto table = [&](const std::vector<std::vector<ReportInterval>>& rows) {
+            j.raw("[");
+            for (std::size_t p = 0; p < rows.size(); ++p) {
+                if (p) j.comma();
+                j.raw("[");
+                for (std::size_t m = 0; m < rows[p].size(); ++m) {
+                    if (m) j.comma();
+                    j.interval(rows[p][m].mean, rows[p][m].p05, rows[p][m].p95);
+                }
+                j.raw("]");
+            }
+            j.raw("]");
+        };
+        j.key("levels");
+        table(w.levels);
+        j.key("differences");
+        table(w.differences);
+        j.raw("}");
+    } else {
+        j.raw("null");
+    }
     j.key("comparison");
     if (data.comparison.empty()) return j.raw("null}").take();
     j.raw("[");

@@ -120,6 +120,17 @@ struct ReportData {
         std::size_t replicates = 0;
     };
     std::optional<Compared> compared;
+    /// When the input was a `sweep` result: each grid point's outcome measures and their
+    /// paired differences against the first point (`runs` and `summaries` are then empty).
+    struct Swept {
+        std::string file, engine_version;
+        std::size_t replicates = 0;
+        std::vector<std::string> keys;                ///< the axes' scenario keys
+        std::vector<std::vector<std::string>> points; ///< [point][axis] values (TOML text)
+        std::vector<std::string> measures, units;     ///< as `compare` names them
+        std::vector<std::vector<ReportInterval>> levels, differences; ///< [point][measure]
+    };
+    std::optional<Swept> swept;
 };
 
 /// Where the summaries' baseline comes from.
@@ -135,10 +146,10 @@ struct ReportOptions {
     std::function<void(const std::string&)> on_progress;
 };
 
-/// Reads every run file (the output of `run` or `forecast`), or one `compare` result. Throws
-/// InputError ("FILE: error: …") for a file that is missing, not HDF5, not a run file with
-/// summaries nor a compare result (a sweep result, a fit file) or incomplete, for a compare
-/// result among other files, and for a baseline over other months than a run.
+/// Reads every run file (the output of `run` or `forecast`), or one `compare` or `sweep`
+/// result. Throws InputError ("FILE: error: …") for a file that is missing, not HDF5, none of
+/// these (a fit file) or incomplete, for a compare or sweep result among other files, and for
+/// a baseline over other months than a run.
 ReportData read_report_data(const std::vector<std::filesystem::path>& run_files,
                             const ReportOptions& options = {});
 

@@ -5,7 +5,7 @@
 
 Makes run files with ULCSIM (kota-magelang-2025: one region with a programme; jawa-tengah at
 scale 200: 35 kabupaten/kota; a forecast of kota-magelang-2025; a compare of the 2024 and
-2025 scenarios), writes reports in English and Indonesian (one of them with two runs, for the
+2025 scenarios; a sweep of the 2025 programme's quota), writes reports in English and Indonesian (one of them with two runs, for the
 side-by-side comparison), and opens each in Chromium; the Indonesian pages must open with the
 planner's summary and hold no English label or jargon. A page fails when Chromium logs any console message (this Chromium logs console
 errors, warnings and uncaught exceptions alike as INFO:CONSOLE, and the page itself logs
@@ -127,6 +127,10 @@ def main():
              "--set", "population.scale=200", "--replicates", "4", "--months", "24", "--quiet"])
         run([ulcsim, "forecast", os.path.join(scenarios, "kota-magelang-2025.toml"), "-o", fc,
              "--replicates", "5", "--by", "2025-12", "--by", "2026-12", "--quiet"])
+        sweep = os.path.join(work, "sweep.h5")
+        run([ulcsim, "sweep", os.path.join(scenarios, "kota-magelang-2025.toml"), "--vary",
+             "programme.kota-magelang-apbd.quota_workers=1000:3000:3", "-o", sweep,
+             "--replicates", "3", "--quiet"])
         cmp = os.path.join(work, "cmp.h5")
         run([ulcsim, "compare", os.path.join(scenarios, "kota-magelang-2024.toml"),
              os.path.join(scenarios, "kota-magelang-2025.toml"), "-o", cmp, "--replicates", "5",
@@ -141,6 +145,7 @@ def main():
             ("forecast-id.html", [fc], ["--lang", "id"],
              fan + [r"forecast-0", r"payers-0", r"members-0", r"spending-0", r"added-0"]),
             ("compare-en.html", [cmp], [], [r"added-0"]),
+            ("sweep-id.html", [sweep], ["--lang", "id"], [r"sweep-0"]),
         ]
         failures = 0
         for name, files, extra, expected in cases:

@@ -130,5 +130,27 @@ TEST(ReportBaseline, ACompareResultIsReportedByItsMonthlySeries) {
         << mixed.err;
 }
 
+TEST(ReportBaseline, ASweepResultIsReportedPointByPointAgainstItsFirst) {
+    const ScratchDir dir;
+    const std::string swept = (dir.path() / "sweep.h5").string();
+    const ProcessResult c =
+        run_program({"sweep", (scenarios_dir() / "kota-magelang-2025.toml").string(), "--vary",
+                     "programme.kota-magelang-apbd.quota_workers=1000:2000:2", "-o", swept,
+                     "--replicates", "2", "--months", "10", "--quiet"});
+    ASSERT_EQ(c.status, 0) << c.err;
+    const fs::path page = dir.path() / "page.html";
+    const ProcessResult r = run_program({"report", swept, "-o", page.string()});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("a sweep result"), std::string::npos) << r.out;
+    const std::string html = read_file(page);
+    EXPECT_NE(html.find("\"swept\":{\"file\":\"sweep.h5\",\"engine_version\":"), std::string::npos);
+    EXPECT_NE(
+        html.find("\"keys\":[\"programme.kota-magelang-apbd.quota_workers\"],"
+                  "\"points\":[[\"1000\"],[\"2000\"]],\"measures\":[\"coverage_rate_2024-10\""),
+        std::string::npos);
+    // The first point against itself: a difference of exactly zero.
+    EXPECT_NE(html.find("\"differences\":[[{\"mean\":0,\"p05\":0,\"p95\":0},"), std::string::npos);
+}
+
 } // namespace
 } // namespace ulcsim::test

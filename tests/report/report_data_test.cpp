@@ -334,11 +334,14 @@ TEST(ReportData, ACompareOrSweepFileIsRefusedWithItsMessage) {
         w.write_strings("/grid/keys", {"run.seed"}, "axis", "text");
         w.commit();
     }
-    EXPECT_EQ(input_error_of([&] { read_report_data({sweep}); })
-                  .rfind(sweep.string() + ": error: a sweep result: the report reads run, "
-                                          "forecast and compare outputs",
-                         0),
-              0u);
+    EXPECT_EQ(input_error_of([&] { read_report_data({sweep}); }),
+              sweep.string() + ": error: not a complete sweep result: its grid, measures and "
+                               "statistics do not agree");
+    EXPECT_EQ(input_error_of([&] {
+                  read_report_data({sweep, runs().km2024});
+              }),
+              sweep.string() + ": error: a sweep result is reported alone (its first point is "
+                               "the baseline of the others)");
     const fs::path missing = dir.path() / "nowhere.h5";
     EXPECT_EQ(input_error_of([&] {
                   read_report_data({missing});
@@ -351,7 +354,7 @@ TEST(ReportData, ThePageCarriesTheFiguresAsJson) {
     const std::string json = report_json(one);
     EXPECT_EQ(json.rfind("{\"runs\":[{\"file\":\"km2024.h5\",", 0), 0u) << json.substr(0, 80);
     EXPECT_NE(json.find("\"areas\":{\"level\":\"region\",\"total\":1,"), std::string::npos);
-    EXPECT_TRUE(json.ends_with("],\"compared\":null,\"comparison\":null}"))
+    EXPECT_TRUE(json.ends_with("],\"compared\":null,\"swept\":null,\"comparison\":null}"))
         << json.substr(json.size() - 40);
     // One run without a baseline: its summary, and nothing against a first run.
     EXPECT_NE(json.find("\"summaries\":[{\"scenario\":\"kota-magelang-2024\","), std::string::npos);
