@@ -206,6 +206,29 @@ TEST(PlannerSummary, ARunAgainstItsSimulatedBaselineKeepsTheAccountingIdentities
     EXPECT_GE(s.goal->settles_at, 0);
 }
 
+TEST(PlannerSummary, ABaselineThatCannotBeMadeSaysWhy) {
+    RunTotals run = hand_made_run();
+    // No programmes: nothing to compare against, and no reason to give.
+    RunTotals plain = hand_made_baseline();
+    const BaselinePlan none = baseline_of(plain);
+    EXPECT_FALSE(none.scenario.has_value());
+    EXPECT_EQ(none.why_not, "");
+    run.scenario_toml = "";
+    EXPECT_EQ(baseline_of(run).why_not, "the run file does not hold its scenario");
+    // A stored scenario that names files cannot be read back from its text.
+    run.file = "km.h5";
+    run.scenario_toml = "[run]\nname = \"x\"\nstart = \"2025-01\"\nmonths = 4\n"
+                        "[regions]\ninclude = [\"33.71\"]\ndata_dir = \"my-data\"\n";
+    const BaselinePlan named = baseline_of(run);
+    EXPECT_FALSE(named.scenario.has_value());
+    EXPECT_EQ(named.why_not.rfind("its stored scenario cannot be run again here (km.h5", 0), 0u)
+        << named.why_not;
+    EXPECT_NE(named.why_not.find("data_dir"), std::string::npos) << named.why_not;
+    run.from_checkpoint = "earlier.h5";
+    EXPECT_EQ(baseline_of(run).why_not,
+              "the run continues from a checkpoint (earlier.h5), which the report cannot replay");
+}
+
 TEST(PlannerSummary, AFileThatIsNotARunIsAnInputError) {
     const test::ScratchDir dir;
     const fs::path text = dir.write("notes.h5", "not HDF5\n");
