@@ -5,10 +5,12 @@
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/planner_summary.hpp"
+#include "ulcsim/result_file.hpp"
 #include "ulcsim/run_file.hpp"
 #include "ulcsim/run_plan.hpp"
 #include "ulcsim/summary.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <gtest/gtest.h>
 
@@ -227,6 +229,40 @@ TEST(PlannerSummary, ABaselineThatCannotBeMadeSaysWhy) {
     run.from_checkpoint = "earlier.h5";
     EXPECT_EQ(baseline_of(run).why_not,
               "the run continues from a checkpoint (earlier.h5), which the report cannot replay");
+}
+
+TEST(PlannerSummary, ACompareResultGivesTheNumbersCompareItselfReports) {
+    // 2025 funds the programme through 2025 where 2024 stops in 2024-12: over 18 months the
+    // later scenario adds workers, and the summary must say what `compare` says.
+    const test::ScratchDir dir;
+    const fs::path file = dir.path() / "compare.h5";
+    const test::ProcessResult made =
+        test::run_program({"compare", (test::scenarios_dir() / "kota-magelang-2024.toml").string(),
+                           (test::scenarios_dir() / "kota-magelang-2025.toml").string(), "-o",
+                           file.string(), "--replicates", "3", "--months", "18", "--quiet"});
+    ASSERT_EQ(made.status, 0) << made.err;
+    const ComparedTotals compared = read_compared_totals(file);
+    ASSERT_TRUE(compared.common_random_numbers);
+    ASSERT_EQ(compared.scenarios.size(), 2u);
+    const PlannerSummary s =
+        planner_summary(compared.scenarios[1], &compared.scenarios[0], BaselineSource::compared);
+    ASSERT_TRUE(s.paired);
+    const ComparisonFile c = read_comparison(RunFileReader(file));
+    const auto difference = [&](const std::string& measure) {
+        const auto m = static_cast<std::size_t>(
+            std::find(c.measures.begin(), c.measures.end(), measure) - c.measures.begin());
+        EXPECT_LT(m, c.measures.size()) << measure;
+        return c.differences.values[(1 * c.measures.size() + m) * summary_statistic_count];
+    };
+    EXPECT_GT(s.added_worker_months.mean, 0);
+    EXPECT_NEAR(s.added_worker_months.mean, difference("covered_worker_months"),
+                1e-9 * s.added_worker_months.mean);
+    ASSERT_TRUE(s.cost_per_added_worker_year_idr.has_value());
+    EXPECT_NEAR(s.cost_per_added_worker_year_idr->mean,
+                difference("cost_per_added_covered_worker_year_idr"),
+                1e-9 * s.cost_per_added_worker_year_idr->mean);
+    EXPECT_NEAR(s.money_idr.mean - s.baseline_money_idr, difference("money_spent_idr"), 1e-3);
+    EXPECT_NEAR(s.added_points.back().mean / 100, difference("coverage_rate_2025-06"), 1e-12);
 }
 
 TEST(PlannerSummary, AFileThatIsNotARunIsAnInputError) {
