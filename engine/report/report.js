@@ -3,7 +3,7 @@ const data = JSON.parse(document.getElementById('report-data').textContent);
 const lang = document.documentElement.lang === 'id' ? 'id' : 'en';
 const T = {
   en: { title: 'ulcsim report', nation: (area) => `Coverage of resident workers, ${area}`,
-        areaOf: (a) => a.level === 'regions' ? a.regions && `${fmt(a.regions, 0)} kab/kota in ${fmt(a.provinces, 0)} provinces` : a.name,
+        areaOf: (a) => a.level === 'regions' ? a.regions && `${fmt(a.regions, 0)} kab/kota in ${fmt(a.provinces, 0)} provinces` : a.level === 'province' ? `${a.name} (${fmt(a.regions, 0)} kab/kota)` : a.name,
         levels: { kabkota: 'kab/kota', province: 'province', scenario: 'whole area' },
         quantileName: (q) => `${fmt(q, q % 1 ? 1 : 0)}th percentile`,
         summary: (s) => 'Summary: ' + [s.scenario, T.areaOf(s.area), `${s.first_month} – ${s.last_month}`].filter((x) => x).join(', '), allProgrammes: 'all programmes',
@@ -75,7 +75,7 @@ const T = {
         registrationRows: { coverage_rate: 'active (paying now)', registered_rate: 'registered (active and non-active)',
           coverage_share: 'coverage share (active, counted where registered)' }, measure: 'measure' },
   id: { title: 'Laporan ulcsim', nation: (area) => `Cakupan pekerja penduduk, ${area}`,
-        areaOf: (a) => a.level === 'regions' ? a.regions && `${fmt(a.regions, 0)} kabupaten/kota di ${fmt(a.provinces, 0)} provinsi` : a.name,
+        areaOf: (a) => a.level === 'regions' ? a.regions && `${fmt(a.regions, 0)} kabupaten/kota di ${fmt(a.provinces, 0)} provinsi` : a.level === 'province' ? `${a.name} (${fmt(a.regions, 0)} kabupaten/kota)` : a.name,
         levels: { kabkota: 'kabupaten/kota', province: 'provinsi', scenario: 'seluruh wilayah' },
         quantileName: (q) => `persentil ${fmt(q, q % 1 ? 1 : 0)}`,
         summary: (s) => 'Ringkasan: ' + [s.scenario, T.areaOf(s.area), `${s.first_month} – ${s.last_month}`].filter((x) => x).join(', '), allProgrammes: 'semua program',
