@@ -1,11 +1,13 @@
 // The report's figures gathered from run files through the typed readers (ulcsim/report.hpp).
 
+#include "replicate_statistics.hpp"
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/report.hpp"
-
-#include "ulcsim/skill_file.hpp"
+#include "ulcsim/result_file.hpp"
 #include "ulcsim/run_file.hpp"
+#include "ulcsim/skill_file.hpp"
 #include "ulcsim/stored_scenario.hpp"
+#include "ulcsim/summary.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -90,30 +92,8 @@ std::vector<SegmentRates> last_month_rates(const RunFileReader& reader, const Ru
     return out;
 }
 
-// Linear interpolation between order statistics, as the run's summaries are computed.
-double quantile(std::vector<double> values, double level) {
-    std::erase_if(values, [](double v) { return !std::isfinite(v); });
-    if (values.empty()) return std::nan("");
-    std::sort(values.begin(), values.end());
-    const double position = level * static_cast<double>(values.size() - 1);
-    const auto below = static_cast<std::size_t>(std::floor(position));
-    const std::size_t above = std::min(below + 1, values.size() - 1);
-    const double fraction = position - static_cast<double>(below);
-    return values[below] + fraction * (values[above] - values[below]);
-}
-
-double mean_of(const std::vector<double>& values) {
-    double sum = 0;
-    std::size_t n = 0;
-    for (const double v : values)
-        if (std::isfinite(v)) {
-            sum += v;
-            ++n;
-        }
-    return n ? sum / static_cast<double>(n) : std::nan("");
-}
-
 ReportInterval interval_of(const std::vector<double>& values) {
+    using report_detail::mean_of, report_detail::quantile;
     return {mean_of(values), quantile(values, 0.05), quantile(values, 0.95)};
 }
 
@@ -274,9 +254,142 @@ std::vector<ReportComparison> compare_runs(const std::vector<ReadRun>& runs) {
     return out;
 }
 
+// A baseline over other months than the run is the user's mistake: named as the input.
+PlannerSummary checked_summary(const RunTotals& run, const std::filesystem::path& file,
+                               const RunTotals* baseline, BaselineSource source,
+                               const std::string& note) {
+    try {
+        return planner_summary(run, baseline, source, note);
+    } catch (const std::invalid_argument& e) {
+        std::string why = e.what();
+        if (why.rfind("planner_summary: ", 0) == 0) why.erase(0, 17);
+        not_a_report_input(file, "cannot compare with " + baseline->scenario + " (" +
+                                     baseline->file + "): " + why);
+    }
+}
+
+PlannerSummary summary_of(const RunTotals& run, const std::filesystem::path& file,
+                          const std::optional<RunTotals>& given, const ReportOptions& options) {
+    if (given) return checked_summary(run, file, &*given, BaselineSource::given, "");
+    if (run.programmes.empty()) return planner_summary(run, nullptr, BaselineSource::not_needed);
+    if (!options.simulate_baseline) return planner_summary(run, nullptr, BaselineSource::not_given);
+    const BaselinePlan plan = baseline_of(run);
+    if (!plan.scenario)
+        return planner_summary(run, nullptr, BaselineSource::unavailable, plan.why_not);
+    if (options.on_progress)
+        options.on_progress("simulating the baseline of " + run.file + " (" + run.scenario +
+                            " without programmes, seed " + std::to_string(run.seed) + ", " +
+                            std::to_string(run.replicates) + " replicates)");
+    const RunTotals baseline = simulate_run_totals(*plan.scenario, options.context);
+    return checked_summary(run, file, &baseline, BaselineSource::simulated, "");
+}
+
+// What kind of ulcsim output a file is; unknown when it cannot be opened (read_run says why).
+OutputKind kind_of(const std::filesystem::path& file) {
+    try {
+        return output_kind(RunFileReader(file));
+    } catch (const std::exception&) {
+        return OutputKind::unknown;
+    }
+}
+
+ReportData compared_report(const std::filesystem::path& file) {
+    const ComparedTotals c = read_compared_totals(file);
+    ReportData data;
+    ReportData::Compared& about = data.compared.emplace();
+    about.file = c.file;
+    about.engine_version = c.engine_version;
+    about.method = c.method;
+    for (const RunTotals& t : c.scenarios)
+        about.scenarios.push_back(t.scenario);
+    about.replicates = c.scenarios.empty() ? 0 : c.scenarios.front().replicates;
+    for (std::size_t i = 1; i < c.scenarios.size(); ++i) {
+        PlannerSummary s =
+            planner_summary(c.scenarios[i], &c.scenarios[0], BaselineSource::compared);
+        s.baseline_name = c.scenarios[0].scenario;
+        data.summaries.push_back(std::move(s));
+    }
+    return data;
+}
+
+// A sweep's table: every grid point (the first axis varying slowest) with the mean and 90%
+// interval of each measure and of its paired difference against the first point.
+ReportData swept_report(const std::filesystem::path& file) {
+    ReportData data;
+    ReportData::Swept& out = data.swept.emplace();
+    out.file = file.filename().string();
+    try {
+        const RunFileReader reader(file);
+        const SweepFile sweep = read_sweep(reader);
+        out.engine_version = sweep.engine_version.value_or("unknown");
+        out.replicates = sweep.replicates.value_or(0);
+        out.measures = sweep.measures;
+        std::size_t points = 1;
+        for (const SweepFile::Axis& axis : sweep.axes) {
+            out.keys.push_back(axis.key);
+            points *= axis.values.size();
+        }
+        const std::size_t M = out.measures.size(), S = summary_statistic_count;
+        if (sweep.axes.empty() || M == 0 || sweep.statistics.values.size() != points * M * S ||
+            sweep.differences.values.size() != points * M * S)
+            throw std::runtime_error("its grid, measures and statistics do not agree");
+        out.units = reader.strings("/measures/units");
+        if (out.units.size() != M) throw std::runtime_error("its measures and their units do not agree");
+        const auto at = [&](const StoredArray& a, std::size_t p, std::size_t m) {
+            const std::size_t base = (p * M + m) * S;
+            const auto stat = [&](Statistic st) {
+                return a.values[base + static_cast<std::size_t>(st)];
+            };
+            return ReportInterval{stat(Statistic::mean), stat(Statistic::p05),
+                                  stat(Statistic::p95)};
+        };
+        for (std::size_t p = 0; p < points; ++p) {
+            // Row-major: the last axis varies fastest.
+            std::vector<std::string> values(sweep.axes.size());
+            std::size_t rest = p;
+            for (std::size_t a = sweep.axes.size(); a-- > 0;) {
+                values[a] = sweep.axes[a].values[rest % sweep.axes[a].values.size()];
+                rest /= sweep.axes[a].values.size();
+            }
+            out.points.push_back(values);
+            std::vector<ReportInterval> level, difference;
+            for (std::size_t m = 0; m < M; ++m) {
+                level.push_back(at(sweep.statistics, p, m));
+                difference.push_back(at(sweep.differences, p, m));
+            }
+            out.levels.push_back(level);
+            out.differences.push_back(difference);
+        }
+    } catch (const InputError&) {
+        throw;
+    } catch (const std::exception& e) {
+        not_a_report_input(file, std::string("not a complete sweep result: ") + e.what());
+    }
+    return data;
+}
+
 } // namespace
 
-ReportData read_report_data(const std::vector<std::filesystem::path>& run_files) {
+ReportData read_report_data(const std::vector<std::filesystem::path>& run_files,
+                            const ReportOptions& options) {
+    for (const std::filesystem::path& file : run_files)
+        switch (kind_of(file)) {
+        case OutputKind::comparison:
+            if (run_files.size() > 1 || options.baseline)
+                not_a_report_input(file, "a compare result is reported alone (its first "
+                                         "scenario is the baseline of the others)");
+            return compared_report(file);
+        case OutputKind::sweep:
+            if (run_files.size() > 1 || options.baseline)
+                not_a_report_input(file, "a sweep result is reported alone (its first point "
+                                         "is the baseline of the others)");
+            return swept_report(file);
+        case OutputKind::fit:
+            not_a_report_input(file, "a fit file of calibrate: report its forecast (`ulcsim "
+                                     "forecast … --posterior FIT.h5 -o forecast.h5`)");
+        default:
+            break;
+        }
     std::vector<ReadRun> runs;
     for (const std::filesystem::path& file : run_files)
         runs.push_back(read_run(file));
@@ -284,6 +397,17 @@ ReportData read_report_data(const std::vector<std::filesystem::path>& run_files)
     data.comparison = compare_runs(runs);
     for (ReadRun& r : runs)
         data.runs.push_back(std::move(r.run));
+
+    std::vector<RunTotals> totals;
+    for (const std::filesystem::path& file : run_files)
+        totals.push_back(read_run_totals(file));
+    std::optional<RunTotals> given;
+    if (options.baseline) given = read_run_totals(*options.baseline);
+    for (std::size_t i = 0; i < totals.size(); ++i)
+        data.summaries.push_back(summary_of(totals[i], run_files[i], given, options));
+    for (std::size_t i = 1; i < totals.size(); ++i)
+        data.against_first.push_back(
+            checked_summary(totals[i], run_files[i], &totals[0], BaselineSource::given, ""));
     return data;
 }
 

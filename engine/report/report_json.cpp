@@ -192,6 +192,122 @@ void write_comparison(Json& j, const ReportComparison& c) {
     j.raw("}");
 }
 
+constexpr const char* baseline_sources[] = {"not_needed", "not_given", "unavailable",
+                                            "given",      "simulated", "compared"};
+
+void write_interval(Json& j, const SummaryInterval& v) {
+    j.interval(v.mean, v.p05, v.p95);
+}
+
+void write_intervals(Json& j, const std::vector<SummaryInterval>& values) {
+    j.raw("[");
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i) j.comma();
+        write_interval(j, values[i]);
+    }
+    j.raw("]");
+}
+
+// Months are written as "YYYY-MM" so that the page needs no arithmetic on them.
+void write_summary(Json& j, const PlannerSummary& s) {
+    const auto month = [&](std::size_t m) { return s.months.at(m); };
+    j.raw("{").key("scenario").str(s.scenario);
+    j.key("area").raw("{").key("name").str(s.area.name).key("level").str(s.area.level);
+    j.key("regions").num(static_cast<double>(s.area.regions));
+    j.key("provinces").num(static_cast<double>(s.area.provinces)).raw("}");
+    j.key("months").strs(s.months);
+    j.key("first_month").str(s.months.front()).key("last_month").str(s.months.back());
+    j.key("replicates").num(static_cast<double>(s.replicates));
+    j.key("intervals").boolean(s.intervals);
+    j.key("covered_start");
+    write_interval(j, s.covered_start);
+    j.key("covered_end");
+    write_interval(j, s.covered_end);
+    j.key("covered_peak");
+    write_interval(j, s.covered_peak);
+    j.key("peak_month").str(s.peak_month);
+    j.key("coverage_start");
+    write_interval(j, s.coverage_start);
+    j.key("coverage_end");
+    write_interval(j, s.coverage_end);
+
+    j.key("baseline").str(baseline_sources[static_cast<std::size_t>(s.baseline)]);
+    j.key("baseline_name").str(s.baseline_name).key("baseline_note").str(s.baseline_note);
+    j.key("paired").boolean(s.paired);
+    if (!s.added_workers.empty()) {
+        j.key("added_workers");
+        write_intervals(j, s.added_workers);
+        j.key("added_points");
+        write_intervals(j, s.added_points);
+        j.key("added_worker_months");
+        write_interval(j, s.added_worker_months);
+        j.key("peak_effect").raw("{").key("month").str(month(s.peak_effect_month));
+        j.key("workers");
+        write_interval(j, s.added_workers[s.peak_effect_month]);
+        j.key("points");
+        write_interval(j, s.added_points[s.peak_effect_month]);
+        j.raw("}");
+        j.key("end_effect").raw("{").key("month").str(s.months.back()).key("workers");
+        write_interval(j, s.added_workers.back());
+        j.key("points");
+        write_interval(j, s.added_points.back());
+        j.raw("}");
+    }
+    j.key("funding_end");
+    if (s.funding_end_month) {
+        const std::size_t m = *s.funding_end_month;
+        j.raw("{").key("month").str(month(m));
+        if (!s.added_workers.empty()) {
+            j.key("workers");
+            write_interval(j, s.added_workers[m]);
+            j.key("points");
+            write_interval(j, s.added_points[m]);
+        }
+        j.raw("}");
+    } else {
+        j.raw("null");
+    }
+
+    j.key("spending").raw("[");
+    for (std::size_t i = 0; i < s.spending.size(); ++i) {
+        if (i) j.comma();
+        j.raw("{").key("programme").str(s.spending[i].programme);
+        j.key("kind").str(s.spending[i].kind).key("idr").num(s.spending[i].idr).raw("}");
+    }
+    j.raw("]");
+    j.key("policy_cost_idr").num(s.policy_cost_idr);
+    j.key("money_idr");
+    write_interval(j, s.money_idr);
+    j.key("baseline_money_idr").num(s.baseline_money_idr);
+    j.key("cost_per_added_worker_year_idr");
+    if (s.cost_per_added_worker_year_idr)
+        write_interval(j, *s.cost_per_added_worker_year_idr);
+    else
+        j.raw("null");
+
+    j.key("goal");
+    if (s.goal) {
+        const PlannerSummary::Goal& g = *s.goal;
+        j.raw("{").key("threshold").num(g.threshold * 100).key("measure").str(g.measure);
+        j.key("probability").num(g.probability);
+        j.key("median_month").str(g.median_month ? month(*g.median_month) : "");
+        j.key("settles_at").num(g.settles_at);
+        j.key("settling_months").num(static_cast<double>(g.settling_months)).raw("}");
+    } else {
+        j.raw("null");
+    }
+    j.raw("}");
+}
+
+void write_summaries(Json& j, const std::vector<PlannerSummary>& summaries) {
+    j.raw("[");
+    for (std::size_t i = 0; i < summaries.size(); ++i) {
+        if (i) j.comma();
+        write_summary(j, summaries[i]);
+    }
+    j.raw("]");
+}
+
 } // namespace
 
 std::string report_json(const ReportData& data) {
@@ -201,7 +317,52 @@ std::string report_json(const ReportData& data) {
         if (i) j.comma();
         write_run(j, data.runs[i]);
     }
-    j.raw("]").key("comparison");
+    j.raw("]").key("summaries");
+    write_summaries(j, data.summaries);
+    j.key("against_first");
+    write_summaries(j, data.against_first);
+    j.key("compared");
+    if (data.compared) {
+        const ReportData::Compared& c = *data.compared;
+        j.raw("{").key("file").str(c.file).key("engine_version").str(c.engine_version);
+        j.key("method").str(c.method).key("scenarios").strs(c.scenarios);
+        j.key("replicates").num(static_cast<double>(c.replicates)).raw("}");
+    } else {
+        j.raw("null");
+    }
+    j.key("swept");
+    if (data.swept) {
+        const ReportData::Swept& w = *data.swept;
+        j.raw("{").key("file").str(w.file).key("engine_version").str(w.engine_version);
+        j.key("replicates").num(static_cast<double>(w.replicates));
+        j.key("keys").strs(w.keys).key("points").raw("[");
+        for (std::size_t p = 0; p < w.points.size(); ++p) {
+            if (p) j.comma();
+            j.strs(w.points[p]);
+        }
+        j.raw("]").key("measures").strs(w.measures).key("units").strs(w.units);
+        const auto table = [&](const std::vector<std::vector<ReportInterval>>& rows) {
+            j.raw("[");
+            for (std::size_t p = 0; p < rows.size(); ++p) {
+                if (p) j.comma();
+                j.raw("[");
+                for (std::size_t m = 0; m < rows[p].size(); ++m) {
+                    if (m) j.comma();
+                    j.interval(rows[p][m].mean, rows[p][m].p05, rows[p][m].p95);
+                }
+                j.raw("]");
+            }
+            j.raw("]");
+        };
+        j.key("levels");
+        table(w.levels);
+        j.key("differences");
+        table(w.differences);
+        j.raw("}");
+    } else {
+        j.raw("null");
+    }
+    j.key("comparison");
     if (data.comparison.empty()) return j.raw("null}").take();
     j.raw("[");
     for (std::size_t i = 0; i < data.comparison.size(); ++i) {

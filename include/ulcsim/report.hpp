@@ -6,14 +6,17 @@
 /// script inside it, so that it opens offline). Gathering is kept apart from the page so that
 /// the figures can be checked without a browser.
 
+#include "ulcsim/execution.hpp"
 #include "ulcsim/forecast_file.hpp"
 #include "ulcsim/observation_tracks_file.hpp"
+#include "ulcsim/planner_summary.hpp"
 #include "ulcsim/rolling_backtest.hpp"
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -104,12 +107,51 @@ struct ReportData {
     std::vector<ReportRun> runs;
     /// One entry per run when there are several runs, none for one.
     std::vector<ReportComparison> comparison;
+    /// The planner's summary of each run, in the same order, against its baseline: what the
+    /// page shows first.
+    std::vector<PlannerSummary> summaries;
+    /// With several runs, each later run against the first month by month ([run − 1]).
+    std::vector<PlannerSummary> against_first;
+    /// When the input was a `compare` result: `runs` is empty and `summaries` holds each
+    /// scenario after the first against the first.
+    struct Compared {
+        std::string file, engine_version, method;
+        std::vector<std::string> scenarios;
+        std::size_t replicates = 0;
+    };
+    std::optional<Compared> compared;
+    /// When the input was a `sweep` result: each grid point's outcome measures and their
+    /// paired differences against the first point (`runs` and `summaries` are then empty).
+    struct Swept {
+        std::string file, engine_version;
+        std::size_t replicates = 0;
+        std::vector<std::string> keys;                ///< the axes' scenario keys
+        std::vector<std::vector<std::string>> points; ///< [point][axis] values (TOML text)
+        std::vector<std::string> measures, units;     ///< as `compare` names them
+        std::vector<std::vector<ReportInterval>> levels, differences; ///< [point][measure]
+    };
+    std::optional<Swept> swept;
 };
 
-/// Reads every run file (the output of `run` or `forecast`). Throws InputError
-/// ("FILE: error: …") for a file that is missing, not HDF5, not a run file with summaries
-/// (a compare or sweep result, a fit file) or incomplete.
-ReportData read_report_data(const std::vector<std::filesystem::path>& run_files);
+/// Where the summaries' baseline comes from.
+struct ReportOptions {
+    /// A run file every run is summarised against (the same months).
+    std::optional<std::filesystem::path> baseline;
+    /// Without one: whether to simulate each run's stored scenario without its programmes
+    /// (as `--set 'programme=[]'` gives) on the run's seed and replicates, so that the
+    /// difference is paired replicate by replicate.
+    bool simulate_baseline = false;
+    ExecutionContext context;
+    /// Told before each baseline is simulated (what, and how many replicates).
+    std::function<void(const std::string&)> on_progress;
+};
+
+/// Reads every run file (the output of `run` or `forecast`), or one `compare` or `sweep`
+/// result. Throws InputError ("FILE: error: …") for a file that is missing, not HDF5, none of
+/// these (a fit file) or incomplete, for a compare or sweep result among other files, and for
+/// a baseline over other months than a run.
+ReportData read_report_data(const std::vector<std::filesystem::path>& run_files,
+                            const ReportOptions& options = {});
 
 /// The figures as the page's script reads them: {"runs": [...], "comparison": [...] or null}.
 std::string report_json(const ReportData& data);

@@ -4,9 +4,10 @@
     python3 tests/cli/report_browser_test.py ULCSIM SCENARIO_DIR ARTEFACT_DIR [--page PAGE.html]
 
 Makes run files with ULCSIM (kota-magelang-2025: one region with a programme; jawa-tengah at
-scale 200: 35 kabupaten/kota; a forecast of kota-magelang-2025), writes reports in English
-and Indonesian (one of them with two runs, for the side-by-side table), and opens each in
-Chromium. A page fails when Chromium logs any console message (this Chromium logs console
+scale 200: 35 kabupaten/kota; a forecast of kota-magelang-2025; a compare of the 2024 and
+2025 scenarios; a sweep of the 2025 programme's quota), writes reports in English and Indonesian (one of them with two runs, for the
+side-by-side comparison), and opens each in Chromium; the Indonesian pages must open with the
+planner's summary and hold no English label or jargon. A page fails when Chromium logs any console message (this Chromium logs console
 errors, warnings and uncaught exceptions alike as INFO:CONSOLE, and the page itself logs
 nothing), when the page's script did not write its #render-status, or when an expected chart
 is missing, has a canvas of zero size or drew no data point. A screenshot of each page is
@@ -126,15 +127,25 @@ def main():
              "--set", "population.scale=200", "--replicates", "4", "--months", "24", "--quiet"])
         run([ulcsim, "forecast", os.path.join(scenarios, "kota-magelang-2025.toml"), "-o", fc,
              "--replicates", "5", "--by", "2025-12", "--by", "2026-12", "--quiet"])
+        sweep = os.path.join(work, "sweep.h5")
+        run([ulcsim, "sweep", os.path.join(scenarios, "kota-magelang-2025.toml"), "--vary",
+             "programme.kota-magelang-apbd.quota_workers=1000:3000:3", "-o", sweep,
+             "--replicates", "3", "--quiet"])
+        cmp = os.path.join(work, "cmp.h5")
+        run([ulcsim, "compare", os.path.join(scenarios, "kota-magelang-2024.toml"),
+             os.path.join(scenarios, "kota-magelang-2025.toml"), "-o", cmp, "--replicates", "5",
+             "--quiet"])
 
         fan = [rf"fan-0-{s}" for s in ("all", "formal", "informal", "vulnerable")]
         cases = [
             ("km-id.html", [km, os.path.join(work, "km2024.h5")], ["--lang", "id"],
              fan + [r"fan-1-all", r"area-0-0", r"payers-0", r"payers-1", r"members-0",
-                    r"spending-0", r"members-1"]),
+                    r"spending-0", r"members-1", r"added-0", r"added-1", r"difference-1"]),
             ("jt-en.html", [jt], [], fan + [r"area-0-\d+", r"payers-0"]),
-            ("forecast-en.html", [fc], [], fan + [r"forecast-0", r"payers-0", r"members-0",
-                                               r"spending-0"]),
+            ("forecast-id.html", [fc], ["--lang", "id"],
+             fan + [r"forecast-0", r"payers-0", r"members-0", r"spending-0", r"added-0"]),
+            ("compare-en.html", [cmp], [], [r"added-0"]),
+            ("sweep-id.html", [sweep], ["--lang", "id"], [r"sweep-0"]),
         ]
         failures = 0
         for name, files, extra, expected in cases:
@@ -155,6 +166,21 @@ def main():
         if "semua pekerja" not in km_dom or not re.search(r"\d,\d%", km_dom):
             print("FAIL km-id.html: no Indonesian labels or number formatting")
             failures += 1
+        # The planner's summary comes first, names the area, and leaves no English or
+        # jargon behind in Indonesian (the forecast's table included).
+        fc_dom, _ = open_page(chromium, os.path.join(artefacts, "forecast-id.html"),
+                              os.path.join(artefacts, "forecast-id.png"))
+        for name, dom in (("km-id.html", km_dom), ("forecast-id.html", fc_dom)):
+            main = dom[dom.find('<main id="report">'):dom.find("</main>")]
+            text = html.unescape(re.sub(r"<[^>]+>", " ", main))
+            if text.find("Ringkasan:") < 0 or text.find("Ringkasan:") > text.find("Cakupan pekerja"):
+                print(f"FAIL {name}: the summary is not the first section")
+                failures += 1
+            for leftover in ("nasional", "nation", "all regions of the scenario", "kabkota",
+                             "q2,5", "q97,5", "coverage_share", "Workers", "Summary"):
+                if leftover in text:
+                    print(f"FAIL {name}: '{leftover}' in the Indonesian page")
+                    failures += 1
         return 1 if failures else 0
     finally:
         shutil.rmtree(work, ignore_errors=True)

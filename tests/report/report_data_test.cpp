@@ -321,9 +321,27 @@ TEST(ReportData, ACompareOrSweepFileIsRefusedWithItsMessage) {
     EXPECT_EQ(input_error_of([&] {
                   read_report_data({runs().km2024, file});
               }),
-              file.string() +
-                  ": error: not a run file with summaries (a compare or sweep result, or a fit "
-                  "file?); give the output of run or forecast");
+              file.string() + ": error: a compare result is reported alone (its first scenario "
+                              "is the baseline of the others)");
+    // Alone, one without its monthly series is incomplete.
+    EXPECT_EQ(input_error_of([&] {
+                  read_report_data({file});
+              }).rfind(file.string() + ": error: not a complete compare result: ", 0),
+              0u);
+    const fs::path sweep = dir.path() / "sweep.h5";
+    {
+        ResultFileWriter w(sweep, nullptr);
+        w.write_strings("/grid/keys", {"run.seed"}, "axis", "text");
+        w.commit();
+    }
+    EXPECT_EQ(input_error_of([&] { read_report_data({sweep}); }),
+              sweep.string() + ": error: not a complete sweep result: its grid, measures and "
+                               "statistics do not agree");
+    EXPECT_EQ(input_error_of([&] {
+                  read_report_data({sweep, runs().km2024});
+              }),
+              sweep.string() + ": error: a sweep result is reported alone (its first point is "
+                               "the baseline of the others)");
     const fs::path missing = dir.path() / "nowhere.h5";
     EXPECT_EQ(input_error_of([&] {
                   read_report_data({missing});
@@ -336,7 +354,11 @@ TEST(ReportData, ThePageCarriesTheFiguresAsJson) {
     const std::string json = report_json(one);
     EXPECT_EQ(json.rfind("{\"runs\":[{\"file\":\"km2024.h5\",", 0), 0u) << json.substr(0, 80);
     EXPECT_NE(json.find("\"areas\":{\"level\":\"region\",\"total\":1,"), std::string::npos);
-    EXPECT_TRUE(json.ends_with("],\"comparison\":null}")) << json.substr(json.size() - 40);
+    EXPECT_TRUE(json.ends_with("],\"compared\":null,\"swept\":null,\"comparison\":null}"))
+        << json.substr(json.size() - 40);
+    // One run without a baseline: its summary, and nothing against a first run.
+    EXPECT_NE(json.find("\"summaries\":[{\"scenario\":\"kota-magelang-2024\","), std::string::npos);
+    EXPECT_NE(json.find("\"against_first\":[],"), std::string::npos);
     const std::string two = report_json(read_report_data({runs().km2024, runs().km2025}));
     EXPECT_NE(two.find("\"comparison\":[{\"kept_replicates\":true,\"paired\":false,"),
               std::string::npos);
