@@ -1,0 +1,133 @@
+#include "bindings.hpp"
+#include "interruptible.hpp"
+#include "numpy_arrays.hpp"
+#include "output_claim.hpp"
+#include "python_scenario.hpp"
+#include "ulcsim/comparison.hpp"
+#include "ulcsim/outcome.hpp"
+#include "ulcsim/result_file.hpp"
+#include "ulcsim/store.hpp"
+
+#include <optional>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+namespace py = pybind11;
+
+namespace ulcsim::python {
+
+namespace {
+
+using Statistics = MeasuredScenarios::Statistics;
+
+py::array_t<double> statistics_array(const std::vector<std::vector<Statistics>>& by_scenario) {
+    const std::size_t S = by_scenario.size(), M = S ? by_scenario[0].size() : 0;
+    std::vector<double> values;
+    values.reserve(S * M * summary_statistic_count);
+    for (const auto& measures : by_scenario)
+        for (const Statistics& s : measures)
+            values.insert(values.end(), s.begin(), s.end());
+    return numpy_array(std::move(values), {S, M, summary_statistic_count});
+}
+
+/// The scenarios measured side by side as `ulcsim compare` measures them; the others must
+/// already carry the base's seed (or their own, for independent seeds) and replicates.
+py::dict compare(const std::vector<PyScenario>& given, const std::vector<std::string>& at,
+                 int after, bool independent, const std::optional<std::filesystem::path>& output,
+                 int threads, const py::object& progress) {
+    if (given.size() < 2) throw py::value_error("compare: give at least two scenarios");
+    if (after < 0 || after > 1200) throw py::value_error("after must be between 0 and 1200");
+    std::vector<Scenario> scenarios;
+    for (const PyScenario& s : given)
+        scenarios.push_back(*s);
+    const RunSettings base = scenarios.front().run;
+    for (const Scenario& s : scenarios)
+        if (s.run.start != base.start || s.run.months != base.months ||
+            s.run.replicates != base.replicates)
+            throw py::value_error(
+                "compare: " + s.run.name + " runs " + s.run.start.to_string() + " for " +
+                std::to_string(s.run.months) + " months with " + std::to_string(s.run.replicates) +
+                " replicates, " + base.name + " " + base.start.to_string() + " for " +
+                std::to_string(base.months) + " months with " + std::to_string(base.replicates) +
+                ": paired replicates need the same run.start, run.months and "
+                "run.replicates");
+
+    OutcomeSettings settings;
+    settings.start = base.start;
+    settings.months = base.months;
+    settings.months_after_funding = after;
+    settings.policy_costs = any_policy_costs(scenarios);
+    for (const std::string& text : at) {
+        const auto month = Month::parse(text);
+        if (!month) throw py::value_error("at " + text + ": expected a month YYYY-MM");
+        if (*month < base.start || *month > base.last_month())
+            throw py::value_error("at " + text + ": outside the run (" + base.start.to_string() +
+                                  " … " + base.last_month().to_string() + ")");
+        settings.coverage_months.push_back(*month);
+    }
+    if (settings.coverage_months.empty())
+        settings.coverage_months = default_coverage_months(base.start, base.months);
+    const std::vector<OutcomeMeasure> measures = outcome_measures(settings);
+    const auto replicates = static_cast<std::uint32_t>(base.replicates);
+    const std::size_t S = scenarios.size();
+
+    std::vector<std::vector<ReplicateOutcome>> outcomes(S,
+                                                        std::vector<ReplicateOutcome>(replicates));
+    std::optional<MeasuredScenarios> measured;
+    run_interruptibly(
+        [&](const ExecutionContext& context) {
+            std::vector<std::filesystem::path> inputs;
+            for (const Scenario& s : scenarios)
+                inputs.insert(inputs.end(), s.source_files.begin(), s.source_files.end());
+            std::unique_ptr<OutputSink> sink;
+            std::optional<ResultFileWriter> writer;
+            if (output) {
+                sink = claim_output(*output, inputs);
+                writer.emplace(*output, sink.get());
+            }
+            measured = measure_scenarios(scenarios, replicates, settings, runner_on(context),
+                                         [&](std::size_t i, std::uint32_t r,
+                                             const ReplicateOutcome& o) { outcomes[i][r] = o; });
+            if (writer) {
+                write_comparison(*writer, scenarios, independent, measures, *measured, outcomes);
+                writer->commit();
+            }
+        },
+        execution_context(threads, nullptr), progress);
+
+    py::list measure_rows;
+    for (const OutcomeMeasure& om : measures) {
+        py::dict row;
+        row["name"] = om.name;
+        row["label"] = om.label;
+        row["units"] = om.units;
+        row["difference_only"] = om.difference_only;
+        measure_rows.append(row);
+    }
+    std::vector<double> values;
+    for (const auto& by_replicate : measured->values)
+        for (const auto& v : by_replicate)
+            values.insert(values.end(), v.begin(), v.end());
+    py::dict result;
+    py::list names;
+    for (const Scenario& s : scenarios)
+        names.append(s.run.name);
+    result["scenarios"] = names;
+    result["measures"] = measure_rows;
+    result["statistics"] =
+        std::vector<std::string>(summary_statistic_names.begin(), summary_statistic_names.end());
+    result["values"] = numpy_array(std::move(values), {S, replicates, measures.size()});
+    result["levels"] = statistics_array(measured->levels);
+    result["differences"] = statistics_array(measured->differences);
+    return result;
+}
+
+} // namespace
+
+void bind_compare(py::module_& m) {
+    m.def("_compare", &compare, py::arg("scenarios"), py::arg("at") = std::vector<std::string>{},
+          py::arg("after") = 12, py::arg("independent") = false, py::arg("output") = py::none(),
+          py::arg("threads") = 0, py::arg("progress") = py::none());
+}
+
+} // namespace ulcsim::python
