@@ -10,6 +10,8 @@ void bind_scenario(pybind11::module_& m);
 void bind_run(pybind11::module_& m);
 void bind_run_file(pybind11::module_& m);
 void bind_compare(pybind11::module_& m);
+void bind_sweep(pybind11::module_& m);
+void bind_target(pybind11::module_& m);
 void bind_forecast(pybind11::module_& m);
 
 } // namespace ulcsim::python

@@ -1,6 +1,6 @@
 #include "bindings.hpp"
 #include "interruptible.hpp"
-#include "numpy_arrays.hpp"
+#include "measured_result.hpp"
 #include "output_claim.hpp"
 #include "python_scenario.hpp"
 #include "ulcsim/comparison.hpp"
@@ -17,18 +17,6 @@ namespace py = pybind11;
 namespace ulcsim::python {
 
 namespace {
-
-using Statistics = MeasuredScenarios::Statistics;
-
-py::array_t<double> statistics_array(const std::vector<std::vector<Statistics>>& by_scenario) {
-    const std::size_t S = by_scenario.size(), M = S ? by_scenario[0].size() : 0;
-    std::vector<double> values;
-    values.reserve(S * M * summary_statistic_count);
-    for (const auto& measures : by_scenario)
-        for (const Statistics& s : measures)
-            values.insert(values.end(), s.begin(), s.end());
-    return numpy_array(std::move(values), {S, M, summary_statistic_count});
-}
 
 /// The scenarios measured side by side as `ulcsim compare` measures them; the others must
 /// already carry the base's seed (or their own, for independent seeds) and replicates.
@@ -95,31 +83,10 @@ py::dict compare(const std::vector<PyScenario>& given, const std::vector<std::st
         },
         execution_context(threads, nullptr), progress);
 
-    py::list measure_rows;
-    for (const OutcomeMeasure& om : measures) {
-        py::dict row;
-        row["name"] = om.name;
-        row["label"] = om.label;
-        row["units"] = om.units;
-        row["difference_only"] = om.difference_only;
-        measure_rows.append(row);
-    }
-    std::vector<double> values;
-    for (const auto& by_replicate : measured->values)
-        for (const auto& v : by_replicate)
-            values.insert(values.end(), v.begin(), v.end());
-    py::dict result;
-    py::list names;
+    std::vector<std::string> names;
     for (const Scenario& s : scenarios)
-        names.append(s.run.name);
-    result["scenarios"] = names;
-    result["measures"] = measure_rows;
-    result["statistics"] =
-        std::vector<std::string>(summary_statistic_names.begin(), summary_statistic_names.end());
-    result["values"] = numpy_array(std::move(values), {S, replicates, measures.size()});
-    result["levels"] = statistics_array(measured->levels);
-    result["differences"] = statistics_array(measured->differences);
-    return result;
+        names.push_back(s.run.name);
+    return measured_result(names, measures, *measured);
 }
 
 } // namespace

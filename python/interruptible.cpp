@@ -60,8 +60,8 @@ void run_interruptibly(const std::function<void(const ExecutionContext&)>& work,
         }
         finished_or_progress.notify_all();
     });
-    // The worker must be joined whatever happens here, and without the GIL: it never takes
-    // the GIL, but a thread waiting for it while holding the GIL would stall Python.
+    // The worker is joined whatever happens here, without the GIL so that Python's other
+    // threads run while it finishes (it never needs the GIL itself).
     const auto stop_and_join = [&] {
         stop = true;
         py::gil_scoped_release release;

@@ -29,5 +29,7 @@ PYBIND11_MODULE(_ulcsim, m) {
     ulcsim::python::bind_run(m);
     ulcsim::python::bind_run_file(m);
     ulcsim::python::bind_compare(m);
+    ulcsim::python::bind_sweep(m);
+    ulcsim::python::bind_target(m);
     ulcsim::python::bind_forecast(m);
 }

@@ -4,6 +4,7 @@
 #include "output_claim.hpp"
 #include "python_errors.hpp"
 #include "python_scenario.hpp"
+#include "ulcsim/checkpoint.hpp"
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/memory.hpp"
 #include "ulcsim/recorded_run.hpp"
@@ -38,6 +39,7 @@ PlanRunner checked_runner(const ExecutionContext& context) {
 
 void run_into_file(const PyScenario& scenario, const std::filesystem::path& output, int threads,
                    const std::string& keep, const std::optional<std::string>& checkpoint_at,
+                   const std::optional<std::filesystem::path>& from_checkpoint,
                    const py::object& progress) {
     if (keep != "all" && keep != "summaries")
         throw py::value_error("keep must be 'all' or 'summaries', not '" + keep + "'");
@@ -52,6 +54,17 @@ void run_into_file(const PyScenario& scenario, const std::filesystem::path& outp
                                   last.to_string());
         recording.checkpoint_at = *m;
     }
+    // A branch: the scenario must start at the checkpoint's month on its seed (run() loads
+    // it so), and check_branch says what else it may not change.
+    std::unique_ptr<CheckpointReader> checkpoint;
+    if (from_checkpoint) {
+        checkpoint = std::make_unique<CheckpointReader>(*from_checkpoint);
+        check_branch(*scenario, checkpoint->info());
+        recording.from_checkpoint = checkpoint.get();
+        recording.from_checkpoint_name = from_checkpoint->string();
+    }
+    std::vector<std::filesystem::path> inputs = scenario->source_files;
+    if (from_checkpoint) inputs.push_back(*from_checkpoint);
     const bool keep_replicates = keep == "all";
     const int recorded_threads = threads_used(threads);
     run_interruptibly(
@@ -113,7 +126,20 @@ py::dict run_in_memory(const PyScenario& scenario, int threads, const py::object
 void bind_run(py::module_& m) {
     m.def("_run_to_file", &run_into_file, py::arg("scenario"), py::arg("output"),
           py::arg("threads") = 0, py::arg("keep") = "all", py::arg("checkpoint_at") = py::none(),
-          py::arg("progress") = py::none());
+          py::arg("from_checkpoint") = py::none(), py::arg("progress") = py::none());
+    m.def(
+        "_checkpoint_info",
+        [](const std::filesystem::path& run_file) {
+            const CheckpointReader reader(run_file);
+            const CheckpointInfo& c = reader.info();
+            py::dict d;
+            d["seed"] = c.seed;
+            d["replicates"] = c.replicates;
+            d["month"] = c.month.to_string();
+            d["origin_month"] = c.origin.to_string();
+            return d;
+        },
+        py::arg("run_file"));
     m.def("_run_in_memory", &run_in_memory, py::arg("scenario"), py::arg("threads") = 0,
           py::arg("progress") = py::none());
 }

@@ -5,7 +5,8 @@ The same library operations as the ``ulcsim`` program, on the same scenario file
     import ulcsim
     s = ulcsim.load_scenario("scenarios/kota-magelang-2025.toml", replicates=20)
     run = ulcsim.run(s)                      # in memory; run(s, "out.h5") writes a run file
-    run.coverage().mean("replicate")         # xarray, when installed
+    run.coverage().mean(axis=0)              # NumPy [replicate, month] → by month
+    run.to_xarray()                          # when xarray is installed
     ulcsim.compare(base, other).to_dataframe()
     ulcsim.forecast(s).to_dataframe()
 
@@ -21,7 +22,7 @@ import warnings
 from . import _ulcsim
 from ._progress import progress_hook
 from ._ulcsim import InputError, RunFile, Scenario, engine_version
-from ._views import SEGMENTS, Comparison, Forecast, Run
+from ._views import SEGMENTS, Comparison, Forecast, Run, Sweep, Target
 
 __all__ = [
     "Comparison",
@@ -31,6 +32,8 @@ __all__ = [
     "RunFile",
     "SEGMENTS",
     "Scenario",
+    "Sweep",
+    "Target",
     "ScenarioWarning",
     "compare",
     "engine_version",
@@ -38,6 +41,8 @@ __all__ = [
     "load_scenario",
     "open_run",
     "run",
+    "sweep",
+    "target",
 ]
 
 
@@ -102,7 +107,8 @@ def _threads(threads):
     return 0 if threads is None else int(threads)
 
 
-def run(scenario, output=None, *, threads=None, keep="all", checkpoint_at=None, progress=True):
+def run(scenario, output=None, *, threads=None, keep="all", checkpoint_at=None,
+        from_checkpoint=None, progress=True):
     """Simulates the scenario's replicates, as ``ulcsim run``.
 
     scenario: a Scenario or a scenario file. output: the run file to write, byte for byte
@@ -110,9 +116,22 @@ def run(scenario, output=None, *, threads=None, keep="all", checkpoint_at=None, 
     Run.to_dataframe() is the table); None keeps every replicate's series in memory (no
     summaries). threads: None for every core (the numbers do not depend on it). keep:
     "summaries" leaves the replicates' series out of the file. checkpoint_at: "YYYY-MM" to
-    store every replicate's state at that month in /checkpoint. progress: True (tqdm when
-    installed), False, or a callable (done, total, replicates_done, replicates_total).
+    store every replicate's state at that month in /checkpoint. from_checkpoint: a run file
+    with a checkpoint to continue from instead of simulating the past (run.start must be its
+    month; the run takes its seed, and a scenario file its replicates, as
+    ``--from-checkpoint`` does). progress: True (tqdm when installed), False, or a callable
+    (done, total, replicates_done, replicates_total).
     """
+    if from_checkpoint is not None:
+        if output is None:
+            raise ValueError("from_checkpoint is for runs written to a file")
+        info = _ulcsim._checkpoint_info(os.fspath(from_checkpoint))
+        if isinstance(scenario, Scenario):
+            if scenario.seed != info["seed"]:
+                scenario = scenario.vary({"run.seed": info["seed"]})
+        else:
+            scenario = load_scenario(scenario, [f"run.seed={info['seed']}",
+                                                f"run.replicates={info['replicates']}"])
     scenario = _scenario(scenario)
     with progress_hook(progress, "run " + scenario.name) as hook:
         if output is None:
@@ -120,8 +139,9 @@ def run(scenario, output=None, *, threads=None, keep="all", checkpoint_at=None, 
                 raise ValueError("keep and checkpoint_at are for runs written to a file")
             arrays = _ulcsim._run_in_memory(scenario, _threads(threads), hook)
             return Run.in_memory(scenario, arrays)
-        _ulcsim._run_to_file(scenario, os.fspath(output), _threads(threads), keep,
-                             checkpoint_at, hook)
+        _ulcsim._run_to_file(
+            scenario, os.fspath(output), _threads(threads), keep, checkpoint_at,
+            None if from_checkpoint is None else os.fspath(from_checkpoint), hook)
     return Run.from_file(RunFile(os.fspath(output)))
 
 
@@ -183,3 +203,44 @@ def forecast(scenario, *, threshold=None, by=None, threads=None, progress=True):
     with progress_hook(progress, "forecast " + scenario.name) as hook:
         result = _ulcsim._forecast(scenario, list(by or []), _threads(threads), hook)
     return Forecast(result)
+
+
+def sweep(scenario, grid, *, after=12, output=None, threads=None, progress=True):
+    """Runs an ensemble at every point of a grid of scenario values, all on the same seed and
+    replicates, as ``ulcsim sweep FILE --vary KEY=V1,V2,…``: grid is {key: [values…]}, the
+    first key varying slowest (keys as ``--set`` names them; ``ulcsim keys --variable`` lists
+    those a sweep may vary). Differences are against the first point. output, when given,
+    holds what the program writes with -o.
+    """
+    scenario = _scenario(scenario)
+    axes = [(key, [_value_text(v) for v in values]) for key, values in dict(grid).items()]
+    with progress_hook(progress, "sweep " + scenario.name) as hook:
+        result = _ulcsim._sweep(scenario, axes, int(after),
+                                None if output is None else os.fspath(output),
+                                _threads(threads), hook)
+    return Sweep(result)
+
+
+def target(scenario, reach, *, by=None, at=None, probability, area="", vary=None,
+           lowest=None, highest=None, step=None, direction="up", programme=None,
+           lever="budget", most=None, threads=None, progress=True):
+    """What would it take? As ``ulcsim target``: the smallest value of a lever for which
+    coverage (the scenario's ulc.measure) of `area` (a code; default the whole scenario)
+    reaches `reach` (a share) by the month `by` (in some month up to it) or `at` (in that
+    month), with at least `probability`. The lever is a numeric key (vary="behaviour.h0_self",
+    with lowest, highest, step and direction "up", or "down" for the largest value) or a
+    programme's "budget" (rupiah a year; step in rupiah, most the highest) or "months" (of
+    its last window). Every candidate is an ensemble of the scenario's replicates on its seed.
+    """
+    if (by is None) == (at is None):
+        raise ValueError("target: give by or at (a month YYYY-MM)")
+    scenario = _scenario(scenario)
+    with progress_hook(progress, "target " + scenario.name) as hook:
+        result = _ulcsim._target(
+            scenario, float(reach), by if at is None else at, at is not None,
+            float(probability), area, vary,
+            None if lowest is None else float(lowest),
+            None if highest is None else float(highest),
+            None if step is None else float(step), direction, programme, lever,
+            None if most is None else int(most), _threads(threads), hook)
+    return Target(result)

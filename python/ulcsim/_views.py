@@ -216,6 +216,39 @@ class Comparison:
         }, coords=coords)
 
 
+class Sweep(Comparison):
+    """A sweep's grid points measured side by side (sweep): as a Comparison whose scenarios
+    are the grid points, first axis slowest; axes lists (key, value labels)."""
+
+    def __init__(self, result):
+        super().__init__(result)
+        self.axes = [(key, list(labels)) for key, labels in result["axes"]]
+
+    @property
+    def shape(self):
+        return tuple(len(labels) for _, labels in self.axes)
+
+    def grid(self, name, statistic="mean"):
+        """A measure's statistic over the grid: an array of the axes' shape."""
+        return self.levels[:, self.measure(name), self.statistics.index(statistic)].reshape(
+            self.shape)
+
+    def to_xarray(self):
+        """Levels and differences with one dimension per axis (coordinates: the labels)."""
+        xr = _xarray()
+        dims = tuple(key for key, _ in self.axes)
+        coords = {key: labels for key, labels in self.axes}
+        coords.update({"measure": self.measure_names, "statistic": self.statistics,
+                       "units": ("measure", [m["units"] for m in self.measures])})
+        shape = self.shape
+        m, k = len(self.measures), len(self.statistics)
+        return xr.Dataset({
+            "level": (dims + ("measure", "statistic"), self.levels.reshape(shape + (m, k))),
+            "difference": (dims + ("measure", "statistic"),
+                           self.differences.reshape(shape + (m, k))),
+        }, coords=coords)
+
+
 class Forecast:
     """When coverage reaches the threshold (forecast): for every area (kab/kota, province,
     the scenario) first_month [area, replicate] in months from the run's first (NaN: not
@@ -284,3 +317,33 @@ class Forecast:
             "never": (("area",), self.never, {"units": "replicates"}),
             "probability_by": (("area", "by"), self.probability_by, {"units": "share"}),
         }, coords=coords, attrs={"threshold": self.threshold, "measure": self.measure})
+
+
+class Target:
+    """A goal seek's answer (target): answer is the lever's value that meets the goal (None:
+    not reachable within the range, or not_monotone says which two candidates contradict
+    a monotone goal); trials every candidate evaluated, in the lever's order, with its
+    probability, replicates that reached the goal, and coverage statistics at the date."""
+
+    def __init__(self, result):
+        self.lever = result["lever"]
+        self.answer = result["answer"]
+        self.not_monotone = result["not_monotone"]
+        self.trials = list(result["trials"])
+        self.area = tuple(result["area"])
+        self.reach = result["reach"]
+        self.month = result["month"]
+        self.in_month = result["in_month"]
+        self.probability = result["probability"]
+
+    def to_dataframe(self):
+        pd = _pandas()
+        rows = [{"value": t["label"], "probability": t["probability"], "reached": t["reached"],
+                 "replicates": t["replicates"], "coverage_mean": t["coverage_at_date"][0]}
+                for t in self.trials]
+        return pd.DataFrame(rows).set_index("value")
+
+    def __repr__(self):
+        when = ("in " if self.in_month else "by ") + self.month
+        return (f"<ulcsim.Target {self.lever}: {self.answer} for P({self.area[0]} ≥ "
+                f"{self.reach:g} {when}) ≥ {self.probability:g}, {len(self.trials)} trials>")

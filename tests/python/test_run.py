@@ -1,6 +1,7 @@
 """ulcsim.run writes the run file `ulcsim run` writes, and keeps the same series in memory."""
 
-import pathlib
+import sys
+import types
 
 import numpy as np
 import pytest
@@ -76,12 +77,12 @@ def test_arrays_are_the_engines_buffers_not_copies(cli_run):
 
 def test_progress_callback_sees_the_work_done(tmp_path):
     calls = []
-    ulcsim.run(ulcsim.load_scenario(SCENARIO, replicates=4, months=24), threads=2,
+    ulcsim.run(ulcsim.load_scenario(SCENARIO, replicates=6, months=36), threads=2,
                progress=lambda *args: calls.append(args))
     assert calls, "no progress reported"
     for done, total, replicates_done, replicates_total in calls:
         assert 0 <= done <= total and total > 0
-        assert 0 <= replicates_done <= replicates_total == 4
+        assert 0 <= replicates_done <= replicates_total == 6
     assert [c[0] for c in calls] == sorted(c[0] for c in calls)
 
 
@@ -109,3 +110,57 @@ def test_keep_summaries_and_checkpoint(tmp_path, ulcsim_cli):
                       "--months", 6, "--keep", "summaries", "--checkpoint-at", "2024-04")
     assert done.returncode == 0, done.stderr
     assert differences(cli, out) == []
+
+
+def test_branch_from_a_checkpoint_equals_the_programs(tmp_path, ulcsim_cli):
+    first = tmp_path / "first.h5"
+    ulcsim.run(ulcsim.load_scenario(SCENARIO, replicates=2, months=12, seed=5), first,
+               threads=2, checkpoint_at="2024-06", progress=False)
+    cli = tmp_path / "cli-branch.h5"
+    done = ulcsim_cli("run", SCENARIO, "-q", "-o", cli, "--threads", 2, "--set",
+                      "run.start=2024-06", "--months", 6, "--from-checkpoint", first)
+    assert done.returncode == 0, done.stderr
+    info = ulcsim._ulcsim._checkpoint_info(str(first))
+    assert (info["seed"], info["replicates"], info["month"]) == (5, 2, "2024-06")
+    branch = ulcsim.load_scenario(SCENARIO, {"run.start": "2024-06"}, months=6,
+                                  seed=info["seed"], replicates=info["replicates"])
+    out = tmp_path / "py-branch.h5"
+    run = ulcsim.run(branch, out, threads=2, from_checkpoint=first, progress=False)
+    # /meta names the checkpoint as given, the same path here.
+    assert differences(cli, out) == []
+    assert run.file.meta["from_checkpoint"] == str(first)
+    # A branch that changes nothing continues the first run exactly.
+    continued = ulcsim.open_run(first).series("covered")[:, 5:11]
+    assert np.array_equal(run.series("covered"), continued)
+    with pytest.raises(ulcsim.InputError, match="run.start"):
+        ulcsim.run(ulcsim.load_scenario(SCENARIO, replicates=2, months=6), tmp_path / "x.h5",
+                   from_checkpoint=first, progress=False)
+
+
+def test_progress_true_moves_a_tqdm_bar(monkeypatch):
+    bars = []
+
+    class Bar:
+        """What tqdm.auto.tqdm is to the hook: total, update, n, set_postfix_str, close."""
+
+        def __init__(self, total, **_):
+            self.total, self.n, self.closed, self.postfix = total, 0, False, ""
+            bars.append(self)
+
+        def update(self, k):
+            self.n += k
+
+        def set_postfix_str(self, text, refresh=True):
+            self.postfix = text
+
+        def close(self):
+            self.closed = True
+
+    fake = types.ModuleType("tqdm.auto")
+    fake.tqdm = Bar
+    monkeypatch.setitem(sys.modules, "tqdm", types.ModuleType("tqdm"))
+    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    ulcsim.run(ulcsim.load_scenario(SCENARIO, replicates=6, months=36), threads=2)
+    assert len(bars) == 1 and bars[0].closed
+    assert 0 < bars[0].n <= bars[0].total == 100
+    assert bars[0].postfix.startswith("replicates ")
