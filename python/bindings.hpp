@@ -12,6 +12,7 @@ void bind_run_file(pybind11::module_& m);
 void bind_compare(pybind11::module_& m);
 void bind_sweep(pybind11::module_& m);
 void bind_target(pybind11::module_& m);
+void bind_report(pybind11::module_& m);
 void bind_forecast(pybind11::module_& m);
 
 } // namespace ulcsim::python

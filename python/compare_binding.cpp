@@ -2,9 +2,12 @@
 #include "interruptible.hpp"
 #include "measured_result.hpp"
 #include "output_claim.hpp"
+#include "posterior_choice.hpp"
 #include "python_scenario.hpp"
 #include "ulcsim/comparison.hpp"
+#include "ulcsim/forecast_file.hpp"
 #include "ulcsim/outcome.hpp"
+#include "ulcsim/posterior_plan.hpp"
 #include "ulcsim/result_file.hpp"
 #include "ulcsim/store.hpp"
 
@@ -22,7 +25,7 @@ namespace {
 /// already carry the base's seed (or their own, for independent seeds) and replicates.
 py::dict compare(const std::vector<PyScenario>& given, const std::vector<std::string>& at,
                  int after, bool independent, const std::optional<std::filesystem::path>& output,
-                 int threads, const py::object& progress) {
+                 int threads, const py::object& posterior, const py::object& progress) {
     if (given.size() < 2) throw py::value_error("compare: give at least two scenarios");
     if (after < 0 || after > 1200) throw py::value_error("after must be between 0 and 1200");
     std::vector<Scenario> scenarios;
@@ -56,6 +59,11 @@ py::dict compare(const std::vector<PyScenario>& given, const std::vector<std::st
     if (settings.coverage_months.empty())
         settings.coverage_months = default_coverage_months(base.start, base.months);
     const std::vector<OutcomeMeasure> measures = outcome_measures(settings);
+    std::vector<const Scenario*> all;
+    for (const Scenario& s : scenarios)
+        all.push_back(&s);
+    // Replicate r of every scenario on the same draw, as the program pairs them.
+    const std::optional<PyPosterior> chosen = choose_posterior(posterior, all);
     const auto replicates = static_cast<std::uint32_t>(base.replicates);
     const std::size_t S = scenarios.size();
 
@@ -67,17 +75,24 @@ py::dict compare(const std::vector<PyScenario>& given, const std::vector<std::st
             std::vector<std::filesystem::path> inputs;
             for (const Scenario& s : scenarios)
                 inputs.insert(inputs.end(), s.source_files.begin(), s.source_files.end());
+            if (chosen) inputs.push_back(chosen->file);
             std::unique_ptr<OutputSink> sink;
             std::optional<ResultFileWriter> writer;
             if (output) {
                 sink = claim_output(*output, inputs);
                 writer.emplace(*output, sink.get());
             }
-            measured = measure_scenarios(scenarios, replicates, settings, runner_on(context),
-                                         [&](std::size_t i, std::uint32_t r,
-                                             const ReplicateOutcome& o) { outcomes[i][r] = o; });
+            measured = measure_scenarios(
+                scenarios, replicates, settings, runner_on(context),
+                [&](std::size_t i, std::uint32_t r, const ReplicateOutcome& o) {
+                    outcomes[i][r] = o;
+                },
+                chosen ? &chosen->draws : nullptr);
             if (writer) {
                 write_comparison(*writer, scenarios, independent, measures, *measured, outcomes);
+                if (chosen)
+                    write_run_parameters(*writer, posterior_plan(scenarios[0], chosen->draws),
+                                         chosen->source());
                 writer->commit();
             }
         },
@@ -94,7 +109,8 @@ py::dict compare(const std::vector<PyScenario>& given, const std::vector<std::st
 void bind_compare(py::module_& m) {
     m.def("_compare", &compare, py::arg("scenarios"), py::arg("at") = std::vector<std::string>{},
           py::arg("after") = 12, py::arg("independent") = false, py::arg("output") = py::none(),
-          py::arg("threads") = 0, py::arg("progress") = py::none());
+          py::arg("threads") = 0, py::arg("posterior") = py::none(),
+          py::arg("progress") = py::none());
 }
 
 } // namespace ulcsim::python

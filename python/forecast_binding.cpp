@@ -30,6 +30,11 @@ double month_or_nan(int month) {
 py::dict forecast(const PyScenario& scenario, const std::vector<std::string>& by, int threads,
                   const py::object& progress) {
     const Scenario& s = *scenario;
+    if (!s.run.posterior.empty())
+        throw py::value_error("forecast: " + s.file.string() + " names run.posterior " +
+                              s.run.posterior.string() +
+                              ", and forecasts on a posterior are not in the Python module yet: "
+                              "use `ulcsim forecast`");
     ForecastSettings settings;
     settings.threshold = s.ulc.threshold;
     settings.measure = s.ulc.measure;

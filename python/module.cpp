@@ -31,5 +31,6 @@ PYBIND11_MODULE(_ulcsim, m) {
     ulcsim::python::bind_compare(m);
     ulcsim::python::bind_sweep(m);
     ulcsim::python::bind_target(m);
+    ulcsim::python::bind_report(m);
     ulcsim::python::bind_forecast(m);
 }

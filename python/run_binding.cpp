@@ -2,11 +2,13 @@
 #include "interruptible.hpp"
 #include "numpy_arrays.hpp"
 #include "output_claim.hpp"
+#include "posterior_choice.hpp"
 #include "python_errors.hpp"
 #include "python_scenario.hpp"
 #include "ulcsim/checkpoint.hpp"
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/memory.hpp"
+#include "ulcsim/posterior_plan.hpp"
 #include "ulcsim/recorded_run.hpp"
 #include "ulcsim/run_file.hpp"
 #include "ulcsim/store.hpp"
@@ -40,7 +42,7 @@ PlanRunner checked_runner(const ExecutionContext& context) {
 void run_into_file(const PyScenario& scenario, const std::filesystem::path& output, int threads,
                    const std::string& keep, const std::optional<std::string>& checkpoint_at,
                    const std::optional<std::filesystem::path>& from_checkpoint,
-                   const py::object& progress) {
+                   const py::object& posterior, const py::object& progress) {
     if (keep != "all" && keep != "summaries")
         throw py::value_error("keep must be 'all' or 'summaries', not '" + keep + "'");
     RunRecording recording;
@@ -65,6 +67,15 @@ void run_into_file(const PyScenario& scenario, const std::filesystem::path& outp
     }
     std::vector<std::filesystem::path> inputs = scenario->source_files;
     if (from_checkpoint) inputs.push_back(*from_checkpoint);
+    const std::optional<PyPosterior> chosen =
+        choose_posterior(posterior, {scenario.scenario.get()});
+    std::optional<PosteriorPlan> per_replicate;
+    if (chosen) {
+        per_replicate = posterior_plan(*scenario, chosen->draws);
+        recording.per_replicate = &*per_replicate;
+        recording.parameter_source = chosen->source();
+        inputs.push_back(chosen->file);
+    }
     const bool keep_replicates = keep == "all";
     const int recorded_threads = threads_used(threads);
     run_interruptibly(
@@ -84,8 +95,12 @@ void run_into_file(const PyScenario& scenario, const std::filesystem::path& outp
 /// Every replicate's series kept in memory: per metric [replicate, month, region, segment]
 /// and per programme metric [replicate, month, programme], as a run file's /series and
 /// /programs hold them.
-py::dict run_in_memory(const PyScenario& scenario, int threads, const py::object& progress) {
+py::dict run_in_memory(const PyScenario& scenario, int threads, const py::object& posterior,
+                       const py::object& progress) {
     const Scenario& s = *scenario;
+    const std::optional<PyPosterior> chosen = choose_posterior(posterior, {&s});
+    const RunPlan plan =
+        chosen ? posterior_plan(s, chosen->draws).plan : RunPlan::replicates_of(scenario.scenario);
     const std::size_t R = static_cast<std::size_t>(s.run.replicates);
     const std::size_t T = static_cast<std::size_t>(s.run.months);
     const std::size_t K = s.regions.size(), J = s.programmes.size();
@@ -105,7 +120,7 @@ py::dict run_in_memory(const PyScenario& scenario, int threads, const py::object
                                 out.programme_series.data() + m * programme_block,
                                 programme_block * sizeof(double));
             };
-            checked_runner(context)(RunPlan{RunPlan::replicates_of(scenario.scenario)}, options);
+            checked_runner(context)(plan, options);
         },
         execution_context(threads, nullptr), progress);
     py::dict by_metric, by_programme_metric;
@@ -126,7 +141,8 @@ py::dict run_in_memory(const PyScenario& scenario, int threads, const py::object
 void bind_run(py::module_& m) {
     m.def("_run_to_file", &run_into_file, py::arg("scenario"), py::arg("output"),
           py::arg("threads") = 0, py::arg("keep") = "all", py::arg("checkpoint_at") = py::none(),
-          py::arg("from_checkpoint") = py::none(), py::arg("progress") = py::none());
+          py::arg("from_checkpoint") = py::none(), py::arg("posterior") = py::none(),
+          py::arg("progress") = py::none());
     m.def(
         "_checkpoint_info",
         [](const std::filesystem::path& run_file) {
@@ -141,7 +157,7 @@ void bind_run(py::module_& m) {
         },
         py::arg("run_file"));
     m.def("_run_in_memory", &run_in_memory, py::arg("scenario"), py::arg("threads") = 0,
-          py::arg("progress") = py::none());
+          py::arg("posterior") = py::none(), py::arg("progress") = py::none());
 }
 
 } // namespace ulcsim::python

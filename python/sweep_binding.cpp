@@ -2,9 +2,12 @@
 #include "interruptible.hpp"
 #include "measured_result.hpp"
 #include "output_claim.hpp"
+#include "posterior_choice.hpp"
 #include "python_scenario.hpp"
 #include "ulcsim/comparison.hpp"
+#include "ulcsim/forecast_file.hpp"
 #include "ulcsim/outcome.hpp"
+#include "ulcsim/posterior_plan.hpp"
 #include "ulcsim/result_file.hpp"
 #include "ulcsim/scenario_keys.hpp"
 #include "ulcsim/store.hpp"
@@ -51,7 +54,7 @@ SweepAxis axis_of(const std::string& key_path, const std::vector<std::string>& t
 py::dict sweep(const PyScenario& base,
                const std::vector<std::pair<std::string, std::vector<std::string>>>& grid, int after,
                const std::optional<std::filesystem::path>& output, int threads,
-               const py::object& progress) {
+               const py::object& posterior, const py::object& progress) {
     if (grid.empty()) throw py::value_error("sweep: give at least one key to vary");
     if (after < 0 || after > 1200) throw py::value_error("after must be between 0 and 1200");
     std::vector<SweepAxis> axes;
@@ -75,6 +78,8 @@ py::dict sweep(const PyScenario& base,
     settings.coverage_months = {run.last_month()};
     const std::vector<OutcomeMeasure> measures = outcome_measures(settings);
     const auto replicates = static_cast<std::uint32_t>(run.replicates);
+    // Every grid point's replicate r on the same draw, as the program pairs them.
+    const std::optional<PyPosterior> chosen = choose_posterior(posterior, {base.scenario.get()});
 
     std::optional<MeasuredScenarios> measured;
     run_interruptibly(
@@ -82,12 +87,18 @@ py::dict sweep(const PyScenario& base,
             std::unique_ptr<OutputSink> sink;
             std::optional<ResultFileWriter> writer;
             if (output) {
-                sink = claim_output(*output, base->source_files);
+                std::vector<std::filesystem::path> inputs = base->source_files;
+                if (chosen) inputs.push_back(chosen->file);
+                sink = claim_output(*output, inputs);
                 writer.emplace(*output, sink.get());
             }
-            measured = measure_scenarios(scenarios, replicates, settings, runner_on(context));
+            measured = measure_scenarios(scenarios, replicates, settings, runner_on(context), {},
+                                         chosen ? &chosen->draws : nullptr);
             if (writer) {
                 write_sweep(*writer, axes, scenarios, measures, *measured);
+                if (chosen)
+                    write_run_parameters(*writer, posterior_plan(scenarios[0], chosen->draws),
+                                         chosen->source());
                 writer->commit();
             }
         },
@@ -113,7 +124,8 @@ py::dict sweep(const PyScenario& base,
 
 void bind_sweep(py::module_& m) {
     m.def("_sweep", &sweep, py::arg("scenario"), py::arg("grid"), py::arg("after") = 12,
-          py::arg("output") = py::none(), py::arg("threads") = 0, py::arg("progress") = py::none());
+          py::arg("output") = py::none(), py::arg("threads") = 0, py::arg("posterior") = py::none(),
+          py::arg("progress") = py::none());
 }
 
 } // namespace ulcsim::python

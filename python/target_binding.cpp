@@ -1,5 +1,6 @@
 #include "bindings.hpp"
 #include "interruptible.hpp"
+#include "posterior_choice.hpp"
 #include "python_scenario.hpp"
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/forecast.hpp"
@@ -56,13 +57,15 @@ py::dict target(const PyScenario& scenario, double reach, const std::string& mon
                 std::optional<double> highest, std::optional<double> step,
                 const std::string& direction, const std::optional<std::string>& programme_name,
                 const std::string& lever_name, std::optional<std::int64_t> most, int threads,
-                const py::object& progress) {
+                const py::object& posterior, const py::object& progress) {
     const Scenario& base = *scenario;
     const CoverageGoal goal = coverage_goal(base, reach, month, in_month, probability, area);
     if (vary_key.has_value() == programme_name.has_value())
         throw py::value_error("target: give either vary (a key) or programme");
     if (direction != "up" && direction != "down")
         throw py::value_error("direction must be 'up' or 'down'");
+    // Each candidate's replicates on the posterior's draws, as the program runs them.
+    const std::optional<PyPosterior> chosen = choose_posterior(posterior, {&base});
 
     py::dict result;
     std::vector<std::pair<GoalTrial, std::string>> trials;
@@ -84,6 +87,7 @@ py::dict target(const PyScenario& scenario, double reach, const std::string& mon
         run_interruptibly(
             [&](const ExecutionContext& context) {
                 GoalSeeker seek(base, lever, goal, runner_on(context));
+                if (chosen) seek.draw_parameters_from(chosen->draws);
                 const GoalAnswer found = seek.seek(lever);
                 answer = found.candidate;
                 not_monotone = found.not_monotone;
@@ -116,6 +120,7 @@ py::dict target(const PyScenario& scenario, double reach, const std::string& mon
         run_interruptibly(
             [&](const ExecutionContext& context) {
                 GoalSeeker seek(base, programme, lever, goal, runner_on(context));
+                if (chosen) seek.draw_parameters_from(chosen->draws);
                 answer = seek.smallest(range);
                 for (const auto& [value, trial] : seek.trials())
                     trials.emplace_back(trial, std::to_string(value));
@@ -150,7 +155,7 @@ void bind_target(py::module_& m) {
           py::arg("highest") = py::none(), py::arg("step") = py::none(),
           py::arg("direction") = "up", py::arg("programme") = py::none(),
           py::arg("lever") = "budget", py::arg("most") = py::none(), py::arg("threads") = 0,
-          py::arg("progress") = py::none());
+          py::arg("posterior") = py::none(), py::arg("progress") = py::none());
 }
 
 } // namespace ulcsim::python

@@ -59,4 +59,30 @@ void add_replicates(RunPlan& plan, const Scenario& scenario, std::uint32_t repli
         plan.add(entry.scenario, entry.replicates, entry.seed);
 }
 
+std::optional<std::filesystem::path>
+shared_run_posterior(const std::vector<const Scenario*>& scenarios) {
+    const Scenario* named = nullptr; // the first that names one
+    const Scenario* unnamed = nullptr;
+    for (const Scenario* s : scenarios) {
+        const Scenario*& first = s->run.posterior.empty() ? unnamed : named;
+        if (!first) first = s;
+    }
+    if (!named) return std::nullopt;
+    const auto refuse = [&](const Scenario& other, const std::string& why) {
+        throw std::invalid_argument(other.file.string() + why + named->file.string() +
+                                    " does, and paired replicates must share their parameters: "
+                                    "give --posterior FILE for all of them, or --priors");
+    };
+    if (unnamed) refuse(*unnamed, " names no run.posterior but ");
+    for (const Scenario* s : scenarios)
+        if (!std::filesystem::equivalent(s->run.posterior, named->run.posterior))
+            refuse(*s, " names another run.posterior than ");
+    return named->run.posterior;
+}
+
+std::string posterior_source(const std::filesystem::path& file, bool of_scenario) {
+    return file.string() +
+           (of_scenario ? ", the scenario's run.posterior; --priors runs without it" : "");
+}
+
 } // namespace ulcsim

@@ -40,6 +40,7 @@ __all__ = [
     "forecast",
     "load_scenario",
     "open_run",
+    "report",
     "run",
     "sweep",
     "target",
@@ -103,12 +104,16 @@ def _scenario(scenario):
     return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
 
 
+def _posterior(posterior):
+    return posterior if posterior is None or isinstance(posterior, bool) else os.fspath(posterior)
+
+
 def _threads(threads):
     return 0 if threads is None else int(threads)
 
 
 def run(scenario, output=None, *, threads=None, keep="all", checkpoint_at=None,
-        from_checkpoint=None, progress=True):
+        from_checkpoint=None, posterior=None, progress=True):
     """Simulates the scenario's replicates, as ``ulcsim run``.
 
     scenario: a Scenario or a scenario file. output: the run file to write, byte for byte
@@ -119,7 +124,10 @@ def run(scenario, output=None, *, threads=None, keep="all", checkpoint_at=None,
     store every replicate's state at that month in /checkpoint. from_checkpoint: a run file
     with a checkpoint to continue from instead of simulating the past (run.start must be its
     month; the run takes its seed, and a scenario file its replicates, as
-    ``--from-checkpoint`` does). progress: True (tqdm when installed), False, or a callable
+    ``--from-checkpoint`` does). posterior: None runs each replicate on a draw of the
+    scenario's run.posterior when it names one, a path on that fit file's (or posterior
+    CSV's) draws (``--posterior``), False on the scenario's own values (``--priors``).
+    progress: True (tqdm when installed), False, or a callable
     (done, total, replicates_done, replicates_total).
     """
     if from_checkpoint is not None:
@@ -137,11 +145,13 @@ def run(scenario, output=None, *, threads=None, keep="all", checkpoint_at=None,
         if output is None:
             if keep != "all" or checkpoint_at is not None:
                 raise ValueError("keep and checkpoint_at are for runs written to a file")
-            arrays = _ulcsim._run_in_memory(scenario, _threads(threads), hook)
+            arrays = _ulcsim._run_in_memory(scenario, _threads(threads), _posterior(posterior),
+                                            hook)
             return Run.in_memory(scenario, arrays)
         _ulcsim._run_to_file(
             scenario, os.fspath(output), _threads(threads), keep, checkpoint_at,
-            None if from_checkpoint is None else os.fspath(from_checkpoint), hook)
+            None if from_checkpoint is None else os.fspath(from_checkpoint),
+            _posterior(posterior), hook)
     return Run.from_file(RunFile(os.fspath(output)))
 
 
@@ -151,7 +161,8 @@ def open_run(path):
 
 
 def compare(base, *others, set=None, replicates=None, months=None, seed=None, at=None,
-            after=12, independent_seeds=False, output=None, threads=None, progress=True):
+            after=12, independent_seeds=False, output=None, threads=None, posterior=None,
+            progress=True):
     """Runs the scenarios with common random numbers and measures each against the first, as
     ``ulcsim compare BASE OTHER…``.
 
@@ -160,7 +171,8 @@ def compare(base, *others, set=None, replicates=None, months=None, seed=None, at
     given, holds what ``ulcsim compare … -o OUTPUT`` writes. Scenario objects are paired
     the same way with Scenario.vary. at: months "YYYY-MM" to report coverage in (default:
     every December and the last month); after: months after funding ends to count former
-    members still covered.
+    members still covered. posterior: as for run(); replicate r of every scenario runs on the
+    same draw.
     """
     if not others:
         raise ValueError("compare: give at least two scenarios")
@@ -186,16 +198,17 @@ def compare(base, *others, set=None, replicates=None, months=None, seed=None, at
         result = _ulcsim._compare(scenarios, list(at or []), int(after),
                                   bool(independent_seeds),
                                   None if output is None else os.fspath(output),
-                                  _threads(threads), hook)
+                                  _threads(threads), _posterior(posterior), hook)
     return Comparison(result)
 
 
 def forecast(scenario, *, threshold=None, by=None, threads=None, progress=True):
     """When does coverage reach the ULC threshold (ulc.threshold, or `threshold`, a share:
     0.5149 for 51.49%), as ``ulcsim forecast`` with the scenario's behaviour as it is (no
-    posterior): for every kab/kota, province and the whole scenario, the first month of each
-    replicate at or above it, and its distribution. by: months "YYYY-MM" at which to give the
-    probability of being there (default: every December and the last month).
+    posterior: a scenario naming run.posterior is refused): for every kab/kota, province and
+    the whole scenario, the first month of each replicate at or above it, and its
+    distribution. by: months "YYYY-MM" at which to give the probability of being there
+    (default: every December and the last month).
     """
     scenario = _scenario(scenario)
     if threshold is not None:
@@ -205,32 +218,34 @@ def forecast(scenario, *, threshold=None, by=None, threads=None, progress=True):
     return Forecast(result)
 
 
-def sweep(scenario, grid, *, after=12, output=None, threads=None, progress=True):
+def sweep(scenario, grid, *, after=12, output=None, threads=None, posterior=None,
+          progress=True):
     """Runs an ensemble at every point of a grid of scenario values, all on the same seed and
     replicates, as ``ulcsim sweep FILE --vary KEY=V1,V2,…``: grid is {key: [values…]}, the
     first key varying slowest (keys as ``--set`` names them; ``ulcsim keys --variable`` lists
     those a sweep may vary). Differences are against the first point. output, when given,
-    holds what the program writes with -o.
+    holds what the program writes with -o. posterior: as for run().
     """
     scenario = _scenario(scenario)
     axes = [(key, [_value_text(v) for v in values]) for key, values in dict(grid).items()]
     with progress_hook(progress, "sweep " + scenario.name) as hook:
         result = _ulcsim._sweep(scenario, axes, int(after),
                                 None if output is None else os.fspath(output),
-                                _threads(threads), hook)
+                                _threads(threads), _posterior(posterior), hook)
     return Sweep(result)
 
 
 def target(scenario, reach, *, by=None, at=None, probability, area="", vary=None,
            lowest=None, highest=None, step=None, direction="up", programme=None,
-           lever="budget", most=None, threads=None, progress=True):
+           lever="budget", most=None, threads=None, posterior=None, progress=True):
     """What would it take? As ``ulcsim target``: the smallest value of a lever for which
     coverage (the scenario's ulc.measure) of `area` (a code; default the whole scenario)
     reaches `reach` (a share) by the month `by` (in some month up to it) or `at` (in that
     month), with at least `probability`. The lever is a numeric key (vary="behaviour.h0_self",
     with lowest, highest, step and direction "up", or "down" for the largest value) or a
     programme's "budget" (rupiah a year; step in rupiah, most the highest) or "months" (of
-    its last window). Every candidate is an ensemble of the scenario's replicates on its seed.
+    its last window). Every candidate is an ensemble of the scenario's replicates on its seed
+    (on posterior draws: as for run()).
     """
     if (by is None) == (at is None):
         raise ValueError("target: give by or at (a month YYYY-MM)")
@@ -242,5 +257,16 @@ def target(scenario, reach, *, by=None, at=None, probability, area="", vary=None
             None if lowest is None else float(lowest),
             None if highest is None else float(highest),
             None if step is None else float(step), direction, programme, lever,
-            None if most is None else int(most), _threads(threads), hook)
+            None if most is None else int(most), _threads(threads), _posterior(posterior), hook)
     return Target(result)
+
+
+def report(run_files, output=None, *, lang="en"):
+    """The self-contained HTML page of ``ulcsim report`` (fan charts, programmes, the forecast)
+    from run files of run() or forecast runs; written to output when given (atomically, and
+    never over one of the run files). lang: "en" or "id". Returns the page.
+    """
+    if isinstance(run_files, (str, os.PathLike)):
+        run_files = [run_files]
+    return _ulcsim._report([os.fspath(f) for f in run_files],
+                           None if output is None else os.fspath(output), lang)

@@ -73,3 +73,24 @@ def test_forecast_equals_the_programs(tmp_path, ulcsim_cli):
     dates = result.first_month_dates("33.71")
     assert dates.dtype == np.dtype("datetime64[ns]") and dates.shape == (6,)
     assert set(result.to_dataframe().index) == {a[0] for a in result.areas}
+
+
+def test_report_page_equals_the_programs(tmp_path, ulcsim_cli):
+    runs = []
+    for scenario in (SIX, TWELVE):
+        runs.append(tmp_path / f"{scenario.stem}.h5")
+        ulcsim.run(ulcsim.load_scenario(scenario, replicates=2, months=14), runs[-1],
+                   progress=False)
+    cli = tmp_path / "cli.html"
+    done = ulcsim_cli("report", *runs, "-o", cli, "--lang", "id")
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "py.html"
+    page = ulcsim.report(runs, out, lang="id")
+    assert out.read_bytes() == cli.read_bytes() == page.encode()
+    with pytest.raises(ulcsim.InputError, match="not-a-run.h5"):
+        ulcsim.report([tmp_path / "not-a-run.h5"])
+    # A report never replaces one of its run files.
+    with pytest.raises(ulcsim.InputError):
+        ulcsim.report(runs, runs[0])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["cli.html", "py.html", "kota-magelang-2024.h5", "kota-magelang-2025.h5"])

@@ -2,14 +2,14 @@
 
 #include "commands.hpp"
 #include "ensemble_command.hpp"
+#include "ulcsim/posterior_plan.hpp"
 
 namespace po = boost::program_options;
 
 namespace ulcsim::cli {
 
 std::string ChosenPosterior::source() const {
-    return file.string() +
-           (of_scenario ? ", the scenario's run.posterior; --priors runs without it" : "");
+    return posterior_source(file, of_scenario);
 }
 
 void PosteriorOption::add_to(po::options_description& options) {
@@ -32,23 +32,14 @@ PosteriorOption::choose(const po::variables_map& vm,
     if (vm.count("posterior")) {
         chosen.file = file;
     } else {
-        const Scenario* named = nullptr; // the first that names one
-        const Scenario* unnamed = nullptr;
-        for (const Scenario* s : scenarios) {
-            const Scenario*& first = s->run.posterior.empty() ? unnamed : named;
-            if (!first) first = s;
+        std::optional<std::filesystem::path> named;
+        try {
+            named = shared_run_posterior(scenarios);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(e.what());
         }
         if (!named) return std::nullopt;
-        const auto refuse = [&](const Scenario& other, const std::string& why) {
-            throw UsageError(other.file.string() + why + named->file.string() +
-                             " does, and paired replicates must share their parameters: give "
-                             "--posterior FILE for all of them, or --priors");
-        };
-        if (unnamed) refuse(*unnamed, " names no run.posterior but ");
-        for (const Scenario* s : scenarios)
-            if (!std::filesystem::equivalent(s->run.posterior, named->run.posterior))
-                refuse(*s, " names another run.posterior than ");
-        chosen.file = named->run.posterior;
+        chosen.file = *named;
         chosen.of_scenario = true;
     }
     protect_input(chosen.file);
