@@ -1,15 +1,21 @@
 #include "bindings.hpp"
 #include "interruptible.hpp"
 #include "numpy_arrays.hpp"
+#include "output_claim.hpp"
 #include "python_scenario.hpp"
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/forecast.hpp"
+#include "ulcsim/forecast_file.hpp"
 #include "ulcsim/outcome.hpp"
+#include "ulcsim/recorded_run.hpp"
+#include "ulcsim/run_file.hpp"
+#include "ulcsim/store.hpp"
 
 #include <cmath>
 #include <limits>
 #include <optional>
 #include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
 
 namespace py = pybind11;
 
@@ -27,7 +33,8 @@ double month_or_nan(int month) {
 
 /// When the scenario's coverage reaches its ULC threshold (ulc.threshold, ulc.measure), as
 /// `ulcsim forecast` without a posterior finds it: the replicates as they ran.
-py::dict forecast(const PyScenario& scenario, const std::vector<std::string>& by, int threads,
+py::dict forecast(const PyScenario& scenario, const std::vector<std::string>& by,
+                  const std::optional<std::filesystem::path>& output, int threads,
                   const py::object& progress) {
     const Scenario& s = *scenario;
     if (!s.run.posterior.empty())
@@ -53,12 +60,26 @@ py::dict forecast(const PyScenario& scenario, const std::vector<std::string>& by
     run_interruptibly(
         [&](const ExecutionContext& context) {
             ForecastBuilder builder(s, settings, replicates);
-            EnsembleOptions options;
-            options.on_replicate = [&](std::size_t, std::uint32_t r, ReplicateSeries&& series) {
+            if (!output) {
+                EnsembleOptions options;
+                options.on_replicate = [&](std::size_t, std::uint32_t r, ReplicateSeries&& series) {
+                    builder.add(r, series);
+                };
+                run_ensemble(RunPlan::replicates_of(scenario.scenario), context, options);
+                result = builder.finish();
+                return;
+            }
+            // The file `ulcsim forecast -o` writes: the run file, then /forecast.
+            const std::unique_ptr<OutputSink> sink = claim_output(*output, s.source_files);
+            RunFileWriter writer(*output, s, run_info_of(s, context.threads), sink.get());
+            RunRecording recording;
+            recording.also = [&](std::uint32_t r, const ReplicateSeries& series) {
                 builder.add(r, series);
             };
-            run_ensemble(RunPlan::replicates_of(scenario.scenario), context, options);
+            record_run(writer, s, recording, runner_on(context));
             result = builder.finish();
+            write_forecast(writer, *result);
+            writer.commit();
         },
         execution_context(threads, nullptr), progress);
 
@@ -106,7 +127,7 @@ py::dict forecast(const PyScenario& scenario, const std::vector<std::string>& by
 
 void bind_forecast(py::module_& m) {
     m.def("_forecast", &forecast, py::arg("scenario"), py::arg("by") = std::vector<std::string>{},
-          py::arg("threads") = 0, py::arg("progress") = py::none());
+          py::arg("output") = py::none(), py::arg("threads") = 0, py::arg("progress") = py::none());
 }
 
 } // namespace ulcsim::python

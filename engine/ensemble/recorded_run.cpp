@@ -24,6 +24,7 @@ RecordedRun record_run(RunFileWriter& writer, const Scenario& scenario,
     ensemble.on_replicate = [&](std::size_t, std::uint32_t r, ReplicateSeries&& series) {
         if (!tracker.empty()) tracker.add(r, series);
         writer.write_replicate(r, series);
+        if (recording.also) recording.also(r, series);
         for (std::size_t p = 0; p < PhaseTimes::count; ++p)
             recorded.phase_times.seconds[p] += series.phase_times.seconds[p];
     };

@@ -15,6 +15,8 @@
 #include "ulcsim/summary.hpp"
 #include "ulcsim/tally.hpp"
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -33,6 +35,9 @@ struct RunRecording {
     /// Each replicate on its posterior draw (entry r of its plan), recorded with its source.
     const PosteriorPlan* per_replicate = nullptr;
     std::string parameter_source;
+    /// Also sees every replicate's series once it is recorded (a forecast's first passages),
+    /// one call at a time.
+    std::function<void(std::uint32_t replicate, const ReplicateSeries& series)> also;
 };
 
 struct RecordedRun {

@@ -202,19 +202,23 @@ def compare(base, *others, set=None, replicates=None, months=None, seed=None, at
     return Comparison(result)
 
 
-def forecast(scenario, *, threshold=None, by=None, threads=None, progress=True):
+def forecast(scenario, *, threshold=None, by=None, output=None, threads=None,
+             progress=True):
     """When does coverage reach the ULC threshold (ulc.threshold, or `threshold`, a share:
     0.5149 for 51.49%), as ``ulcsim forecast`` with the scenario's behaviour as it is (no
     posterior: a scenario naming run.posterior is refused): for every kab/kota, province and
     the whole scenario, the first month of each replicate at or above it, and its
     distribution. by: months "YYYY-MM" at which to give the probability of being there
-    (default: every December and the last month).
+    (default: every December and the last month). output, when given, holds what
+    ``ulcsim forecast -o OUTPUT`` writes (the run file and /forecast; no CSV files).
     """
     scenario = _scenario(scenario)
     if threshold is not None:
         scenario = scenario.vary({"ulc.threshold": float(threshold)})
     with progress_hook(progress, "forecast " + scenario.name) as hook:
-        result = _ulcsim._forecast(scenario, list(by or []), _threads(threads), hook)
+        result = _ulcsim._forecast(scenario, list(by or []),
+                                   None if output is None else os.fspath(output),
+                                   _threads(threads), hook)
     return Forecast(result)
 
 

@@ -94,3 +94,19 @@ def test_report_page_equals_the_programs(tmp_path, ulcsim_cli):
         ulcsim.report(runs, runs[0])
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["cli.html", "py.html", "kota-magelang-2024.h5", "kota-magelang-2025.h5"])
+
+
+@pytest.mark.parametrize("threshold", [None, 0.3])
+def test_forecast_file_equals_the_programs(tmp_path, ulcsim_cli, threshold):
+    cli = tmp_path / "cli.h5"
+    extra = [] if threshold is None else ["--threshold", str(threshold)]
+    done = ulcsim_cli("forecast", TWELVE, "-q", "-o", cli, "--threads", 2, "--replicates", 3,
+                      "--months", 20, *extra)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "py.h5"
+    result = ulcsim.forecast(ulcsim.load_scenario(TWELVE, replicates=3, months=20),
+                             threshold=threshold, output=out, threads=2, progress=False)
+    assert differences(cli, out) == []
+    stored = ulcsim.open_run(out)
+    assert np.array_equal(stored.file.array("/forecast/first_month"), result.first_month,
+                          equal_nan=True)
