@@ -107,6 +107,35 @@ class Run:
                              "series(), or run with an output file")
         return self.file.summary(metric, level)
 
+    def summary_to_xarray(self, metrics=("coverage_rate", "coverage_share", "covered",
+                                         "labour_force"), level="region"):
+        """The file's statistics over replicates as an xarray Dataset: dims statistic (mean,
+        sd, p05 … p95), month (datetime64), region (or province; none for "nation") and
+        segment (formal, informal, vulnerable, all); each variable's units in its attrs."""
+        xr = _xarray()
+        if self.file is None:
+            self.summary(metrics[0], level)  # says why there is none
+        group = {"region": "/summary", "province": "/summary/province",
+                 "nation": "/summary/nation"}
+        if level not in group:
+            raise ValueError("level must be region, province or nation")
+        coords = {"statistic": self.file.statistics, "month": self.months,
+                  "segment": list(SEGMENTS) + ["all"]}
+        dims = ("statistic", "month", "segment")
+        if level == "region":
+            coords.update({"region": [r[0] for r in self.regions],
+                           "region_name": ("region", [r[1] for r in self.regions]),
+                           "province": ("region", [r[2] for r in self.regions])})
+            dims = ("statistic", "month", "region", "segment")
+        elif level == "province":
+            provinces = self.file.provinces
+            coords.update({"province": [p[0] for p in provinces],
+                           "province_name": ("province", [p[1] for p in provinces])})
+            dims = ("statistic", "month", "province", "segment")
+        data = {m: (dims, self.summary(m, level),
+                    {"units": self.file.units(f"{group[level]}/{m}")}) for m in metrics}
+        return xr.Dataset(data, coords=coords, attrs={"scenario": self.name})
+
     def coverage(self, measure="coverage_rate", by="scenario"):
         """Coverage per replicate and month, summed over segments and, by="scenario", over
         regions before dividing (as the summaries' ratios are): coverage_rate = covered /

@@ -51,3 +51,26 @@ def test_file_and_memory_views_agree(tmp_path, run):
                                     months=14, set={"regions.include": ["33.71", "33.08"]})
     stored = ulcsim.run(scenario, tmp_path / "r.h5", progress=False)
     assert stored.to_xarray(["covered"]).identical(run.to_xarray(["covered"]))
+
+
+def test_summary_view_of_a_run_file(tmp_path):
+    scenario = ulcsim.load_scenario(SCENARIOS / "kota-magelang-2025.toml", replicates=3,
+                                    months=5, set={"regions.include": ["33.71", "33.08"]})
+    run = ulcsim.run(scenario, tmp_path / "r.h5", progress=False)
+    ds = run.summary_to_xarray(["coverage_rate", "covered"])
+    assert ds["coverage_rate"].dims == ("statistic", "month", "region", "segment")
+    assert list(ds["statistic"].values) == ["mean", "sd", "p05", "p10", "p25", "p50", "p75",
+                                            "p90", "p95"]
+    assert list(ds["segment"].values) == ["formal", "informal", "vulnerable", "all"]
+    assert ds["coverage_rate"].attrs["units"] == "share"
+    assert ds["covered"].attrs["units"] == "workers"
+    # The mean is the mean of the replicates' series.
+    mean = ds["covered"].sel(statistic="mean", segment="informal").values
+    assert np.allclose(mean, run.series("covered")[..., 1].mean(axis=0), rtol=1e-12)
+    province = run.summary_to_xarray(["covered"], level="province")
+    assert list(province["province"].values) == ["33"]
+    assert list(province["province_name"].values) == ["Jawa Tengah"]
+    nation = run.summary_to_xarray(["covered"], level="nation")
+    assert nation["covered"].dims == ("statistic", "month", "segment")
+    with pytest.raises(ValueError, match="no summaries"):
+        ulcsim.run(scenario, progress=False).summary_to_xarray()
