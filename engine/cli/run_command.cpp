@@ -6,9 +6,8 @@
 #include "terminal_format.hpp"
 #include "ulcsim/checkpoint.hpp"
 #include "ulcsim/ensemble.hpp"
-#include "ulcsim/forecast_file.hpp"
-#include "ulcsim/observation_tracks_file.hpp"
 #include "ulcsim/population.hpp"
+#include "ulcsim/recorded_run.hpp"
 #include "ulcsim/run_file.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
@@ -233,36 +232,18 @@ int run_command(const std::vector<std::string>& args) {
 
     RunFileWriter writer(out_path, scenario, run_info_of(scenario, threads, keep_replicates),
                          process_role().output);
-    if (checkpoint) write_continuation(writer, from_checkpoint, checkpoint->info());
-    if (per_replicate) write_run_parameters(writer, *per_replicate, posterior->source());
-
-    PhaseTimes phase_times;
-    ObservationTracker tracker(scenario, replicates);
-    EnsembleOptions ensemble;
-    ensemble.results_on = ResultsOn::rank_zero;
-    ensemble.profile = profile;
-    ensemble.on_replicate = [&](std::size_t, std::uint32_t r, ReplicateSeries&& series) {
-        if (!tracker.empty()) tracker.add(r, series);
-        writer.write_replicate(r, series);
-        for (std::size_t p = 0; p < PhaseTimes::count; ++p)
-            phase_times.seconds[p] += series.phase_times.seconds[p];
-    };
-    if (checkpoint)
-        ensemble.start_state = [&](std::size_t, std::uint32_t r) {
-            return std::optional<ReplicateState>(checkpoint->state(r));
-        };
-    if (capture) {
-        ensemble.checkpoint_after_months = *capture - scenario.run.start;
-        ensemble.on_checkpoint = [&](std::size_t, std::uint32_t, ReplicateState&& state) {
-            writer.write_checkpoint(state);
-        };
+    RunRecording recording;
+    recording.profile = profile;
+    recording.from_checkpoint = checkpoint.get();
+    recording.from_checkpoint_name = from_checkpoint;
+    recording.checkpoint_at = capture;
+    if (per_replicate) {
+        recording.per_replicate = &*per_replicate;
+        recording.parameter_source = posterior->source();
     }
-    run_ensemble_with_progress(per_replicate ? per_replicate->plan
-                                             : RunPlan::replicates_of(scenario),
-                               ensemble, resources, common.quiet);
-
-    const EnsembleSummary summary = write_summary(writer, scenario, replicates);
-    if (!tracker.empty()) write_observation_tracks(writer, scenario, tracker.tracks());
+    const RecordedRun recorded =
+        record_run(writer, scenario, recording, runner_with_progress(resources, common.quiet));
+    const EnsembleSummary& summary = recorded.summary;
     std::filesystem::path programmes_path = out_path;
     programmes_path.replace_extension(".programmes.csv");
     commit_with_text_files(
@@ -276,7 +257,7 @@ int run_command(const std::vector<std::string>& args) {
                   << programmes_path.string() << ": written\n";
         print_headline(scenario, summary, std::cout);
     }
-    if (profile) print_profile(phase_times, std::cout);
+    if (profile) print_profile(recorded.phase_times, std::cout);
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "ulcsim/fitting.hpp"
 #include "ulcsim/vary.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -74,6 +75,28 @@ void add_replicates(RunPlan& plan, const Scenario& scenario, std::uint32_t repli
     const PosteriorPlan drawn = posterior_plan(scenario, replicates, *posterior);
     for (const PlannedScenario& entry : drawn.plan.entries())
         plan.add(entry.scenario, entry.replicates, entry.seed);
+}
+
+std::optional<std::filesystem::path>
+shared_run_posterior(const std::vector<const Scenario*>& scenarios) {
+    const auto names = [](const Scenario* s) { return !s->run.posterior.empty(); };
+    const auto first = std::find_if(scenarios.begin(), scenarios.end(), names);
+    if (first == scenarios.end()) return std::nullopt;
+    const Scenario* named = *first;
+    for (const Scenario* s : scenarios)
+        if (!names(s) || !std::filesystem::equivalent(s->run.posterior, named->run.posterior))
+            throw std::invalid_argument(
+                s->file.string() +
+                (names(s) ? " names another run.posterior than " : " names no run.posterior but ") +
+                named->file.string() +
+                " does, and paired replicates must share their parameters: give --posterior FILE "
+                "for all of them, or --priors");
+    return named->run.posterior;
+}
+
+std::string posterior_source(const std::filesystem::path& file, bool of_scenario) {
+    return file.string() +
+           (of_scenario ? ", the scenario's run.posterior; --priors runs without it" : "");
 }
 
 } // namespace ulcsim

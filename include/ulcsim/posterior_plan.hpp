@@ -11,6 +11,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,5 +53,17 @@ PosteriorPlan posterior_plan(const Scenario& base, const std::vector<Calibration
 /// plainly.
 void add_replicates(RunPlan& plan, const Scenario& scenario, std::uint32_t replicates,
                     const PosteriorDraws* posterior);
+
+/// The fit file the scenarios' run.posterior names, which they run on unless told otherwise;
+/// nullopt when none names one. Every scenario must name the same one (paired replicates
+/// share their parameters): std::invalid_argument says which differs ("FILE names no
+/// run.posterior but OTHER does, and paired replicates must share their parameters: give
+/// --posterior FILE for all of them, or --priors").
+std::optional<std::filesystem::path>
+shared_run_posterior(const std::vector<const Scenario*>& scenarios);
+
+/// Where a run's posterior came from, as outputs record it (the `source` attribute of
+/// /replicate_parameters): the file, and when it is the scenario's run.posterior, that it is.
+std::string posterior_source(const std::filesystem::path& file, bool of_scenario);
 
 } // namespace ulcsim

@@ -3,8 +3,8 @@
 #include "commands.hpp"
 #include "ensemble_command.hpp"
 #include "ulcsim/forecast_file.hpp"
+#include "ulcsim/posterior_plan.hpp"
 
-#include <algorithm>
 #include <iostream>
 
 namespace po = boost::program_options;
@@ -12,8 +12,7 @@ namespace po = boost::program_options;
 namespace ulcsim::cli {
 
 std::string ChosenPosterior::source() const {
-    return file.string() +
-           (of_scenario ? ", the scenario's run.posterior; --priors runs without it" : "");
+    return posterior_source(file, of_scenario);
 }
 
 void ChosenPosterior::announce_shared(const std::string& each) const {
@@ -45,22 +44,14 @@ PosteriorOption::choose(const po::variables_map& vm,
     if (vm.count("posterior")) {
         chosen.file = file;
     } else {
-        const auto names = [](const Scenario* s) { return !s->run.posterior.empty(); };
-        const auto first = std::find_if(scenarios.begin(), scenarios.end(), names);
-        if (first == scenarios.end()) return std::nullopt;
-        const Scenario* named = *first;
-        for (const Scenario* s : scenarios) {
-            const bool differs =
-                !names(s) || !std::filesystem::equivalent(s->run.posterior, named->run.posterior);
-            if (differs)
-                throw UsageError(s->file.string() +
-                                 (names(s) ? " names another run.posterior than "
-                                           : " names no run.posterior but ") +
-                                 named->file.string() +
-                                 " does, and paired replicates must share their parameters: "
-                                 "give --posterior FILE for all of them, or --priors");
+        std::optional<std::filesystem::path> named;
+        try {
+            named = shared_run_posterior(scenarios);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(e.what());
         }
-        chosen.file = named->run.posterior;
+        if (!named) return std::nullopt;
+        chosen.file = *named;
         chosen.of_scenario = true;
     }
     protect_input(chosen.file);
