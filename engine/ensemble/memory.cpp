@@ -12,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <sys/resource.h>
 #include <tbb/task_arena.h>
 
 namespace ulcsim {
@@ -141,24 +143,54 @@ MemoryCheck check_memory(const RunPlan& plan, const EnsembleOptions& options,
     return c;
 }
 
-std::uint64_t usable_memory() {
-    std::uint64_t total = 0;
-    std::ifstream meminfo("/proc/meminfo");
-    for (std::string line; std::getline(meminfo, line);)
-        if (line.rfind("MemTotal:", 0) == 0) {
-            std::istringstream in(line.substr(9));
+namespace {
+
+/// A field of /proc/self/status or /proc/meminfo in bytes ("VmSize:   1234 kB"), 0 if absent.
+std::uint64_t kib_field(const char* file, std::string_view name) {
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line);)
+        if (line.starts_with(name) && line.size() > name.size() && line[name.size()] == ':') {
+            std::istringstream value(line.substr(name.size() + 1));
             std::uint64_t kib = 0;
-            if (in >> kib) total = kib * 1024;
-            break;
+            return value >> kib ? kib * 1024 : 0;
         }
-    // A container's limit (cgroup v2, then v1) may be below the machine's memory.
+    return 0;
+}
+
+/// The soft limit on `resource`, 0 when there is none.
+std::uint64_t soft_limit(int resource) {
+    rlimit limit{};
+    if (getrlimit(resource, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 0;
+    return static_cast<std::uint64_t>(limit.rlim_cur);
+}
+
+} // namespace
+
+MemoryBudget memory_budget(std::uint64_t given) {
+    MemoryBudget budget;
+    const auto consider = [&](std::uint64_t bytes, const char* source) {
+        if (bytes > 0 && (budget.bytes == 0 || bytes < budget.bytes)) budget = {bytes, source};
+    };
+    consider(kib_field("/proc/meminfo", "MemTotal"), "this machine");
+    // A container's limit may be below the machine's memory ("max" reads as no number).
     for (const char* path :
          {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
         std::ifstream in(path);
         std::uint64_t limit = 0;
-        if (in >> limit && limit > 0 && (total == 0 || limit < total)) total = limit;
+        if (in >> limit) consider(limit, "the control group's memory limit");
     }
-    return total;
+    // The estimate counts resident memory; the address-space limit also counts what the
+    // program has mapped without using (libraries' unread pages, reserved heaps), so that
+    // part is not available to the run.
+    if (const std::uint64_t as = soft_limit(RLIMIT_AS)) {
+        const std::uint64_t mapped = kib_field("/proc/self/status", "VmSize");
+        const std::uint64_t resident = kib_field("/proc/self/status", "VmRSS");
+        const std::uint64_t unused = mapped > resident ? mapped - resident : 0;
+        consider(as > unused ? as - unused : 1, "the address-space limit (ulimit -v)");
+    }
+    consider(soft_limit(RLIMIT_DATA), "the data-segment limit (ulimit -d)");
+    consider(given, "--memory-limit");
+    return budget;
 }
 
 } // namespace ulcsim

@@ -215,8 +215,10 @@ std::optional<double> TableReader::checked_number(const toml::node& node, const 
     else if (const auto* f = node.as_floating_point())
         v = f->get();
     else {
+        // The range too, so that the message says what to write instead.
         diagnostics_.add(location_of_value(node), path,
-                         "expected a number, got " + std::string(describe_type(node.type())));
+                         "expected a number in " + range.describe() + ", got " +
+                             std::string(describe_type(node.type())));
         return std::nullopt;
     }
     if (!range.contains(v)) {

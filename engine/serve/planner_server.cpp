@@ -3,6 +3,7 @@
 #include "ulcsim/planner_server.hpp"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 namespace ulcsim {
 
@@ -26,6 +27,10 @@ struct PlannerServer::Impl {
 
     PlannerApi api;
     httplib::Server server;
+    // The listening socket, so that bind() can give it a longer queue of connections than
+    // cpp-httplib's 5: beyond the queue the kernel drops connections whose requests have been
+    // sent, and a page's requests then fail after the read timeout instead of waiting.
+    int listening_socket = -1;
     // A page names itself with a session id; a newer comparison from the same page sets the
     // stop flag of the one still running, whose ensemble then ends between months.
     std::mutex sessions_mutex;
@@ -48,6 +53,10 @@ struct PlannerServer::Impl {
     }
 
     void routes() {
+        server.set_socket_options([this](socket_t socket) {
+            httplib::default_socket_options(socket);
+            listening_socket = socket;
+        });
         server.set_payload_max_length(api.limits().max_body_bytes);
         for (const char* path : {"/", "/planner.js", "/planner.css"})
             server.Get(path, [](const httplib::Request& req, httplib::Response& res) {
@@ -81,8 +90,11 @@ PlannerServer::PlannerServer(PlannerApi api) : impl_(std::make_unique<Impl>(std:
 PlannerServer::~PlannerServer() = default;
 
 int PlannerServer::bind(const std::string& host, int port) {
-    if (port == 0) return impl_->server.bind_to_any_port(host);
-    return impl_->server.bind_to_port(host, port) ? port : -1;
+    const int bound = port == 0 ? impl_->server.bind_to_any_port(host)
+                                : (impl_->server.bind_to_port(host, port) ? port : -1);
+    // Listening again on a listening socket only changes its queue's length (Linux).
+    if (bound > 0 && impl_->listening_socket >= 0) ::listen(impl_->listening_socket, SOMAXCONN);
+    return bound;
 }
 
 bool PlannerServer::listen() {

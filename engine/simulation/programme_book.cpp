@@ -91,6 +91,9 @@ std::int64_t ProgrammeBook::affordable(const State& s, std::int64_t leaving) con
         const double left =
             s.budget_by_year[y] - s.committed_by_year[y] + static_cast<double>(leaving) * cost;
         if (left < cost) return 0;
+        // More places than 64 bits count (a budget at its top over a premium near zero): the
+        // budget sets no limit that any run could reach.
+        if (!(left / cost < 0x1p62)) continue;
         // floor(left / cost), corrected for the rounding of the division
         auto fit = static_cast<std::int64_t>(left / cost);
         while (static_cast<double>(fit + 1) * cost <= left)

@@ -260,23 +260,25 @@ ReplicateState CheckpointReader::read_state(std::uint32_t replicate) const {
         const auto values = s.require(s.read<T>(path, r), slots, path);
         column.assign(values.begin(), values.end());
     });
-    const auto first = s.require(s.read<std::uint32_t>(g + "/region_first", r), K, "region_first");
+    const auto first =
+        s.require(s.read<std::uint32_t>(g + "/region_first", r), K, g + "/region_first");
     for (std::size_t k = 0; k < K; ++k)
         pop.region_slots.push_back(
             {first[k], info.region_capacity[replicate][k], info.region_used[replicate][k]});
     std::size_t villages = 0;
     for (const std::uint16_t v : info.villages)
         villages += v;
-    state.labour_force = s.require(s.read<std::int64_t>(g + "/labour_force", r), K, "labour_force");
-    state.village_workers =
-        s.require(s.read<std::uint32_t>(g + "/village_workers", r), villages, "village_workers");
-    state.village_covered =
-        s.require(s.read<std::uint32_t>(g + "/village_covered", r), villages, "village_covered");
+    state.labour_force =
+        s.require(s.read<std::int64_t>(g + "/labour_force", r), K, g + "/labour_force");
+    state.village_workers = s.require(s.read<std::uint32_t>(g + "/village_workers", r), villages,
+                                      g + "/village_workers");
+    state.village_covered = s.require(s.read<std::uint32_t>(g + "/village_covered", r), villages,
+                                      g + "/village_covered");
     state.programme_members = info.programme_members[replicate];
     const auto years = s.read<std::int64_t>(g + "/year");
     state.commitment_first_year = years.empty() ? info.month.year() : static_cast<int>(years[0]);
     const auto committed =
-        s.require(s.read<double>(g + "/committed_idr", r), J * years.size(), "committed_idr");
+        s.require(s.read<double>(g + "/committed_idr", r), J * years.size(), g + "/committed_idr");
     for (std::size_t j = 0; j < J; ++j)
         state.committed_idr.emplace_back(
             committed.begin() + static_cast<std::ptrdiff_t>(j * years.size()),

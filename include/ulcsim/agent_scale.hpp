@@ -35,9 +35,13 @@ public:
         return static_cast<std::int64_t>(
             std::floor(static_cast<double>(workers) / workers_per_agent_ + 1e-9));
     }
-    /// More agents than `workers` (≥ 0) could ever be: a bound that is safe to reserve.
+    /// More agents than `workers` (≥ 0) could ever be: a bound that is safe to reserve. A
+    /// budget at its top over a premium near zero pays for more than 64 bits count: such a
+    /// bound is 2⁶², far beyond any run's agents.
     std::int64_t agents_beyond(double workers) const {
-        return static_cast<std::int64_t>(workers / workers_per_agent_) + 1;
+        const double agents = workers / workers_per_agent_;
+        if (!(agents < 0x1p62)) return std::int64_t{1} << 62;
+        return static_cast<std::int64_t>(agents) + 1;
     }
 
 private:

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace ulcsim {
@@ -55,8 +56,17 @@ struct MemoryCheck {
 MemoryCheck check_memory(const RunPlan& plan, const EnsembleOptions& options,
                          const ExecutionContext& context, std::uint64_t limit);
 
-/// Physical memory this process may use: the machine's (MemTotal), or the control group's
-/// limit when that is lower; 0 when neither can be read.
-std::uint64_t usable_memory();
+/// The most memory this process may use, and what sets it: the smallest of the machine's
+/// memory (MemTotal), its control group's limit (cgroup v2, then v1), the process's
+/// address-space and data-segment limits (RLIMIT_AS, RLIMIT_DATA: `ulimit -v`, `ulimit -d`)
+/// and `given` (--memory-limit; 0: none). Which one it was goes into the message that refuses
+/// a run, so that the user knows what to raise.
+struct MemoryBudget {
+    std::uint64_t bytes = 0; ///< 0: none could be read (not checked)
+    /// "this machine", "the control group's memory limit", "the address-space limit
+    /// (ulimit -v)", "the data-segment limit (ulimit -d)" or "--memory-limit".
+    std::string source;
+};
+MemoryBudget memory_budget(std::uint64_t given = 0);
 
 } // namespace ulcsim

@@ -43,10 +43,16 @@ std::string read_file(const std::filesystem::path& file) {
 
 namespace {
 
+/// A resource limit to set in a child (setrlimit), none when `bytes` is 0.
+struct ChildLimit {
+    int resource = RLIMIT_FSIZE;
+    std::uint64_t bytes = 0;
+};
+
 /// Starts args[0] (looked up on PATH) with stdout and stderr going to files; in the child,
-/// `file_size_limit` (bytes, 0: none) caps the files it writes.
+/// `child_limit` caps a resource (RLIMIT_FSIZE: the files it writes).
 pid_t spawn(const std::vector<std::string>& args, const std::string& out_file,
-            const std::string& err_file, std::uint64_t file_size_limit) {
+            const std::string& err_file, ChildLimit child_limit) {
     const pid_t pid = fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
@@ -55,12 +61,12 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& out_file,
         if (out < 0 || err < 0) _exit(126);
         dup2(out, STDOUT_FILENO);
         dup2(err, STDERR_FILENO);
-        if (file_size_limit > 0) {
-            // Ignored, SIGXFSZ no longer kills: a write beyond the limit fails with EFBIG, as
-            // on a full disk. Both survive exec.
-            signal(SIGXFSZ, SIG_IGN);
-            const rlimit limit{file_size_limit, file_size_limit};
-            if (setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(125);
+        if (child_limit.bytes > 0) {
+            // Ignored, SIGXFSZ no longer kills: a write beyond the file size limit fails with
+            // EFBIG, as on a full disk. Both survive exec.
+            if (child_limit.resource == RLIMIT_FSIZE) signal(SIGXFSZ, SIG_IGN);
+            const rlimit limit{child_limit.bytes, child_limit.bytes};
+            if (setrlimit(child_limit.resource, &limit) != 0) _exit(125);
         }
         std::vector<std::string> copies = args;
         std::vector<char*> argv;
@@ -77,11 +83,11 @@ int exit_status(int wstatus) {
     return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 }
 
-ProcessResult run_until_done(const std::vector<std::string>& args, std::uint64_t file_size_limit) {
+ProcessResult run_until_done(const std::vector<std::string>& args, ChildLimit child_limit = {}) {
     ScratchDir scratch;
     const std::string out_file = (scratch.path() / "stdout").string();
     const std::string err_file = (scratch.path() / "stderr").string();
-    const pid_t pid = spawn(args, out_file, err_file, file_size_limit);
+    const pid_t pid = spawn(args, out_file, err_file, child_limit);
     int wstatus = 0;
     waitpid(pid, &wstatus, 0);
     ProcessResult result;
@@ -94,14 +100,21 @@ ProcessResult run_until_done(const std::vector<std::string>& args, std::uint64_t
 } // namespace
 
 ProcessResult run_command(const std::vector<std::string>& args) {
-    return run_until_done(args, 0);
+    return run_until_done(args);
 }
 
 ProcessResult run_program_with_file_limit(const std::vector<std::string>& args,
                                           std::uint64_t bytes) {
     std::vector<std::string> command{ULCSIM_PROGRAM};
     command.insert(command.end(), args.begin(), args.end());
-    return run_until_done(command, bytes);
+    return run_until_done(command, {RLIMIT_FSIZE, bytes});
+}
+
+ProcessResult run_program_with_address_space_limit(const std::vector<std::string>& args,
+                                                   std::uint64_t bytes) {
+    std::vector<std::string> command{ULCSIM_PROGRAM};
+    command.insert(command.end(), args.begin(), args.end());
+    return run_until_done(command, {RLIMIT_AS, bytes});
 }
 
 BackgroundProgram::BackgroundProgram(const std::vector<std::string>& args)
@@ -109,7 +122,7 @@ BackgroundProgram::BackgroundProgram(const std::vector<std::string>& args)
     std::vector<std::string> command{ULCSIM_PROGRAM};
     command.insert(command.end(), args.begin(), args.end());
     pid_ = spawn(command, (files_->path() / "stdout").string(),
-                 (files_->path() / "stderr").string(), 0);
+                 (files_->path() / "stderr").string(), {});
 }
 
 BackgroundProgram::~BackgroundProgram() {

@@ -35,6 +35,11 @@ ProcessResult run_command(const std::vector<std::string>& args);
 ProcessResult run_program_with_file_limit(const std::vector<std::string>& args,
                                           std::uint64_t bytes);
 
+/// run_program with its address space capped at `bytes` (RLIMIT_AS, `ulimit -v`): an
+/// allocation beyond fails, as when memory runs out.
+ProcessResult run_program_with_address_space_limit(const std::vector<std::string>& args,
+                                                   std::uint64_t bytes);
+
 class ScratchDir;
 
 /// The built `ulcsim` running in the background (its output going to files), for tests that

@@ -39,8 +39,8 @@ void EnsembleCommandOptions::add_to(po::options_description& options,
         "replicates-at-once", po::value<std::size_t>(&replicates_at_once),
         "most replicates in memory at once (default: one per thread)")(
         "memory-limit", po::value<std::string>(&memory_limit),
-        "refuse to start a run estimated to need more, e.g. 2G, 1.5GiB (default: this "
-        "machine's memory)")(
+        "refuse to start a run estimated to need more, e.g. 2G, 1.5GiB (the machine's memory, "
+        "its control group's limit and ulimit -v and -d apply too)")(
         "distribute", po::value<std::string>(&distribute),
         "under mpirun: replicates (each rank runs whole replicates), regions (every rank "
         "runs a share of each replicate's regions, for replicates too large for one "
@@ -91,12 +91,10 @@ RunResources EnsembleCommandOptions::resources(const po::variables_map& vm) cons
     else
         throw UsageError("--distribute must be auto, replicates or regions, not '" + distribute +
                          "'");
-    if (vm.count("memory-limit")) {
-        r.memory_limit = parse_byte_size(memory_limit, "--memory-limit");
-        r.memory_limit_given = true;
-    } else {
-        r.memory_limit = usable_memory();
-    }
+    const MemoryBudget budget = memory_budget(
+        vm.count("memory-limit") ? parse_byte_size(memory_limit, "--memory-limit") : 0);
+    r.memory_limit = budget.bytes;
+    r.memory_limit_source = budget.source;
     return r;
 }
 
@@ -150,10 +148,9 @@ void check_memory(const RunPlan& plan, const EnsembleOptions& options,
     const MemoryEstimate& e = check.estimate;
     const double all_agents = static_cast<double>(e.slots) * Population::bytes_per_agent;
     const double limit = check.limit;
-    const std::string limit_text = resources.memory_limit == 0 ? "an unknown amount"
-                                   : resources.memory_limit_given
-                                       ? byte_size(limit) + " (--memory-limit)"
-                                       : byte_size(limit) + " (this machine)";
+    const std::string limit_text =
+        resources.memory_limit == 0 ? "an unknown amount"
+                                    : byte_size(limit) + " (" + resources.memory_limit_source + ")";
     std::ostringstream share;
     share << std::fixed << std::setprecision(0) << 100 * check.agent_share;
     const std::string how =

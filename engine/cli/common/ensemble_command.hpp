@@ -21,9 +21,9 @@ namespace ulcsim::cli {
 /// What an ensemble may use of the machine.
 struct RunResources {
     int threads = 1;
-    std::size_t replicates_at_once = 0; ///< 0: one per thread
-    std::uint64_t memory_limit = 0;     ///< bytes; 0: unknown, not checked
-    bool memory_limit_given = false;    ///< from --memory-limit, not the machine's memory
+    std::size_t replicates_at_once = 0;                  ///< 0: one per thread
+    std::uint64_t memory_limit = 0;                      ///< bytes; 0: unknown, not checked
+    std::string memory_limit_source;                     ///< what sets it (MemoryBudget::source)
     Distribution distribution = Distribution::automatic; ///< --distribute, under mpirun
 
     /// The execution context of this process (its cluster included), without progress.
@@ -58,7 +58,8 @@ struct EnsembleCommandOptions {
     std::filesystem::path output_path(const std::string& default_name) const;
     /// --threads, or every core (shared with the other ranks of an MPI job on this machine).
     int thread_count(const boost::program_options::variables_map& vm) const;
-    /// The threads, --replicates-at-once and --memory-limit (or the machine's memory).
+    /// The threads, --replicates-at-once and the memory budget: the smallest of --memory-limit,
+    /// the machine's memory and the process's limits (memory_budget).
     RunResources resources(const boost::program_options::variables_map& vm) const;
 };
 
