@@ -28,13 +28,15 @@ namespace {
 /// this machine's memory), then the ensemble.
 PlanRunner checked_runner(const ExecutionContext& context) {
     return [&context](const RunPlan& plan, const EnsembleOptions& options) {
-        const MemoryCheck check = check_memory(plan, options, context, usable_memory());
+        const MemoryBudget budget = memory_budget();
+        const MemoryCheck check = check_memory(plan, options, context, budget.bytes);
         if (!check.fits)
             throw NotEnoughMemory(
                 "not enough memory: this run needs up to " +
                 std::to_string(check.estimate.total() / 1'000'000) + " MB, more than " +
-                std::to_string(static_cast<std::uint64_t>(check.limit) / 1'000'000) +
-                " MB; fewer threads, fewer replicates or a larger population.scale would fit");
+                std::to_string(static_cast<std::uint64_t>(check.limit) / 1'000'000) + " MB (" +
+                budget.source +
+                "); fewer threads, fewer replicates or a larger population.scale would fit");
         run_ensemble(plan, context, options);
     };
 }

@@ -69,6 +69,7 @@ TEST(CheckpointDamage, EachCheckedDatasetDamagedIsRefusedInOneLineNamingIt) {
     ASSERT_EQ(r.status, 0) << r.err;
     fs::remove(out);
     fs::remove(dir.path() / "branch.summary.csv");
+    fs::remove(dir.path() / "branch.programmes.csv");
 
     const std::string of = " of replicate 0 ";
     const std::vector<Damage> damages{
@@ -97,7 +98,8 @@ TEST(CheckpointDamage, EachCheckedDatasetDamagedIsRefusedInOneLineNamingIt) {
         {"committed_idr", "resize", "/checkpoint/committed_idr has "},
     };
     std::vector<std::string> damage{python, script.string(), good.string()};
-    std::vector<std::string> expected_left{"damage.py", "good.h5", "good.summary.csv"};
+    std::vector<std::string> expected_left{"damage.py", "good.h5", "good.programmes.csv",
+                                           "good.summary.csv"};
     for (std::size_t i = 0; i < damages.size(); ++i) {
         const std::string copy = "damaged-" + std::to_string(i) + ".h5";
         damage.insert(damage.end(),
@@ -120,6 +122,7 @@ TEST(CheckpointDamage, EachCheckedDatasetDamagedIsRefusedInOneLineNamingIt) {
         EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
         EXPECT_FALSE(fs::exists(out)) << "nothing written";
         EXPECT_FALSE(fs::exists(dir.path() / "branch.summary.csv")) << "nothing written";
+        EXPECT_FALSE(fs::exists(dir.path() / "branch.programmes.csv")) << "nothing written";
     }
     // Nothing left beside the inputs: no temporary, no lock.
     std::vector<std::string> left;
