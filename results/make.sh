@@ -11,7 +11,7 @@
 #   results/make.sh kota-magelang   only the ones named
 #
 # jawa-tengah-forecast, national, national-2021 and mpi have their own scripts, which this one
-# runs (about 10, 6, 10 and 8 minutes; the national run needs about 2.5 GB of memory, mpi Debian's
+# runs (about 10, 6, 15 and 8 minutes; the national run needs about 2.5 GB of memory, mpi Debian's
 # libhdf5-openmpi-dev and both cores to itself); it adds the Jawa Tengah report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
