@@ -117,6 +117,30 @@ SummaryAreas summary_areas(const Scenario& scenario) {
     return areas;
 }
 
+std::string province_area_name(const Scenario& scenario, const SummaryAreas& areas, std::size_t p) {
+    std::size_t held = 0;
+    for (const std::size_t q : areas.province_of_region)
+        held += q == p ? 1 : 0;
+    const std::size_t in_province = scenario.region_table.expand(areas.province_codes[p]).size();
+    if (held >= in_province) return areas.province_names[p];
+    return areas.province_names[p] + " (" + std::to_string(held) + " of " +
+           std::to_string(in_province) + " kab/kota)";
+}
+
+std::string scenario_area_name(const Scenario& scenario) {
+    const auto table = scenario.region_table.regions();
+    if (scenario.regions.size() == table.size()) return "Indonesia";
+    if (scenario.regions.size() == 1) return table[scenario.regions[0]].name;
+    const SummaryAreas areas = summary_areas(scenario);
+    if (areas.province_codes.size() == 1) {
+        const std::string whole = province_area_name(scenario, areas, 0);
+        if (whole == areas.province_names[0]) return whole;
+        return std::to_string(scenario.regions.size()) + " kab/kota in " + areas.province_names[0];
+    }
+    return std::to_string(scenario.regions.size()) + " kab/kota in " +
+           std::to_string(areas.province_codes.size()) + " provinces";
+}
+
 MetricSummary summarise_metric(std::size_t metric, const SummaryShape& shape,
                                const SeriesBlockReader& read, std::size_t block_bytes) {
     if (metric >= summary_metric_count) throw std::out_of_range("summary metric");
@@ -334,11 +358,11 @@ void write_summary_csv(std::ostream& out, const Scenario& scenario,
         [](const MetricSummary& s) -> const std::vector<double>& { return s.region; });
     rows(
         "province", P, [&](std::size_t p) { return shape.areas.province_codes[p]; },
-        [&](std::size_t p) { return shape.areas.province_names[p]; },
+        [&](std::size_t p) { return province_area_name(scenario, shape.areas, p); },
         [](const MetricSummary& s) -> const std::vector<double>& { return s.province; });
     rows(
         "nation", 1, [](std::size_t) { return std::string("ID"); },
-        [](std::size_t) { return std::string("all regions of the scenario"); },
+        [&](std::size_t) { return scenario_area_name(scenario); },
         [](const MetricSummary& s) -> const std::vector<double>& { return s.nation; });
     out.precision(precision);
 }

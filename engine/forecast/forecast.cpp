@@ -42,7 +42,7 @@ std::vector<ForecastArea> forecast_areas(const Scenario& scenario) {
     ForecastArea whole;
     const bool national = scenario.regions.size() == table.size();
     whole.code = national ? "ID" : "all";
-    whole.name = national ? "Indonesia" : "all regions of the scenario";
+    whole.name = scenario_area_name(scenario);
     whole.level = "scenario";
     for (std::size_t k = 0; k < scenario.regions.size(); ++k) {
         const Region& r = table[scenario.regions[k]];
@@ -53,13 +53,8 @@ std::vector<ForecastArea> forecast_areas(const Scenario& scenario) {
     for (std::size_t p = 0; p < by_province.size(); ++p) {
         // A province of one kab/kota would repeat that kab/kota's row.
         if (by_province[p].regions.size() < 2) continue;
-        const std::size_t in_province =
-            scenario.region_table.expand(provinces.province_codes[p]).size();
         by_province[p].code = provinces.province_codes[p];
-        by_province[p].name = provinces.province_names[p];
-        if (by_province[p].regions.size() < in_province)
-            by_province[p].name += " (" + std::to_string(by_province[p].regions.size()) + " of " +
-                                   std::to_string(in_province) + " kab/kota)";
+        by_province[p].name = province_area_name(scenario, provinces, p);
         by_province[p].level = "province";
         areas.push_back(std::move(by_province[p]));
     }

@@ -64,6 +64,14 @@ struct SummaryAreas {
 };
 SummaryAreas summary_areas(const Scenario& scenario);
 
+/// The scenario's whole area as a planner names it: "Indonesia" for every kab/kota, a
+/// province's name for all of one province, a kab/kota's name for one, else "N kab/kota in
+/// PROVINCE" or "N kab/kota in M provinces".
+std::string scenario_area_name(const Scenario& scenario);
+/// Province p of `areas` by name, with "(n of m kab/kota)" when the scenario holds only part
+/// of it.
+std::string province_area_name(const Scenario& scenario, const SummaryAreas& areas, std::size_t p);
+
 /// One metric summarised at the three levels.
 struct MetricSummary {
     std::vector<double> region;   ///< [statistic][month][region][summary segment]

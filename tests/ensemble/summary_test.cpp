@@ -123,3 +123,23 @@ TEST(Summary, ProvincesAreListedOnceInTheOrderTheyFirstAppear) {
     EXPECT_EQ(areas.province_of_region.back(), 1u);
     EXPECT_EQ(areas.province_names[0], "Jawa Tengah");
 }
+
+TEST(Summary, TheScenarioAreaIsNamedAsAPlannerWouldNameIt) {
+    const auto with_regions = [](const char* scenario, const std::string& include) {
+        return load_scenario(test::scenarios_dir() / scenario,
+                             {"population.scale=800", "regions.include=" + include});
+    };
+    EXPECT_EQ(scenario_area_name(with_regions("jawa-tengah.toml", "[\"33\"]")), "Jawa Tengah");
+    EXPECT_EQ(scenario_area_name(with_regions("kota-magelang-2024.toml", "[\"33.71\"]")),
+              "Kota Magelang");
+    EXPECT_EQ(scenario_area_name(with_regions("kota-magelang-2024.toml", "[\"33.71\", \"33.08\"]")),
+              "2 kab/kota in Jawa Tengah");
+    const Scenario two = with_regions("jawa-tengah.toml", "[\"33\", \"34.71\"]");
+    EXPECT_EQ(scenario_area_name(two), "36 kab/kota in 2 provinces");
+    const SummaryAreas areas = summary_areas(two);
+    EXPECT_EQ(province_area_name(two, areas, 0), "Jawa Tengah");
+    EXPECT_EQ(province_area_name(two, areas, 1), "Daerah Istimewa Yogyakarta (1 of 5 kab/kota)");
+    EXPECT_EQ(scenario_area_name(load_scenario(test::scenarios_dir() / "indonesia.toml",
+                                               {"population.scale=20000"})),
+              "Indonesia");
+}
