@@ -356,13 +356,18 @@ void write_summary_csv(std::ostream& out, const Scenario& scenario,
         "region", K, [&](std::size_t k) { return table[scenario.regions[k]].code; },
         [&](std::size_t k) { return table[scenario.regions[k]].name; },
         [](const MetricSummary& s) -> const std::vector<double>& { return s.region; });
+    // Named once, not on each of their segment × month rows.
+    std::vector<std::string> province_names;
+    for (std::size_t p = 0; p < P; ++p)
+        province_names.push_back(province_area_name(scenario, shape.areas, p));
+    const std::string whole_area = scenario_area_name(scenario);
     rows(
         "province", P, [&](std::size_t p) { return shape.areas.province_codes[p]; },
-        [&](std::size_t p) { return province_area_name(scenario, shape.areas, p); },
+        [&](std::size_t p) { return province_names[p]; },
         [](const MetricSummary& s) -> const std::vector<double>& { return s.province; });
     rows(
         "nation", 1, [](std::size_t) { return std::string("ID"); },
-        [&](std::size_t) { return scenario_area_name(scenario); },
+        [&](std::size_t) { return whole_area; },
         [](const MetricSummary& s) -> const std::vector<double>& { return s.nation; });
     out.precision(precision);
 }
