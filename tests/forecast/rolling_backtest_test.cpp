@@ -1,4 +1,4 @@
-// Rolling-origin backtests and the model discrepancy, on numbers: the method-of-moments
+// Rolling-origin backtests and the model discrepancy, on numbers: the maximum-likelihood
 // estimate worked by hand, the quantiles of widened predictions, which errors each origin may
 // learn from (none it holds out), the skill by horizon, and on synthetic data with a known
 // discrepancy that the widened intervals reach their nominal rate out of sample.
@@ -41,36 +41,54 @@ private:
 
 } // namespace
 
-// e² − v of the four errors: 0.0001 and 0.0003 at h = 0, 0.0012 and 0.0014 at h = 10. The
-// least-squares line: mean h 5, mean y 0.00075, Sxx 100, Sxy 0.011, so the drift is 0.00011 a
-// month and the level 0.00075 − 5 × 0.00011 = 0.0002.
-TEST(ModelDiscrepancy, MethodOfMomentsLineWorkedByHand) {
-    const std::vector<ForecastError> errors{{0.02, 0.0003, 0},
-                                            {-0.02, 0.0001, 0},
-                                            {std::sqrt(0.0013), 0.0001, 10},
-                                            {-std::sqrt(0.0015), 0.0001, 10}};
+// Maximum likelihood worked by hand. With errors at two horizons only, the variance at each
+// is free, so the estimate is each group's own: mean e² − v. At h = 0: e² = 0.0004 and
+// 0.0004 with v = 0.0002 and 0.0002, so 0.0002 — the level. At h = 10: e² = 0.0014 and
+// 0.0014 with v = 0.0001, so 0.0013 = level + 10 × drift, a drift of 0.00011 a month.
+TEST(ModelDiscrepancy, MaximumLikelihoodWorkedByHand) {
+    const std::vector<ForecastError> errors{{0.02, 0.0002, 0},
+                                            {-0.02, 0.0002, 0},
+                                            {std::sqrt(0.0014), 0.0001, 10},
+                                            {-std::sqrt(0.0014), 0.0001, 10}};
     const ModelDiscrepancy d = estimate_discrepancy(errors);
     EXPECT_EQ(d.errors, 4u);
-    EXPECT_NEAR(d.level_variance, 0.0002, 1e-15);
-    EXPECT_NEAR(d.drift_variance, 0.00011, 1e-15);
-    EXPECT_NEAR(d.variance(12), 0.0002 + 12 * 0.00011, 1e-15);
-    EXPECT_NEAR(d.standard_deviation(0), std::sqrt(0.0002), 1e-15);
+    EXPECT_NEAR(d.level_variance, 0.0002, 1e-9);
+    EXPECT_NEAR(d.drift_variance, 0.00011, 1e-10);
+    EXPECT_NEAR(d.variance(12), d.level_variance + 12 * d.drift_variance, 1e-15);
+    EXPECT_NEAR(d.standard_deviation(0), std::sqrt(d.level_variance), 1e-15);
     // Before the cut-off (a fit's residual) is the level alone.
     EXPECT_EQ(d.variance(-3), d.level_variance);
 }
 
+// What a least-squares line through e² − v got wrong: one figure whose replicates spread
+// widely (v = 0.01, e = 0) pulled the mean of e² − v below 0 and hid two misses of 3 points
+// whose replicates agree (v = 0). The likelihood gives the wide one little weight: the level
+// maximises −½ Σ log(v + a) + e² / (v + a); near a = 0.0009 the two tight misses say
+// 0.0009 and the wide figure pulls it down by about a / (v + a), a tenth.
+TEST(ModelDiscrepancy, AWideFigureDoesNotCancelTheMisses) {
+    const std::vector<ForecastError> errors{{0.03, 0, 0}, {-0.03, 0, 0}, {0.0, 0.01, 0}};
+    const ModelDiscrepancy d = estimate_discrepancy(errors);
+    EXPECT_EQ(d.drift_variance, 0.0);
+    EXPECT_GT(d.level_variance, 0.0007);
+    EXPECT_LT(d.level_variance, 0.0009);
+    // The level solves Σ [e² − (v + a)] / (v + a)² = 0.
+    const double a = d.level_variance;
+    const double score = 2 * (0.0009 - a) / (a * a) + (0 - (0.01 + a)) / ((0.01 + a) * (0.01 + a));
+    EXPECT_NEAR(score * a, 0.0, 1e-6);
+}
+
 TEST(ModelDiscrepancy, CoefficientsStayNonNegative) {
-    // Errors that shrink with the horizon: no drift, the level is the mean of e² − v.
+    // Errors that shrink with the horizon: no drift, the level is the mean of e².
     const std::vector<ForecastError> shrinking{{0.03, 0, 0}, {0.01, 0, 12}};
     const ModelDiscrepancy a = estimate_discrepancy(shrinking);
     EXPECT_EQ(a.drift_variance, 0.0);
-    EXPECT_NEAR(a.level_variance, (0.0009 + 0.0001) / 2, 1e-15);
-    // A line through a negative level: the level is 0 and the drift the line through the
-    // origin, Σ h y / Σ h² = (2 × 0.0001 + 10 × 0.0021) / (4 + 100).
+    EXPECT_NEAR(a.level_variance, (0.0009 + 0.0001) / 2, 1e-10);
+    // Errors that would need a negative level: the level is 0 and the drift maximises
+    // −½ Σ log(b h) + e² / (b h), that is b = mean of e² / h = (0.0001 / 2 + 0.0021 / 10) / 2.
     const std::vector<ForecastError> steep{{0.01, 0, 2}, {std::sqrt(0.0021), 0, 10}};
     const ModelDiscrepancy b = estimate_discrepancy(steep);
     EXPECT_EQ(b.level_variance, 0.0);
-    EXPECT_NEAR(b.drift_variance, (2 * 0.0001 + 10 * 0.0021) / 104, 1e-15);
+    EXPECT_NEAR(b.drift_variance, (0.0001 / 2 + 0.0021 / 10) / 2, 1e-11);
     // Replicates that already spread more than the errors: nothing to add.
     const std::vector<ForecastError> wide{{0.01, 0.01, 0}, {0.01, 0.01, 6}};
     EXPECT_EQ(estimate_discrepancy(wide).variance(6), 0.0);
