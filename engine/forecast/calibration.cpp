@@ -18,6 +18,8 @@ namespace ulcsim {
 namespace {
 
 ParameterBounds default_prior(const ScenarioKey& key, double value) {
+    if (!std::isnan(key.prior_lower) && !std::isnan(key.prior_upper))
+        return {key.prior_lower, key.prior_upper};
     switch (key.quantity) {
     case Quantity::share:
     case Quantity::probability:

@@ -233,7 +233,9 @@ constexpr ScenarioKey keys[] = {
      .unit = "multiplier",
      .fittable = true,
      .variable = true,
-     .default_text = "`1` (ESTIMATE, uncertain within about [1, 1.37])",
+     .prior_lower = 1,
+     .prior_upper = 1.37,
+     .default_text = "`1` (ESTIMATE, uncertain within about [1, 1.37], its calibration prior)",
      .summary = "With `initial_coverage_from = \"province_active_2023_12\"`: the 10 eastern "
                 "provinces without a Dec 2023 count (75, 76, 81, 82, 91–96) start with the "
                 "ratio of count to the scenario's expected participants of the 28 provinces "

@@ -69,6 +69,10 @@ struct ScenarioKey {
     /// `sweep --vary` (and goal seeking) may vary it: a number, integer, month, boolean or
     /// choice that a valid scenario can change alone.
     bool variable = false;
+    /// A fittable key whose uncertainty a source states: the prior range `calibrate` gives it
+    /// unless `--prior` says otherwise. NaN (the default): the generic prior of its quantity.
+    double prior_lower = std::numeric_limits<double>::quiet_NaN();
+    double prior_upper = std::numeric_limits<double>::quiet_NaN();
     /// choice and names: the names allowed, in the order of the enumeration they stand for.
     std::span<const std::string_view> choices{};
     /// A path ending in `*` that stands for one of a fixed list of names (an age band, an

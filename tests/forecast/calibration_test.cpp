@@ -7,6 +7,8 @@
 #include "ulcsim/calibration.hpp"
 #include "ulcsim/forecast.hpp"
 #include "ulcsim/input_error.hpp"
+#include "ulcsim/scenario_keys.hpp"
+#include "ulcsim/scenario_keys.hpp"
 #include "ulcsim/simulation.hpp"
 #include "ulcsim/store.hpp"
 #include "ulcsim/vary.hpp"
@@ -63,6 +65,21 @@ TEST(Calibration, KeysResolveWithPriorsByKind) {
     EXPECT_DOUBLE_EQ(budget.start, 412'070'400);
     EXPECT_DOUBLE_EQ(budget.prior.lower, 412'070'400 / 5.0);
     EXPECT_DOUBLE_EQ(budget.prior.upper, 412'070'400 * 5.0);
+    // A key whose uncertainty a source states gets that range, not the generic ÷5 … ×5:
+    // the eastern provinces' factor is [1, 1.37] (the national active count less the 28
+    // provinces' counts).
+    const CalibrationParameter eastern =
+        calibration_parameter(s, "population.unobserved_province_factor");
+    EXPECT_DOUBLE_EQ(eastern.prior.lower, 1);
+    EXPECT_DOUBLE_EQ(eastern.prior.upper, 1.37);
+    // Every stated prior is of a fittable key and lies within the key's range.
+    for (const ScenarioKey& key : scenario_keys())
+        if (!std::isnan(key.prior_lower) || !std::isnan(key.prior_upper)) {
+            EXPECT_TRUE(key.fittable) << key.path;
+            EXPECT_LE(key.lower, key.prior_lower) << key.path;
+            EXPECT_LT(key.prior_lower, key.prior_upper) << key.path;
+            EXPECT_LE(key.prior_upper, key.upper) << key.path;
+        }
     // Hazards stay within the key's range: entry_rate is at most 0.1 a month.
     const Scenario fast = vary(s, "behaviour.entry_rate", 0.05);
     EXPECT_DOUBLE_EQ(calibration_parameter(fast, "entry_rate").prior.upper, 0.1);

@@ -62,9 +62,10 @@ void CalibrationCommandOptions::add_to(po::options_description& options) {
                           "(programme.NAME.continue_after_subsidy)")(
         "prior", po::value<std::vector<std::string>>(&priors)->composing(),
         "prior range of a fitted parameter, KEY=LOW:HIGH within the key's range (repeatable; "
-        "default: shares 0–1, hazards, rates and amounts the scenario's value ÷5 … ×5, "
-        "coefficients ± max(1, 2×|value|))")("evaluations", po::value<int>(&evaluations),
-                                             "Nelder–Mead loss evaluations at most (default 200)")(
+        "default: the key's stated prior where `ulcsim keys` gives one, otherwise shares 0–1, "
+        "hazards, rates and amounts the scenario's value ÷5 … ×5, coefficients ± "
+        "max(1, 2×|value|))")("evaluations", po::value<int>(&evaluations),
+                              "Nelder–Mead loss evaluations at most (default 200)")(
         "loss-replicates", po::value<int>(&loss_replicates),
         "replicates averaged in each loss evaluation, common random numbers (default 4)")(
         "particles", po::value<int>(&particles),
