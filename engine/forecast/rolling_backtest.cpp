@@ -34,12 +34,20 @@ double sample_variance(const std::vector<double>& values) {
     return sum / static_cast<double>(values.size() - 1);
 }
 
+/// An error as the discrepancy sees it. The figure's own error band is uncertainty of the
+/// figure, not of the model: read as a uniform error within ±band, it adds band² / 3 to the
+/// variance the error is expected to have. (Cutting the band off the error instead would make
+/// every error within its band an exact 0, which a likelihood reads as proof that the
+/// discrepancy is nil.)
+ForecastError discrepancy_error(const Observation& observed, double error, double spread_variance,
+                                int horizon) {
+    return {error, spread_variance + observed.error_band * observed.error_band / 3, horizon};
+}
+
 /// The held-out errors of an origin as the discrepancy sees them.
-/// Like fit residuals, only the part beyond the observation's error band: what the band
-/// admits is the figure's uncertainty, not the model's.
 ForecastError held_out_error(const BacktestOrigin& origin, std::size_t i) {
-    return {beyond_error_band(origin.backtest.held_out[i], -origin.backtest.rows[i].error),
-            sample_variance(origin.backtest.predicted[i]), origin.horizon[i]};
+    return discrepancy_error(origin.backtest.held_out[i], -origin.backtest.rows[i].error,
+                             sample_variance(origin.backtest.predicted[i]), origin.horizon[i]);
 }
 
 /// The errors origin `k` may learn its discrepancy from: its own fit's residuals, and every
@@ -218,7 +226,7 @@ void score_as_it_is(const Scenario& to_last, const ExecutionContext& context,
             variance += (v - mean) * (v - mean);
         variance /= static_cast<double>(std::max<std::size_t>(replicates - 1, 1));
         origin.fit_residuals.push_back(
-            {beyond_error_band(origin.fitted[i], origin.fitted[i].value - mean), variance, 0});
+            discrepancy_error(origin.fitted[i], origin.fitted[i].value - mean, variance, 0));
     }
 }
 
@@ -258,10 +266,9 @@ run_rolling_backtest(const Scenario& scenario, const std::vector<CalibrationPara
         for (std::size_t i = 0; i < origin.fitted.size(); ++i) {
             // The replicates' 90% interval, read as a normal one, gives their spread.
             const double sd = (origin.fit.simulated_p95[i] - origin.fit.simulated_p05[i]) / 3.29;
-            origin.fit_residuals.push_back(
-                {beyond_error_band(origin.fitted[i],
-                                   origin.fitted[i].value - origin.fit.simulated_mean[i]),
-                 sd * sd, 0});
+            origin.fit_residuals.push_back(discrepancy_error(
+                origin.fitted[i], origin.fitted[i].value - origin.fit.simulated_mean[i], sd * sd,
+                0));
         }
 
         const PosteriorPlan plan = posterior_plan(to_last, parameters, origin.fit.posterior);

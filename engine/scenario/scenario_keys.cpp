@@ -763,10 +763,11 @@ constexpr ScenarioKey keys[] = {
      .upper = 1,
      .default_text = "`0`",
      .summary = "The figure's own uncertainty (share, a half-width): a simulated value within "
-                "`value ± error` counts as a match in calibration and in the residuals the "
-                "model discrepancy is estimated from, and a held-out point counts as inside a "
-                "forecast interval that comes within `error` of it. For a figure whose "
-                "definition or denominator is not the model's."},
+                "`value ± error` counts as a match in calibration, the model discrepancy reads "
+                "it as an error of its own (uniform, variance error² / 3) beside the model's, "
+                "and a held-out point counts as inside a forecast interval that comes within "
+                "`error` of it. For a figure whose definition or denominator is not the "
+                "model's."},
 
     // ---- [ulc]: read by forecasts, not by the run, so not fitted ----
     table_key("ulc", "When a region counts as having reached Universal Labour Coverage."),
