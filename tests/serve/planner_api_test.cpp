@@ -46,7 +46,9 @@ PlannerFields magelang_fields(double budget_idr = 300'000'000) {
 // the permit condition, at a cost) and an outreach campaign, as the page's controls send them.
 PlannerFields magelang_levers_fields(const std::string& quota_per_desa = "40") {
     PlannerFields fields = magelang_fields();
-    fields.find("replicates")->second = "4";
+    // Shorter than magelang_fields(): the regulation from 2025-04 acts for eleven months.
+    fields.find("months")->second = "14";
+    fields.find("replicates")->second = "3";
     const std::vector<std::pair<std::string, std::string>> more{
         {"quota_per_desa", quota_per_desa},
         {"regulation_from", "2025-04"},
