@@ -31,7 +31,12 @@ int serve_command(const std::vector<std::string>& args) {
         "max-agents", po::value<int>(&max_agents),
         "agents per replicate a request may simulate; larger areas run with more workers "
         "per agent (default 200000)")("max-replicates", po::value<int>(&limits.max_replicates),
-                                      "replicates a request may ask for (default 50)");
+                                      "replicates a request may ask for (default 50)")(
+        "max-running", po::value<int>(&limits.max_running),
+        "comparisons simulated at once (default 2)")(
+        "max-waiting", po::value<int>(&limits.max_waiting),
+        "comparisons waiting for their turn (default 4); beyond them a comparison is "
+        "answered 503 with Retry-After");
     std::vector<std::string> none; // serve takes no file: a bare argument is refused
     po::options_description hidden;
     hidden.add_options()("argument", po::value<std::vector<std::string>>(&none));
@@ -41,13 +46,21 @@ int serve_command(const std::vector<std::string>& args) {
     if (limits.threads < 0) throw UsageError("--threads must not be negative");
     if (max_agents < 1000) throw UsageError("--max-agents must be at least 1000");
     if (limits.max_replicates < 1) throw UsageError("--max-replicates must be at least 1");
+    if (limits.max_running < 1 || limits.max_running > 64)
+        throw UsageError("--max-running must be between 1 and 64");
+    if (limits.max_waiting < 0 || limits.max_waiting > 1000)
+        throw UsageError("--max-waiting must be between 0 and 1000");
     limits.max_agents = max_agents;
 
     PlannerServer server(PlannerApi(RegionTable::load(RegionTable::default_data_dir()), limits));
     const int bound = server.bind(host, port);
     if (bound < 0)
-        throw UsageError("cannot listen on " + host + ":" + std::to_string(port) +
-                         " (in use, or not an address of this machine)");
+        throw UsageError("cannot listen on " + host + ":" + std::to_string(port) + ": " +
+                         server.bind_error() +
+                         (server.bind_error().find("in use") != std::string::npos
+                              ? " (another ulcsim serve, or another program; choose another "
+                                "with --port)"
+                              : ""));
     const bool ipv6 = host.find(':') != std::string::npos;
     std::cout << "ulcsim serve: http://" << (ipv6 ? "[" + host + "]" : host) << ':' << bound
               << "/  (Ctrl-C to stop)" << std::endl;

@@ -27,7 +27,23 @@ const TEXT = {
     retention: 'Mantan peserta masih terlindungi 12 bulan setelah pendanaan',
     goal: 'Mencapai cakupan', goal_never: 'tidak dalam simulasi', probability: 'peluang',
     median: 'median', interval: 'interval 90%', none: '—', scale: 'pekerja per agen',
-    member: 'iuran peserta',
+    member: 'iuran peserta', policies: 'regulasi dan sosialisasi',
+    quota_per_desa: 'Kuota per desa/kelurahan (0: tanpa)', regulations: 'Regulasi',
+    add_regulation: '+ Tambah regulasi', regulation: 'Regulasi', outreach: 'Sosialisasi',
+    add_outreach: '+ Tambah sosialisasi', campaign: 'Sosialisasi', from: 'Berlaku mulai',
+    in_force_months: 'Bulan berlaku (0: terus)', campaign_months: 'Bulan kampanye (0: terus)',
+    register_multiplier: 'Pendaftaran oleh pemberi kerja (×)',
+    tenders: 'hanya syarat tender konstruksi (Jakon)',
+    permit_rate: 'Izin usaha per bulan (‰ pekerja informal)',
+    permit_compliance: 'Kantor izin mensyaratkan kepesertaan (%)',
+    regulation_cost: 'Biaya per bulan (Rp juta)',
+    awareness_gain: 'Kenaikan kesadaran per bulan (%)',
+    fear_reduction: 'Hilangnya takut kehilangan bansos per bulan (%)',
+    registration_success: 'Pendaftaran dibantu berhasil (%, kosong: tetap)',
+    within_km: 'Hanya desa dalam jarak km dari kantor (kosong: semua)',
+    cost_per_worker: 'Biaya per pekerja per bulan (Rp)',
+    progress: 'bulan-replikasi selesai', waiting: 'Menunggu giliran…',
+    busy: 'Server sibuk; mencoba lagi dalam',
   },
   en: {
     title: 'Social-security coverage planner (BPJS Ketenagakerjaan)', area: 'Area',
@@ -53,7 +69,24 @@ const TEXT = {
     retention: 'Former members still covered 12 months after funding',
     goal: 'Reaches coverage', goal_never: 'not within the run', probability: 'probability',
     median: 'median', interval: '90% interval', none: '—', scale: 'workers per agent',
-    member: 'member co-payments',
+    member: 'member co-payments', policies: 'regulations and outreach',
+    quota_per_desa: 'Quota per desa/kelurahan (0: none)', regulations: 'Regulations',
+    add_regulation: '+ Add regulation', regulation: 'Regulation', outreach: 'Outreach',
+    add_outreach: '+ Add outreach campaign', campaign: 'Outreach campaign', from: 'In force from',
+    in_force_months: 'Months in force (0: to the end)',
+    campaign_months: 'Months of the campaign (0: to the end)',
+    register_multiplier: 'Registration by employers (×)',
+    tenders: 'only the construction tender condition (Jakon)',
+    permit_rate: 'Business permits per month (‰ of informal workers)',
+    permit_compliance: 'Permit office requires membership (%)',
+    regulation_cost: 'Cost per month (Rp million)',
+    awareness_gain: 'Awareness gained per month (%)',
+    fear_reduction: 'Fear of losing bansos removed per month (%)',
+    registration_success: 'Assisted registration succeeds (%, empty: unchanged)',
+    within_km: 'Only villages within km of the office (empty: all)',
+    cost_per_worker: 'Cost per worker and month (Rp)',
+    progress: 'of replicate-months done', waiting: 'Waiting for a turn…',
+    busy: 'The server is busy; trying again in',
   },
 };
 const KINDS = ['apbd_province', 'apbd_kabkota', 'dbhcht', 'dbh_sawit', 'dana_desa', 'csr',
@@ -65,8 +98,10 @@ let generation = 0;
 let controller = null;
 let timer = null;
 let last = null;
-const session = Array.from(crypto.getRandomValues(new Uint8Array(8)),
+let poller = null;
+const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(8)),
   (b) => b.toString(16).padStart(2, '0')).join('');
+const session = randomId();
 
 const $ = (id) => document.getElementById(id);
 const t = (key) => TEXT[lang][key] || key;
@@ -129,13 +164,35 @@ function addProgramme() {
   months.addEventListener('input', () => {
     node.querySelector('[name=funded_months_shown]').textContent = months.value;
   });
-  const share = node.querySelector('[name=member_share]');
-  share.addEventListener('input', () => {
-    node.querySelector('[name=member_share_shown]').textContent = share.value + '%';
-  });
+  showValue(node, 'member_share', (v) => v + '%');
+  showValue(node, 'quota_per_desa', (v) => v);
   node.querySelector('.remove').addEventListener('click', () => { node.remove(); renumber(); schedule(); });
   node.addEventListener('input', schedule);
   $('programmes').append(node);
+  renumber();
+  translate();
+}
+
+// A slider's value beside it, as it moves.
+function showValue(node, name, text) {
+  const input = node.querySelector(`[name=${name}]`);
+  const shown = node.querySelector(`[name=${name}_shown]`);
+  input.addEventListener('input', () => { shown.textContent = text(input.value); });
+}
+
+// A regulation or an outreach campaign: a [[policy]] of the scenario.
+function addPolicy(kind) {
+  const node = $(kind + '-template').content.firstElementChild.cloneNode(true);
+  if (kind === 'regulation') {
+    showValue(node, 'register_multiplier', (v) => v + '×');
+    showValue(node, 'permit_compliance', (v) => v + '%');
+  } else {
+    showValue(node, 'awareness_gain', (v) => v + '%');
+    showValue(node, 'fear_reduction', (v) => v + '%');
+  }
+  node.querySelector('.remove').addEventListener('click', () => { node.remove(); renumber(); schedule(); });
+  node.addEventListener('input', schedule);
+  $(kind === 'regulation' ? 'regulations' : 'outreach').append(node);
   renumber();
   translate();
 }
@@ -145,6 +202,10 @@ function renumber() {
     p.querySelector('.number').textContent = String(i + 1);
     p.querySelector('[name=funded_months]').max = $('months').value;
   });
+  for (const kind of ['regulation', 'outreach'])
+    document.querySelectorAll('fieldset.' + kind).forEach((p, i) => {
+      p.querySelector('.number').textContent = String(i + 1);
+    });
 }
 
 // The form as the API's fields (README.md, "The planner's web app").
@@ -161,9 +222,33 @@ function fields() {
     f.append('budget', String(Number(v('budget')) * 1e6));
     f.append('funded_months', v('funded_months'));
     f.append('quota', v('quota'));
+    f.append('quota_per_desa', v('quota_per_desa'));
     f.append('segments', Array.from(p.querySelectorAll('[name=segment]:checked'), (c) => c.value).join(','));
     f.append('max_income_band', v('max_income_band'));
     f.append('member_share', String(Number(v('member_share')) / 100));
+  }
+  // Percentages and millions on the page; shares, rates and rupiah in the scenario. Every
+  // field of every entry is sent (empty: the default), so that the i-th values belong together.
+  const scaled = (text, factor) => (text === '' ? '' : String(Number(text) * factor));
+  for (const r of document.querySelectorAll('fieldset.regulation')) {
+    const v = (name) => r.querySelector(`[name=${name}]`).value;
+    f.append('regulation_from', v('from'));
+    f.append('regulation_months', v('months'));
+    f.append('register_multiplier', v('register_multiplier'));
+    f.append('regulation_occupations', r.querySelector('[name=tenders]').checked ? 'construction' : '');
+    f.append('permit_rate', scaled(v('permit_rate'), 1e-3));
+    f.append('permit_compliance', scaled(v('permit_compliance'), 1e-2));
+    f.append('regulation_cost', scaled(v('cost'), 1e6));
+  }
+  for (const o of document.querySelectorAll('fieldset.outreach')) {
+    const v = (name) => o.querySelector(`[name=${name}]`).value;
+    f.append('outreach_from', v('from'));
+    f.append('outreach_months', v('months'));
+    f.append('awareness_gain', scaled(v('awareness_gain'), 1e-2));
+    f.append('fear_reduction', scaled(v('fear_reduction'), 1e-2));
+    f.append('registration_success', scaled(v('registration_success'), 1e-2));
+    f.append('within_km_of_office', v('within_km'));
+    f.append('outreach_cost_per_worker', v('cost_per_worker'));
   }
   return f;
 }
@@ -171,6 +256,33 @@ function fields() {
 function schedule() {
   clearTimeout(timer);
   timer = setTimeout(update, 250);
+}
+
+// Polls the server for how far comparison `run` is, while it is the page's newest.
+function followProgress(run, mine) {
+  clearInterval(poller);
+  $('progress').value = 0;
+  $('progress-text').textContent = '';
+  $('progress-line').hidden = false;
+  poller = setInterval(async () => {
+    let p;
+    try {
+      p = await (await fetch('/api/progress?run=' + run)).json();
+    } catch (e) {
+      return; // the next poll, or the answer, will tell
+    }
+    if (mine !== generation || $('status').dataset.state !== 'running') return;
+    $('progress').value = p.fraction;
+    $('progress').dataset.fraction = String(p.fraction);
+    $('progress-text').textContent = p.state === 'waiting' ? t('waiting')
+      : `${percent(p.fraction, 0)} ${t('progress')}`;
+  }, 300);
+}
+
+function stopProgress() {
+  clearInterval(poller);
+  poller = null;
+  $('progress-line').hidden = true;
 }
 
 async function update() {
@@ -183,19 +295,30 @@ async function update() {
   const body = new URLSearchParams(form);
   if ($('target').value) body.set('target', String(Number($('target').value) / 100));
   setStatus('running', t('running'));
+  const run = randomId();
+  followProgress(run, mine);
   let response;
   try {
-    response = await fetch('/api/compare?session=' + session, {
+    response = await fetch('/api/compare?session=' + session + '&run=' + run, {
       method: 'POST', body, signal: controller.signal,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     });
   } catch (e) {
     if (e.name === 'AbortError') return;
+    stopProgress();
     throw e;
   }
   const answer = await response.json();
   if (mine !== generation || response.status === 409) return;
+  stopProgress();
   $('errors').replaceChildren();
+  if (response.status === 503) {
+    // Too many comparisons at once on the server: ask again when it says.
+    const seconds = Number(response.headers.get('Retry-After')) || 2;
+    setStatus('busy', `${t('busy')} ${seconds} s`);
+    timer = setTimeout(update, seconds * 1000);
+    return;
+  }
   if (!response.ok) {
     for (const line of answer.errors) $('errors').append(Object.assign(document.createElement('li'), { textContent: line }));
     setStatus('error', t('failed'));
@@ -296,7 +419,8 @@ function render(a) {
   const money = measure(a, 'money_spent_idr');
   row('money', t('money'), withInterval(money.difference, rupiah), money.difference.mean);
   for (const s of a.rupiah_by_source)
-    row('source-' + s.source, t('by_source') + ' ' + (s.source === 'member' ? t('member') : s.source),
+    row('source-' + s.source, t('by_source') + ' ' +
+      (s.source === 'member' || s.source === 'policies' ? t(s.source) : s.source),
       withInterval(s.idr, rupiah), s.idr.mean);
   const cost = measure(a, 'cost_per_added_covered_worker_year_idr');
   row('cost', t('cost'), withInterval(cost.difference, rupiah), cost.difference.mean);
@@ -335,6 +459,8 @@ async function start() {
   for (const id of ['start', 'months', 'replicates', 'target'])
     $(id).addEventListener('change', () => { renumber(); schedule(); });
   $('add').addEventListener('click', () => { addProgramme(); schedule(); });
+  $('add-regulation').addEventListener('click', () => { addPolicy('regulation'); schedule(); });
+  $('add-outreach').addEventListener('click', () => { addPolicy('outreach'); schedule(); });
   $('lang').addEventListener('click', () => { lang = lang === 'id' ? 'en' : 'id'; translate(); });
   addProgramme();
   update();

@@ -59,8 +59,10 @@ ApiResponse PlannerApi::scenario_toml(const PlannerFields& fields, bool baseline
     }
 }
 
-ApiResponse PlannerApi::compare(const std::string& body, bool form, const PlannerFields& fields,
-                                const std::atomic<bool>* stop) const {
+ApiResponse
+PlannerApi::compare(const std::string& body, bool form, const PlannerFields& fields,
+                    const std::atomic<bool>* stop,
+                    const std::function<void(const EnsembleProgress&)>& on_progress) const {
     if (body.size() > limits_.max_body_bytes)
         return errors_response(413,
                                {"request body of " + std::to_string(body.size()) +
@@ -71,11 +73,14 @@ ApiResponse PlannerApi::compare(const std::string& body, bool form, const Planne
         const std::optional<double> target = target_of(fields);
         const Scenario policy = load_scenario_text(toml, text_source);
         check_planner_limits(policy, limits_);
-        // The baseline is the same text without programmes, as `--set 'programme=[]'` gives.
-        const Scenario baseline = load_scenario_text(toml, text_source, {"programme=[]"});
+        // The baseline is the same text without programmes, regulations and outreach, as
+        // `--set 'programme=[]' --set 'policy=[]'` gives: what the page downloads as
+        // baseline.toml.
+        const Scenario baseline =
+            load_scenario_text(toml, text_source, {"programme=[]", "policy=[]"});
         return {200, "application/json",
                 planner_comparison_json(
-                    compare_planner(policy, baseline, limits_.threads, stop, target))};
+                    compare_planner(policy, baseline, limits_.threads, stop, target, on_progress))};
     } catch (const InputError& e) {
         return input_error_response(e);
     } catch (const Stopped&) {

@@ -82,7 +82,8 @@ void check_planner_limits(const Scenario& scenario, const PlannerLimits& limits)
 }
 
 PlannerComparison compare_planner(const Scenario& policy, const Scenario& baseline, int threads,
-                                  const std::atomic<bool>* stop, std::optional<double> goal) {
+                                  const std::atomic<bool>* stop, std::optional<double> goal,
+                                  const std::function<void(const EnsembleProgress&)>& on_progress) {
     PlannerComparison c;
     c.policy = policy;
     const RunSettings& run = policy.run;
@@ -108,15 +109,23 @@ PlannerComparison compare_planner(const Scenario& policy, const Scenario& baseli
     const bool copayments =
         std::any_of(policy.programmes.begin(), policy.programmes.end(),
                     [](const FundingProgramme& p) { return p.member_share > 0; });
+    const std::size_t copayment_source = sources.size();
     if (copayments) sources.push_back("member");
+    // Regulations and outreach cost what their scenario says (staff, contacts), all together.
+    const bool policy_costs = any_policy_costs(std::vector<Scenario>{policy});
+    if (policy_costs) sources.push_back("policies");
     std::vector<std::vector<double>> rupiah(sources.size(), std::vector<double>(replicates));
 
     ExecutionContext context;
     context.threads = threads;
     context.stop = stop;
+    context.on_progress = on_progress;
     const PlanRunner runner = [&](const RunPlan& plan, const EnsembleOptions& options) {
         EnsembleOptions watched = options;
         watched.on_replicate = [&](std::size_t entry, std::uint32_t r, ReplicateSeries&& series) {
+            if (entry == 1 && policy_costs)
+                for (std::size_t t = 0; t < series.months; ++t)
+                    rupiah.back()[r] += series.total(SeriesMetric::policy_cost_idr, t);
             if (entry == 1)
                 for (std::size_t j = 0; j < series.programmes; ++j) {
                     const FundingProgramme& p = policy.programmes[j];
@@ -126,8 +135,9 @@ PlannerComparison compare_planner(const Scenario& policy, const Scenario& baseli
                     for (std::size_t t = 0; t < series.months; ++t) {
                         rupiah[k][r] += series.at(ProgrammeMetric::spent_idr, t, j);
                         if (copayments)
-                            rupiah.back()[r] += series.at(ProgrammeMetric::members, t, j) *
-                                                p.premium_idr_per_month * p.member_share;
+                            rupiah[copayment_source][r] +=
+                                series.at(ProgrammeMetric::members, t, j) *
+                                p.premium_idr_per_month * p.member_share;
                     }
                 }
             options.on_replicate(entry, r, std::move(series));

@@ -4,6 +4,7 @@
 
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/planner.hpp"
+#include "ulcsim/worker_attributes.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -95,6 +96,8 @@ PlannerProgramme programme_of(const PlannerFields& fields, std::size_t i) {
     if (const auto v = field("funded_months"))
         p.months = small_integer_of(named("funded_months"), *v);
     if (const auto v = field("quota")) p.quota_workers = integer_of(named("quota"), *v);
+    if (const auto v = field("quota_per_desa"))
+        p.quota_per_desa = integer_of(named("quota_per_desa"), *v);
     if (const auto v = field("segments")) {
         p.segments.fill(false);
         std::stringstream list(*v);
@@ -107,6 +110,69 @@ PlannerProgramme programme_of(const PlannerFields& fields, std::size_t i) {
     if (const auto v = field("member_share")) p.member_share = number_of(named("member_share"), *v);
     if (const auto v = field("premium")) p.premium_idr_per_month = number_of(named("premium"), *v);
     return p;
+}
+
+// How many entries of a group the request has: the most values any of its fields has.
+template <std::size_t N>
+std::size_t entries_of(const PlannerFields& fields, const std::array<const char*, N>& names) {
+    std::size_t most = 0;
+    for (const char* name : names)
+        most = std::max(most, values_of(fields, name).size());
+    return most;
+}
+
+constexpr std::array<const char*, 7> regulation_fields{
+    "regulation_from", "regulation_months", "register_multiplier", "regulation_occupations",
+    "permit_rate",     "permit_compliance", "regulation_cost"};
+constexpr std::array<const char*, 8> outreach_fields{
+    "outreach_from",        "outreach_months",     "awareness_gain",           "fear_reduction",
+    "registration_success", "within_km_of_office", "outreach_cost_per_worker", "outreach_cost"};
+
+PlannerRegulation regulation_of(const PlannerFields& fields, std::size_t i) {
+    PlannerRegulation r;
+    const auto field = [&](const std::string& name) { return programme_value(fields, name, i); };
+    const auto named = [&](const std::string& name) {
+        return "regulation[" + std::to_string(i) + "]." + name;
+    };
+    if (const auto v = field("regulation_from")) r.start = month_of(named("from"), *v);
+    if (const auto v = field("regulation_months")) r.months = small_integer_of(named("months"), *v);
+    if (const auto v = field("register_multiplier"))
+        r.register_multiplier = number_of(named("register_multiplier"), *v);
+    if (const auto v = field("regulation_occupations")) {
+        std::stringstream list(*v);
+        std::string name;
+        while (std::getline(list, name, ','))
+            r.occupations.emplace_back(
+                occupation_names[choice_of(named("occupations"), name, occupation_names)]);
+    }
+    if (const auto v = field("permit_rate")) r.permit_rate = number_of(named("permit_rate"), *v);
+    if (const auto v = field("permit_compliance"))
+        r.permit_compliance = number_of(named("permit_compliance"), *v);
+    if (const auto v = field("regulation_cost"))
+        r.cost_idr_per_month = number_of(named("cost"), *v);
+    return r;
+}
+
+PlannerOutreach outreach_of(const PlannerFields& fields, std::size_t i) {
+    PlannerOutreach o;
+    const auto field = [&](const std::string& name) { return programme_value(fields, name, i); };
+    const auto named = [&](const std::string& name) {
+        return "outreach[" + std::to_string(i) + "]." + name;
+    };
+    if (const auto v = field("outreach_from")) o.start = month_of(named("from"), *v);
+    if (const auto v = field("outreach_months")) o.months = small_integer_of(named("months"), *v);
+    if (const auto v = field("awareness_gain"))
+        o.awareness_gain = number_of(named("awareness_gain"), *v);
+    if (const auto v = field("fear_reduction"))
+        o.fear_reduction = number_of(named("fear_reduction"), *v);
+    if (const auto v = field("registration_success"))
+        o.registration_success = number_of(named("registration_success"), *v);
+    if (const auto v = field("within_km_of_office"))
+        o.within_km_of_office = number_of(named("within_km_of_office"), *v);
+    if (const auto v = field("outreach_cost_per_worker"))
+        o.cost_idr_per_worker_month = number_of(named("cost_per_worker"), *v);
+    if (const auto v = field("outreach_cost")) o.cost_idr_per_month = number_of(named("cost"), *v);
+    return o;
 }
 
 // A TOML basic string.
@@ -149,6 +215,7 @@ void write_programme(std::ostream& toml, const PlannerProgramme& p, std::size_t 
          << "premium_idr_per_month = " << toml_number(p.premium_idr_per_month) << '\n'
          << "member_share = " << toml_number(p.member_share) << '\n';
     if (p.quota_workers != 0) toml << "quota_workers = " << p.quota_workers << '\n';
+    if (p.quota_per_desa != 0) toml << "quota_per_village = " << p.quota_per_desa << '\n';
     toml << "\n[programme.eligibility]\nsegments = [";
     bool first = true;
     for (std::size_t s = 0; s < segment_count; ++s)
@@ -168,6 +235,54 @@ void write_programme(std::ostream& toml, const PlannerProgramme& p, std::size_t 
          << "end = " << quoted(end.to_string()) << '\n';
 }
 
+// A policy's window: from its month (the run's start by default) for `months` months, or
+// open-ended.
+void write_policy_window(std::ostream& toml, const std::optional<Month>& from, int months,
+                         const PlannerRequest& request) {
+    const Month start = from.value_or(request.start);
+    toml << "start = " << quoted(start.to_string()) << '\n';
+    if (months != 0) toml << "end = " << quoted((start + (months - 1)).to_string()) << '\n';
+}
+
+void write_regulation(std::ostream& toml, const PlannerRegulation& r, std::size_t i,
+                      const PlannerRequest& request) {
+    toml << "\n[[policy]]\n"
+         << "name = " << quoted("regulation-" + std::to_string(i + 1)) << '\n'
+         << "kind = \"enforcement\"\n"
+         << "description = \"A regulation requiring active membership, added on the planner's "
+            "page.\"\n"
+         << "regions = [" << quoted(request.region) << "]\n";
+    write_policy_window(toml, r.start, r.months, request);
+    toml << "register_multiplier = " << toml_number(r.register_multiplier) << '\n';
+    if (!r.occupations.empty()) {
+        toml << "occupations = [";
+        for (std::size_t k = 0; k < r.occupations.size(); ++k)
+            toml << (k ? ", " : "") << quoted(r.occupations[k]);
+        toml << "]\n";
+    }
+    toml << "permit_rate = " << toml_number(r.permit_rate) << '\n'
+         << "permit_compliance = " << toml_number(r.permit_compliance) << '\n'
+         << "cost_idr_per_month = " << toml_number(r.cost_idr_per_month) << '\n';
+}
+
+void write_outreach(std::ostream& toml, const PlannerOutreach& o, std::size_t i,
+                    const PlannerRequest& request) {
+    toml << "\n[[policy]]\n"
+         << "name = " << quoted("outreach-" + std::to_string(i + 1)) << '\n'
+         << "kind = \"campaign\"\n"
+         << "description = \"An outreach campaign, added on the planner's page.\"\n"
+         << "regions = [" << quoted(request.region) << "]\n";
+    write_policy_window(toml, o.start, o.months, request);
+    toml << "awareness_gain = " << toml_number(o.awareness_gain) << '\n'
+         << "fear_reduction = " << toml_number(o.fear_reduction) << '\n';
+    if (o.registration_success)
+        toml << "registration_success = " << toml_number(*o.registration_success) << '\n';
+    if (o.within_km_of_office)
+        toml << "within_km_of_office = " << toml_number(*o.within_km_of_office) << '\n';
+    toml << "cost_idr_per_worker_month = " << toml_number(o.cost_idr_per_worker_month) << '\n'
+         << "cost_idr_per_month = " << toml_number(o.cost_idr_per_month) << '\n';
+}
+
 } // namespace
 
 PlannerRequest planner_request(const PlannerFields& fields) {
@@ -184,9 +299,25 @@ PlannerRequest planner_request(const PlannerFields& fields) {
         if (seed < 0) bad_field("seed", "must not be negative");
         r.seed = static_cast<std::uint64_t>(seed);
     }
-    const std::size_t programmes = values_of(fields, "kind").size();
+    // A page has a few of each; a bound keeps reading a request linear in its size.
+    constexpr std::size_t most = 64;
+    const auto count = [&](std::size_t n, const std::string& field, const std::string& what) {
+        if (n > most)
+            bad_field(field, std::to_string(n) + " " + what + "; a request has at most " +
+                                 std::to_string(most));
+        return n;
+    };
+    const std::size_t programmes = count(values_of(fields, "kind").size(), "kind", "programmes");
     for (std::size_t i = 0; i < programmes; ++i)
         r.programmes.push_back(programme_of(fields, i));
+    const std::size_t regulations =
+        count(entries_of(fields, regulation_fields), "regulation", "regulations");
+    for (std::size_t i = 0; i < regulations; ++i)
+        r.regulations.push_back(regulation_of(fields, i));
+    const std::size_t campaigns =
+        count(entries_of(fields, outreach_fields), "outreach", "outreach campaigns");
+    for (std::size_t i = 0; i < campaigns; ++i)
+        r.outreach.push_back(outreach_of(fields, i));
     return r;
 }
 
@@ -208,8 +339,9 @@ std::string planner_scenario_toml(const PlannerRequest& request, const RegionTab
 
     std::ostringstream toml;
     toml << "# " << area_name << " (" << request.region << "): "
-         << (baseline ? "the baseline, without funding programmes"
-                      : "the planner's programmes against the baseline")
+         << (baseline ? "the baseline, without funding programmes, regulations or outreach"
+                      : "the planner's programmes, regulations and outreach against the "
+                        "baseline")
          << ", written by `ulcsim serve`.\n"
          << "# Reproduce the page's numbers with\n"
          << "#   ulcsim compare baseline.toml scenario.toml\n\n"
@@ -229,9 +361,14 @@ std::string planner_scenario_toml(const PlannerRequest& request, const RegionTab
          << "initial_coverage_from = \"province_active_2023_12\"\n\n"
          << "[behaviour]\n"
          << "employer_registration = \"steady_state\"\n";
-    if (!baseline)
+    if (!baseline) {
         for (std::size_t i = 0; i < request.programmes.size(); ++i)
             write_programme(toml, request.programmes[i], i, request);
+        for (std::size_t i = 0; i < request.regulations.size(); ++i)
+            write_regulation(toml, request.regulations[i], i, request);
+        for (std::size_t i = 0; i < request.outreach.size(); ++i)
+            write_outreach(toml, request.outreach[i], i, request);
+    }
     return toml.str();
 }
 

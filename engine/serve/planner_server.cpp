@@ -1,9 +1,18 @@
-// PlannerApi on cpp-httplib: the routes, the body limit, and one running comparison per page.
+// PlannerApi on cpp-httplib: the routes, the body limit, the bounded number of comparisons,
+// their progress, and one running comparison per page.
 
 #include "ulcsim/planner_server.hpp"
 
+#include "json_writer.hpp"
+#include "planner_runs.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <httplib.h>
+#include <netdb.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace ulcsim {
 
@@ -16,52 +25,125 @@ void reply(httplib::Response& res, const ApiResponse& answer) {
     res.set_header("Cache-Control", "no-store");
 }
 
+void reply_errors(httplib::Response& res, int status, const std::string& message) {
+    detail::JsonWriter j;
+    j.raw("{").key("errors").strs({message}).raw("}");
+    reply(res, {status, "application/json", j.take()});
+}
+
 bool is_form(const httplib::Request& req) {
     return req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0;
+}
+
+// Why `host`:`port` cannot be bound, asked of the system with a socket of its own (cpp-httplib
+// does not keep the error): the port in use, or the address not one of this machine.
+std::string bind_failure(const std::string& host, int port) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    addrinfo* found = nullptr;
+    const std::string service = std::to_string(port);
+    if (const int e = getaddrinfo(host.c_str(), service.c_str(), &hints, &found); e != 0)
+        return std::string("not an address: ") + gai_strerror(e);
+    std::string why = "not an address of this machine";
+    for (addrinfo* a = found; a; a = a->ai_next) {
+        const int fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+        if (fd < 0) continue;
+        const int yes = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        const int bound = ::bind(fd, a->ai_addr, a->ai_addrlen);
+        const int error = errno;
+        close(fd);
+        if (bound == 0) continue; // free now: it was taken a moment ago
+        why = error == EADDRINUSE      ? "port " + service + " is in use"
+              : error == EADDRNOTAVAIL ? "not an address of this machine"
+                                       : std::strerror(error);
+        if (error == EADDRINUSE) break;
+    }
+    freeaddrinfo(found);
+    return why;
+}
+
+// The id a request names itself by (page session or run): empty when absent; nullopt when
+// it is not one the server keeps.
+std::optional<std::string> id_param(const httplib::Request& req, const char* name) {
+    if (!req.has_param(name)) return std::string();
+    const std::string id = req.get_param_value(name);
+    if (!serve::valid_run_id(id)) return std::nullopt;
+    return id;
 }
 
 } // namespace
 
 struct PlannerServer::Impl {
-    explicit Impl(PlannerApi api_) : api(std::move(api_)) {}
+    explicit Impl(PlannerApi api_)
+        : api(std::move(api_)), runs(api.limits().max_running, api.limits().max_waiting) {}
 
     PlannerApi api;
+    serve::PlannerRuns runs;
     httplib::Server server;
     // The listening socket, so that bind() can give it a longer queue of connections than
     // cpp-httplib's 5: beyond the queue the kernel drops connections whose requests have been
     // sent, and a page's requests then fail after the read timeout instead of waiting.
     int listening_socket = -1;
-    // A page names itself with a session id; a newer comparison from the same page sets the
-    // stop flag of the one still running, whose ensemble then ends between months.
-    std::mutex sessions_mutex;
-    std::map<std::string, std::shared_ptr<std::atomic<bool>>> running;
+    std::string bind_error;
 
-    std::shared_ptr<std::atomic<bool>> start_for(const std::string& session) {
-        auto flag = std::make_shared<std::atomic<bool>>(false);
-        if (session.empty()) return flag;
-        const std::lock_guard lock(sessions_mutex);
-        auto& current = running[session];
-        if (current) *current = true;
-        current = flag;
-        return flag;
-    }
-    void finished(const std::string& session, const std::shared_ptr<std::atomic<bool>>& flag) {
-        if (session.empty()) return;
-        const std::lock_guard lock(sessions_mutex);
-        const auto it = running.find(session);
-        if (it != running.end() && it->second == flag) running.erase(it);
+    void compare(const httplib::Request& req, httplib::Response& res) {
+        const auto session = id_param(req, "session");
+        const auto run = id_param(req, "run");
+        if (!session || !run) {
+            reply_errors(res, 400, "session and run ids are 1 to 64 letters, digits, '-' or '_'");
+            return;
+        }
+        // A body over the limit is refused before it takes a place (cpp-httplib limits a
+        // body with a length, not a chunked one).
+        if (req.body.size() > api.limits().max_body_bytes) {
+            reply(res, api.compare(req.body, false, {}, nullptr));
+            return;
+        }
+        const auto ticket = runs.admit(*session, *run);
+        if (!ticket) {
+            reply_errors(res, 503, runs.busy_message());
+            res.set_header("Retry-After", std::to_string(serve::PlannerRuns::retry_after_seconds));
+            return;
+        }
+        if (!runs.wait_turn(*ticket)) {
+            reply_errors(res, 409, "superseded by a newer request from the same page");
+            return;
+        }
+        const ApiResponse answer =
+            api.compare(req.body, is_form(req), req.params, ticket->stop(),
+                        [&](const EnsembleProgress& p) { ticket->progressed(p); });
+        ticket->finish(answer.status == 200   ? serve::RunState::done
+                       : answer.status == 409 ? serve::RunState::stopped
+                                              : serve::RunState::failed);
+        reply(res, answer);
     }
 
     void routes() {
         server.set_socket_options([this](socket_t socket) {
-            httplib::default_socket_options(socket);
+            // Not cpp-httplib's default_socket_options: its SO_REUSEPORT would let a second
+            // server bind the port beside the first (and the kernel share connections
+            // between them). SO_REUSEADDR alone rebinds a port left in TIME_WAIT.
+            const int yes = 1;
+            setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
             listening_socket = socket;
         });
-        server.set_payload_max_length(api.limits().max_body_bytes);
+        // Threads for every comparison running or waiting, and some for the page, the
+        // region list and the progress polls, which are answered meanwhile.
+        const auto& limits = api.limits();
+        const auto pool = static_cast<std::size_t>(
+            std::max(8, std::max(1, limits.max_running) + std::max(0, limits.max_waiting) + 4));
+        server.new_task_queue = [pool] { return new httplib::ThreadPool(pool); };
+        server.set_payload_max_length(limits.max_body_bytes);
         for (const char* path : {"/", "/planner.js", "/planner.css"})
             server.Get(path, [](const httplib::Request& req, httplib::Response& res) {
                 reply(res, planner_page_file(req.path));
             });
+        server.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) {
+            reply(res, {200, "application/json", runs.health_json()});
+        });
         server.Get("/api/regions", [this](const httplib::Request&, httplib::Response& res) {
             reply(res, api.regions());
         });
@@ -73,12 +155,16 @@ struct PlannerServer::Impl {
                    [this](const httplib::Request& req, httplib::Response& res) {
                        reply(res, api.scenario_toml(req.params, true));
                    });
+        server.Get("/api/progress", [this](const httplib::Request& req, httplib::Response& res) {
+            const auto run = id_param(req, "run");
+            if (!run || run->empty()) {
+                reply_errors(res, 400, "run: 1 to 64 letters, digits, '-' or '_'");
+                return;
+            }
+            reply(res, {200, "application/json", runs.progress_json(*run)});
+        });
         server.Post("/api/compare", [this](const httplib::Request& req, httplib::Response& res) {
-            const std::string session =
-                req.has_param("session") ? req.get_param_value("session") : std::string();
-            const auto flag = start_for(session);
-            reply(res, api.compare(req.body, is_form(req), req.params, flag.get()));
-            finished(session, flag);
+            compare(req, res);
         });
     }
 };
@@ -92,9 +178,17 @@ PlannerServer::~PlannerServer() = default;
 int PlannerServer::bind(const std::string& host, int port) {
     const int bound = port == 0 ? impl_->server.bind_to_any_port(host)
                                 : (impl_->server.bind_to_port(host, port) ? port : -1);
+    if (bound < 0) {
+        impl_->bind_error = bind_failure(host, port);
+        return -1;
+    }
     // Listening again on a listening socket only changes its queue's length (Linux).
-    if (bound > 0 && impl_->listening_socket >= 0) ::listen(impl_->listening_socket, SOMAXCONN);
+    if (impl_->listening_socket >= 0) ::listen(impl_->listening_socket, SOMAXCONN);
     return bound;
+}
+
+const std::string& PlannerServer::bind_error() const {
+    return impl_->bind_error;
 }
 
 bool PlannerServer::listen() {

@@ -9,12 +9,14 @@
 
 #include "ulcsim/calendar.hpp"
 #include "ulcsim/comparison.hpp"
+#include "ulcsim/execution.hpp"
 #include "ulcsim/regions.hpp"
 #include "ulcsim/scenario.hpp"
 
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,6 +32,10 @@ struct PlannerLimits {
     int max_months = 240;
     std::size_t max_body_bytes = 1 << 20; ///< a request body beyond this is refused (413)
     int threads = 0;                      ///< per request's ensemble; 0: every core
+    /// Comparisons simulated at once, and comparisons waiting for their turn: a request
+    /// beyond both is refused with 503 (a burst is not queued without bound).
+    int max_running = 2;
+    int max_waiting = 4;
 };
 
 /// A funding programme as the page edits it.
@@ -38,14 +44,41 @@ struct PlannerProgramme {
     double budget_idr_per_year = 0; ///< 0: no budget limit
     std::optional<Month> start;     ///< unset: the run's start
     int months = 12;
-    std::int64_t quota_workers = 0; ///< 0: no quota
+    std::int64_t quota_workers = 0;  ///< 0: no quota
+    std::int64_t quota_per_desa = 0; ///< most members in each desa/kelurahan; 0: no limit
     std::array<bool, segment_count> segments{false, false, true};
     int max_income_band = 4;
     double member_share = 0; ///< the co-payment: share of the premium the member pays
     double premium_idr_per_month = statutory_bpu_premium_idr;
 };
 
-/// A region's baseline and the programmes added to it.
+/// A regulation as the page edits it: an enforcement policy (a Perda/Perbup requiring active
+/// membership, with its tender and permit conditions).
+struct PlannerRegulation {
+    std::optional<Month> start; ///< unset: the run's start
+    int months = 0;             ///< 0: in force to the end of the run
+    double register_multiplier = 1;
+    /// The occupations it acts on (["construction"]: a condition on construction tenders);
+    /// empty: all.
+    std::vector<std::string> occupations;
+    double permit_rate = 0;
+    double permit_compliance = 0.5;
+    double cost_idr_per_month = 0;
+};
+
+/// An outreach campaign as the page edits it: a campaign policy.
+struct PlannerOutreach {
+    std::optional<Month> start; ///< unset: the run's start
+    int months = 12;            ///< 0: to the end of the run
+    double awareness_gain = 0;
+    double fear_reduction = 0;
+    std::optional<double> registration_success; ///< assisted registration while in force
+    std::optional<double> within_km_of_office;  ///< unset: every village
+    double cost_idr_per_worker_month = 0;
+    double cost_idr_per_month = 0;
+};
+
+/// A region's baseline and the programmes, regulations and outreach added to it.
 struct PlannerRequest {
     std::string region; ///< a kab/kota ("33.71") or province ("33") code
     Month start{2025, 1};
@@ -53,22 +86,32 @@ struct PlannerRequest {
     int replicates = 10;
     std::uint64_t seed = 1;
     std::vector<PlannerProgramme> programmes;
+    std::vector<PlannerRegulation> regulations;
+    std::vector<PlannerOutreach> outreach;
 };
 
 /// Form fields as a request carries them (repeated names in order: programme i takes the
 /// i-th value of each programme field).
 using PlannerFields = std::multimap<std::string, std::string>;
 
-/// Reads a request from form fields: region, start, months, replicates, seed, and for each
-/// programme kind, budget, from, funded_months, quota, segments (comma-separated),
-/// max_income_band, member_share. Throws InputError naming the field of a value that is
-/// not a number or not a known name; ranges are the scenario validator's to check.
+/// Reads a request from form fields: region, start, months, replicates, seed; for each
+/// programme kind, budget, from, funded_months, quota, quota_per_desa, segments
+/// (comma-separated), max_income_band, member_share, premium; for each regulation
+/// regulation_from, regulation_months, register_multiplier, regulation_occupations
+/// (comma-separated), permit_rate, permit_compliance, regulation_cost; for each outreach
+/// campaign outreach_from, outreach_months, awareness_gain, fear_reduction,
+/// registration_success, within_km_of_office, outreach_cost_per_worker, outreach_cost. The
+/// i-th value of a field belongs to the i-th entry (an empty value: the default); there are
+/// as many programmes as `kind` values, and as many regulations (outreach campaigns) as the
+/// most values any of their fields has. Throws InputError naming the field of a value that
+/// is not a number or not a known name; ranges are the scenario validator's to check.
 PlannerRequest planner_request(const PlannerFields& fields);
 
 /// The request as a scenario: the region at one agent per worker or, above the limit's
 /// agents, at the fewest workers per agent that fit; starting coverage from the province's
 /// Dec 2023 participants; the employer registration at its steady state. Without
-/// programmes when `baseline`. Throws InputError for an unknown region.
+/// programmes, regulations and outreach when `baseline`. Throws InputError for an unknown
+/// region.
 std::string planner_scenario_toml(const PlannerRequest& request, const RegionTable& regions,
                                   const PlannerLimits& limits, bool baseline);
 
@@ -92,8 +135,8 @@ struct PlannerComparison {
     std::vector<PlannerInterval> workers_added; ///< covered, policy − baseline, paired
     std::optional<Month> funding_ends;          ///< the last month any window funds
     std::optional<PlannerInterval> workers_added_at_funding_end;
-    /// Rupiah over the run by source: each programme kind's premiums, and members'
-    /// co-payments ("member").
+    /// Rupiah over the run by source: each programme kind's premiums, members' co-payments
+    /// ("member") and what regulations and outreach cost ("policies").
     std::vector<std::pair<std::string, PlannerInterval>> rupiah_by_source;
     double goal = 1; ///< coverage share: the request's target or the scenario's ULC threshold
     GoalReached baseline_goal, policy_goal;
@@ -107,11 +150,14 @@ struct PlannerComparison {
 /// Refuses a scenario larger than the limits allow, saying what would make it fit.
 void check_planner_limits(const Scenario& scenario, const PlannerLimits& limits);
 
-/// Runs `policy` and `baseline` (the policy without programmes) with common random numbers
-/// on `threads` threads; stops with ulcsim::Stopped once `stop` is set. `goal`: the
-/// coverage share to report reaching (unset: the scenario's ULC threshold).
-PlannerComparison compare_planner(const Scenario& policy, const Scenario& baseline, int threads,
-                                  const std::atomic<bool>* stop, std::optional<double> goal);
+/// Runs `policy` and `baseline` (the policy without programmes and policies) with common
+/// random numbers on `threads` threads; stops with ulcsim::Stopped once `stop` is set.
+/// `goal`: the coverage share to report reaching (unset: the scenario's ULC threshold).
+/// `on_progress` (if set) is told how far both ensembles together are.
+PlannerComparison
+compare_planner(const Scenario& policy, const Scenario& baseline, int threads,
+                const std::atomic<bool>* stop, std::optional<double> goal,
+                const std::function<void(const EnsembleProgress&)>& on_progress = {});
 
 /// The comparison as the page's JSON.
 std::string planner_comparison_json(const PlannerComparison& comparison);

@@ -5,10 +5,13 @@
 //
 // Starts `ulcsim serve --port 0`, opens the page for Kota Magelang, moves the first
 // programme's budget slider with the keyboard as a user would, waits for the page to show
-// the new comparison, downloads the scenario and baseline TOML from the page's links, runs
-// `ulcsim compare baseline.toml scenario.toml` on them and checks the page's figures against
-// its CSV. Switches the page to English. Fails on any console message of type error or
-// warning, any uncaught exception and any failed request.
+// the new comparison; sets a per-desa quota, adds a regulation and moves its employer
+// registration slider, and adds an outreach campaign; downloads the scenario and baseline
+// TOML from the page's links, runs `ulcsim compare baseline.toml scenario.toml` on them and
+// checks the page's figures against its CSV. Checks that the page asked the server for its
+// progress while it waited, and hid the progress bar when done. Switches the page to English.
+// Fails on any console message of type error or warning, any uncaught exception and any
+// failed request.
 //
 // Exit status 0 passed, 1 failed, 77 skipped: Chromium or puppeteer-core missing outside CI
 // (with CI=true a missing tool fails). setup.sh installs both (tests/browser/package.json).
@@ -106,8 +109,10 @@ async function main() {
       if (!(r.url().includes('/api/compare') && r.failure() && r.failure().errorText === 'net::ERR_ABORTED'))
         problems.push(`request failed: ${r.url()} ${r.failure() && r.failure().errorText}`);
     });
+    let progressPolls = 0;
     page.on('response', (r) => {
       if (r.status() >= 400 && r.status() !== 409) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+      if (r.url().includes('/api/progress?run=')) progressPolls++;
     });
 
     await page.goto(url + '?region=33.71', { waitUntil: 'load' });
@@ -125,13 +130,40 @@ async function main() {
     const after = await waitForUpdate(page, first.generation, 'budget=600000000');
     check(after.state === 'done', 'comparison after the move: ' + after.text);
 
+    const moneyAfter = await shown(page, 'money');
+    check(moneyAfter > moneyBefore, `a larger budget spends more: ${moneyBefore} → ${moneyAfter}`);
+    const coverageBefore = await shown(page, 'coverage-end');
+
+    // A per-desa quota (typed), then a regulation whose employer registration slider moves
+    // from 2× to 2.5× (five steps of 0.1), then an outreach campaign.
+    const quota = await page.$('.programme [name=quota_per_desa]');
+    await quota.focus();
+    for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowRight'); // 30 × 5 = 150
+    const quotaSet = await waitForUpdate(page, after.generation, 'quota_per_desa=150');
+    check(quotaSet.state === 'done', 'comparison after the per-desa quota: ' + quotaSet.text);
+    await page.click('#add-regulation');
+    const multiplier = await page.$('fieldset.regulation [name=register_multiplier]');
+    await multiplier.focus();
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+    const shownMultiplier = await page.$eval('fieldset.regulation [name=register_multiplier_shown]', (o) => o.textContent);
+    check(shownMultiplier === '2.5×', `the multiplier shown beside its slider: ${shownMultiplier}`);
+    const regulated = await waitForUpdate(page, quotaSet.generation, 'register_multiplier=2.5');
+    check(regulated.state === 'done', 'comparison after the regulation: ' + regulated.text);
+    const coverageRegulated = await shown(page, 'coverage-end');
+    check(coverageRegulated > coverageBefore,
+      `the regulation adds coverage at the end: ${coverageBefore} → ${coverageRegulated}`);
+    await page.click('#add-outreach');
+    const campaigned = await waitForUpdate(page, regulated.generation, 'awareness_gain=0.03');
+    check(campaigned.state === 'done', 'comparison after the outreach campaign: ' + campaigned.text);
+    check(await page.$eval('#progress-line', (p) => p.hidden), 'the progress bar is hidden when done');
+    check(progressPolls > 0, 'the page never asked for its progress');
+
     const figures = {
       money: await shown(page, 'money'),
       cost: await shown(page, 'cost'),
       coverageEnd: await shown(page, 'coverage-end'),
       workersAdded: await shown(page, 'workers-added'),
     };
-    check(figures.money > moneyBefore, `a larger budget spends more: ${moneyBefore} → ${figures.money}`);
     check(figures.workersAdded > 0, `workers added: ${figures.workersAdded}`);
 
     // The downloads, fetched as the page links them.
@@ -142,8 +174,12 @@ async function main() {
     const baselineFile = path.join(workDir, 'baseline.toml');
     fs.writeFileSync(scenarioFile, await fetchText(links));
     fs.writeFileSync(baselineFile, await fetchText(baselineLink));
-    check(fs.readFileSync(scenarioFile, 'utf8').includes('2025 = 600000000'),
-      'the downloaded scenario has the budget the slider set');
+    const scenarioText = fs.readFileSync(scenarioFile, 'utf8');
+    for (const line of ['2025 = 600000000', 'quota_per_village = 150', 'register_multiplier = 2.5',
+      'kind = "enforcement"', 'kind = "campaign"', 'awareness_gain = 0.03'])
+      check(scenarioText.includes(line + '\n'), `the downloaded scenario has ${line}`);
+    check(!fs.readFileSync(baselineFile, 'utf8').includes('[[policy]]'),
+      'the downloaded baseline has no regulation or campaign');
     const csvText = await page.evaluate(async () =>
       (await fetch(document.getElementById('download-csv').href)).text());
     check(csvText.startsWith('measure,month,scenario,mean,p05,p95\n') && csvText.includes('money_spent_idr'),

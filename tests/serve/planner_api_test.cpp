@@ -7,6 +7,7 @@
 #include "ulcsim/comparison.hpp"
 #include "ulcsim/planner_server.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <future>
@@ -39,6 +40,34 @@ PlannerFields magelang_fields(double budget_idr = 300'000'000) {
             {"segments", "vulnerable"},
             {"max_income_band", "4"},
             {"member_share", "0.1"}};
+}
+
+// The same with a per-desa quota, a regulation (with the construction tender condition and
+// the permit condition, at a cost) and an outreach campaign, as the page's controls send them.
+PlannerFields magelang_levers_fields(const std::string& quota_per_desa = "40") {
+    PlannerFields fields = magelang_fields();
+    // Shorter than magelang_fields(): the regulation from 2025-04 acts for eleven months.
+    fields.find("months")->second = "14";
+    fields.find("replicates")->second = "3";
+    const std::vector<std::pair<std::string, std::string>> more{
+        {"quota_per_desa", quota_per_desa},
+        {"regulation_from", "2025-04"},
+        {"regulation_months", "0"},
+        {"register_multiplier", "2.5"},
+        {"regulation_occupations", "construction"},
+        {"permit_rate", "0.003"},
+        {"permit_compliance", "0.5"},
+        {"regulation_cost", "1000000"},
+        {"outreach_from", ""},
+        {"outreach_months", "12"},
+        {"awareness_gain", "0.03"},
+        {"fear_reduction", "0.05"},
+        {"registration_success", ""},
+        {"within_km_of_office", "5"},
+        {"outreach_cost_per_worker", "100"}};
+    for (const auto& field : more)
+        fields.insert(field);
+    return fields;
 }
 
 // The number after `"key":` following the first `anchor` in `json` (NaN as null).
@@ -166,62 +195,192 @@ TEST(PlannerApi, LargeAreasRunWithinTheAgentLimit) {
         << refused.body;
 }
 
-TEST(PlannerApi, TheDownloadedScenarioReproducesTheNumbersThroughTheCompareLibrary) {
+TEST(PlannerApi, PerDesaQuotaRegulationAndOutreachBecomeTheScenariosKeys) {
     const PlannerApi api = make_api();
-    const PlannerFields fields = magelang_fields();
-    const ApiResponse answer = api.compare("", true, fields, nullptr);
-    ASSERT_EQ(answer.status, 200) << answer.body;
+    const ApiResponse toml = api.scenario_toml(magelang_levers_fields(), false);
+    ASSERT_EQ(toml.status, 200) << toml.body;
+    const Scenario s = load_scenario_text(toml.body, "scenario.toml");
+    ASSERT_EQ(s.programmes.size(), 1u);
+    EXPECT_EQ(s.programmes[0].quota_per_village, 40);
+    ASSERT_EQ(s.policies.size(), 2u);
+    const Policy& regulation = s.policies[0];
+    EXPECT_EQ(regulation.kind, PolicyKind::enforcement);
+    EXPECT_EQ(regulation.start, (Month{2025, 4}));
+    EXPECT_FALSE(regulation.end.has_value());
+    EXPECT_EQ(regulation.register_multiplier, 2.5);
+    for (std::size_t o = 0; o < occupation_count; ++o)
+        EXPECT_EQ(regulation.occupations[o], occupation_names[o] == "construction")
+            << occupation_names[o];
+    EXPECT_EQ(regulation.permit_rate, 0.003);
+    EXPECT_EQ(regulation.permit_compliance, 0.5);
+    EXPECT_EQ(regulation.cost_idr_per_month, 1e6);
+    const Policy& outreach = s.policies[1];
+    EXPECT_EQ(outreach.kind, PolicyKind::campaign);
+    EXPECT_EQ(outreach.start, (Month{2025, 1}));
+    EXPECT_EQ(outreach.end, (Month{2025, 12}));
+    EXPECT_EQ(outreach.awareness_gain, 0.03);
+    EXPECT_EQ(outreach.fear_reduction, 0.05);
+    EXPECT_FALSE(outreach.registration_success.has_value());
+    EXPECT_EQ(outreach.within_km_of_office, 5.0);
+    EXPECT_EQ(outreach.cost_idr_per_worker_month, 100);
+    // The baseline has none of them.
+    const Scenario baseline =
+        load_scenario_text(api.scenario_toml(magelang_levers_fields(), true).body, "baseline.toml");
+    EXPECT_TRUE(baseline.programmes.empty());
+    EXPECT_TRUE(baseline.policies.empty());
 
-    ScratchDir dir;
-    const auto policy_file = dir.write("scenario.toml", api.scenario_toml(fields, false).body);
-    const auto baseline_file = dir.write("baseline.toml", api.scenario_toml(fields, true).body);
-    const std::vector<Scenario> scenarios{load_scenario(baseline_file), load_scenario(policy_file)};
-    OutcomeSettings settings;
-    settings.start = scenarios[1].run.start;
-    settings.months = scenarios[1].run.months;
-    settings.coverage_months = default_coverage_months(settings.start, settings.months);
-    const auto measures = outcome_measures(settings);
-    ExecutionContext context;
-    context.threads = 2;
-    const MeasuredScenarios measured =
-        measure_scenarios(scenarios, 6, settings, runner_on(context));
+    // Values the validator refuses are refused at their line, as `ulcsim validate` says.
+    PlannerFields fields = magelang_levers_fields();
+    fields.find("register_multiplier")->second = "500";
+    const ApiResponse multiplier = api.compare("", true, fields, nullptr);
+    EXPECT_EQ(multiplier.status, 400);
+    EXPECT_NE(multiplier.body.find("scenario.toml:"), std::string::npos) << multiplier.body;
+    EXPECT_NE(multiplier.body.find("policy[0].register_multiplier"), std::string::npos)
+        << multiplier.body;
+    fields = magelang_levers_fields("-3");
+    const ApiResponse quota = api.compare("", true, fields, nullptr);
+    EXPECT_EQ(quota.status, 400);
+    EXPECT_NE(quota.body.find("programme[0].quota_per_village"), std::string::npos) << quota.body;
+    // Fields that are not numbers or names are named as the page's entries.
+    fields = magelang_levers_fields();
+    fields.find("regulation_occupations")->second = "builders";
+    const ApiResponse occupation = api.compare("", true, fields, nullptr);
+    EXPECT_EQ(occupation.status, 400);
+    EXPECT_NE(occupation.body.find("regulation[0].occupations: unknown value 'builders'"),
+              std::string::npos)
+        << occupation.body;
+    fields = magelang_levers_fields();
+    fields.find("awareness_gain")->second = "some";
+    const ApiResponse gain = api.compare("", true, fields, nullptr);
+    EXPECT_EQ(gain.status, 400);
+    EXPECT_NE(gain.body.find("outreach[0].awareness_gain: expected a number, got 'some'"),
+              std::string::npos)
+        << gain.body;
+    // A request has at most 64 of each.
+    fields = magelang_levers_fields();
+    for (int i = 0; i < 64; ++i)
+        fields.insert({"permit_rate", "0"});
+    const ApiResponse many = api.scenario_toml(fields, false);
+    EXPECT_EQ(many.status, 400);
+    EXPECT_NE(many.body.find("regulation: 65 regulations; a request has at most 64"),
+              std::string::npos)
+        << many.body;
+    // A second campaign given by one field only: its other fields take their defaults.
+    fields = magelang_levers_fields();
+    fields.insert({"awareness_gain", "0.01"});
+    const Scenario two = load_scenario_text(api.scenario_toml(fields, false).body, "s.toml");
+    ASSERT_EQ(two.policies.size(), 3u);
+    EXPECT_EQ(two.policies[2].awareness_gain, 0.01);
+    EXPECT_EQ(two.policies[2].fear_reduction, 0);
+}
 
-    const auto expect_same = [](double shown, double expected, const std::string& what) {
-        if (std::isnan(expected))
-            EXPECT_TRUE(std::isnan(shown)) << what;
-        else
-            EXPECT_DOUBLE_EQ(shown, expected) << what;
+TEST(PlannerApi, APerDesaQuotaBindsTheProgrammeAndPoliciesCostWhatTheySay) {
+    const PlannerApi api = make_api();
+    const RegionTable regions = RegionTable::load(RegionTable::default_data_dir());
+    const int villages = regions.regions()[*regions.find_region("33.71")].villages();
+    ASSERT_GT(villages, 0);
+    // Fourteen months, two replicates: enough to see each effect.
+    const auto levers = [](const std::string& quota_per_desa) {
+        PlannerFields fields = magelang_levers_fields(quota_per_desa);
+        fields.find("months")->second = "14";
+        fields.find("replicates")->second = "2";
+        return fields;
     };
-    for (std::size_t m = 0; m < measures.size(); ++m) {
-        // The measure's object: its baseline, policy and difference intervals.
-        const std::size_t at = answer.body.find("\"name\":\"" + measures[m].name + "\"");
-        ASSERT_NE(at, std::string::npos) << measures[m].name;
-        const std::size_t end = answer.body.find('}', answer.body.find("\"difference\"", at));
-        const std::string object = answer.body.substr(at, end - at + 1);
-        for (const std::size_t statistic : {0, 2, 8}) {
-            const std::string key = statistic == 0 ? "mean" : statistic == 2 ? "p05" : "p95";
-            expect_same(json_number(object, "\"baseline\"", key), measured.levels[0][m][statistic],
-                        measures[m].name + " baseline " + key);
-            expect_same(json_number(object, "\"policy\"", key), measured.levels[1][m][statistic],
-                        measures[m].name + " policy " + key);
-            expect_same(json_number(object, "\"difference\"", key),
-                        measured.differences[1][m][statistic],
-                        measures[m].name + " difference " + key);
-        }
-    }
-
-    // The programme acts: it covers workers and spends money, and paired differences show it.
-    EXPECT_GT(json_number(answer.body, "\"workers_added_at_funding_end\"", "mean"), 100);
+    // Two members in each of Kota Magelang's kelurahan at most: the programme (nine tenths
+    // of Rp16,800 a member-month, 12 months) spends at most villages × 2 × 12 × 15,120.
+    const ApiResponse bound = api.compare("", true, levers("2"), nullptr);
+    ASSERT_EQ(bound.status, 200) << bound.body;
+    const double most = villages * 2.0 * 12 * 16'800 * 0.9;
+    const double spent = json_number(bound.body, "\"source\":\"apbd_kabkota\"", "p95");
+    EXPECT_GT(spent, 0);
+    EXPECT_LE(spent, most * (1 + 1e-9));
+    const ApiResponse free = api.compare("", true, levers("0"), nullptr);
+    ASSERT_EQ(free.status, 200) << free.body;
+    EXPECT_GT(json_number(free.body, "\"source\":\"apbd_kabkota\"", "mean"), 2 * most);
+    // The regulation's Rp1 million a month from 2025-04 to the end (11 months) and the
+    // campaign's Rp100 per worker-month over 2025 are the "policies" source.
+    const double policies = json_number(bound.body, "\"source\":\"policies\"", "mean");
+    const double workers =
+        static_cast<double>(regions.regions()[*regions.find_region("33.71")].employed_workers);
+    EXPECT_GT(policies, 11e6 * (1 + 1e-9));
+    EXPECT_LE(policies, 11e6 + 12 * 100.0 * workers * 1.5);
+    // The regulation acts: with it, more workers are covered at the end than without.
+    PlannerFields regulation_only = levers("2");
+    regulation_only.find("awareness_gain")->second = "0";
+    regulation_only.find("fear_reduction")->second = "0";
+    regulation_only.find("outreach_cost_per_worker")->second = "0";
+    regulation_only.find("budget")->second = "1"; // a programme that can pay almost nobody
+    const ApiResponse acting = api.compare("", true, regulation_only, nullptr);
+    ASSERT_EQ(acting.status, 200) << acting.body;
     const std::string worker_months =
-        answer.body.substr(answer.body.find("\"name\":\"covered_worker_months\""));
-    EXPECT_GT(json_number(worker_months, "\"difference\"", "mean"), 0);
-    EXPECT_GT(json_number(answer.body, "\"source\":\"apbd_kabkota\"", "mean"), 0);
-    // Members pay a tenth of the premium, the programme nine tenths.
-    EXPECT_NEAR(json_number(answer.body, "\"source\":\"member\"", "mean") * 9,
-                json_number(answer.body, "\"source\":\"apbd_kabkota\"", "mean"),
-                json_number(answer.body, "\"source\":\"apbd_kabkota\"", "mean") * 1e-9);
-    // The budget binds: spending is within 2025's budget.
-    EXPECT_LE(json_number(answer.body, "\"source\":\"apbd_kabkota\"", "p95"), 300'000'000 * 1.0001);
+        acting.body.substr(acting.body.find("\"name\":\"covered_worker_months\""));
+    EXPECT_GT(json_number(worker_months, "\"difference\"", "p05"), 0) << acting.body.substr(0, 400);
+}
+
+TEST(PlannerApi, TheDownloadedScenarioReproducesTheNumbersThroughTheCompareLibrary) {
+    for (const PlannerFields& fields : {magelang_fields(), magelang_levers_fields()}) {
+        SCOPED_TRACE(fields.count("register_multiplier") ? "with regulation and outreach"
+                                                         : "a programme");
+        const PlannerApi api = make_api();
+        const ApiResponse answer = api.compare("", true, fields, nullptr);
+        ASSERT_EQ(answer.status, 200) << answer.body;
+
+        ScratchDir dir;
+        const auto policy_file = dir.write("scenario.toml", api.scenario_toml(fields, false).body);
+        const auto baseline_file = dir.write("baseline.toml", api.scenario_toml(fields, true).body);
+        const std::vector<Scenario> scenarios{load_scenario(baseline_file),
+                                              load_scenario(policy_file)};
+        OutcomeSettings settings;
+        settings.start = scenarios[1].run.start;
+        settings.months = scenarios[1].run.months;
+        settings.coverage_months = default_coverage_months(settings.start, settings.months);
+        settings.policy_costs = any_policy_costs(scenarios);
+        const auto measures = outcome_measures(settings);
+        ExecutionContext context;
+        context.threads = 2;
+        const MeasuredScenarios measured =
+            measure_scenarios(scenarios, static_cast<std::uint32_t>(scenarios[1].run.replicates),
+                              settings, runner_on(context));
+
+        const auto expect_same = [](double shown, double expected, const std::string& what) {
+            if (std::isnan(expected))
+                EXPECT_TRUE(std::isnan(shown)) << what;
+            else
+                EXPECT_DOUBLE_EQ(shown, expected) << what;
+        };
+        for (std::size_t m = 0; m < measures.size(); ++m) {
+            // The measure's object: its baseline, policy and difference intervals.
+            const std::size_t at = answer.body.find("\"name\":\"" + measures[m].name + "\"");
+            ASSERT_NE(at, std::string::npos) << measures[m].name;
+            const std::size_t end = answer.body.find('}', answer.body.find("\"difference\"", at));
+            const std::string object = answer.body.substr(at, end - at + 1);
+            for (const std::size_t statistic : {0, 2, 8}) {
+                const std::string key = statistic == 0 ? "mean" : statistic == 2 ? "p05" : "p95";
+                expect_same(json_number(object, "\"baseline\"", key),
+                            measured.levels[0][m][statistic],
+                            measures[m].name + " baseline " + key);
+                expect_same(json_number(object, "\"policy\"", key),
+                            measured.levels[1][m][statistic], measures[m].name + " policy " + key);
+                expect_same(json_number(object, "\"difference\"", key),
+                            measured.differences[1][m][statistic],
+                            measures[m].name + " difference " + key);
+            }
+        }
+
+        // The programme acts: it covers workers and spends money, and paired differences show it.
+        EXPECT_GT(json_number(answer.body, "\"workers_added_at_funding_end\"", "mean"), 100);
+        const std::string worker_months =
+            answer.body.substr(answer.body.find("\"name\":\"covered_worker_months\""));
+        EXPECT_GT(json_number(worker_months, "\"difference\"", "mean"), 0);
+        EXPECT_GT(json_number(answer.body, "\"source\":\"apbd_kabkota\"", "mean"), 0);
+        // Members pay a tenth of the premium, the programme nine tenths.
+        EXPECT_NEAR(json_number(answer.body, "\"source\":\"member\"", "mean") * 9,
+                    json_number(answer.body, "\"source\":\"apbd_kabkota\"", "mean"),
+                    json_number(answer.body, "\"source\":\"apbd_kabkota\"", "mean") * 1e-9);
+        // The budget binds: spending is within 2025's budget.
+        EXPECT_LE(json_number(answer.body, "\"source\":\"apbd_kabkota\"", "p95"),
+                  300'000'000 * 1.0001);
+    }
 }
 
 TEST(PlannerApi, AStoppedComparisonIs409) {
@@ -300,6 +459,208 @@ TEST(PlannerServer, ANewerRequestStopsTheOlderOneAndOthersAreServedMeanwhile) {
     const auto missing = client.Get("/../../etc/passwd");
     ASSERT_TRUE(missing);
     EXPECT_EQ(missing->status, 404);
+}
+
+// A server on a free port of 127.0.0.1 with `limits`, serving in a thread until it goes.
+class Serving {
+public:
+    explicit Serving(PlannerLimits limits)
+        : server_(PlannerApi(RegionTable::load(RegionTable::default_data_dir()), limits)) {
+        port_ = server_.bind("127.0.0.1", 0);
+        if (port_ > 0) thread_ = std::thread([this] { server_.listen(); });
+    }
+    ~Serving() {
+        server_.stop();
+        if (thread_.joinable()) thread_.join();
+    }
+    int port() const { return port_; }
+
+private:
+    PlannerServer server_;
+    int port_ = -1;
+    std::thread thread_;
+};
+
+std::string form_of(const PlannerFields& fields) {
+    std::string body;
+    for (const auto& [k, v] : fields)
+        body += (body.empty() ? "" : "&") + k + "=" + v;
+    return body;
+}
+
+// A comparison that runs for many seconds on one thread: Jawa Tengah, 50 replicates, ten years.
+PlannerFields slow_fields() {
+    PlannerFields slow = magelang_fields();
+    slow.find("region")->second = "33";
+    slow.find("kind")->second = "apbd_province";
+    slow.find("replicates")->second = "50";
+    slow.find("months")->second = "120";
+    return slow;
+}
+
+struct Progress {
+    std::string state;
+    double fraction = -1;
+};
+
+Progress progress_of(int port, const std::string& run) {
+    httplib::Client client("127.0.0.1", port);
+    const auto r = client.Get("/api/progress?run=" + run);
+    if (!r || r->status != 200) return {};
+    const auto at = r->body.find("\"state\":\"");
+    const auto end = r->body.find('"', at + 9);
+    return {r->body.substr(at + 9, end - at - 9), json_number(r->body, "\"run\"", "fraction")};
+}
+
+// Polls until `condition` holds of the run's progress, for at most `seconds`.
+template <class Condition>
+Progress wait_progress(int port, const std::string& run, Condition condition, double seconds) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    Progress p = progress_of(port, run);
+    while (!condition(p) && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        p = progress_of(port, run);
+    }
+    return p;
+}
+
+std::future<httplib::Result> post_compare(int port, const std::string& query,
+                                          const PlannerFields& fields) {
+    return std::async(std::launch::async, [port, query, body = form_of(fields)] {
+        httplib::Client client("127.0.0.1", port);
+        client.set_read_timeout(600, 0);
+        return client.Post("/api/compare?" + query, body, "application/x-www-form-urlencoded");
+    });
+}
+
+TEST(PlannerServer, ProgressRisesTo100AndAStoppedRunStopsWhereItWas) {
+    PlannerLimits limits;
+    limits.threads = 1;
+    limits.max_agents = 20'000;
+    const Serving server(limits);
+    ASSERT_GT(server.port(), 0);
+
+    // A run the server has not heard of (yet) is "unknown"; a bad id is refused.
+    EXPECT_EQ(progress_of(server.port(), "never-sent").state, "unknown");
+    httplib::Client client("127.0.0.1", server.port());
+    const auto bad = client.Get("/api/progress?run=..%2Fetc");
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->status, 400);
+
+    // A comparison of a province at 20,000 agents, 4 replicates, 24 months: followed from
+    // start to end, its fraction only rises, and ends at 1 when it is done.
+    PlannerFields province = magelang_fields();
+    province.find("region")->second = "33";
+    province.find("kind")->second = "apbd_province";
+    province.find("replicates")->second = "4";
+    auto answer = post_compare(server.port(), "session=p1&run=first", province);
+    std::vector<double> seen;
+    Progress p;
+    do {
+        p = progress_of(server.port(), "first");
+        if (p.state == "running") seen.push_back(p.fraction);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    } while (p.state != "done" && p.state != "failed" &&
+             answer.wait_for(std::chrono::seconds(0)) != std::future_status::ready);
+    const auto result = answer.get();
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->status, 200) << result->body.substr(0, 300);
+    p = progress_of(server.port(), "first");
+    EXPECT_EQ(p.state, "done");
+    EXPECT_EQ(p.fraction, 1.0);
+    ASSERT_GE(seen.size(), 3u) << "too few polls while it ran";
+    EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+    EXPECT_GT(seen.back(), seen.front());
+    EXPECT_TRUE(std::any_of(seen.begin(), seen.end(), [](double f) { return f > 0 && f < 1; }));
+
+    // A slow run, stopped by a newer request of its page: "stopped", and it goes no further.
+    auto older = post_compare(server.port(), "session=p1&run=older", slow_fields());
+    p = wait_progress(
+        server.port(), "older",
+        [](const Progress& q) { return q.state == "running" && q.fraction > 0; }, 60);
+    ASSERT_EQ(p.state, "running");
+    const auto newer = client.Post("/api/compare?session=p1&run=newer", form_of(magelang_fields()),
+                                   "application/x-www-form-urlencoded");
+    ASSERT_TRUE(newer);
+    EXPECT_EQ(newer->status, 200);
+    const auto old_answer = older.get();
+    ASSERT_TRUE(old_answer);
+    EXPECT_EQ(old_answer->status, 409);
+    const Progress stopped = progress_of(server.port(), "older");
+    EXPECT_EQ(stopped.state, "stopped");
+    EXPECT_LT(stopped.fraction, 0.5);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(progress_of(server.port(), "older").fraction, stopped.fraction);
+    const Progress done = progress_of(server.port(), "newer");
+    EXPECT_EQ(done.state, "done");
+    EXPECT_EQ(done.fraction, 1.0);
+}
+
+TEST(PlannerServer, BeyondTheRunningAndWaitingComparisonsA503WithRetryAfter) {
+    PlannerLimits limits;
+    limits.threads = 1;
+    limits.max_running = 1;
+    limits.max_waiting = 1;
+    limits.max_agents = 20'000;
+    const Serving server(limits);
+    ASSERT_GT(server.port(), 0);
+    httplib::Client client("127.0.0.1", server.port());
+
+    // One slow comparison runs, a small one waits for its turn: the server is full.
+    auto slow = post_compare(server.port(), "session=a&run=slow", slow_fields());
+    ASSERT_EQ(wait_progress(
+                  server.port(), "slow", [](const Progress& q) { return q.state == "running"; }, 60)
+                  .state,
+              "running");
+    auto waiting = post_compare(server.port(), "session=b&run=waiting", magelang_fields());
+    ASSERT_EQ(
+        wait_progress(
+            server.port(), "waiting", [](const Progress& q) { return q.state == "waiting"; }, 30)
+            .state,
+        "waiting");
+
+    // A third is refused at once, saying when to try again.
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto refused =
+        client.Post("/api/compare?session=c&run=refused", form_of(magelang_fields()),
+                    "application/x-www-form-urlencoded");
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 503);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+    EXPECT_EQ(refused->get_header_value("Retry-After"), "2");
+    EXPECT_EQ(refused->get_header_value("Content-Type"), "application/json");
+    EXPECT_EQ(refused->body, "{\"errors\":[\"the server is busy: as many comparisons are "
+                             "running (1) and waiting (1) as it takes; try again in 2 s\"]}");
+    EXPECT_EQ(progress_of(server.port(), "refused").state, "unknown");
+
+    // Cheap requests are answered meanwhile.
+    const auto page = client.Get("/");
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->status, 200);
+    const auto health = client.Get("/api/health");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+    EXPECT_EQ(health->body, "{\"status\":\"ok\",\"running\":1,\"waiting\":1,\"max_running\":1,"
+                            "\"max_waiting\":1}");
+    const auto toml = client.Get("/api/scenario.toml?region=33.71");
+    ASSERT_TRUE(toml);
+    EXPECT_EQ(toml->status, 200);
+
+    // The slow one's page moves on: its newer request takes the place the slow one gives up
+    // (no 503), the waiting one runs, and everything ends.
+    const auto newer = client.Post("/api/compare?session=a&run=newer", form_of(magelang_fields()),
+                                   "application/x-www-form-urlencoded");
+    ASSERT_TRUE(newer);
+    EXPECT_EQ(newer->status, 200) << newer->body.substr(0, 300);
+    const auto slow_answer = slow.get();
+    ASSERT_TRUE(slow_answer);
+    EXPECT_EQ(slow_answer->status, 409);
+    const auto waited = waiting.get();
+    ASSERT_TRUE(waited);
+    EXPECT_EQ(waited->status, 200);
+    const auto after = client.Get("/api/health");
+    ASSERT_TRUE(after);
+    EXPECT_NE(after->body.find("\"running\":0,\"waiting\":0"), std::string::npos) << after->body;
 }
 
 } // namespace

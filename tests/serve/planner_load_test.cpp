@@ -1,8 +1,9 @@
 // The planner's server (`ulcsim serve`) under a bounded load, on 127.0.0.1 only: many
 // requests at once — comparisons, the region list, oversized and malformed bodies, an
-// oversized chunked body, an over-long address — are each answered (queued, or refused with a
-// 4xx or 503), slow clients that send nothing do not hold up others, and the server answers
-// as before afterwards. A few seconds at most.
+// oversized chunked body, an over-long address — are each answered (run, or refused with a
+// 4xx, or a 503 with Retry-After for comparisons beyond the one running and two waiting), slow
+// clients that send nothing do not hold up others, and the server answers as before
+// afterwards. A few seconds at most.
 
 #include "ulcsim/planner_server.hpp"
 
@@ -13,7 +14,6 @@
 #include <httplib.h>
 #include <memory>
 #include <netinet/in.h>
-#include <set>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -42,6 +42,8 @@ private:
         PlannerLimits limits;
         limits.threads = 1;
         limits.max_body_bytes = body_limit;
+        limits.max_running = 1;
+        limits.max_waiting = 2;
         return PlannerApi(RegionTable::load(RegionTable::default_data_dir()), limits);
     }
     PlannerServer server_;
@@ -49,9 +51,9 @@ private:
     std::thread serving_;
 };
 
-/// A small comparison: Kota Magelang, two months, one replicate.
+/// A small comparison: Kota Magelang, twelve months, one replicate.
 std::string small_form() {
-    return "region=33.71&start=2025-01&months=2&replicates=1&seed=7&kind=apbd_kabkota&budget="
+    return "region=33.71&start=2025-01&months=12&replicates=1&seed=7&kind=apbd_kabkota&budget="
            "300000000&funded_months=12&quota=0&segments=vulnerable&max_income_band=4&member_"
            "share=0.1";
 }
@@ -61,6 +63,7 @@ struct Answer {
     std::string what;
     int status = -1; ///< -1: no answer (connection refused, reset or timed out)
     std::string body;
+    std::string retry_after;
 };
 
 httplib::Result request(httplib::Client& client, int kind, std::string& what) {
@@ -112,6 +115,7 @@ Answer send(int port, int kind) {
     if (r) {
         a.status = r->status;
         a.body = r->body;
+        a.retry_after = r->get_header_value("Retry-After");
     } else {
         a.body = httplib::to_string(r.error());
     }
@@ -160,12 +164,21 @@ TEST(PlannerLoad, ManyRequestsAtOnceAreEachAnsweredAndTheServerStaysUp) {
     for (std::thread& t : clients)
         t.join();
 
-    const std::set<int> busy{503};
+    int refused = 0, compared = 0;
     for (int i = 0; i < requests; ++i) {
         const Answer& a = answers[static_cast<std::size_t>(i)];
         SCOPED_TRACE(a.what);
         ASSERT_NE(a.status, -1) << "no answer: " << a.body;
-        if (busy.count(a.status)) continue; // refused while busy: allowed, never a crash
+        // Comparisons beyond those running and waiting are refused, saying when to try again;
+        // nothing else is.
+        if (a.status == 503) {
+            EXPECT_TRUE(i % 7 == 1 || i % 7 == 3) << a.body;
+            EXPECT_EQ(a.retry_after, "2");
+            EXPECT_EQ(a.body.rfind("{\"errors\":[\"the server is busy: ", 0), 0u) << a.body;
+            ++refused;
+            continue;
+        }
+        if (i % 7 == 1) ++compared;
         switch (i % 7) {
         case 0:
         case 6:
@@ -191,11 +204,26 @@ TEST(PlannerLoad, ManyRequestsAtOnceAreEachAnsweredAndTheServerStaysUp) {
         }
     }
 
-    // The slow clients did not stop anything; the server still answers.
+    // 32 comparisons at once against one running and two waiting: some were refused, some
+    // ran.
+    EXPECT_GT(refused, 0);
+    EXPECT_GT(compared, 0);
+
+    // The slow clients did not stop anything; the server still answers, and runs a
+    // comparison again.
     httplib::Client client("127.0.0.1", server.port());
     const auto regions = client.Get("/api/regions");
     ASSERT_TRUE(regions);
     EXPECT_EQ(regions->status, 200);
+    const auto health = client.Get("/api/health");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+    EXPECT_NE(health->body.find("\"running\":0,\"waiting\":0"), std::string::npos) << health->body;
+    client.set_read_timeout(60, 0);
+    const auto again =
+        client.Post("/api/compare", small_form(), "application/x-www-form-urlencoded");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->status, 200);
     for (const int fd : slow)
         close(fd);
     EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(30));
