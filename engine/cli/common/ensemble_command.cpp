@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "interruption.hpp"
+#include "out_of_memory.hpp"
 #include "process_role.hpp"
 #include "progress.hpp"
 #include "terminal_format.hpp"
@@ -164,7 +165,14 @@ void check_memory(const RunPlan& plan, const EnsembleOptions& options,
     if (!quiet)
         std::cerr << "  memory: up to " << byte_size(e.total()) << " (" << how << ") of "
                   << limit_text << '\n';
-    if (check.fits) return;
+    if (check.fits) {
+        std::size_t replicates = 0;
+        for (const PlannedScenario& m : plan.entries())
+            replicates += m.replicates.count;
+        note_ensemble_started(e.total(), resources.memory_limit == 0 ? 0 : limit,
+                              resources.memory_limit_source, replicates);
+        return;
+    }
 
     std::string fixes;
     for (const MemoryFix& fix : check.fixes) {
@@ -310,8 +318,10 @@ void run_ensemble_with_progress(const RunPlan& plan, const EnsembleOptions& opti
                                       : total;
         progress.update(done, "replicates " + std::to_string(p.replicates_done) + "/" +
                                   std::to_string(p.replicates_total));
+        note_replicates_done(p.replicates_done);
     };
     run_ensemble(plan, context, options);
+    note_ensemble_finished();
     progress.finish();
     if (context.ranks() > 1 && context.rank() != 0 && options.results_on == ResultsOn::rank_zero)
         throw ShareDone{};
