@@ -155,14 +155,31 @@ RunFileReader::RunFileReader(const std::filesystem::path& path) : impl_(std::mak
     silence();
     impl_->path = path;
     std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw std::runtime_error("cannot read run file " + path.string() +
+                                 ": a directory, not a file");
     if (!std::filesystem::is_regular_file(path, ec))
         throw std::runtime_error("cannot read run file " + path.string() + ": no such file");
     if (!survives_reading(path))
         throw std::runtime_error("cannot read run file " + path.string() +
                                  ": damaged (HDF5 fails reading it)");
     impl_->file = File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
-    if (impl_->file.get() < 0)
-        throw std::runtime_error("cannot read run file " + path.string() + ": " + reason());
+    if (impl_->file.get() < 0) {
+        const std::string why = reason();
+        // HDF5 says "file signature not found" of a file that is not HDF5 at all (a scenario
+        // given where a run file goes).
+#if H5_VERSION_GE(1, 12, 0)
+        const htri_t is_hdf5 = H5Fis_accessible(path.c_str(), H5P_DEFAULT);
+#else
+        const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
+#endif
+        if (is_hdf5 <= 0) {
+            clear_errors();
+            throw std::runtime_error("cannot read run file " + path.string() +
+                                     ": not an HDF5 file (not a run file of ulcsim)");
+        }
+        throw std::runtime_error("cannot read run file " + path.string() + ": " + why);
+    }
     const htri_t has_meta = H5Lexists(impl_->file.get(), "meta", H5P_DEFAULT);
     if (has_meta <= 0) {
         H5Eclear2(H5E_DEFAULT);
