@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <gtest/gtest.h>
 #include <map>
 #include <sstream>
@@ -89,12 +90,19 @@ std::string replace_all(std::string text, const std::string& from, const std::st
     return text;
 }
 
-/// Every file under `dir` with its contents, to see that a case changed nothing.
+/// Every file under `dir` with its size and a hash of its contents, to see that a case
+/// changed nothing (and to print a short list if it did).
 std::map<std::string, std::string> snapshot(const fs::path& dir) {
     std::map<std::string, std::string> files;
-    for (const auto& entry : fs::recursive_directory_iterator(dir))
-        files[entry.path().string()] =
-            entry.is_regular_file() ? ulcsim::test::read_file(entry.path()) : "(directory)";
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+        if (!entry.is_regular_file()) {
+            files[entry.path().string()] = "(directory)";
+            continue;
+        }
+        const std::string contents = ulcsim::test::read_file(entry.path());
+        files[entry.path().string()] = std::to_string(contents.size()) + " bytes, hash " +
+                                       std::to_string(std::hash<std::string>{}(contents));
+    }
     return files;
 }
 
