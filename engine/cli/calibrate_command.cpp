@@ -28,7 +28,7 @@ int calibrate_command(const std::vector<std::string>& args) {
     std::vector<std::string> overrides;
     std::string until;
     int threads = 0;
-    std::uint64_t seed = 0;
+    std::string seed_text;
     bool quiet = false;
     bool measure_skill = false;
     CalibrationCommandOptions calibration;
@@ -50,7 +50,7 @@ int calibrate_command(const std::vector<std::string>& args) {
     options.add_options()("until", po::value<std::string>(&until),
                           "fit only the observations before this month YYYY-MM")(
         "threads", po::value<int>(&threads), "worker threads (default: every core)")(
-        "seed", po::value<std::uint64_t>(&seed), "random seed (default: run.seed)")(
+        "seed", po::value<std::string>(&seed_text), "random seed (default: run.seed)")(
         "set", po::value<std::vector<std::string>>(&overrides)->composing(),
         "override a scenario key while fitting, e.g. --set population.scale=100 to fit "
         "faster on fewer agents (not written into the calibrated scenario)")(
@@ -70,7 +70,8 @@ int calibrate_command(const std::vector<std::string>& args) {
     if (vm.count("threads") && (threads < 1 || threads > 1024))
         throw UsageError("--threads must be between 1 and 1024");
     std::vector<std::string> all_overrides = overrides;
-    if (vm.count("seed")) all_overrides.push_back("run.seed=" + std::to_string(seed));
+    if (vm.count("seed"))
+        all_overrides.push_back("run.seed=" + std::to_string(seed_option(seed_text)));
     std::optional<Month> cut_off;
     if (vm.count("until")) cut_off = month_option("--until", until);
 

@@ -181,6 +181,13 @@ int forecast_command(const std::vector<std::string>& args) {
         throw UsageError("--rolling chooses the cut-offs itself: give it or --backtest, not both");
     if (!backtesting && !calibration.fit.empty())
         throw UsageError("--fit is for --backtest; to calibrate, use ulcsim calibrate");
+    // Without a backtest nothing is calibrated: these would be ignored without a word.
+    for (const char* option :
+         {"prior", "evaluations", "loss-replicates", "particles", "generations", "tolerance"})
+        if (!backtesting && vm.count(option))
+            throw UsageError("--" + std::string(option) +
+                             " is for --backtest or --rolling (the calibration they make); "
+                             "without them forecast calibrates nothing");
 
     Scenario scenario = load_input_scenario(file, overrides);
     // A calibrated scenario carries its posterior: used unless the command says otherwise (a

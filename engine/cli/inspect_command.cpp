@@ -1,6 +1,6 @@
 // `ulcsim inspect RUN.h5`: what a run file holds, in the terminal, for people without a
 // browser or h5py. Everything is read through RunFileReader (HDF5 stays in
-// engine/store/hdf5_file.cpp), and the whole summary is composed before any of it is printed,
+// engine/store/hdf5_*.cpp), and the whole summary is composed before any of it is printed,
 // so that a file that turns out to be unreadable halfway leaves nothing on stdout, only the
 // one-line error.
 

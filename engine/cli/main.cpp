@@ -1,11 +1,13 @@
 // The `ulcsim` program: dispatches to a subcommand and maps failures to exit statuses —
 // 0 success, 2 bad input (scenario, data or command line, or an output that cannot be
-// written), 1 internal failure, 130 interrupted by SIGINT or SIGTERM (interruption.hpp).
+// written), 1 internal failure (running out of memory after the memory pre-check passed
+// included: out_of_memory.hpp), 130 interrupted by SIGINT or SIGTERM (interruption.hpp).
 // Built with ULCSIM_MPI, every rank of an mpirun job runs the same command: rank 0 prints
 // and writes, and a failure on any rank ends the whole job.
 
 #include "commands.hpp"
 #include "interruption.hpp"
+#include "out_of_memory.hpp"
 #include "process_role.hpp"
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/output_sink.hpp"
@@ -24,6 +26,7 @@
 #include <boost/program_options/errors.hpp>
 #include <iomanip>
 #include <iostream>
+#include <new>
 #include <string_view>
 
 namespace {
@@ -109,6 +112,12 @@ int run_command_line(int argc, char** argv, std::ostream& errors) {
     } catch (const boost::program_options::error& e) {
         errors << "ulcsim: error: " << e.what() << '\n';
         return 2;
+    } catch (const std::bad_alloc&) {
+        // Not bad input: the run passed the memory pre-check (or had none), so the estimate
+        // fell short or the memory went elsewhere. Status 1, but a message that says what to
+        // lower; the temporaries went with the unwinding.
+        errors << "ulcsim: error: " << ulcsim::cli::out_of_memory_message() << '\n';
+        return 1;
     } catch (const std::exception& e) {
         errors << "ulcsim: internal error: " << e.what() << '\n';
         return 1;

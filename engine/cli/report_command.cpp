@@ -71,7 +71,8 @@ int report_command(const std::vector<std::string>& args) {
     ReportOptions report;
     if (!baseline.empty()) report.baseline = std::filesystem::path(baseline);
     report.simulate_baseline = !vm.count("no-baseline");
-    if (threads < 0) throw UsageError("--threads must be 0 (every core) or more");
+    if (threads < 0 || threads > 1024)
+        throw UsageError("--threads must be between 0 (every core) and 1024");
     report.context.threads = threads;
     report.on_progress = [](const std::string& what) { std::cerr << what << "…\n"; };
     const ReportData data = read_report_data(paths, report);

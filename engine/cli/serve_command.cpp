@@ -43,9 +43,11 @@ int serve_command(const std::vector<std::string>& args) {
     po::variables_map vm;
     if (!parse_command_line(args, options, hidden, 0, vm)) return 0;
     if (port < 0 || port > 65535) throw UsageError("--port must be between 0 and 65535");
-    if (limits.threads < 0) throw UsageError("--threads must not be negative");
+    if (limits.threads < 0 || limits.threads > 1024)
+        throw UsageError("--threads must be between 0 (every core) and 1024");
     if (max_agents < 1000) throw UsageError("--max-agents must be at least 1000");
-    if (limits.max_replicates < 1) throw UsageError("--max-replicates must be at least 1");
+    if (limits.max_replicates < 1 || limits.max_replicates > 100'000)
+        throw UsageError("--max-replicates must be between 1 and 100000 (run.replicates' range)");
     if (limits.max_running < 1 || limits.max_running > 64)
         throw UsageError("--max-running must be between 1 and 64");
     if (limits.max_waiting < 0 || limits.max_waiting > 1000)

@@ -1,8 +1,10 @@
 #pragma once
 // The HDF5 wrapper of the output files: owned identifiers, typed attributes and datasets,
 // blocks along the first two axes, and errors that name the file and the object. This is the
-// only interface to HDF5: hdf5_file.cpp is the one file that includes its headers, so that
-// the writers and readers of each dataset family deal in paths, shapes and element types.
+// only interface to HDF5: its implementation (hdf5_file.cpp: errors, handles, files;
+// hdf5_writing.cpp; hdf5_blocks.cpp; hdf5_reading.cpp, with RunFileReader) is the only code
+// that includes HDF5's headers, so that the writers and readers of each dataset family deal in
+// paths, shapes and element types.
 
 #include <array>
 #include <cstdint>

@@ -3,7 +3,7 @@
 // segmentation fault, or memory quietly overwritten). No check of ours before the read can see
 // that, so a file a user hands over is first read through, every object and every string, by
 // a child process: if that child dies, the file is refused instead of this process dying.
-// With hdf5_file.cpp, the only file that includes HDF5's headers.
+// With the wrapper's files (hdf5_handles.hpp), the only file that includes HDF5's headers.
 
 #include "dataset_names.hpp"
 #include "hdf5_file.hpp"

@@ -1,6 +1,8 @@
 // The memory pre-check against the process's own limits: under an address-space limit
 // (`ulimit -v`, RLIMIT_AS) lower than a run's estimate, the run is refused at once, with exit
 // status 2, a message naming that limit and nothing written; a run that fits under it runs.
+// A run that passes the pre-check and still runs out ends with status 1 (not bad input), a
+// message saying how far it got and what to lower, and nothing written.
 
 #include "support/test_support.hpp"
 
@@ -89,4 +91,45 @@ TEST(MemoryLimit, ARunThatFitsUnderTheAddressSpaceLimitRuns) {
     EXPECT_NE(r.err.find("(the address-space limit (ulimit -v))"), std::string::npos)
         << "the smallest limit is the one named\n"
         << r.err;
+}
+
+// --checkpoint-at keeps a copy of each replicate's state while the replicate goes on, which
+// the estimate leaves out: Jawa Tengah at 4 workers per agent for 3 months is estimated at
+// about 110 MB, passes the pre-check under a 150 MB address-space limit and then needs more.
+TEST(MemoryLimit, RunningOutAfterThePreCheckPassedSaysHowFarItGotAndLeavesNothing) {
+    if (sanitized) GTEST_SKIP() << "sanitizers reserve more address space than any limit allows";
+    const test::ScratchDir dir;
+    const fs::path out = dir.path() / "out.h5";
+    const std::vector<std::string> args{"run",
+                                        test::shipped_scenario("jawa-tengah.toml"),
+                                        "-o",
+                                        out.string(),
+                                        "--set",
+                                        "population.scale=4",
+                                        "--months",
+                                        "3",
+                                        "--threads",
+                                        "1",
+                                        "--replicates",
+                                        "1",
+                                        "--checkpoint-at",
+                                        "2024-02"};
+    constexpr std::uint64_t limit = 150'000'000;
+    const auto r = test::run_program_with_address_space_limit(args, limit);
+    EXPECT_EQ(r.status, 1) << r.err;
+    EXPECT_EQ(r.out, "");
+    const double estimate = estimate_of(r.err);
+    EXPECT_GT(estimate, 50e6) << r.err;
+    EXPECT_LT(estimate, static_cast<double>(limit)) << "the pre-check passed\n" << r.err;
+    EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("ulcsim: error: ran out of memory after 0 of 1 replicates, although "
+                         "the pre-check passed (the estimate was "),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find(" (the address-space limit (ulimit -v))); nothing written. To make it "
+                         "fit, raise population.scale (more workers per agent) with --set, or "
+                         "lower --replicates-at-once or --threads"),
+              std::string::npos)
+        << r.err;
+    EXPECT_TRUE(fs::is_empty(dir.path())) << "no output, no temporary, no lock";
 }

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 
 #include <iostream>
+#include <string>
 
 namespace ulcsim::cli {
 
@@ -29,6 +30,20 @@ Month month_option(const std::string& option, const std::string& text) {
     const auto month = Month::parse(text);
     if (!month) throw UsageError(option + " " + text + ": expected a month YYYY-MM");
     return *month;
+}
+
+std::uint64_t seed_option(const std::string& text) {
+    constexpr std::uint64_t largest = (std::uint64_t{1} << 63) - 1;
+    const auto bad = [&] {
+        return UsageError("--seed " + text + ": expected an integer in [0, " +
+                          std::to_string(largest) + "]");
+    };
+    if (text.empty() || text.size() > 19 ||
+        text.find_first_not_of("0123456789") != std::string::npos)
+        throw bad();
+    const std::uint64_t seed = std::stoull(text);
+    if (seed > largest) throw bad();
+    return seed;
 }
 
 } // namespace ulcsim::cli

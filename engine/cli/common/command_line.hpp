@@ -5,6 +5,7 @@
 #include "ulcsim/calendar.hpp"
 
 #include <boost/program_options.hpp>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,5 +21,10 @@ bool parse_command_line(const std::vector<std::string>& args,
 
 /// The month an option names ("2025-12"); a UsageError naming the option otherwise.
 Month month_option(const std::string& option, const std::string& text);
+
+/// The seed --seed names: an integer in [0, 2^63 − 1], run.seed's range; a UsageError stating
+/// that range otherwise (-1, 2^64, 1.5), instead of Boost's "invalid argument" or the
+/// wrapped-around value a negative number becomes as an unsigned one.
+std::uint64_t seed_option(const std::string& text);
 
 } // namespace ulcsim::cli

@@ -1,7 +1,9 @@
 #include "ensemble_command.hpp"
 
+#include "command_line.hpp"
 #include "commands.hpp"
 #include "interruption.hpp"
+#include "out_of_memory.hpp"
 #include "process_role.hpp"
 #include "progress.hpp"
 #include "terminal_format.hpp"
@@ -45,21 +47,21 @@ void EnsembleCommandOptions::add_to(po::options_description& options,
         "under mpirun: replicates (each rank runs whole replicates), regions (every rank "
         "runs a share of each replicate's regions, for replicates too large for one "
         "machine) or auto (default: replicates when there are at least as many as ranks)")(
-        "seed", po::value<std::uint64_t>(&seed), "random seed (default: run.seed)")(
+        "seed", po::value<std::string>(&seed_text), "random seed (default: run.seed)")(
         "months", po::value<int>(&months), "months to simulate (default: run.months)")(
         "set", po::value<std::vector<std::string>>(&overrides)->composing(),
         "override a scenario key: --set key.path=value (repeatable)")(
         "quiet,q", po::bool_switch(&quiet), "no progress and no summary");
 }
 
-std::vector<std::string>
-EnsembleCommandOptions::scenario_overrides(const po::variables_map& vm) const {
+std::vector<std::string> EnsembleCommandOptions::scenario_overrides(const po::variables_map& vm) {
     if (vm.count("replicates") && (replicates < 1 || replicates > 100'000))
         throw UsageError("--replicates must be between 1 and 100000");
     if (vm.count("months") && (months < 1 || months > 1200))
         throw UsageError("--months must be between 1 and 1200");
     if (vm.count("threads") && (threads < 1 || threads > 1024))
         throw UsageError("--threads must be between 1 and 1024");
+    if (vm.count("seed")) seed = seed_option(seed_text);
     std::vector<std::string> all = overrides;
     if (vm.count("replicates")) all.push_back("run.replicates=" + std::to_string(replicates));
     if (vm.count("months")) all.push_back("run.months=" + std::to_string(months));
@@ -164,7 +166,14 @@ void check_memory(const RunPlan& plan, const EnsembleOptions& options,
     if (!quiet)
         std::cerr << "  memory: up to " << byte_size(e.total()) << " (" << how << ") of "
                   << limit_text << '\n';
-    if (check.fits) return;
+    if (check.fits) {
+        std::size_t replicates = 0;
+        for (const PlannedScenario& m : plan.entries())
+            replicates += m.replicates.count;
+        note_ensemble_started(e.total(), resources.memory_limit == 0 ? 0 : limit,
+                              resources.memory_limit_source, replicates);
+        return;
+    }
 
     std::string fixes;
     for (const MemoryFix& fix : check.fixes) {
@@ -217,6 +226,10 @@ std::filesystem::path EnsembleCommandOptions::output_path(const std::string& def
     if (!(sink && sink->discards()) && !std::filesystem::is_directory(directory))
         throw UsageError("cannot write " + out.string() + ": directory " + directory.string() +
                          " does not exist");
+    // Found now rather than when the finished output cannot be renamed over it.
+    if (!(sink && sink->discards()) && (!out.has_filename() || std::filesystem::is_directory(out)))
+        throw UsageError("cannot write " + out.string() + ": it is a directory; -o names the " +
+                         "file to write, e.g. " + (out / default_name).lexically_normal().string());
     if (OutputSink* claimer = process_role().output)
         for (const std::filesystem::path& stale : claimer->claim(out))
             std::cerr << "ulcsim: removed " << stale.string()
@@ -310,8 +323,10 @@ void run_ensemble_with_progress(const RunPlan& plan, const EnsembleOptions& opti
                                       : total;
         progress.update(done, "replicates " + std::to_string(p.replicates_done) + "/" +
                                   std::to_string(p.replicates_total));
+        note_replicates_done(p.replicates_done);
     };
     run_ensemble(plan, context, options);
+    note_ensemble_finished();
     progress.finish();
     if (context.ranks() > 1 && context.rank() != 0 && options.results_on == ResultsOn::rank_zero)
         throw ShareDone{};

@@ -35,7 +35,8 @@ struct EnsembleCommandOptions {
     std::vector<std::string> overrides;
     int replicates = 0;
     int threads = 0;
-    std::uint64_t seed = 0;
+    std::uint64_t seed = 0; ///< --seed, once scenario_overrides has checked seed_text
+    std::string seed_text;
     int months = 0;
     bool quiet = false;
     std::size_t replicates_at_once = 0;
@@ -46,11 +47,11 @@ struct EnsembleCommandOptions {
     /// --seed, --months, --set and --quiet.
     void add_to(boost::program_options::options_description& options,
                 const std::string& output_help);
-    /// Checks the values given and returns the --set overrides followed by the run options
+    /// Checks the values given (sets `seed` from --seed) and returns the --set overrides
+    /// followed by the run options
     /// as run.* overrides: applied last, they are validated like any scenario key and
     /// recorded in the resolved scenario.
-    std::vector<std::string>
-    scenario_overrides(const boost::program_options::variables_map& vm) const;
+    std::vector<std::string> scenario_overrides(const boost::program_options::variables_map& vm);
     /// -o, or `default_name` in the current directory; a UsageError when its directory
     /// does not exist, an InputError when it is one of the command's inputs or another
     /// process is writing it. Claims it (OutputSink::claim: its lock, for the rest of the
