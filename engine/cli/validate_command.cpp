@@ -16,6 +16,29 @@ namespace po = boost::program_options;
 
 namespace {
 
+// What the files of an extends chain did to a named entry, for the line under it.
+std::string origin_text(const EntryOrigin& o, const Scenario& s) {
+    std::string text;
+    if (!o.replaced.empty())
+        text = "replaced whole by " + o.written_in + " (was " + o.replaced + "'s)";
+    else if (o.written_in == s.file.string())
+        text = "added by " + o.written_in;
+    else
+        text = "from " + o.written_in;
+    for (const EntryOrigin::Change& c : o.changes) {
+        text += "; changed by " + c.file + ":";
+        for (std::size_t i = 0; i < c.keys.size(); ++i)
+            text += (i ? ", " : " ") + c.keys[i];
+    }
+    return text;
+}
+
+const EntryOrigin* origin_of(const Scenario& s, std::string_view array, std::string_view name) {
+    for (const EntryOrigin& o : s.entry_origins)
+        if (o.array == array && o.name == name && o.removed_in.empty()) return &o;
+    return nullptr;
+}
+
 void print_summary(const Scenario& s, std::ostream& out) {
     const RunSettings& run = s.run;
     out << "  run          " << run.name << ": " << run.start.to_string() << " … "
@@ -52,7 +75,22 @@ void print_summary(const Scenario& s, std::ostream& out) {
         if (p.quota_workers) out << ", quota " << with_thousands(*p.quota_workers);
         if (!p.budget_idr_per_year.empty()) out << ", budget " << rupiah(p.total_budget_idr());
         out << '\n';
+        if (const EntryOrigin* o = origin_of(s, "programme", p.name))
+            out << "                 " << origin_text(*o, s) << '\n';
     }
+    // A file that extends another: every policy and what the chain did to it, and the entries
+    // a child removed, so that the user sees what each file did.
+    if (!s.entry_origins.empty())
+        for (const Policy& p : s.policies) {
+            out << "  policy       " << p.name << " ("
+                << policy_kind_names[static_cast<std::size_t>(p.kind)] << ")\n";
+            if (const EntryOrigin* o = origin_of(s, "policy", p.name))
+                out << "                 " << origin_text(*o, s) << '\n';
+        }
+    for (const EntryOrigin& o : s.entry_origins)
+        if (!o.removed_in.empty())
+            out << "  removed      " << o.array << ' ' << o.name << " (" << origin_text(o, s)
+                << ") by " << o.removed_in << '\n';
     out << "  policies     " << s.policies.size() << ", observations " << s.observations.size()
         << ", ULC at " << s.ulc.threshold * 100 << "% "
         << coverage_measure_names[static_cast<std::size_t>(s.ulc.measure)] << '\n';

@@ -41,6 +41,19 @@ void ScenarioBuilder::read_policies(bool have_regions) {
         read_number(t, "cost_idr_per_month", p.cost_idr_per_month);
         read_number(t, "cost_idr_per_worker_month", p.cost_idr_per_worker_month);
         const bool kind_known = t.get("kind") && t.get("kind")->is_string();
+        // Keys of a kind that act only with another key of it (an unknown kind is reported).
+        const bool kind_valid =
+            kind_known && index_of(policy_kind_names, t.get("kind")->as_string()->get());
+        const bool campaign = p.kind == PolicyKind::campaign;
+        if (kind_valid && !campaign && t.get("permit_compliance") && !t.get("permit_rate"))
+            t.error("permit_compliance",
+                    "acts on permit-takers, and without permit_rate (off by default) there are "
+                    "none, so the line does nothing: give permit_rate or delete it");
+        if (kind_valid && campaign && t.get("within_km_of_office") &&
+            !t.get("registration_success") && !t.get("awareness_gain") && !t.get("fear_reduction"))
+            t.error("within_km_of_office",
+                    "limits where awareness_gain and fear_reduction act, and the policy gives "
+                    "neither, so the line does nothing: give one or delete it");
         if (kind_known) {
             const bool enforcement = p.kind == PolicyKind::enforcement;
             for (std::string_view key :

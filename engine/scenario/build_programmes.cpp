@@ -64,6 +64,20 @@ void ScenarioBuilder::read_programmes(bool have_regions) {
 
         read_windows(t, p);
         read_budget(t, p);
+        // Who is offered first matters only when more are eligible than the programme can take.
+        const bool limited =
+            p.quota_workers || p.outreach_per_month || p.quota_per_village ||
+            !p.budget_idr_per_year.empty() || t.get("budget_idr_per_year") ||
+            std::any_of(p.windows.begin(), p.windows.end(),
+                        [](const CoverageWindow& w) { return w.quota_workers.has_value(); });
+        const toml::node* targeting = t.get("targeting");
+        if (targeting && targeting->as_string() &&
+            index_of(targeting_names, targeting->as_string()->get()) && !limited)
+            t.error("targeting",
+                    "decides who is offered first when more are eligible than the programme can "
+                    "take, but nothing limits it (no quota_workers, sponsors, outreach_per_month, "
+                    "quota_per_village, window quota or budget), so the line does nothing: give "
+                    "a limit or delete it");
         read_eligibility(t, p.eligibility);
         t.finish();
         s_.programmes.push_back(std::move(p));
@@ -73,6 +87,9 @@ void ScenarioBuilder::read_programmes(bool have_regions) {
 void ScenarioBuilder::read_windows(TableReader& t, FundingProgramme& p) {
     std::vector<TableReader> windows = t.array_of_tables("window");
     if (windows.empty() && !t.get("window")) t.missing("window");
+    if (const toml::node* list = t.get("window");
+        list && list->as_array() && list->as_array()->empty())
+        t.error("window", "lists no window: a programme funds nothing without one");
     std::optional<Month> previous_end;
     for (TableReader& w : windows) {
         const auto start = w.month("start");

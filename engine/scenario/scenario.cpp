@@ -110,11 +110,13 @@ Scenario load_scenario(const std::filesystem::path& file,
                        const std::vector<std::string>& overrides) {
     detail::Diagnostics diagnostics;
     std::vector<std::filesystem::path> files;
-    auto document = detail::load_scenario_document(file, overrides, diagnostics, &files);
+    std::vector<EntryOrigin> origins;
+    auto document = detail::load_scenario_document(file, overrides, diagnostics, &files, &origins);
     if (!document) throw InputError(std::move(diagnostics.problems()));
     Scenario scenario = detail::build_scenario(
         file, std::make_shared<const ScenarioDocument>(ScenarioDocument{std::move(*document)}),
         diagnostics);
+    if (files.size() > 1) scenario.entry_origins = std::move(origins);
     scenario.source_files = std::move(files);
     return scenario;
 }

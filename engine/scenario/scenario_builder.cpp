@@ -26,6 +26,11 @@ void read_int(TableReader& t, std::string_view key, int& target) {
 
 void ScenarioBuilder::build() {
     root_.get("extends"); // consumed by the document loader; known here
+    // The loader consumes these in a file; left over, the scenario is a text that extends none.
+    for (std::string_view key : {"remove_programmes", "remove_policies"})
+        if (root_.get(key))
+            root_.error(key, "a scenario that extends no other has nothing to remove, so the "
+                             "line does nothing: delete it");
     read_run();
     const bool have_regions = read_regions();
     read_behaviour();
@@ -36,6 +41,7 @@ void ScenarioBuilder::build() {
     read_policies(have_regions);
     read_observations(have_regions);
     read_ulc();
+    check_keys_needing_another();
     root_.finish();
 }
 

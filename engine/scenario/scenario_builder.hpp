@@ -87,6 +87,8 @@ private:
     void observation_regions(TableReader& t, std::string_view key, const std::string& code,
                              Observation& o);
     void read_ulc();
+    // Keys of one table that act only with a key of another, given without it.
+    void check_keys_needing_another();
 
     bool in_scenario(std::size_t region) const;
     // A list of region codes that must all lie inside the scenario; absent means all.

@@ -3,6 +3,7 @@
 // `--set` overrides — all without interpreting the keys, which scenario.cpp does.
 
 #include "toml_reader.hpp"
+#include "ulcsim/scenario.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -23,11 +24,18 @@ namespace ulcsim::detail {
 /// Reads `file` and its bases and applies `overrides` ("key.path=value"). Problems are added
 /// to `diagnostics`; returns nothing when the document could not be assembled at all (a
 /// file that is missing or not valid TOML), so that no follow-on problems are reported.
-/// `files`, when given, receives the files read: `file`, then each base it extends.
+/// `files`, when given, receives the files read: `file`, then each base it extends; `origins`
+/// what each file did to the named programmes and policies (Scenario::entry_origins).
+///
+/// A line that could only remove inherited entries and has none to remove is a problem: an
+/// empty array of tables (`programme = []`, `observation = []`) with nothing inherited, a
+/// `remove_programmes` / `remove_policies` name the bases do not give, a child's entry that
+/// names an inherited one and changes no key, or two entries of one name in a child file.
 std::optional<toml::table>
 load_scenario_document(const std::filesystem::path& file, const std::vector<std::string>& overrides,
                        Diagnostics& diagnostics,
-                       std::vector<std::filesystem::path>* files = nullptr);
+                       std::vector<std::filesystem::path>* files = nullptr,
+                       std::vector<EntryOrigin>* origins = nullptr);
 
 /// Reads a scenario document from TOML text (named `source_name` in messages) and applies
 /// `overrides`. A text has no folder, so nothing in it may name a file: `extends` and the keys
@@ -39,7 +47,8 @@ std::optional<toml::table> scenario_document_from_text(const std::string& text,
                                                        Diagnostics& diagnostics);
 
 /// Merges `child` into `base`: tables key by key, `programme` and `policy` entries by name,
-/// anything else replaced. Values are moved so that they keep their source positions.
+/// anything else replaced. Values are moved so that they keep their source positions. Nothing
+/// is checked: a file's `extends` goes through load_scenario_document.
 void merge_scenario_tables(toml::table& base, toml::table& child);
 
 /// Sets `value` (moved, so that it keeps its source) at the dotted path `key_text` of `root`,

@@ -136,6 +136,18 @@ constexpr ScenarioKey keys[] = {
     text_key("extends", "none",
              "A base scenario, relative to this file. The base is read first; this file "
              "overrides it key by key. Bases may extend further bases; a cycle is an error."),
+    {.path = "remove_programmes",
+     .type = KeyType::names,
+     .default_text = "`[]`",
+     .rule = "names of programmes the bases give; only in a file with `extends` (or a `--set`)",
+     .summary = "Removes these inherited programmes before this file's `[[programme]]` entries "
+                "are merged: an entry of a removed name then replaces the inherited one whole."},
+    {.path = "remove_policies",
+     .type = KeyType::names,
+     .default_text = "`[]`",
+     .rule = "names of policies the bases give; only in a file with `extends` (or a `--set`)",
+     .summary = "Removes these inherited policies before this file's `[[policy]]` entries are "
+                "merged: an entry of a removed name then replaces the inherited one whole."},
 
     // ---- [run]: settings of the run, which sweep and calibrate set by their own options ----
     table_key("run", "The run: its name, months, seed and replicates."),

@@ -94,6 +94,7 @@ Scenario vary(const Scenario& base, std::span<const KeyValue> values) {
     Scenario variant = detail::build_scenario(base.file, std::move(document), diagnostics,
                                               same_data ? &base.region_table : nullptr);
     variant.source_files = base.source_files;
+    variant.entry_origins = base.entry_origins;
     return variant;
 }
 

@@ -347,6 +347,22 @@ struct UlcDefinition {
 /// The merged TOML document a scenario was validated from (opaque: the library reads it).
 struct ScenarioDocument;
 
+/// What the files of an `extends` chain did to one named entry of [[programme]] or [[policy]],
+/// so that `validate` can show what a child file changed, replaced or removed.
+struct EntryOrigin {
+    /// A later file of the chain that changed keys of the entry (merged by name).
+    struct Change {
+        std::string file;
+        std::vector<std::string> keys; ///< the keys it gave, in the order written
+    };
+    std::string array; ///< "programme" or "policy"
+    std::string name;
+    std::string written_in; ///< the file whose entry it is: after a replacement, the replacing one
+    std::string replaced;   ///< non-empty: the file whose entry of this name written_in replaced
+    std::vector<Change> changes;
+    std::string removed_in; ///< non-empty: the file that removed it; it is not in the scenario
+};
+
 /// A complete, validated scenario. Immutable after load_scenario(); vary() (ulcsim/vary.hpp)
 /// makes validated variants of it.
 struct Scenario {
@@ -366,6 +382,10 @@ struct Scenario {
     std::vector<Policy> policies;
     std::vector<Observation> observations;
     UlcDefinition ulc;
+
+    /// For a file that extends another: every named programme and policy of the chain, in the
+    /// order they were written, with what each file did to it. Empty for a single file.
+    std::vector<EntryOrigin> entry_origins;
 
     /// The document the fields were validated from, shared by copies: what vary() changes.
     std::shared_ptr<const ScenarioDocument> document;

@@ -24,7 +24,7 @@ namespace ulcsim {
 
 /// Bumped whenever a key is added, removed, renamed or changes meaning; run files record it
 /// (/meta key_table_version) so that a file can say which scenario language it was written in.
-inline constexpr int scenario_key_table_version = 5;
+inline constexpr int scenario_key_table_version = 6;
 
 enum class KeyType : std::uint8_t {
     number,  ///< a float (TOML integers accepted)

@@ -131,7 +131,12 @@ TEST(ScenarioKeys, EveryKeyIsWellFormed) {
             EXPECT_TRUE(std::isinf(k.lower) && std::isinf(k.upper)) << "a range without numbers";
             EXPECT_EQ(k.quantity, Quantity::none);
         }
-        EXPECT_EQ(!k.choices.empty(), k.type == KeyType::choice || k.type == KeyType::names);
+        // Names are from a fixed list, except names of entries (remove_programmes), whose rule
+        // says which names are allowed.
+        if (k.type == KeyType::names && k.choices.empty())
+            EXPECT_FALSE(k.rule.empty()) << "names from no list and no rule";
+        else
+            EXPECT_EQ(!k.choices.empty(), k.type == KeyType::choice || k.type == KeyType::names);
         if (k.fittable) {
             EXPECT_EQ(k.type, KeyType::number) << "calibrate fits real numbers";
         }
