@@ -279,8 +279,10 @@ int forecast_command(const std::vector<std::string>& args) {
 
     const std::filesystem::path out_path = common.output_path(scenario.run.name + "-forecast.h5");
     const ForecastCsvPaths csv = forecast_csv_paths(out_path);
-    const std::optional<std::filesystem::path> xlsx =
-        workbook.path({out_path, csv.summary, csv.forecast, csv.programmes});
+    std::vector<std::filesystem::path> outputs{out_path, csv.summary, csv.forecast, csv.programmes};
+    for (const char* beside : {".backtest.csv", ".rolling-backtest.csv", ".skill.csv"})
+        outputs.push_back(std::filesystem::path(out_path).replace_extension(beside));
+    const std::optional<std::filesystem::path> xlsx = workbook.path(outputs);
     const auto replicates = static_cast<std::uint32_t>(scenario.run.replicates);
     if (!common.quiet)
         std::cerr << "ulcsim forecast " << scenario.run.name << ": "

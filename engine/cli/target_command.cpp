@@ -341,10 +341,10 @@ int target_command(const std::vector<std::string>& args) {
     const RunResources resources = common.resources(vm);
 
     const Scenario base = load_input_scenario(file, overrides);
-    const std::optional<std::filesystem::path> xlsx = workbook.path();
     // Each candidate's replicates run on the posterior's draws, so that its probability of
     // meeting the goal holds what is not known of the behaviour.
     const std::optional<ChosenPosterior> posterior = posterior_option.choose(vm, {&base});
+    const std::optional<std::filesystem::path> xlsx = workbook.path();
     if (posterior && !common.quiet)
         std::cerr << "ulcsim target: each replicate runs with a posterior draw ("
                   << posterior->source() << ")\n";
