@@ -12,7 +12,6 @@ namespace ulcsim {
 namespace {
 
 using workbook_detail::format_of_units;
-using workbook_detail::header_units;
 
 constexpr std::size_t mean = 0, p05 = 2, p95 = 8;
 

@@ -13,13 +13,14 @@ namespace ulcsim::cli {
 namespace po = boost::program_options;
 
 void WorkbookOption::add_to(po::options_description& options, const std::string& contents) {
-    options.add_options()("xlsx",
-                          po::value<std::string>(&file)->notifier([](const std::string& name) {
-                              if (name.empty()) throw UsageError("--xlsx: the file name is empty");
-                          }),
-                          ("also write an Excel workbook FILE.xlsx: " + contents +
-                           "; numbers as numbers, units in the headers, months as dates")
-                              .c_str());
+    options.add_options()(
+        "xlsx",
+        po::value<std::string>(&file)->value_name("FILE")->notifier([](const std::string& name) {
+            if (name.empty()) throw UsageError("--xlsx: the file name is empty");
+        }),
+        ("also write an Excel workbook FILE.xlsx: " + contents +
+         "; numbers as numbers, units in the headers, months as dates")
+            .c_str());
 }
 
 std::optional<std::filesystem::path>
