@@ -23,7 +23,7 @@ packages=(
   cmake make g++ pkg-config python3 python3-h5py python3-numpy
   libboost-program-options-dev libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools
   libtomlplusplus-dev librandom123-dev libgtest-dev libbenchmark-dev chromium
-  libopenmpi-dev openmpi-bin libcpp-httplib-dev
+  libopenmpi-dev openmpi-bin libcpp-httplib-dev libxlsxwriter-dev
   pybind11-dev python3-dev python3-pytest python3-pandas python3-xarray python3-matplotlib
 )
 # Node.js and npm for the browser test: Debian's only where the machine has none (a Node.js

@@ -6,9 +6,12 @@
 #include "terminal_format.hpp"
 #include "ulcsim/forecast_file.hpp"
 #include "ulcsim/outcome.hpp"
+#include "ulcsim/planner_summary.hpp"
+#include "ulcsim/planner_workbook.hpp"
 #include "ulcsim/result_file.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
+#include "workbook_option.hpp"
 
 #include <boost/program_options.hpp>
 #include <cmath>
@@ -39,6 +42,7 @@ int compare_command(const std::vector<std::string>& args) {
     bool independent = false;
     EnsembleCommandOptions common;
     PosteriorOption posterior_option;
+    WorkbookOption workbook;
     po::options_description options(
         "Usage: ulcsim compare BASE.toml OTHER.toml [MORE.toml…] [options]\n\n"
         "Runs every scenario with common random numbers (the same seed and replicates: the\n"
@@ -47,7 +51,8 @@ int compare_command(const std::vector<std::string>& args) {
         "months, covered worker-months, programme money (with the policies' costs, if any),\n"
         "the cost per added covered worker-year, and former members still covered some\n"
         "months after funding ends.\n"
-        "Writes a table to the terminal, the figures to HDF5 (-o) and a CSV beside it.\n"
+        "Writes a table to the terminal, the figures to HDF5 (-o) and a CSV beside it, and\n"
+        "with --xlsx an Excel workbook of them and of the workers added at every month.\n"
         "The run settings (start, months, seed, replicates) are the first scenario's.\n"
         "Exit status: 0 done, 2 bad input, 1 internal failure, 130 interrupted.\n\nOptions");
     options.add_options()("help,h", "show this help");
@@ -62,6 +67,10 @@ int compare_command(const std::vector<std::string>& args) {
                         "give each scenario its own seed (seed + position) instead of common "
                         "random numbers: shows how much wider the intervals would be");
     posterior_option.add_to(options);
+    workbook.add_to(options, "sheets Summary (each scenario's workers covered, rupiah and ULC; "
+                             "the others' workers added and cost per added covered "
+                             "worker-year against the first), Comparison (workers and coverage "
+                             "points added at every month) and Measures (the CSV)");
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::vector<std::string>>(&files));
     po::variables_map vm;
@@ -122,6 +131,7 @@ int compare_command(const std::vector<std::string>& args) {
     const std::filesystem::path out_path = common.output_path(default_name + ".h5");
     std::filesystem::path csv_path = out_path;
     csv_path.replace_extension(".csv");
+    const std::optional<std::filesystem::path> xlsx = workbook.path({out_path, csv_path});
 
     const auto replicates = static_cast<std::uint32_t>(base.replicates);
     const std::size_t S = scenarios.size(), M = measures.size();
@@ -149,16 +159,22 @@ int compare_command(const std::vector<std::string>& args) {
 
     write_comparison(writer, scenarios, independent, measures, measured, outcomes);
     if (posterior) posterior->record_shared(writer, scenarios[0]);
-    commit_with_csv(
-        csv_path,
-        [&](std::ostream& csv) { write_comparison_csv(csv, scenarios, measures, measured); },
-        [&] { writer.commit(); });
+    std::vector<TextOutput> outputs{{csv_path, [&](std::ostream& csv) {
+                                         write_comparison_csv(csv, scenarios, measures, measured);
+                                     }}};
+    if (xlsx)
+        outputs.push_back(workbook_output(*xlsx, [&](const std::filesystem::path& book) {
+            write_comparison_workbook(book, scenarios, measures, measured,
+                                      compared_totals(scenarios, outcomes, independent));
+        }));
+    commit_with_text_files(outputs, [&] { writer.commit(); });
 
     if (common.quiet) return 0;
     std::vector<std::string> names;
     for (const Scenario& s : scenarios)
         names.push_back(s.run.name);
-    std::cout << out_path.string() << ", " << csv_path.string() << ": written\n\n"
+    std::cout << out_path.string() << ", " << csv_path.string()
+              << (xlsx ? ", " + xlsx->string() : "") << ": written\n\n"
               << "Against " << names[0] << ": mean [90% interval over " << replicates
               << " paired replicates" << (independent ? ", independent seeds" : "") << "]\n";
     std::vector<std::vector<std::string>> table;

@@ -15,6 +15,8 @@
 #include "ulcsim/forecast.hpp"
 #include "ulcsim/forecast_file.hpp"
 #include "ulcsim/observation_tracks_file.hpp"
+#include "ulcsim/planner_summary.hpp"
+#include "ulcsim/planner_workbook.hpp"
 #include "ulcsim/posterior_plan.hpp"
 #include "ulcsim/rolling_backtest.hpp"
 #include "ulcsim/scenario.hpp"
@@ -22,6 +24,7 @@
 #include "ulcsim/store.hpp"
 #include "ulcsim/summary.hpp"
 #include "ulcsim/vary.hpp"
+#include "workbook_option.hpp"
 
 #include <algorithm>
 #include <boost/program_options.hpp>
@@ -128,6 +131,7 @@ int forecast_command(const std::vector<std::string>& args) {
     bool rolling_origins = false;
     EnsembleCommandOptions common;
     CalibrationCommandOptions calibration;
+    WorkbookOption workbook;
     po::options_description options(
         "Usage: ulcsim forecast FILE [options]\n\n"
         "When does coverage reach the scenario's ULC threshold (or --threshold)? Runs the\n"
@@ -136,7 +140,7 @@ int forecast_command(const std::vector<std::string>& args) {
         "the threshold. Prints the median month, 80% and 95% intervals, the probability of\n"
         "being there by each --by month and how many replicates never get there within the\n"
         "run. Writes the run file with /forecast (layout in README.md), <output>.summary.csv\n"
-        "and <output>.forecast.csv.\n"
+        "and <output>.forecast.csv; with --xlsx also an Excel workbook of them.\n"
         "Exit status: 0 done, 2 bad input, 1 internal failure, 130 interrupted.\n\nOptions");
     options.add_options()("help,h", "show this help");
     common.add_to(options, "run file to write (default: <run.name>-forecast.h5)");
@@ -147,6 +151,9 @@ int forecast_command(const std::vector<std::string>& args) {
         "report the probability of reaching it by month YYYY-MM (repeatable; default: every "
         "December and the last month of the run)");
     posterior_option.add_to(options);
+    workbook.add_to(options, "sheets Summary (workers covered, rupiah by programme, ULC), "
+                             "Forecast (the forecast CSV), Coverage (the summary CSV) and "
+                             "Programmes (the programmes CSV)");
     options.add_options()(
         "backtest", po::value<std::string>(&backtest_text),
         "YYYY-MM: calibrate (--fit …) on the observations before this month, forecast with "
@@ -278,6 +285,11 @@ int forecast_command(const std::vector<std::string>& args) {
             ForecastDiscrepancy{skill->discrepancy, *fitted_until, scenario.run.seed};
 
     const std::filesystem::path out_path = common.output_path(scenario.run.name + "-forecast.h5");
+    const ForecastCsvPaths csv = forecast_csv_paths(out_path);
+    std::vector<std::filesystem::path> outputs{out_path, csv.summary, csv.forecast, csv.programmes};
+    for (const char* beside : {".backtest.csv", ".rolling-backtest.csv", ".skill.csv"})
+        outputs.push_back(std::filesystem::path(out_path).replace_extension(beside));
+    const std::optional<std::filesystem::path> xlsx = workbook.path(outputs);
     const auto replicates = static_cast<std::uint32_t>(scenario.run.replicates);
     if (!common.quiet)
         std::cerr << "ulcsim forecast " << scenario.run.name << ": "
@@ -292,7 +304,11 @@ int forecast_command(const std::vector<std::string>& args) {
     ObservationTracker tracker(scenario, replicates);
     EnsembleOptions ensemble;
     ensemble.results_on = ResultsOn::rank_zero;
+    // The workbook's summary from every replicate's totals, kept as the replicates finish.
+    RunTotals totals;
+    if (xlsx) totals = run_totals_of(scenario);
     ensemble.on_replicate = [&](std::size_t, std::uint32_t r, ReplicateSeries&& series) {
+        if (xlsx) add_replicate_totals(totals, r, series);
         if (!tracker.empty()) tracker.add(r, series);
         writer.write_replicate(r, series);
         builder.add(r, series);
@@ -309,7 +325,6 @@ int forecast_command(const std::vector<std::string>& args) {
     const Forecast forecast = builder.finish();
     write_forecast(writer, forecast);
     if (per_replicate) write_replicate_parameters(writer, *per_replicate, parameter_source);
-    const ForecastCsvPaths csv = forecast_csv_paths(out_path);
     std::vector<TextOutput> texts{
         {csv.summary, [&](std::ostream& out) { write_summary_csv(out, scenario, summary); }},
         {csv.forecast, [&](std::ostream& out) { write_forecast_csv(out, forecast); }},
@@ -334,11 +349,16 @@ int forecast_command(const std::vector<std::string>& args) {
         texts.push_back(
             {backtest_csv, [&](std::ostream& out) { write_backtest_csv(out, *backtest); }});
     }
+    if (xlsx)
+        texts.push_back(workbook_output(*xlsx, [&](const std::filesystem::path& book) {
+            write_run_workbook(book, scenario, summary, totals, &forecast);
+        }));
     commit_with_text_files(texts, [&] { writer.commit(); });
 
     if (!common.quiet) {
         std::cout << out_path.string() << ", " << csv.summary.string() << ", "
                   << csv.forecast.string() << ", " << csv.programmes.string()
+                  << (xlsx ? ", " + xlsx->string() : "")
                   << (backtest ? ", " + backtest_csv.string() : "")
                   << (rolling ? ", " + rolling_csv.string() + ", " + skill_csv.string() : "")
                   << ": written\n\n";

@@ -6,12 +6,15 @@
 #include "terminal_format.hpp"
 #include "ulcsim/checkpoint.hpp"
 #include "ulcsim/ensemble.hpp"
+#include "ulcsim/planner_summary.hpp"
+#include "ulcsim/planner_workbook.hpp"
 #include "ulcsim/population.hpp"
 #include "ulcsim/recorded_run.hpp"
 #include "ulcsim/run_file.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
 #include "ulcsim/summary.hpp"
+#include "workbook_option.hpp"
 
 #include <boost/program_options.hpp>
 #include <filesystem>
@@ -117,13 +120,15 @@ int run_command(const std::vector<std::string>& args) {
     bool profile = false;
     EnsembleCommandOptions common;
     PosteriorOption posterior_option;
+    WorkbookOption workbook;
     po::options_description options(
         "Usage: ulcsim run FILE [options]\n\n"
         "Simulates the scenario's replicates month by month (in parallel) and writes the\n"
         "monthly series and their statistics over replicates to an HDF5 run file (h5py,\n"
         "pandas and h5dump read it; layout in README.md), and the statistics a spreadsheet\n"
         "needs to <output without .h5>.summary.csv, each programme's members and spending\n"
-        "by month to <output without .h5>.programmes.csv.\n"
+        "by month to <output without .h5>.programmes.csv, and with --xlsx the same figures\n"
+        "with the planner's summary to an Excel workbook.\n"
         "Branching: --checkpoint-at YYYY-MM stores the agents' state at that month; another\n"
         "scenario (run.start = that month) continues from it with --from-checkpoint RUN.h5,\n"
         "and reproduces the rest of the first run exactly when it changes nothing.\n"
@@ -131,6 +136,8 @@ int run_command(const std::vector<std::string>& args) {
     options.add_options()("help,h", "show this help");
     common.add_to(options, "run file to write (default: <run.name>.h5 in the current directory)");
     posterior_option.add_to(options);
+    workbook.add_to(options, "sheets Summary (workers covered, rupiah by programme, ULC), "
+                             "Coverage (the summary CSV) and Programmes (the programmes CSV)");
     options.add_options()("keep", po::value<std::string>(&keep),
                           "all: every replicate's series and the summaries (default); "
                           "summaries: only the summaries, for large ensembles")(
@@ -179,6 +186,10 @@ int run_command(const std::vector<std::string>& args) {
     const std::filesystem::path out_path = common.output_path(scenario.run.name + ".h5");
     std::filesystem::path csv_path = out_path;
     csv_path.replace_extension(".summary.csv");
+    std::filesystem::path programmes_path = out_path;
+    programmes_path.replace_extension(".programmes.csv");
+    const std::optional<std::filesystem::path> xlsx =
+        workbook.path({out_path, csv_path, programmes_path});
 
     const auto replicates = static_cast<std::uint32_t>(scenario.run.replicates);
     std::int64_t agents = starting_agents(scenario);
@@ -241,20 +252,31 @@ int run_command(const std::vector<std::string>& args) {
         recording.per_replicate = &*per_replicate;
         recording.parameter_source = posterior->source();
     }
+    // The workbook's summary from every replicate's totals, kept as the replicates finish.
+    RunTotals totals;
+    if (xlsx) {
+        totals = run_totals_of(scenario);
+        recording.also = [&](std::uint32_t r, const ReplicateSeries& series) {
+            add_replicate_totals(totals, r, series);
+        };
+    }
     const RecordedRun recorded =
         record_run(writer, scenario, recording, runner_with_progress(resources, common.quiet));
     const EnsembleSummary& summary = recorded.summary;
-    std::filesystem::path programmes_path = out_path;
-    programmes_path.replace_extension(".programmes.csv");
-    commit_with_text_files(
-        {{csv_path, [&](std::ostream& csv) { write_summary_csv(csv, scenario, summary); }},
-         {programmes_path,
-          [&](std::ostream& csv) { write_programmes_csv(csv, scenario, summary); }}},
-        [&] { writer.commit(); });
+    std::vector<TextOutput> outputs{
+        {csv_path, [&](std::ostream& csv) { write_summary_csv(csv, scenario, summary); }},
+        {programmes_path,
+         [&](std::ostream& csv) { write_programmes_csv(csv, scenario, summary); }}};
+    if (xlsx)
+        outputs.push_back(workbook_output(*xlsx, [&](const std::filesystem::path& book) {
+            write_run_workbook(book, scenario, summary, totals);
+        }));
+    commit_with_text_files(outputs, [&] { writer.commit(); });
 
     if (!common.quiet) {
         std::cout << out_path.string() << ", " << csv_path.string() << ", "
-                  << programmes_path.string() << ": written\n";
+                  << programmes_path.string() << (xlsx ? ", " + xlsx->string() : "")
+                  << ": written\n";
         print_headline(scenario, summary, std::cout);
     }
     if (profile) print_profile(recorded.phase_times, std::cout);

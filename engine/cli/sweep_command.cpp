@@ -6,12 +6,14 @@
 #include "terminal_format.hpp"
 #include "ulcsim/forecast_file.hpp"
 #include "ulcsim/outcome.hpp"
+#include "ulcsim/planner_workbook.hpp"
 #include "ulcsim/result_file.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/scenario_keys.hpp"
 #include "ulcsim/store.hpp"
 #include "ulcsim/sweep_grid.hpp"
 #include "ulcsim/vary.hpp"
+#include "workbook_option.hpp"
 
 #include <boost/program_options.hpp>
 #include <charconv>
@@ -166,6 +168,7 @@ int sweep_command(const std::vector<std::string>& args) {
     int after = 12;
     EnsembleCommandOptions common;
     PosteriorOption posterior_option;
+    WorkbookOption workbook;
     po::options_description options(
         "Usage: ulcsim sweep FILE --vary KEY=FROM:TO:STEPS [--vary …] [options]\n\n"
         "Runs an ensemble at every point of a grid of scenario values (the product of the\n"
@@ -176,7 +179,8 @@ int sweep_command(const std::vector<std::string>& args) {
         "programme.NAME.window.0.end, behaviour.continue_after_subsidy, …). Values, of the\n"
         "key's type: FROM:TO:STEPS gives STEPS evenly spaced numbers, whole numbers or months\n"
         "(2025-06:2025-12:7); V1,V2,… lists them (true,false).\n"
-        "Writes a table, HDF5 with the grid as dimensions (-o), and a CSV beside it.\n"
+        "Writes a table, HDF5 with the grid as dimensions (-o), a CSV beside it, and with\n"
+        "--xlsx an Excel workbook of the CSV's rows.\n"
         "Exit status: 0 done, 2 bad input, 1 internal failure, 130 interrupted.\n\nOptions");
     options.add_options()("help,h", "show this help")(
         "vary", po::value<std::vector<std::string>>(&vary)->composing(),
@@ -187,6 +191,8 @@ int sweep_command(const std::vector<std::string>& args) {
     options.add_options()("after", po::value<int>(&after),
                           "count former programme members still covered this many months after "
                           "funding ends (default 12)");
+    workbook.add_to(options, "sheet Sweep: every grid point's outcomes and their differences "
+                             "to the first point (the CSV)");
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::string>(&file));
     po::variables_map vm;
@@ -227,6 +233,7 @@ int sweep_command(const std::vector<std::string>& args) {
     const std::filesystem::path out_path = common.output_path(base.name + "-sweep.h5");
     std::filesystem::path csv_path = out_path;
     csv_path.replace_extension(".csv");
+    const std::optional<std::filesystem::path> xlsx = workbook.path({out_path, csv_path});
     const auto replicates = static_cast<std::uint32_t>(base.replicates);
     if (!common.quiet)
         std::cerr << "ulcsim sweep " << base.name << ": " << points << " grid points × "
@@ -244,12 +251,17 @@ int sweep_command(const std::vector<std::string>& args) {
 
     write_sweep(writer, axes, scenarios, measures, measured);
     if (posterior) posterior->record_shared(writer, scenarios[0]);
-    commit_with_csv(
-        csv_path, [&](std::ostream& csv) { write_sweep_csv(csv, axes, measures, measured); },
-        [&] { writer.commit(); });
+    std::vector<TextOutput> outputs{
+        {csv_path, [&](std::ostream& csv) { write_sweep_csv(csv, axes, measures, measured); }}};
+    if (xlsx)
+        outputs.push_back(workbook_output(*xlsx, [&](const std::filesystem::path& book) {
+            write_sweep_workbook(book, axes, measures, measured);
+        }));
+    commit_with_text_files(outputs, [&] { writer.commit(); });
 
     if (common.quiet) return 0;
-    std::cout << out_path.string() << ", " << csv_path.string() << ": written\n\n"
+    std::cout << out_path.string() << ", " << csv_path.string()
+              << (xlsx ? ", " + xlsx->string() : "") << ": written\n\n"
               << "Mean [90% interval over " << replicates
               << " replicates]; differences against the first point, paired by replicate\n";
     std::vector<std::vector<std::string>> table;

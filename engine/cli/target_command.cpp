@@ -7,13 +7,17 @@
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/forecast.hpp"
 #include "ulcsim/goal_seek.hpp"
+#include "ulcsim/planner_workbook.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/summary.hpp"
 #include "ulcsim/vary.hpp"
+#include "workbook_option.hpp"
 
 #include <boost/program_options.hpp>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -103,6 +107,23 @@ double number_option(const std::string& option, const std::string& text) {
     return value;
 }
 
+/// Writes the workbook of --xlsx, when given: every candidate tried, in the lever's order,
+/// with `value_of` its value in the lever's units.
+void write_workbook(const std::optional<std::filesystem::path>& xlsx, TargetOutcome outcome,
+                    const std::map<std::int64_t, GoalTrial>& trials,
+                    const std::function<double(std::int64_t)>& value_of,
+                    std::optional<std::int64_t> answer) {
+    if (!xlsx) return;
+    for (const auto& [candidate, trial] : trials)
+        outcome.candidates.push_back({value_of(candidate), &trial, candidate == answer});
+    commit_with_text_files({workbook_output(*xlsx,
+                                            [&](const std::filesystem::path& book) {
+                                                write_target_workbook(book, outcome);
+                                            })},
+                           [] {});
+    std::cout << xlsx->string() << ": written\n";
+}
+
 /// What `target --vary KEY` was given beside the goal.
 struct KeySearch {
     std::string file;
@@ -111,6 +132,7 @@ struct KeySearch {
     RunResources resources;
     bool quiet = false;
     const PosteriorDraws* posterior = nullptr;
+    std::optional<std::filesystem::path> xlsx;
 };
 
 /// Goal seeking over a numeric key: the smallest (or, searching down, the largest) value that
@@ -151,6 +173,16 @@ int seek_key(const Scenario& base, const KeySearch& search, CoverageGoal goal) {
                          : ScenarioValue{lever.step})
               << " (the " << (up ? "smallest" : "largest") << " value that meets it)\n";
     const std::string key = lever.key;
+    TargetOutcome outcome;
+    outcome.goal = goal_text(g, base.ulc.measure);
+    outcome.lever = key;
+    outcome.by = g.by;
+    const auto value_of = [&](std::int64_t candidate) {
+        const ScenarioValue v = lever.value(candidate);
+        if (const double* x = std::get_if<double>(&v)) return *x;
+        if (const std::int64_t* n = std::get_if<std::int64_t>(&v)) return static_cast<double>(*n);
+        return static_cast<double>(candidate);
+    };
     if (answer.not_monotone) {
         const GoalTrial& met = seek.evaluate(answer.not_monotone->met);
         const GoalTrial& missed = seek.evaluate(answer.not_monotone->missed);
@@ -163,6 +195,8 @@ int seek_key(const Scenario& base, const KeySearch& search, CoverageGoal goal) {
                   << (up ? "down" : "up") << "; otherwise narrow --lowest/--highest to where it "
                   << "is monotone.\n";
         std::cout << "Candidates tried: " << seek.trials().size() << '\n';
+        outcome.answer = "none: the goal is not monotone in " + key + " over the range searched";
+        write_workbook(search.xlsx, outcome, seek.trials(), value_of, std::nullopt);
         return 0;
     }
     if (!answer.candidate) {
@@ -172,6 +206,9 @@ int seek_key(const Scenario& base, const KeySearch& search, CoverageGoal goal) {
                   << (up ? "highest" : "lowest")
                   << " value searched) gives P = " << probability_text(end.probability) << ".\n";
         std::cout << "Candidates tried: " << seek.trials().size() << '\n';
+        outcome.answer = "not reachable: even " + key + " = " + label(last) +
+                         " gives P = " + probability_text(end.probability);
+        write_workbook(search.xlsx, outcome, seek.trials(), value_of, std::nullopt);
         return 0;
     }
     const GoalTrial& found = seek.evaluate(*answer.candidate);
@@ -188,6 +225,8 @@ int seek_key(const Scenario& base, const KeySearch& search, CoverageGoal goal) {
     }
     print_reproduce(search.file, search.overrides, found, g);
     std::cout << "Candidates tried: " << seek.trials().size() << '\n';
+    outcome.answer = key + " = " + label(found.value);
+    write_workbook(search.xlsx, outcome, seek.trials(), value_of, *answer.candidate);
     return 0;
 }
 
@@ -199,6 +238,7 @@ int target_command(const std::vector<std::string>& args) {
     std::int64_t most = 0;
     EnsembleCommandOptions common;
     PosteriorOption posterior_option;
+    WorkbookOption workbook;
     po::options_description options(
         "Usage: ulcsim target FILE --reach X --by|--at YYYY-MM --probability P --programme NAME\n"
         "                    --vary budget|months [options]\n"
@@ -211,7 +251,8 @@ int target_command(const std::vector<std::string>& args) {
         "candidate is an ensemble on the same seed (common random numbers), so the\n"
         "probability changes only through the programme; the search doubles until the goal\n"
         "is met, then bisects. Prints the answer, its probability with a 95% interval, the\n"
-        "step below it, and the --set overrides that reproduce it with `ulcsim forecast`.\n"
+        "step below it, and the --set overrides that reproduce it with `ulcsim forecast`;\n"
+        "with --xlsx also an Excel workbook of every candidate tried.\n"
         "Coverage is the scenario's ulc.measure over --area (default: all its regions).\n\n"
         "Without --programme, --vary KEY varies any number or whole number a sweep may vary\n"
         "(ulcsim keys --variable), named as for --set (behaviour.h0_self,\n"
@@ -228,8 +269,11 @@ int target_command(const std::vector<std::string>& args) {
         "key: the output says so), 2 bad input, 1 internal failure, 130 interrupted.\n\n"
         "Options");
     options.add_options()("help,h", "show this help");
-    common.add_to(options, "not used (target writes no file)");
+    common.add_to(options, "not used (target writes no HDF5 file; see --xlsx)");
     posterior_option.add_to(options);
+    workbook.add_to(options, "sheets Summary (the goal and the answer) and Target (every "
+                             "candidate tried: its probability of meeting the goal and its "
+                             "coverage in the goal's month)");
     options.add_options()("reach", po::value<std::string>(&reach_text),
                           "coverage to reach: a share (0.40) or a percentage (40%)")(
         "by", po::value<std::string>(&by_text),
@@ -300,6 +344,7 @@ int target_command(const std::vector<std::string>& args) {
     // Each candidate's replicates run on the posterior's draws, so that its probability of
     // meeting the goal holds what is not known of the behaviour.
     const std::optional<ChosenPosterior> posterior = posterior_option.choose(vm, {&base});
+    const std::optional<std::filesystem::path> xlsx = workbook.path();
     if (posterior && !common.quiet)
         std::cerr << "ulcsim target: each replicate runs with a posterior draw ("
                   << posterior->source() << ")\n";
@@ -317,7 +362,8 @@ int target_command(const std::vector<std::string>& args) {
     const CoverageGoal goal{*goal_region, reach, by, probability, in_month};
     if (by_key) {
         KeySearch search{file,      overrides,    {},
-                         resources, common.quiet, posterior ? &posterior->draws : nullptr};
+                         resources, common.quiet, posterior ? &posterior->draws : nullptr,
+                         xlsx};
         search.request.key = vary;
         if (vm.count("lowest")) search.request.lowest = number_option("--lowest", lowest_text);
         if (vm.count("highest")) search.request.highest = number_option("--highest", highest_text);
@@ -378,6 +424,14 @@ int target_command(const std::vector<std::string>& args) {
                   << probability_text(probability) << ", " << base.run.replicates
                   << " replicates per candidate\n";
     const std::optional<std::int64_t> answer = seek.smallest(range);
+    TargetOutcome outcome;
+    outcome.goal = goal_text(seek.goal(), base.ulc.measure);
+    outcome.lever =
+        (vary_budget ? "yearly budget of " : "funded months of the last window of ") + p.name;
+    outcome.units = vary_budget ? "Rp a year" : "months";
+    outcome.rupiah = vary_budget;
+    outcome.by = by;
+    const auto value_of = [](std::int64_t v) { return static_cast<double>(v); };
 
     std::cout << "Goal: " << goal_text(seek.goal(), base.ulc.measure) << ", varying the "
               << (vary_budget ? "yearly budget" : "funded months of the last window") << " of "
@@ -391,6 +445,9 @@ int target_command(const std::vector<std::string>& args) {
                                     "it before its budget does)"
                                   : "")
                   << ".\n";
+        outcome.answer = "not reachable: even " + label(highest) +
+                         " gives P = " + probability_text(top.probability);
+        write_workbook(xlsx, outcome, seek.trials(), value_of, std::nullopt);
         return 0;
     }
     const GoalTrial& found = seek.evaluate(*answer);
@@ -405,6 +462,8 @@ int target_command(const std::vector<std::string>& args) {
     }
     print_reproduce(file, overrides, found, goal);
     std::cout << "Candidates tried: " << seek.trials().size() << '\n';
+    outcome.answer = label(*answer);
+    write_workbook(xlsx, outcome, seek.trials(), value_of, *answer);
     return 0;
 }
 

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <memory>
-#include <set>
 
 namespace ulcsim {
 
@@ -37,21 +36,7 @@ void scenario_facts(RunTotals& t) {
     try {
         const Scenario s = load_scenario_text(t.scenario_toml, t.scenario);
         t.ulc = s.ulc;
-        std::set<std::string> provinces;
-        for (const std::size_t k : s.regions)
-            provinces.insert(s.region_table.regions()[k].province_code);
-        t.area.regions = s.regions.size();
-        t.area.provinces = provinces.size();
-        if (s.regions.size() == 1) {
-            t.area.level = "kabkota";
-            t.area.name = s.region_table.regions()[s.regions.front()].name;
-        } else if (provinces.size() == 1) {
-            t.area.level = "province";
-            const auto p = s.region_table.find_province(*provinces.begin());
-            t.area.name = p ? s.region_table.provinces()[*p].name : *provinces.begin();
-        } else {
-            t.area.level = "regions";
-        }
+        t.area = summary_area_of(s);
     } catch (const InputError&) {
         t.area.level = "regions"; // unknown: the page names the scenario instead
     }
@@ -119,6 +104,37 @@ ComparedTotals read_compared_totals(const std::filesystem::path& file) {
         throw;
     } catch (const std::exception& e) {
         not_a_comparison(file, std::string("not a complete compare result: ") + e.what());
+    }
+    return out;
+}
+
+ComparedTotals compared_totals(const std::vector<Scenario>& scenarios,
+                               const std::vector<std::vector<ReplicateOutcome>>& outcomes,
+                               bool independent_seeds) {
+    ComparedTotals out;
+    out.common_random_numbers = !independent_seeds;
+    for (std::size_t s = 0; s < scenarios.size(); ++s) {
+        const Scenario& scenario = scenarios[s];
+        RunTotals t;
+        t.scenario = scenario.run.name;
+        for (int m = 0; m < scenario.run.months; ++m)
+            t.months.push_back((scenario.run.start + m).to_string());
+        // As read_compared_totals() pairs them: by a shared seed, or each on its own.
+        t.seed = out.common_random_numbers ? 0 : s;
+        t.replicates = outcomes.at(s).size();
+        for (const ReplicateOutcome& o : outcomes[s]) {
+            t.labour_force.push_back(o.labour_force);
+            t.covered.push_back(o.covered);
+            t.programme_members.push_back(o.programme_members);
+            t.policy_cost_idr.push_back(o.policy_cost_idr);
+            t.spent_idr.push_back({o.programme_spent_idr});
+        }
+        t.programmes = {""};
+        t.programme_kinds = {""};
+        t.scenario_toml = scenario.resolved_toml;
+        t.ulc = scenario.ulc;
+        t.area = summary_area_of(scenario);
+        out.scenarios.push_back(std::move(t));
     }
     return out;
 }

@@ -189,13 +189,34 @@ RunTotals read_run_totals(const std::filesystem::path& file) {
     return t;
 }
 
-RunTotals simulate_run_totals(const Scenario& scenario, const ExecutionContext& context) {
+SummaryArea summary_area_of(const Scenario& s) {
+    std::set<std::string> provinces;
+    for (const std::size_t k : s.regions)
+        provinces.insert(s.region_table.regions()[k].province_code);
+    SummaryArea area;
+    area.regions = s.regions.size();
+    area.provinces = provinces.size();
+    if (s.regions.size() == 1) {
+        area.level = "kabkota";
+        area.name = s.region_table.regions()[s.regions.front()].name;
+    } else if (provinces.size() == 1) {
+        area.level = "province";
+        const auto p = s.region_table.find_province(*provinces.begin());
+        area.name = p ? s.region_table.provinces()[*p].name : *provinces.begin();
+    } else {
+        area.level = "regions";
+    }
+    return area;
+}
+
+RunTotals run_totals_of(const Scenario& scenario) {
     RunTotals t;
     t.scenario = scenario.run.name;
     t.seed = scenario.run.seed;
     t.replicates = static_cast<std::size_t>(scenario.run.replicates);
     t.ulc = scenario.ulc;
     t.scenario_toml = scenario.resolved_toml;
+    t.area = summary_area_of(scenario);
     const auto T = static_cast<std::size_t>(scenario.run.months);
     for (std::size_t m = 0; m < T; ++m)
         t.months.push_back((scenario.run.start + static_cast<int>(m)).to_string());
@@ -211,18 +232,29 @@ RunTotals simulate_run_totals(const Scenario& scenario, const ExecutionContext& 
     t.policy_cost_idr = rows();
     t.programme_members = rows();
     t.spent_idr.assign(R, Rows(P, std::vector<double>(T, 0.0)));
+    return t;
+}
+
+void add_replicate_totals(RunTotals& t, std::uint32_t r, const ReplicateSeries& series) {
+    const std::size_t T = t.months.size(), P = t.programmes.size();
+    for (std::size_t m = 0; m < T; ++m) {
+        t.labour_force[r][m] = series.total(SeriesMetric::labour_force, m);
+        t.covered[r][m] = series.total(SeriesMetric::covered, m);
+        t.covered_registered[r][m] = series.total(SeriesMetric::covered_registered, m);
+        t.policy_cost_idr[r][m] = series.total(SeriesMetric::policy_cost_idr, m);
+        t.programme_members[r][m] = 0;
+        for (std::size_t j = 0; j < P; ++j) {
+            t.programme_members[r][m] += series.at(ProgrammeMetric::members, m, j);
+            t.spent_idr[r][j][m] = series.at(ProgrammeMetric::spent_idr, m, j);
+        }
+    }
+}
+
+RunTotals simulate_run_totals(const Scenario& scenario, const ExecutionContext& context) {
+    RunTotals t = run_totals_of(scenario);
     EnsembleOptions options;
     options.on_replicate = [&](std::size_t, std::uint32_t r, ReplicateSeries&& series) {
-        for (std::size_t m = 0; m < T; ++m) {
-            t.labour_force[r][m] = series.total(SeriesMetric::labour_force, m);
-            t.covered[r][m] = series.total(SeriesMetric::covered, m);
-            t.covered_registered[r][m] = series.total(SeriesMetric::covered_registered, m);
-            t.policy_cost_idr[r][m] = series.total(SeriesMetric::policy_cost_idr, m);
-            for (std::size_t j = 0; j < P; ++j) {
-                t.programme_members[r][m] += series.at(ProgrammeMetric::members, m, j);
-                t.spent_idr[r][j][m] = series.at(ProgrammeMetric::spent_idr, m, j);
-            }
-        }
+        add_replicate_totals(t, r, series);
     };
     run_ensemble(RunPlan::replicates_of(scenario), context, options);
     return t;

@@ -17,8 +17,10 @@
 ///   ÷ 12), a ratio of the means as `compare` reports it (ulcsim/outcome.hpp).
 
 #include "ulcsim/execution.hpp"
+#include "ulcsim/outcome.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
+#include "ulcsim/tally.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -41,6 +43,9 @@ struct SummaryArea {
     std::size_t regions = 0;   ///< kab/kota simulated
     std::size_t provinces = 0; ///< provinces they lie in
 };
+
+/// Where a scenario's regions are.
+SummaryArea summary_area_of(const Scenario& scenario);
 
 /// A run's monthly totals, whole area and all segments: [row][month], a row per replicate,
 /// or one row of means over replicates when the run kept only its summaries.
@@ -84,6 +89,20 @@ struct ComparedTotals {
     std::vector<RunTotals> scenarios;
 };
 ComparedTotals read_compared_totals(const std::filesystem::path& compare_file);
+
+/// The totals of a run of `scenario` about to start: its area, months, programmes and ULC,
+/// and a row of zeros per replicate that add_replicate_totals() fills as replicates finish
+/// (what `run --xlsx` and `forecast --xlsx` summarise without reading their file back).
+RunTotals run_totals_of(const Scenario& scenario);
+/// Adds replicate `replicate`'s series, summed over regions and segments. One call at a time.
+void add_replicate_totals(RunTotals& totals, std::uint32_t replicate,
+                          const ReplicateSeries& series);
+
+/// The same as read_compared_totals() from the monthly totals `compare` measured,
+/// [scenario][replicate], before its file is written.
+ComparedTotals compared_totals(const std::vector<Scenario>& scenarios,
+                               const std::vector<std::vector<ReplicateOutcome>>& outcomes,
+                               bool independent_seeds);
 
 /// Simulates `scenario` as `ulcsim run` would (the same seed and replicates: its replicates
 /// pair with those of a run of a scenario that differs only in its programmes) and keeps

@@ -272,6 +272,10 @@ void commit_with_text_files(const std::vector<TextOutput>& csvs,
     try {
         for (const TextOutput& csv : csvs) {
             marks.push_back(std::make_unique<OutputSink::Temporary>(sink, temporary(csv.path)));
+            if (csv.write_file) {
+                csv.write_file(temporary(csv.path));
+                continue;
+            }
             errno = 0;
             std::ofstream out(temporary(csv.path));
             if (!out) throw cannot_write(csv.path);

@@ -87,10 +87,13 @@ void commit_with_csv(const std::filesystem::path& csv,
                      const std::function<void(std::ostream&)>& write_csv,
                      const std::function<void()>& commit);
 
-/// A text file (CSV, TOML) to put beside an HDF5 output, and what writes it.
+/// A text file (CSV, TOML) to put beside an HDF5 output, and what writes it; or, with
+/// write_file, a file its writer creates itself at the (temporary) path it is given (a
+/// workbook).
 struct TextOutput {
     std::filesystem::path path;
     std::function<void(std::ostream&)> write;
+    std::function<void(const std::filesystem::path&)> write_file = {};
 };
 /// commit_with_csv for several text files: all of them appear only when all are complete.
 void commit_with_text_files(const std::vector<TextOutput>& csvs,

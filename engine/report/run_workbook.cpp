@@ -1,0 +1,179 @@
+// The workbook of `run --xlsx` and `forecast --xlsx` (ulcsim/planner_workbook.hpp): the
+// planner's summary, then the rows of the summary, programmes and forecast CSV files, in
+// their order and from the same arrays, with dates, units and formats.
+
+#include "ulcsim/planner_workbook.hpp"
+#include "workbook_sheets.hpp"
+
+#include <array>
+
+namespace ulcsim {
+
+namespace {
+
+using workbook_detail::format_of_units;
+using workbook_detail::header_units;
+
+constexpr std::array<Statistic, 3> statistics{Statistic::mean, Statistic::p05, Statistic::p95};
+constexpr std::array<const char*, 3> statistic_labels{"mean", "p05", "p95"};
+
+std::string label(std::string_view name) {
+    std::string text(name);
+    for (char& c : text)
+        if (c == '_') c = ' ';
+    return text;
+}
+
+void add_summary(Workbook& book, const RunTotals& totals) {
+    WorkbookSheet& sheet = workbook_detail::add_summary_sheet(book);
+    const bool programmes = !totals.programmes.empty();
+    workbook_detail::add_summary_rows(
+        sheet, planner_summary(totals, nullptr,
+                               programmes ? BaselineSource::not_given : BaselineSource::not_needed,
+                               "the workers a programme adds need a run without it: `ulcsim "
+                               "compare` with the scenario without programmes (`--set "
+                               "'programme=[]'`), or `ulcsim report` on the run file"));
+}
+
+// The rows of write_summary_csv (ulcsim/summary.hpp), in its order.
+void add_coverage(Workbook& book, const Scenario& scenario, const EnsembleSummary& summary) {
+    const SummaryShape& shape = summary.shape;
+    const std::size_t T = shape.months, K = shape.regions;
+    const std::size_t P = shape.areas.province_codes.size();
+    const std::vector<std::size_t>& metrics = summary.kept_metrics;
+    std::vector<WorkbookColumn> columns{{"Level", CellFormat::text, 9},
+                                        {"Code", CellFormat::text, 8},
+                                        {"Name", CellFormat::text, 24},
+                                        {"Segment", CellFormat::text, 11},
+                                        {"Month", CellFormat::month, 9}};
+    for (const std::size_t m : metrics) {
+        const std::string_view units = summary_metric_units(m);
+        for (const char* statistic : statistic_labels)
+            columns.push_back({label(summary_metric_name(m)) + ", " + statistic + " (" +
+                                   header_units(units) + ")",
+                               format_of_units(units), 14});
+    }
+    WorkbookSheet& sheet = book.add_sheet("Coverage", std::move(columns));
+    const auto table = scenario.region_table.regions();
+    const auto rows = [&](const std::string& level, std::size_t areas, auto code, auto name,
+                          auto values_of) {
+        for (std::size_t a = 0; a < areas; ++a)
+            for (std::size_t g = 0; g < summary_segment_count; ++g)
+                for (std::size_t t = 0; t < T; ++t) {
+                    std::vector<WorkbookCell> row{level, code(a), name(a),
+                                                  std::string(summary_segment_names[g]),
+                                                  scenario.run.start + static_cast<int>(t)};
+                    for (std::size_t i = 0; i < metrics.size(); ++i) {
+                        const std::vector<double>& v = values_of(summary.kept[i]);
+                        for (const Statistic s : statistics)
+                            row.emplace_back(v[summary_index(s, t, a, g, T, areas)]);
+                    }
+                    sheet.add_row(row);
+                }
+    };
+    rows(
+        "region", K, [&](std::size_t k) { return table[scenario.regions[k]].code; },
+        [&](std::size_t k) { return table[scenario.regions[k]].name; },
+        [](const MetricSummary& s) -> const std::vector<double>& { return s.region; });
+    std::vector<std::string> province_names;
+    for (std::size_t p = 0; p < P; ++p)
+        province_names.push_back(province_area_name(scenario, shape.areas, p));
+    const std::string whole_area = scenario_area_name(scenario);
+    rows(
+        "province", P, [&](std::size_t p) { return shape.areas.province_codes[p]; },
+        [&](std::size_t p) { return province_names[p]; },
+        [](const MetricSummary& s) -> const std::vector<double>& { return s.province; });
+    rows(
+        "nation", 1, [](std::size_t) { return std::string("ID"); },
+        [&](std::size_t) { return whole_area; },
+        [](const MetricSummary& s) -> const std::vector<double>& { return s.nation; });
+}
+
+// The rows of write_programmes_csv (ulcsim/summary.hpp), in its order.
+void add_programmes(Workbook& book, const Scenario& scenario, const EnsembleSummary& summary) {
+    const std::size_t T = summary.shape.months, J = summary.programme_names.size();
+    std::vector<WorkbookColumn> columns{{"Programme", CellFormat::text, 24},
+                                        {"Kind", CellFormat::text, 14},
+                                        {"Month", CellFormat::month, 9}};
+    for (const std::string_view name : programme_metric_names) {
+        const bool rupiah = name.ends_with("_idr");
+        for (const char* statistic : statistic_labels)
+            columns.push_back({label(name) + ", " + statistic + (rupiah ? " (Rp)" : " (workers)"),
+                               rupiah ? CellFormat::rupiah : CellFormat::count, 14});
+    }
+    WorkbookSheet& sheet = book.add_sheet("Programmes", std::move(columns));
+    for (std::size_t j = 0; j < J; ++j)
+        for (std::size_t t = 0; t < T; ++t) {
+            std::vector<WorkbookCell> row{
+                summary.programme_names[j],
+                std::string(
+                    programme_kind_names[static_cast<std::size_t>(scenario.programmes[j].kind)]),
+                scenario.run.start + static_cast<int>(t)};
+            for (std::size_t m = 0; m < programme_metric_count; ++m)
+                for (const Statistic s : statistics)
+                    row.emplace_back(
+                        summary.programmes[m][(static_cast<std::size_t>(s) * T + t) * J + j]);
+            sheet.add_row(row);
+        }
+}
+
+// A first-passage month: a date within the run, else when it is known only to be later.
+WorkbookCell passage(const Forecast& f, int month) {
+    if (month < 0) return "after " + (f.start + (f.months - 1)).to_string();
+    return f.start + month;
+}
+
+// The rows of write_forecast_csv (ulcsim/forecast_file.hpp), in its order.
+void add_forecast(Workbook& book, const Forecast& f) {
+    std::vector<WorkbookColumn> columns{
+        {"Level", CellFormat::text, 9},
+        {"Code", CellFormat::text, 8},
+        {"Name", CellFormat::text, 24},
+        {"Threshold (%)", CellFormat::percent, 11},
+        {"Measure", CellFormat::text, 18},
+        {"Coverage, first month, mean (%)", CellFormat::percent, 12},
+        {"Median month of reaching it", CellFormat::month, 12},
+        {"10th percentile (month)", CellFormat::month, 12},
+        {"90th percentile (month)", CellFormat::month, 12},
+        {"2.5th percentile (month)", CellFormat::month, 12},
+        {"97.5th percentile (month)", CellFormat::month, 12},
+        {"Replicates", CellFormat::count, 11},
+        {"Never within the run (replicates)", CellFormat::count, 12}};
+    for (const Month m : f.settings.by)
+        columns.push_back(
+            {"Probability of reaching it by " + m.to_string() + " (%)", CellFormat::percent, 14});
+    WorkbookSheet& sheet = book.add_sheet("Forecast", std::move(columns));
+    for (std::size_t a = 0; a < f.areas.size(); ++a) {
+        const ForecastArea& area = f.areas[a];
+        const FirstPassageDistribution& d = f.distributions[a];
+        std::vector<WorkbookCell> row{
+            std::string(area.level),
+            area.code,
+            area.name,
+            f.settings.threshold,
+            std::string(coverage_measure_names[static_cast<std::size_t>(f.settings.measure)]),
+            f.start_coverage_mean[a]};
+        for (const std::size_t q : {2, 1, 3, 0, 4})
+            row.push_back(passage(f, d.quantiles[q]));
+        row.emplace_back(static_cast<double>(f.first_month[a].size()));
+        row.emplace_back(static_cast<double>(d.never));
+        for (const double p : d.probability_by)
+            row.emplace_back(p);
+        sheet.add_row(row);
+    }
+}
+
+} // namespace
+
+void write_run_workbook(const std::filesystem::path& file, const Scenario& scenario,
+                        const EnsembleSummary& summary, const RunTotals& totals,
+                        const Forecast* forecast) {
+    Workbook book(file);
+    add_summary(book, totals);
+    if (forecast) add_forecast(book, *forecast);
+    add_coverage(book, scenario, summary);
+    add_programmes(book, scenario, summary);
+    book.close();
+}
+
+} // namespace ulcsim
