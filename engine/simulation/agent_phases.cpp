@@ -1,6 +1,7 @@
 #include "agent_phases.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 
 namespace ulcsim::detail {
@@ -385,11 +386,24 @@ void tally(Chunk c, const ChunkScratch& x, const MonthParameters& month, const T
            const Population& pop, ThreadTally& tt) {
     const std::size_t k = c.region;
     const std::uint16_t now = month.now;
-    for (std::uint32_t a = c.begin; a < c.end; ++a) {
-        const std::uint32_t i = a - c.begin;
+    // The end-of-month codes of the whole chunk first, in a branch-free loop over the columns
+    // that vectorises; then the few agents whose code changed. Fused, the loop could not be
+    // vectorised and paid for every agent what only the changed ones need.
+    std::array<StateCode, chunk_size> ends;
+    const std::uint32_t n = c.end - c.begin;
+    {
+        const std::uint8_t* const traits = pop.traits.data() + c.begin;
+        const std::uint8_t* const income_band = pop.income_band.data() + c.begin;
+        const std::uint8_t* const payer = pop.payer.data() + c.begin;
+        const std::uint16_t* const paid_until = pop.paid_until.data() + c.begin;
+        for (std::uint32_t i = 0; i < n; ++i)
+            ends[i] = state_code_of(traits[i], income_band[i], payer[i], paid_until[i], now);
+    }
+    for (std::uint32_t i = 0; i < n; ++i) {
         const StateCode start = x.start[i];
-        const StateCode end = state_code(pop, a, now);
+        const StateCode end = ends[i];
         if (end == start) continue;
+        const std::uint32_t a = c.begin + i;
         add_stocks(pop, month, layout, start, -1, k, a, tt);
         add_stocks(pop, month, layout, end, 1, k, a, tt);
         if (!(start & code_in_labour_force)) continue;
