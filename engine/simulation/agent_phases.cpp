@@ -370,15 +370,23 @@ void awareness(Chunk c, const ChunkScratch& x, const MonthParameters& month, Pop
     std::uint8_t* const traits = pop.traits.data();
     std::uint8_t* const awareness = pop.awareness.data();
     const auto* const village = pop.village.data();
+    // Without branches: whether a slot holds a worker and whether a worker fears are as good
+    // as random from one agent to the next, and a mispredicted branch costs more than the
+    // arithmetic. Empty slots keep their bytes as they were.
     for (std::uint32_t a = c.begin; a < c.end; ++a) {
         const std::uint32_t i = a - c.begin;
-        if (segment_of(traits[a]) == no_worker) continue;
+        const std::uint8_t t = traits[a];
+        const bool worker = segment_of(t) != no_worker;
         const std::uint32_t w = x.draws[i][3];
+        const std::uint16_t v = village[a];
+        const std::uint8_t before = awareness[a];
         const std::int64_t level =
-            awareness[a] * keep_16 + gain_16[village[a]] + static_cast<std::int64_t>(w & 0xFFFFu);
-        awareness[a] = static_cast<std::uint8_t>(std::clamp<std::int64_t>(level >> 16, 0, 255));
-        if ((traits[a] & AgentTraits::fears_bit) && (w >> 16) < fear_reduction_16[village[a]])
-            traits[a] &= static_cast<std::uint8_t>(~AgentTraits::fears_bit);
+            before * keep_16 + gain_16[v] + static_cast<std::int64_t>(w & 0xFFFFu);
+        const auto after = static_cast<std::uint8_t>(std::clamp<std::int64_t>(level >> 16, 0, 255));
+        awareness[a] = worker ? after : before;
+        // Clearing the bit of a worker who does not fear changes nothing.
+        const bool calmed = worker & ((w >> 16) < fear_reduction_16[v]);
+        traits[a] = calmed ? static_cast<std::uint8_t>(t & ~AgentTraits::fears_bit) : t;
     }
 }
 
