@@ -266,12 +266,33 @@ void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
     std::uint8_t* const payer = pop.payer.data();
     std::uint16_t* const paid_until = pop.paid_until.data();
     std::uint16_t* const covered_since = pop.covered_since.data();
-    std::uint32_t* const offered_agents = tt.offered.data();
-    std::uint32_t offered = 0;
-    for (std::uint32_t a = c.begin; a < c.end; ++a) {
-        const std::uint32_t i = a - c.begin;
+    const std::uint32_t n = c.end - c.begin;
+
+    // Most workers' coverage cannot change this month: an employer keeps paying, an uncovered
+    // worker's draw is above every enrolment threshold. A branch-free pass finds the others,
+    // and only they take the branches below (whose direction is as good as random from one
+    // worker to the next); the offers are listed afterwards from the state the month left.
+    std::array<std::uint16_t, chunk_size> busy;
+    std::uint32_t busy_count = 0;
+    for (std::uint32_t i = 0; i < n; ++i) {
+        const AgentTraits traits_i{traits[c.begin + i]};
+        const std::uint8_t g = traits_i.segment_bits();
+        const std::uint8_t p = payer[c.begin + i];
+        const std::uint32_t w = x.draws[i][2];
+        const std::size_t o = traits_i.occupation_index();
+        const bool uncovered_moves =
+            g == 0 ? w < employer_registration[o]
+                   : (w < self_enrolment_bound) | ((g == 1) & (permit_enrolment[o] != 0));
+        const bool employed_stays = (p == payer_employer) & (w >= employer_lapse);
+        const bool moves = p == payer_none ? uncovered_moves : !employed_stays;
+        busy[busy_count] = static_cast<std::uint16_t>(i);
+        busy_count += (g != no_worker) & moves;
+    }
+
+    for (std::uint32_t b = 0; b < busy_count; ++b) {
+        const std::uint32_t i = busy[b];
+        const std::uint32_t a = c.begin + i;
         const std::uint8_t g = segment_of(traits[a]);
-        if (g == no_worker) continue;
         const std::uint32_t w = x.draws[i][2];
         const std::uint8_t p = payer[a];
         const std::uint16_t paid = paid_until[a];
@@ -347,14 +368,20 @@ void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
                 }
             }
         }
+    }
 
-        // Programme offers go to workers uncovered at the start of the month who are
-        // still uncovered: never to someone who just lapsed or just joined.
-        if ((x.start[i] & code_covered) || !region_has_programmes) continue;
-        if (payer[a] != payer_none &&
-            !(payer[a] <= payer_self_autodebit && payer[a] >= payer_self && paid_until[a] < now))
-            continue;
-        offered_agents[offered++] = a;
+    // Programme offers go to workers uncovered at the start of the month who are still
+    // uncovered: never to someone who just lapsed or just joined.
+    if (!region_has_programmes) return;
+    std::uint32_t* const offered_agents = tt.offered.data();
+    std::uint32_t offered = 0;
+    for (std::uint32_t a = c.begin; a < c.end; ++a) {
+        const std::uint32_t i = a - c.begin;
+        const std::uint8_t p = payer[a];
+        const bool unpaid = (p == payer_none) | ((p >= payer_self) & (p <= payer_self_autodebit) &
+                                                 (paid_until[a] < now));
+        offered_agents[offered] = a;
+        offered += (segment_of(traits[a]) != no_worker) & !(x.start[i] & code_covered) & unpaid;
     }
     if (offered > 0) offer_programmes(month, offers, rng, pop, k, offered, tt);
 }
