@@ -280,13 +280,19 @@ void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
         const std::uint8_t p = payer[c.begin + i];
         const std::uint32_t w = x.draws[i][2];
         const std::size_t o = traits_i.occupation_index();
-        const bool uncovered_moves =
-            g == 0 ? w < employer_registration[o]
-                   : (w < self_enrolment_bound) | ((g == 1) & (permit_enrolment[o] != 0));
-        const bool employed_stays = (p == payer_employer) & (w >= employer_lapse);
-        const bool moves = p == payer_none ? uncovered_moves : !employed_stays;
+        // Bitwise operators, not ?: or &&: the compiler would branch on the segment or payer.
+        const unsigned formal = g == 0;
+        const unsigned uncovered_moves =
+            (formal & unsigned{w < employer_registration[o]}) |
+            (~formal & 1u &
+             (unsigned{w < self_enrolment_bound} |
+              (unsigned{g == 1} & unsigned{permit_enrolment[o] != 0})));
+        const unsigned employed_stays =
+            unsigned{p == payer_employer} & unsigned{w >= employer_lapse};
+        const unsigned none = p == payer_none;
+        const unsigned moves = (none & uncovered_moves) | (~none & 1u & ~employed_stays);
         busy[busy_count] = static_cast<std::uint16_t>(i);
-        busy_count += (g != no_worker) & moves;
+        busy_count += unsigned{g != no_worker} & moves;
     }
 
     for (std::uint32_t b = 0; b < busy_count; ++b) {
