@@ -195,7 +195,12 @@ void demography(Chunk c, const ChunkScratch& x, const MonthParameters& month,
             leave_labour_force(pop, month, a, tt);
             continue;
         }
-        if (has_birthday(month, a) && ++age_years[a] >= exit_age_years) {
+        // Birthdays come every twelfth slot, a pattern the branch predictor misses: the age is
+        // added to without a branch, and only ageing out (rare) branches.
+        const unsigned birthday = has_birthday(month, a);
+        const auto age = static_cast<std::uint8_t>(age_years[a] + birthday);
+        age_years[a] = age;
+        if (birthday & unsigned{age >= exit_age_years}) {
             ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::aged_out)];
             leave_labour_force(pop, month, a, tt);
             continue;
