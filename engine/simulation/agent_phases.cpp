@@ -172,8 +172,8 @@ void jkm_claim(const Population& pop, const MonthParameters& month, int jkm_wait
 
 } // namespace
 
-void demography(Chunk c, const ChunkScratch& x, const MonthParameters& month,
-                int jkm_waiting_months, Population& pop, ThreadTally& tt) {
+void demography(Chunk c, ChunkScratch& x, const MonthParameters& month, int jkm_waiting_months,
+                Population& pop, ThreadTally& tt) {
     const std::size_t k = c.region;
     // The stores below are to byte columns, which may alias anything: the month's tables and
     // the columns' data pointers are read once, not after every store.
@@ -189,12 +189,14 @@ void demography(Chunk c, const ChunkScratch& x, const MonthParameters& month,
         if (!(x.start[i] & code_in_labour_force)) continue;
         const DrawWords& w = x.draws[i];
         std::size_t g = segment_of(traits[a]);
-        if (w[0] < death_by_age[age_years[a]]) {
+        const std::uint64_t death = death_by_age[age_years[a]];
+        if (w[0] < death) {
             ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::deaths)];
             if (x.start[i] & code_covered) jkm_claim(pop, month, jkm_waiting_months, a, k, g, tt);
             leave_labour_force(pop, month, a, tt);
             continue;
         }
+        x.above_death[i] = static_cast<std::uint32_t>(w[0] - death);
         // Birthdays come every twelfth slot, a pattern the branch predictor misses: the age is
         // added to without a branch, and only ageing out (rare) branches.
         const unsigned birthday = has_birthday(month, a);
@@ -229,9 +231,8 @@ void work_accidents(Chunk c, const ChunkScratch& x, const MonthParameters& month
     for (std::uint32_t a = c.begin; a < c.end; ++a) {
         const std::uint32_t i = a - c.begin;
         if (segment_of(pop.traits[a]) == no_worker) continue;
-        const std::uint8_t age_at_start =
-            static_cast<std::uint8_t>(pop.age_years[a] - (has_birthday(month, a) ? 1 : 0));
-        const std::uint64_t above = x.draws[i][0] - month.death_by_age[age_at_start];
+        // Demography left it for every worker who survived its draw.
+        const std::uint64_t above = x.above_death[i];
         const std::uint64_t risk = month.accident[AgentTraits{pop.traits[a]}.occupation_index()];
         if (above >= risk) continue;
         const std::size_t g = segment_of(pop.traits[a]);
