@@ -278,27 +278,36 @@ void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
     // worker's draw is above every enrolment threshold. A branch-free pass finds the others,
     // and only they take the branches below (whose direction is as good as random from one
     // worker to the next); the offers are listed afterwards from the state the month left.
+    // A worker can change iff his coverage word is below a threshold that depends on who pays
+    // (nobody, his employer, anyone else), his segment and his occupation: one look-up in a
+    // table of the region's thresholds, whose index is the low six bits of the traits byte
+    // (segment and occupation) and the payer's class.
+    constexpr std::uint64_t always = std::uint64_t{1} << 32; // above every word
+    constexpr unsigned classes = 3;                          // nobody, employer, anyone else
+    constexpr unsigned traits_values = 64;
+    static_assert(AgentTraits::segment_mask == 0x03 && AgentTraits::occupation_shift == 2 &&
+                  AgentTraits::occupation_mask == 0x0F && payer_none == 0 && payer_employer == 1);
+    std::array<std::uint64_t, classes * traits_values> can_change;
+    for (unsigned bits = 0; bits < traits_values; ++bits) {
+        const unsigned g = bits & AgentTraits::segment_mask;
+        const std::size_t o = bits >> AgentTraits::occupation_shift;
+        std::uint64_t uncovered = always; // an occupation no worker has: the full path
+        if (o < occupation_count)
+            uncovered = g == 0                               ? employer_registration[o]
+                        : g == 1 && permit_enrolment[o] != 0 ? always
+                                                             : self_enrolment_bound;
+        const bool worker = g != no_worker;
+        can_change[bits] = worker ? uncovered : 0;
+        can_change[traits_values + bits] = worker ? employer_lapse : 0;
+        can_change[2 * traits_values + bits] = worker ? always : 0;
+    }
     std::array<std::uint16_t, chunk_size> busy;
     std::uint32_t busy_count = 0;
     for (std::uint32_t i = 0; i < n; ++i) {
-        const AgentTraits traits_i{traits[c.begin + i]};
-        const std::uint8_t g = traits_i.segment_bits();
-        const std::uint8_t p = payer[c.begin + i];
-        const std::uint32_t w = x.draws[i][2];
-        const std::size_t o = traits_i.occupation_index();
-        // Bitwise operators, not ?: or &&: the compiler would branch on the segment or payer.
-        const unsigned formal = g == 0;
-        const unsigned uncovered_moves =
-            (formal & unsigned{w < employer_registration[o]}) |
-            (~formal & 1u &
-             (unsigned{w < self_enrolment_bound} |
-              (unsigned{g == 1} & unsigned{permit_enrolment[o] != 0})));
-        const unsigned employed_stays =
-            unsigned{p == payer_employer} & unsigned{w >= employer_lapse};
-        const unsigned none = p == payer_none;
-        const unsigned moves = (none & uncovered_moves) | (~none & 1u & ~employed_stays);
+        const unsigned payer_class = std::min<unsigned>(payer[c.begin + i], classes - 1);
+        const unsigned bits = traits[c.begin + i] & (traits_values - 1);
         busy[busy_count] = static_cast<std::uint16_t>(i);
-        busy_count += unsigned{g != no_worker} & moves;
+        busy_count += x.draws[i][2] < can_change[payer_class * traits_values + bits];
     }
 
     for (std::uint32_t b = 0; b < busy_count; ++b) {
