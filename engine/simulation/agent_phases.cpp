@@ -1,6 +1,7 @@
 #include "agent_phases.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 
 namespace ulcsim::detail {
@@ -171,8 +172,8 @@ void jkm_claim(const Population& pop, const MonthParameters& month, int jkm_wait
 
 } // namespace
 
-void demography(Chunk c, const ChunkScratch& x, const MonthParameters& month,
-                int jkm_waiting_months, Population& pop, ThreadTally& tt) {
+void demography(Chunk c, ChunkScratch& x, const MonthParameters& month, int jkm_waiting_months,
+                Population& pop, ThreadTally& tt) {
     const std::size_t k = c.region;
     // The stores below are to byte columns, which may alias anything: the month's tables and
     // the columns' data pointers are read once, not after every store.
@@ -188,13 +189,20 @@ void demography(Chunk c, const ChunkScratch& x, const MonthParameters& month,
         if (!(x.start[i] & code_in_labour_force)) continue;
         const DrawWords& w = x.draws[i];
         std::size_t g = segment_of(traits[a]);
-        if (w[0] < death_by_age[age_years[a]]) {
+        const std::uint64_t death = death_by_age[age_years[a]];
+        if (w[0] < death) {
             ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::deaths)];
             if (x.start[i] & code_covered) jkm_claim(pop, month, jkm_waiting_months, a, k, g, tt);
             leave_labour_force(pop, month, a, tt);
             continue;
         }
-        if (has_birthday(month, a) && ++age_years[a] >= exit_age_years) {
+        x.above_death[i] = static_cast<std::uint32_t>(w[0] - death);
+        // Birthdays come every twelfth slot, a pattern the branch predictor misses: the age is
+        // added to without a branch, and only ageing out (rare) branches.
+        const unsigned birthday = has_birthday(month, a);
+        const auto age = static_cast<std::uint8_t>(age_years[a] + birthday);
+        age_years[a] = age;
+        if (birthday & unsigned{age >= exit_age_years}) {
             ++tt.counts[TallyLayout::cell(k, g, SeriesMetric::aged_out)];
             leave_labour_force(pop, month, a, tt);
             continue;
@@ -223,9 +231,8 @@ void work_accidents(Chunk c, const ChunkScratch& x, const MonthParameters& month
     for (std::uint32_t a = c.begin; a < c.end; ++a) {
         const std::uint32_t i = a - c.begin;
         if (segment_of(pop.traits[a]) == no_worker) continue;
-        const std::uint8_t age_at_start =
-            static_cast<std::uint8_t>(pop.age_years[a] - (has_birthday(month, a) ? 1 : 0));
-        const std::uint64_t above = x.draws[i][0] - month.death_by_age[age_at_start];
+        // Demography left it for every worker who survived its draw.
+        const std::uint64_t above = x.above_death[i];
         const std::uint64_t risk = month.accident[AgentTraits{pop.traits[a]}.occupation_index()];
         if (above >= risk) continue;
         const std::size_t g = segment_of(pop.traits[a]);
@@ -265,12 +272,48 @@ void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
     std::uint8_t* const payer = pop.payer.data();
     std::uint16_t* const paid_until = pop.paid_until.data();
     std::uint16_t* const covered_since = pop.covered_since.data();
-    std::uint32_t* const offered_agents = tt.offered.data();
-    std::uint32_t offered = 0;
-    for (std::uint32_t a = c.begin; a < c.end; ++a) {
-        const std::uint32_t i = a - c.begin;
+    const std::uint32_t n = c.end - c.begin;
+
+    // Most workers' coverage cannot change this month: an employer keeps paying, an uncovered
+    // worker's draw is above every enrolment threshold. A branch-free pass finds the others,
+    // and only they take the branches below (whose direction is as good as random from one
+    // worker to the next); the offers are listed afterwards from the state the month left.
+    // A worker can change iff his coverage word is below a threshold that depends on who pays
+    // (nobody, his employer, anyone else), his segment and his occupation: one look-up in a
+    // table of the region's thresholds, whose index is the low six bits of the traits byte
+    // (segment and occupation) and the payer's class.
+    constexpr std::uint64_t always = std::uint64_t{1} << 32; // above every word
+    constexpr unsigned classes = 3;                          // nobody, employer, anyone else
+    constexpr unsigned traits_values = 64;
+    static_assert(AgentTraits::segment_mask == 0x03 && AgentTraits::occupation_shift == 2 &&
+                  AgentTraits::occupation_mask == 0x0F && payer_none == 0 && payer_employer == 1);
+    std::array<std::uint64_t, classes * traits_values> can_change;
+    for (unsigned bits = 0; bits < traits_values; ++bits) {
+        const unsigned g = bits & AgentTraits::segment_mask;
+        const std::size_t o = bits >> AgentTraits::occupation_shift;
+        std::uint64_t uncovered = always; // an occupation no worker has: the full path
+        if (o < occupation_count)
+            uncovered = g == 0                               ? employer_registration[o]
+                        : g == 1 && permit_enrolment[o] != 0 ? always
+                                                             : self_enrolment_bound;
+        const bool worker = g != no_worker;
+        can_change[bits] = worker ? uncovered : 0;
+        can_change[traits_values + bits] = worker ? employer_lapse : 0;
+        can_change[2 * traits_values + bits] = worker ? always : 0;
+    }
+    std::array<std::uint16_t, chunk_size> busy;
+    std::uint32_t busy_count = 0;
+    for (std::uint32_t i = 0; i < n; ++i) {
+        const unsigned payer_class = std::min<unsigned>(payer[c.begin + i], classes - 1);
+        const unsigned bits = traits[c.begin + i] & (traits_values - 1);
+        busy[busy_count] = static_cast<std::uint16_t>(i);
+        busy_count += x.draws[i][2] < can_change[payer_class * traits_values + bits];
+    }
+
+    for (std::uint32_t b = 0; b < busy_count; ++b) {
+        const std::uint32_t i = busy[b];
+        const std::uint32_t a = c.begin + i;
         const std::uint8_t g = segment_of(traits[a]);
-        if (g == no_worker) continue;
         const std::uint32_t w = x.draws[i][2];
         const std::uint8_t p = payer[a];
         const std::uint16_t paid = paid_until[a];
@@ -346,14 +389,20 @@ void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
                 }
             }
         }
+    }
 
-        // Programme offers go to workers uncovered at the start of the month who are
-        // still uncovered: never to someone who just lapsed or just joined.
-        if ((x.start[i] & code_covered) || !region_has_programmes) continue;
-        if (payer[a] != payer_none &&
-            !(payer[a] <= payer_self_autodebit && payer[a] >= payer_self && paid_until[a] < now))
-            continue;
-        offered_agents[offered++] = a;
+    // Programme offers go to workers uncovered at the start of the month who are still
+    // uncovered: never to someone who just lapsed or just joined.
+    if (!region_has_programmes) return;
+    std::uint32_t* const offered_agents = tt.offered.data();
+    std::uint32_t offered = 0;
+    for (std::uint32_t a = c.begin; a < c.end; ++a) {
+        const std::uint32_t i = a - c.begin;
+        const std::uint8_t p = payer[a];
+        const bool unpaid = (p == payer_none) | ((p >= payer_self) & (p <= payer_self_autodebit) &
+                                                 (paid_until[a] < now));
+        offered_agents[offered] = a;
+        offered += (segment_of(traits[a]) != no_worker) & !(x.start[i] & code_covered) & unpaid;
     }
     if (offered > 0) offer_programmes(month, offers, rng, pop, k, offered, tt);
 }
@@ -369,15 +418,23 @@ void awareness(Chunk c, const ChunkScratch& x, const MonthParameters& month, Pop
     std::uint8_t* const traits = pop.traits.data();
     std::uint8_t* const awareness = pop.awareness.data();
     const auto* const village = pop.village.data();
+    // Without branches: whether a slot holds a worker and whether a worker fears are as good
+    // as random from one agent to the next, and a mispredicted branch costs more than the
+    // arithmetic. Empty slots keep their bytes as they were.
     for (std::uint32_t a = c.begin; a < c.end; ++a) {
         const std::uint32_t i = a - c.begin;
-        if (segment_of(traits[a]) == no_worker) continue;
+        const std::uint8_t t = traits[a];
+        const bool worker = segment_of(t) != no_worker;
         const std::uint32_t w = x.draws[i][3];
+        const std::uint16_t v = village[a];
+        const std::uint8_t before = awareness[a];
         const std::int64_t level =
-            awareness[a] * keep_16 + gain_16[village[a]] + static_cast<std::int64_t>(w & 0xFFFFu);
-        awareness[a] = static_cast<std::uint8_t>(std::clamp<std::int64_t>(level >> 16, 0, 255));
-        if ((traits[a] & AgentTraits::fears_bit) && (w >> 16) < fear_reduction_16[village[a]])
-            traits[a] &= static_cast<std::uint8_t>(~AgentTraits::fears_bit);
+            before * keep_16 + gain_16[v] + static_cast<std::int64_t>(w & 0xFFFFu);
+        const auto after = static_cast<std::uint8_t>(std::clamp<std::int64_t>(level >> 16, 0, 255));
+        awareness[a] = worker ? after : before;
+        // Clearing the bit of a worker who does not fear changes nothing.
+        const bool calmed = worker & ((w >> 16) < fear_reduction_16[v]);
+        traits[a] = calmed ? static_cast<std::uint8_t>(t & ~AgentTraits::fears_bit) : t;
     }
 }
 
@@ -385,11 +442,24 @@ void tally(Chunk c, const ChunkScratch& x, const MonthParameters& month, const T
            const Population& pop, ThreadTally& tt) {
     const std::size_t k = c.region;
     const std::uint16_t now = month.now;
-    for (std::uint32_t a = c.begin; a < c.end; ++a) {
-        const std::uint32_t i = a - c.begin;
+    // The end-of-month codes of the whole chunk first, in a branch-free loop over the columns
+    // that vectorises; then the few agents whose code changed. Fused, the loop could not be
+    // vectorised and paid for every agent what only the changed ones need.
+    std::array<StateCode, chunk_size> ends;
+    const std::uint32_t n = c.end - c.begin;
+    {
+        const std::uint8_t* const traits = pop.traits.data() + c.begin;
+        const std::uint8_t* const income_band = pop.income_band.data() + c.begin;
+        const std::uint8_t* const payer = pop.payer.data() + c.begin;
+        const std::uint16_t* const paid_until = pop.paid_until.data() + c.begin;
+        for (std::uint32_t i = 0; i < n; ++i)
+            ends[i] = state_code_of(traits[i], income_band[i], payer[i], paid_until[i], now);
+    }
+    for (std::uint32_t i = 0; i < n; ++i) {
         const StateCode start = x.start[i];
-        const StateCode end = state_code(pop, a, now);
+        const StateCode end = ends[i];
         if (end == start) continue;
+        const std::uint32_t a = c.begin + i;
         add_stocks(pop, month, layout, start, -1, k, a, tt);
         add_stocks(pop, month, layout, end, 1, k, a, tt);
         if (!(start & code_in_labour_force)) continue;

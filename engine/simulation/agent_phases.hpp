@@ -28,6 +28,9 @@ struct Chunk {
 struct ChunkScratch {
     std::array<DrawWords, chunk_size> draws;
     std::array<StateCode, chunk_size> start;
+    /// The death word less the death threshold of the worker's age, for the workers who
+    /// survive it: demography writes it, work accidents draw from it.
+    std::array<std::uint32_t, chunk_size> above_death;
 };
 
 /// What the coverage phase needs of the funding programmes this month.
@@ -47,8 +50,8 @@ std::uint32_t draw_month(Chunk c, const Population& pop, const MonthParameters& 
                          const CounterRng& rng, ChunkScratch& x);
 
 /// Deaths by age, ageing out, moves between formal, informal and vulnerable.
-void demography(Chunk c, const ChunkScratch& x, const MonthParameters& month,
-                int jkm_waiting_months, Population& pop, ThreadTally& tt);
+void demography(Chunk c, ChunkScratch& x, const MonthParameters& month, int jkm_waiting_months,
+                Population& pop, ThreadTally& tt);
 
 /// Work accidents by occupation; a covered one is a JKK claim, and a fatal one ends the
 /// worker's life.

@@ -122,6 +122,7 @@ TEST_F(Phases, WorkAccidentsByOccupationAreClaimsWhenCovered) {
     month.accident[static_cast<std::size_t>(Occupation::farmer)] = always;
     month.fatal_share_16 = 0;
     start(0);
+    demography(chunk, scratch, month, 3, pop, tt); // the month runs it first
     work_accidents(chunk, scratch, month, pop, tt);
     EXPECT_EQ(count(Segment::formal, SeriesMetric::accidents), 5);
     EXPECT_EQ(count(Segment::formal, SeriesMetric::jkk_claims), 2); // slots 0 and 2
@@ -129,6 +130,37 @@ TEST_F(Phases, WorkAccidentsByOccupationAreClaimsWhenCovered) {
     EXPECT_EQ(count(Segment::formal, SeriesMetric::deaths), 0);
     for (std::uint32_t a = 0; a < agents; ++a)
         EXPECT_TRUE(pop.in_labour_force(a));
+}
+
+TEST_F(Phases, WorkAccidentsDrawFromTheDeathWordAboveTheThresholdOfTheAgeAtTheStart) {
+    // Death thresholds 1000 below age 38 and 3000 from it; the death word is 1400 for all, so
+    // slots 8 and 9 (aged 38 and 39) die. Slot 7 turns 38 this month ((5 + 7) % 12 == 0), but
+    // its accident is drawn above the threshold of 37, the age it entered the month with:
+    // 1400 − 1000 = 400 < 500, an accident, as for every other survivor.
+    for (std::size_t age = 0; age < month.death_by_age.size(); ++age)
+        month.death_by_age[age] = age < 38 ? 1000 : 3000;
+    month.accident.fill(500);
+    month.fatal_share_16 = 0;
+    start(1400);
+    demography(chunk, scratch, month, 3, pop, tt);
+    work_accidents(chunk, scratch, month, pop, tt);
+    EXPECT_EQ(pop.age_years[7], 38);
+    EXPECT_FALSE(pop.in_labour_force(8));
+    EXPECT_FALSE(pop.in_labour_force(9));
+    EXPECT_EQ(count(Segment::formal, SeriesMetric::accidents) +
+                  count(Segment::informal, SeriesMetric::accidents) +
+                  count(Segment::vulnerable, SeriesMetric::accidents),
+              8);
+    // A word 600 above the threshold is no accident at a risk of 500.
+    tt.clear();
+    pop = ten_workers();
+    start(1600);
+    demography(chunk, scratch, month, 3, pop, tt);
+    work_accidents(chunk, scratch, month, pop, tt);
+    EXPECT_EQ(count(Segment::formal, SeriesMetric::accidents) +
+                  count(Segment::informal, SeriesMetric::accidents) +
+                  count(Segment::vulnerable, SeriesMetric::accidents),
+              0);
 }
 
 TEST_F(Phases, TallyCountsOnlyTheAgentsWhoseStateChanged) {
