@@ -2,6 +2,7 @@
 
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/posterior_plan.hpp"
+#include "ulcsim/summary.hpp"
 #include "ulcsim/vary.hpp"
 
 #include <algorithm>
@@ -23,15 +24,16 @@ bool held_out_by(const BacktestOrigin& origin, const Observation& o) {
                        [&](const Observation& h) { return same_point(h, o); });
 }
 
-double sample_variance(const std::vector<double>& values) {
+/// The replicates' spread as the discrepancy reads it: their 80% interval (type-7 quantiles)
+/// read as a normal one, as the intervals are judged. Not their sample variance: a posterior
+/// with a few far particles gives a few far replicates, whose variance would say the model
+/// already spreads past errors that fall far outside its 80% interval.
+double spread_variance(std::vector<double> values) {
     if (values.size() < 2) return 0;
-    double mean = 0;
-    for (const double v : values)
-        mean += v / static_cast<double>(values.size());
-    double sum = 0;
-    for (const double v : values)
-        sum += (v - mean) * (v - mean);
-    return sum / static_cast<double>(values.size() - 1);
+    std::sort(values.begin(), values.end());
+    const double sd = (quantile_of_sorted(values, 0.9) - quantile_of_sorted(values, 0.1)) /
+                      (2 * 1.2815515655446004);
+    return sd * sd;
 }
 
 /// An error as the discrepancy sees it. The figure's own error band is uncertainty of the
@@ -39,15 +41,15 @@ double sample_variance(const std::vector<double>& values) {
 /// variance the error is expected to have. (Cutting the band off the error instead would make
 /// every error within its band an exact 0, which a likelihood reads as proof that the
 /// discrepancy is nil.)
-ForecastError discrepancy_error(const Observation& observed, double error, double spread_variance,
-                                int horizon) {
-    return {error, spread_variance + observed.error_band * observed.error_band / 3, horizon};
+ForecastError discrepancy_error(const Observation& observed, double error,
+                                double replicate_variance, int horizon) {
+    return {error, replicate_variance + observed.error_band * observed.error_band / 3, horizon};
 }
 
 /// The held-out errors of an origin as the discrepancy sees them.
 ForecastError held_out_error(const BacktestOrigin& origin, std::size_t i) {
     return discrepancy_error(origin.backtest.held_out[i], -origin.backtest.rows[i].error,
-                             sample_variance(origin.backtest.predicted[i]), origin.horizon[i]);
+                             spread_variance(origin.backtest.predicted[i]), origin.horizon[i]);
 }
 
 /// The errors origin `k` may learn its discrepancy from: its own fit's residuals, and every
@@ -221,10 +223,7 @@ void score_as_it_is(const Scenario& to_last, const ExecutionContext& context,
         for (const double v : before[i])
             mean += v;
         mean /= static_cast<double>(replicates);
-        double variance = 0;
-        for (const double v : before[i])
-            variance += (v - mean) * (v - mean);
-        variance /= static_cast<double>(std::max<std::size_t>(replicates - 1, 1));
+        const double variance = spread_variance(before[i]);
         origin.fit_residuals.push_back(
             discrepancy_error(origin.fitted[i], origin.fitted[i].value - mean, variance, 0));
     }

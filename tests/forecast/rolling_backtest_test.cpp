@@ -185,6 +185,26 @@ TEST(RollingBacktest, EachOriginLearnsItsDiscrepancyOnlyFromPointsItDoesNotHoldO
     EXPECT_EQ(skill.discrepancy.errors, 8u);
 }
 
+// A posterior with one far particle gives one far replicate. Its variance must not say that
+// the model already spreads past a miss that lies far outside its 80% interval: the spread is
+// read from that interval (here 0.30 … 0.30), so the single error e = 0.40 − mean is the
+// discrepancy's level, e² (its maximum likelihood from one error with no spread).
+TEST(RollingBacktest, AFarReplicateDoesNotHideAMiss) {
+    Scenario s;
+    const Month jan(2024, 1), jun(2024, 6);
+    s.observations = {point("34", jan, 0.30), point("34", jun, 0.40)};
+    RollingBacktest rolling;
+    BacktestOrigin& o = rolling.origins.emplace_back();
+    o.backtest = Backtest::holding_out(s, jun, 20);
+    o.fitted.push_back(s.observations[0]);
+    std::vector<double> replicates(19, 0.30);
+    replicates.push_back(-5.0);
+    o.backtest.predicted[0] = replicates;
+    rolling.score();
+    const double mean = (19 * 0.30 - 5.0) / 20, e = 0.40 - mean;
+    EXPECT_NEAR(rolling.discrepancy().level_variance, e * e, 1e-9);
+}
+
 // Synthetic rolling backtest with a known discrepancy: 100 origins, each with 5 fit residuals
 // and 10 held-out points at horizons 0 … 36 months, whose 20 replicates spread with sd 0.5 pp
 // around a mean the observation misses by a discrepancy of variance (1 pp)² + (0.25 pp)² per
