@@ -317,44 +317,33 @@ EnsembleSummary write_summary(RunFileWriter& run, const Scenario& scenario,
     return summary;
 }
 
-void write_summary_csv(std::ostream& out, const Scenario& scenario,
-                       const EnsembleSummary& summary) {
+void for_each_summary_row(const Scenario& scenario, const EnsembleSummary& summary,
+                          const std::function<void(const SummaryRow&)>& row) {
     const SummaryShape& shape = summary.shape;
     const std::size_t T = shape.months, K = shape.regions;
     const std::size_t P = shape.areas.province_codes.size();
-    // Shares as fractions and money in whole rupiah: what a spreadsheet formats best.
-    const auto precision = out.precision(10);
-    out << "level,code,name,segment,month";
     const std::vector<std::size_t>& metrics = summary.kept_metrics;
-    for (const std::size_t m : metrics) {
-        const std::string name(summary_metric_name(m));
-        out << ',' << name << "_mean," << name << "_p05," << name << "_p95";
-    }
-    out << '\n';
+    std::vector<double> values(3 * metrics.size());
     const auto table = scenario.region_table.regions();
-    const auto rows = [&](const std::string& level, std::size_t areas, auto code, auto name,
+    const auto rows = [&](std::string_view level, std::size_t areas, auto code, auto name,
                           auto values_of) {
         for (std::size_t a = 0; a < areas; ++a)
             for (std::size_t g = 0; g < summary_segment_count; ++g)
                 for (std::size_t t = 0; t < T; ++t) {
-                    out << level << ',' << csv_field(code(a)) << ',' << csv_field(name(a)) << ','
-                        << summary_segment_names[g] << ','
-                        << (scenario.run.start + static_cast<int>(t)).to_string();
+                    std::size_t j = 0;
                     for (std::size_t i = 0; i < metrics.size(); ++i) {
                         const std::vector<double>& v = values_of(summary.kept[i]);
-                        for (const Statistic s :
-                             {Statistic::mean, Statistic::p05, Statistic::p95}) {
-                            const double x = v[summary_index(s, t, a, g, T, areas)];
-                            out << ',';
-                            if (!std::isnan(x)) out << x;
-                        }
+                        for (const Statistic s : {Statistic::mean, Statistic::p05, Statistic::p95})
+                            values[j++] = v[summary_index(s, t, a, g, T, areas)];
                     }
-                    out << '\n';
+                    row({level, code(a), name(a), summary_segment_names[g],
+                         scenario.run.start + static_cast<int>(t), values});
                 }
     };
     rows(
-        "region", K, [&](std::size_t k) { return table[scenario.regions[k]].code; },
-        [&](std::size_t k) { return table[scenario.regions[k]].name; },
+        "region", K,
+        [&](std::size_t k) -> std::string_view { return table[scenario.regions[k]].code; },
+        [&](std::size_t k) -> std::string_view { return table[scenario.regions[k]].name; },
         [](const MetricSummary& s) -> const std::vector<double>& { return s.region; });
     // Named once, not on each of their segment × month rows.
     std::vector<std::string> province_names;
@@ -362,13 +351,35 @@ void write_summary_csv(std::ostream& out, const Scenario& scenario,
         province_names.push_back(province_area_name(scenario, shape.areas, p));
     const std::string whole_area = scenario_area_name(scenario);
     rows(
-        "province", P, [&](std::size_t p) { return shape.areas.province_codes[p]; },
-        [&](std::size_t p) { return province_names[p]; },
+        "province", P,
+        [&](std::size_t p) -> std::string_view { return shape.areas.province_codes[p]; },
+        [&](std::size_t p) -> std::string_view { return province_names[p]; },
         [](const MetricSummary& s) -> const std::vector<double>& { return s.province; });
     rows(
-        "nation", 1, [](std::size_t) { return std::string("ID"); },
-        [&](std::size_t) { return whole_area; },
+        "nation", 1, [](std::size_t) -> std::string_view { return "ID"; },
+        [&](std::size_t) -> std::string_view { return whole_area; },
         [](const MetricSummary& s) -> const std::vector<double>& { return s.nation; });
+}
+
+void write_summary_csv(std::ostream& out, const Scenario& scenario,
+                       const EnsembleSummary& summary) {
+    // Shares as fractions and money in whole rupiah: what a spreadsheet formats best.
+    const auto precision = out.precision(10);
+    out << "level,code,name,segment,month";
+    for (const std::size_t m : summary.kept_metrics) {
+        const std::string name(summary_metric_name(m));
+        out << ',' << name << "_mean," << name << "_p05," << name << "_p95";
+    }
+    out << '\n';
+    for_each_summary_row(scenario, summary, [&](const SummaryRow& r) {
+        out << r.level << ',' << csv_field(std::string(r.code)) << ','
+            << csv_field(std::string(r.name)) << ',' << r.segment << ',' << r.month.to_string();
+        for (const double x : r.values) {
+            out << ',';
+            if (!std::isnan(x)) out << x;
+        }
+        out << '\n';
+    });
     out.precision(precision);
 }
 

@@ -37,9 +37,6 @@ void add_summary(Workbook& book, const RunTotals& totals) {
 
 // The rows of write_summary_csv (ulcsim/summary.hpp), in its order.
 void add_coverage(Workbook& book, const Scenario& scenario, const EnsembleSummary& summary) {
-    const SummaryShape& shape = summary.shape;
-    const std::size_t T = shape.months, K = shape.regions;
-    const std::size_t P = shape.areas.province_codes.size();
     const std::vector<std::size_t>& metrics = summary.kept_metrics;
     std::vector<WorkbookColumn> columns{{"Level", CellFormat::text, 9},
                                         {"Code", CellFormat::text, 8},
@@ -54,39 +51,13 @@ void add_coverage(Workbook& book, const Scenario& scenario, const EnsembleSummar
                                format_of_units(units), 14});
     }
     WorkbookSheet& sheet = book.add_sheet("Coverage", std::move(columns));
-    const auto table = scenario.region_table.regions();
-    const auto rows = [&](const std::string& level, std::size_t areas, auto code, auto name,
-                          auto values_of) {
-        for (std::size_t a = 0; a < areas; ++a)
-            for (std::size_t g = 0; g < summary_segment_count; ++g)
-                for (std::size_t t = 0; t < T; ++t) {
-                    std::vector<WorkbookCell> row{level, code(a), name(a),
-                                                  std::string(summary_segment_names[g]),
-                                                  scenario.run.start + static_cast<int>(t)};
-                    for (std::size_t i = 0; i < metrics.size(); ++i) {
-                        const std::vector<double>& v = values_of(summary.kept[i]);
-                        for (const Statistic s : statistics)
-                            row.emplace_back(v[summary_index(s, t, a, g, T, areas)]);
-                    }
-                    sheet.add_row(row);
-                }
-    };
-    rows(
-        "region", K, [&](std::size_t k) { return table[scenario.regions[k]].code; },
-        [&](std::size_t k) { return table[scenario.regions[k]].name; },
-        [](const MetricSummary& s) -> const std::vector<double>& { return s.region; });
-    std::vector<std::string> province_names;
-    for (std::size_t p = 0; p < P; ++p)
-        province_names.push_back(province_area_name(scenario, shape.areas, p));
-    const std::string whole_area = scenario_area_name(scenario);
-    rows(
-        "province", P, [&](std::size_t p) { return shape.areas.province_codes[p]; },
-        [&](std::size_t p) { return province_names[p]; },
-        [](const MetricSummary& s) -> const std::vector<double>& { return s.province; });
-    rows(
-        "nation", 1, [](std::size_t) { return std::string("ID"); },
-        [&](std::size_t) { return whole_area; },
-        [](const MetricSummary& s) -> const std::vector<double>& { return s.nation; });
+    for_each_summary_row(scenario, summary, [&](const SummaryRow& r) {
+        std::vector<WorkbookCell> row{std::string(r.level), std::string(r.code),
+                                      std::string(r.name), std::string(r.segment), r.month};
+        for (const double x : r.values)
+            row.emplace_back(x);
+        sheet.add_row(row);
+    });
 }
 
 // The rows of write_programmes_csv (ulcsim/summary.hpp), in its order.

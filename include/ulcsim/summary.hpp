@@ -15,6 +15,7 @@
 /// and registered_rate = registered / labour_force (active and non-active; NaN where nobody
 /// works).
 
+#include "ulcsim/calendar.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
 #include "ulcsim/tally.hpp"
@@ -127,6 +128,21 @@ struct EnsembleSummary {
 /// Computes every summary from the replicates stored in `run`, writes /summary into it, and
 /// returns the part kept for the CSV and the terminal.
 EnsembleSummary write_summary(RunFileWriter& run, const Scenario& scenario, std::size_t replicates);
+
+/// One row of the summary table: an area at its level ("region", "province", "nation"), a
+/// segment and a month, with the mean, p05 and p95 of every kept metric in the order of
+/// kept_metrics (NaN where a statistic has no value).
+struct SummaryRow {
+    std::string_view level, code, name, segment;
+    Month month;
+    std::span<const double> values; ///< [kept metric][mean, p05, p95]
+};
+
+/// Every row of the summary table in its order: regions, then provinces, then the nation;
+/// within each, area × segment × month. The CSV and the workbook's Coverage sheet are both
+/// written from it, so that they cannot disagree.
+void for_each_summary_row(const Scenario& scenario, const EnsembleSummary& summary,
+                          const std::function<void(const SummaryRow&)>& row);
 
 /// The summary CSV: one row per area (region, province, nation) × segment × month with the
 /// mean and 90% interval (p05, p95) of the labour force, coverage and money.
