@@ -383,28 +383,38 @@ void write_summary_csv(std::ostream& out, const Scenario& scenario,
     out.precision(precision);
 }
 
+void for_each_programme_row(const Scenario& scenario, const EnsembleSummary& summary,
+                            const std::function<void(const ProgrammeRow&)>& row) {
+    const std::size_t T = summary.shape.months, J = summary.programme_names.size();
+    std::vector<double> values(3 * programme_metric_count);
+    for (std::size_t j = 0; j < J; ++j)
+        for (std::size_t t = 0; t < T; ++t) {
+            std::size_t i = 0;
+            for (std::size_t m = 0; m < programme_metric_count; ++m)
+                for (const Statistic s : {Statistic::mean, Statistic::p05, Statistic::p95})
+                    values[i++] =
+                        summary.programmes[m][(static_cast<std::size_t>(s) * T + t) * J + j];
+            row({summary.programme_names[j],
+                 programme_kind_names[static_cast<std::size_t>(scenario.programmes[j].kind)],
+                 scenario.run.start + static_cast<int>(t), values});
+        }
+}
+
 void write_programmes_csv(std::ostream& out, const Scenario& scenario,
                           const EnsembleSummary& summary) {
-    const std::size_t T = summary.shape.months, J = summary.programme_names.size();
     const auto precision = out.precision(10);
     out << "programme,kind,month";
     for (const std::string_view name : programme_metric_names)
         out << ',' << name << "_mean," << name << "_p05," << name << "_p95";
     out << '\n';
-    for (std::size_t j = 0; j < J; ++j)
-        for (std::size_t t = 0; t < T; ++t) {
-            out << csv_field(summary.programme_names[j]) << ','
-                << programme_kind_names[static_cast<std::size_t>(scenario.programmes[j].kind)]
-                << ',' << (scenario.run.start + static_cast<int>(t)).to_string();
-            for (std::size_t m = 0; m < programme_metric_count; ++m)
-                for (const Statistic s : {Statistic::mean, Statistic::p05, Statistic::p95}) {
-                    const double x =
-                        summary.programmes[m][(static_cast<std::size_t>(s) * T + t) * J + j];
-                    out << ',';
-                    if (!std::isnan(x)) out << x;
-                }
-            out << '\n';
+    for_each_programme_row(scenario, summary, [&](const ProgrammeRow& r) {
+        out << csv_field(std::string(r.programme)) << ',' << r.kind << ',' << r.month.to_string();
+        for (const double x : r.values) {
+            out << ',';
+            if (!std::isnan(x)) out << x;
         }
+        out << '\n';
+    });
     out.precision(precision);
 }
 

@@ -14,7 +14,6 @@ namespace {
 using workbook_detail::format_of_units;
 using workbook_detail::header_units;
 
-constexpr std::array<Statistic, 3> statistics{Statistic::mean, Statistic::p05, Statistic::p95};
 constexpr std::array<const char*, 3> statistic_labels{"mean", "p05", "p95"};
 
 std::string label(std::string_view name) {
@@ -62,7 +61,6 @@ void add_coverage(Workbook& book, const Scenario& scenario, const EnsembleSummar
 
 // The rows of write_programmes_csv (ulcsim/summary.hpp), in its order.
 void add_programmes(Workbook& book, const Scenario& scenario, const EnsembleSummary& summary) {
-    const std::size_t T = summary.shape.months, J = summary.programme_names.size();
     std::vector<WorkbookColumn> columns{{"Programme", CellFormat::text, 24},
                                         {"Kind", CellFormat::text, 14},
                                         {"Month", CellFormat::month, 9}};
@@ -73,19 +71,12 @@ void add_programmes(Workbook& book, const Scenario& scenario, const EnsembleSumm
                                rupiah ? CellFormat::rupiah : CellFormat::count, 14});
     }
     WorkbookSheet& sheet = book.add_sheet("Programmes", std::move(columns));
-    for (std::size_t j = 0; j < J; ++j)
-        for (std::size_t t = 0; t < T; ++t) {
-            std::vector<WorkbookCell> row{
-                summary.programme_names[j],
-                std::string(
-                    programme_kind_names[static_cast<std::size_t>(scenario.programmes[j].kind)]),
-                scenario.run.start + static_cast<int>(t)};
-            for (std::size_t m = 0; m < programme_metric_count; ++m)
-                for (const Statistic s : statistics)
-                    row.emplace_back(
-                        summary.programmes[m][(static_cast<std::size_t>(s) * T + t) * J + j]);
-            sheet.add_row(row);
-        }
+    for_each_programme_row(scenario, summary, [&](const ProgrammeRow& r) {
+        std::vector<WorkbookCell> row{std::string(r.programme), std::string(r.kind), r.month};
+        for (const double x : r.values)
+            row.emplace_back(x);
+        sheet.add_row(row);
+    });
 }
 
 // A first-passage month: a date within the run, else when it is known only to be later.

@@ -148,6 +148,19 @@ void for_each_summary_row(const Scenario& scenario, const EnsembleSummary& summa
 /// mean and 90% interval (p05, p95) of the labour force, coverage and money.
 void write_summary_csv(std::ostream& out, const Scenario& scenario, const EnsembleSummary& summary);
 
+/// One row of the programmes table: a programme, its kind and a month, with the mean, p05
+/// and p95 of every programme metric in the order of programme_metric_names.
+struct ProgrammeRow {
+    std::string_view programme, kind;
+    Month month;
+    std::span<const double> values; ///< [programme metric][mean, p05, p95]
+};
+
+/// Every row of the programmes table in its order, programme × month. The CSV and the
+/// workbook's Programmes sheet are both written from it.
+void for_each_programme_row(const Scenario& scenario, const EnsembleSummary& summary,
+                            const std::function<void(const ProgrammeRow&)>& row);
+
 /// The programmes CSV: one row per programme × month with the mean and 90% interval (p05, p95)
 /// of its members, enrolments, renewals, departures, spending, commitments and budget (workers
 /// and whole rupiah). Only a header when the scenario has no programme.
