@@ -90,6 +90,10 @@ WorkerSynthesis::WorkerSynthesis(const Scenario& s) : scenario_(s) {
                                       pop.initial_coverage.informal_self),
                           override_or(&RegionPopulationOverride::vulnerable_self,
                                       pop.initial_coverage.vulnerable_self)};
+        start.stated = {o && o->formal_employer, o && o->informal_self, o && o->vulnerable_self};
+        start.urban_share = data.villages() > 0 ? static_cast<double>(data.kelurahan) /
+                                                      static_cast<double>(data.villages())
+                                                : 0.0;
 
         // Explicit flows first, then head offices in another province, then the unnamed
         // commuting share (registered outside the scenario); the rest register at home.
@@ -117,6 +121,7 @@ WorkerSynthesis::WorkerSynthesis(const Scenario& s) : scenario_(s) {
             override_or(&RegionPopulationOverride::commuting_share, pop.commuting_share);
         if (outside > 0) add(outside, outside_scenario);
     }
+    spread_by_urban_share(s, starts);
     if (pop.initial_coverage_from == CoverageSource::province_active_2023_12)
         match_province_counts(s, starts);
     for (std::size_t k = 0; k < s.regions.size(); ++k)

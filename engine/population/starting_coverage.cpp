@@ -31,7 +31,59 @@ std::pair<double, double> expected_covered(const RegionStart& r, double delta) {
     return {formal, formal + others};
 }
 
+/// Expected workers of segment g in region r.
+double segment_workers(const RegionStart& r, std::size_t g) {
+    const double informal = r.workers * (1 - r.formal_share);
+    switch (g) {
+    case 0:
+        return r.workers * r.formal_share;
+    case 1:
+        return informal * (1 - r.vulnerable_share_of_informal);
+    default:
+        return informal * r.vulnerable_share_of_informal;
+    }
+}
+
 } // namespace
+
+void spread_by_urban_share(const Scenario& s, std::vector<RegionStart>& regions) {
+    const double shift = s.population.urban_coverage_shift;
+    if (shift == 0) return;
+    const auto table = s.region_table.regions();
+    std::map<std::string, std::vector<std::size_t>> parts;
+    for (std::size_t k = 0; k < regions.size(); ++k)
+        parts[table[s.regions[k]].province_code].push_back(k);
+    for (const auto& [province, members] : parts)
+        for (std::size_t g = 0; g < segment_count; ++g) {
+            std::vector<std::size_t> free;
+            for (const std::size_t k : members)
+                if (!regions[k].stated[g]) free.push_back(k);
+            // Equal urban shares shift every region alike, which the province's own amount
+            // undoes: skipping keeps such scenarios' numbers exactly as they were.
+            const bool alike = std::all_of(free.begin(), free.end(), [&](std::size_t k) {
+                return regions[k].urban_share == regions[free.front()].urban_share;
+            });
+            if (alike) continue;
+            const auto covered = [&](double delta) {
+                double sum = 0;
+                for (const std::size_t k : free)
+                    sum += segment_workers(regions[k], g) *
+                           shifted(regions[k].coverage[g], shift * regions[k].urban_share + delta);
+                return sum;
+            };
+            double goal = 0;
+            for (const std::size_t k : free)
+                goal += segment_workers(regions[k], g) * regions[k].coverage[g];
+            double lo = -40, hi = 40;
+            for (int step = 0; step < 64; ++step) {
+                const double mid = (lo + hi) / 2;
+                (covered(mid) < goal ? lo : hi) = mid;
+            }
+            for (const std::size_t k : free)
+                regions[k].coverage[g] =
+                    shifted(regions[k].coverage[g], shift * regions[k].urban_share + lo);
+        }
+}
 
 void match_province_counts(const Scenario& s, std::vector<RegionStart>& regions) {
     const auto table = s.region_table.regions();

@@ -21,7 +21,17 @@ struct RegionStart {
     /// Where formal workers are registered other than at home: scenario regions and shares.
     std::vector<std::pair<std::size_t, double>> registered_in;
     double registered_outside = 0; ///< share registered outside the scenario
+    double urban_share = 0; ///< kelurahan among the region's villages
+    /// Segments whose share the scenario sets for this region ([[population.region]]).
+    std::array<bool, segment_count> stated{};
 };
+
+/// Kota above kabupaten: each region's shares shifted by population.urban_coverage_shift ×
+/// its urban share, then by one amount per province and segment so that the expected
+/// covered workers of each province's part of the scenario, by segment, stay what the shares
+/// gave. Stated shares are left alone; a part whose other regions share one urban share is
+/// left exactly as it is.
+void spread_by_urban_share(const Scenario& s, std::vector<RegionStart>& regions);
 
 /// `coverage` shifted by r·e^δ / (1 − c + c·e^δ), one δ per province, so that the expected
 /// participants registered in each province (its residents covered at home, and the formal

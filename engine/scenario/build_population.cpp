@@ -21,6 +21,7 @@ void ScenarioBuilder::read_population(bool have_regions) {
     read_number(t, "nonactive_per_active", p.nonactive_per_active);
     read_choice(t, "initial_coverage_from", coverage_source_names, p.initial_coverage_from);
     read_number(t, "unobserved_province_factor", p.unobserved_province_factor);
+    read_number(t, "urban_coverage_shift", p.urban_coverage_shift);
     read_choice(t, "workforce_from", workforce_source_names, p.workforce_from);
     read_number(t, "workforce_growth_factor", p.workforce_growth_factor);
     if (p.workforce_from == WorkforceSource::bps_employment_by_province && have_regions)

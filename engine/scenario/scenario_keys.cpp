@@ -254,6 +254,30 @@ constexpr ScenarioKey keys[] = {
                 "with one, times this factor. At 1 they total about 1.30m active at scale 1; "
                 "the national 41.56m (Kemnaker Satu Data) less the 28 provinces' 39.78m leaves "
                 "1.78m, a factor of about 1.37."},
+    {.path = "population.urban_coverage_shift",
+     .type = KeyType::number,
+     .quantity = Quantity::amount,
+     .lower = -5,
+     .upper = 5,
+     .unit = "log-odds per unit urban share",
+     .fittable = true,
+     .variable = true,
+     .prior_lower = 0,
+     .prior_upper = 3,
+     .default_text = "`0.5` (ESTIMATE, uncertain within about [0, 3], its calibration prior: Kota "
+                     "Magelang's 27% active in 2022 against Jawa Tengah's 18.9% in Dec 2023 is "
+                     "+0.46; Kota Padang Panjang's 89% registered in Dec 2022 against Sumatera "
+                     "Barat's 31% is +2.9, a figure that also counts workers registered there "
+                     "who live elsewhere)",
+     .summary = "Kota start with more of their workers covered than kabupaten. Each region's "
+                "starting shares are shifted on the log-odds scale by this amount times its "
+                "urban share (kelurahan among its desa and kelurahan, from the region data: 1 "
+                "for most kota, 0 for most kabupaten), then by one amount per province and "
+                "segment so that the part of each province in the scenario keeps the coverage "
+                "the scenario states (and, with `initial_coverage_from = "
+                "\"province_active_2023_12\"`, the province's count). Regions whose share is "
+                "set in `[[population.region]]` keep it. With one region per province, or "
+                "regions of equal urban share, it changes nothing."},
     choice_key("population.workforce_from", workforce_source_names, "`\"region_data\"`",
                "`region_data`: every region keeps the employed workers of the region data (BPS, "
                "Aug 2024) whatever the start month, and workers enter at "

@@ -82,6 +82,9 @@ struct PopulationSpec {
     CoverageSource initial_coverage_from = CoverageSource::scenario;
     /// Multiplies the estimated starting coverage of provinces without a Dec 2023 count.
     double unobserved_province_factor = 1;
+    /// Log-odds shift of a region's starting coverage per unit of its urban share (kelurahan
+    /// among its villages), each province's stated coverage kept: kota start above kabupaten.
+    double urban_coverage_shift = 0.5;
     HeadOffice head_office;
     /// region_data: the region data's (Aug 2024) employed workers throughout, entrants at
     /// behaviour.entry_rate; bps_employment_by_province: each province's employed workers
