@@ -18,8 +18,10 @@ int serve_command(const std::vector<std::string>& args) {
         "Usage: ulcsim serve [--host ADDRESS] [--port N] [options]\n\n"
         "The planner's web app: open the printed address in a browser, pick a province or\n"
         "kab/kota, add funding programmes and see their effect against the region's baseline\n"
-        "(common random numbers), then download the scenario as TOML for `ulcsim compare`.\n"
-        "Listens on the loopback address only unless --host says otherwise; writes no files.\n"
+        "(common random numbers), then download the scenario as TOML for `ulcsim compare`,\n"
+        "the results as CSV or XLSX, and the report page.\n"
+        "Listens on the loopback address only unless --host says otherwise; writes no files\n"
+        "(a downloaded workbook goes through a private temporary folder, removed once sent).\n"
         "The JSON API: README.md, \"The planner's web app\".\n"
         "Ctrl-C or SIGTERM ends it with exit status 130, like every command.\n\nOptions");
     options.add_options()("help,h", "show this help")(

@@ -4,6 +4,7 @@
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/planner_summary.hpp"
 #include "ulcsim/result_file.hpp"
+#include "ulcsim/version.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -37,6 +38,7 @@ void scenario_facts(RunTotals& t) {
         const Scenario s = load_scenario_text(t.scenario_toml, t.scenario);
         t.ulc = s.ulc;
         t.area = summary_area_of(s);
+        t.levers = scenario_levers(s);
     } catch (const InputError&) {
         t.area.level = "regions"; // unknown: the page names the scenario instead
     }
@@ -113,6 +115,10 @@ ComparedTotals compared_totals(const std::vector<Scenario>& scenarios,
                                bool independent_seeds) {
     ComparedTotals out;
     out.common_random_numbers = !independent_seeds;
+    // What the file of `compare` records of its method and engine (comparison_file_writer.cpp).
+    out.method = independent_seeds ? "independent seeds (seed + position of the scenario)"
+                                   : "common random numbers: same seed and replicates";
+    out.engine_version = std::string(engine_version());
     for (std::size_t s = 0; s < scenarios.size(); ++s) {
         const Scenario& scenario = scenarios[s];
         RunTotals t;
@@ -134,6 +140,7 @@ ComparedTotals compared_totals(const std::vector<Scenario>& scenarios,
         t.scenario_toml = scenario.resolved_toml;
         t.ulc = scenario.ulc;
         t.area = summary_area_of(scenario);
+        t.levers = scenario_levers(scenario);
         out.scenarios.push_back(std::move(t));
     }
     return out;

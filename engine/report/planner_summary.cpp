@@ -109,6 +109,7 @@ void against_baseline(PlannerSummary& s, const RunTotals& run, const RunTotals& 
                                          : base.months.front() + "…" + base.months.back()) +
                                     ", the run " + run.months.front() + "…" + run.months.back());
     s.baseline_name = base.file.empty() ? base.scenario : base.scenario + " (" + base.file + ")";
+    if (run.levers && base.levers) s.baseline_levers = baseline_contents(*run.levers, *base.levers);
     // Replicate r of both drew the same random numbers only with the same seed and count.
     s.paired = run.per_replicate && base.per_replicate && run.seed == base.seed &&
                run.covered.size() == base.covered.size();

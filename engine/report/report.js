@@ -1,6 +1,8 @@
 'use strict';
 const data = JSON.parse(document.getElementById('report-data').textContent);
 const lang = document.documentElement.lang === 'id' ? 'id' : 'en';
+// "a, b and c": the last two joined by the word.
+const joined = (items, word) => items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} ${word} ${items[items.length - 1]}`;
 const T = {
   en: { title: 'ulcsim report', nation: (area) => `Coverage of resident workers, ${area}`,
         areaOf: (a) => a.level === 'regions' ? a.regions && `${fmt(a.regions, 0)} kab/kota in ${fmt(a.provinces, 0)} provinces` : a.level === 'province' ? `${a.name} (${fmt(a.regions, 0)} kab/kota)` : a.name,
@@ -12,11 +14,13 @@ const T = {
         qCost: 'Cost per added covered worker-year', qGoal: 'When coverage reaches ULC',
         coveredAnswer: (s) => `${workers(s.covered_start)} in ${s.first_month} (${pct(s.coverage_start.mean)} of resident workers); ${workers(s.covered_end)} in ${s.last_month} (${pct(s.coverage_end.mean)}); the most, ${workers(s.covered_peak)}, in ${s.peak_month}.`,
         interval: (a, b) => `90% interval ${a} to ${b}`,
-        noBaselineNeeded: 'The scenario has no funding programmes: there is nothing to add.',
+        noBaselineNeeded: 'The scenario has no funding programmes and no policies starting within the run: there is nothing to add.',
         noBaseline: 'No baseline was given.',
+        leverList: (list, from) => joined(list.map((l) => `${l.kind === 'programme' ? 'programme' : 'policy'} ${l.name}${l.start ? ` (${from} ${l.start})` : ''}`), 'and'),
+        baselineLevers: (b) => `The baseline removes ${b.removed.length ? T.leverList(b.removed, 'from') : 'nothing'}; it keeps ${b.kept.length ? T.leverList(b.kept, 'in force from') : 'no programme or policy'}.`,
         unavailableBaseline: (why) => `No baseline: ${why}.`,
-        makeBaseline: (file) => `To compare, run the same scenario without its programmes on the same seed and replicates — ulcsim run SCENARIO.toml --set 'programme=[]' -o baseline.h5 — and give it to the report: ulcsim report ${file} --baseline baseline.h5.`,
-        baselineIs: (s) => ({ given: `Against ${s.baseline_name}`, simulated: 'Against the same scenario without its programmes (simulated for this report on the same seed and replicates)', compared: `Against ${s.baseline_name}, the first scenario of the comparison` })[s.baseline] + (s.paired ? ', paired replicate by replicate.' : ', by the difference of the means (the runs do not share their draws).'),
+        makeBaseline: (file) => `To compare, run the same scenario without its programmes and the policies starting within the run on the same seed and replicates — ulcsim run SCENARIO.toml --set 'programme=[]' --set 'remove_policies=["NAME"]' -o baseline.h5 (the second --set only for such policies) — and give it to the report: ulcsim report ${file} --baseline baseline.h5.`,
+        baselineIs: (s) => ({ given: `Against ${s.baseline_name}`, simulated: 'Against the same scenario without its programmes and the policies starting within the run (simulated for this report on the same seed and replicates)', compared: `Against ${s.baseline_name}, the first scenario of the comparison` })[s.baseline] + (s.paired ? ', paired replicate by replicate.' : ', by the difference of the means (the runs do not share their draws).'),
         addedAnswer: (s) => `${signedWorkers(s.end_effect.workers)} workers (${signed(s.end_effect.points.mean, 2)} ${T.pp}) in ${s.end_effect.month}; the largest effect ${signedWorkers(s.peak_effect.workers)} (${signed(s.peak_effect.points.mean, 2)} ${T.pp}) in ${s.peak_effect.month}` +
           (s.funding_end && s.funding_end.workers ? `; at the end of funding, ${s.funding_end.month}, ${signedWorkers(s.funding_end.workers)} (${signed(s.funding_end.points.mean, 2)} ${T.pp})` : '; funding lasts to the end of the run') +
           `. Added covered worker-months over the run: ${signedWorkers(s.added_worker_months)}.`,
@@ -84,11 +88,13 @@ const T = {
         qCost: 'Biaya per tambahan pekerja-tahun terlindungi', qGoal: 'Kapan cakupan mencapai ULC',
         coveredAnswer: (s) => `${workers(s.covered_start)} pada ${s.first_month} (${pct(s.coverage_start.mean)} pekerja penduduk); ${workers(s.covered_end)} pada ${s.last_month} (${pct(s.coverage_end.mean)}); terbanyak ${workers(s.covered_peak)} pada ${s.peak_month}.`,
         interval: (a, b) => `interval 90% ${a} sampai ${b}`,
-        noBaselineNeeded: 'Skenario ini tidak memiliki program pembiayaan: tidak ada tambahan yang diukur.',
+        noBaselineNeeded: 'Skenario ini tidak memiliki program pembiayaan maupun kebijakan yang mulai dalam masa simulasi: tidak ada tambahan yang diukur.',
         noBaseline: 'Tidak ada pembanding (baseline) yang diberikan.',
+        leverList: (list, from) => joined(list.map((l) => `${l.kind === 'programme' ? 'program' : 'kebijakan'} ${l.name}${l.start ? ` (${from} ${l.start})` : ''}`), 'dan'),
+        baselineLevers: (b) => `Pembanding menghapus ${b.removed.length ? T.leverList(b.removed, 'mulai') : 'tidak ada'}; ${b.kept.length ? 'tetap memuat ' + T.leverList(b.kept, 'berlaku sejak') : 'tidak memuat program atau kebijakan apa pun'}.`,
         unavailableBaseline: (why) => `Tidak ada pembanding: ${why}.`,
-        makeBaseline: (file) => `Untuk membandingkan, jalankan skenario yang sama tanpa programnya dengan seed dan replikasi yang sama — ulcsim run SKENARIO.toml --set 'programme=[]' -o baseline.h5 — lalu berikan ke laporan: ulcsim report ${file} --baseline baseline.h5.`,
-        baselineIs: (s) => ({ given: `Dibanding ${s.baseline_name}`, simulated: 'Dibanding skenario yang sama tanpa program (disimulasikan untuk laporan ini dengan seed dan replikasi yang sama)', compared: `Dibanding ${s.baseline_name}, skenario pertama perbandingan` })[s.baseline] + (s.paired ? ', berpasangan per replikasi.' : ', dengan selisih rata-rata (kedua simulasi tidak berbagi bilangan acak).'),
+        makeBaseline: (file) => `Untuk membandingkan, jalankan skenario yang sama tanpa programnya dan tanpa kebijakan yang mulai dalam masa simulasi, dengan seed dan replikasi yang sama — ulcsim run SKENARIO.toml --set 'programme=[]' --set 'remove_policies=["NAMA"]' -o baseline.h5 (--set kedua hanya untuk kebijakan seperti itu) — lalu berikan ke laporan: ulcsim report ${file} --baseline baseline.h5.`,
+        baselineIs: (s) => ({ given: `Dibanding ${s.baseline_name}`, simulated: 'Dibanding skenario yang sama tanpa program dan tanpa kebijakan yang mulai dalam masa simulasi (disimulasikan untuk laporan ini dengan seed dan replikasi yang sama)', compared: `Dibanding ${s.baseline_name}, skenario pertama perbandingan` })[s.baseline] + (s.paired ? ', berpasangan per replikasi.' : ', dengan selisih rata-rata (kedua simulasi tidak berbagi bilangan acak).'),
         addedAnswer: (s) => `${signedWorkers(s.end_effect.workers)} pekerja (${signed(s.end_effect.points.mean, 2)} ${T.pp}) pada ${s.end_effect.month}; dampak terbesar ${signedWorkers(s.peak_effect.workers)} (${signed(s.peak_effect.points.mean, 2)} ${T.pp}) pada ${s.peak_effect.month}` +
           (s.funding_end && s.funding_end.workers ? `; saat pembiayaan berakhir, ${s.funding_end.month}, ${signedWorkers(s.funding_end.workers)} (${signed(s.funding_end.points.mean, 2)} ${T.pp})` : '; pembiayaan berlangsung sampai akhir simulasi') +
           `. Tambahan pekerja-bulan terlindungi selama simulasi: ${signedWorkers(s.added_worker_months)}.`,
@@ -480,7 +486,7 @@ function summaryFor(s, r) {
   if (s.baseline === 'not_needed') answer(T.qAdded, T.noBaselineNeeded);
   else if (s.baseline === 'not_given') answer(T.qAdded, T.noBaseline, T.makeBaseline(run.file));
   else if (s.baseline === 'unavailable') answer(T.qAdded, T.unavailableBaseline(s.baseline_note), T.makeBaseline(run.file));
-  else answer(T.qAdded, T.baselineIs(s), T.addedAnswer(s));
+  else answer(T.qAdded, T.baselineIs(s), s.baseline_levers && T.baselineLevers(s.baseline_levers), T.addedAnswer(s));
   answer(T.qSpent, T.spentAnswer(s));
   answer(T.qCost, s.cost_per_added_worker_year_idr ? T.costAnswer(s.cost_per_added_worker_year_idr, s.paired) : T.costNone(s));
   answer(T.qGoal, !s.goal ? T.goalUnknown : s.goal.probability > 0 ? T.goalReached(s.goal) : T.goalNot(s.goal, s));

@@ -271,15 +271,17 @@ PlannerSummary checked_summary(const RunTotals& run, const std::filesystem::path
 PlannerSummary summary_of(const RunTotals& run, const std::filesystem::path& file,
                           const std::optional<RunTotals>& given, const ReportOptions& options) {
     if (given) return checked_summary(run, file, &*given, BaselineSource::given, "");
-    if (run.programmes.empty()) return planner_summary(run, nullptr, BaselineSource::not_needed);
-    if (!options.simulate_baseline) return planner_summary(run, nullptr, BaselineSource::not_given);
     const BaselinePlan plan = baseline_of(run);
+    if (!plan.needed) return planner_summary(run, nullptr, BaselineSource::not_needed);
+    if (!options.simulate_baseline) return planner_summary(run, nullptr, BaselineSource::not_given);
     if (!plan.scenario)
         return planner_summary(run, nullptr, BaselineSource::unavailable, plan.why_not);
     if (options.on_progress)
         options.on_progress("simulating the baseline of " + run.file + " (" + run.scenario +
-                            " without programmes, seed " + std::to_string(run.seed) + ", " +
-                            std::to_string(run.replicates) + " replicates)");
+                            " without its programmes and the policies starting within the run, "
+                            "seed " +
+                            std::to_string(run.seed) + ", " + std::to_string(run.replicates) +
+                            " replicates)");
     const RunTotals baseline = simulate_run_totals(*plan.scenario, options.context);
     return checked_summary(run, file, &baseline, BaselineSource::simulated, "");
 }
@@ -293,8 +295,9 @@ OutputKind kind_of(const std::filesystem::path& file) {
     }
 }
 
-ReportData compared_report(const std::filesystem::path& file) {
-    const ComparedTotals c = read_compared_totals(file);
+} // namespace
+
+ReportData compared_report_data(const ComparedTotals& c) {
     ReportData data;
     ReportData::Compared& about = data.compared.emplace();
     about.file = c.file;
@@ -310,6 +313,12 @@ ReportData compared_report(const std::filesystem::path& file) {
         data.summaries.push_back(std::move(s));
     }
     return data;
+}
+
+namespace {
+
+ReportData compared_report(const std::filesystem::path& file) {
+    return compared_report_data(read_compared_totals(file));
 }
 
 // A sweep's table: every grid point (the first axis varying slowest) with the mean and 90%
@@ -334,7 +343,8 @@ ReportData swept_report(const std::filesystem::path& file) {
             sweep.differences.values.size() != points * M * S)
             throw std::runtime_error("its grid, measures and statistics do not agree");
         out.units = reader.strings("/measures/units");
-        if (out.units.size() != M) throw std::runtime_error("its measures and their units do not agree");
+        if (out.units.size() != M)
+            throw std::runtime_error("its measures and their units do not agree");
         const auto at = [&](const StoredArray& a, std::size_t p, std::size_t m) {
             const std::size_t base = (p * M + m) * S;
             const auto stat = [&](Statistic st) {

@@ -233,6 +233,11 @@ void write_summary(Json& j, const PlannerSummary& s) {
 
     j.key("baseline").str(baseline_sources[static_cast<std::size_t>(s.baseline)]);
     j.key("baseline_name").str(s.baseline_name).key("baseline_note").str(s.baseline_note);
+    j.key("baseline_levers");
+    if (s.baseline_levers)
+        j.raw(baseline_contents_json(*s.baseline_levers));
+    else
+        j.raw("null");
     j.key("paired").boolean(s.paired);
     if (!s.added_workers.empty()) {
         j.key("added_workers");

@@ -133,6 +133,7 @@ void read_scenario_facts(RunTotals& t, const RunFileReader& reader, const RunFil
     if (!t.scenario_toml.empty()) try {
             const Scenario s = load_scenario_text(t.scenario_toml, t.file);
             t.ulc = s.ulc;
+            t.levers = scenario_levers(s);
             for (std::size_t j = 0; j < t.programmes.size(); ++j)
                 for (const FundingProgramme& p : s.programmes)
                     if (p.name == t.programmes[j])
@@ -217,6 +218,7 @@ RunTotals run_totals_of(const Scenario& scenario) {
     t.ulc = scenario.ulc;
     t.scenario_toml = scenario.resolved_toml;
     t.area = summary_area_of(scenario);
+    t.levers = scenario_levers(scenario);
     const auto T = static_cast<std::size_t>(scenario.run.months);
     for (std::size_t m = 0; m < T; ++m)
         t.months.push_back((scenario.run.start + static_cast<int>(m)).to_string());
@@ -262,22 +264,24 @@ RunTotals simulate_run_totals(const Scenario& scenario, const ExecutionContext& 
 
 BaselinePlan baseline_of(const RunTotals& run) {
     BaselinePlan plan;
-    if (run.programmes.empty()) return plan;
-    if (run.from_checkpoint) {
-        plan.why_not = "the run continues from a checkpoint (" + *run.from_checkpoint +
-                       "), which the report cannot replay";
+    // Until its scenario is read, programmes are what there is to measure.
+    plan.needed = !run.programmes.empty();
+    const auto cannot = [&](const std::string& why) {
+        if (plan.needed) plan.why_not = why;
         return plan;
-    }
-    if (run.scenario_toml.empty()) {
-        plan.why_not = "the run file does not hold its scenario";
-        return plan;
-    }
+    };
+    if (run.from_checkpoint)
+        return cannot("the run continues from a checkpoint (" + *run.from_checkpoint +
+                      "), which the report cannot replay");
+    if (run.scenario_toml.empty()) return cannot("the run file does not hold its scenario");
     try {
-        plan.scenario = load_scenario_text(run.scenario_toml, run.file, {"programme=[]"});
+        const Scenario stored = load_scenario_text(run.scenario_toml, run.file);
+        plan.needed = !planner_baseline_overrides(stored).empty();
+        if (plan.needed) plan.scenario = planner_baseline(stored);
     } catch (const InputError& e) {
         std::string what = e.what();
         if (const auto nl = what.find('\n'); nl != std::string::npos) what.erase(nl);
-        plan.why_not = "its stored scenario cannot be run again here (" + what + ")";
+        return cannot("its stored scenario cannot be run again here (" + what + ")");
     }
     return plan;
 }

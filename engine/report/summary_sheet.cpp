@@ -41,7 +41,8 @@ struct Rows {
 std::string baseline_missing(const PlannerSummary& s) {
     switch (s.baseline) {
     case BaselineSource::not_needed:
-        return "the scenario has no programmes: nothing to add against";
+        return "the scenario has no programmes and no policies starting within the run: "
+               "nothing to add against";
     case BaselineSource::not_given:
     case BaselineSource::unavailable:
         return s.baseline_note;
@@ -107,6 +108,9 @@ void add_summary_rows(WorkbookSheet& sheet, const PlannerSummary& s) {
             s.paired ? "replicate by replicate (common random numbers)"
                      : "difference of the means over replicates (not paired): no interval";
         rows.note(added, "baseline", s.baseline_name + "; " + pairing);
+        if (s.baseline_levers)
+            rows.note(added, "what the baseline removed and kept",
+                      baseline_contents_line(*s.baseline_levers));
         const auto at = [&](const std::string& what, std::size_t m) {
             rows.add(added, "added covered workers, " + what, month_of(s, m), s.added_workers[m],
                      CellFormat::count, "workers");

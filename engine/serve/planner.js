@@ -15,7 +15,12 @@ const TEXT = {
     max_income_band: 'Kelompok pendapatan tertinggi (0–4)', member_share: 'Iuran peserta (%)',
     baseline: 'Tanpa program', policy: 'Dengan program', bands: '(pita: 90% replikasi)',
     download_scenario: 'Unduh skenario (TOML)', download_baseline: 'Unduh baseline (TOML)',
-    download_csv: 'Unduh hasil (CSV)',
+    download_csv: 'Unduh hasil (CSV)', download_xlsx: 'Unduh hasil (XLSX)',
+    download_report: 'Unduh laporan (HTML)',
+    baseline_removes: 'Baseline menghapus', baseline_keeps: 'tetap memuat',
+    baseline_keeps_none: 'tidak memuat program atau kebijakan apa pun', nothing: 'tidak ada',
+    lever_programme: 'program', lever_policy: 'kebijakan', lever_from: 'mulai',
+    lever_in_force: 'berlaku sejak', and: 'dan',
     reproduce: 'Angka yang sama: ulcsim compare baseline.toml scenario.toml',
     running: 'Menghitung…', done: 'Selesai', failed: 'Skenario ditolak:',
     coverage: 'Cakupan (pekerja terlindungi / angkatan kerja)',
@@ -58,6 +63,11 @@ const TEXT = {
     baseline: 'Without programmes', policy: 'With programmes',
     bands: '(bands: 90% of replicates)', download_scenario: 'Download scenario (TOML)',
     download_baseline: 'Download baseline (TOML)', download_csv: 'Download results (CSV)',
+    download_xlsx: 'Download results (XLSX)', download_report: 'Download report (HTML)',
+    baseline_removes: 'The baseline removes', baseline_keeps: 'it keeps',
+    baseline_keeps_none: 'it keeps no programme or policy', nothing: 'nothing',
+    lever_programme: 'programme', lever_policy: 'policy', lever_from: 'from',
+    lever_in_force: 'in force from', and: 'and',
     reproduce: 'The same numbers: ulcsim compare baseline.toml scenario.toml',
     running: 'Computing…', done: 'Done', failed: 'Scenario refused:',
     coverage: 'Coverage (covered workers / labour force)',
@@ -119,10 +129,33 @@ function translate() {
   document.querySelectorAll('[data-t]').forEach((el) => { el.textContent = t(el.dataset.t); });
   $('lang').textContent = lang === 'id' ? 'English' : 'Bahasa Indonesia';
   fillKabkota(true);
+  setDownloads();
   if (last) {
     render(last);
     if ($('status').dataset.state === 'done') setStatus('done', doneText(last));
   }
+}
+
+// What the baseline removed of the page's levers and what it kept (the server's rule:
+// programmes and the policies starting within the run go, those in force before stay).
+function baselineText(b) {
+  const list = (levers, from) => {
+    const items = levers.map((l) => `${t('lever_' + l.kind)} ${l.name}` + (l.start ? ` (${t(from)} ${l.start})` : ''));
+    return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} ${t('and')} ${items[items.length - 1]}`;
+  };
+  return `${t('baseline_removes')} ${b.removed.length ? list(b.removed, 'lever_from') : t('nothing')}; ` +
+    (b.kept.length ? `${t('baseline_keeps')} ${list(b.kept, 'lever_in_force')}.` : `${t('baseline_keeps_none')}.`);
+}
+
+// The downloads of the server's files follow the form (and the report the page's language).
+let downloadForm = null;
+function setDownloads(form) {
+  if (form !== undefined) downloadForm = form;
+  if (downloadForm === null) return;
+  $('download-scenario').href = '/api/scenario.toml?' + downloadForm;
+  $('download-baseline').href = '/api/baseline.toml?' + downloadForm;
+  $('download-xlsx').href = '/api/results.xlsx?' + downloadForm;
+  $('download-report').href = '/api/report.html?' + downloadForm + '&lang=' + lang;
 }
 
 function doneText(a) {
@@ -290,8 +323,7 @@ async function update() {
   if (controller) controller.abort();
   controller = new AbortController();
   const form = fields();
-  $('download-scenario').href = '/api/scenario.toml?' + form;
-  $('download-baseline').href = '/api/baseline.toml?' + form;
+  setDownloads(form);
   const body = new URLSearchParams(form);
   if ($('target').value) body.set('target', String(Number($('target').value) / 100));
   setStatus('running', t('running'));
@@ -406,6 +438,7 @@ function goalText(g) {
 
 function render(a) {
   drawChart(a);
+  $('baseline-levers').textContent = baselineText(a.baseline_levers);
   $('figures').tBodies[0].replaceChildren();
   const end = a.months.length - 1;
   if (a.workers_added_at_funding_end)

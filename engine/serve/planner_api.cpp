@@ -3,10 +3,17 @@
 #include "json_writer.hpp"
 #include "ulcsim/input_error.hpp"
 #include "ulcsim/planner_server.hpp"
+#include "ulcsim/planner_workbook.hpp"
+#include "ulcsim/report.hpp"
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <deque>
 #include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 namespace ulcsim {
 
@@ -41,10 +48,75 @@ std::optional<double> target_of(const PlannerFields& fields) {
     return value;
 }
 
+ReportLanguage language_of(const PlannerFields& fields) {
+    const auto it = fields.find("lang");
+    if (it == fields.end() || it->second.empty() || it->second == "id")
+        return ReportLanguage::indonesian;
+    if (it->second == "en") return ReportLanguage::english;
+    throw InputError(Diagnostic{SourceLocation{"request", 0, 0, false}, "lang",
+                                "expected id or en, got '" + it->second + "'"});
+}
+
+// The name `ulcsim compare BASELINE SCENARIO` gives its result by default: what the workbook
+// and the report page call the comparison.
+std::string compare_file_name(const PlannerComparison& c) {
+    return c.baseline.run.name + "-vs-" + c.policy.run.name + ".h5";
+}
+
+// The workbook writer writes a file: it goes to a folder of the server's own, readable only
+// by it, that is removed with whatever is in it. Nothing of the request names it.
+std::string workbook_bytes(const PlannerComparison& c) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "ulcsim-serve-XXXXXX").string();
+    if (!mkdtemp(pattern.data()))
+        throw std::runtime_error("cannot make a temporary folder for the workbook");
+    const std::filesystem::path folder = pattern;
+    struct Removed {
+        std::filesystem::path folder;
+        ~Removed() {
+            std::error_code ec;
+            std::filesystem::remove_all(folder, ec);
+        }
+    } removed{folder};
+    const std::filesystem::path file = folder / "results.xlsx";
+    write_comparison_workbook(file, {c.baseline, c.policy}, c.measures, c.measured, c.totals);
+    std::ifstream in(file, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) throw std::runtime_error("cannot read the workbook back");
+    return bytes;
+}
+
+std::string report_page(const PlannerComparison& c, ReportLanguage language) {
+    ComparedTotals totals = c.totals;
+    totals.file = compare_file_name(c);
+    for (RunTotals& t : totals.scenarios)
+        t.file = totals.file;
+    return report_html(compared_report_data(totals), language);
+}
+
 } // namespace
 
+// The comparisons ran most recently, by the text of their scenario.
+struct PlannerApi::Held {
+    std::mutex mutex;
+    std::deque<std::pair<std::string, std::shared_ptr<const PlannerComparison>>> comparisons;
+
+    std::shared_ptr<const PlannerComparison> find(const std::string& toml) {
+        const std::lock_guard lock(mutex);
+        for (const auto& [text, comparison] : comparisons)
+            if (text == toml) return comparison;
+        return nullptr;
+    }
+    void keep(const std::string& toml, std::shared_ptr<const PlannerComparison> comparison) {
+        const std::lock_guard lock(mutex);
+        std::erase_if(comparisons, [&](const auto& held) { return held.first == toml; });
+        comparisons.emplace_back(toml, std::move(comparison));
+        while (comparisons.size() > held_comparisons)
+            comparisons.pop_front();
+    }
+};
+
 PlannerApi::PlannerApi(RegionTable regions, PlannerLimits limits)
-    : regions_(std::move(regions)), limits_(limits) {}
+    : regions_(std::move(regions)), limits_(limits), held_(std::make_shared<Held>()) {}
 
 ApiResponse PlannerApi::regions() const {
     return {200, "application/json", planner_regions_json(regions_)};
@@ -71,20 +143,54 @@ PlannerApi::compare(const std::string& body, bool form, const PlannerFields& fie
         const std::string toml =
             form ? planner_scenario_toml(planner_request(fields), regions_, limits_, false) : body;
         const std::optional<double> target = target_of(fields);
-        const Scenario policy = load_scenario_text(toml, text_source);
-        check_planner_limits(policy, limits_);
-        // The baseline is the same text without programmes, regulations and outreach, as
-        // `--set 'programme=[]' --set 'policy=[]'` gives: what the page downloads as
-        // baseline.toml.
-        const Scenario baseline =
-            load_scenario_text(toml, text_source, {"programme=[]", "policy=[]"});
         return {200, "application/json",
-                planner_comparison_json(
-                    compare_planner(policy, baseline, limits_.threads, stop, target, on_progress))};
+                planner_comparison_json(*run_comparison(toml, target, stop, on_progress))};
     } catch (const InputError& e) {
         return input_error_response(e);
     } catch (const Stopped&) {
         return errors_response(409, {"superseded by a newer request from the same page"});
+    }
+}
+
+std::shared_ptr<const PlannerComparison>
+PlannerApi::run_comparison(const std::string& toml, std::optional<double> target,
+                           const std::atomic<bool>* stop,
+                           const std::function<void(const EnsembleProgress&)>& on_progress) const {
+    const Scenario policy = load_scenario_text(toml, text_source);
+    check_planner_limits(policy, limits_);
+    // The planner's baseline of the same text, named as the page's baseline.toml names it:
+    // what `ulcsim compare baseline.toml scenario.toml` compares.
+    std::vector<std::string> overrides = planner_baseline_overrides(policy);
+    overrides.emplace_back("run.name=\"baseline\"");
+    const Scenario baseline = load_scenario_text(toml, text_source, overrides);
+    auto comparison = std::make_shared<const PlannerComparison>(
+        compare_planner(policy, baseline, limits_.threads, stop, target, on_progress));
+    held_->keep(toml, comparison);
+    return comparison;
+}
+
+std::optional<ApiResponse>
+PlannerApi::download(PlannerDownload what, const PlannerFields& fields, bool may_run,
+                     const std::atomic<bool>* stop,
+                     const std::function<void(const EnsembleProgress&)>& on_progress) const {
+    try {
+        const std::string toml =
+            planner_scenario_toml(planner_request(fields), regions_, limits_, false);
+        const ReportLanguage language = language_of(fields);
+        std::shared_ptr<const PlannerComparison> comparison = held_->find(toml);
+        if (!comparison) {
+            if (!may_run) return std::nullopt;
+            comparison = run_comparison(toml, std::nullopt, stop, on_progress);
+        }
+        if (what == PlannerDownload::workbook)
+            return ApiResponse{200,
+                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               workbook_bytes(*comparison)};
+        return ApiResponse{200, "text/html; charset=utf-8", report_page(*comparison, language)};
+    } catch (const InputError& e) {
+        return input_error_response(e);
+    } catch (const Stopped&) {
+        return errors_response(409, {"stopped before the comparison was done"});
     }
 }
 

@@ -86,6 +86,8 @@ PlannerComparison compare_planner(const Scenario& policy, const Scenario& baseli
                                   const std::function<void(const EnsembleProgress&)>& on_progress) {
     PlannerComparison c;
     c.policy = policy;
+    c.baseline = baseline;
+    c.baseline_levers = baseline_contents(scenario_levers(policy), scenario_levers(baseline));
     const RunSettings& run = policy.run;
     const auto replicates = static_cast<std::uint32_t>(run.replicates);
     const auto months = static_cast<std::size_t>(run.months);
@@ -150,6 +152,7 @@ PlannerComparison compare_planner(const Scenario& policy, const Scenario& baseli
         {baseline, policy}, replicates, settings, runner,
         [&](std::size_t i, std::uint32_t r, const ReplicateOutcome& o) { outcomes[i][r] = o; });
 
+    c.totals = compared_totals({baseline, policy}, outcomes, false);
     for (std::size_t t = 0; t < months; ++t) {
         std::vector<double> base, pol, added;
         for (std::uint32_t r = 0; r < replicates; ++r) {

@@ -49,6 +49,7 @@ std::string planner_comparison_json(const PlannerComparison& c) {
         .num(static_cast<double>(c.policy.run.seed));
     j.key("agents_per_replicate").num(static_cast<double>(c.agents_per_replicate));
     j.key("workers_per_agent").num(c.workers_per_agent);
+    j.key("baseline_levers").raw(baseline_contents_json(c.baseline_levers));
     write_band(j, "baseline_coverage", c.baseline_coverage);
     write_band(j, "policy_coverage", c.policy_coverage);
     write_band(j, "workers_added", c.workers_added);

@@ -339,7 +339,8 @@ std::string planner_scenario_toml(const PlannerRequest& request, const RegionTab
 
     std::ostringstream toml;
     toml << "# " << area_name << " (" << request.region << "): "
-         << (baseline ? "the baseline, without funding programmes, regulations or outreach"
+         << (baseline ? "the baseline, without funding programmes and without the "
+                        "regulations and outreach starting within the run"
                       : "the planner's programmes, regulations and outreach against the "
                         "baseline")
          << ", written by `ulcsim serve`.\n"
@@ -361,14 +362,21 @@ std::string planner_scenario_toml(const PlannerRequest& request, const RegionTab
          << "initial_coverage_from = \"province_active_2023_12\"\n\n"
          << "[behaviour]\n"
          << "employer_registration = \"steady_state\"\n";
-    if (!baseline) {
+    // The baseline keeps the policies in force before the run (the status quo) under the
+    // names they have in the scenario, so that a summary can say it kept them.
+    const auto in_scenario = [&](const std::optional<Month>& from) {
+        return !baseline ||
+               planner_baseline_keeps_policy(from.value_or(request.start), request.start);
+    };
+    if (!baseline)
         for (std::size_t i = 0; i < request.programmes.size(); ++i)
             write_programme(toml, request.programmes[i], i, request);
-        for (std::size_t i = 0; i < request.regulations.size(); ++i)
+    for (std::size_t i = 0; i < request.regulations.size(); ++i)
+        if (in_scenario(request.regulations[i].start))
             write_regulation(toml, request.regulations[i], i, request);
-        for (std::size_t i = 0; i < request.outreach.size(); ++i)
+    for (std::size_t i = 0; i < request.outreach.size(); ++i)
+        if (in_scenario(request.outreach[i].start))
             write_outreach(toml, request.outreach[i], i, request);
-    }
     return toml.str();
 }
 

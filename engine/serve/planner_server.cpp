@@ -121,6 +121,33 @@ struct PlannerServer::Impl {
         reply(res, answer);
     }
 
+    // A download of the form's comparison: from the one the API holds, else run under the
+    // same admission as /api/compare (503 when full). It belongs to no page session, so that
+    // it neither stops nor is stopped by the page's comparisons.
+    void download(const httplib::Request& req, httplib::Response& res, PlannerDownload what,
+                  const std::string& filename) {
+        std::optional<ApiResponse> answer = api.download(what, req.params, false, nullptr);
+        if (!answer) {
+            const auto ticket = runs.admit("", "");
+            if (!ticket) {
+                reply_errors(res, 503, runs.busy_message());
+                res.set_header("Retry-After",
+                               std::to_string(serve::PlannerRuns::retry_after_seconds));
+                return;
+            }
+            if (!runs.wait_turn(*ticket)) {
+                reply_errors(res, 409, "stopped before the comparison was done");
+                return;
+            }
+            answer = api.download(what, req.params, true, ticket->stop(),
+                                  [&](const EnsembleProgress& p) { ticket->progressed(p); });
+            ticket->finish(answer->status == 200 ? serve::RunState::done : serve::RunState::failed);
+        }
+        reply(res, *answer);
+        if (answer->status == 200)
+            res.set_header("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+    }
+
     void routes() {
         server.set_socket_options([this](socket_t socket) {
             // Not cpp-httplib's default_socket_options: its SO_REUSEPORT would let a second
@@ -165,6 +192,13 @@ struct PlannerServer::Impl {
         });
         server.Post("/api/compare", [this](const httplib::Request& req, httplib::Response& res) {
             compare(req, res);
+        });
+        server.Get("/api/results.xlsx",
+                   [this](const httplib::Request& req, httplib::Response& res) {
+                       download(req, res, PlannerDownload::workbook, "results.xlsx");
+                   });
+        server.Get("/api/report.html", [this](const httplib::Request& req, httplib::Response& res) {
+            download(req, res, PlannerDownload::report, "report.html");
         });
     }
 };

@@ -10,6 +10,8 @@
 #include "ulcsim/calendar.hpp"
 #include "ulcsim/comparison.hpp"
 #include "ulcsim/execution.hpp"
+#include "ulcsim/planner_baseline.hpp"
+#include "ulcsim/planner_summary.hpp"
 #include "ulcsim/regions.hpp"
 #include "ulcsim/scenario.hpp"
 
@@ -109,9 +111,10 @@ PlannerRequest planner_request(const PlannerFields& fields);
 
 /// The request as a scenario: the region at one agent per worker or, above the limit's
 /// agents, at the fewest workers per agent that fit; starting coverage from the province's
-/// Dec 2023 participants; the employer registration at its steady state. Without
-/// programmes, regulations and outreach when `baseline`. Throws InputError for an unknown
-/// region.
+/// Dec 2023 participants; the employer registration at its steady state. When `baseline`,
+/// the planner's baseline of it (ulcsim/planner_baseline.hpp): without programmes, and
+/// without the regulations and outreach starting within the run (those from before its start
+/// stay). Throws InputError for an unknown region.
 std::string planner_scenario_toml(const PlannerRequest& request, const RegionTable& regions,
                                   const PlannerLimits& limits, bool baseline);
 
@@ -126,9 +129,15 @@ struct GoalReached {
     std::optional<Month> median_month; ///< among those reaching it, when at least half do
 };
 
-/// A scenario against the same scenario without programmes.
+/// A scenario against its planner's baseline (ulcsim/planner_baseline.hpp).
 struct PlannerComparison {
     Scenario policy;
+    Scenario baseline;
+    /// What the baseline removed of the scenario's programmes and policies, and what it kept.
+    BaselineContents baseline_levers;
+    /// Both scenarios' monthly totals, replicate by replicate, as `compare` keeps them: what
+    /// the workbook and the report page of the comparison are made from.
+    ComparedTotals totals;
     std::vector<Month> months;
     std::vector<PlannerInterval> baseline_coverage; ///< covered / labour force, by month
     std::vector<PlannerInterval> policy_coverage;
@@ -150,7 +159,7 @@ struct PlannerComparison {
 /// Refuses a scenario larger than the limits allow, saying what would make it fit.
 void check_planner_limits(const Scenario& scenario, const PlannerLimits& limits);
 
-/// Runs `policy` and `baseline` (the policy without programmes and policies) with common
+/// Runs `policy` and `baseline` (its planner's baseline) with common
 /// random numbers on `threads` threads; stops with ulcsim::Stopped once `stop` is set.
 /// `goal`: the coverage share to report reaching (unset: the scenario's ULC threshold).
 /// `on_progress` (if set) is told how far both ensembles together are.

@@ -16,6 +16,10 @@
 ///                           against itself without programmes and policies
 ///                           (query: session=ID, run=ID)
 ///   GET  /api/progress?run=ID  how far that comparison is
+///   GET  /api/results.xlsx  the form's comparison as the workbook `ulcsim compare --xlsx`
+///                           writes of baseline.toml against scenario.toml (query: the form)
+///   GET  /api/report.html   the same comparison as the page `ulcsim report` writes of it
+///                           (query: the form, and lang=id or en)
 
 #include "ulcsim/planner.hpp"
 
@@ -25,6 +29,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace ulcsim {
@@ -34,6 +39,9 @@ struct ApiResponse {
     std::string content_type = "application/json";
     std::string body;
 };
+
+/// What the page downloads of a comparison besides its scenarios.
+enum class PlannerDownload { workbook, report };
 
 class PlannerApi {
 public:
@@ -50,11 +58,32 @@ public:
                         const std::atomic<bool>* stop,
                         const std::function<void(const EnsembleProgress&)>& on_progress = {}) const;
 
+    /// The comparison of the form `fields` as a workbook (the one `ulcsim compare --xlsx`
+    /// writes of baseline.toml against scenario.toml) or as a report page (the one `ulcsim
+    /// report` writes of that comparison; Indonesian unless `fields` say lang=en). Made from
+    /// the comparison held for the same scenario (the API holds the last few it ran); when it
+    /// holds none, runs it (`stop`, `on_progress` as for compare()), or answers nothing when
+    /// not `may_run`. 400 with the located messages for a bad form, whatever `may_run` says.
+    std::optional<ApiResponse>
+    download(PlannerDownload what, const PlannerFields& fields, bool may_run,
+             const std::atomic<bool>* stop,
+             const std::function<void(const EnsembleProgress&)>& on_progress = {}) const;
+
     const PlannerLimits& limits() const { return limits_; }
 
+    /// Comparisons held for the downloads, the most recent ones.
+    static constexpr std::size_t held_comparisons = 4;
+
 private:
+    struct Held;
+    std::shared_ptr<const PlannerComparison>
+    run_comparison(const std::string& toml, std::optional<double> target,
+                   const std::atomic<bool>* stop,
+                   const std::function<void(const EnsembleProgress&)>& on_progress) const;
+
     RegionTable regions_;
     PlannerLimits limits_;
+    std::shared_ptr<Held> held_; ///< shared by copies of the API
 };
 
 /// The page's files, as the program carries them.

@@ -18,6 +18,7 @@
 
 #include "ulcsim/execution.hpp"
 #include "ulcsim/outcome.hpp"
+#include "ulcsim/planner_baseline.hpp"
 #include "ulcsim/scenario.hpp"
 #include "ulcsim/store.hpp"
 #include "ulcsim/tally.hpp"
@@ -73,6 +74,9 @@ struct RunTotals {
     std::string scenario_toml;
     /// Set when the run continued from the checkpoint of this file (it cannot be replayed).
     std::optional<std::string> from_checkpoint;
+    /// The scenario's programmes and policies, when its stored scenario could be read here
+    /// (a summary against a baseline then says what the baseline removed and kept).
+    std::optional<std::vector<ScenarioLever>> levers;
 };
 
 /// Reads a run file (the output of `run` or `forecast`). Throws InputError ("FILE: error: …")
@@ -99,7 +103,8 @@ void add_replicate_totals(RunTotals& totals, std::uint32_t replicate,
                           const ReplicateSeries& series);
 
 /// The same as read_compared_totals() from the monthly totals `compare` measured,
-/// [scenario][replicate], before its file is written.
+/// [scenario][replicate], before its file is written (without a file name: set `file` and
+/// each scenario's to the name the file would have).
 ComparedTotals compared_totals(const std::vector<Scenario>& scenarios,
                                const std::vector<std::vector<ReplicateOutcome>>& outcomes,
                                bool independent_seeds);
@@ -109,23 +114,27 @@ ComparedTotals compared_totals(const std::vector<Scenario>& scenarios,
 /// its totals in memory.
 RunTotals simulate_run_totals(const Scenario& scenario, const ExecutionContext& context);
 
-/// The scenario to run as the automatic baseline of a run file: its stored scenario without
-/// programmes (as `--set 'programme=[]'` gives), or why there is none: no programmes to
-/// compare against, or a stored scenario that cannot be read back here (one that names
-/// files, such as a calibrated forecast's posterior, or a run continued from a checkpoint).
+/// The scenario to run as the automatic baseline of a run file: the planner's baseline of its
+/// stored scenario (ulcsim/planner_baseline.hpp: without its programmes and the policies
+/// starting within the run), or why there is none: nothing to remove, or a stored scenario
+/// that cannot be read back here (one that names files, such as a calibrated forecast's
+/// posterior, or a run continued from a checkpoint).
 struct BaselinePlan {
+    /// Whether the run has levers to measure: programmes, or policies starting within the
+    /// run (when its scenario cannot be read, whether it has programmes).
+    bool needed = false;
     std::optional<Scenario> scenario;
-    std::string why_not; ///< when there is no scenario
+    std::string why_not; ///< when it is needed and there is no scenario
 };
 BaselinePlan baseline_of(const RunTotals& run);
 
 /// How the summary's baseline came about.
 enum class BaselineSource {
-    not_needed,  ///< the run has no programmes
+    not_needed,  ///< nothing to measure: no programmes, no policy starting within the run
     not_given,   ///< programmes, but no baseline (the report was told not to make one)
     unavailable, ///< programmes, but the baseline could not be made: see baseline_note
     given,       ///< a run file the user named
-    simulated,   ///< the stored scenario without programmes, simulated by the report
+    simulated,   ///< the planner's baseline of the stored scenario, simulated by the report
     compared,    ///< the first scenario of a `compare` result
 };
 
@@ -149,6 +158,9 @@ struct PlannerSummary {
     /// Replicate by replicate (same seed and replicates, both kept); otherwise the
     /// difference of the means, without an interval.
     bool paired = false;
+    /// What the baseline removed of the run's programmes and policies and what it kept, when
+    /// both scenarios were read here.
+    std::optional<BaselineContents> baseline_levers;
     /// Per month: covered workers and coverage (percentage points), run − baseline.
     std::vector<SummaryInterval> added_workers, added_points;
     SummaryInterval added_worker_months; ///< Σ over the months of added covered workers

@@ -153,6 +153,11 @@ struct ReportOptions {
 ReportData read_report_data(const std::vector<std::filesystem::path>& run_files,
                             const ReportOptions& options = {});
 
+/// What read_report_data() gathers of a `compare` result, from its totals (read from the
+/// file, or kept in memory by whatever ran the comparison): each scenario after the first
+/// summarised against the first.
+ReportData compared_report_data(const ComparedTotals& totals);
+
 /// The figures as the page's script reads them: {"runs": [...], "comparison": [...] or null}.
 std::string report_json(const ReportData& data);
 

@@ -184,6 +184,25 @@ async function main() {
       (await fetch(document.getElementById('download-csv').href)).text());
     check(csvText.startsWith('measure,month,scenario,mean,p05,p95\n') && csvText.includes('money_spent_idr'),
       'the results CSV');
+    // The workbook and the report page the server makes of the comparison the page shows
+    // (tests/serve/planner_downloads_test.py checks them against the commands).
+    const served = await page.evaluate(async () => {
+      const get = async (id) => {
+        const r = await fetch(document.getElementById(id).href);
+        return { status: r.status, type: r.headers.get('Content-Type'), bytes: new Uint8Array(await r.arrayBuffer()) };
+      };
+      const xlsx = await get('download-xlsx');
+      const report = await get('download-report');
+      return { xlsx: [xlsx.status, xlsx.type, String.fromCharCode(...xlsx.bytes.slice(0, 2))],
+        report: [report.status, report.type, new TextDecoder().decode(report.bytes.slice(0, 60))] };
+    });
+    check(served.xlsx[0] === 200 && served.xlsx[1].includes('spreadsheetml') && served.xlsx[2] === 'PK',
+      `the results XLSX: ${served.xlsx}`);
+    check(served.report[0] === 200 && served.report[2].includes('<html lang="id">'),
+      `the report page: ${served.report}`);
+    const baselineLine = await page.$eval('#baseline-levers', (p) => p.textContent);
+    check(baselineLine.startsWith('Baseline menghapus program programme-1') && baselineLine.includes('regulation-1'),
+      `the baseline line: ${baselineLine}`);
 
     // The same numbers from `ulcsim compare` on the downloaded files.
     const out = path.join(workDir, 'compare.h5');

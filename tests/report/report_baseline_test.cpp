@@ -1,5 +1,5 @@
 // `ulcsim report` and its baseline, as a user meets them: a run with programmes is summarised
-// against its own scenario without programmes (simulated by the report, paired), a baseline
+// against its planner's baseline (simulated by the report, paired), a baseline
 // given with --baseline, none with --no-baseline; a compare result is reported by its
 // monthly series; bad combinations stop with exit status 2 and leave no page.
 
@@ -45,8 +45,8 @@ TEST(ReportBaseline, ARunWithProgrammesIsComparedWithItsScenarioWithoutThem) {
     const fs::path page = dir.path() / "page.html";
     const ProcessResult r = run_program({"report", run, "-o", page.string()});
     ASSERT_EQ(r.status, 0) << r.err;
-    EXPECT_NE(r.err.find("simulating the baseline of km.h5 (kota-magelang-2025 without "
-                         "programmes, seed "),
+    EXPECT_NE(r.err.find("simulating the baseline of km.h5 (kota-magelang-2025 without its "
+                         "programmes and the policies starting within the run, seed "),
               std::string::npos)
         << r.err;
     const std::string html = read_file(page);
@@ -69,8 +69,10 @@ TEST(ReportBaseline, ARunWithProgrammesIsComparedWithItsScenarioWithoutThem) {
 TEST(ReportBaseline, AGivenBaselineIsUsedAndOneOverOtherMonthsIsRefused) {
     const ScratchDir dir;
     const std::string run = run_of(dir, "kota-magelang-2025.toml", "km.h5");
-    const std::string base =
-        run_of(dir, "kota-magelang-2025.toml", "base.h5", {"--set", "programme=[]"});
+    // The planner's baseline by hand: without the programme, and without the campaign of
+    // 2024-07, which starts within the run (from 2024-01).
+    const std::string base = run_of(dir, "kota-magelang-2025.toml", "base.h5",
+                                    {"--set", "programme=[]", "--set", "policy=[]"});
     const fs::path page = dir.path() / "page.html";
     const ProcessResult r = run_program({"report", run, "-o", page.string(), "--baseline", base});
     ASSERT_EQ(r.status, 0) << r.err;
@@ -86,6 +88,13 @@ TEST(ReportBaseline, AGivenBaselineIsUsedAndOneOverOtherMonthsIsRefused) {
         return at == std::string::npos ? std::string("none") : html.substr(at, 80);
     };
     EXPECT_EQ(added(given), added(simulated));
+    // Both say what the baseline removed and kept.
+    const std::string levers =
+        "\"baseline_levers\":{\"removed\":[{\"kind\":\"programme\",\"name\":\"kota-magelang-"
+        "apbd\",\"start\":\"2024-07\"},{\"kind\":\"policy\",\"name\":\"kota-magelang-bansos-"
+        "message\",\"start\":\"2024-07\"}],\"kept\":[]}";
+    EXPECT_NE(simulated.find(levers), std::string::npos);
+    EXPECT_NE(given.find(levers), std::string::npos);
 
     const std::string shorter = run_of(dir, "kota-magelang-2024.toml", "short.h5", {}, "8");
     fs::remove(page);

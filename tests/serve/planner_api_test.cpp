@@ -5,6 +5,7 @@
 
 #include "support/test_support.hpp"
 #include "ulcsim/comparison.hpp"
+#include "ulcsim/planner_baseline.hpp"
 #include "ulcsim/planner_server.hpp"
 
 #include <algorithm>
@@ -383,6 +384,92 @@ TEST(PlannerApi, TheDownloadedScenarioReproducesTheNumbersThroughTheCompareLibra
     }
 }
 
+// A programme, a regulation in force since before the run (2024-07: the status quo) and one
+// from within it (2025-03: a lever), Kota Magelang for six months.
+PlannerFields status_quo_fields() {
+    PlannerFields fields = magelang_fields();
+    fields.find("months")->second = "6";
+    fields.find("replicates")->second = "2";
+    for (const char* from : {"2024-07", "2025-03"}) {
+        fields.insert({"regulation_from", from});
+        fields.insert({"register_multiplier", "3"});
+    }
+    return fields;
+}
+
+TEST(PlannerBaseline, APolicyInForceBeforeTheRunStaysAndOneWithinItGoesInReportAndServe) {
+    const PlannerApi api = make_api();
+    const PlannerFields fields = status_quo_fields();
+    const std::string scenario = api.scenario_toml(fields, false).body;
+    const std::string baseline = api.scenario_toml(fields, true).body;
+    EXPECT_NE(baseline.find("name = \"regulation-1\""), std::string::npos) << baseline;
+    EXPECT_EQ(baseline.find("regulation-2"), std::string::npos) << baseline;
+    EXPECT_EQ(baseline.find("[[programme]]"), std::string::npos) << baseline;
+
+    // The library's rule, on the scenario itself.
+    const Scenario policy = load_scenario_text(scenario, "scenario.toml");
+    EXPECT_EQ(planner_baseline_overrides(policy),
+              (std::vector<std::string>{"programme=[]", "remove_policies=[\"regulation-2\"]"}));
+    const Scenario base = planner_baseline(policy);
+    EXPECT_TRUE(base.programmes.empty());
+    ASSERT_EQ(base.policies.size(), 1u);
+    EXPECT_EQ(base.policies[0].name, "regulation-1");
+    const std::string levers =
+        "\"baseline_levers\":{\"removed\":[{\"kind\":\"programme\",\"name\":\"programme-1\","
+        "\"start\":\"2025-01\"},{\"kind\":\"policy\",\"name\":\"regulation-2\",\"start\":"
+        "\"2025-03\"}],\"kept\":[{\"kind\":\"policy\",\"name\":\"regulation-1\",\"start\":"
+        "\"2024-07\"}]}";
+    EXPECT_EQ(
+        baseline_contents_line(baseline_contents(scenario_levers(policy), scenario_levers(base))),
+        "The baseline removes programme programme-1 (from 2025-01) and policy regulation-2 "
+        "(from 2025-03); it keeps policy regulation-1 (in force from 2024-07).");
+
+    // Serve: the page's comparison says so, and its workers added are against that baseline.
+    const ApiResponse served = api.compare("", true, fields, nullptr);
+    ASSERT_EQ(served.status, 200) << served.body;
+    EXPECT_NE(served.body.find(levers), std::string::npos) << served.body.substr(0, 400);
+    const std::string measure = served.body.substr(served.body.find("\"covered_worker_months\""));
+    const double served_added = json_number(measure, "\"difference\"", "mean");
+
+    // Report: a run of the same scenario, summarised against the baseline the report makes.
+    ScratchDir dir;
+    const auto file = dir.write("scenario.toml", scenario);
+    const auto run = dir.path() / "run.h5";
+    const auto page = dir.path() / "page.html";
+    const auto made = run_program({"run", file.string(), "-o", run.string(), "--quiet"});
+    ASSERT_EQ(made.status, 0) << made.err;
+    const auto reported = run_program({"report", run.string(), "-o", page.string()});
+    ASSERT_EQ(reported.status, 0) << reported.err;
+    const std::string html = test::read_file(page);
+    EXPECT_NE(html.find(levers), std::string::npos);
+    const double report_added =
+        json_number(html.substr(html.find("\"summaries\":[")), "\"added_worker_months\"", "mean");
+    // The same workers added: one baseline, paired replicate by replicate in both.
+    EXPECT_GT(served_added, 0);
+    EXPECT_NEAR(report_added, served_added, 1e-9 * served_added);
+
+    // Against a baseline without the regulation of 2024-07 as well, the levers would be
+    // credited with what it does: the difference is another.
+    const std::vector<Scenario> bare{
+        load_scenario_text(scenario, "scenario.toml", {"programme=[]", "policy=[]"}), policy};
+    OutcomeSettings settings;
+    settings.start = policy.run.start;
+    settings.months = policy.run.months;
+    settings.coverage_months = default_coverage_months(settings.start, settings.months);
+    settings.policy_costs = any_policy_costs(bare);
+    const auto measures = outcome_measures(settings);
+    ExecutionContext context;
+    context.threads = 2;
+    const MeasuredScenarios measured = measure_scenarios(bare, 2, settings, runner_on(context));
+    const auto at = std::find_if(measures.begin(), measures.end(), [](const OutcomeMeasure& m) {
+        return m.name == "covered_worker_months";
+    });
+    ASSERT_NE(at, measures.end());
+    const double bare_added =
+        measured.differences[1][static_cast<std::size_t>(at - measures.begin())][0];
+    EXPECT_GT(bare_added, served_added * 1.05) << served_added;
+}
+
 TEST(PlannerApi, AStoppedComparisonIs409) {
     const PlannerApi api = make_api();
     const std::atomic<bool> stop{true};
@@ -605,6 +692,11 @@ TEST(PlannerServer, BeyondTheRunningAndWaitingComparisonsA503WithRetryAfter) {
     const Serving server(limits);
     ASSERT_GT(server.port(), 0);
     httplib::Client client("127.0.0.1", server.port());
+    // A comparison the server then holds for the downloads.
+    const auto warm = client.Post("/api/compare?session=w&run=warm", form_of(magelang_fields()),
+                                  "application/x-www-form-urlencoded");
+    ASSERT_TRUE(warm);
+    ASSERT_EQ(warm->status, 200);
 
     // One slow comparison runs, a small one waits for its turn: the server is full.
     auto slow = post_compare(server.port(), "session=a&run=slow", slow_fields());
@@ -632,6 +724,21 @@ TEST(PlannerServer, BeyondTheRunningAndWaitingComparisonsA503WithRetryAfter) {
     EXPECT_EQ(refused->body, "{\"errors\":[\"the server is busy: as many comparisons are "
                              "running (1) and waiting (1) as it takes; try again in 2 s\"]}");
     EXPECT_EQ(progress_of(server.port(), "refused").state, "unknown");
+
+    // A download of a comparison the server does not hold would have to run it: refused
+    // alike. One of the comparison it holds is made from that at once.
+    PlannerFields other = magelang_fields();
+    other.find("seed")->second = "8";
+    for (const char* route : {"/api/results.xlsx?", "/api/report.html?"}) {
+        const auto busy = client.Get(route + form_of(other));
+        ASSERT_TRUE(busy);
+        EXPECT_EQ(busy->status, 503) << route;
+        EXPECT_EQ(busy->get_header_value("Retry-After"), "2");
+        const auto held = client.Get(route + form_of(magelang_fields()));
+        ASSERT_TRUE(held);
+        EXPECT_EQ(held->status, 200) << route << held->body.substr(0, 300);
+        EXPECT_GT(held->body.size(), 1000u);
+    }
 
     // Cheap requests are answered meanwhile.
     const auto page = client.Get("/");
