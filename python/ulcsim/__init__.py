@@ -173,8 +173,8 @@ def compare(base, *others, set=None, replicates=None, months=None, seed=None, at
 
     Scenario files are loaded as the program loads them (set, replicates, months and seed
     apply to each; the others take the base's seed and replicates), so that output, when
-    given, holds what ``ulcsim compare … -o OUTPUT`` writes (and beside it its CSV file). Scenario objects are paired
-    the same way with Scenario.vary. at: months "YYYY-MM" to report coverage in (default:
+    given, holds what ``ulcsim compare … -o OUTPUT`` writes (and beside it its CSV file).
+    Scenario objects are paired the same way with Scenario.vary. at: months "YYYY-MM" to report coverage in (default:
     every December and the last month); after: months after funding ends to count former
     members still covered. posterior: as for run(); replicate r of every scenario runs on the
     same draw.
@@ -330,7 +330,8 @@ def sweep(scenario, grid, *, after=12, output=None, threads=None, posterior=None
     replicates, as ``ulcsim sweep FILE --vary KEY=V1,V2,…``: grid is {key: [values…]}, the
     first key varying slowest (keys as ``--set`` names them; ``ulcsim keys --variable`` lists
     those a sweep may vary). Differences are against the first point. output, when given,
-    holds what the program writes with -o (and beside it its CSV file). posterior: as for run().
+    holds what the program writes with -o (and beside it its CSV file). posterior: as for
+    run().
     """
     scenario = _scenario(scenario)
     axes = [(key, [_value_text(v) for v in values]) for key, values in dict(grid).items()]
