@@ -14,5 +14,6 @@ void bind_sweep(pybind11::module_& m);
 void bind_target(pybind11::module_& m);
 void bind_report(pybind11::module_& m);
 void bind_forecast(pybind11::module_& m);
+void bind_calibrate(pybind11::module_& m);
 
 } // namespace ulcsim::python

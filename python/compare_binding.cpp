@@ -10,6 +10,7 @@
 #include "ulcsim/posterior_plan.hpp"
 #include "ulcsim/result_file.hpp"
 #include "ulcsim/store.hpp"
+#include "ulcsim/text_outputs.hpp"
 
 #include <optional>
 #include <pybind11/stl.h>
@@ -93,7 +94,15 @@ py::dict compare(const std::vector<PyScenario>& given, const std::vector<std::st
                 if (chosen)
                     write_run_parameters(*writer, posterior_plan(scenarios[0], chosen->draws),
                                          chosen->source());
-                writer->commit();
+                // The CSV file `ulcsim compare -o` writes beside it, committed with it.
+                std::filesystem::path csv = *output;
+                csv.replace_extension(".csv");
+                commit_with_text_files(
+                    {{csv,
+                      [&](std::ostream& out) {
+                          write_comparison_csv(out, scenarios, measures, *measured);
+                      }}},
+                    [&] { writer->commit(); }, sink.get());
             }
         },
         execution_context(threads, nullptr), progress);

@@ -1,10 +1,12 @@
 // The Python module's C++ part, _ulcsim: the library's operations on scenarios and run files
 // (python/ulcsim/__init__.py is what users import). Input errors become ulcsim.InputError, a
-// ValueError carrying the lines `ulcsim` prints (FILE:LINE:COLUMN: error: KEY: MESSAGE).
+// ValueError carrying the lines `ulcsim` prints (FILE:LINE:COLUMN: error: KEY: MESSAGE), and
+// so do bad options of the operations the program shares (the message after "ulcsim: error: ").
 
 #include "bindings.hpp"
 #include "python_errors.hpp"
 #include "ulcsim/input_error.hpp"
+#include "ulcsim/option_error.hpp"
 #include "ulcsim/version.hpp"
 
 namespace py = pybind11;
@@ -20,6 +22,9 @@ PYBIND11_MODULE(_ulcsim, m) {
             for (const ulcsim::Diagnostic& d : e.diagnostics())
                 message += (message.empty() ? "" : "\n") + d.format();
             input_error(message.c_str());
+        } catch (const ulcsim::OptionError& e) {
+            // A bad option of an operation the program shares: its message, as InputError.
+            input_error(e.what());
         } catch (const ulcsim::python::NotEnoughMemory& e) {
             PyErr_SetString(PyExc_MemoryError, e.what());
         }
@@ -33,4 +38,5 @@ PYBIND11_MODULE(_ulcsim, m) {
     ulcsim::python::bind_target(m);
     ulcsim::python::bind_report(m);
     ulcsim::python::bind_forecast(m);
+    ulcsim::python::bind_calibrate(m);
 }

@@ -12,6 +12,8 @@
 #include "ulcsim/recorded_run.hpp"
 #include "ulcsim/run_file.hpp"
 #include "ulcsim/store.hpp"
+#include "ulcsim/summary.hpp"
+#include "ulcsim/text_outputs.hpp"
 
 #include <cstring>
 #include <optional>
@@ -88,8 +90,20 @@ void run_into_file(const PyScenario& scenario, const std::filesystem::path& outp
             RunFileWriter writer(output, *scenario,
                                  run_info_of(*scenario, recorded_threads, keep_replicates),
                                  sink.get());
-            record_run(writer, *scenario, recording, checked_runner(writing));
-            writer.commit();
+            const RecordedRun recorded =
+                record_run(writer, *scenario, recording, checked_runner(writing));
+            // The CSV files `ulcsim run -o` writes beside the run file, committed with it.
+            std::filesystem::path summary_csv = output, programmes_csv = output;
+            summary_csv.replace_extension(".summary.csv");
+            programmes_csv.replace_extension(".programmes.csv");
+            commit_with_text_files(
+                {{summary_csv,
+                  [&](std::ostream& out) { write_summary_csv(out, *scenario, recorded.summary); }},
+                 {programmes_csv,
+                  [&](std::ostream& out) {
+                      write_programmes_csv(out, *scenario, recorded.summary);
+                  }}},
+                [&] { writer.commit(); }, sink.get());
         },
         execution_context(threads, nullptr), progress);
 }

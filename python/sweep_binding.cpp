@@ -12,6 +12,7 @@
 #include "ulcsim/scenario_keys.hpp"
 #include "ulcsim/store.hpp"
 #include "ulcsim/sweep_grid.hpp"
+#include "ulcsim/text_outputs.hpp"
 
 #include <optional>
 #include <pybind11/stl.h>
@@ -99,7 +100,13 @@ py::dict sweep(const PyScenario& base,
                 if (chosen)
                     write_run_parameters(*writer, posterior_plan(scenarios[0], chosen->draws),
                                          chosen->source());
-                writer->commit();
+                // The CSV file `ulcsim sweep -o` writes beside it, committed with it.
+                std::filesystem::path csv = *output;
+                csv.replace_extension(".csv");
+                commit_with_text_files(
+                    {{csv,
+                      [&](std::ostream& out) { write_sweep_csv(out, axes, measures, *measured); }}},
+                    [&] { writer->commit(); }, sink.get());
             }
         },
         execution_context(threads, nullptr), progress);

@@ -2,10 +2,12 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "ensemble_command.hpp"
+#include "interruption.hpp"
 #include "process_role.hpp"
 #include "skill_output.hpp"
 #include "ulcsim/calibrated_scenario.hpp"
 #include "ulcsim/calibration.hpp"
+#include "ulcsim/calibration_plan.hpp"
 #include "ulcsim/fit_file.hpp"
 #include "ulcsim/rolling_backtest.hpp"
 #include "ulcsim/scenario.hpp"
@@ -75,79 +77,38 @@ int calibrate_command(const std::vector<std::string>& args) {
     std::optional<Month> cut_off;
     if (vm.count("until")) cut_off = month_option("--until", until);
 
-    const Scenario scenario = load_input_scenario(file, all_overrides);
-    std::vector<CalibrationParameter> parameters = calibration.parameters(scenario);
-    const CalibrationSettings settings = calibration.settings(scenario);
-    std::vector<Observation> observations = observations_to_fit(scenario, cut_off);
-    // The skill is measured on the observations fitted, as if they were all there is.
-    Scenario fitted_only = scenario;
-    fitted_only.observations = observations;
-    std::vector<Month> skill_cut_offs;
-    if (measure_skill) {
-        if (settings.particles == 0)
-            throw UsageError("--skill needs a posterior: --particles must not be 0");
-        skill_cut_offs = rolling_cut_offs(fitted_only, parameters.size());
-        if (skill_cut_offs.empty())
-            throw UsageError("--skill: " + scenario.file.string() +
-                             " has no month with an observation and at least " +
-                             std::to_string(parameters.size()) +
-                             " observations before it, so no skill can be measured (add dated "
-                             "[[observation]]s)");
-    }
+    const CalibrationPlan plan =
+        plan_calibration(load_input_scenario(file, all_overrides), all_overrides, calibration,
+                         cut_off, measure_skill);
+    const Scenario& scenario = plan.scenario;
 
     EnsembleCommandOptions paths;
     paths.output = output;
-    const std::filesystem::path out_path =
-        paths.output_path(scenario.run.name + "-calibrated.toml");
-    const auto beside = [&](const std::string& extension) {
-        std::filesystem::path p = out_path;
-        return p.replace_extension(extension);
-    };
-    const std::filesystem::path fit_path = beside(".fit.h5");
+    const CalibrationPaths out(paths.output_path(scenario.run.name + "-calibrated.toml"));
+    const std::filesystem::path& out_path = out.scenario;
+    const std::filesystem::path& fit_path = out.fit;
     if (!quiet)
-        std::cerr << "ulcsim calibrate " << scenario.run.name << ": " << parameters.size()
-                  << (parameters.size() == 1 ? " parameter" : " parameters") << ", "
-                  << observations.size()
-                  << (observations.size() == 1 ? " observation" : " observations") << ", "
-                  << settings.replicates << " replicates per loss, " << settings.particles
+        std::cerr << "ulcsim calibrate " << scenario.run.name << ": " << plan.parameters.size()
+                  << (plan.parameters.size() == 1 ? " parameter" : " parameters") << ", "
+                  << plan.observations().size()
+                  << (plan.observations().size() == 1 ? " observation" : " observations") << ", "
+                  << plan.settings.replicates << " replicates per loss, " << plan.settings.particles
                   << " particles → " << out_path.string() << '\n';
 
     ExecutionContext context;
     context.threads = vm.count("threads") ? threads : 0;
     context.cluster = process_role().cluster;
     context.output = process_role().output;
-    const ExecutionContext skill_context = context;
-    CalibrationProblem problem(scenario, std::move(parameters), std::move(observations),
-                               std::move(context));
-    const CalibrationResult result = run_calibration(problem, settings, quiet);
-    std::optional<RollingBacktest> rolling;
-    std::optional<Skill> skill;
-    if (measure_skill) {
-        rolling = run_rolling_backtest(
-            fitted_only, problem.parameters(), skill_cut_offs, settings, skill_context,
-            rolling_backtest_progress("calibrate --skill", skill_cut_offs.size(), quiet));
-        skill = summarise_rolling(*rolling);
-    }
-
-    ResultFileWriter writer(fit_path, process_role().output);
-    write_fit_meta(writer, scenario, out_path.filename().string());
-    write_fit(writer, problem, result);
-    std::vector<TextOutput> texts{
-        {out_path,
-         [&](std::ostream& out) {
-             write_calibrated_scenario(out, out_path, scenario, problem, result, all_overrides);
-         }},
-        {beside(".fit.csv"), [&](std::ostream& out) { write_fit_csv(out, problem, result); }},
-        {beside(".posterior.csv"),
-         [&](std::ostream& out) { write_posterior_csv(out, problem, result); }}};
-    if (skill) {
-        write_skill(writer, SkillPlace::fit, *skill);
-        texts.push_back(
-            {beside(".skill.csv"), [&](std::ostream& out) { write_skill_csv(out, *skill); }});
-        texts.push_back({beside(".rolling-backtest.csv"),
-                         [&](std::ostream& out) { write_rolling_backtest_csv(out, *rolling); }});
-    }
-    commit_with_text_files(texts, [&] { writer.commit(); });
+    CalibrationProgress progress;
+    progress.on_batch = calibration_progress(quiet);
+    progress.on_skill_start = [&] {
+        return rolling_backtest_progress("calibrate --skill", plan.skill_cut_offs.size(), quiet);
+    };
+    const CalibrationOutcome outcome = run_calibration_plan(plan, context, progress);
+    write_calibration(plan, outcome, out, process_role().output, outputs_being_committed);
+    const CalibrationProblem& problem = outcome.problem;
+    const CalibrationResult& result = outcome.result;
+    const std::optional<Skill>& skill = outcome.skill;
 
     if (!quiet) {
         std::cout << out_path.string() << ", " << fit_path.string() << ": written\n\n";

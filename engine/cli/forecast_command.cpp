@@ -14,6 +14,7 @@
 #include "ulcsim/fit_file.hpp"
 #include "ulcsim/forecast.hpp"
 #include "ulcsim/forecast_file.hpp"
+#include "ulcsim/forecast_plan.hpp"
 #include "ulcsim/observation_tracks_file.hpp"
 #include "ulcsim/planner_summary.hpp"
 #include "ulcsim/planner_workbook.hpp"
@@ -97,29 +98,6 @@ std::string percentage_points(double share) {
     return text.str();
 }
 
-/// The cut-offs of `--backtest A,B,…`: months, each with observations before it to fit and
-/// from it on to predict, in order and once each.
-std::vector<Month> listed_cut_offs(const Scenario& scenario, const std::string& text) {
-    std::vector<Month> cut_offs;
-    std::stringstream items(text);
-    std::string item;
-    while (std::getline(items, item, ',')) {
-        const Month m = month_option("--backtest", item);
-        const auto before =
-            std::count_if(scenario.observations.begin(), scenario.observations.end(),
-                          [&](const Observation& o) { return o.month < m; });
-        if (before == 0)
-            throw UsageError("--backtest " + item + ": no observations before " + item + " to fit");
-        if (before == static_cast<std::ptrdiff_t>(scenario.observations.size()))
-            throw UsageError("--backtest " + item + ": no observations from " + item +
-                             " on to predict");
-        cut_offs.push_back(m);
-    }
-    std::sort(cut_offs.begin(), cut_offs.end());
-    cut_offs.erase(std::unique(cut_offs.begin(), cut_offs.end()), cut_offs.end());
-    return cut_offs;
-}
-
 } // namespace
 
 int forecast_command(const std::vector<std::string>& args) {
@@ -199,96 +177,44 @@ int forecast_command(const std::vector<std::string>& args) {
     Scenario scenario = load_input_scenario(file, overrides);
     // A calibrated scenario carries its posterior: used unless the command says otherwise (a
     // backtest makes its own).
-    const std::optional<ChosenPosterior> chosen =
-        backtesting ? std::nullopt : posterior_option.choose(vm, {&scenario});
-    std::optional<Backtest> backtest;
-    std::optional<PosteriorPlan> per_replicate;
-    std::optional<CalibrationProblem> backtest_problem;
-    std::optional<CalibrationResult> backtest_fit;
-    std::string parameter_source;
-    std::optional<RollingBacktest> rolling;
-    std::optional<Skill> skill;
-    std::optional<Month> fitted_until; ///< the month after the last observation fitted
-    // Without --fit a backtest scores the scenario as it is: the skill of its priors.
-    const bool as_it_is = backtesting && calibration.fit.empty();
-    const bool several_cut_offs =
-        rolling_origins || backtest_text.find(',') != std::string::npos || as_it_is;
-    if (several_cut_offs) {
-        std::vector<CalibrationParameter> parameters;
-        if (!as_it_is) parameters = calibration.parameters(scenario);
-        const CalibrationSettings calibration_settings = calibration.settings(scenario);
-        if (!as_it_is && calibration_settings.particles == 0)
-            throw UsageError("--backtest needs a posterior: --particles must not be 0");
-        const std::vector<Month> cut_offs = rolling_origins
-                                                ? rolling_cut_offs(scenario, parameters.size())
-                                                : listed_cut_offs(scenario, backtest_text);
-        if (cut_offs.empty())
-            throw UsageError("--rolling: " + scenario.file.string() +
-                             " has no month with an observation and at least " +
-                             std::to_string(parameters.size()) +
-                             " observations before it (add dated [[observation]]s)");
-        rolling = run_rolling_backtest(
-            scenario, parameters, cut_offs, calibration_settings, resources.context(),
-            rolling_backtest_progress("forecast", cut_offs.size(), common.quiet));
-        skill = summarise_rolling(*rolling);
-        // The forecast itself, /backtest and the fit stored are the last cut-off's, as a
-        // single --backtest's are.
-        const BacktestOrigin& last = rolling->origins.back();
-        backtest = Backtest::holding_out(scenario, last.backtest.cut_off,
-                                         static_cast<std::size_t>(scenario.run.replicates));
-        if (!as_it_is) {
-            backtest_problem.emplace(scenario, parameters, last.fitted, resources.context());
-            backtest_fit = last.fit;
-            per_replicate = posterior_plan(scenario, parameters, last.fit.posterior);
-            parameter_source = "rolling backtest: ABC-SMC on the observations before " +
-                               last.backtest.cut_off.to_string();
-        }
-        fitted_until = last.backtest.cut_off;
-    } else if (vm.count("backtest")) {
-        backtest = Backtest::holding_out(scenario, month_option("--backtest", backtest_text),
-                                         static_cast<std::size_t>(scenario.run.replicates));
-        if (backtest->held_out.empty())
-            throw UsageError("--backtest " + backtest_text + ": no observations from " +
-                             backtest_text + " on to predict");
-        std::vector<CalibrationParameter> parameters = calibration.parameters(scenario);
-        const CalibrationSettings calibration_settings = calibration.settings(scenario);
-        if (calibration_settings.particles == 0)
-            throw UsageError("--backtest needs a posterior: --particles must not be 0");
-        CalibrationProblem& problem = backtest_problem.emplace(
-            scenario, std::move(parameters), observations_to_fit(scenario, backtest->cut_off),
-            resources.context());
+    ForecastParameterOptions parameter_options;
+    parameter_options.backtest = vm.count("backtest") ? backtest_text : std::string();
+    parameter_options.rolling = rolling_origins;
+    parameter_options.calibration = calibration;
+    if (!backtesting)
+        if (std::optional<ChosenPosterior> chosen = posterior_option.choose(vm, {&scenario}))
+            parameter_options.posterior =
+                ChosenDraws{chosen->file, chosen->of_scenario, std::move(chosen->draws)};
+    ForecastParameterProgress parameter_progress;
+    parameter_progress.on_batch = calibration_progress(common.quiet);
+    parameter_progress.on_backtest_calibrating = [&](const CalibrationProblem& problem) {
         if (!common.quiet)
             std::cerr << "ulcsim forecast --backtest " << backtest_text << ": calibrating on "
                       << problem.observations().size() << " observations before it\n";
-        const CalibrationResult& fitted =
-            backtest_fit.emplace(run_calibration(problem, calibration_settings, common.quiet));
+    };
+    parameter_progress.on_backtest_calibrated = [&](const CalibrationProblem& problem,
+                                                    const CalibrationResult& fitted) {
         if (!common.quiet) print_calibration(problem, fitted, std::cerr);
-        per_replicate = posterior_plan(scenario, problem.parameters(), fitted.posterior);
-        parameter_source = "backtest: ABC-SMC on the observations before " + backtest_text;
-    } else if (chosen) {
-        per_replicate = posterior_plan(scenario, chosen->draws);
-        parameter_source = chosen->source();
-        if (chosen->file.extension() != ".csv") {
-            const FitFile fit = read_fit(RunFileReader(chosen->file));
-            skill = fit.skill;
-            for (const std::string& text : fit.observations.month)
-                if (const std::optional<Month> m = Month::parse(text))
-                    fitted_until = std::max(fitted_until.value_or(*m + 1), *m + 1);
-        }
-    }
-    ForecastSettings settings;
-    settings.threshold = scenario.ulc.threshold;
-    settings.measure = scenario.ulc.measure;
-    settings.by = by_months(by_text, scenario.run);
-    if (skill && fitted_until && skill->discrepancy.errors > 0)
-        settings.discrepancy =
-            ForecastDiscrepancy{skill->discrepancy, *fitted_until, scenario.run.seed};
+    };
+    parameter_progress.on_rolling_start = [&](std::size_t cut_offs) {
+        return rolling_backtest_progress("forecast", cut_offs, common.quiet);
+    };
+    ForecastParameters parameters =
+        forecast_parameters(scenario, parameter_options, resources.context(), parameter_progress);
+    const bool as_it_is = parameters.as_it_is;
+    const std::optional<PosteriorPlan>& per_replicate = parameters.per_replicate;
+    const std::string& parameter_source = parameters.parameter_source;
+    const std::optional<Backtest>& backtest = parameters.backtest;
+    const std::optional<RollingBacktest>& rolling = parameters.rolling;
+    const std::optional<Skill>& skill = parameters.skill;
+    const ForecastSettings settings =
+        forecast_settings(scenario, by_months(by_text, scenario.run), parameters);
 
     const std::filesystem::path out_path = common.output_path(scenario.run.name + "-forecast.h5");
-    const ForecastCsvPaths csv = forecast_csv_paths(out_path);
-    std::vector<std::filesystem::path> outputs{out_path, csv.summary, csv.forecast, csv.programmes};
-    for (const char* beside : {".backtest.csv", ".rolling-backtest.csv", ".skill.csv"})
-        outputs.push_back(std::filesystem::path(out_path).replace_extension(beside));
+    const ForecastPaths paths(out_path);
+    const std::vector<std::filesystem::path> outputs{
+        paths.run,      paths.summary, paths.forecast, paths.programmes,
+        paths.backtest, paths.rolling, paths.skill};
     const std::optional<std::filesystem::path> xlsx = workbook.path(outputs);
     const auto replicates = static_cast<std::uint32_t>(scenario.run.replicates);
     if (!common.quiet)
@@ -300,67 +226,28 @@ int forecast_command(const std::vector<std::string>& args) {
                   << out_path.string() << '\n';
 
     RunFileWriter writer(out_path, scenario, run_info_of(scenario, threads), process_role().output);
-    ForecastBuilder builder(scenario, settings, replicates);
-    ObservationTracker tracker(scenario, replicates);
-    EnsembleOptions ensemble;
-    ensemble.results_on = ResultsOn::rank_zero;
     // The workbook's summary from every replicate's totals, kept as the replicates finish.
     RunTotals totals;
     if (xlsx) totals = run_totals_of(scenario);
-    ensemble.on_replicate = [&](std::size_t, std::uint32_t r, ReplicateSeries&& series) {
-        if (xlsx) add_replicate_totals(totals, r, series);
-        if (!tracker.empty()) tracker.add(r, series);
-        writer.write_replicate(r, series);
-        builder.add(r, series);
-        if (backtest)
-            for (std::size_t i = 0; i < backtest->held_out.size(); ++i)
-                backtest->predicted[i][r] =
-                    simulated_observation(series, scenario, backtest->held_out[i]);
-    };
-    const RunPlan plan = per_replicate ? per_replicate->plan : RunPlan::replicates_of(scenario);
-    run_ensemble_with_progress(plan, ensemble, resources, common.quiet);
-
-    const EnsembleSummary summary = write_summary(writer, scenario, replicates);
-    if (!tracker.empty()) write_observation_tracks(writer, scenario, tracker.tracks());
-    const Forecast forecast = builder.finish();
-    write_forecast(writer, forecast);
-    if (per_replicate) write_replicate_parameters(writer, *per_replicate, parameter_source);
-    std::vector<TextOutput> texts{
-        {csv.summary, [&](std::ostream& out) { write_summary_csv(out, scenario, summary); }},
-        {csv.forecast, [&](std::ostream& out) { write_forecast_csv(out, forecast); }},
-        {csv.programmes, [&](std::ostream& out) { write_programmes_csv(out, scenario, summary); }}};
-    std::filesystem::path backtest_csv = out_path;
-    backtest_csv.replace_extension(".backtest.csv");
-    std::filesystem::path rolling_csv = out_path, skill_csv = out_path;
-    rolling_csv.replace_extension(".rolling-backtest.csv");
-    skill_csv.replace_extension(".skill.csv");
-    if (rolling) {
-        write_rolling_backtest(writer, *rolling);
-        texts.push_back(
-            {rolling_csv, [&](std::ostream& out) { write_rolling_backtest_csv(out, *rolling); }});
-        texts.push_back({skill_csv, [&](std::ostream& out) { write_skill_csv(out, *skill); }});
-    } else if (skill) {
-        write_skill(writer, SkillPlace::forecast, *skill);
-    }
-    if (backtest) {
-        backtest->score();
-        if (backtest_problem) write_fit(writer, *backtest_problem, *backtest_fit);
-        write_backtest(writer, *backtest);
-        texts.push_back(
-            {backtest_csv, [&](std::ostream& out) { write_backtest_csv(out, *backtest); }});
-    }
+    const RecordedForecast recorded = record_forecast(
+        writer, scenario, settings, parameters, runner_with_progress(resources, common.quiet),
+        [&](std::uint32_t r, const ReplicateSeries& series) {
+            if (xlsx) add_replicate_totals(totals, r, series);
+        });
+    const Forecast& forecast = recorded.forecast;
+    std::vector<TextOutput> texts = forecast_text_outputs(paths, scenario, recorded, parameters);
     if (xlsx)
         texts.push_back(workbook_output(*xlsx, [&](const std::filesystem::path& book) {
-            write_run_workbook(book, scenario, summary, totals, &forecast);
+            write_run_workbook(book, scenario, recorded.summary, totals, &forecast);
         }));
     commit_with_text_files(texts, [&] { writer.commit(); });
 
     if (!common.quiet) {
-        std::cout << out_path.string() << ", " << csv.summary.string() << ", "
-                  << csv.forecast.string() << ", " << csv.programmes.string()
+        std::cout << out_path.string() << ", " << paths.summary.string() << ", "
+                  << paths.forecast.string() << ", " << paths.programmes.string()
                   << (xlsx ? ", " + xlsx->string() : "")
-                  << (backtest ? ", " + backtest_csv.string() : "")
-                  << (rolling ? ", " + rolling_csv.string() + ", " + skill_csv.string() : "")
+                  << (backtest ? ", " + paths.backtest.string() : "")
+                  << (rolling ? ", " + paths.rolling.string() + ", " + paths.skill.string() : "")
                   << ": written\n\n";
         print_forecast(forecast, std::cout);
         if (per_replicate)

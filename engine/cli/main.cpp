@@ -106,7 +106,8 @@ int run_command_line(int argc, char** argv, std::ostream& errors) {
         for (const ulcsim::Diagnostic& d : e.diagnostics())
             errors << d.format() << '\n';
         return 2;
-    } catch (const ulcsim::cli::UsageError& e) {
+    } catch (const ulcsim::OptionError& e) {
+        // UsageError, and the library's checks of the options it shares with Python.
         errors << "ulcsim: error: " << e.what() << '\n';
         return 2;
     } catch (const boost::program_options::error& e) {

@@ -9,6 +9,8 @@ The same library operations as the ``ulcsim`` program, on the same scenario file
     run.to_xarray()                          # when xarray is installed
     ulcsim.compare(base, other).to_dataframe()
     ulcsim.forecast(s).to_dataframe()
+    fit = ulcsim.calibrate(s, ["h0_self"], output="calibrated.toml")
+    ulcsim.forecast("calibrated.toml")       # on the fit's posterior, as the program
 
 Long calls release the GIL, show progress (tqdm when installed, or any callable) and stop on
 Ctrl-C with KeyboardInterrupt, leaving no file behind. Bad input raises ulcsim.InputError (a
@@ -20,11 +22,12 @@ import os
 import warnings
 
 from . import _ulcsim
-from ._progress import progress_hook
+from ._progress import progress_hook, simulations_hook
 from ._ulcsim import InputError, RunFile, Scenario, engine_version
-from ._views import SEGMENTS, Comparison, Forecast, Run, Sweep, Target
+from ._views import SEGMENTS, Calibration, Comparison, Forecast, Run, Sweep, Target
 
 __all__ = [
+    "Calibration",
     "Comparison",
     "Forecast",
     "InputError",
@@ -35,6 +38,7 @@ __all__ = [
     "Sweep",
     "Target",
     "ScenarioWarning",
+    "calibrate",
     "compare",
     "engine_version",
     "forecast",
@@ -117,8 +121,9 @@ def run(scenario, output=None, *, threads=None, keep="all", checkpoint_at=None,
     """Simulates the scenario's replicates, as ``ulcsim run``.
 
     scenario: a Scenario or a scenario file. output: the run file to write, byte for byte
-    the datasets ``ulcsim run SCENARIO -o OUTPUT --threads THREADS`` writes (no summary CSV;
-    Run.to_dataframe() is the table); None keeps every replicate's series in memory (no
+    the datasets ``ulcsim run SCENARIO -o OUTPUT --threads THREADS`` writes, and beside it its
+    summary and programmes CSV files (OUTPUT without .h5 + .summary.csv, .programmes.csv);
+    None keeps every replicate's series in memory (no
     summaries). threads: None for every core (the numbers do not depend on it). keep:
     "summaries" leaves the replicates' series out of the file. checkpoint_at: "YYYY-MM" to
     store every replicate's state at that month in /checkpoint. from_checkpoint: a run file
@@ -168,8 +173,8 @@ def compare(base, *others, set=None, replicates=None, months=None, seed=None, at
 
     Scenario files are loaded as the program loads them (set, replicates, months and seed
     apply to each; the others take the base's seed and replicates), so that output, when
-    given, holds what ``ulcsim compare … -o OUTPUT`` writes. Scenario objects are paired
-    the same way with Scenario.vary. at: months "YYYY-MM" to report coverage in (default:
+    given, holds what ``ulcsim compare … -o OUTPUT`` writes (and beside it its CSV file).
+    Scenario objects are paired the same way with Scenario.vary. at: months "YYYY-MM" to report coverage in (default:
     every December and the last month); after: months after funding ends to count former
     members still covered. posterior: as for run(); replicate r of every scenario runs on the
     same draw.
@@ -202,24 +207,121 @@ def compare(base, *others, set=None, replicates=None, months=None, seed=None, at
     return Comparison(result)
 
 
-def forecast(scenario, *, threshold=None, by=None, output=None, threads=None,
+def _texts(values):
+    """A text or texts as a list (None: none)."""
+    if values is None:
+        return []
+    return [values] if isinstance(values, str) else list(values)
+
+
+def _priors(prior):
+    """Priors as ``--prior`` takes them: {key: (low, high)} or "KEY=LOW:HIGH" texts."""
+    if isinstance(prior, dict):
+        return [f"{key}={float(low)!r}:{float(high)!r}" for key, (low, high) in prior.items()]
+    return _texts(prior)
+
+
+_CALIBRATION_DEFAULTS = {"evaluations": 200, "loss_replicates": 4, "particles": 100,
+                         "generations": 10, "tolerance": 0.5}
+
+
+def _calibration_arguments(fit, prior, given):
+    """The calibration options as the engine takes them, the defaults where not given."""
+    values = {k: (v if given.get(k) is None else given[k])
+              for k, v in _CALIBRATION_DEFAULTS.items()}
+    return dict(fit=_texts(fit), priors=_priors(prior),
+                evaluations=int(values["evaluations"]),
+                loss_replicates=int(values["loss_replicates"]),
+                particles=int(values["particles"]), generations=int(values["generations"]),
+                tolerance=float(values["tolerance"]))
+
+
+def forecast(scenario, *, threshold=None, by=None, output=None, threads=None, posterior=None,
+             backtest=None, rolling=False, fit=None, prior=None, evaluations=None,
+             loss_replicates=None, particles=None, generations=None, tolerance=None,
              progress=True):
     """When does coverage reach the ULC threshold (ulc.threshold, or `threshold`, a share:
-    0.5149 for 51.49%), as ``ulcsim forecast`` with the scenario's behaviour as it is (no
-    posterior: a scenario naming run.posterior is refused): for every kab/kota, province and
-    the whole scenario, the first month of each replicate at or above it, and its
-    distribution. by: months "YYYY-MM" at which to give the probability of being there
-    (default: every December and the last month). output, when given, holds what
-    ``ulcsim forecast -o OUTPUT`` writes (the run file and /forecast; no CSV files).
+    0.5149 for 51.49%), as ``ulcsim forecast``: for every kab/kota, province and the whole
+    scenario, the first month of each replicate at or above it, and its distribution. by:
+    months "YYYY-MM" at which to give the probability of being there (default: every December
+    and the last month). posterior: None runs each replicate on a draw of the scenario's
+    run.posterior when it names one, a path on that fit file's (or posterior CSV's) draws
+    (``--posterior``; the fit's skill, when it has one, widens the intervals by its model
+    discrepancy), False on the scenario's own values (``--priors``). backtest: "YYYY-MM"
+    calibrates (fit, prior, evaluations, loss_replicates, particles, generations, tolerance,
+    as ulcsim.calibrate takes them) on the observations before that month and forecasts on
+    the posterior, scoring the observations from it on; "YYYY-MM,YYYY-MM,…" or rolling=True a
+    rolling-origin backtest, whose skill (Forecast.skill_to_dataframe()) the intervals then
+    carry. output, when given, holds what ``ulcsim forecast -o OUTPUT`` writes: the run file
+    and beside it the same CSV files (Forecast.paths), byte for byte.
     """
+    backtesting = backtest is not None or rolling
+    calibration = {"evaluations": evaluations, "loss-replicates": loss_replicates,
+                   "particles": particles, "generations": generations,
+                   "tolerance": tolerance, "prior": prior}
+    # The program's refusals, with its messages.
+    if posterior not in (None, False) and backtesting:
+        raise InputError("--posterior and --backtest cannot be combined: a backtest makes its "
+                         "own posterior from the observations before the cut-off")
+    if backtest is not None and rolling:
+        raise InputError("--rolling chooses the cut-offs itself: give it or --backtest, not "
+                         "both")
+    if not backtesting and fit:
+        raise InputError("--fit is for --backtest; to calibrate, use ulcsim calibrate")
+    for option, value in calibration.items():
+        if not backtesting and value is not None:
+            raise InputError(f"--{option} is for --backtest or --rolling (the calibration they "
+                             "make); without them forecast calibrates nothing")
+    if isinstance(backtest, (list, tuple)):
+        backtest = ",".join(backtest)
     scenario = _scenario(scenario)
     if threshold is not None:
         scenario = scenario.vary({"ulc.threshold": float(threshold)})
+    arguments = _calibration_arguments(fit, prior, {
+        "evaluations": evaluations, "loss_replicates": loss_replicates, "particles": particles,
+        "generations": generations, "tolerance": tolerance})
     with progress_hook(progress, "forecast " + scenario.name) as hook:
         result = _ulcsim._forecast(scenario, list(by or []),
                                    None if output is None else os.fspath(output),
-                                   _threads(threads), hook)
+                                   _threads(threads), _posterior(posterior),
+                                   backtest or "", bool(rolling), progress=hook, **arguments)
     return Forecast(result)
+
+
+def calibrate(scenario, fit, *, prior=None, evaluations=200, loss_replicates=4, particles=100,
+              generations=10, tolerance=0.5, until=None, skill=False, set=None, seed=None,
+              output=None, threads=None, progress=True):
+    """Fits behaviour parameters to the scenario's [[observation]]s, as ``ulcsim calibrate
+    FILE --fit …``: the point estimate by Nelder–Mead on the loss with common random numbers
+    (loss_replicates replicates, at most `evaluations` evaluations), the posterior by ABC-SMC
+    (`particles`; 0 for none; at most `generations`, stopping at `tolerance` percentage
+    points of root mean squared error).
+
+    fit: keys as ``--fit`` takes them ("h0_self,h_lapse", or a list). prior: {key: (low,
+    high)} or "KEY=LOW:HIGH" texts. until: "YYYY-MM", fit only the observations before it.
+    skill: also measure the skill (a rolling-origin backtest). set, seed: as the program's
+    --set and --seed, for a scenario file (listed, not set, in the calibrated scenario).
+    output: the calibrated scenario to write (NAME.toml) and beside it NAME.fit.h5,
+    NAME.fit.csv, NAME.posterior.csv (with skill also NAME.skill.csv and
+    NAME.rolling-backtest.csv), byte for byte what ``ulcsim calibrate -o OUTPUT`` writes;
+    None writes nothing. progress: True (tqdm), False, or a callable taking the simulations
+    run so far. Returns a Calibration.
+    """
+    overrides = _overrides(set, seed=seed)
+    if isinstance(scenario, Scenario):
+        if overrides:
+            raise ValueError("set and seed apply to scenario files; use Scenario.vary for a "
+                             "loaded scenario")
+    else:
+        scenario = load_scenario(scenario, overrides)
+    with simulations_hook(progress, "calibrate " + scenario.name) as hook:
+        result = _ulcsim._calibrate(
+            scenario, overrides, until=until, skill=bool(skill),
+            output=None if output is None else os.fspath(output), threads=_threads(threads),
+            progress=hook, **_calibration_arguments(fit, prior, {
+                "evaluations": evaluations, "loss_replicates": loss_replicates,
+                "particles": particles, "generations": generations, "tolerance": tolerance}))
+    return Calibration(result)
 
 
 def sweep(scenario, grid, *, after=12, output=None, threads=None, posterior=None,
@@ -228,7 +330,8 @@ def sweep(scenario, grid, *, after=12, output=None, threads=None, posterior=None
     replicates, as ``ulcsim sweep FILE --vary KEY=V1,V2,…``: grid is {key: [values…]}, the
     first key varying slowest (keys as ``--set`` names them; ``ulcsim keys --variable`` lists
     those a sweep may vary). Differences are against the first point. output, when given,
-    holds what the program writes with -o. posterior: as for run().
+    holds what the program writes with -o (and beside it its CSV file). posterior: as for
+    run().
     """
     scenario = _scenario(scenario)
     axes = [(key, [_value_text(v) for v in values]) for key, values in dict(grid).items()]

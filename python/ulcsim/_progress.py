@@ -38,3 +38,28 @@ def progress_hook(progress, description):
         yield hook
     finally:
         bar.close()
+
+
+@contextlib.contextmanager
+def simulations_hook(progress, description):
+    """As progress_hook for a calibration, whose length is not known beforehand: the caller's
+    callable gets the simulations run so far (one argument), a tqdm bar counts them."""
+    if progress is None or progress is False:
+        yield None
+        return
+    if callable(progress):
+        yield lambda done, total, replicates_done, replicates_total: progress(done)
+        return
+    tqdm = _tqdm()
+    if tqdm is None:
+        yield None
+        return
+    bar = tqdm(desc=description, unit=" simulations", leave=False)
+
+    def hook(done, total, replicates_done, replicates_total):
+        bar.update(max(0, done - bar.n))
+
+    try:
+        yield hook
+    finally:
+        bar.close()

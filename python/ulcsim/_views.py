@@ -299,6 +299,41 @@ class Forecast:
         self.start_coverage_mean = list(result["start_coverage_mean"])
         self.settling_level = list(result["settling_level"])
         self.settling_trend = list(result["settling_trend"])
+        #: Where each replicate's parameters came from (None: the scenario's own values).
+        self.parameter_source = result["parameter_source"]
+        #: keys, draw [replicate] and values [replicate, parameter] (None without a
+        #: posterior).
+        self.replicate_parameters = result["replicate_parameters"]
+        #: The rolling-origin skill (of a rolling backtest, or stored in the fit file).
+        self.skill = result["skill"]
+        #: The (last) backtest's held-out observations and their predictions.
+        self.backtest = result["backtest"]
+        #: The model discrepancy the intervals carry: from, sd_at_cut_off, sd_a_year_on.
+        self.discrepancy = result["discrepancy"]
+        #: The files written, as ``ulcsim forecast -o`` writes them: the run file, then
+        #: the CSV files beside it (empty without an output).
+        self.paths = list(result["written"])
+
+    def skill_to_dataframe(self):
+        """The skill by horizon (the skill CSV's columns; the last row: all horizons)."""
+        if self.skill is None:
+            raise ValueError("no skill: forecast with a rolling backtest, or on a fit file "
+                             "made by calibrate(skill=True)")
+        return _pandas().DataFrame(self.skill["table"])
+
+    def backtest_to_dataframe(self):
+        """One row per held-out observation: observed, predicted mean and quantiles, error,
+        whether the 80% and 95% intervals hold it, and the naive forecasts."""
+        if self.backtest is None:
+            raise ValueError("no backtest: forecast with backtest= or rolling=True")
+        b = self.backtest
+        table = {"observation": b["label"], "observed": b["observed"], "mean": b["mean"]}
+        for q, level in enumerate(b["quantile_level"]):
+            table[f"q{level:g}"] = b["quantile"][:, q]
+        table.update({"error": b["error"], "inside_80": b["inside_80"],
+                      "inside_95": b["inside_95"], "persistence": b["persistence"],
+                      "linear_trend": b["linear_trend"]})
+        return _pandas().DataFrame(table).set_index("observation")
 
     def area(self, code):
         """The position of an area by code ('33.71', '33', 'all' or 'ID')."""
@@ -346,6 +381,79 @@ class Forecast:
             "never": (("area",), self.never, {"units": "replicates"}),
             "probability_by": (("area", "by"), self.probability_by, {"units": "share"}),
         }, coords=coords, attrs={"threshold": self.threshold, "measure": self.measure})
+
+
+class Calibration:
+    """A calibration (calibrate): the parameters fitted (keys; start, prior_lower,
+    prior_upper and estimate [parameter]), the losses (weighted mean squared error, share²),
+    the observations with what was simulated for them at the start and at the estimate, the
+    posterior (draws [draw, parameter], weights, distances; None with particles=0) and the
+    skill (calibrate(skill=True)); paths: the files written."""
+
+    def __init__(self, result):
+        self.scenario = result["scenario"]
+        self.keys = list(result["keys"])
+        self.start = result["start"]
+        self.prior_lower = result["prior_lower"]
+        self.prior_upper = result["prior_upper"]
+        self.estimate = result["estimate"]
+        self.start_loss = result["start_loss"]
+        self.estimate_loss = result["estimate_loss"]
+        self.evaluations = result["evaluations"]
+        self.stopped_because = result["stopped_because"]
+        self.best_loss_by_iteration = list(result["best_loss_by_iteration"])
+        self.observations = result["observations"]
+        self.posterior = result["posterior"] if result["has_posterior"] else None
+        self.skill = result["skill"]
+        #: The files written, as ``ulcsim calibrate -o`` writes them: the calibrated
+        #: scenario, the fit file, then the CSV files (empty without an output).
+        self.paths = list(result["written"])
+
+    @property
+    def draws(self):
+        """The posterior draws [draw, parameter]."""
+        if self.posterior is None:
+            raise ValueError("no posterior: calibrate with particles > 0")
+        return self.posterior["draws"]
+
+    def to_dataframe(self):
+        """The posterior as the posterior CSV has it: one row per draw, its weight and
+        distance, one column per key."""
+        pd = _pandas()
+        table = {"weight": self.posterior["weights"] if self.posterior else [],
+                 "distance": self.posterior["distances"] if self.posterior else []}
+        for p, key in enumerate(self.keys):
+            table[key] = self.draws[:, p] if self.posterior else []
+        frame = pd.DataFrame(table)
+        frame.index.name = "draw"
+        return frame
+
+    def parameters_to_dataframe(self):
+        """One row per parameter: its prior, start and estimate."""
+        return _pandas().DataFrame({
+            "prior_lower": self.prior_lower, "prior_upper": self.prior_upper,
+            "start": self.start, "estimate": self.estimate},
+            index=_pandas().Index(self.keys, name="parameter"))
+
+    def observations_to_dataframe(self):
+        """One row per observation fitted: observed, weight, simulated at the start and at the
+        estimate (mean over replicates and 90% interval)."""
+        o = self.observations
+        return _pandas().DataFrame({k: o[k] for k in (
+            "observed", "weight", "simulated_at_start", "simulated_mean", "simulated_p05",
+            "simulated_p95")}, index=_pandas().Index(o["label"], name="observation"))
+
+    def skill_to_dataframe(self):
+        """The skill by horizon (the skill CSV's columns; the last row: all horizons)."""
+        if self.skill is None:
+            raise ValueError("no skill: calibrate with skill=True")
+        return _pandas().DataFrame(self.skill["table"])
+
+    def __repr__(self):
+        where = self.paths[0] if self.paths else "not written"
+        return (f"<ulcsim.Calibration {self.scenario}: {', '.join(self.keys)}; RMSE "
+                f"{100 * self.start_loss ** 0.5:.2f} pp at the start, "
+                f"{100 * self.estimate_loss ** 0.5:.2f} pp at the estimate; {where}>")
 
 
 class Target:

@@ -21,6 +21,7 @@ def test_compare_file_equals_the_programs(tmp_path, ulcsim_cli):
     result = ulcsim.compare(SIX, TWELVE, replicates=3, months=20, output=out, threads=2,
                             progress=False)
     assert differences(cli, out) == []
+    assert out.with_suffix(".csv").read_bytes() == cli.with_suffix(".csv").read_bytes()
     assert result.scenarios == ["kota-magelang-2024", "kota-magelang-2025"]
     assert result.values.shape == (2, 3, len(result.measures))
     with h5py.File(cli, "r") as f:
@@ -99,7 +100,8 @@ def test_report_page_equals_the_programs(tmp_path, ulcsim_cli):
     with pytest.raises(ulcsim.InputError):
         ulcsim.report(runs, runs[0])
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["cli.html", "py.html", "kota-magelang-2024.h5", "kota-magelang-2025.h5"])
+        ["cli.html", "py.html"] + [f"kota-magelang-{year}{extension}" for year in (2024, 2025)
+                                   for extension in (".h5", ".summary.csv", ".programmes.csv")])
 
 
 @pytest.mark.parametrize("threshold", [None, 0.3])
@@ -113,6 +115,10 @@ def test_forecast_file_equals_the_programs(tmp_path, ulcsim_cli, threshold):
     result = ulcsim.forecast(ulcsim.load_scenario(TWELVE, replicates=3, months=20),
                              threshold=threshold, output=out, threads=2, progress=False)
     assert differences(cli, out) == []
+    assert [p.name for p in result.paths] == [
+        "py.h5", "py.summary.csv", "py.forecast.csv", "py.programmes.csv"]
+    for csv in (".summary.csv", ".forecast.csv", ".programmes.csv"):
+        assert out.with_suffix(csv).read_bytes() == cli.with_suffix(csv).read_bytes(), csv
     stored = ulcsim.open_run(out)
     assert np.array_equal(stored.file.array("/forecast/first_month"), result.first_month,
                           equal_nan=True)

@@ -18,6 +18,9 @@ EXAMPLES = SOURCE_DIR / "examples"
     ("twelve_vs_six_months.py", ["--replicates", "2"]),
     ("when_does_my_province_reach_ulc.py", ["--replicates", "3", "--scale", "2000",
                                              "--threshold", "0.33"]),
+    ("calibrate_then_forecast.py", ["--scale", "20", "--particles", "4", "--evaluations", "10",
+                                    "--generations", "1", "--replicates", "4", "--months",
+                                    "24"]),
 ])
 def test_example_draws_its_plot(tmp_path, script, args):
     png = tmp_path / "plot.png"

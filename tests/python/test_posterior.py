@@ -58,9 +58,17 @@ def test_the_scenarios_run_posterior_is_the_default(tmp_path, posterior, ulcsim_
     memory = ulcsim.run(scenario, threads=2, progress=False)
     stored = ulcsim.open_run(out)
     assert (memory.series("covered") == stored.series("covered")).all()
-    # Forecasts on a posterior are the program's alone, for now: refused, not ignored.
-    with pytest.raises(ValueError, match="run.posterior"):
-        ulcsim.forecast(scenario, progress=False)
+    # A forecast runs on it too, as the program's does.
+    cli_forecast = tmp_path / "cli-forecast.h5"
+    done = ulcsim_cli("forecast", calibrated, "-q", "-o", cli_forecast, "--threads", 2,
+                      "--replicates", 4, "--months", 6)
+    assert done.returncode == 0, done.stderr
+    forecast = ulcsim.forecast(scenario, output=tmp_path / "py-forecast.h5", threads=2,
+                               progress=False)
+    assert differences(cli_forecast, tmp_path / "py-forecast.h5") == []
+    assert forecast.parameter_source.endswith(
+        ", the scenario's run.posterior; --priors runs without it")
+    assert forecast.replicate_parameters["values"][:, 0].tolist() == [0.008, 0.008, 0.048, 0.048]
 
 
 def test_compare_on_a_posterior_equals_the_programs(tmp_path, posterior, ulcsim_cli):

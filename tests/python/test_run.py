@@ -32,6 +32,9 @@ def test_file_equals_the_programs_bit_for_bit(cli_run, tmp_path):
     run = ulcsim.run(scenario, out, threads=THREADS, progress=False)
     assert run.path == out
     assert differences(cli_run, out) == []
+    # Beside it, the program's CSV files, byte for byte.
+    for csv in (".summary.csv", ".programmes.csv"):
+        assert out.with_suffix(csv).read_bytes() == cli_run.with_suffix(csv).read_bytes(), csv
     # And the comparison can fail: another seed differs.
     other = tmp_path / "other.h5"
     ulcsim.run(scenario.vary({"run.seed": 12}), other, threads=THREADS, progress=False)

@@ -24,6 +24,7 @@ def test_sweep_file_equals_the_programs(tmp_path, ulcsim_cli):
                                      "programme.kota-magelang-apbd.acceptance": [0.5, 0.9]},
                           output=out, threads=2, progress=False)
     assert differences(cli, out) == []
+    assert out.with_suffix(".csv").read_bytes() == cli.with_suffix(".csv").read_bytes()
     assert result.shape == (2, 2)
     assert result.axes[0] == ("behaviour.h0_self", ["0.001", "0.004"])
     # More self-enrolment, more coverage, whatever the acceptance.

@@ -4,9 +4,7 @@
 #include "terminal_format.hpp"
 #include "ulcsim/calibrated_scenario.hpp"
 #include "ulcsim/observation_columns.hpp"
-#include "ulcsim/scenario_keys.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iomanip>
@@ -18,12 +16,6 @@ namespace ulcsim::cli {
 namespace po = boost::program_options;
 
 namespace {
-
-std::string trimmed(const std::string& text) {
-    const auto first = text.find_first_not_of(" \t");
-    if (first == std::string::npos) return "";
-    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
 
 /// A number for a person: 4 significant digits.
 std::string number(double v) {
@@ -37,19 +29,6 @@ std::string percentage_points(double share_difference) {
     std::ostringstream out;
     out << std::fixed << std::setprecision(2) << share_difference * 100 << " pp";
     return out.str();
-}
-
-double parse_bound(const std::string& prior, const std::string& text) {
-    std::size_t used = 0;
-    double v = 0;
-    try {
-        v = std::stod(text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (text.empty() || used != text.size() || !std::isfinite(v))
-        throw UsageError("--prior " + prior + ": expected KEY=LOW:HIGH with numbers");
-    return v;
 }
 
 } // namespace
@@ -76,108 +55,23 @@ void CalibrationCommandOptions::add_to(po::options_description& options) {
         "the rounding of a share quoted in whole percent)");
 }
 
-std::vector<CalibrationParameter>
-CalibrationCommandOptions::parameters(const Scenario& scenario) const {
-    std::vector<CalibrationParameter> parameters;
-    for (const std::string& list : fit) {
-        std::stringstream items(list);
-        std::string item;
-        while (std::getline(items, item, ',')) {
-            item = trimmed(item);
-            if (item.empty()) continue;
-            CalibrationParameter p;
-            try {
-                p = calibration_parameter(scenario, item);
-            } catch (const std::invalid_argument& e) {
-                throw UsageError(std::string("--fit: ") + e.what());
-            }
-            for (const CalibrationParameter& q : parameters)
-                if (q.key == p.key) throw UsageError("--fit: " + p.key + " is named twice");
-            parameters.push_back(p);
-        }
-    }
-    if (parameters.empty())
-        throw UsageError(
-            "no parameters to fit: give --fit KEY[,KEY…] (e.g. --fit h0_self,h_lapse)");
-    for (const std::string& prior : priors) {
-        const auto equals = prior.find('='), colon = prior.find(':', equals);
-        if (equals == std::string::npos || colon == std::string::npos)
-            throw UsageError("--prior " + prior + ": expected KEY=LOW:HIGH");
-        std::string key;
-        try {
-            key = calibration_parameter(scenario, trimmed(prior.substr(0, equals))).key;
-        } catch (const std::invalid_argument& e) {
-            throw UsageError(std::string("--prior: ") + e.what());
-        }
-        const auto p = std::find_if(parameters.begin(), parameters.end(),
-                                    [&](const CalibrationParameter& q) { return q.key == key; });
-        if (p == parameters.end())
-            throw UsageError("--prior " + prior + ": " + key +
-                             " is not among the --fit parameters");
-        const double low =
-            parse_bound(prior, trimmed(prior.substr(equals + 1, colon - equals - 1)));
-        const double high = parse_bound(prior, trimmed(prior.substr(colon + 1)));
-        if (!(low < high)) throw UsageError("--prior " + prior + ": LOW must be below HIGH");
-        // Every point of the prior must make a valid scenario.
-        const ScenarioKey& k = *find_scenario_key(key);
-        if (low < k.lower || (k.lower_open && low <= k.lower) || high > k.upper)
-            throw UsageError("--prior " + prior + ": outside the range of " + key + " (" +
-                             number(k.lower) + " … " + number(k.upper) + ")");
-        p->prior = {low, high};
-    }
-    // The search starts from the scenario's value, or the nearest point of the prior.
-    for (CalibrationParameter& p : parameters)
-        p.start = std::clamp(p.start, p.prior.lower, p.prior.upper);
-    return parameters;
-}
-
-CalibrationSettings CalibrationCommandOptions::settings(const Scenario& scenario) const {
-    if (evaluations < 10 || evaluations > 100'000)
-        throw UsageError("--evaluations must be between 10 and 100000");
-    if (loss_replicates < 1 || loss_replicates > 1000)
-        throw UsageError("--loss-replicates must be between 1 and 1000");
-    if (particles != 0 && (particles < 2 || particles > 100'000))
-        throw UsageError("--particles must be 0 or between 2 and 100000");
-    if (generations < 1 || generations > 50)
-        throw UsageError("--generations must be between 1 and 50");
-    if (!(tolerance_pp >= 0 && tolerance_pp <= 100))
-        throw UsageError("--tolerance must be between 0 and 100 (percentage points)");
-    CalibrationSettings s;
-    s.max_evaluations = evaluations;
-    s.replicates = static_cast<std::uint32_t>(loss_replicates);
-    s.particles = static_cast<std::size_t>(particles);
-    s.generations = generations;
-    s.tolerance = tolerance_pp / 100;
-    s.seed = scenario.run.seed;
-    return s;
-}
-
-std::vector<Observation> observations_to_fit(const Scenario& scenario,
-                                             std::optional<Month> cut_off) {
-    std::vector<Observation> fitted;
-    for (const Observation& o : scenario.observations)
-        if (!cut_off || o.month < *cut_off) fitted.push_back(o);
-    if (fitted.empty())
-        throw UsageError(scenario.file.string() + ": no observations" +
-                         (cut_off ? " before " + cut_off->to_string() : std::string()) +
-                         " to fit (add [[observation]] tables: scenarios/README.md)");
-    return fitted;
+std::function<void(std::int64_t)> calibration_progress(bool quiet) {
+    if (quiet) return nullptr;
+    using Clock = std::chrono::steady_clock;
+    const auto started = Clock::now();
+    return [started, last = started](std::int64_t simulations) mutable {
+        const auto now = Clock::now();
+        if (now - last < std::chrono::seconds(2)) return;
+        last = now;
+        std::cerr << "  calibrating: " << with_thousands(simulations) << " simulations, "
+                  << std::chrono::duration_cast<std::chrono::seconds>(now - started).count()
+                  << " s\n";
+    };
 }
 
 CalibrationResult run_calibration(CalibrationProblem& problem, const CalibrationSettings& settings,
                                   bool quiet) {
-    using Clock = std::chrono::steady_clock;
-    const auto started = Clock::now();
-    auto last = started;
-    if (!quiet)
-        problem.on_batch = [&](std::int64_t simulations) {
-            const auto now = Clock::now();
-            if (now - last < std::chrono::seconds(2)) return;
-            last = now;
-            std::cerr << "  calibrating: " << with_thousands(simulations) << " simulations, "
-                      << std::chrono::duration_cast<std::chrono::seconds>(now - started).count()
-                      << " s\n";
-        };
+    problem.on_batch = calibration_progress(quiet);
     CalibrationResult result = calibrate(problem, settings);
     problem.on_batch = nullptr;
     return result;

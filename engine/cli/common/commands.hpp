@@ -3,16 +3,18 @@
 // returns the process exit status; input problems are thrown as ulcsim::InputError or
 // UsageError and mapped to status 2 once, in main().
 
-#include <stdexcept>
+#include "ulcsim/option_error.hpp"
+
 #include <string>
 #include <vector>
 
 namespace ulcsim::cli {
 
-/// A command line that does not follow a command's syntax (exit status 2).
-class UsageError : public std::runtime_error {
+/// A command line that does not follow a command's syntax (exit status 2); the library's
+/// OptionError is reported the same way.
+class UsageError : public OptionError {
 public:
-    using std::runtime_error::runtime_error;
+    using OptionError::OptionError;
 };
 
 struct Command {

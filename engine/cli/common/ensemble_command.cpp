@@ -13,18 +13,15 @@
 #include "ulcsim/population.hpp"
 #include "ulcsim/scenario_warnings.hpp"
 #include "ulcsim/simulation.hpp"
+#include "ulcsim/text_outputs.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
 #include <sstream>
 #include <tbb/task_arena.h>
-#include <unistd.h>
 
 namespace ulcsim::cli {
 
@@ -245,60 +242,7 @@ void commit_with_csv(const std::filesystem::path& csv,
 
 void commit_with_text_files(const std::vector<TextOutput>& csvs,
                             const std::function<void()>& commit) {
-    OutputSink* sink = process_role().output;
-    if (sink && sink->discards()) {
-        commit();
-        return;
-    }
-    // Named like the HDF5 temporaries (….tmp-PID), so that the next run on the output
-    // recognises them should this process be killed.
-    const auto temporary = [](const std::filesystem::path& path) {
-        std::filesystem::path t = path;
-        t += ".tmp-" + std::to_string(::getpid());
-        return t;
-    };
-    if (sink)
-        for (const TextOutput& csv : csvs)
-            sink->refuse_if_input(csv.path);
-    // errno says why a stream failed (full disk, folder gone), as the standard streams do not.
-    const auto cannot_write = [](const std::filesystem::path& file) {
-        const int error = errno;
-        return OutputError(Diagnostic{
-            {file.string(), 0, 0, false},
-            "",
-            "cannot write it: " + std::string(error != 0 ? std::strerror(error) : "write failed")});
-    };
-    std::vector<std::unique_ptr<OutputSink::Temporary>> marks;
-    try {
-        for (const TextOutput& csv : csvs) {
-            marks.push_back(std::make_unique<OutputSink::Temporary>(sink, temporary(csv.path)));
-            if (csv.write_file) {
-                csv.write_file(temporary(csv.path));
-                continue;
-            }
-            errno = 0;
-            std::ofstream out(temporary(csv.path));
-            if (!out) throw cannot_write(csv.path);
-            csv.write(out);
-            out.close();
-            if (!out) throw cannot_write(csv.path);
-        }
-        outputs_being_committed();
-        commit();
-        for (const TextOutput& csv : csvs) {
-            std::error_code ec;
-            std::filesystem::rename(temporary(csv.path), csv.path, ec);
-            if (ec)
-                throw OutputError(Diagnostic{{csv.path.string(), 0, 0, false},
-                                             "",
-                                             "cannot move it into place: " + ec.message()});
-        }
-    } catch (...) {
-        std::error_code ec;
-        for (const TextOutput& csv : csvs)
-            std::filesystem::remove(temporary(csv.path), ec);
-        throw;
-    }
+    ulcsim::commit_with_text_files(csvs, commit, process_role().output, outputs_being_committed);
 }
 
 std::string byte_size(double bytes) {

@@ -7,6 +7,7 @@
 #include "ulcsim/memory.hpp"
 #include "ulcsim/outcome.hpp"
 #include "ulcsim/store.hpp"
+#include "ulcsim/text_outputs.hpp"
 
 #include <boost/program_options.hpp>
 #include <cstdint>
@@ -87,14 +88,8 @@ void commit_with_csv(const std::filesystem::path& csv,
                      const std::function<void(std::ostream&)>& write_csv,
                      const std::function<void()>& commit);
 
-/// A text file (CSV, TOML) to put beside an HDF5 output, and what writes it; or, with
-/// write_file, a file its writer creates itself at the (temporary) path it is given (a
-/// workbook).
-struct TextOutput {
-    std::filesystem::path path;
-    std::function<void(std::ostream&)> write;
-    std::function<void(const std::filesystem::path&)> write_file = {};
-};
+/// A text file to put beside an HDF5 output (ulcsim/text_outputs.hpp).
+using ulcsim::TextOutput;
 /// commit_with_csv for several text files: all of them appear only when all are complete.
 void commit_with_text_files(const std::vector<TextOutput>& csvs,
                             const std::function<void()>& commit);
