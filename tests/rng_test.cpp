@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <limits>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -115,10 +116,11 @@ TEST(CounterRng, FastProbabilityFromHazardMatchesExpm1WithinADrawsResolution) {
             << "h = " << h;
 }
 
-// The batch functions must be words() bit for bit on both of their paths. The parameter is
-// `vectorised`: false forces the portable path, true takes the AVX2 kernel (which the portable
-// path then serves only for the tail), or the portable path again on a CPU without AVX2.
-class PhiloxBatch : public ::testing::TestWithParam<bool> {
+// The batch functions must be words() bit for bit on each of their paths. The parameter is
+// the widest kernel allowed: portable forces the portable path; avx2 takes the AVX2 kernel
+// and avx512 its AVX-512VL variant (the portable path then serves only the tail). A CPU
+// without the kernel takes the next narrower.
+class PhiloxBatch : public ::testing::TestWithParam<ulcsim::PhiloxKernel> {
 protected:
     static constexpr std::uint32_t last_agent = std::numeric_limits<std::uint32_t>::max();
     // Exercise the empty call, the tail alone, exactly one vector, a vector and a tail, and
@@ -213,14 +215,17 @@ TEST_P(PhiloxBatch, ListIsWordsOfEachListedAgent) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Paths, PhiloxBatch, ::testing::Values(false, true),
+INSTANTIATE_TEST_SUITE_P(Paths, PhiloxBatch,
+                         ::testing::Values(ulcsim::PhiloxKernel::portable,
+                                           ulcsim::PhiloxKernel::avx2,
+                                           ulcsim::PhiloxKernel::avx512),
                          [](const auto& param_info) {
-                             return param_info.param ? "vectorised" : "portable";
+                             return std::string(CounterRng::kernel_name(param_info.param));
                          });
 
 TEST(CounterRng, BatchMembersAreWordsOfEachAgent) {
-    // The members choose the path themselves; on this machine that is normally AVX2.
-    RecordProperty("vectorised", CounterRng::vectorised() ? "yes" : "no");
+    // The members choose the path themselves: the widest this machine has.
+    RecordProperty("kernel", CounterRng::kernel_name(CounterRng::kernel()));
     const CounterRng rng(0xffffffff00000001ull, 3);
     const std::uint32_t agents[] = {9, 2, 2, 4'000'000'000u, 0, 7, 1, 8, 2, 3, 31};
     constexpr std::uint32_t n = std::size(agents);

@@ -1,5 +1,7 @@
 #include "agent_phases.hpp"
 
+#include "coverage_candidates.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -283,8 +285,8 @@ void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
     // table of the region's thresholds, whose index is the low six bits of the traits byte
     // (segment and occupation) and the payer's class.
     constexpr std::uint64_t always = std::uint64_t{1} << 32; // above every word
-    constexpr unsigned classes = 3;                          // nobody, employer, anyone else
-    constexpr unsigned traits_values = 64;
+    constexpr unsigned classes = coverage_payer_classes;     // nobody, employer, anyone else
+    constexpr unsigned traits_values = coverage_traits_values;
     static_assert(AgentTraits::segment_mask == 0x03 && AgentTraits::occupation_shift == 2 &&
                   AgentTraits::occupation_mask == 0x0F && payer_none == 0 && payer_employer == 1);
     std::array<std::uint64_t, classes * traits_values> can_change;
@@ -302,13 +304,8 @@ void coverage(Chunk c, const ChunkScratch& x, const MonthParameters& month,
         can_change[2 * traits_values + bits] = worker ? always : 0;
     }
     std::array<std::uint16_t, chunk_size> busy;
-    std::uint32_t busy_count = 0;
-    for (std::uint32_t i = 0; i < n; ++i) {
-        const unsigned payer_class = std::min<unsigned>(payer[c.begin + i], classes - 1);
-        const unsigned bits = traits[c.begin + i] & (traits_values - 1);
-        busy[busy_count] = static_cast<std::uint16_t>(i);
-        busy_count += x.draws[i][2] < can_change[payer_class * traits_values + bits];
-    }
+    const std::uint32_t busy_count = list_coverage_candidates(
+        can_change.data(), payer + c.begin, traits + c.begin, x.draws.data(), n, busy.data());
 
     for (std::uint32_t b = 0; b < busy_count; ++b) {
         const std::uint32_t i = busy[b];

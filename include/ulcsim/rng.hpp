@@ -40,17 +40,27 @@ using DrawWords = std::array<std::uint32_t, 4>;
 
 class CounterRng;
 
+/// The kernels of the batch functions, narrowest first. A CPU runs the widest it has, up to
+/// the one asked for: avx512 (eight blocks at a time, with AVX-512VL's three-way XOR on
+/// 256-bit vectors), avx2 (eight blocks at a time), portable (one). All three give the same
+/// words bit for bit.
+enum class PhiloxKernel : std::uint8_t { portable, avx2, avx512 };
+
 namespace detail {
-/// The batch functions of CounterRng with the kernel chosen by the caller rather than by the
-/// CPU: `vectorised = false` forces the portable path that CPUs without AVX2 run, so that
-/// tests and benchmarks can check and time it on an AVX2 machine. `true` still falls back to
-/// the portable path where the CPU lacks AVX2.
-void words_for_range(const CounterRng& rng, bool vectorised, std::uint32_t first_agent,
+/// The batch functions of CounterRng with the widest kernel chosen by the caller rather than
+/// by the CPU: `widest = portable` forces the path that CPUs without AVX2 run, `avx2` the one
+/// of CPUs without AVX-512, so that tests and benchmarks can check and time each of them on
+/// a machine that has more. A kernel the CPU lacks falls back to the next narrower one.
+void words_for_range(const CounterRng& rng, PhiloxKernel widest, std::uint32_t first_agent,
                      std::uint32_t count, std::uint32_t month, DrawPurpose purpose,
                      std::uint32_t block, DrawWords* out);
-void words_for_agents(const CounterRng& rng, bool vectorised, const std::uint32_t* agents,
+void words_for_agents(const CounterRng& rng, PhiloxKernel widest, const std::uint32_t* agents,
                       std::uint32_t count, std::uint32_t month, DrawPurpose purpose,
                       std::uint32_t block, DrawWords* out);
+/// Caps the kernel that the members of every CounterRng in the process use (avx512, the
+/// default, means the widest the CPU has), so that a test can run a whole simulation on
+/// each path and compare the outputs. Not for concurrent use with running simulations.
+void limit_philox_kernel(PhiloxKernel widest);
 } // namespace detail
 
 class CounterRng {
@@ -71,16 +81,20 @@ public:
 
     /// out[i] = words(first_agent + i, month, purpose, block) for i < count, bit for bit;
     /// agent numbers wrap modulo 2³² as in that expression. Eight blocks at a time where the
-    /// CPU has AVX2. Allocates nothing and touches only its arguments, so any number of
-    /// threads may call it at once.
+    /// CPU has AVX2, faster where it also has AVX-512VL. Allocates nothing and touches only its
+    /// arguments, so any number of threads may call it at once.
     void words_for_range(std::uint32_t first_agent, std::uint32_t count, std::uint32_t month,
                          DrawPurpose purpose, std::uint32_t block, DrawWords* out) const;
     /// out[i] = words(agents[i], month, purpose, block) for i < count, bit for bit; the
     /// agents may come in any order and repeat. Same speed and guarantees as words_for_range.
     void words_for_agents(const std::uint32_t* agents, std::uint32_t count, std::uint32_t month,
                           DrawPurpose purpose, std::uint32_t block, DrawWords* out) const;
-    /// Whether the batch functions run the AVX2 kernel on this CPU (decided once per process).
-    static bool vectorised();
+    /// Whether the batch functions run a vector kernel on this CPU (decided once per process).
+    static bool vectorised() { return kernel() != PhiloxKernel::portable; }
+    /// The widest kernel this CPU runs, which the batch members use.
+    static PhiloxKernel kernel();
+    /// "avx512", "avx2" or "portable".
+    static const char* kernel_name(PhiloxKernel k);
 
     /// A uniform number in [0, 1) with 32 bits of resolution.
     static double unit(std::uint32_t word) { return word * 0x1p-32; }
@@ -106,9 +120,10 @@ public:
     }
 
 private:
-    friend void detail::words_for_range(const CounterRng&, bool, std::uint32_t, std::uint32_t,
-                                        std::uint32_t, DrawPurpose, std::uint32_t, DrawWords*);
-    friend void detail::words_for_agents(const CounterRng&, bool, const std::uint32_t*,
+    friend void detail::words_for_range(const CounterRng&, PhiloxKernel, std::uint32_t,
+                                        std::uint32_t, std::uint32_t, DrawPurpose, std::uint32_t,
+                                        DrawWords*);
+    friend void detail::words_for_agents(const CounterRng&, PhiloxKernel, const std::uint32_t*,
                                          std::uint32_t, std::uint32_t, DrawPurpose, std::uint32_t,
                                          DrawWords*);
 

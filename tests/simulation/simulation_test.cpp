@@ -3,6 +3,7 @@
 // and seeds, benefit amounts, and the Kota Magelang figures the engine was built to answer.
 
 #include "support/test_support.hpp"
+#include "ulcsim/rng.hpp"
 #include "ulcsim/simulation.hpp"
 
 #include <cmath>
@@ -184,6 +185,29 @@ TEST(Simulation, IdenticalForOneTwoAndFourThreads) {
                     << s.run.name << ", " << threads;
             }
         }
+}
+
+TEST(Simulation, IdenticalOnEveryPhiloxKernel) {
+    // The month's draws come from the widest Philox kernel the CPU has (AVX-512, AVX2 or
+    // the portable path); each must give the same run. On a CPU without one of them the
+    // comparison is of a narrower path with itself, which the test cannot help.
+    struct WidestKernel { // restores the default however the test ends
+        explicit WidestKernel(PhiloxKernel k) { detail::limit_philox_kernel(k); }
+        ~WidestKernel() { detail::limit_philox_kernel(PhiloxKernel::avx512); }
+    };
+    const Scenario s = load_scenario(test::scenarios_dir() / "jawa-tengah.toml",
+                                     {"population.scale=200", "run.months=18"});
+    std::vector<ReplicateSeries> runs;
+    for (const PhiloxKernel k :
+         {PhiloxKernel::portable, PhiloxKernel::avx2, PhiloxKernel::avx512}) {
+        const WidestKernel widest(k);
+        runs.push_back(run_in_arena(s, 1, 2));
+    }
+    RecordProperty("kernel", CounterRng::kernel_name(CounterRng::kernel()));
+    for (std::size_t k = 1; k < runs.size(); ++k) {
+        EXPECT_EQ(runs[0].series, runs[k].series) << k;
+        EXPECT_EQ(runs[0].programme_series, runs[k].programme_series) << k;
+    }
 }
 
 TEST(Simulation, SameSeedSameRunDifferentSeedDifferentRun) {
