@@ -59,10 +59,8 @@ ApiResponse PlannerApi::scenario_toml(const PlannerFields& fields, bool baseline
     }
 }
 
-ApiResponse
-PlannerApi::compare(const std::string& body, bool form, const PlannerFields& fields,
-                    const std::atomic<bool>* stop,
-                    const std::function<void(const EnsembleProgress&)>& on_progress) const {
+std::variant<PreparedComparison, ApiResponse>
+PlannerApi::prepare(const std::string& body, bool form, const PlannerFields& fields) const {
     if (body.size() > limits_.max_body_bytes)
         return errors_response(413,
                                {"request body of " + std::to_string(body.size()) +
@@ -70,22 +68,41 @@ PlannerApi::compare(const std::string& body, bool form, const PlannerFields& fie
     try {
         const std::string toml =
             form ? planner_scenario_toml(planner_request(fields), regions_, limits_, false) : body;
-        const std::optional<double> target = target_of(fields);
-        const Scenario policy = load_scenario_text(toml, text_source);
-        check_planner_limits(policy, limits_);
+        PreparedComparison c;
+        c.target = target_of(fields);
+        c.policy = load_scenario_text(toml, text_source);
+        check_planner_limits(c.policy, limits_);
         // The baseline is the same text without programmes, regulations and outreach, as
         // `--set 'programme=[]' --set 'policy=[]'` gives: what the page downloads as
         // baseline.toml.
-        const Scenario baseline =
-            load_scenario_text(toml, text_source, {"programme=[]", "policy=[]"});
+        c.baseline = load_scenario_text(toml, text_source, {"programme=[]", "policy=[]"});
+        c.memory_bytes = planner_memory_bytes(c.policy, c.baseline, limits_.threads);
+        return c;
+    } catch (const InputError& e) {
+        return input_error_response(e);
+    }
+}
+
+ApiResponse PlannerApi::run(const PreparedComparison& c, const std::atomic<bool>* stop,
+                            const std::function<void(const EnsembleProgress&)>& on_progress) const {
+    try {
         return {200, "application/json",
-                planner_comparison_json(
-                    compare_planner(policy, baseline, limits_.threads, stop, target, on_progress))};
+                planner_comparison_json(compare_planner(c.policy, c.baseline, limits_.threads, stop,
+                                                        c.target, on_progress))};
     } catch (const InputError& e) {
         return input_error_response(e);
     } catch (const Stopped&) {
         return errors_response(409, {"superseded by a newer request from the same page"});
     }
+}
+
+ApiResponse
+PlannerApi::compare(const std::string& body, bool form, const PlannerFields& fields,
+                    const std::atomic<bool>* stop,
+                    const std::function<void(const EnsembleProgress&)>& on_progress) const {
+    auto prepared = prepare(body, form, fields);
+    if (auto* refused = std::get_if<ApiResponse>(&prepared)) return std::move(*refused);
+    return run(std::get<PreparedComparison>(prepared), stop, on_progress);
 }
 
 } // namespace ulcsim

@@ -25,7 +25,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <variant>
 
 namespace ulcsim {
 
@@ -33,6 +35,15 @@ struct ApiResponse {
     int status = 200;
     std::string content_type = "application/json";
     std::string body;
+};
+
+/// A comparison request read and checked before it runs: what it will simulate, and the
+/// memory that needs (planner_memory_bytes), so that the server decides whether it fits
+/// before it takes a place.
+struct PreparedComparison {
+    Scenario policy, baseline;
+    std::optional<double> target;
+    double memory_bytes = 0;
 };
 
 class PlannerApi {
@@ -49,6 +60,13 @@ public:
     ApiResponse compare(const std::string& body, bool form, const PlannerFields& fields,
                         const std::atomic<bool>* stop,
                         const std::function<void(const EnsembleProgress&)>& on_progress = {}) const;
+
+    /// compare() in two steps: the request read and checked (the answer refusing it, 400 or
+    /// 413, when it cannot run), then run.
+    std::variant<PreparedComparison, ApiResponse> prepare(const std::string& body, bool form,
+                                                          const PlannerFields& fields) const;
+    ApiResponse run(const PreparedComparison& comparison, const std::atomic<bool>* stop,
+                    const std::function<void(const EnsembleProgress&)>& on_progress = {}) const;
 
     const PlannerLimits& limits() const { return limits_; }
 
