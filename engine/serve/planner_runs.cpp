@@ -83,19 +83,28 @@ void PlannerRuns::Ticket::finish(RunState state) {
     progress_->state = state;
 }
 
+void PlannerRuns::stop_session(const std::string& session) {
+    const std::lock_guard lock(mutex_);
+    stop_session_locked(session);
+}
+
+void PlannerRuns::stop_session_locked(const std::string& session) {
+    // The page has moved on: its older comparison stops between months and gives up its
+    // place now (its turn, if it has one, when it has stopped).
+    if (session.empty()) return;
+    if (const auto it = sessions_.find(session); it != sessions_.end()) {
+        Ticket& older = *it->second;
+        *older.stop_ = true;
+        uncount(older);
+        sessions_.erase(it);
+        turn_.notify_all();
+    }
+}
+
 PlannerRuns::Admission PlannerRuns::admit(const std::string& session, const std::string& run,
                                           const std::string& client, std::uint64_t bytes) {
     const std::lock_guard lock(mutex_);
-    // The page has moved on: its older comparison stops between months and gives up its
-    // place now (its turn, if it has one, when it has stopped).
-    if (!session.empty())
-        if (const auto it = sessions_.find(session); it != sessions_.end()) {
-            Ticket& older = *it->second;
-            *older.stop_ = true;
-            uncount(older);
-            sessions_.erase(it);
-            turn_.notify_all();
-        }
+    stop_session_locked(session);
     Admission refused;
     // A comparison that cannot fit even alone would wait for ever: refused, and trying again
     // does not help.

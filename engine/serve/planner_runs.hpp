@@ -34,7 +34,7 @@ bool valid_run_id(const std::string& id);
 /// The bounds of PlannerRuns.
 struct RunBounds {
     int max_running = 2, max_waiting = 4;
-    int max_per_client = 2;         ///< running and waiting comparisons of one client
+    int max_per_client = 1;         ///< running and waiting comparisons of one client
     std::uint64_t memory_bytes = 0; ///< the running comparisons' estimates together; 0: none
     std::uint64_t memory_limit = 0; ///< the budget it is left of, beside the program's own
     std::string memory_source;      ///< what sets the budget ("--memory-limit", …)
@@ -85,6 +85,9 @@ public:
     /// the client has as many comparisons running and waiting as one client may.
     Admission admit(const std::string& session, const std::string& run, const std::string& client,
                     std::uint64_t bytes);
+    /// Stops page `session`'s comparison, which gives up its place at once: the page has
+    /// moved on to a request that cannot run (admit does it for one that can).
+    void stop_session(const std::string& session);
     /// Waits for a turn to run — a place among the running, and room in the memory bound
     /// beside the running comparisons; false when the ticket was stopped meanwhile.
     bool wait_turn(Ticket& ticket);
@@ -102,6 +105,8 @@ public:
 private:
     /// Gives up a ticket's place among running and waiting (mutex_ held).
     void uncount(Ticket& ticket);
+    /// stop_session with mutex_ held.
+    void stop_session_locked(const std::string& session);
 
     const RunBounds bounds_;
     mutable std::mutex mutex_;

@@ -121,6 +121,8 @@ struct PlannerServer::Impl {
         // or a bad scenario is refused at once.
         auto prepared = api.prepare(req.body, is_form(req), req.params);
         if (const auto* refused = std::get_if<ApiResponse>(&prepared)) {
+            // The page has moved on all the same: its older comparison stops.
+            runs.stop_session(*session);
             reply(res, *refused);
             return;
         }
