@@ -8,6 +8,7 @@
 #include "ulcsim/planner_server.hpp"
 
 #include <arpa/inet.h>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <future>
@@ -18,6 +19,7 @@
 #include <sys/time.h>
 #include <thread>
 #include <unistd.h>
+#include <variant>
 #include <vector>
 
 namespace ulcsim {
