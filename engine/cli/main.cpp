@@ -10,6 +10,7 @@
 #include "out_of_memory.hpp"
 #include "process_role.hpp"
 #include "ulcsim/input_error.hpp"
+#include "ulcsim/memory.hpp"
 #include "ulcsim/output_sink.hpp"
 #include "ulcsim/version.hpp"
 #ifdef ULCSIM_MPI
@@ -186,6 +187,8 @@ int run_as_rank(int argc, char** argv, ulcsim::MpiCluster& cluster) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // Before any thread (MPI's, TBB's, the server's) takes an arena of its own.
+    ulcsim::limit_malloc_arenas_under_address_space_limit();
 #ifdef ULCSIM_MPI
     std::optional<ulcsim::MpiCluster> cluster;
     try {

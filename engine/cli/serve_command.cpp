@@ -1,5 +1,7 @@
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "ensemble_command.hpp"
+#include "ulcsim/memory.hpp"
 #include "ulcsim/planner_server.hpp"
 
 #include <boost/program_options.hpp>
@@ -14,6 +16,7 @@ int serve_command(const std::vector<std::string>& args) {
     int port = 8080;
     PlannerLimits limits;
     int max_agents = static_cast<int>(limits.max_agents);
+    std::string memory_limit;
     po::options_description options(
         "Usage: ulcsim serve [--host ADDRESS] [--port N] [options]\n\n"
         "The planner's web app: open the printed address in a browser, pick a province or\n"
@@ -38,7 +41,21 @@ int serve_command(const std::vector<std::string>& args) {
         "comparisons simulated at once (default 2)")(
         "max-waiting", po::value<int>(&limits.max_waiting),
         "comparisons waiting for their turn (default 4); beyond them a comparison is "
-        "answered 503 with Retry-After");
+        "answered 503 with Retry-After")(
+        "max-per-client", po::value<int>(&limits.max_per_client),
+        "comparisons one client (remote address) may have running and waiting (default 1: a "
+        "page's newer comparison takes its older one's place); beyond them its comparison is "
+        "answered 429 with Retry-After. Behind a proxy every client has the proxy's address: "
+        "raise it to --max-running + --max-waiting")(
+        "memory-limit", po::value<std::string>(&memory_limit),
+        "memory the running comparisons may need together, as estimated before each runs "
+        "(default: the machine's, its control group's or ulimit's, as for `ulcsim run`); one "
+        "that does not fit beside them waits, one that cannot fit alone is answered 503")(
+        "read-timeout", po::value<int>(&limits.read_timeout_seconds),
+        "seconds a client may pause while sending a request before it is dropped (default 5)")(
+        "idle-timeout", po::value<int>(&limits.idle_timeout_seconds),
+        "seconds a kept-alive connection may wait for its next request before it is dropped "
+        "(default 5)");
     std::vector<std::string> none; // serve takes no file: a bare argument is refused
     po::options_description hidden;
     hidden.add_options()("argument", po::value<std::vector<std::string>>(&none));
@@ -54,6 +71,14 @@ int serve_command(const std::vector<std::string>& args) {
         throw UsageError("--max-running must be between 1 and 64");
     if (limits.max_waiting < 0 || limits.max_waiting > 1000)
         throw UsageError("--max-waiting must be between 0 and 1000");
+    if (limits.max_per_client < 1 || limits.max_per_client > 1000)
+        throw UsageError("--max-per-client must be between 1 and 1000");
+    if (limits.read_timeout_seconds < 1 || limits.read_timeout_seconds > 3600)
+        throw UsageError("--read-timeout must be between 1 and 3600 seconds");
+    if (limits.idle_timeout_seconds < 1 || limits.idle_timeout_seconds > 3600)
+        throw UsageError("--idle-timeout must be between 1 and 3600 seconds");
+    if (vm.count("memory-limit"))
+        limits.memory_limit = parse_byte_size(memory_limit, "--memory-limit");
     limits.max_agents = max_agents;
 
     PlannerServer server(PlannerApi(RegionTable::load(RegionTable::default_data_dir()), limits));

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <malloc.h>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -62,7 +63,7 @@ double replicate_bytes(const Scenario& s, int threads, std::int64_t& slots_out, 
 } // namespace
 
 MemoryEstimate estimate_memory(const RunPlan& plan, int threads, std::size_t replicates_at_once,
-                               double agent_share) {
+                               double agent_share, bool checkpoint) {
     MemoryEstimate e;
     e.fixed = fixed_bytes;
     std::size_t replicates = 0;
@@ -72,7 +73,10 @@ MemoryEstimate estimate_memory(const RunPlan& plan, int threads, std::size_t rep
         const Scenario& s = *m.scenario;
         std::int64_t slots = 0;
         double agents = 0;
-        const double bytes = replicate_bytes(s, threads, slots, agents);
+        double bytes = replicate_bytes(s, threads, slots, agents);
+        // The checkpoint's state is a copy of every column (capture_state), kept until the
+        // writer has stored it; a lane whose copy waits for the writer holds it meanwhile.
+        if (checkpoint) bytes += agents;
         if (bytes > e.per_replicate) {
             e.per_replicate = bytes;
             e.agents = agents;
@@ -99,7 +103,7 @@ MemoryEstimate estimate_memory(const RunPlan& plan, int threads, std::size_t rep
     // tallies stay whole.
     const double shared_out = e.agents * (1 - agent_share);
     e.agents -= shared_out;
-    e.per_replicate -= shared_out;
+    e.per_replicate -= shared_out * (checkpoint ? 2 : 1);
     return e;
 }
 
@@ -109,7 +113,9 @@ MemoryCheck check_memory(const RunPlan& plan, const EnsembleOptions& options,
     const int threads =
         context.threads > 0 ? context.threads : tbb::this_task_arena::max_concurrency();
     c.agent_share = largest_agent_share(plan, options, context);
-    c.estimate = estimate_memory(plan, threads, context.replicates_at_once, c.agent_share);
+    const bool checkpoint = static_cast<bool>(options.on_checkpoint);
+    c.estimate =
+        estimate_memory(plan, threads, context.replicates_at_once, c.agent_share, checkpoint);
     c.limit = static_cast<double>(limit);
     const MemoryEstimate& e = c.estimate;
     c.fits = limit == 0 || e.total() <= c.limit;
@@ -133,7 +139,8 @@ MemoryCheck check_memory(const RunPlan& plan, const EnsembleOptions& options,
             break; // a scale the scenario's regions cannot take: no coarser one can either
         }
         for (const std::size_t replicates : {e.replicates_at_once, std::size_t{1}}) {
-            const MemoryEstimate smaller = estimate_memory(scaled, threads, replicates);
+            const MemoryEstimate smaller =
+                estimate_memory(scaled, threads, replicates, 1, checkpoint);
             if (smaller.total() > c.limit) continue;
             c.fixes.push_back({replicates != e.replicates_at_once ? replicates : 0, scale * factor,
                                smaller.total()});
@@ -191,6 +198,10 @@ MemoryBudget memory_budget(std::uint64_t given) {
     consider(soft_limit(RLIMIT_DATA), "the data-segment limit (ulimit -d)");
     consider(given, "--memory-limit");
     return budget;
+}
+
+void limit_malloc_arenas_under_address_space_limit() {
+    if (soft_limit(RLIMIT_AS) != 0) mallopt(M_ARENA_MAX, 1);
 }
 
 } // namespace ulcsim

@@ -344,8 +344,10 @@ async function update() {
   if (mine !== generation || response.status === 409) return;
   stopProgress();
   $('errors').replaceChildren();
-  if (response.status === 503) {
-    // Too many comparisons at once on the server: ask again when it says.
+  if ((response.status === 503 || response.status === 429) && response.headers.get('Retry-After')) {
+    // Too many comparisons at once on the server, or from this machine: ask again when it
+    // says. (A 503 without Retry-After, a comparison too big for the server's memory, is an
+    // error shown below: asking again would not help.)
     const seconds = Number(response.headers.get('Retry-After')) || 2;
     setStatus('busy', `${t('busy')} ${seconds} s`);
     timer = setTimeout(update, seconds * 1000);

@@ -131,10 +131,8 @@ ApiResponse PlannerApi::scenario_toml(const PlannerFields& fields, bool baseline
     }
 }
 
-ApiResponse
-PlannerApi::compare(const std::string& body, bool form, const PlannerFields& fields,
-                    const std::atomic<bool>* stop,
-                    const std::function<void(const EnsembleProgress&)>& on_progress) const {
+std::variant<PreparedComparison, ApiResponse>
+PlannerApi::prepare(const std::string& body, bool form, const PlannerFields& fields) const {
     if (body.size() > limits_.max_body_bytes)
         return errors_response(413,
                                {"request body of " + std::to_string(body.size()) +
@@ -142,9 +140,37 @@ PlannerApi::compare(const std::string& body, bool form, const PlannerFields& fie
     try {
         const std::string toml =
             form ? planner_scenario_toml(planner_request(fields), regions_, limits_, false) : body;
-        const std::optional<double> target = target_of(fields);
+        PreparedComparison c;
+        c.toml = toml;
+        c.target = target_of(fields);
+        c.policy = load_scenario_text(toml, text_source);
+        check_planner_limits(c.policy, limits_);
+        // The planner's baseline of the same text, named as the page's baseline.toml names it:
+        // what `ulcsim compare baseline.toml scenario.toml` compares.
+        std::vector<std::string> overrides = planner_baseline_overrides(c.policy);
+        overrides.emplace_back("run.name=\"baseline\"");
+        c.baseline = load_scenario_text(toml, text_source, overrides);
+        c.memory_bytes = planner_memory_bytes(c.policy, c.baseline, limits_.threads);
+        return c;
+    } catch (const InputError& e) {
+        return input_error_response(e);
+    }
+}
+
+std::shared_ptr<const PlannerComparison>
+PlannerApi::run_comparison(const PreparedComparison& c, const std::atomic<bool>* stop,
+                           const std::function<void(const EnsembleProgress&)>& on_progress) const {
+    auto comparison = std::make_shared<const PlannerComparison>(
+        compare_planner(c.policy, c.baseline, limits_.threads, stop, c.target, on_progress));
+    held_->keep(c.toml, comparison);
+    return comparison;
+}
+
+ApiResponse PlannerApi::run(const PreparedComparison& c, const std::atomic<bool>* stop,
+                            const std::function<void(const EnsembleProgress&)>& on_progress) const {
+    try {
         return {200, "application/json",
-                planner_comparison_json(*run_comparison(toml, target, stop, on_progress))};
+                planner_comparison_json(*run_comparison(c, stop, on_progress))};
     } catch (const InputError& e) {
         return input_error_response(e);
     } catch (const Stopped&) {
@@ -152,41 +178,48 @@ PlannerApi::compare(const std::string& body, bool form, const PlannerFields& fie
     }
 }
 
-std::shared_ptr<const PlannerComparison>
-PlannerApi::run_comparison(const std::string& toml, std::optional<double> target,
-                           const std::atomic<bool>* stop,
-                           const std::function<void(const EnsembleProgress&)>& on_progress) const {
-    const Scenario policy = load_scenario_text(toml, text_source);
-    check_planner_limits(policy, limits_);
-    // The planner's baseline of the same text, named as the page's baseline.toml names it:
-    // what `ulcsim compare baseline.toml scenario.toml` compares.
-    std::vector<std::string> overrides = planner_baseline_overrides(policy);
-    overrides.emplace_back("run.name=\"baseline\"");
-    const Scenario baseline = load_scenario_text(toml, text_source, overrides);
-    auto comparison = std::make_shared<const PlannerComparison>(
-        compare_planner(policy, baseline, limits_.threads, stop, target, on_progress));
-    held_->keep(toml, comparison);
-    return comparison;
+ApiResponse
+PlannerApi::compare(const std::string& body, bool form, const PlannerFields& fields,
+                    const std::atomic<bool>* stop,
+                    const std::function<void(const EnsembleProgress&)>& on_progress) const {
+    auto prepared = prepare(body, form, fields);
+    if (auto* refused = std::get_if<ApiResponse>(&prepared)) return std::move(*refused);
+    return run(std::get<PreparedComparison>(prepared), stop, on_progress);
 }
 
-std::optional<ApiResponse>
-PlannerApi::download(PlannerDownload what, const PlannerFields& fields, bool may_run,
-                     const std::atomic<bool>* stop,
-                     const std::function<void(const EnsembleProgress&)>& on_progress) const {
+namespace {
+
+ApiResponse download_file(PlannerDownload what, const PlannerComparison& comparison,
+                          ReportLanguage language) {
+    if (what == PlannerDownload::workbook)
+        return {200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                workbook_bytes(comparison)};
+    return {200, "text/html; charset=utf-8", report_page(comparison, language)};
+}
+
+} // namespace
+
+std::optional<ApiResponse> PlannerApi::download(PlannerDownload what,
+                                                const PlannerFields& fields) const {
     try {
         const std::string toml =
             planner_scenario_toml(planner_request(fields), regions_, limits_, false);
         const ReportLanguage language = language_of(fields);
-        std::shared_ptr<const PlannerComparison> comparison = held_->find(toml);
-        if (!comparison) {
-            if (!may_run) return std::nullopt;
-            comparison = run_comparison(toml, std::nullopt, stop, on_progress);
-        }
-        if (what == PlannerDownload::workbook)
-            return ApiResponse{200,
-                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                               workbook_bytes(*comparison)};
-        return ApiResponse{200, "text/html; charset=utf-8", report_page(*comparison, language)};
+        const std::shared_ptr<const PlannerComparison> comparison = held_->find(toml);
+        if (!comparison) return std::nullopt;
+        return download_file(what, *comparison, language);
+    } catch (const InputError& e) {
+        return input_error_response(e);
+    }
+}
+
+ApiResponse
+PlannerApi::download(PlannerDownload what, const PlannerFields& fields, const PreparedComparison& c,
+                     const std::atomic<bool>* stop,
+                     const std::function<void(const EnsembleProgress&)>& on_progress) const {
+    try {
+        const ReportLanguage language = language_of(fields);
+        return download_file(what, *run_comparison(c, stop, on_progress), language);
     } catch (const InputError& e) {
         return input_error_response(e);
     } catch (const Stopped&) {

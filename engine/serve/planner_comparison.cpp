@@ -4,11 +4,13 @@
 
 #include "ulcsim/ensemble.hpp"
 #include "ulcsim/input_error.hpp"
+#include "ulcsim/memory.hpp"
 #include "ulcsim/planner.hpp"
 #include "ulcsim/summary.hpp"
 
 #include <algorithm>
 #include <limits>
+#include <tbb/task_arena.h>
 
 namespace ulcsim {
 
@@ -79,6 +81,17 @@ void check_planner_limits(const Scenario& scenario, const PlannerLimits& limits)
     if (scenario.run.months > limits.max_months)
         problem("run.months",
                 "the server runs at most " + std::to_string(limits.max_months) + " months");
+}
+
+double planner_memory_bytes(const Scenario& policy, const Scenario& baseline, int threads) {
+    // The plan measure_scenarios runs: every replicate of the baseline, then of the policy.
+    RunPlan plan;
+    const auto replicates = static_cast<std::uint32_t>(policy.run.replicates);
+    plan.add(baseline, {0, replicates});
+    plan.add(policy, {0, replicates});
+    const MemoryEstimate e =
+        estimate_memory(plan, threads > 0 ? threads : tbb::this_task_arena::max_concurrency(), 0);
+    return e.total() - e.fixed;
 }
 
 PlannerComparison compare_planner(const Scenario& policy, const Scenario& baseline, int threads,

@@ -17,12 +17,37 @@ bool valid_run_id(const std::string& id) {
     });
 }
 
-PlannerRuns::PlannerRuns(int max_running, int max_waiting)
-    : max_running_(std::max(1, max_running)), max_waiting_(std::max(0, max_waiting)) {}
+namespace {
 
-PlannerRuns::Ticket::Ticket(PlannerRuns& runs, std::string session)
-    : runs_(runs), session_(std::move(session)), stop_(std::make_shared<std::atomic<bool>>(false)),
+RunBounds checked(RunBounds b) {
+    b.max_running = std::max(1, b.max_running);
+    b.max_waiting = std::max(0, b.max_waiting);
+    b.max_per_client = std::max(1, b.max_per_client);
+    return b;
+}
+
+std::string byte_text(std::uint64_t bytes) {
+    // Whole megabytes, as the run command's memory lines give them.
+    return std::to_string((bytes + 500'000) / 1'000'000) + " MB";
+}
+
+} // namespace
+
+PlannerRuns::PlannerRuns(RunBounds bounds) : bounds_(checked(std::move(bounds))) {}
+
+PlannerRuns::Ticket::Ticket(PlannerRuns& runs, std::string session, std::string client,
+                            std::uint64_t bytes)
+    : runs_(runs), session_(std::move(session)), client_(std::move(client)), bytes_(bytes),
+      stop_(std::make_shared<std::atomic<bool>>(false)),
       progress_(std::make_shared<RunProgress>()) {}
+
+void PlannerRuns::uncount(Ticket& ticket) {
+    if (!ticket.counted_) return;
+    ticket.counted_ = false;
+    --admitted_;
+    if (const auto it = clients_.find(ticket.client_); it != clients_.end() && --it->second <= 0)
+        clients_.erase(it);
+}
 
 PlannerRuns::Ticket::~Ticket() {
     // A run that ends without saying how (an exception) failed.
@@ -31,8 +56,11 @@ PlannerRuns::Ticket::~Ticket() {
     expected = RunState::running;
     progress_->state.compare_exchange_strong(expected, RunState::failed);
     const std::lock_guard lock(runs_.mutex_);
-    if (counted_) --runs_.admitted_;
-    if (running_) --runs_.running_;
+    runs_.uncount(*this);
+    if (running_) {
+        --runs_.running_;
+        runs_.running_bytes_ -= bytes_;
+    }
     if (!session_.empty()) {
         const auto it = runs_.sessions_.find(session_);
         if (it != runs_.sessions_.end() && it->second == this) runs_.sessions_.erase(it);
@@ -55,25 +83,65 @@ void PlannerRuns::Ticket::finish(RunState state) {
     progress_->state = state;
 }
 
-std::unique_ptr<PlannerRuns::Ticket> PlannerRuns::admit(const std::string& session,
-                                                        const std::string& run) {
+void PlannerRuns::stop_session(const std::string& session) {
     const std::lock_guard lock(mutex_);
+    stop_session_locked(session);
+}
+
+void PlannerRuns::stop_session_locked(const std::string& session) {
     // The page has moved on: its older comparison stops between months and gives up its
     // place now (its turn, if it has one, when it has stopped).
-    if (!session.empty())
-        if (const auto it = sessions_.find(session); it != sessions_.end()) {
-            Ticket& older = *it->second;
-            *older.stop_ = true;
-            if (older.counted_) {
-                older.counted_ = false;
-                --admitted_;
-            }
-            sessions_.erase(it);
-            turn_.notify_all();
-        }
-    if (admitted_ >= max_running_ + max_waiting_) return nullptr;
-    std::unique_ptr<Ticket> ticket(new Ticket(*this, session));
+    if (session.empty()) return;
+    if (const auto it = sessions_.find(session); it != sessions_.end()) {
+        Ticket& older = *it->second;
+        *older.stop_ = true;
+        uncount(older);
+        sessions_.erase(it);
+        turn_.notify_all();
+    }
+}
+
+PlannerRuns::Admission PlannerRuns::admit(const std::string& session, const std::string& run,
+                                          const std::string& client, std::uint64_t bytes) {
+    const std::lock_guard lock(mutex_);
+    stop_session_locked(session);
+    Admission refused;
+    // A comparison that cannot fit even alone would wait for ever: refused, and trying again
+    // does not help.
+    if (bounds_.memory_bytes > 0 && bytes > bounds_.memory_bytes) {
+        refused.status = 503;
+        refused.message = "this comparison needs up to " + byte_text(bytes) +
+                          " of memory; the server's memory limit of " +
+                          byte_text(bounds_.memory_limit) + " (" + bounds_.memory_source +
+                          ") leaves " + byte_text(bounds_.memory_bytes) +
+                          " for comparisons beside the program's own. To make it fit, raise "
+                          "population.scale (more workers per agent), or ask for fewer "
+                          "replicates or months";
+        return refused;
+    }
+    if (admitted_ >= bounds_.max_running + bounds_.max_waiting) {
+        refused.status = 503;
+        refused.message = busy_message();
+        refused.retry_after = retry_after_seconds;
+        return refused;
+    }
+    // One client's comparisons beyond its share, while the server has room for others': 429
+    // (Too Many Requests), not 503, since it is this client's load, not the server's, that
+    // refuses it; others are still served.
+    if (const auto it = clients_.find(client);
+        it != clients_.end() && it->second >= bounds_.max_per_client) {
+        refused.status = 429;
+        refused.message = "too many comparisons from this client: it has " +
+                          std::to_string(it->second) +
+                          " running and waiting, the most one client may have (" +
+                          std::to_string(bounds_.max_per_client) + "); try again in " +
+                          std::to_string(retry_after_seconds) + " s";
+        refused.retry_after = retry_after_seconds;
+        return refused;
+    }
+    std::unique_ptr<Ticket> ticket(new Ticket(*this, session, client, bytes));
     ++admitted_;
+    ++clients_[client];
     if (!session.empty()) sessions_[session] = ticket.get();
     if (!run.empty()) {
         if (progress_.count(run) == 0) {
@@ -85,17 +153,24 @@ std::unique_ptr<PlannerRuns::Ticket> PlannerRuns::admit(const std::string& sessi
         }
         progress_[run] = ticket->progress_;
     }
-    return ticket;
+    return {std::move(ticket), 0, {}, 0};
 }
 
 bool PlannerRuns::wait_turn(Ticket& ticket) {
     std::unique_lock lock(mutex_);
-    turn_.wait(lock, [&] { return *ticket.stop_ || running_ < max_running_; });
+    // A turn when a place among the running is free and the comparison's memory fits beside
+    // theirs (it fits alone: admit refused it otherwise).
+    turn_.wait(lock, [&] {
+        return *ticket.stop_ || (running_ < bounds_.max_running &&
+                                 (bounds_.memory_bytes == 0 ||
+                                  running_bytes_ + ticket.bytes_ <= bounds_.memory_bytes));
+    });
     if (*ticket.stop_) {
         ticket.progress_->state = RunState::stopped;
         return false;
     }
     ++running_;
+    running_bytes_ += ticket.bytes_;
     ticket.running_ = true;
     ticket.progress_->state = RunState::running;
     return true;
@@ -132,13 +207,17 @@ std::string PlannerRuns::health_json() const {
     detail::JsonWriter j;
     j.raw("{").key("status").str("ok");
     j.key("running").num(running_).key("waiting").num(std::max(0, admitted_ - running_));
-    j.key("max_running").num(max_running_).key("max_waiting").num(max_waiting_).raw("}");
+    j.key("max_running").num(bounds_.max_running).key("max_waiting").num(bounds_.max_waiting);
+    j.key("max_per_client").num(bounds_.max_per_client);
+    j.key("memory_bytes").raw(std::to_string(running_bytes_));
+    j.key("memory_limit_bytes").raw(std::to_string(bounds_.memory_bytes)).raw("}");
     return j.take();
 }
 
 std::string PlannerRuns::busy_message() const {
-    return "the server is busy: as many comparisons are running (" + std::to_string(max_running_) +
-           ") and waiting (" + std::to_string(max_waiting_) + ") as it takes; try again in " +
+    return "the server is busy: as many comparisons are running (" +
+           std::to_string(bounds_.max_running) + ") and waiting (" +
+           std::to_string(bounds_.max_waiting) + ") as it takes; try again in " +
            std::to_string(retry_after_seconds) + " s";
 }
 

@@ -5,9 +5,11 @@
 
 #include "json_writer.hpp"
 #include "planner_runs.hpp"
+#include "ulcsim/memory.hpp"
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <httplib.h>
 #include <netdb.h>
@@ -74,11 +76,29 @@ std::optional<std::string> id_param(const httplib::Request& req, const char* nam
     return id;
 }
 
+// The bounds of the server's comparisons. Memory: the budget `ulcsim run` would have
+// (memory_budget: the machine, its control group, ulimit -v and -d, --memory-limit), less
+// the program's own (MemoryEstimate::fixed), which the server holds once however many
+// comparisons it runs.
+serve::RunBounds run_bounds(const PlannerLimits& limits) {
+    serve::RunBounds b;
+    b.max_running = limits.max_running;
+    b.max_waiting = limits.max_waiting;
+    b.max_per_client = limits.max_per_client;
+    const MemoryBudget budget = memory_budget(limits.memory_limit);
+    if (budget.bytes > 0) {
+        const auto fixed = static_cast<std::uint64_t>(estimate_memory(RunPlan{}, 1, 0).fixed);
+        b.memory_limit = budget.bytes;
+        b.memory_bytes = budget.bytes > fixed ? budget.bytes - fixed : 1;
+        b.memory_source = budget.source;
+    }
+    return b;
+}
+
 } // namespace
 
 struct PlannerServer::Impl {
-    explicit Impl(PlannerApi api_)
-        : api(std::move(api_)), runs(api.limits().max_running, api.limits().max_waiting) {}
+    explicit Impl(PlannerApi api_) : api(std::move(api_)), runs(run_bounds(api.limits())) {}
 
     PlannerApi api;
     serve::PlannerRuns runs;
@@ -96,25 +116,32 @@ struct PlannerServer::Impl {
             reply_errors(res, 400, "session and run ids are 1 to 64 letters, digits, '-' or '_'");
             return;
         }
-        // A body over the limit is refused before it takes a place (cpp-httplib limits a
-        // body with a length, not a chunked one).
-        if (req.body.size() > api.limits().max_body_bytes) {
-            reply(res, api.compare(req.body, false, {}, nullptr));
+        // The request is read and checked, and its memory estimated, before it takes a place:
+        // a body over the limit (cpp-httplib limits a body with a length, not a chunked one)
+        // or a bad scenario is refused at once.
+        auto prepared = api.prepare(req.body, is_form(req), req.params);
+        if (const auto* refused = std::get_if<ApiResponse>(&prepared)) {
+            // The page has moved on all the same: its older comparison stops.
+            runs.stop_session(*session);
+            reply(res, *refused);
             return;
         }
-        const auto ticket = runs.admit(*session, *run);
-        if (!ticket) {
-            reply_errors(res, 503, runs.busy_message());
-            res.set_header("Retry-After", std::to_string(serve::PlannerRuns::retry_after_seconds));
+        const PreparedComparison& comparison = std::get<PreparedComparison>(prepared);
+        auto admission = runs.admit(*session, *run, req.remote_addr,
+                                    static_cast<std::uint64_t>(std::ceil(comparison.memory_bytes)));
+        if (!admission.ticket) {
+            reply_errors(res, admission.status, admission.message);
+            if (admission.retry_after > 0)
+                res.set_header("Retry-After", std::to_string(admission.retry_after));
             return;
         }
+        const auto& ticket = admission.ticket;
         if (!runs.wait_turn(*ticket)) {
             reply_errors(res, 409, "superseded by a newer request from the same page");
             return;
         }
-        const ApiResponse answer =
-            api.compare(req.body, is_form(req), req.params, ticket->stop(),
-                        [&](const EnsembleProgress& p) { ticket->progressed(p); });
+        const ApiResponse answer = api.run(
+            comparison, ticket->stop(), [&](const EnsembleProgress& p) { ticket->progressed(p); });
         ticket->finish(answer.status == 200   ? serve::RunState::done
                        : answer.status == 409 ? serve::RunState::stopped
                                               : serve::RunState::failed);
@@ -122,24 +149,33 @@ struct PlannerServer::Impl {
     }
 
     // A download of the form's comparison: from the one the API holds, else run under the
-    // same admission as /api/compare (503 when full). It belongs to no page session, so that
-    // it neither stops nor is stopped by the page's comparisons.
+    // same admission as /api/compare (503 when full, 429 beyond the client's share). It belongs to
+    // no page session, so that it neither stops nor is stopped by the page's comparisons.
     void download(const httplib::Request& req, httplib::Response& res, PlannerDownload what,
                   const std::string& filename) {
-        std::optional<ApiResponse> answer = api.download(what, req.params, false, nullptr);
+        std::optional<ApiResponse> answer = api.download(what, req.params);
         if (!answer) {
-            const auto ticket = runs.admit("", "");
-            if (!ticket) {
-                reply_errors(res, 503, runs.busy_message());
-                res.set_header("Retry-After",
-                               std::to_string(serve::PlannerRuns::retry_after_seconds));
+            auto prepared = api.prepare("", true, req.params);
+            if (const auto* refused = std::get_if<ApiResponse>(&prepared)) {
+                reply(res, *refused);
                 return;
             }
+            const PreparedComparison& comparison = std::get<PreparedComparison>(prepared);
+            auto admission =
+                runs.admit("", "", req.remote_addr,
+                           static_cast<std::uint64_t>(std::ceil(comparison.memory_bytes)));
+            if (!admission.ticket) {
+                reply_errors(res, admission.status, admission.message);
+                if (admission.retry_after > 0)
+                    res.set_header("Retry-After", std::to_string(admission.retry_after));
+                return;
+            }
+            const auto& ticket = admission.ticket;
             if (!runs.wait_turn(*ticket)) {
                 reply_errors(res, 409, "stopped before the comparison was done");
                 return;
             }
-            answer = api.download(what, req.params, true, ticket->stop(),
+            answer = api.download(what, req.params, comparison, ticket->stop(),
                                   [&](const EnsembleProgress& p) { ticket->progressed(p); });
             ticket->finish(answer->status == 200 ? serve::RunState::done : serve::RunState::failed);
         }
@@ -164,6 +200,12 @@ struct PlannerServer::Impl {
             std::max(8, std::max(1, limits.max_running) + std::max(0, limits.max_waiting) + 4));
         server.new_task_queue = [pool] { return new httplib::ThreadPool(pool); };
         server.set_payload_max_length(limits.max_body_bytes);
+        // Set here rather than left to cpp-httplib's defaults, so that the bounds are the ones
+        // documented: a connection that sends nothing for this long between the bytes of a
+        // request, or between requests, is dropped, and frees its thread.
+        server.set_read_timeout(limits.read_timeout_seconds, 0);
+        server.set_keep_alive_timeout(limits.idle_timeout_seconds);
+        server.set_write_timeout(limits.write_timeout_seconds, 0);
         for (const char* path : {"/", "/planner.js", "/planner.css"})
             server.Get(path, [](const httplib::Request& req, httplib::Response& res) {
                 reply(res, planner_page_file(req.path));

@@ -10,6 +10,8 @@
 #include "ulcsim/store.hpp"
 
 #include <hdf5.h>
+#include <new>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -35,17 +37,31 @@ namespace {
 
 /// The innermost entry of HDF5's error stack (then cleared), and whether it is a failed system
 /// call (which HDF5 describes at length: time, file descriptor, offsets…, and the system's
-/// error message, which is what a user can act on: "No space left on device").
+/// error message, which is what a user can act on: "No space left on device"). Throws
+/// std::bad_alloc when HDF5 ran out of memory ("memory allocation failed for chunk"), so that
+/// it ends as any other allocation that fails: the out-of-memory message, not an internal
+/// error.
 std::pair<std::string, bool> innermost_error() {
-    std::string reason;
+    struct Walk {
+        std::string reason;
+        bool out_of_memory = false;
+    } walk;
     H5Ewalk2(
         H5E_DEFAULT, H5E_WALK_UPWARD,
         [](unsigned n, const H5E_error2_t* error, void* data) -> herr_t {
-            if (n == 0 && error && error->desc) *static_cast<std::string*>(data) = error->desc;
+            auto& w = *static_cast<Walk*>(data);
+            if (!error) return 0;
+            if (n == 0 && error->desc) w.reason = error->desc;
+            if (error->maj_num == H5E_RESOURCE &&
+                (error->min_num == H5E_CANTALLOC || error->min_num == H5E_NOSPACE) && error->desc &&
+                std::string_view(error->desc).find("memory") != std::string::npos)
+                w.out_of_memory = true;
             return 0;
         },
-        &reason);
+        &walk);
     H5Eclear2(H5E_DEFAULT);
+    if (walk.out_of_memory) throw std::bad_alloc();
+    std::string& reason = walk.reason;
     const std::string::size_type at = reason.find("error message = '");
     if (at != std::string::npos) {
         const std::string::size_type from = at + 17, to = reason.find('\'', from);

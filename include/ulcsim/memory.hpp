@@ -18,7 +18,8 @@ namespace ulcsim {
 struct MemoryEstimate {
     double fixed = 0;         ///< the program, its libraries, the region data
     double agents = 0;        ///< one replicate's agent columns, entrants' slots included
-    double per_replicate = 0; ///< one replicate in flight: agents, series, tallies, candidates
+    double per_replicate = 0; ///< one replicate in flight: agents (and their checkpoint copy),
+                              ///< series, tallies, candidates
     double ensemble = 0;      ///< after the replicates: summaries and what they are made from
     std::size_t replicates_at_once = 1;
     std::int64_t slots = 0; ///< of the largest replicate, entrants' room included
@@ -32,9 +33,11 @@ struct MemoryEstimate {
 /// The estimate for running `plan` on `threads` threads with at most `replicates_at_once`
 /// replicates in memory (0: one per thread, as run_ensemble does), when this process holds
 /// `agent_share` of each replicate's agents (below 1 when the ranks of a cluster split each
-/// replicate's regions; the series and tallies stay whole).
+/// replicate's regions; the series and tallies stay whole). With `checkpoint`
+/// (EnsembleOptions::on_checkpoint), each replicate in flight also holds a copy of its agents
+/// from the checkpoint's month until it is stored, while the replicate goes on.
 MemoryEstimate estimate_memory(const RunPlan& plan, int threads, std::size_t replicates_at_once,
-                               double agent_share = 1);
+                               double agent_share = 1, bool checkpoint = false);
 
 /// A way to make an ensemble fit: fewer replicates at once, more workers per agent, or both.
 struct MemoryFix {
@@ -68,5 +71,14 @@ struct MemoryBudget {
     std::string source;
 };
 MemoryBudget memory_budget(std::uint64_t given = 0);
+
+/// Under an address-space limit (`ulimit -v`), makes every thread allocate from one malloc
+/// arena (mallopt M_ARENA_MAX = 1); without one, changes nothing. glibc gives each new thread
+/// an arena of its own, reserving 64 MiB of address space for it that is never resident, so
+/// the estimate (of resident memory) would not bound what the limit counts: measured, a run
+/// of two threads estimated at 178 MB ran out under limits that left it 181 to 217 MB,
+/// depending on the threads' timing, and ran under all of them with one arena, with no
+/// difference in time outside the noise. Call it first in main, before any thread starts.
+void limit_malloc_arenas_under_address_space_limit();
 
 } // namespace ulcsim

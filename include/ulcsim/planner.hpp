@@ -38,6 +38,23 @@ struct PlannerLimits {
     /// beyond both is refused with 503 (a burst is not queued without bound).
     int max_running = 2;
     int max_waiting = 4;
+    /// Comparisons one client (one remote address) may have running and waiting at once:
+    /// beyond it that client's request is refused with 429, so that one client cannot take
+    /// every place while another is refused. Below max_running, so that one client cannot
+    /// take every turn either: another's comparison starts at once. (A page's newer request
+    /// takes its older one's place, so one page needs one.) Behind a proxy every client is
+    /// the proxy's address: raise it to max_running + max_waiting there.
+    int max_per_client = 1;
+    /// The memory the running comparisons' estimates (estimate_memory) may add up to, in
+    /// bytes; 0: the machine's, as `ulcsim run` finds it (memory_budget). A comparison that
+    /// does not fit beside the running ones waits; one that cannot fit alone is refused (503).
+    std::uint64_t memory_limit = 0;
+    /// Seconds a connection may wait between the bytes of a request (a slow client) and for
+    /// its next request (an idle keep-alive connection) before the server drops it; and the
+    /// seconds an answer may take to be accepted by a client that does not read it.
+    int read_timeout_seconds = 5;
+    int idle_timeout_seconds = 5;
+    int write_timeout_seconds = 5;
 };
 
 /// A funding programme as the page edits it.
@@ -158,6 +175,11 @@ struct PlannerComparison {
 
 /// Refuses a scenario larger than the limits allow, saying what would make it fit.
 void check_planner_limits(const Scenario& scenario, const PlannerLimits& limits);
+
+/// The memory compare_planner(policy, baseline, threads, …) needs beyond the program's own:
+/// estimate_memory of its ensemble (both scenarios' replicates, one in flight per thread),
+/// less MemoryEstimate::fixed, which a server running many comparisons holds once.
+double planner_memory_bytes(const Scenario& policy, const Scenario& baseline, int threads);
 
 /// Runs `policy` and `baseline` (its planner's baseline) with common
 /// random numbers on `threads` threads; stops with ulcsim::Stopped once `stop` is set.

@@ -31,6 +31,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 
 namespace ulcsim {
 
@@ -42,6 +43,15 @@ struct ApiResponse {
 
 /// What the page downloads of a comparison besides its scenarios.
 enum class PlannerDownload { workbook, report };
+/// A comparison request read and checked before it runs: what it will simulate, and the
+/// memory that needs (planner_memory_bytes), so that the server decides whether it fits
+/// before it takes a place.
+struct PreparedComparison {
+    std::string toml; ///< the scenario text, by which the API holds the comparison
+    Scenario policy, baseline;
+    std::optional<double> target;
+    double memory_bytes = 0;
+};
 
 class PlannerApi {
 public:
@@ -58,15 +68,26 @@ public:
                         const std::atomic<bool>* stop,
                         const std::function<void(const EnsembleProgress&)>& on_progress = {}) const;
 
+    /// compare() in two steps: the request read and checked (the answer refusing it, 400 or
+    /// 413, when it cannot run), then run.
+    std::variant<PreparedComparison, ApiResponse> prepare(const std::string& body, bool form,
+                                                          const PlannerFields& fields) const;
+    /// Runs a prepared comparison (409 when `stop` is set before the end) and holds it for
+    /// the downloads.
+    ApiResponse run(const PreparedComparison& comparison, const std::atomic<bool>* stop,
+                    const std::function<void(const EnsembleProgress&)>& on_progress = {}) const;
+
     /// The comparison of the form `fields` as a workbook (the one `ulcsim compare --xlsx`
     /// writes of baseline.toml against scenario.toml) or as a report page (the one `ulcsim
-    /// report` writes of that comparison; Indonesian unless `fields` say lang=en). Made from
-    /// the comparison held for the same scenario (the API holds the last few it ran); when it
-    /// holds none, runs it (`stop`, `on_progress` as for compare()), or answers nothing when
-    /// not `may_run`. 400 with the located messages for a bad form, whatever `may_run` says.
-    std::optional<ApiResponse>
-    download(PlannerDownload what, const PlannerFields& fields, bool may_run,
-             const std::atomic<bool>* stop,
+    /// report` writes of that comparison; Indonesian unless `fields` say lang=en), made from
+    /// the comparison held for the same scenario (the API holds the last few it ran).
+    /// Nothing when it holds none (prepare() the form and download() with it); 400 with the
+    /// located messages for a bad form.
+    std::optional<ApiResponse> download(PlannerDownload what, const PlannerFields& fields) const;
+    /// The same, running the prepared comparison of the form first (as run()).
+    ApiResponse
+    download(PlannerDownload what, const PlannerFields& fields,
+             const PreparedComparison& comparison, const std::atomic<bool>* stop,
              const std::function<void(const EnsembleProgress&)>& on_progress = {}) const;
 
     const PlannerLimits& limits() const { return limits_; }
@@ -77,8 +98,7 @@ public:
 private:
     struct Held;
     std::shared_ptr<const PlannerComparison>
-    run_comparison(const std::string& toml, std::optional<double> target,
-                   const std::atomic<bool>* stop,
+    run_comparison(const PreparedComparison& comparison, const std::atomic<bool>* stop,
                    const std::function<void(const EnsembleProgress&)>& on_progress) const;
 
     RegionTable regions_;

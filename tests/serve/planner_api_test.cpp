@@ -688,6 +688,8 @@ TEST(PlannerServer, BeyondTheRunningAndWaitingComparisonsA503WithRetryAfter) {
     limits.threads = 1;
     limits.max_running = 1;
     limits.max_waiting = 1;
+    // Every client here is 127.0.0.1: the bound per client is planner_bounds_test's.
+    limits.max_per_client = 2;
     limits.max_agents = 20'000;
     const Serving server(limits);
     ASSERT_GT(server.port(), 0);
@@ -747,8 +749,11 @@ TEST(PlannerServer, BeyondTheRunningAndWaitingComparisonsA503WithRetryAfter) {
     const auto health = client.Get("/api/health");
     ASSERT_TRUE(health);
     EXPECT_EQ(health->status, 200);
-    EXPECT_EQ(health->body, "{\"status\":\"ok\",\"running\":1,\"waiting\":1,\"max_running\":1,"
-                            "\"max_waiting\":1}");
+    EXPECT_EQ(health->body.rfind("{\"status\":\"ok\",\"running\":1,\"waiting\":1,\"max_running\":1,"
+                                 "\"max_waiting\":1,\"max_per_client\":2,\"memory_bytes\":",
+                                 0),
+              0u)
+        << health->body;
     const auto toml = client.Get("/api/scenario.toml?region=33.71");
     ASSERT_TRUE(toml);
     EXPECT_EQ(toml->status, 200);

@@ -44,6 +44,8 @@ private:
         limits.max_body_bytes = body_limit;
         limits.max_running = 1;
         limits.max_waiting = 2;
+        // Every client here is 127.0.0.1: the bound per client is planner_bounds_test's.
+        limits.max_per_client = 3;
         return PlannerApi(RegionTable::load(RegionTable::default_data_dir()), limits);
     }
     PlannerServer server_;

@@ -158,6 +158,7 @@ void check_memory(const RunPlan& plan, const EnsembleOptions& options,
         byte_size(e.per_replicate) + ": " + with_thousands(e.slots) + " agent slots × " +
         std::to_string(Population::bytes_per_agent) + " B = " + byte_size(all_agents) +
         ", room for entrants included" +
+        (options.on_checkpoint ? ", and as much again for the checkpoint's copy" : "") +
         (check.agent_share < 1 ? ", of which this rank's regions hold at most " + share.str() + "%"
                                : "");
     if (!quiet)
