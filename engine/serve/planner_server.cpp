@@ -109,6 +109,28 @@ struct PlannerServer::Impl {
     int listening_socket = -1;
     std::string bind_error;
 
+    // A place for `comparison` and then its turn to run, or nothing once the refusal (429 or
+    // 503, with Retry-After when trying again helps; 409 when stopped while waiting) is in
+    // `res`.
+    std::unique_ptr<serve::PlannerRuns::Ticket>
+    turn(const httplib::Request& req, httplib::Response& res, const std::string& session,
+         const std::string& run, const PreparedComparison& comparison,
+         const std::string& when_stopped) {
+        auto admission = runs.admit(session, run, req.remote_addr,
+                                    static_cast<std::uint64_t>(std::ceil(comparison.memory_bytes)));
+        if (!admission.ticket) {
+            reply_errors(res, admission.status, admission.message);
+            if (admission.retry_after > 0)
+                res.set_header("Retry-After", std::to_string(admission.retry_after));
+            return nullptr;
+        }
+        if (!runs.wait_turn(*admission.ticket)) {
+            reply_errors(res, 409, when_stopped);
+            return nullptr;
+        }
+        return std::move(admission.ticket);
+    }
+
     void compare(const httplib::Request& req, httplib::Response& res) {
         const auto session = id_param(req, "session");
         const auto run = id_param(req, "run");
@@ -127,19 +149,9 @@ struct PlannerServer::Impl {
             return;
         }
         const PreparedComparison& comparison = std::get<PreparedComparison>(prepared);
-        auto admission = runs.admit(*session, *run, req.remote_addr,
-                                    static_cast<std::uint64_t>(std::ceil(comparison.memory_bytes)));
-        if (!admission.ticket) {
-            reply_errors(res, admission.status, admission.message);
-            if (admission.retry_after > 0)
-                res.set_header("Retry-After", std::to_string(admission.retry_after));
-            return;
-        }
-        const auto& ticket = admission.ticket;
-        if (!runs.wait_turn(*ticket)) {
-            reply_errors(res, 409, "superseded by a newer request from the same page");
-            return;
-        }
+        const auto ticket = turn(req, res, *session, *run, comparison,
+                                 "superseded by a newer request from the same page");
+        if (!ticket) return;
         const ApiResponse answer = api.run(
             comparison, ticket->stop(), [&](const EnsembleProgress& p) { ticket->progressed(p); });
         ticket->finish(answer.status == 200   ? serve::RunState::done
@@ -161,20 +173,9 @@ struct PlannerServer::Impl {
                 return;
             }
             const PreparedComparison& comparison = std::get<PreparedComparison>(prepared);
-            auto admission =
-                runs.admit("", "", req.remote_addr,
-                           static_cast<std::uint64_t>(std::ceil(comparison.memory_bytes)));
-            if (!admission.ticket) {
-                reply_errors(res, admission.status, admission.message);
-                if (admission.retry_after > 0)
-                    res.set_header("Retry-After", std::to_string(admission.retry_after));
-                return;
-            }
-            const auto& ticket = admission.ticket;
-            if (!runs.wait_turn(*ticket)) {
-                reply_errors(res, 409, "stopped before the comparison was done");
-                return;
-            }
+            const auto ticket =
+                turn(req, res, "", "", comparison, "stopped before the comparison was done");
+            if (!ticket) return;
             answer = api.download(what, req.params, comparison, ticket->stop(),
                                   [&](const EnsembleProgress& p) { ticket->progressed(p); });
             ticket->finish(answer->status == 200 ? serve::RunState::done : serve::RunState::failed);
