@@ -415,9 +415,21 @@ ReportData read_report_data(const std::vector<std::filesystem::path>& run_files,
     if (options.baseline) given = read_run_totals(*options.baseline);
     for (std::size_t i = 0; i < totals.size(); ++i)
         data.summaries.push_back(summary_of(totals[i], run_files[i], given, options));
-    for (std::size_t i = 1; i < totals.size(); ++i)
-        data.against_first.push_back(
-            checked_summary(totals[i], run_files[i], &totals[0], BaselineSource::given, ""));
+    // Runs over other months (a forecast to 2053 beside a target run to 2030) are shown side
+    // by side all the same; only their month-by-month difference is left out, and says why.
+    for (std::size_t i = 1; i < totals.size(); ++i) {
+        try {
+            data.against_first.push_back(
+                planner_summary(totals[i], &totals[0], BaselineSource::given));
+        } catch (const std::invalid_argument& e) {
+            std::string why = e.what();
+            if (why.rfind("planner_summary: ", 0) == 0) why.erase(0, 17);
+            data.against_first.push_back(
+                planner_summary(totals[i], nullptr, BaselineSource::unavailable,
+                                "not compared with " + totals[0].scenario + " (" + totals[0].file +
+                                    ") month by month: " + why));
+        }
+    }
     return data;
 }
 

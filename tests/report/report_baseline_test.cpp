@@ -106,6 +106,20 @@ TEST(ReportBaseline, AGivenBaselineIsUsedAndOneOverOtherMonthsIsRefused) {
               std::string::npos)
         << bad.err;
     EXPECT_FALSE(fs::exists(page));
+    // Runs over other months side by side (a forecast beside a shorter target run) are
+    // reported; only their month-by-month difference is left out, saying why.
+    const ProcessResult side =
+        run_program({"report", run, shorter, "-o", page.string(), "--no-baseline"});
+    ASSERT_EQ(side.status, 0) << side.err;
+    const std::string sides = read_file(page);
+    const std::size_t against = sides.find("\"against_first\":[{");
+    ASSERT_NE(against, std::string::npos);
+    EXPECT_NE(sides.find("\"baseline\":\"unavailable\"", against), std::string::npos);
+    EXPECT_NE(sides.find("not compared with kota-magelang-2025 (km.h5) month by month: the "
+                         "baseline covers 2024-01…2024-10, the run 2024-01…2024-08",
+                         against),
+              std::string::npos);
+    fs::remove(page);
     const ProcessResult both =
         run_program({"report", run, "-o", page.string(), "--baseline", base, "--no-baseline"});
     EXPECT_EQ(both.status, 2);
