@@ -630,6 +630,9 @@ TEST(PlannerServer, ProgressRisesTo100AndAStoppedRunStopsWhereItWas) {
     // A run the server has not heard of (yet) is "unknown"; a bad id is refused.
     EXPECT_EQ(progress_of(server.port(), "never-sent").state, "unknown");
     httplib::Client client("127.0.0.1", server.port());
+    // Comparisons wait for their turn behind others: far longer than httplib's 5 s under
+    // the sanitizers on a loaded machine.
+    client.set_read_timeout(600, 0);
     const auto bad = client.Get("/api/progress?run=..%2Fetc");
     ASSERT_TRUE(bad);
     EXPECT_EQ(bad->status, 400);
@@ -694,6 +697,9 @@ TEST(PlannerServer, BeyondTheRunningAndWaitingComparisonsA503WithRetryAfter) {
     const Serving server(limits);
     ASSERT_GT(server.port(), 0);
     httplib::Client client("127.0.0.1", server.port());
+    // Comparisons wait for their turn behind others: far longer than httplib's 5 s under
+    // the sanitizers on a loaded machine.
+    client.set_read_timeout(600, 0);
     // A comparison the server then holds for the downloads.
     const auto warm = client.Post("/api/compare?session=w&run=warm", form_of(magelang_fields()),
                                   "application/x-www-form-urlencoded");
