@@ -179,17 +179,11 @@ CalibrationOutcome run_calibration_plan(const CalibrationPlan& plan,
 }
 
 CalibrationPaths::CalibrationPaths(const std::filesystem::path& calibrated_scenario)
-    : scenario(calibrated_scenario) {
-    const auto beside = [&](const char* extension) {
-        std::filesystem::path p = calibrated_scenario;
-        return p.replace_extension(extension);
-    };
-    fit = beside(".fit.h5");
-    fit_csv = beside(".fit.csv");
-    posterior_csv = beside(".posterior.csv");
-    skill_csv = beside(".skill.csv");
-    rolling_csv = beside(".rolling-backtest.csv");
-}
+    : scenario(calibrated_scenario), fit(path_beside(calibrated_scenario, ".fit.h5")),
+      fit_csv(path_beside(calibrated_scenario, ".fit.csv")),
+      posterior_csv(path_beside(calibrated_scenario, ".posterior.csv")),
+      skill_csv(path_beside(calibrated_scenario, ".skill.csv")),
+      rolling_csv(path_beside(calibrated_scenario, ".rolling-backtest.csv")) {}
 
 void write_calibration(const CalibrationPlan& plan, const CalibrationOutcome& outcome,
                        const CalibrationPaths& paths, OutputSink* sink,

@@ -5,8 +5,8 @@
 #include "ulcsim/forecast_file.hpp"
 #include "ulcsim/observation_tracks.hpp"
 #include "ulcsim/observation_tracks_file.hpp"
-#include "ulcsim/outcome.hpp"
 #include "ulcsim/option_error.hpp"
+#include "ulcsim/outcome.hpp"
 #include "ulcsim/skill_file.hpp"
 
 #include <algorithm>
@@ -184,18 +184,13 @@ record_forecast(RunFileWriter& writer, const Scenario& scenario, const ForecastS
     return recorded;
 }
 
-ForecastPaths::ForecastPaths(const std::filesystem::path& output) : run(output) {
-    const auto beside = [&](const char* extension) {
-        std::filesystem::path p = output;
-        return p.replace_extension(extension);
-    };
-    summary = beside(".summary.csv");
-    forecast = beside(".forecast.csv");
-    programmes = beside(".programmes.csv");
-    backtest = beside(".backtest.csv");
-    rolling = beside(".rolling-backtest.csv");
-    skill = beside(".skill.csv");
-}
+ForecastPaths::ForecastPaths(const std::filesystem::path& output)
+    : run(output), summary(path_beside(output, ".summary.csv")),
+      forecast(path_beside(output, ".forecast.csv")),
+      programmes(path_beside(output, ".programmes.csv")),
+      backtest(path_beside(output, ".backtest.csv")),
+      rolling(path_beside(output, ".rolling-backtest.csv")),
+      skill(path_beside(output, ".skill.csv")) {}
 
 std::vector<TextOutput> forecast_text_outputs(const ForecastPaths& paths, const Scenario& scenario,
                                               const RecordedForecast& recorded,

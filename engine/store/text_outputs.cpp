@@ -12,6 +12,10 @@
 
 namespace ulcsim {
 
+std::filesystem::path path_beside(std::filesystem::path output, const char* extension) {
+    return output.replace_extension(extension);
+}
+
 void commit_with_text_files(const std::vector<TextOutput>& texts,
                             const std::function<void()>& commit, OutputSink* sink,
                             const std::function<void()>& before_commit) {

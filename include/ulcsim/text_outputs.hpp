@@ -14,6 +14,10 @@ namespace ulcsim {
 
 class OutputSink;
 
+/// The file beside `output` with its extension replaced: beside("run.h5", ".summary.csv") is
+/// "run.summary.csv".
+std::filesystem::path path_beside(std::filesystem::path output, const char* extension);
+
 /// A text file to put beside an HDF5 output, and what writes it; or, with write_file, a file
 /// its writer creates itself at the (temporary) path it is given (a workbook).
 struct TextOutput {

@@ -3,6 +3,7 @@
 // reproduces the page's numbers through the compare library, and a newer request from a page
 // stops the older one without holding up other requests.
 
+#include "serving.hpp"
 #include "support/test_support.hpp"
 #include "ulcsim/comparison.hpp"
 #include "ulcsim/planner_baseline.hpp"
@@ -20,6 +21,7 @@ namespace ulcsim {
 namespace {
 
 using test::run_program;
+using test::Serving;
 using test::ScratchDir;
 
 PlannerApi make_api(PlannerLimits limits = {}) {
@@ -547,26 +549,6 @@ TEST(PlannerServer, ANewerRequestStopsTheOlderOneAndOthersAreServedMeanwhile) {
     ASSERT_TRUE(missing);
     EXPECT_EQ(missing->status, 404);
 }
-
-// A server on a free port of 127.0.0.1 with `limits`, serving in a thread until it goes.
-class Serving {
-public:
-    explicit Serving(PlannerLimits limits)
-        : server_(PlannerApi(RegionTable::load(RegionTable::default_data_dir()), limits)) {
-        port_ = server_.bind("127.0.0.1", 0);
-        if (port_ > 0) thread_ = std::thread([this] { server_.listen(); });
-    }
-    ~Serving() {
-        server_.stop();
-        if (thread_.joinable()) thread_.join();
-    }
-    int port() const { return port_; }
-
-private:
-    PlannerServer server_;
-    int port_ = -1;
-    std::thread thread_;
-};
 
 std::string form_of(const PlannerFields& fields) {
     std::string body;

@@ -5,6 +5,7 @@
 // refused naming it, and one that does not fit beside the running one waits; a slow client
 // and an idle connection are dropped after the stated timeouts.
 
+#include "serving.hpp"
 #include "ulcsim/planner_server.hpp"
 
 #include <arpa/inet.h>
@@ -25,33 +26,15 @@
 namespace ulcsim {
 namespace {
 
+using test::Serving;
+
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-/// A server on a free port of 127.0.0.1 with `limits`, serving in a thread until it goes.
-class Serving {
-public:
-    explicit Serving(PlannerLimits limits)
-        : server_(PlannerApi(RegionTable::load(RegionTable::default_data_dir()), limits)) {
-        port_ = server_.bind("127.0.0.1", 0);
-        if (port_ > 0) thread_ = std::thread([this] { server_.listen(); });
-    }
-    ~Serving() {
-        server_.stop();
-        if (thread_.joinable()) thread_.join();
-    }
-    int port() const { return port_; }
-
-private:
-    PlannerServer server_;
-    int port_ = -1;
-    std::thread thread_;
-};
-
-/// A TCP connection to the server on 127.0.0.1 from the loopback address `from`, or -1.
+//// A TCP connection to the server on 127.0.0.1 from the loopback address `from`, or -1.
 int connect_from(const std::string& from, int port) {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in source{};

@@ -75,14 +75,6 @@ std::string percent_text(double share) {
     return out.str() + "%";
 }
 
-ForecastCsvPaths forecast_csv_paths(const std::filesystem::path& output) {
-    ForecastCsvPaths paths{output, output, output};
-    paths.summary.replace_extension(".summary.csv");
-    paths.forecast.replace_extension(".forecast.csv");
-    paths.programmes.replace_extension(".programmes.csv");
-    return paths;
-}
-
 void print_forecast(const Forecast& f, std::ostream& out) {
     const std::size_t R = f.first_month.empty() ? 0 : f.first_month[0].size();
     out << "First month with "

@@ -23,13 +23,6 @@ std::vector<Month> by_months(const std::vector<std::string>& texts, const RunSet
 /// 0.5149 → "51.49%" (as many decimals as needed, up to 2).
 std::string percent_text(double share);
 
-struct ForecastCsvPaths {
-    std::filesystem::path summary;    ///< <output>.summary.csv
-    std::filesystem::path forecast;   ///< <output>.forecast.csv
-    std::filesystem::path programmes; ///< <output>.programmes.csv
-};
-ForecastCsvPaths forecast_csv_paths(const std::filesystem::path& output);
-
 /// The table a planner reads: all regions together, provinces, then kabupaten/kota (up to
 /// 60 of them; more are in the CSV).
 void print_forecast(const Forecast& forecast, std::ostream& out);
